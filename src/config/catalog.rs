@@ -1,0 +1,442 @@
+//! The model catalog: providers, models with their routes, and aliases; resolving what a
+//! user typed (`opus`, `chatgpt`, `openai:gpt-5.5`, `mock:a?delay_ms=5`) into candidate
+//! routes, and telling whether a route is ready to use.
+//!
+//! Knows nothing about wire formats or how a route is called; `provider` does that.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::toml_file;
+use crate::env::Env;
+use crate::error::{Error, Result, suggest};
+
+const BUILTIN_CATALOG: &str = include_str!("../../presets/catalog.toml");
+/// The provider name under which the built-in mock models live.
+pub const MOCK_PROVIDER: &str = "mock";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogToml {
+    #[serde(default)]
+    pub(crate) providers: BTreeMap<String, ProviderToml>,
+    #[serde(default)]
+    pub(crate) models: BTreeMap<String, ModelToml>,
+    #[serde(default)]
+    pub(crate) aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProviderToml {
+    kind: String,
+    base_url: String,
+    api_key_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelToml {
+    description: Option<String>,
+    routes: Vec<String>,
+}
+
+/// The wire protocol a provider speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    /// OpenAI Chat Completions, or any server compatible with it.
+    OpenAi,
+    /// The built-in offline mock.
+    Mock,
+}
+
+impl ProviderKind {
+    fn parse(kind: &str) -> Option<ProviderKind> {
+        match kind {
+            "openai" => Some(ProviderKind::OpenAi),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderKind::OpenAi => "openai",
+            ProviderKind::Mock => "mock",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderInfo {
+    pub name: String,
+    pub kind: ProviderKind,
+    pub base_url: String,
+    pub api_key_env: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelEntry {
+    pub id: String,
+    pub description: String,
+    /// `provider:model` strings, in order of preference.
+    pub routes: Vec<String>,
+}
+
+/// One way to reach a model: a provider and the model's id there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub provider: ProviderInfo,
+    pub model: String,
+    /// Behaviour of a mock model; empty for real providers.
+    pub mock: MockOptions,
+}
+
+impl Route {
+    /// `provider:model`, as shown to users.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.provider.name, self.model)
+    }
+}
+
+/// What a `mock:NAME?...` model does, from its query options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MockOptions {
+    /// Wait before the first token.
+    pub delay_ms: u64,
+    /// Fail instead of answering.
+    pub fail: Option<MockFailure>,
+    /// Answer with exactly this text.
+    pub reply: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockFailure {
+    /// Answer with this HTTP status.
+    Status(u16),
+    /// Never answer.
+    Timeout,
+}
+
+/// A model as the user named it, with the routes that can serve it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSpec {
+    /// The canonical name: a catalog id, or `provider:model` for a direct address.
+    pub name: String,
+    pub routes: Vec<Route>,
+}
+
+/// Whether a route can be used right now, and if not, what is missing and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    Missing { what: String, fix: String },
+}
+
+impl Readiness {
+    pub fn is_ready(&self) -> bool {
+        matches!(self, Readiness::Ready)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: BTreeMap<String, ProviderInfo>,
+    models: BTreeMap<String, ModelEntry>,
+    aliases: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    /// The built-in catalog alone.
+    pub fn builtin() -> Result<Catalog> {
+        Catalog::with_overlay(CatalogToml::default(), Path::new("config.toml"))
+    }
+
+    /// The built-in catalog with the user's `overlay` (from `path`) added on top: entries
+    /// of the same name replace built-in ones.
+    pub(crate) fn with_overlay(overlay: CatalogToml, path: &Path) -> Result<Catalog> {
+        let builtin_path = Path::new("<built-in>/presets/catalog.toml");
+        let base: CatalogToml = toml_file::parse(BUILTIN_CATALOG, builtin_path, "built-in catalog")?;
+        let mut catalog = Catalog { providers: BTreeMap::new(), models: BTreeMap::new(), aliases: BTreeMap::new() };
+        catalog.add(base, builtin_path)?;
+        catalog.add(overlay, path)?;
+        catalog.validate(path)?;
+        Ok(catalog)
+    }
+
+    fn add(&mut self, raw: CatalogToml, path: &Path) -> Result<()> {
+        let invalid = |message: String| Error::InvalidFile { what: "config file", path: path.to_path_buf(), message };
+        for (name, p) in raw.providers {
+            if name == MOCK_PROVIDER || !valid_name(&name) {
+                return Err(invalid(format!(
+                    "provider name `{name}` is not allowed: use letters, digits and `-`, and not `mock`"
+                )));
+            }
+            let kind = ProviderKind::parse(&p.kind).ok_or_else(|| {
+                invalid(format!("provider `{name}` has kind `{}`; this version supports `openai`", p.kind))
+            })?;
+            let base_url = p.base_url.trim_end_matches('/').to_string();
+            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+                return Err(invalid(format!("provider `{name}` has base_url `{base_url}`; it must start with http:// or https://")));
+            }
+            self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
+        }
+        for (id, m) in raw.models {
+            if id.contains(':') || id.is_empty() {
+                return Err(invalid(format!("model id `{id}` must not be empty or contain `:`")));
+            }
+            if m.routes.is_empty() {
+                return Err(invalid(format!("model `{id}` has no routes")));
+            }
+            let description = m.description.unwrap_or_default();
+            self.models.insert(id.clone(), ModelEntry { id, description, routes: m.routes });
+        }
+        self.aliases.extend(raw.aliases);
+        Ok(())
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        let invalid = |message: String| Error::InvalidFile { what: "config file", path: path.to_path_buf(), message };
+        for model in self.models.values() {
+            for route in &model.routes {
+                self.parse_direct(route)
+                    .map_err(|e| invalid(format!("model `{}` has route `{route}`: {e}", model.id)))?;
+            }
+        }
+        for (alias, target) in &self.aliases {
+            if self.models.contains_key(alias) {
+                return Err(invalid(format!("alias `{alias}` shadows the model of the same name")));
+            }
+            if !self.models.contains_key(target) {
+                return Err(invalid(format!("alias `{alias}` points to `{target}`, which is not a model")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves a model name: a catalog id, an alias, or `provider:model[?options]`.
+    pub fn resolve(&self, name: &str) -> Result<ModelSpec> {
+        let name = name.trim();
+        if name.contains(':') {
+            let route = self.parse_direct(name).map_err(|what| {
+                Error::usage(
+                    format!("invalid model address `{name}`: {what}"),
+                    "address a model as `provider:model`; `frontier catalog` lists the providers",
+                )
+            })?;
+            return Ok(ModelSpec { name: route.label(), routes: vec![route] });
+        }
+        let id = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        let Some(entry) = self.models.get(id) else {
+            let known = self.models.keys().chain(self.aliases.keys()).map(String::as_str);
+            return Err(Error::UnknownModel { name: name.to_string(), suggestion: suggest(name, known) });
+        };
+        let routes = entry.routes.iter().filter_map(|r| self.parse_direct(r).ok()).collect();
+        Ok(ModelSpec { name: entry.id.clone(), routes })
+    }
+
+    /// Parses `provider:model[?options]`; the error says what is wrong.
+    fn parse_direct(&self, address: &str) -> std::result::Result<Route, String> {
+        let (provider, rest) = address.split_once(':').ok_or("missing `provider:`")?;
+        let (model, query) = match rest.split_once('?') {
+            Some((m, q)) => (m, Some(q)),
+            None => (rest, None),
+        };
+        if model.is_empty() {
+            return Err("the model id after `:` is empty".into());
+        }
+        if provider == MOCK_PROVIDER {
+            let mock = parse_mock_options(query.unwrap_or(""))?;
+            let info = ProviderInfo {
+                name: MOCK_PROVIDER.into(),
+                kind: ProviderKind::Mock,
+                base_url: String::new(),
+                api_key_env: None,
+            };
+            return Ok(Route { provider: info, model: model.to_string(), mock });
+        }
+        let Some(info) = self.providers.get(provider) else {
+            let mut known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
+            known.push(MOCK_PROVIDER);
+            return Err(format!("unknown provider `{provider}` (known: {})", known.join(", ")));
+        };
+        if query.is_some() {
+            return Err("options after `?` are only for `mock:` models".into());
+        }
+        Ok(Route { provider: info.clone(), model: model.to_string(), mock: MockOptions::default() })
+    }
+
+    /// Whether `route` can be used in `env`.
+    pub fn readiness(route: &Route, env: &Env) -> Readiness {
+        match &route.provider.api_key_env {
+            Some(var) if env.var(var).is_none() => Readiness::Missing {
+                what: format!("{var} is not set"),
+                fix: format!("export {var}=<your key> (provider `{}`)", route.provider.name),
+            },
+            _ => Readiness::Ready,
+        }
+    }
+
+    /// The route a run would take for `spec`: the first ready one, else the first.
+    pub fn select<'a>(spec: &'a ModelSpec, env: &Env) -> Option<(&'a Route, Readiness)> {
+        spec.routes
+            .iter()
+            .map(|r| (r, Catalog::readiness(r, env)))
+            .find(|(_, readiness)| readiness.is_ready())
+            .or_else(|| spec.routes.first().map(|r| (r, Catalog::readiness(r, env))))
+    }
+
+    pub fn models(&self) -> impl Iterator<Item = &ModelEntry> {
+        self.models.values()
+    }
+
+    /// `(alias, model id)` pairs.
+    pub fn aliases(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.aliases.iter().map(|(a, m)| (a.as_str(), m.as_str()))
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &ProviderInfo> {
+        self.providers.values()
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `delay_ms=N&fail=STATUS|timeout&reply=TEXT` (percent-encoded, `+` for a space).
+fn parse_mock_options(query: &str) -> std::result::Result<MockOptions, String> {
+    let mut options = MockOptions::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = percent_decode(value).ok_or_else(|| format!("`{key}` has a malformed %-escape"))?;
+        match key {
+            "delay_ms" => {
+                options.delay_ms = value
+                    .parse()
+                    .ok()
+                    .filter(|ms| *ms <= 3_600_000)
+                    .ok_or_else(|| format!("`delay_ms={value}` is not a whole number of milliseconds up to 3600000"))?;
+            }
+            "fail" => {
+                options.fail = Some(match value.as_str() {
+                    "timeout" => MockFailure::Timeout,
+                    status => MockFailure::Status(
+                        status
+                            .parse()
+                            .ok()
+                            .filter(|s| (400..600).contains(s))
+                            .ok_or_else(|| format!("`fail={value}` is neither `timeout` nor an HTTP status from 400 to 599"))?,
+                    ),
+                });
+            }
+            "reply" => options.reply = Some(value),
+            other => return Err(format!("unknown mock option `{other}` (known: delay_ms, fail, reply)")),
+        }
+    }
+    Ok(options)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::builtin().unwrap_or_else(|e| panic!("built-in catalog must load: {e}"))
+    }
+
+    #[test]
+    fn aliases_resolve_to_the_canonical_id() {
+        let spec = catalog().resolve("chatgpt").ok().map(|s| s.name);
+        assert_eq!(spec.as_deref(), Some("gpt-5.5"));
+    }
+
+    #[test]
+    fn direct_addresses_pin_one_route() {
+        let spec = catalog().resolve("openai:gpt-4.1").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.name, "openai:gpt-4.1");
+        assert_eq!(spec.routes.len(), 1);
+        assert_eq!(spec.routes[0].provider.base_url, "https://api.openai.com/v1");
+    }
+
+    #[test]
+    fn mock_options_parse() {
+        let spec = catalog().resolve("mock:a?delay_ms=25&fail=503&reply=hi+there%21").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.name, "mock:a");
+        assert_eq!(
+            spec.routes[0].mock,
+            MockOptions { delay_ms: 25, fail: Some(MockFailure::Status(503)), reply: Some("hi there!".into()) }
+        );
+    }
+
+    #[test]
+    fn bad_addresses_say_what_is_wrong() {
+        let err = |name: &str| catalog().resolve(name).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err("gpt-55"), "unknown model `gpt-55`");
+        assert_eq!(err("mock:a?fail=200"), "invalid model address `mock:a?fail=200`: `fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
+        assert_eq!(err("mock:a?speed=1"), "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply)");
+        assert_eq!(err("openai:"), "invalid model address `openai:`: the model id after `:` is empty");
+        assert!(err("nope:x").starts_with("invalid model address `nope:x`: unknown provider `nope`"));
+    }
+
+    #[test]
+    fn readiness_names_the_missing_key() {
+        let spec = catalog().resolve("gpt-5.5").unwrap_or_else(|e| panic!("{e}"));
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let (route, readiness) = Catalog::select(&spec, &bare).unwrap_or_else(|| panic!("has routes"));
+        assert_eq!(route.label(), "openai:gpt-5.5");
+        assert_eq!(
+            readiness,
+            Readiness::Missing {
+                what: "OPENAI_API_KEY is not set".into(),
+                fix: "export OPENAI_API_KEY=<your key> (provider `openai`)".into()
+            }
+        );
+        let with_router = Env::from_parts([("OPENROUTER_API_KEY", "x")], "/");
+        let (route, readiness) = Catalog::select(&spec, &with_router).unwrap_or_else(|| panic!("has routes"));
+        assert_eq!((route.label(), readiness), ("openrouter:openai/gpt-5.5".to_string(), Readiness::Ready));
+    }
+
+    #[test]
+    fn overlay_adds_providers_models_and_aliases() {
+        let overlay: CatalogToml = toml::from_str(
+            "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1/\"\n\
+             [models.mine]\nroutes = [\"local:m1\"]\n[aliases]\nme = \"mine\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = Catalog::with_overlay(overlay, Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
+        let spec = catalog.resolve("me").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.routes[0].provider.base_url, "http://127.0.0.1:9/v1");
+        assert_eq!(spec.routes[0].model, "m1");
+    }
+
+    #[test]
+    fn overlay_with_dangling_route_is_refused() {
+        let overlay: CatalogToml =
+            toml::from_str("[models.mine]\nroutes = [\"nowhere:m1\"]\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = Catalog::with_overlay(overlay, Path::new("c.toml")).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("model `mine` has route `nowhere:m1`: unknown provider `nowhere`"));
+    }
+}

@@ -1,0 +1,246 @@
+//! Presets: named panels with a judge and a synth. Built-ins are embedded from
+//! `presets/*.toml`; the user's live in the config dir's `presets/` and can't take a
+//! built-in's name.
+//!
+//! Knows the catalog only to check that a panel's models exist.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::Catalog;
+use super::{atomic, toml_file};
+use crate::error::{Error, Result, suggest};
+
+/// The most models a panel may have.
+pub const MAX_PANEL: usize = 8;
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("gpt-duo", include_str!("../../presets/gpt-duo.toml")),
+    ("opus-duo", include_str!("../../presets/opus-duo.toml")),
+    ("opus-gpt", include_str!("../../presets/opus-gpt.toml")),
+    ("frontier-trio", include_str!("../../presets/frontier-trio.toml")),
+    ("sonnet-duo", include_str!("../../presets/sonnet-duo.toml")),
+    ("budget-trio", include_str!("../../presets/budget-trio.toml")),
+    ("east-west", include_str!("../../presets/east-west.toml")),
+    ("local-trio", include_str!("../../presets/local-trio.toml")),
+    ("demo", include_str!("../../presets/demo.toml")),
+];
+
+/// The word that, as `--preset custom`, means "the panel given by `--models`".
+pub const CUSTOM: &str = "custom";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresetToml {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
+    panel: Vec<String>,
+    judge: Option<String>,
+    synth: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PresetSource {
+    BuiltIn,
+    User(PathBuf),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preset {
+    pub name: String,
+    pub description: String,
+    pub aliases: Vec<String>,
+    pub panel: Vec<String>,
+    /// Defaults to the first panel model.
+    pub judge: String,
+    /// Defaults to the first panel model.
+    pub synth: String,
+    pub source: PresetSource,
+}
+
+impl Preset {
+    fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> Preset {
+        let first = raw.panel.first().cloned().unwrap_or_default();
+        Preset {
+            name: name.to_string(),
+            description: raw.description,
+            aliases: raw.aliases,
+            judge: raw.judge.unwrap_or_else(|| first.clone()),
+            synth: raw.synth.unwrap_or(first),
+            panel: raw.panel,
+            source,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Presets {
+    list: Vec<Preset>,
+}
+
+impl Presets {
+    /// The built-in presets and the user's from `dir`.
+    pub fn load(dir: &Path, catalog: &Catalog) -> Result<Presets> {
+        let mut list = Vec::new();
+        for (name, text) in BUILTIN {
+            let path = PathBuf::from(format!("<built-in>/presets/{name}.toml"));
+            let raw: PresetToml = toml_file::parse(text, &path, "built-in preset")?;
+            list.push(Preset::from_toml(name, raw, PresetSource::BuiltIn));
+        }
+        let mut user = Vec::new();
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => return Err(Error::io("read", dir, err)),
+        };
+        for path in entries {
+            let Some(name) = preset_file_name(&path) else { continue };
+            if list.iter().any(|p: &Preset| p.name == name || p.aliases.contains(&name)) {
+                continue; // a built-in name can't be shadowed; `preset save` refuses to write one
+            }
+            if let Some(raw) = toml_file::read::<PresetToml>(&path, "preset file")? {
+                check_panel(catalog, &raw.panel).map_err(|e| Error::InvalidFile {
+                    what: "preset file",
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+                user.push(Preset::from_toml(&name, raw, PresetSource::User(path)));
+            }
+        }
+        user.sort_by(|a, b| a.name.cmp(&b.name));
+        list.extend(user);
+        Ok(Presets { list })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Preset> {
+        self.list.iter()
+    }
+
+    /// The preset called `name`, or one of whose aliases it is.
+    pub fn get(&self, name: &str) -> Result<&Preset> {
+        self.list.iter().find(|p| p.name == name || p.aliases.iter().any(|a| a == name)).ok_or_else(|| {
+            let known = self.list.iter().flat_map(|p| std::iter::once(&p.name).chain(&p.aliases)).map(String::as_str);
+            Error::UnknownPreset { name: name.to_string(), suggestion: suggest(name, known) }
+        })
+    }
+
+    /// Writes a user preset to `dir`; refuses built-in names.
+    pub fn save(&self, dir: &Path, preset: &Preset) -> Result<PathBuf> {
+        if !valid_preset_name(&preset.name) {
+            return Err(Error::usage(
+                format!("invalid preset name `{}`", preset.name),
+                "use lowercase letters, digits and `-`, starting with a letter",
+            ));
+        }
+        if let Ok(existing) = self.get(&preset.name) {
+            if existing.source == PresetSource::BuiltIn {
+                return Err(Error::refused(
+                    format!("`{}` is a built-in preset and can't be replaced", preset.name),
+                    "save it under another name",
+                ));
+            }
+        }
+        let raw = PresetToml {
+            description: preset.description.clone(),
+            aliases: Vec::new(),
+            panel: preset.panel.clone(),
+            judge: Some(preset.judge.clone()),
+            synth: Some(preset.synth.clone()),
+        };
+        let text = toml::to_string(&raw)
+            .map_err(|e| Error::refused(format!("could not encode preset `{}`: {e}", preset.name), "report this bug"))?;
+        let path = dir.join(format!("{}.toml", preset.name));
+        atomic::write(&path, &text)?;
+        Ok(path)
+    }
+
+    /// Removes a user preset; refuses built-ins.
+    pub fn delete(&self, name: &str) -> Result<PathBuf> {
+        let preset = self.get(name)?;
+        match &preset.source {
+            PresetSource::BuiltIn => Err(Error::refused(
+                format!("`{name}` is a built-in preset and can't be deleted"),
+                "only presets you saved can be deleted; `frontier preset list` shows which",
+            )),
+            PresetSource::User(path) => {
+                std::fs::remove_file(path).map_err(|e| Error::io("remove", path.clone(), e))?;
+                Ok(path.clone())
+            }
+        }
+    }
+}
+
+fn preset_file_name(path: &Path) -> Option<String> {
+    if path.extension()? != "toml" {
+        return None;
+    }
+    let name = path.file_stem()?.to_str()?;
+    valid_preset_name(name).then(|| name.to_string())
+}
+
+fn valid_preset_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name != CUSTOM
+        && name.len() <= 64
+}
+
+/// Checks that a panel has 1 to 8 models and that each resolves in `catalog`.
+pub fn check_panel(catalog: &Catalog, panel: &[String]) -> Result<()> {
+    if panel.is_empty() || panel.len() > MAX_PANEL {
+        return Err(Error::usage(
+            format!("a panel of {} models is not allowed", panel.len()),
+            format!("give from 1 to {MAX_PANEL} models, e.g. `--models opus,gpt-5.5`"),
+        ));
+    }
+    for model in panel {
+        catalog.resolve(model)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn presets(dir: &Path) -> Presets {
+        let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        Presets::load(dir, &catalog).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn every_builtin_preset_resolves() {
+        let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let all = presets(Path::new("/nonexistent"));
+        for p in all.iter() {
+            check_panel(&catalog, &p.panel).unwrap_or_else(|e| panic!("preset {}: {e}", p.name));
+            catalog.resolve(&p.judge).unwrap_or_else(|e| panic!("preset {} judge: {e}", p.name));
+            catalog.resolve(&p.synth).unwrap_or_else(|e| panic!("preset {} synth: {e}", p.name));
+        }
+        let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["gpt-duo", "opus-duo", "opus-gpt", "frontier-trio", "sonnet-duo", "budget-trio", "east-west", "local-trio", "demo"]
+        );
+        assert_eq!(all.get("chatgpt-duo").map(|p| p.name.as_str()).ok(), Some("gpt-duo"));
+    }
+
+    #[test]
+    fn save_refuses_builtin_names_and_delete_refuses_builtins() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let all = presets(dir.path());
+        let mut p = all.get("demo").cloned().unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(all.save(dir.path(), &p), Err(Error::Refused { .. })));
+        assert!(matches!(all.delete("chatgpt-duo"), Err(Error::Refused { .. })));
+        p.name = "mine".into();
+        all.save(dir.path(), &p).unwrap_or_else(|e| panic!("{e}"));
+        let reloaded = presets(dir.path());
+        let mine = reloaded.get("mine").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((mine.panel.clone(), mine.judge.clone()), (p.panel.clone(), p.judge.clone()));
+        reloaded.delete("mine").unwrap_or_else(|e| panic!("{e}"));
+        assert!(presets(dir.path()).get("mine").is_err());
+    }
+}

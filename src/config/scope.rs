@@ -1,0 +1,191 @@
+//! Which scope a command acts on: `--scope`, then `FRONTIER_SCOPE`, then (inside a host
+//! hook) the host's workspace scope, else `default`. Workspace scopes are named after
+//! the host and a hash of the workspace root, so a shell in a repo and the hook in the
+//! same repo agree on the name.
+//!
+//! Knows nothing about what a scope holds; `state` reads and writes that.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+pub const DEFAULT_SCOPE: &str = "default";
+const MAX_SCOPE_LEN: usize = 64;
+
+/// An editor agent whose hook frontier serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    ClaudeCode,
+    Codex,
+    Gemini,
+}
+
+impl Host {
+    /// The prefix of this host's workspace scopes.
+    pub fn scope_prefix(self) -> &'static str {
+        match self {
+            Host::ClaudeCode => "cc",
+            Host::Codex => "codex",
+            Host::Gemini => "gemini",
+        }
+    }
+}
+
+/// How the scope was chosen, for `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeSource {
+    Flag,
+    Env,
+    Host,
+    Default,
+}
+
+impl ScopeSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ScopeSource::Flag => "--scope",
+            ScopeSource::Env => "FRONTIER_SCOPE",
+            ScopeSource::Host => "host workspace",
+            ScopeSource::Default => "default",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub name: String,
+    pub source: ScopeSource,
+}
+
+/// Resolves the scope; `host` is the hook's host and workspace directory, if any.
+pub fn resolve(flag: Option<&str>, env: &Env, host: Option<(Host, &Path)>) -> Result<Scope> {
+    let (raw, source) = if let Some(flag) = flag {
+        (flag.to_string(), ScopeSource::Flag)
+    } else if let Some(var) = env.var("FRONTIER_SCOPE") {
+        (var.to_string(), ScopeSource::Env)
+    } else if let Some((host, dir)) = host {
+        (workspace_scope(host, dir), ScopeSource::Host)
+    } else {
+        (DEFAULT_SCOPE.to_string(), ScopeSource::Default)
+    };
+    Ok(Scope { name: expand(&raw, env.cwd())?, source })
+}
+
+/// Expands the workspace aliases (`codex-project`, `claude-project`, ...) for `cwd`, and
+/// sanitises everything else to `[a-z0-9-]`.
+pub fn expand(raw: &str, cwd: &Path) -> Result<String> {
+    let host = match raw.trim() {
+        "codex-project" | "codex-workspace" => Some(Host::Codex),
+        "claude-project" | "cc-project" | "claude-workspace" => Some(Host::ClaudeCode),
+        "gemini-project" | "gemini-workspace" => Some(Host::Gemini),
+        _ => None,
+    };
+    if let Some(host) = host {
+        return Ok(workspace_scope(host, cwd));
+    }
+    let name = sanitise(raw);
+    if name.is_empty() {
+        return Err(Error::usage(
+            format!("invalid scope name `{raw}`"),
+            "use letters, digits and `-`, or an alias such as `codex-project`",
+        ));
+    }
+    Ok(name)
+}
+
+fn sanitise(raw: &str) -> String {
+    let mapped: String = raw
+        .trim()
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' { c } else { '-' })
+        .collect();
+    let mut name = String::with_capacity(mapped.len());
+    for c in mapped.chars() {
+        if !(c == '-' && name.ends_with('-')) {
+            name.push(c);
+        }
+    }
+    name.trim_matches('-').chars().take(MAX_SCOPE_LEN).collect::<String>().trim_end_matches('-').to_string()
+}
+
+/// `<host prefix>-<hash of the workspace root of dir>`.
+pub fn workspace_scope(host: Host, dir: &Path) -> String {
+    format!("{}-{}", host.scope_prefix(), workspace_hash(&workspace_root(dir)))
+}
+
+/// The nearest ancestor of `dir` holding `.git`, else `dir` itself (so that directories
+/// outside git each get a scope of their own). Symbolic links are resolved first.
+pub fn workspace_root(dir: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf).unwrap_or(dir)
+}
+
+/// The first 8 hex digits of the SHA-256 of the path, byte for byte (case preserved).
+pub fn workspace_hash(root: &Path) -> String {
+    let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
+    digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)], cwd: &Path) -> Env {
+        Env::from_parts(vars.iter().copied(), cwd)
+    }
+
+    #[test]
+    fn resolution_order_is_flag_env_host_default() {
+        let cwd = Path::new("/nonexistent/repo");
+        let with_var = env(&[("FRONTIER_SCOPE", "Team One")], cwd);
+        let host = Some((Host::Codex, cwd));
+        let name = |flag, env: &Env, host| resolve(flag, env, host).map(|s| (s.name, s.source)).ok();
+        assert_eq!(name(Some("mine"), &with_var, host), Some(("mine".into(), ScopeSource::Flag)));
+        assert_eq!(name(None, &with_var, host), Some(("team-one".into(), ScopeSource::Env)));
+        let bare = env(&[], cwd);
+        assert_eq!(name(None, &bare, host), Some((workspace_scope(Host::Codex, cwd), ScopeSource::Host)));
+        assert_eq!(name(None, &bare, None), Some(("default".into(), ScopeSource::Default)));
+    }
+
+    #[test]
+    fn project_aliases_name_the_workspace_scope() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir.path().join(".git/x")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(dir.path().join("src/deep")).unwrap_or_else(|e| panic!("{e}"));
+        let root_hash = workspace_hash(&std::fs::canonicalize(dir.path()).unwrap_or_default());
+        let from_sub = expand("codex-project", &dir.path().join("src/deep")).ok();
+        assert_eq!(from_sub, Some(format!("codex-{root_hash}")));
+        assert_eq!(expand("claude-project", dir.path()).ok(), Some(format!("cc-{root_hash}")));
+        assert_eq!(expand("gemini-project", dir.path()).ok(), Some(format!("gemini-{root_hash}")));
+    }
+
+    #[test]
+    fn directories_outside_git_get_their_own_scope() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        for d in [&a, &b] {
+            std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_ne!(workspace_scope(Host::Codex, &a), workspace_scope(Host::Codex, &b));
+    }
+
+    #[test]
+    fn hash_is_case_sensitive() {
+        assert_ne!(workspace_hash(Path::new("/Work/Repo")), workspace_hash(Path::new("/work/repo")));
+        assert_eq!(workspace_hash(Path::new("/work/repo")).len(), 8);
+    }
+
+    #[test]
+    fn names_are_sanitised() {
+        let cwd = Path::new("/");
+        assert_eq!(expand("My_Scope!!x", cwd).ok().as_deref(), Some("my-scope-x"));
+        assert_eq!(expand("../../etc", cwd).ok().as_deref(), Some("etc"));
+        assert!(expand("///", cwd).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! `config.toml`: the user's defaults for runs, and their additions to the catalog.
+//!
+//! Knows nothing about the catalog's contents; the catalog sections are handed to
+//! `catalog` unchanged.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::catalog::CatalogToml;
+use super::toml_file;
+use crate::error::{Error, Result};
+
+/// Panel members started at once, unless configured.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// The most members that may run at once.
+pub const MAX_CONCURRENCY: usize = 32;
+/// How long one member (or the judge, or the synth) may take, unless configured.
+pub const DEFAULT_MEMBER_TIMEOUT_SECS: u64 = 180;
+/// The whole run's budget: under the editor hooks' 600 s timeout, with room to relay.
+pub const DEFAULT_BUDGET_SECS: u64 = 540;
+/// The longest timeout or budget a user may ask for.
+pub const MAX_TIMEOUT_SECS: u64 = 3600;
+/// Judge and synth are skipped when less than this is left of the budget.
+pub const DEFAULT_STAGE_FLOOR_SECS: u64 = 5;
+/// Longest silence between two frames of a stream before it counts as stalled.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
+/// Attempts per request (first try included) for retryable failures.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+pub const DEFAULT_RETRY_BASE_DELAY_MS: u64 = 500;
+pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 20_000;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SettingsToml {
+    default_preset: Option<String>,
+    concurrency: Option<usize>,
+    member_timeout_secs: Option<u64>,
+    budget_secs: Option<u64>,
+    stage_floor_secs: Option<u64>,
+    idle_timeout_secs: Option<u64>,
+    retry: Option<RetryToml>,
+    #[serde(default)]
+    providers: BTreeMap<String, super::catalog::ProviderToml>,
+    #[serde(default)]
+    models: BTreeMap<String, super::catalog::ModelToml>,
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetryToml {
+    max_attempts: Option<u32>,
+    base_delay_ms: Option<u64>,
+    max_delay_ms: Option<u64>,
+}
+
+impl SettingsToml {
+    /// The catalog sections, for `Catalog::with_overlay`.
+    pub(crate) fn catalog_overlay(&self) -> CatalogToml {
+        CatalogToml {
+            providers: self.providers.clone(),
+            models: self.models.clone(),
+            aliases: self.aliases.clone(),
+        }
+    }
+}
+
+pub(crate) fn load_file(path: &Path) -> Result<SettingsToml> {
+    Ok(toml_file::read(path, "config file")?.unwrap_or_default())
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub default_preset: Option<String>,
+    pub run: RunDefaults,
+}
+
+/// Defaults for a run; command-line flags override them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunDefaults {
+    pub concurrency: usize,
+    pub member_timeout: Duration,
+    pub budget: Duration,
+    pub stage_floor: Duration,
+    pub idle_timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+/// How HTTP requests are retried.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+}
+
+impl Default for RunDefaults {
+    fn default() -> Self {
+        RunDefaults {
+            concurrency: DEFAULT_CONCURRENCY,
+            member_timeout: Duration::from_secs(DEFAULT_MEMBER_TIMEOUT_SECS),
+            budget: Duration::from_secs(DEFAULT_BUDGET_SECS),
+            stage_floor: Duration::from_secs(DEFAULT_STAGE_FLOOR_SECS),
+            idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            base_delay: Duration::from_millis(DEFAULT_RETRY_BASE_DELAY_MS),
+            max_delay: Duration::from_millis(DEFAULT_RETRY_MAX_DELAY_MS),
+        }
+    }
+}
+
+impl Settings {
+    pub(crate) fn resolve(raw: SettingsToml, path: &Path) -> Result<Settings> {
+        let invalid = |message: String| Error::InvalidFile { what: "config file", path: path.to_path_buf(), message };
+        let defaults = RunDefaults::default();
+        let secs = |value: Option<u64>, key: &str, default: Duration| -> Result<Duration> {
+            match value {
+                None => Ok(default),
+                Some(v) if (1..=MAX_TIMEOUT_SECS).contains(&v) => Ok(Duration::from_secs(v)),
+                Some(v) => Err(invalid(format!("`{key}` is {v}; it must be from 1 to {MAX_TIMEOUT_SECS}"))),
+            }
+        };
+        let concurrency = match raw.concurrency {
+            None => defaults.concurrency,
+            Some(n) if (1..=MAX_CONCURRENCY).contains(&n) => n,
+            Some(n) => return Err(invalid(format!("`concurrency` is {n}; it must be from 1 to {MAX_CONCURRENCY}"))),
+        };
+        let stage_floor = match raw.stage_floor_secs {
+            None => defaults.stage_floor,
+            Some(v) if v <= MAX_TIMEOUT_SECS => Duration::from_secs(v),
+            Some(v) => return Err(invalid(format!("`stage_floor_secs` is {v}; it must be at most {MAX_TIMEOUT_SECS}"))),
+        };
+        let retry_raw = raw.retry.unwrap_or_default();
+        let max_attempts = match retry_raw.max_attempts {
+            None => defaults.retry.max_attempts,
+            Some(n) if (1..=10).contains(&n) => n,
+            Some(n) => return Err(invalid(format!("`retry.max_attempts` is {n}; it must be from 1 to 10"))),
+        };
+        let retry = RetryPolicy {
+            max_attempts,
+            base_delay: retry_raw.base_delay_ms.map_or(defaults.retry.base_delay, Duration::from_millis),
+            max_delay: retry_raw.max_delay_ms.map_or(defaults.retry.max_delay, Duration::from_millis),
+        };
+        Ok(Settings {
+            default_preset: raw.default_preset,
+            run: RunDefaults {
+                concurrency,
+                member_timeout: secs(raw.member_timeout_secs, "member_timeout_secs", defaults.member_timeout)?,
+                budget: secs(raw.budget_secs, "budget_secs", defaults.budget)?,
+                stage_floor,
+                idle_timeout: secs(raw.idle_timeout_secs, "idle_timeout_secs", defaults.idle_timeout)?,
+                retry,
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(text: &str) -> Result<Settings> {
+        let path = Path::new("/c/config.toml");
+        Settings::resolve(toml_file::parse(text, path, "config file")?, path)
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(settings("").ok(), Some(Settings { default_preset: None, run: RunDefaults::default() }));
+    }
+
+    #[test]
+    fn values_override_defaults() {
+        let s = settings("default_preset = \"demo\"\nconcurrency = 2\nbudget_secs = 60\n[retry]\nmax_attempts = 1\n");
+        let s = s.ok().unwrap_or_else(|| panic!("should parse"));
+        assert_eq!(s.default_preset.as_deref(), Some("demo"));
+        assert_eq!(s.run.concurrency, 2);
+        assert_eq!(s.run.budget, Duration::from_secs(60));
+        assert_eq!(s.run.retry.max_attempts, 1);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let err = settings("concurrency = 0\n").err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(err, "invalid config file `/c/config.toml`: `concurrency` is 0; it must be from 1 to 32");
+    }
+}

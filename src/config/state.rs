@@ -1,0 +1,223 @@
+//! The state store: one TOML file per scope saying what is armed there and the
+//! operator's hook tuning. Writes are atomic and serialised by a lock on the store's
+//! directory, so concurrent writers never tear a file or lose the tuning.
+//!
+//! Knows nothing about presets or models beyond their names.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{atomic, toml_file};
+use crate::error::{Error, Result};
+
+/// Prompts shorter than this (in characters) are not fanned out by the hook by default.
+pub const DEFAULT_MIN_CHARS: u32 = 12;
+
+/// What a scope runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Armed {
+    #[default]
+    Off,
+    Single { model: String },
+    Preset { name: String },
+    Custom { panel: Vec<String> },
+}
+
+impl Armed {
+    pub fn mode(&self) -> Mode {
+        match self {
+            Armed::Off => Mode::Off,
+            Armed::Single { .. } => Mode::Single,
+            Armed::Preset { .. } | Armed::Custom { .. } => Mode::Fusion,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Off,
+    Single,
+    Fusion,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Off => "off",
+            Mode::Single => "single",
+            Mode::Fusion => "fusion",
+        }
+    }
+}
+
+/// The operator's hook tuning; kept when the scope is re-armed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Tuning {
+    pub min_chars: u32,
+    pub fan_commands: bool,
+    pub fan_loops: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_secs: Option<u64>,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning { min_chars: DEFAULT_MIN_CHARS, fan_commands: false, fan_loops: false, budget_secs: None }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopeState {
+    pub armed: Armed,
+    pub judge: Option<String>,
+    pub synth: Option<String>,
+    /// RFC 3339, UTC.
+    pub armed_at: Option<String>,
+    pub tuning: Tuning,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeStateToml {
+    mode: Mode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    panel: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    judge: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    synth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    armed_at: Option<String>,
+    #[serde(default)]
+    tuning: Tuning,
+}
+
+impl ScopeStateToml {
+    fn into_state(self) -> std::result::Result<ScopeState, String> {
+        let armed = match (self.mode, self.model, self.preset, self.panel) {
+            (Mode::Off, ..) => Armed::Off,
+            (Mode::Single, Some(model), ..) => Armed::Single { model },
+            (Mode::Fusion, _, Some(name), _) => Armed::Preset { name },
+            (Mode::Fusion, _, None, Some(panel)) => Armed::Custom { panel },
+            (Mode::Single, None, ..) => return Err("mode `single` without a `model`".into()),
+            (Mode::Fusion, _, None, None) => return Err("mode `fusion` without a `preset` or `panel`".into()),
+        };
+        Ok(ScopeState { armed, judge: self.judge, synth: self.synth, armed_at: self.armed_at, tuning: self.tuning })
+    }
+
+    fn from_state(state: &ScopeState) -> ScopeStateToml {
+        let mut raw = ScopeStateToml {
+            mode: state.armed.mode(),
+            judge: state.judge.clone(),
+            synth: state.synth.clone(),
+            armed_at: state.armed_at.clone(),
+            tuning: state.tuning.clone(),
+            ..ScopeStateToml::default()
+        };
+        match &state.armed {
+            Armed::Off => {}
+            Armed::Single { model } => raw.model = Some(model.clone()),
+            Armed::Preset { name } => raw.preset = Some(name.clone()),
+            Armed::Custom { panel } => raw.panel = Some(panel.clone()),
+        }
+        raw
+    }
+}
+
+/// A scope's state as read, with a warning when the file was there but unusable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub state: ScopeState,
+    pub warning: Option<String>,
+}
+
+/// The path of `scope`'s state file in `dir`.
+pub fn path(dir: &Path, scope: &str) -> PathBuf {
+    dir.join(format!("{scope}.toml"))
+}
+
+/// Reads a scope; a missing file is `off`, an unreadable one is `off` with a warning.
+pub fn load(dir: &Path, scope: &str) -> Loaded {
+    let path = path(dir, scope);
+    let parsed = toml_file::read::<ScopeStateToml>(&path, "scope state").and_then(|raw| {
+        raw.map(ScopeStateToml::into_state)
+            .transpose()
+            .map_err(|message| Error::InvalidFile { what: "scope state", path: path.clone(), message })
+    });
+    match parsed {
+        Ok(state) => Loaded { state: state.unwrap_or_default(), warning: None },
+        Err(err) => Loaded {
+            state: ScopeState::default(),
+            warning: Some(format!("{err}; treating scope `{scope}` as off (re-arm it with `frontier mode`)")),
+        },
+    }
+}
+
+/// Reads, changes and writes a scope under the store's lock, so that concurrent
+/// writers apply their changes one after another. Returns the state written.
+pub fn update(dir: &Path, scope: &str, change: impl FnOnce(&mut ScopeState)) -> Result<ScopeState> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    let lock = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    lock.lock().map_err(|e| Error::io("lock", dir, e))?;
+    let mut state = load(dir, scope).state;
+    change(&mut state);
+    let text = toml::to_string(&ScopeStateToml::from_state(&state))
+        .map_err(|e| Error::refused(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
+    let written = atomic::write(&path(dir, scope), &text);
+    drop(lock); // releases the lock
+    written.map(|()| state)
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn missing_is_off_and_garbage_is_off_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(load(dir.path(), "x"), Loaded { state: ScopeState::default(), warning: None });
+        std::fs::write(path(dir.path(), "x"), "mode = \"fusion\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let loaded = load(dir.path(), "x");
+        assert_eq!(loaded.state, ScopeState::default());
+        assert!(loaded.warning.unwrap_or_default().contains("mode `fusion` without a `preset` or `panel`"));
+    }
+
+    #[test]
+    fn rearming_keeps_tuning() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let tuned = Tuning { min_chars: 40, fan_commands: true, fan_loops: false, budget_secs: Some(120) };
+        update(dir.path(), "s", |s| s.tuning = tuned.clone()).unwrap_or_else(|e| panic!("{e}"));
+        update(dir.path(), "s", |s| s.armed = Armed::Preset { name: "demo".into() }).unwrap_or_else(|e| panic!("{e}"));
+        update(dir.path(), "s", |s| s.armed = Armed::Single { model: "opus".into() }).unwrap_or_else(|e| panic!("{e}"));
+        let state = load(dir.path(), "s").state;
+        assert_eq!(state.armed, Armed::Single { model: "opus".into() });
+        assert_eq!(state.tuning, tuned);
+    }
+
+    #[test]
+    fn every_armed_shape_round_trips() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for armed in [
+            Armed::Off,
+            Armed::Single { model: "opus".into() },
+            Armed::Preset { name: "demo".into() },
+            Armed::Custom { panel: vec!["a".into(), "b".into()] },
+        ] {
+            let want = ScopeState { armed, judge: Some("j".into()), ..ScopeState::default() };
+            let w = want.clone();
+            update(dir.path(), "s", move |s| *s = w).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(load(dir.path(), "s"), Loaded { state: want, warning: None });
+        }
+    }
+}

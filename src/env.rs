@@ -1,0 +1,74 @@
+//! A snapshot of the process environment (variables and working directory), taken once
+//! at start-up and passed down as a value.
+//!
+//! Knows nothing about what the variables mean; `config` and `provider` interpret them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Variables and working directory of the invocation.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+    cwd: PathBuf,
+}
+
+impl Env {
+    /// Reads the real process environment. Variables that are not valid UTF-8 are skipped.
+    pub fn capture() -> Self {
+        Env {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+
+    /// An environment built from explicit values, for tests and embedding.
+    pub fn from_parts<K, V>(vars: impl IntoIterator<Item = (K, V)>, cwd: impl Into<PathBuf>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env {
+            vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            cwd: cwd.into(),
+        }
+    }
+
+    /// The value of `name`, if set. An empty value counts as unset.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())
+    }
+
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    /// How deep in a chain of frontier invocations this process is. An unset, empty or
+    /// `0` value is the top level; a value that is not a number is treated as nested,
+    /// because refusing a run is safer than forking the engine recursively.
+    pub fn depth(&self) -> u32 {
+        match self.var("FRONTIER_DEPTH").map(str::trim) {
+            None | Some("") => 0,
+            Some(v) => v.parse().unwrap_or(1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_reads_empty_and_zero_as_top_level() {
+        let depth = |v: &str| Env::from_parts([("FRONTIER_DEPTH", v)], "/").depth();
+        assert_eq!(depth(""), 0);
+        assert_eq!(depth("0"), 0);
+        assert_eq!(depth(" 0 "), 0);
+        assert_eq!(depth("1"), 1);
+        assert_eq!(depth("3"), 3);
+        assert_eq!(depth("yes"), 1);
+        assert_eq!(Env::from_parts::<&str, &str>([], "/").depth(), 0);
+    }
+}

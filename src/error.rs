@@ -1,0 +1,142 @@
+//! The one error type the commands return, its exit codes, and the one place that
+//! renders it (`error: <what>` naming the offending value, then `hint: <what to do>`).
+//!
+//! Knows nothing about how errors arise; each layer maps its own failures into these.
+
+use std::fmt::Write as _;
+use std::io;
+use std::path::PathBuf;
+
+use crate::pipeline::FailureReason;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit code of a usage error: bad flags, unknown names, malformed configuration.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code of a run cancelled by Ctrl-C.
+pub const EXIT_CANCELLED: i32 = 130;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad argument or combination of arguments.
+    #[error("{what}")]
+    Usage { what: String, hint: String },
+
+    #[error("unknown model `{name}`")]
+    UnknownModel { name: String, suggestion: Option<String> },
+
+    #[error("unknown preset `{name}`")]
+    UnknownPreset { name: String, suggestion: Option<String> },
+
+    /// A file frontier reads (config.toml, a preset) that does not parse or validate.
+    #[error("invalid {what} `{path}`: {message}")]
+    InvalidFile { what: &'static str, path: PathBuf, message: String },
+
+    #[error("could not {action} `{path}`: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("refusing to write through the symbolic link `{path}`")]
+    Symlink { path: PathBuf },
+
+    /// A well-formed request that cannot be carried out (models not ready, name taken...).
+    #[error("{what}")]
+    Refused { what: String, hint: String },
+
+    /// A run that produced no answer.
+    #[error("run failed ({reason}): {detail}")]
+    RunFailed { reason: FailureReason, detail: String },
+
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl Error {
+    pub fn usage(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage { what: what.into(), hint: hint.into() }
+    }
+
+    pub fn refused(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Refused { what: what.into(), hint: hint.into() }
+    }
+
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io { action, path: path.into(), source }
+    }
+
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage { .. }
+            | Error::UnknownModel { .. }
+            | Error::UnknownPreset { .. }
+            | Error::InvalidFile { .. } => EXIT_USAGE,
+            Error::Cancelled => EXIT_CANCELLED,
+            Error::Io { .. } | Error::Symlink { .. } | Error::Refused { .. } | Error::RunFailed { .. } => 1,
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            Error::Usage { hint, .. } | Error::Refused { hint, .. } => hint.clone(),
+            Error::UnknownModel { suggestion, .. } => match suggestion {
+                Some(s) => format!("did you mean `{s}`? `frontier catalog` lists every model id and alias"),
+                None => "`frontier catalog` lists every model id and alias; `provider:model` addresses a model directly".into(),
+            },
+            Error::UnknownPreset { suggestion, .. } => match suggestion {
+                Some(s) => format!("did you mean `{s}`? `frontier preset list` lists the presets"),
+                None => "`frontier preset list` lists the presets; `--models a,b` runs a custom panel".into(),
+            },
+            Error::InvalidFile { .. } => "fix the file, or move it aside to fall back to the defaults".into(),
+            Error::Io { .. } => "check that the path exists and that you may read and write it".into(),
+            Error::Symlink { .. } => "replace the link with a regular file, or point FRONTIER_HOME elsewhere".into(),
+            Error::RunFailed { reason, .. } => reason.hint().into(),
+            Error::Cancelled => "the run was interrupted; nothing was kept".into(),
+        }
+    }
+}
+
+/// The text printed on stderr for `err`.
+pub fn render(err: &Error) -> String {
+    let mut out = format!("error: {err}\n");
+    let hint = err.hint();
+    if !hint.is_empty() {
+        let _ = writeln!(out, "hint: {hint}");
+    }
+    out
+}
+
+/// The closest of `candidates` to `name`, when it is close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_what_then_hint() {
+        let err = Error::UnknownModel { name: "gpt-55".into(), suggestion: Some("gpt-5.5".into()) };
+        assert_eq!(
+            render(&err),
+            "error: unknown model `gpt-55`\nhint: did you mean `gpt-5.5`? `frontier catalog` lists every model id and alias\n"
+        );
+        assert_eq!(err.exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn suggests_only_close_names() {
+        assert_eq!(suggest("opuss", ["opus", "gemini"]), Some("opus".into()));
+        assert_eq!(suggest("zzz", ["opus", "gemini"]), None);
+    }
+}

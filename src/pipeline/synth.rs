@@ -1,0 +1,47 @@
+//! The synth stage's request: one grounded answer from the panel's answers and the
+//! judge's analysis, weighing evidence instead of counting votes.
+//!
+//! Knows nothing about providers; `mod.rs` sends the request and streams it.
+
+use super::judge::{Labelled, Verdict};
+
+pub const SYSTEM: &str = "You write the final answer to a user's question from several candidate answers \
+and, when available, a judge's analysis of them. Ground every claim in the candidates or in well-established \
+knowledge. Do not majority-vote: where answers contradict each other, side with the one that is correct, \
+even if it is alone. Keep the valuable points unique to one answer, fill the blind spots you can, and drop \
+what is wrong. Answer the user directly, in the format the question calls for; do not mention the \
+candidates, labels, the judge or this process.";
+
+pub fn user_message(prompt: &str, answers: &[Labelled<'_>], verdict: Option<&Verdict>) -> String {
+    let mut text = format!("## Question\n\n{prompt}\n\n");
+    for answer in answers {
+        text.push_str(&format!("## Candidate {}\n\n{}\n\n", answer.label, answer.content.trim()));
+    }
+    match verdict {
+        Some(v) => {
+            text.push_str("## Judge's analysis\n\n");
+            for label in &v.ranking {
+                if let Some((score, reason)) = v.scores.get(label) {
+                    text.push_str(&format!("- {label}: {score}/10, {reason}\n"));
+                }
+            }
+            let sections = [
+                ("Consensus", &v.consensus),
+                ("Contradictions", &v.contradictions),
+                ("Partial coverage", &v.partial_coverage),
+                ("Unique insights", &v.unique_insights),
+                ("Blind spots", &v.blind_spots),
+            ];
+            for (title, items) in sections.into_iter().filter(|(_, items)| !items.is_empty()) {
+                text.push_str(&format!("\n{title}:\n"));
+                for item in items {
+                    text.push_str(&format!("- {item}\n"));
+                }
+            }
+            text.push('\n');
+        }
+        None => text.push_str("(No judge's analysis is available: weigh the candidates yourself.)\n\n"),
+    }
+    text.push_str("Write the final answer now.");
+    text
+}

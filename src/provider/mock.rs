@@ -1,0 +1,227 @@
+//! The built-in offline mock provider, for tests, demos and benchmarks. Answers with
+//! deterministic text derived from its name and the request; asked for structured
+//! output, it returns a JSON value that satisfies the requested schema (so as a judge it
+//! scores exactly the labels it was shown). `delay_ms`, `fail` and `reply` options
+//! inject latency, failures and scripted text.
+//!
+//! Knows nothing about judges or panels: only chat requests and JSON schemas.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value, json};
+
+use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent, Usage};
+use crate::config::catalog::{MockFailure, MockOptions};
+
+pub struct MockProvider {
+    name: String,
+    options: MockOptions,
+}
+
+impl MockProvider {
+    pub fn new(name: &str, options: MockOptions) -> Self {
+        MockProvider { name: name.to_string(), options }
+    }
+
+    /// The full answer to `request`, or the failure the options ask for.
+    fn answer(&self, request: &ChatRequest) -> Option<String> {
+        if let Some(reply) = &self.options.reply {
+            return Some(reply.clone());
+        }
+        let seed = fnv1a(&[self.name.as_bytes(), request.system.as_bytes(), request.user.as_bytes()]);
+        Some(match &request.json_schema {
+            Some(schema) => instance(&schema.schema, seed, "").to_string(),
+            None => prose(&self.name, &request.user, seed),
+        })
+    }
+}
+
+impl Provider for MockProvider {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let delay = Duration::from_millis(self.options.delay_ms);
+        let fail = self.options.fail;
+        let answer = self.answer(&request);
+        let input_tokens = estimate_tokens(&request.system) + estimate_tokens(&request.user);
+        Box::pin(async_stream::try_stream! {
+            tokio::time::sleep(delay).await;
+            match fail {
+                Some(MockFailure::Timeout) => {
+                    futures::future::pending::<()>().await;
+                }
+                Some(MockFailure::Status(status)) => {
+                    Err(ProviderError::Http { status, message: "mock failure".into(), retry_after: None })?;
+                }
+                None => {}
+            }
+            let text = answer.unwrap_or_default();
+            for piece in chunks(&text) {
+                yield StreamEvent::Delta(piece.to_string());
+            }
+            let usage = Usage { input_tokens, output_tokens: estimate_tokens(&text) };
+            yield StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
+        })
+    }
+}
+
+/// Splits text into a few word-boundary chunks, as a real stream would arrive.
+fn chunks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices(' ') {
+        if i - start >= 24 {
+            out.push(&text[start..i]);
+            start = i;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn estimate_tokens(text: &str) -> u64 {
+    (text.chars().count() as u64).div_ceil(4)
+}
+
+/// FNV-1a over several byte strings: stable across runs and platforms.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.iter().chain(&[0xff]) {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn prose(name: &str, prompt: &str, seed: u64) -> String {
+    let topic: String = prompt.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+    let topic: String = topic.chars().take(80).collect();
+    let angles = ["start from first principles", "check the edge cases", "weigh the trade-offs", "look at a worked example"];
+    let angle = angles[(seed % angles.len() as u64) as usize];
+    format!("{name} on \"{topic}\": I would {angle}. Mock answer {:04x}.", seed & 0xffff)
+}
+
+/// A JSON value that satisfies `schema` (the subset frontier's schemas use: objects with
+/// properties, arrays of enum values or strings, bounded integers and numbers, strings).
+fn instance(schema: &Value, seed: u64, path: &str) -> Value {
+    let kind = schema.get("type").and_then(Value::as_str).unwrap_or("string");
+    match kind {
+        "object" => {
+            let mut out = Map::new();
+            if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+                for (key, sub) in props {
+                    let sub_seed = fnv1a(&[&seed.to_le_bytes(), key.as_bytes()]);
+                    out.insert(key.clone(), instance(sub, sub_seed, key));
+                }
+            }
+            Value::Object(out)
+        }
+        "array" => {
+            let items = schema.get("items").cloned().unwrap_or(Value::Null);
+            if let Some(options) = items.get("enum").and_then(Value::as_array) {
+                // An array of enum values is filled with each value once, in a seeded order.
+                let mut values = options.clone();
+                shuffle(&mut values, seed);
+                return Value::Array(values);
+            }
+            let count = 1 + (seed % 2) as usize;
+            Value::Array((0..count).map(|i| instance(&items, seed.wrapping_add(i as u64), path)).collect())
+        }
+        "integer" | "number" => {
+            let min = schema.get("minimum").and_then(Value::as_i64).unwrap_or(0);
+            let max = schema.get("maximum").and_then(Value::as_i64).unwrap_or(min + 100).max(min);
+            // Favour the upper half of the range: mock answers are "good".
+            let low = min + (max - min) / 2;
+            json!(low + (seed % ((max - low + 1) as u64)) as i64)
+        }
+        "boolean" => json!(seed % 2 == 0),
+        _ => match schema.get("enum").and_then(Value::as_array) {
+            Some(options) if !options.is_empty() => options[(seed % options.len() as u64) as usize].clone(),
+            _ => json!(format!("mock {} note {:03x}", path.replace('_', " "), seed & 0xfff)),
+        },
+    }
+}
+
+fn shuffle<T>(items: &mut [T], mut seed: u64) {
+    for i in (1..items.len()).rev() {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        items.swap(i, (seed >> 33) as usize % (i + 1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures::StreamExt as _;
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::provider::JsonSchema;
+
+    fn request(user: &str, schema: Option<Value>) -> ChatRequest {
+        ChatRequest {
+            system: "s".into(),
+            user: user.into(),
+            json_schema: schema.map(|schema| JsonSchema { name: "x".into(), schema }),
+            deadline: tokio::time::Instant::now() + Duration::from_secs(5),
+        }
+    }
+
+    async fn collect(provider: &MockProvider, req: ChatRequest) -> Result<String, ProviderError> {
+        let mut stream = provider.stream(req);
+        let mut text = String::new();
+        while let Some(event) = stream.next().await {
+            if let StreamEvent::Delta(t) = event? {
+                text.push_str(&t);
+            }
+        }
+        Ok(text)
+    }
+
+    #[tokio::test]
+    async fn answers_are_deterministic_and_differ_by_name() {
+        let a = MockProvider::new("alpha", MockOptions::default());
+        let b = MockProvider::new("beta", MockOptions::default());
+        let first = collect(&a, request("What is 6*7?", None)).await;
+        assert_eq!(first, collect(&a, request("What is 6*7?", None)).await);
+        assert_ne!(first, collect(&b, request("What is 6*7?", None)).await);
+        assert!(first.unwrap_or_default().starts_with("alpha on \"What is 6*7?\""));
+    }
+
+    #[tokio::test]
+    async fn structured_output_satisfies_the_schema() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "scores": {"type": "object", "properties": {
+                    "A": {"type": "object", "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 10}, "reason": {"type": "string"}}},
+                    "B": {"type": "object", "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 10}, "reason": {"type": "string"}}}
+                }},
+                "ranking": {"type": "array", "items": {"type": "string", "enum": ["A", "B"]}},
+                "consensus": {"type": "array", "items": {"type": "string"}}
+            }
+        });
+        let judge = MockProvider::new("judge", MockOptions::default());
+        let text = collect(&judge, request("q", Some(schema))).await.unwrap_or_default();
+        let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let mut ranking: Vec<&str> = value["ranking"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        ranking.sort_unstable();
+        assert_eq!(ranking, ["A", "B"]);
+        for label in ["A", "B"] {
+            let score = value["scores"][label]["score"].as_i64().unwrap_or(-1);
+            assert!((5..=10).contains(&score), "{label}: {score}");
+        }
+    }
+
+    #[tokio::test]
+    async fn failures_and_replies_are_injected() {
+        let failing = MockProvider::new("f", MockOptions { fail: Some(MockFailure::Status(429)), ..Default::default() });
+        assert_eq!(
+            collect(&failing, request("q", None)).await,
+            Err(ProviderError::Http { status: 429, message: "mock failure".into(), retry_after: None })
+        );
+        let scripted = MockProvider::new("r", MockOptions { reply: Some("exactly this".into()), ..Default::default() });
+        assert_eq!(collect(&scripted, request("q", None)).await, Ok("exactly this".into()));
+    }
+}

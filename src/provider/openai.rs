@@ -1,0 +1,222 @@
+//! The OpenAI Chat Completions adapter (also every OpenAI-compatible server): builds a
+//! streaming request with `async-openai`'s types and parses its SSE chunks.
+//!
+//! Pure: no I/O here; `http::Transport` sends what `build_request` makes.
+
+use std::sync::Arc;
+
+use async_openai::types::chat::{
+    ChatCompletionRequestMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
+    CreateChatCompletionStreamResponse, ResponseFormat, ResponseFormatJsonSchema,
+};
+use eventsource_stream::Event;
+
+use super::http::{Transport, WireFormat, WireRequest};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+
+/// The data of the frame that ends an OpenAI stream.
+const END_MARKER: &str = "[DONE]";
+
+pub struct OpenAiProvider {
+    transport: Arc<Transport>,
+    base_url: String,
+    model: String,
+    key: Option<Secret>,
+}
+
+impl OpenAiProvider {
+    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
+        OpenAiProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
+    }
+}
+
+impl Provider for OpenAiProvider {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
+        self.transport.stream(Arc::new(OpenAiWire), wire, request.deadline)
+    }
+}
+
+/// The streaming Chat Completions request for `request`.
+pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+    let body = CreateChatCompletionRequest {
+        model: model.to_string(),
+        messages: vec![
+            ChatCompletionRequestMessage::System(request.system.clone().into()),
+            ChatCompletionRequestMessage::User(request.user.clone().into()),
+        ],
+        stream: Some(true),
+        stream_options: Some(ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
+        response_format: request.json_schema.as_ref().map(|s| ResponseFormat::JsonSchema {
+            json_schema: ResponseFormatJsonSchema {
+                description: None,
+                name: s.name.clone(),
+                schema: s.schema.clone(),
+                strict: Some(true),
+            },
+        }),
+        ..Default::default()
+    };
+    WireRequest {
+        url: format!("{}/chat/completions", base_url.trim_end_matches('/')),
+        headers: vec![("accept".into(), "text/event-stream".into())],
+        auth: key.map(|k| ("authorization".to_string(), "Bearer ".to_string(), k)),
+        body: serde_json::to_value(body).unwrap_or_default(),
+    }
+}
+
+/// Parses `data:` frames of `chat.completion.chunk` objects, ended by `data: [DONE]`.
+pub struct OpenAiWire;
+
+#[derive(Default)]
+pub struct OpenAiState {
+    usage: Option<Usage>,
+    stop_reason: Option<String>,
+}
+
+impl WireFormat for OpenAiWire {
+    type State = OpenAiState;
+
+    fn parse(&self, state: &mut OpenAiState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+        let data = frame.data.trim();
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        if data == END_MARKER {
+            return Ok(vec![StreamEvent::Done { usage: state.usage, stop_reason: state.stop_reason.take() }]);
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(data).map_err(|e| ProviderError::Malformed(format!("chunk is not JSON: {e}")))?;
+        if let Some(err) = value.get("error") {
+            let message = err.get("message").and_then(|m| m.as_str()).map_or_else(|| err.to_string(), str::to_string);
+            return Err(ProviderError::Remote(message));
+        }
+        let chunk: CreateChatCompletionStreamResponse = serde_json::from_value(value)
+            .map_err(|e| ProviderError::Malformed(format!("unexpected chunk shape: {e}")))?;
+        if let Some(usage) = chunk.usage {
+            state.usage = Some(Usage {
+                input_tokens: u64::from(usage.prompt_tokens),
+                output_tokens: u64::from(usage.completion_tokens),
+            });
+        }
+        let mut events = Vec::new();
+        for choice in chunk.choices.into_iter().filter(|c| c.index == 0) {
+            if let Some(reason) = choice.finish_reason {
+                state.stop_reason = serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(str::to_string));
+            }
+            if let Some(text) = choice.delta.content.filter(|t| !t.is_empty()) {
+                events.push(StreamEvent::Delta(text));
+            }
+        }
+        Ok(events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use eventsource_stream::Eventsource as _;
+    use futures::StreamExt as _;
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::provider::JsonSchema;
+
+    const RECORDED: &str = concat!(
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"},\"finish_reason\":null}]}\n\n",
+        ": keep-alive comment\n\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo ✓\"},\"finish_reason\":\"stop\"}]}\r\n\r\n",
+        "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}\n\n",
+        "data: [DONE]\n\n",
+    );
+
+    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
+    /// transport's rule that a stream without an end marker is truncated.
+    fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
+        futures::executor::block_on(async {
+            let mut frames = futures::stream::iter(chunks).eventsource();
+            let mut state = OpenAiState::default();
+            let mut events = Vec::new();
+            while let Some(frame) = frames.next().await {
+                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
+                events.extend(OpenAiWire.parse(&mut state, &frame)?);
+                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
+                    return Ok(events);
+                }
+            }
+            Err(ProviderError::Truncated)
+        })
+    }
+
+    fn text(events: &[StreamEvent]) -> String {
+        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+    }
+
+    #[test]
+    fn parses_a_recorded_stream_split_at_every_byte() {
+        let bytes = RECORDED.as_bytes();
+        for cut in 0..=bytes.len() {
+            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
+            assert_eq!(
+                events.last(),
+                Some(&StreamEvent::Done {
+                    usage: Some(Usage { input_tokens: 12, output_tokens: 3 }),
+                    stop_reason: Some("stop".into())
+                }),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stream_without_done_is_truncated() {
+        let cut = RECORDED.find("data: [DONE]").unwrap_or(0);
+        let bytes = &RECORDED.as_bytes()[..cut];
+        for split in 0..=bytes.len() {
+            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
+        }
+    }
+
+    #[test]
+    fn an_error_mid_stream_fails_the_attempt() {
+        let bytes = concat!(
+            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n",
+            "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
+        )
+        .as_bytes();
+        for cut in 0..=bytes.len() {
+            assert_eq!(replay(bytes, cut), Err(ProviderError::Remote("overloaded".into())), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_chunk_that_does_not_parse_is_malformed() {
+        let err = replay(b"data: {not json\n\n", 3);
+        assert!(matches!(err, Err(ProviderError::Malformed(_))), "{err:?}");
+    }
+
+    #[test]
+    fn request_streams_with_usage_and_asks_for_the_schema() {
+        let request = ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            json_schema: Some(JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) }),
+            deadline: tokio::time::Instant::now(),
+        };
+        let wire = build_request("http://h/v1/", "m", Some(Secret::new("sk-x")), &request);
+        assert_eq!(wire.url, "http://h/v1/chat/completions");
+        assert_eq!(
+            wire.body,
+            serde_json::json!({
+                "model": "m",
+                "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "response_format": {"type": "json_schema", "json_schema": {"name": "verdict", "schema": {"type": "object"}, "strict": true}},
+            })
+        );
+        assert!(!wire.body.to_string().contains("sk-x"));
+    }
+}
