@@ -1,4 +1,271 @@
-//! placeholder
-pub struct Cli;
-pub enum Parsed { Command(Cli), Printed }
-pub fn parse(_a: impl IntoIterator<Item = std::ffi::OsString>) -> crate::error::Result<Parsed> { Ok(Parsed::Printed) }
+//! The command line as clap types: raw arguments only. `commands` turns them into
+//! resolved configuration. Clap's own errors are mapped into `Error::Usage` so that
+//! every error is rendered the same way.
+
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frontier",
+    version,
+    about = "Ask a panel of models at once; a judge compares their answers and a synth writes one grounded answer.",
+    propagate_version = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
+    Run(RunArgs),
+    /// Arm a scope: `fusion` with a preset or models, `single` with one model, or `off`.
+    Mode(ModeArgs),
+    /// Show what a scope has armed and whether its models are ready.
+    Status(StatusArgs),
+    /// List models, aliases, providers and presets, with readiness.
+    Catalog(JsonArg),
+    /// Check a custom panel, optionally save it as a preset, and arm it.
+    Compose(ComposeArgs),
+    /// List, show, save or delete presets.
+    #[command(subcommand)]
+    Preset(PresetCommand),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The panel a command should use, as given on the command line.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PanelArgs {
+    /// A preset name (`frontier preset list`); `custom` means the `--models` panel.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// A custom panel of 1 to 8 models, comma-separated.
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',', conflicts_with = "model")]
+    pub models: Option<Vec<String>>,
+    /// One model, answering alone (single mode).
+    #[arg(long, value_name = "MODEL", conflicts_with = "preset")]
+    pub model: Option<String>,
+    /// The judge model (default: the preset's, else the first panel model).
+    #[arg(long, value_name = "MODEL")]
+    pub judge: Option<String>,
+    /// The synth model (default: the preset's, else the first panel model).
+    #[arg(long, value_name = "MODEL")]
+    pub synth: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The prompt, or `-` to read it from stdin.
+    #[arg(value_name = "PROMPT", allow_hyphen_values = true)]
+    pub prompt: String,
+    #[command(flatten)]
+    pub panel: PanelArgs,
+    /// The scope whose armed mode runs when no panel is given.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    /// Print one JSON RunReport on stdout instead of the streamed answer.
+    #[arg(long)]
+    pub json: bool,
+    /// Seconds each model call may take.
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Seconds the whole run may take.
+    #[arg(long, value_name = "SECS")]
+    pub budget: Option<u64>,
+    /// How many panel members run at once.
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Seconds a stream may stay silent before it counts as stalled.
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<u64>,
+    /// Print the answer when it is complete instead of streaming it.
+    #[arg(long)]
+    pub no_stream: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeWord {
+    Off,
+    Single,
+    Fusion,
+}
+
+#[derive(Debug, Args)]
+pub struct ModeArgs {
+    /// What to arm.
+    #[arg(value_enum)]
+    pub mode: ModeWord,
+    #[command(flatten)]
+    pub panel: PanelArgs,
+    /// The scope to arm: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ComposeArgs {
+    /// The panel: 1 to 8 models, comma-separated.
+    #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
+    pub models: Vec<String>,
+    #[arg(long, value_name = "MODEL")]
+    pub judge: Option<String>,
+    #[arg(long, value_name = "MODEL")]
+    pub synth: Option<String>,
+    /// Also save the panel as a preset of this name.
+    #[arg(long, value_name = "NAME")]
+    pub save: Option<String>,
+    /// The scope to arm.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    /// Check and show what would happen; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetCommand {
+    /// List every preset.
+    List(JsonArg),
+    /// Show one preset.
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save a panel as a preset of your own.
+    Save {
+        name: String,
+        #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
+        models: Vec<String>,
+        #[arg(long, value_name = "MODEL")]
+        judge: Option<String>,
+        #[arg(long, value_name = "MODEL")]
+        synth: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        description: Option<String>,
+    },
+    /// Delete a preset of your own.
+    Delete { name: String },
+}
+
+pub enum Parsed {
+    Command(Cli),
+    /// Help or version was printed.
+    Printed,
+}
+
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
+    match Cli::try_parse_from(args) {
+        Ok(cli) => Ok(Parsed::Command(cli)),
+        Err(err) => match err.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = err.print();
+                Ok(Parsed::Printed)
+            }
+            _ => Err(usage_error(&err)),
+        },
+    }
+}
+
+/// Rewrites clap's error as `Error::Usage`, keeping the offending value and clap's advice.
+fn usage_error(err: &clap::Error) -> Error {
+    let context = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
+    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    let suggestion = context(ContextKind::SuggestedArg)
+        .or_else(|| context(ContextKind::SuggestedSubcommand))
+        .or_else(|| context(ContextKind::SuggestedValue));
+    let valid = context(ContextKind::ValidValue).or_else(|| context(ContextKind::ValidSubcommand));
+    let what = match err.kind() {
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} needs a value"),
+        ErrorKind::InvalidValue => format!("invalid value `{value}` for {arg}"),
+        ErrorKind::UnknownArgument => format!("unexpected argument `{arg}`"),
+        ErrorKind::InvalidSubcommand => format!("unknown command `{value}`"),
+        ErrorKind::MissingRequiredArgument => format!("missing {arg}"),
+        ErrorKind::ArgumentConflict => {
+            let other = context(ContextKind::PriorArg).unwrap_or_default();
+            format!("{arg} can't be used with {other}")
+        }
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "a command is missing".to_string()
+        }
+        ErrorKind::ValueValidation => format!("invalid value `{value}` for {arg}"),
+        _ => first_line(err),
+    };
+    let hint = match (suggestion, valid) {
+        (Some(s), _) => format!("did you mean `{s}`? See `frontier --help`"),
+        (None, Some(v)) => format!("use one of: {v}"),
+        (None, None) => "see `frontier --help` (or `frontier <command> --help`)".to_string(),
+    };
+    Error::usage(what, hint)
+}
+
+fn first_line(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let line = text.lines().next().unwrap_or("invalid arguments");
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(args: &[&str]) -> String {
+        match parse(args.iter().map(OsString::from)) {
+            Err(err) => crate::error::render(&err),
+            Ok(_) => String::from("parsed"),
+        }
+    }
+
+    #[test]
+    fn clap_errors_are_rendered_like_every_other_error() {
+        assert_eq!(
+            error_of(&["frontier", "mode", "fuse"]),
+            "error: invalid value `fuse` for <MODE>\nhint: use one of: off, single, fusion\n"
+        );
+        assert_eq!(
+            error_of(&["frontier", "run", "x", "--jsn"]),
+            "error: unexpected argument `--jsn`\nhint: did you mean `--json`? See `frontier --help`\n"
+        );
+        assert_eq!(
+            error_of(&["frontier", "frobnicate"]),
+            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, completions\n"
+        );
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
+}

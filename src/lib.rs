@@ -13,6 +13,7 @@ pub mod env;
 pub mod error;
 pub mod pipeline;
 pub mod provider;
+mod random;
 pub mod render;
 
 use std::ffi::OsString;

@@ -1,2 +1,40 @@
-//! placeholder
-pub fn dispatch(_cli: crate::cli::Cli, _env: &crate::Env) -> crate::error::Result<i32> { Ok(0) }
+//! One file per subcommand. Each turns raw arguments into resolved configuration,
+//! calls the layers below, and returns an exit code or an error for `lib::run` to
+//! render.
+
+mod catalog;
+mod compose;
+mod completions;
+mod mode;
+mod preset;
+mod readiness;
+mod run;
+mod selection;
+mod status;
+
+use crate::cli::{Cli, Command};
+use crate::env::Env;
+use crate::error::Result;
+
+pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
+    match cli.command {
+        Command::Run(args) => run::run(args, env),
+        Command::Mode(args) => mode::run(args, env),
+        Command::Status(args) => status::run(args, env),
+        Command::Catalog(args) => catalog::run(args.json, env),
+        Command::Compose(args) => compose::run(args, env),
+        Command::Preset(cmd) => preset::run(cmd, env),
+        Command::Completions { shell } => completions::run(shell),
+    }
+}
+
+/// Prints a value as pretty JSON on stdout.
+fn print_json(value: &impl serde::Serialize) {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    crate::render::write_stdout(&format!("{text}\n"));
+}
+
+/// The current time as RFC 3339, UTC, to the second.
+fn now_rfc3339() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}

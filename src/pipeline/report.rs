@@ -138,7 +138,7 @@ impl RunReport {
             final_source: None,
             failed_models: Vec::new(),
             failure_reason: Some(reason),
-            notes: vec![reason.hint().to_string()],
+            notes: Vec::new(),
             timings: Timings::default(),
             totals: Totals::default(),
             judge_seed: 0,

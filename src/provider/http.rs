@@ -153,7 +153,7 @@ impl Transport {
         let capped = exp.min(self.retry.max_delay);
         // Full jitter over the upper half: spreads retries of concurrent members apart.
         let half = capped / 2;
-        Some(half + half.mul_f64(jitter()))
+        Some(half + half.mul_f64(crate::random::unit()))
     }
 }
 
@@ -167,14 +167,6 @@ fn redact(err: ProviderError, key: &Secret) -> ProviderError {
         ProviderError::Remote(m) => ProviderError::Remote(key.redact(&m)),
         other => other,
     }
-}
-
-/// A random number in [0, 1), from the standard library's randomly keyed hasher.
-fn jitter() -> f64 {
-    use std::hash::{BuildHasher as _, Hasher as _};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(0);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and ignored).

@@ -96,7 +96,10 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 }
 
 fn prose(name: &str, prompt: &str, seed: u64) -> String {
-    let topic: String = prompt.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
+    // The first line that is not a markdown heading: the question, in a judge's or
+    // synth's message as much as in a member's.
+    let line = prompt.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
+    let topic: String = line.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
     let topic: String = topic.chars().take(80).collect();
     let angles = ["start from first principles", "check the edge cases", "weigh the trade-offs", "look at a worked example"];
     let angle = angles[(seed % angles.len() as u64) as usize];

@@ -1,0 +1,146 @@
+//! `frontier catalog`: every model with its aliases, the route it would take and whether
+//! it is ready; the providers; and the presets.
+
+use serde::Serialize;
+
+use super::readiness::{self, ModelStatus};
+use crate::config::{Config, PresetSource};
+use crate::env::Env;
+use crate::error::Result;
+use crate::render::table;
+
+#[derive(Debug, Serialize)]
+struct CatalogReport {
+    models: Vec<ModelRow>,
+    providers: Vec<ProviderRow>,
+    presets: Vec<PresetRow>,
+}
+
+#[derive(Debug, Serialize)]
+struct ModelRow {
+    id: String,
+    description: String,
+    aliases: Vec<String>,
+    routes: Vec<String>,
+    #[serde(flatten)]
+    status: ModelStatus,
+}
+
+#[derive(Debug, Serialize)]
+struct ProviderRow {
+    name: String,
+    kind: &'static str,
+    base_url: String,
+    api_key_env: Option<String>,
+    key_set: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct PresetRow {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub builtin: bool,
+    pub description: String,
+    pub panel: Vec<String>,
+    pub judge: String,
+    pub synth: String,
+    pub ready: bool,
+}
+
+pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
+    config
+        .presets
+        .iter()
+        .map(|p| {
+            let models = p.panel.iter().chain([&p.judge, &p.synth]);
+            PresetRow {
+                name: p.name.clone(),
+                aliases: p.aliases.clone(),
+                builtin: p.source == PresetSource::BuiltIn,
+                description: p.description.clone(),
+                panel: p.panel.clone(),
+                judge: p.judge.clone(),
+                synth: p.synth.clone(),
+                ready: models.into_iter().all(|m| readiness::check(config, env, m).ready),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn preset_table(rows: &[PresetRow]) -> String {
+    let mut t = table::new(&["preset", "panel", "judge", "synth", "ready", "description"]);
+    for p in rows {
+        let name = if p.aliases.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.aliases.join(", ")) };
+        let name = if p.builtin { name } else { format!("{name} [user]") };
+        t.add_row(vec![name, p.panel.join(", "), p.judge.clone(), p.synth.clone(), yes_no(p.ready).into(), p.description.clone()]);
+    }
+    t.to_string()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
+pub fn run(json: bool, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let aliases_of =
+        |id: &str| config.catalog.aliases().filter(|(_, m)| *m == id).map(|(a, _)| a.to_string()).collect::<Vec<_>>();
+    let report = CatalogReport {
+        models: config
+            .catalog
+            .models()
+            .map(|m| ModelRow {
+                id: m.id.clone(),
+                description: m.description.clone(),
+                aliases: aliases_of(&m.id),
+                routes: m.routes.clone(),
+                status: readiness::check(&config, env, &m.id),
+            })
+            .collect(),
+        providers: config
+            .catalog
+            .providers()
+            .map(|p| ProviderRow {
+                name: p.name.clone(),
+                kind: p.kind.as_str(),
+                base_url: p.base_url.clone(),
+                api_key_env: p.api_key_env.clone(),
+                key_set: p.api_key_env.as_deref().is_none_or(|v| env.var(v).is_some()),
+            })
+            .collect(),
+        presets: preset_rows(&config, env),
+    };
+    if json {
+        super::print_json(&report);
+        return Ok(0);
+    }
+    let mut models = table::new(&["model", "aliases", "route", "ready", "missing / fix"]);
+    for m in &report.models {
+        let missing = match (&m.status.missing, &m.status.fix) {
+            (Some(w), Some(f)) => format!("{w}; {f}"),
+            (Some(w), None) => w.clone(),
+            _ => String::new(),
+        };
+        models.add_row(vec![
+            m.id.clone(),
+            m.aliases.join(", "),
+            m.status.route.clone().unwrap_or_default(),
+            yes_no(m.status.ready).into(),
+            missing,
+        ]);
+    }
+    let mut providers = table::new(&["provider", "kind", "base url", "key variable"]);
+    for p in &report.providers {
+        let key = match &p.api_key_env {
+            Some(var) => format!("{var} ({})", if p.key_set { "set" } else { "not set" }),
+            None => "none needed".into(),
+        };
+        providers.add_row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]);
+    }
+    let text = format!(
+        "{models}\n\n{providers}\n\n{}\n\nAny model can also be addressed as provider:model (e.g. openai:gpt-4.1, ollama:llama3.2, mock:any).\n",
+        preset_table(&report.presets)
+    );
+    crate::render::write_stdout(&text);
+    Ok(0)
+}

@@ -1,0 +1,84 @@
+//! `frontier compose`: checks a custom panel (ids and readiness) before anything is
+//! armed, optionally saves it as a preset, then arms it. `--dry-run` writes nothing.
+
+use super::readiness;
+use super::selection::Selection;
+use crate::cli::{ComposeArgs, PanelArgs};
+use crate::config::state::{self, Armed};
+use crate::config::{Config, Preset, PresetSource, scope};
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let scope = scope::resolve(args.scope.as_deref(), env, None)?;
+    let flags = PanelArgs {
+        models: Some(args.models.clone()),
+        judge: args.judge.clone(),
+        synth: args.synth.clone(),
+        ..PanelArgs::default()
+    };
+    let Some(Selection::Fusion { panel, judge, synth, .. }) = Selection::from_flags(&flags, &config)? else {
+        return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
+    };
+    let statuses: Vec<_> = panel.iter().chain([&judge, &synth]).map(|m| readiness::check(&config, env, m)).collect();
+    let mut plan = format!("panel   {}\njudge   {judge}\nsynth   {synth}\n", panel.join(", "));
+    let not_ready: Vec<_> = statuses.iter().filter(|s| !s.ready).collect();
+    for s in &statuses {
+        let route = s.route.as_deref().unwrap_or("-");
+        let state = if s.ready { "ready".to_string() } else { format!("not ready: {}", s.missing.as_deref().unwrap_or("?")) };
+        if !plan.contains(&format!("  {} via", s.model)) {
+            plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
+        }
+    }
+    if !not_ready.is_empty() {
+        eprint!("{plan}");
+        let fixes: Vec<String> = not_ready.iter().filter_map(|s| s.fix.clone()).collect();
+        let mut fixes_unique: Vec<String> = Vec::new();
+        for f in fixes {
+            if !fixes_unique.contains(&f) {
+                fixes_unique.push(f);
+            }
+        }
+        let names: Vec<&str> = not_ready.iter().map(|s| s.model.as_str()).collect();
+        return Err(Error::refused(
+            format!("not every model is ready ({}); nothing was armed", names.join(", ")),
+            fixes_unique.join("; "),
+        ));
+    }
+    let preset = args.save.as_ref().map(|name| Preset {
+        name: name.clone(),
+        description: format!("composed from {}", panel.join(", ")),
+        aliases: Vec::new(),
+        panel: panel.clone(),
+        judge: judge.clone(),
+        synth: synth.clone(),
+        source: PresetSource::User(config.paths.presets_dir()),
+    });
+    if args.dry_run {
+        if let Some(p) = &preset {
+            plan.push_str(&format!("would save preset `{}` in {}\n", p.name, config.paths.presets_dir().display()));
+        }
+        plan.push_str(&format!("would arm scope `{}` (dry run: nothing written)\n", scope.name));
+        crate::render::write_stdout(&plan);
+        return Ok(0);
+    }
+    let armed = match &preset {
+        Some(p) => {
+            let path = config.presets.save(&config.paths.presets_dir(), p)?;
+            plan.push_str(&format!("saved preset `{}` to {}\n", p.name, path.display()));
+            Armed::Preset { name: p.name.clone() }
+        }
+        None => Armed::Custom { panel: panel.clone() },
+    };
+    let custom = matches!(armed, Armed::Custom { .. });
+    state::update(&config.paths.scopes_dir(), &scope.name, |s| {
+        s.armed = armed;
+        s.judge = custom.then(|| judge.clone());
+        s.synth = custom.then(|| synth.clone());
+        s.armed_at = Some(super::now_rfc3339());
+    })?;
+    plan.push_str(&format!("armed scope `{}`: fusion\n", scope.name));
+    crate::render::write_stdout(&plan);
+    Ok(0)
+}

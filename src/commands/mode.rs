@@ -1,0 +1,77 @@
+//! `frontier mode off|single|fusion`: validates what it arms at arm time, then writes the
+//! scope's state, keeping the operator's tuning.
+
+use super::readiness;
+use super::selection::Selection;
+use crate::cli::{ModeArgs, ModeWord};
+use crate::config::state::{self, Armed};
+use crate::config::{Config, scope};
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let scope = scope::resolve(args.scope.as_deref(), env, None)?;
+    let flags = &args.panel;
+    let any_panel_flag =
+        flags.preset.is_some() || flags.models.is_some() || flags.model.is_some() || flags.judge.is_some() || flags.synth.is_some();
+    let selection = match args.mode {
+        ModeWord::Off if any_panel_flag => {
+            return Err(Error::usage("`mode off` takes no panel", "run `frontier mode off` alone (with --scope if needed)"));
+        }
+        ModeWord::Off => None,
+        ModeWord::Single => {
+            if flags.model.is_none() {
+                return Err(Error::usage("`mode single` needs --model", "e.g. `frontier mode single --model opus`"));
+            }
+            Selection::from_flags(flags, &config)?
+        }
+        ModeWord::Fusion => {
+            if flags.model.is_some() {
+                return Err(Error::usage(
+                    "`mode fusion` takes a panel, not --model",
+                    "use --preset NAME or --models a,b; for one model use `mode single`",
+                ));
+            }
+            let selection = Selection::from_flags(flags, &config)?;
+            if selection.is_none() {
+                return Err(Error::usage(
+                    "`mode fusion` needs --preset or --models",
+                    "e.g. `frontier mode fusion --preset chatgpt-duo`; `frontier preset list` shows the presets",
+                ));
+            }
+            selection
+        }
+    };
+    let (armed, judge, synth) = match &selection {
+        None => (Armed::Off, None, None),
+        Some(Selection::Single { model }) => (Armed::Single { model: model.clone() }, None, None),
+        Some(Selection::Fusion { preset: Some(name), .. }) => {
+            (Armed::Preset { name: name.clone() }, flags.judge.clone(), flags.synth.clone())
+        }
+        Some(Selection::Fusion { preset: None, panel, judge, synth }) => {
+            (Armed::Custom { panel: panel.clone() }, Some(judge.clone()), Some(synth.clone()))
+        }
+    };
+    let armed_at = (armed != Armed::Off).then(super::now_rfc3339);
+    state::update(&config.paths.scopes_dir(), &scope.name, |s| {
+        s.armed = armed;
+        s.judge = judge;
+        s.synth = synth;
+        s.armed_at = armed_at;
+    })?;
+    match &selection {
+        None => eprintln!("scope `{}` is off", scope.name),
+        Some(sel) => {
+            let mode = if matches!(sel, Selection::Single { .. }) { "single" } else { "fusion" };
+            eprintln!("scope `{}` armed: {mode} · {}", scope.name, sel.label());
+            for model in sel.models() {
+                let status = readiness::check(&config, env, model);
+                if let (false, Some(missing), Some(fix)) = (status.ready, &status.missing, &status.fix) {
+                    eprintln!("warning: `{}` is not ready: {missing}\nhint: {fix}", status.model);
+                }
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,114 @@
+//! `frontier status`: what a scope has armed, its tuning, and whether its models are
+//! ready. Reads one state file and the catalog; starts no runtime.
+
+use serde::Serialize;
+
+use super::readiness::{self, ModelStatus};
+use super::selection::Selection;
+use crate::cli::StatusArgs;
+use crate::config::state::{self, Armed, Tuning};
+use crate::config::{Config, scope};
+use crate::env::Env;
+use crate::error::Result;
+
+#[derive(Debug, Serialize)]
+struct StatusReport {
+    scope: String,
+    scope_source: &'static str,
+    mode: &'static str,
+    preset: Option<String>,
+    model: Option<String>,
+    panel: Vec<String>,
+    judge: Option<String>,
+    synth: Option<String>,
+    armed_at: Option<String>,
+    tuning: Tuning,
+    ready: bool,
+    models: Vec<ModelStatus>,
+    warning: Option<String>,
+}
+
+pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let scope = scope::resolve(args.scope.as_deref(), env, None)?;
+    let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
+    let selection = Selection::from_state(&loaded.state, &config);
+    let (mut warning, selection) = match selection {
+        Ok(s) => (loaded.warning.clone(), s),
+        Err(err) => (Some(format!("the armed panel is no longer valid: {err}")), None),
+    };
+    if warning.is_none() {
+        warning = loaded.warning.clone();
+    }
+    let models: Vec<ModelStatus> =
+        selection.iter().flat_map(Selection::models).map(|m| readiness::check(&config, env, m)).collect();
+    let (preset, model, panel, judge, synth) = match &selection {
+        None => (None, None, Vec::new(), None, None),
+        Some(Selection::Single { model }) => (None, Some(model.clone()), Vec::new(), None, None),
+        Some(Selection::Fusion { preset, panel, judge, synth }) => {
+            (preset.clone(), None, panel.clone(), Some(judge.clone()), Some(synth.clone()))
+        }
+    };
+    let mode = if selection.is_none() { "off" } else { loaded.state.armed.mode().as_str() };
+    let report = StatusReport {
+        scope: scope.name.clone(),
+        scope_source: scope.source.describe(),
+        mode,
+        preset: preset.or_else(|| matches!(loaded.state.armed, Armed::Custom { .. }).then(|| "custom".to_string())),
+        model,
+        panel,
+        judge,
+        synth,
+        armed_at: loaded.state.armed_at.clone(),
+        tuning: loaded.state.tuning.clone(),
+        ready: selection.is_some() && models.iter().all(|m| m.ready),
+        models,
+        warning,
+    };
+    if args.json {
+        super::print_json(&report);
+    } else {
+        crate::render::write_stdout(&human(&report, config.settings.run.budget.as_secs()));
+    }
+    Ok(0)
+}
+
+fn human(r: &StatusReport, default_budget: u64) -> String {
+    let mut out = format!("scope   {} ({})\nmode    {}\n", r.scope, r.scope_source, r.mode);
+    if let Some(model) = &r.model {
+        out.push_str(&format!("model   {model}\n"));
+    }
+    if let Some(preset) = &r.preset {
+        out.push_str(&format!("preset  {preset}\n"));
+    }
+    if !r.panel.is_empty() {
+        out.push_str(&format!("panel   {}\n", r.panel.join(", ")));
+    }
+    if let (Some(judge), Some(synth)) = (&r.judge, &r.synth) {
+        out.push_str(&format!("judge   {judge}\nsynth   {synth}\n"));
+    }
+    if let Some(at) = &r.armed_at {
+        out.push_str(&format!("armed   {at}\n"));
+    }
+    let t = &r.tuning;
+    let on = |b: bool| if b { "fanned" } else { "skipped" };
+    out.push_str(&format!(
+        "tuning  prompts under {} chars skipped · slash commands {} · loop prompts {} · budget {}s\n",
+        t.min_chars,
+        on(t.fan_commands),
+        on(t.fan_loops),
+        t.budget_secs.unwrap_or(default_budget)
+    ));
+    if r.mode != "off" {
+        out.push_str(&format!("ready   {}\n", if r.ready { "yes" } else { "no" }));
+        for m in r.models.iter().filter(|m| !m.ready) {
+            let missing = m.missing.as_deref().unwrap_or("not ready");
+            let fix = m.fix.as_deref().map(|f| format!(" (fix: {f})")).unwrap_or_default();
+            out.push_str(&format!("  ✗ {}: {missing}{fix}\n", m.model));
+        }
+    }
+    if let Some(w) = &r.warning {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    out
+}

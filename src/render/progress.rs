@@ -1,0 +1,114 @@
+//! Progress on stderr while a run is in flight (one redrawn line on a terminal, plain
+//! lines otherwise), and the final answer streamed to stdout as it arrives.
+
+use std::io::Write as _;
+use std::sync::Mutex;
+
+use super::scores::format_ms;
+use crate::pipeline::{Observer, Progress, Stage};
+
+pub struct RunObserver {
+    live: bool,
+    quiet: bool,
+    stream: bool,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    panel_total: usize,
+    panel_done: usize,
+    /// A live line is drawn and not yet ended.
+    line_open: bool,
+    /// Bytes of the answer already written to stdout.
+    streamed: usize,
+    /// The streamed answer so far ends with a newline.
+    streamed_newline: bool,
+}
+
+impl RunObserver {
+    pub fn new(live: bool, quiet: bool, stream: bool) -> Self {
+        RunObserver { live, quiet, stream, state: Mutex::new(State::default()) }
+    }
+
+    /// Ends the live line after Ctrl-C.
+    pub fn interrupted(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        self.say(&mut state, "interrupted; cancelled every request", true);
+    }
+
+    /// Shows `text`: redraws the live line (and ends it when `done`), or prints a line.
+    fn say(&self, state: &mut State, text: &str, done: bool) {
+        if self.quiet {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        if self.live {
+            let end = if done { "\n" } else { "" };
+            let _ = write!(err, "\r\x1b[2K{text}{end}");
+            state.line_open = !done;
+        } else {
+            let _ = writeln!(err, "frontier: {text}");
+        }
+        let _ = err.flush();
+    }
+
+    fn clear_line(&self, state: &mut State) {
+        if self.live && state.line_open && !self.quiet {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            state.line_open = false;
+        }
+    }
+}
+
+impl Observer for RunObserver {
+    fn on(&self, event: Progress<'_>) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match event {
+            Progress::StageStarted { stage: Stage::Panel, models } => {
+                state.panel_total = models;
+                let text = format!("panel: asking {models} model{}…", if models == 1 { "" } else { "s" });
+                self.say(&mut state, &text, false);
+            }
+            Progress::StageStarted { stage, .. } => self.say(&mut state, &format!("{}…", stage.as_str()), false),
+            Progress::MemberDone { model, ok, latency_ms, error, .. } => {
+                state.panel_done += 1;
+                let outcome = match (ok, error) {
+                    (true, _) => format!("{model} answered in {}", format_ms(latency_ms)),
+                    (false, Some(e)) => format!("{model} failed after {}: {e}", format_ms(latency_ms)),
+                    (false, None) => format!("{model} failed"),
+                };
+                let text = format!("panel {}/{}: {outcome}", state.panel_done, state.panel_total);
+                if self.live {
+                    self.say(&mut state, &text, false);
+                } else {
+                    self.say(&mut state, &text, true);
+                }
+            }
+            Progress::StageSkipped { reason, .. } => self.say(&mut state, reason, true),
+            Progress::StageDone { stage, ok, elapsed_ms } => {
+                if state.streamed > 0 && !state.streamed_newline {
+                    // End the streamed answer's last line before stderr writes below it.
+                    super::write_stdout("\n");
+                    state.streamed_newline = true;
+                }
+                let outcome = if ok { "done" } else { "failed" };
+                self.say(&mut state, &format!("{} {outcome} in {}", stage.as_str(), format_ms(elapsed_ms)), true);
+            }
+            Progress::AnswerDelta(text) if self.stream => {
+                self.clear_line(&mut state);
+                state.streamed += text.len();
+                state.streamed_newline = text.ends_with('\n');
+                super::write_stdout(text);
+            }
+            Progress::AnswerRestart if self.stream => {
+                if state.streamed > 0 {
+                    state.streamed = 0;
+                    super::write_stdout("\n");
+                    self.say(&mut state, "the answer's stream broke and is being retried; it starts again below", true);
+                }
+            }
+            Progress::AnswerDelta(_) | Progress::AnswerRestart => {}
+        }
+    }
+}
