@@ -67,7 +67,7 @@ pub struct PanelArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The prompt, or `-` to read it from stdin.
-    #[arg(value_name = "PROMPT", allow_hyphen_values = true)]
+    #[arg(value_name = "PROMPT")]
     pub prompt: String,
     #[command(flatten)]
     pub panel: PanelArgs,
@@ -175,14 +175,14 @@ pub enum PresetCommand {
 }
 
 pub enum Parsed {
-    Command(Cli),
+    Command(Box<Cli>),
     /// Help or version was printed.
     Printed,
 }
 
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
     match Cli::try_parse_from(args) {
-        Ok(cli) => Ok(Parsed::Command(cli)),
+        Ok(cli) => Ok(Parsed::Command(Box::new(cli))),
         Err(err) => match err.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
                 let _ = err.print();

@@ -30,10 +30,7 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env {
-            vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
-            cwd: cwd.into(),
-        }
+        Env { vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), cwd: cwd.into() }
     }
 
     /// The value of `name`, if set. An empty value counts as unset.

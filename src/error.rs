@@ -85,7 +85,10 @@ impl Error {
             Error::Usage { hint, .. } | Error::Refused { hint, .. } => hint.clone(),
             Error::UnknownModel { suggestion, .. } => match suggestion {
                 Some(s) => format!("did you mean `{s}`? `frontier catalog` lists every model id and alias"),
-                None => "`frontier catalog` lists every model id and alias; `provider:model` addresses a model directly".into(),
+                None => {
+                    "`frontier catalog` lists every model id and alias; `provider:model` addresses a model directly"
+                        .into()
+                }
             },
             Error::UnknownPreset { suggestion, .. } => match suggestion {
                 Some(s) => format!("did you mean `{s}`? `frontier preset list` lists the presets"),

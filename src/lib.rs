@@ -28,7 +28,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> i32 {
         Ok(cli::Parsed::Printed) => return 0,
         Err(err) => return report(&err),
     };
-    match commands::dispatch(cli, &env) {
+    match commands::dispatch(*cli, &env) {
         Ok(code) => code,
         Err(err) => report(&err),
     }

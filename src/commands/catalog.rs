@@ -72,7 +72,14 @@ pub(super) fn preset_table(rows: &[PresetRow]) -> String {
     for p in rows {
         let name = if p.aliases.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.aliases.join(", ")) };
         let name = if p.builtin { name } else { format!("{name} [user]") };
-        t.add_row(vec![name, p.panel.join(", "), p.judge.clone(), p.synth.clone(), yes_no(p.ready).into(), p.description.clone()]);
+        t.add_row(vec![
+            name,
+            p.panel.join(", "),
+            p.judge.clone(),
+            p.synth.clone(),
+            yes_no(p.ready).into(),
+            p.description.clone(),
+        ]);
     }
     t.to_string()
 }

@@ -18,32 +18,33 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         synth: args.synth.clone(),
         ..PanelArgs::default()
     };
-    let Some(Selection::Fusion { panel, judge, synth, .. }) = Selection::from_flags(&flags, &config)? else {
+    let Some(selection) = Selection::from_flags(&flags, &config)? else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
-    let statuses: Vec<_> = panel.iter().chain([&judge, &synth]).map(|m| readiness::check(&config, env, m)).collect();
+    let statuses: Vec<_> = selection.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
+    let Selection::Fusion { panel, judge, synth, .. } = selection else {
+        return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
+    };
     let mut plan = format!("panel   {}\njudge   {judge}\nsynth   {synth}\n", panel.join(", "));
     let not_ready: Vec<_> = statuses.iter().filter(|s| !s.ready).collect();
     for s in &statuses {
         let route = s.route.as_deref().unwrap_or("-");
-        let state = if s.ready { "ready".to_string() } else { format!("not ready: {}", s.missing.as_deref().unwrap_or("?")) };
-        if !plan.contains(&format!("  {} via", s.model)) {
-            plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
-        }
+        let state =
+            if s.ready { "ready".to_string() } else { format!("not ready: {}", s.missing.as_deref().unwrap_or("?")) };
+        plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
     }
     if !not_ready.is_empty() {
         eprint!("{plan}");
-        let fixes: Vec<String> = not_ready.iter().filter_map(|s| s.fix.clone()).collect();
-        let mut fixes_unique: Vec<String> = Vec::new();
-        for f in fixes {
-            if !fixes_unique.contains(&f) {
-                fixes_unique.push(f);
+        let mut fixes: Vec<String> = Vec::new();
+        for fix in not_ready.iter().filter_map(|s| s.fix.clone()) {
+            if !fixes.contains(&fix) {
+                fixes.push(fix);
             }
         }
         let names: Vec<&str> = not_ready.iter().map(|s| s.model.as_str()).collect();
         return Err(Error::refused(
             format!("not every model is ready ({}); nothing was armed", names.join(", ")),
-            fixes_unique.join("; "),
+            fixes.join("; "),
         ));
     }
     let preset = args.save.as_ref().map(|name| Preset {

@@ -3,8 +3,8 @@
 //! render.
 
 mod catalog;
-mod compose;
 mod completions;
+mod compose;
 mod mode;
 mod preset;
 mod readiness;

@@ -13,11 +13,17 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let flags = &args.panel;
-    let any_panel_flag =
-        flags.preset.is_some() || flags.models.is_some() || flags.model.is_some() || flags.judge.is_some() || flags.synth.is_some();
+    let any_panel_flag = flags.preset.is_some()
+        || flags.models.is_some()
+        || flags.model.is_some()
+        || flags.judge.is_some()
+        || flags.synth.is_some();
     let selection = match args.mode {
         ModeWord::Off if any_panel_flag => {
-            return Err(Error::usage("`mode off` takes no panel", "run `frontier mode off` alone (with --scope if needed)"));
+            return Err(Error::usage(
+                "`mode off` takes no panel",
+                "run `frontier mode off` alone (with --scope if needed)",
+            ));
         }
         ModeWord::Off => None,
         ModeWord::Single => {

@@ -34,13 +34,9 @@ pub fn check(config: &Config, env: &Env, name: &str) -> ModelStatus {
         Some((route, Readiness::Ready)) => {
             ModelStatus { model, route: Some(route.label()), ready: true, missing: None, fix: None }
         }
-        Some((route, Readiness::Missing { what, fix })) => ModelStatus {
-            model,
-            route: Some(route.label()),
-            ready: false,
-            missing: Some(what),
-            fix: Some(fix),
-        },
+        Some((route, Readiness::Missing { what, fix })) => {
+            ModelStatus { model, route: Some(route.label()), ready: false, missing: Some(what), fix: Some(fix) }
+        }
     }
 }
 

@@ -80,8 +80,10 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let observer = output.observer();
     let report = runtime.block_on(async {
         tokio::select! {
+            // Polled first, so the handler is in place before any request goes out.
+            biased;
+            () = interrupted() => None,
             report = pipeline::execute(plan, &observer) => Some(report),
-            _ = tokio::signal::ctrl_c() => None,
         }
     });
     // Dropping the runtime cancels every request still in flight.
@@ -100,18 +102,28 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
 }
 
+/// Resolves on Ctrl-C (SIGINT); never, if the handler can't be installed.
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
 fn read_prompt(arg: &str) -> Result<String> {
     let prompt = if arg == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::usage(format!("could not read the prompt from stdin: {e}"), "pipe UTF-8 text into `frontier run -`"))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Error::usage(format!("could not read the prompt from stdin: {e}"), "pipe UTF-8 text into `frontier run -`")
+        })?;
         text
     } else {
         arg.to_string()
     };
     if prompt.trim().is_empty() {
-        return Err(Error::usage("the prompt is empty", "give the prompt as an argument, or `-` to read it from stdin"));
+        return Err(Error::usage(
+            "the prompt is empty",
+            "give the prompt as an argument, or `-` to read it from stdin",
+        ));
     }
     Ok(prompt)
 }
@@ -120,7 +132,10 @@ fn secs(flag: &str, value: u64) -> Result<Duration> {
     if (1..=MAX_TIMEOUT_SECS).contains(&value) {
         Ok(Duration::from_secs(value))
     } else {
-        Err(Error::usage(format!("{flag} {value} is out of range"), format!("give from 1 to {MAX_TIMEOUT_SECS} seconds")))
+        Err(Error::usage(
+            format!("{flag} {value} is out of range"),
+            format!("give from 1 to {MAX_TIMEOUT_SECS} seconds"),
+        ))
     }
 }
 
@@ -130,7 +145,10 @@ fn limits(args: &RunArgs, config: &Config) -> Result<Limits> {
         None => defaults.concurrency,
         Some(n) if (1..=MAX_CONCURRENCY).contains(&n) => n,
         Some(n) => {
-            return Err(Error::usage(format!("--concurrency {n} is out of range"), format!("give from 1 to {MAX_CONCURRENCY}")));
+            return Err(Error::usage(
+                format!("--concurrency {n} is out of range"),
+                format!("give from 1 to {MAX_CONCURRENCY}"),
+            ));
         }
     };
     Ok(Limits {
@@ -162,10 +180,14 @@ fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) 
         }
     }
     let ready = readiness::ready_models(config, env);
-    let ready = if ready.is_empty() { "none yet (set an API key)".to_string() } else { ready.join(", ") };
+    let ready = if ready.is_empty() {
+        "no model is ready yet (`frontier catalog` shows what each needs)".to_string()
+    } else {
+        format!("ready now: {}", ready.join(", "))
+    };
     Err(Error::usage(
         format!("no panel given, and scope `{}` has nothing armed", scope.name),
-        format!("pass --preset or --models (ready models: {ready}), or try `--preset demo`, which runs offline"),
+        format!("pass --preset or --models, or try `--preset demo`, which runs offline; {ready}"),
     ))
 }
 
@@ -173,7 +195,11 @@ fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &st
     let spec = config.catalog.resolve(name)?;
     let (route, _) = Catalog::select(&spec, env)
         .ok_or_else(|| Error::refused(format!("model `{name}` has no route"), "add a route in config.toml"))?;
-    Ok(Participant { model: spec.name.clone(), route: route.label(), provider: provider::connect(route, env, transport) })
+    Ok(Participant {
+        model: spec.name.clone(),
+        route: route.label(),
+        provider: provider::connect(route, env, transport),
+    })
 }
 
 /// A sortable, unique-enough id: UTC time to the second and 16 random bits.
@@ -183,4 +209,3 @@ fn new_run_id() -> String {
     let (date, time) = digits.split_at(digits.len().min(8));
     format!("{date}-{time}-{:04x}", crate::random::u64() & 0xffff)
 }
-

@@ -2,9 +2,9 @@
 //! the configured default preset; validated against the catalog.
 
 use crate::cli::PanelArgs;
+use crate::config::Config;
 use crate::config::presets::{CUSTOM, check_panel};
 use crate::config::state::{Armed, ScopeState};
-use crate::config::Config;
 use crate::error::{Error, Result};
 
 /// A resolved choice of models.

@@ -26,6 +26,7 @@ struct StatusReport {
     ready: bool,
     models: Vec<ModelStatus>,
     warning: Option<String>,
+    config_file: String,
 }
 
 pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
@@ -64,6 +65,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         ready: selection.is_some() && models.iter().all(|m| m.ready),
         models,
         warning,
+        config_file: config.paths.config_file().display().to_string(),
     };
     if args.json {
         super::print_json(&report);
@@ -107,6 +109,7 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
             out.push_str(&format!("  ✗ {}: {missing}{fix}\n", m.model));
         }
     }
+    out.push_str(&format!("config  {}\n", r.config_file));
     if let Some(w) = &r.warning {
         out.push_str(&format!("warning: {w}\n"));
     }

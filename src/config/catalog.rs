@@ -178,7 +178,9 @@ impl Catalog {
             })?;
             let base_url = p.base_url.trim_end_matches('/').to_string();
             if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(invalid(format!("provider `{name}` has base_url `{base_url}`; it must start with http:// or https://")));
+                return Err(invalid(format!(
+                    "provider `{name}` has base_url `{base_url}`; it must start with http:// or https://"
+                )));
             }
             self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
         }
@@ -218,6 +220,9 @@ impl Catalog {
     /// Resolves a model name: a catalog id, an alias, or `provider:model[?options]`.
     pub fn resolve(&self, name: &str) -> Result<ModelSpec> {
         let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::usage("a model name is empty", "separate model names with single commas, e.g. `opus,gpt-5.5`"));
+        }
         if name.contains(':') {
             let route = self.parse_direct(name).map_err(|what| {
                 Error::usage(
@@ -313,22 +318,17 @@ fn parse_mock_options(query: &str) -> std::result::Result<MockOptions, String> {
         let value = percent_decode(value).ok_or_else(|| format!("`{key}` has a malformed %-escape"))?;
         match key {
             "delay_ms" => {
-                options.delay_ms = value
-                    .parse()
-                    .ok()
-                    .filter(|ms| *ms <= 3_600_000)
-                    .ok_or_else(|| format!("`delay_ms={value}` is not a whole number of milliseconds up to 3600000"))?;
+                options.delay_ms =
+                    value.parse().ok().filter(|ms| *ms <= 3_600_000).ok_or_else(|| {
+                        format!("`delay_ms={value}` is not a whole number of milliseconds up to 3600000")
+                    })?;
             }
             "fail" => {
                 options.fail = Some(match value.as_str() {
                     "timeout" => MockFailure::Timeout,
-                    status => MockFailure::Status(
-                        status
-                            .parse()
-                            .ok()
-                            .filter(|s| (400..600).contains(s))
-                            .ok_or_else(|| format!("`fail={value}` is neither `timeout` nor an HTTP status from 400 to 599"))?,
-                    ),
+                    status => MockFailure::Status(status.parse().ok().filter(|s| (400..600).contains(s)).ok_or_else(
+                        || format!("`fail={value}` is neither `timeout` nor an HTTP status from 400 to 599"),
+                    )?),
                 });
             }
             "reply" => options.reply = Some(value),
@@ -395,8 +395,14 @@ mod tests {
     fn bad_addresses_say_what_is_wrong() {
         let err = |name: &str| catalog().resolve(name).err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err("gpt-55"), "unknown model `gpt-55`");
-        assert_eq!(err("mock:a?fail=200"), "invalid model address `mock:a?fail=200`: `fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
-        assert_eq!(err("mock:a?speed=1"), "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply)");
+        assert_eq!(
+            err("mock:a?fail=200"),
+            "invalid model address `mock:a?fail=200`: `fail=200` is neither `timeout` nor an HTTP status from 400 to 599"
+        );
+        assert_eq!(
+            err("mock:a?speed=1"),
+            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply)"
+        );
         assert_eq!(err("openai:"), "invalid model address `openai:`: the model id after `:` is empty");
         assert!(err("nope:x").starts_with("invalid model address `nope:x`: unknown provider `nope`"));
     }

@@ -135,13 +135,11 @@ impl Presets {
                 "use lowercase letters, digits and `-`, starting with a letter",
             ));
         }
-        if let Ok(existing) = self.get(&preset.name) {
-            if existing.source == PresetSource::BuiltIn {
-                return Err(Error::refused(
-                    format!("`{}` is a built-in preset and can't be replaced", preset.name),
-                    "save it under another name",
-                ));
-            }
+        if self.get(&preset.name).is_ok_and(|existing| existing.source == PresetSource::BuiltIn) {
+            return Err(Error::refused(
+                format!("`{}` is a built-in preset and can't be replaced", preset.name),
+                "save it under another name",
+            ));
         }
         let raw = PresetToml {
             description: preset.description.clone(),
@@ -150,8 +148,9 @@ impl Presets {
             judge: Some(preset.judge.clone()),
             synth: Some(preset.synth.clone()),
         };
-        let text = toml::to_string(&raw)
-            .map_err(|e| Error::refused(format!("could not encode preset `{}`: {e}", preset.name), "report this bug"))?;
+        let text = toml::to_string(&raw).map_err(|e| {
+            Error::refused(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
+        })?;
         let path = dir.join(format!("{}.toml", preset.name));
         atomic::write(&path, &text)?;
         Ok(path)
@@ -223,7 +222,17 @@ mod tests {
         let names: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
-            ["gpt-duo", "opus-duo", "opus-gpt", "frontier-trio", "sonnet-duo", "budget-trio", "east-west", "local-trio", "demo"]
+            [
+                "gpt-duo",
+                "opus-duo",
+                "opus-gpt",
+                "frontier-trio",
+                "sonnet-duo",
+                "budget-trio",
+                "east-west",
+                "local-trio",
+                "demo"
+            ]
         );
         assert_eq!(all.get("chatgpt-duo").map(|p| p.name.as_str()).ok(), Some("gpt-duo"));
     }

@@ -61,11 +61,7 @@ struct RetryToml {
 impl SettingsToml {
     /// The catalog sections, for `Catalog::with_overlay`.
     pub(crate) fn catalog_overlay(&self) -> CatalogToml {
-        CatalogToml {
-            providers: self.providers.clone(),
-            models: self.models.clone(),
-            aliases: self.aliases.clone(),
-        }
+        CatalogToml { providers: self.providers.clone(), models: self.models.clone(), aliases: self.aliases.clone() }
     }
 }
 
@@ -141,7 +137,9 @@ impl Settings {
         let stage_floor = match raw.stage_floor_secs {
             None => defaults.stage_floor,
             Some(v) if v <= MAX_TIMEOUT_SECS => Duration::from_secs(v),
-            Some(v) => return Err(invalid(format!("`stage_floor_secs` is {v}; it must be at most {MAX_TIMEOUT_SECS}"))),
+            Some(v) => {
+                return Err(invalid(format!("`stage_floor_secs` is {v}; it must be at most {MAX_TIMEOUT_SECS}")));
+            }
         };
         let retry_raw = raw.retry.unwrap_or_default();
         let max_attempts = match retry_raw.max_attempts {

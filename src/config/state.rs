@@ -20,9 +20,15 @@ pub const DEFAULT_MIN_CHARS: u32 = 12;
 pub enum Armed {
     #[default]
     Off,
-    Single { model: String },
-    Preset { name: String },
-    Custom { panel: Vec<String> },
+    Single {
+        model: String,
+    },
+    Preset {
+        name: String,
+    },
+    Custom {
+        panel: Vec<String>,
+    },
 }
 
 impl Armed {
@@ -149,9 +155,11 @@ pub fn path(dir: &Path, scope: &str) -> PathBuf {
 pub fn load(dir: &Path, scope: &str) -> Loaded {
     let path = path(dir, scope);
     let parsed = toml_file::read::<ScopeStateToml>(&path, "scope state").and_then(|raw| {
-        raw.map(ScopeStateToml::into_state)
-            .transpose()
-            .map_err(|message| Error::InvalidFile { what: "scope state", path: path.clone(), message })
+        raw.map(ScopeStateToml::into_state).transpose().map_err(|message| Error::InvalidFile {
+            what: "scope state",
+            path: path.clone(),
+            message,
+        })
     });
     match parsed {
         Ok(state) => Loaded { state: state.unwrap_or_default(), warning: None },

@@ -61,7 +61,9 @@ pub async fn call(
     let mut finished = None;
     loop {
         let event = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Err(_) => return Err(fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout)),
+            Err(_) => {
+                return Err(fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout));
+            }
             Ok(None) => break,
             Ok(Some(Err(err))) => return Err(fail(err.to_string(), err.kind())),
             Ok(Some(Ok(event))) => event,

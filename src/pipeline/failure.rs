@@ -50,10 +50,16 @@ impl FailureReason {
 
     pub fn hint(self) -> &'static str {
         match self {
-            FailureReason::AllPanelsFailed => "each member's error is listed above; `frontier catalog` shows which models are ready",
-            FailureReason::RateLimited => "every provider is rate-limiting you; wait a minute or add models from another provider",
+            FailureReason::AllPanelsFailed => {
+                "each member's error is listed above; `frontier catalog` shows which models are ready"
+            }
+            FailureReason::RateLimited => {
+                "every provider is rate-limiting you; wait a minute or add models from another provider"
+            }
             FailureReason::InsufficientCredits => "top up the provider accounts, or use models from another provider",
-            FailureReason::AuthFailed => "check the API keys named above; `frontier catalog` shows what each model needs",
+            FailureReason::AuthFailed => {
+                "check the API keys named above; `frontier catalog` shows what each model needs"
+            }
             FailureReason::Timeout => "raise --timeout or --budget, or use faster models",
             FailureReason::FusionInvocationCapped => {
                 "frontier is already running above this process (FRONTIER_DEPTH is set); it does not run itself recursively"

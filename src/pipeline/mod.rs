@@ -70,10 +70,26 @@ impl Stage {
 /// What happens during a run, as it happens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Progress<'a> {
-    StageStarted { stage: Stage, models: usize },
-    MemberDone { index: usize, model: &'a str, ok: bool, latency_ms: u64, error: Option<&'a str> },
-    StageSkipped { stage: Stage, reason: &'a str },
-    StageDone { stage: Stage, ok: bool, elapsed_ms: u64 },
+    StageStarted {
+        stage: Stage,
+        models: usize,
+    },
+    MemberDone {
+        index: usize,
+        model: &'a str,
+        ok: bool,
+        latency_ms: u64,
+        error: Option<&'a str>,
+    },
+    StageSkipped {
+        stage: Stage,
+        reason: &'a str,
+    },
+    StageDone {
+        stage: Stage,
+        ok: bool,
+        elapsed_ms: u64,
+    },
     /// More of the final answer (synth, or the member of a single-mode run).
     AnswerDelta(&'a str),
     /// The final answer's stream restarted after a retry: what came before is void.
@@ -143,7 +159,13 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
         analysis: None,
         final_answer: None,
         final_source: None,
-        failed_models: plan.panel.iter().zip(&results).filter(|(_, r)| r.is_err()).map(|(p, _)| p.model.clone()).collect(),
+        failed_models: plan
+            .panel
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| r.is_err())
+            .map(|(p, _)| p.model.clone())
+            .collect(),
         failure_reason: None,
         notes: Vec::new(),
         timings: Timings { panel_ms, judge_ms: None, synth_ms: None },
@@ -185,7 +207,11 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             observer.on(Progress::StageStarted { stage: Stage::Judge, models: 1 });
             let (verdict, call_report) = run_judge(judge_model, &plan.prompt, &labelled, plan.limits, &remaining).await;
             report.timings.judge_ms = Some(ms(judge_start.elapsed()));
-            observer.on(Progress::StageDone { stage: Stage::Judge, ok: verdict.is_ok(), elapsed_ms: ms(judge_start.elapsed()) });
+            observer.on(Progress::StageDone {
+                stage: Stage::Judge,
+                ok: verdict.is_ok(),
+                elapsed_ms: ms(judge_start.elapsed()),
+            });
             report.judge = Some(call_report);
             match verdict {
                 Ok(v) => Some(v),
@@ -217,7 +243,11 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             let result =
                 call::call(synth_model, synth::SYSTEM, &user, None, timeout, Listener::Stream(&stream_answer)).await;
             report.timings.synth_ms = Some(ms(synth_start.elapsed()));
-            observer.on(Progress::StageDone { stage: Stage::Synth, ok: result.is_ok(), elapsed_ms: ms(synth_start.elapsed()) });
+            observer.on(Progress::StageDone {
+                stage: Stage::Synth,
+                ok: result.is_ok(),
+                elapsed_ms: ms(synth_start.elapsed()),
+            });
             report.synth = Some(call_report(synth_model, &result));
             Some(result)
         }
@@ -231,9 +261,10 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             if let Some(Err(failure)) = &other {
                 report.notes.push(format!("synth failed ({}); ", failure.error));
             }
-            let top = verdict.as_ref().and_then(|v| v.ranking.first()).and_then(|label| {
-                labelled.iter().find(|l| &l.label == label)
-            });
+            let top = verdict
+                .as_ref()
+                .and_then(|v| v.ranking.first())
+                .and_then(|label| labelled.iter().find(|l| &l.label == label));
             let (text, source) = match top {
                 Some(l) => (l.content, FinalSource::JudgeTop),
                 None => (answers.iter().map(|a| a.1).max_by_key(|t| t.len()).unwrap_or_default(), FinalSource::Longest),
@@ -393,5 +424,6 @@ fn finish_totals(report: &mut RunReport, start: Instant) {
     for u in calls.chain(report.synth.iter().filter_map(|s| s.usage)) {
         usage += u;
     }
-    report.totals = Totals { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, wall_ms: ms(start.elapsed()) };
+    report.totals =
+        Totals { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, wall_ms: ms(start.elapsed()) };
 }

@@ -123,7 +123,13 @@ pub struct Totals {
 
 impl RunReport {
     /// A report for a run refused before it started.
-    pub fn refused(run_id: String, mode: RunMode, preset: Option<String>, prompt: String, reason: FailureReason) -> Self {
+    pub fn refused(
+        run_id: String,
+        mode: RunMode,
+        preset: Option<String>,
+        prompt: String,
+        reason: FailureReason,
+    ) -> Self {
         RunReport {
             run_id,
             status: Status::Error,

@@ -60,7 +60,12 @@ impl Transport {
     }
 
     /// Streams `request`, retrying as the policy allows until `deadline`.
-    pub fn stream<W: WireFormat>(self: &Arc<Self>, wire: Arc<W>, request: WireRequest, deadline: Instant) -> EventStream {
+    pub fn stream<W: WireFormat>(
+        self: &Arc<Self>,
+        wire: Arc<W>,
+        request: WireRequest,
+        deadline: Instant,
+    ) -> EventStream {
         let this = self.clone();
         Box::pin(async_stream::try_stream! {
             let mut attempt: u32 = 0;
@@ -136,7 +141,8 @@ impl Transport {
             return Ok(response);
         }
         let retry_after = retry_after(response.headers());
-        let body = tokio::time::timeout_at(deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
+        let body =
+            tokio::time::timeout_at(deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
         let message = error_message(&body, status.canonical_reason().unwrap_or("error"));
         Err(ProviderError::Http { status: status.as_u16(), message, retry_after })
     }

@@ -101,7 +101,8 @@ fn prose(name: &str, prompt: &str, seed: u64) -> String {
     let line = prompt.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')).unwrap_or_default();
     let topic: String = line.split_whitespace().take(12).collect::<Vec<_>>().join(" ");
     let topic: String = topic.chars().take(80).collect();
-    let angles = ["start from first principles", "check the edge cases", "weigh the trade-offs", "look at a worked example"];
+    let angles =
+        ["start from first principles", "check the edge cases", "weigh the trade-offs", "look at a worked example"];
     let angle = angles[(seed % angles.len() as u64) as usize];
     format!("{name} on \"{topic}\": I would {angle}. Mock answer {:04x}.", seed & 0xffff)
 }
@@ -139,7 +140,7 @@ fn instance(schema: &Value, seed: u64, path: &str) -> Value {
             let low = min + (max - min) / 2;
             json!(low + (seed % ((max - low + 1) as u64)) as i64)
         }
-        "boolean" => json!(seed % 2 == 0),
+        "boolean" => json!(seed.is_multiple_of(2)),
         _ => match schema.get("enum").and_then(Value::as_array) {
             Some(options) if !options.is_empty() => options[(seed % options.len() as u64) as usize].clone(),
             _ => json!(format!("mock {} note {:03x}", path.replace('_', " "), seed & 0xfff)),
@@ -208,7 +209,8 @@ mod tests {
         let judge = MockProvider::new("judge", MockOptions::default());
         let text = collect(&judge, request("q", Some(schema))).await.unwrap_or_default();
         let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-        let mut ranking: Vec<&str> = value["ranking"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let mut ranking: Vec<&str> =
+            value["ranking"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         ranking.sort_unstable();
         assert_eq!(ranking, ["A", "B"]);
         for label in ["A", "B"] {
@@ -219,7 +221,8 @@ mod tests {
 
     #[tokio::test]
     async fn failures_and_replies_are_injected() {
-        let failing = MockProvider::new("f", MockOptions { fail: Some(MockFailure::Status(429)), ..Default::default() });
+        let failing =
+            MockProvider::new("f", MockOptions { fail: Some(MockFailure::Status(429)), ..Default::default() });
         assert_eq!(
             collect(&failing, request("q", None)).await,
             Err(ProviderError::Http { status: 429, message: "mock failure".into(), retry_after: None })

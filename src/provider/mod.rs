@@ -143,17 +143,12 @@ pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Re
         ProviderKind::Mock => Ok(Arc::new(mock::MockProvider::new(&route.model, route.mock.clone()))),
         ProviderKind::OpenAi => {
             let key = match &route.provider.api_key_env {
-                Some(var) => Some(Secret::new(
-                    env.var(var).ok_or_else(|| ProviderError::MissingKey { var: var.clone() })?,
-                )),
+                Some(var) => {
+                    Some(Secret::new(env.var(var).ok_or_else(|| ProviderError::MissingKey { var: var.clone() })?))
+                }
                 None => None,
             };
-            Ok(Arc::new(openai::OpenAiProvider::new(
-                transport.clone(),
-                &route.provider.base_url,
-                &route.model,
-                key,
-            )))
+            Ok(Arc::new(openai::OpenAiProvider::new(transport.clone(), &route.provider.base_url, &route.model, key)))
         }
     }
 }

@@ -62,7 +62,8 @@ impl RunOutput {
         }
         eprint!("{err}");
         if let Some(answer) = &report.final_answer {
-            let streamed_all = self.stream && matches!(report.final_source, Some(FinalSource::Synth | FinalSource::Single));
+            let streamed_all =
+                self.stream && matches!(report.final_source, Some(FinalSource::Synth | FinalSource::Single));
             // A streamed answer is already on stdout, its last line ended by the observer.
             if !streamed_all {
                 write_stdout(&format!("{}\n", answer.trim_end()));
