@@ -221,7 +221,10 @@ impl Catalog {
     pub fn resolve(&self, name: &str) -> Result<ModelSpec> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(Error::usage("a model name is empty", "separate model names with single commas, e.g. `opus,gpt-5.5`"));
+            return Err(Error::usage(
+                "a model name is empty",
+                "separate model names with single commas, e.g. `opus,gpt-5.5`",
+            ));
         }
         if name.contains(':') {
             let route = self.parse_direct(name).map_err(|what| {

@@ -59,11 +59,11 @@ pub async fn call(
     let mut stream = provider.stream(request);
     let mut text = String::new();
     let mut finished = None;
+    // The transport stops at the same deadline; either way the call timed out.
+    let timed_out = || fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout);
     loop {
         let event = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Err(_) => {
-                return Err(fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout));
-            }
+            Err(_) | Ok(Some(Err(ProviderError::Deadline))) => return Err(timed_out()),
             Ok(None) => break,
             Ok(Some(Err(err))) => return Err(fail(err.to_string(), err.kind())),
             Ok(Some(Ok(event))) => event,

@@ -216,7 +216,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             match verdict {
                 Ok(v) => Some(v),
                 Err(problem) => {
-                    report.notes.push(format!("judge failed ({problem}); synthesised from the raw answers"));
+                    report.notes.push(format!("judge failed ({problem}); the synth worked from the raw answers"));
                     None
                 }
             }
@@ -258,31 +258,33 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             report.final_source = Some(FinalSource::Synth);
         }
         other => {
-            if let Some(Err(failure)) = &other {
-                report.notes.push(format!("synth failed ({}); ", failure.error));
-            }
-            let top = verdict
-                .as_ref()
-                .and_then(|v| v.ranking.first())
-                .and_then(|label| labelled.iter().find(|l| &l.label == label));
-            let (text, source) = match top {
-                Some(l) => (l.content, FinalSource::JudgeTop),
-                None => (answers.iter().map(|a| a.1).max_by_key(|t| t.len()).unwrap_or_default(), FinalSource::Longest),
-            };
-            let what = match source {
-                FinalSource::JudgeTop => "the final answer is the judge's top-ranked answer",
-                _ => "the final answer is the longest answer",
-            };
-            match report.notes.last_mut() {
-                Some(last) if last.ends_with("; ") => last.push_str(what),
-                _ => report.notes.push(what.to_string()),
-            }
+            let (text, source, what) = fallback(verdict.as_ref(), &labelled, &answers);
+            report.notes.push(match other {
+                Some(Err(failure)) => format!("synth failed ({}); {what}", failure.error),
+                _ => what.to_string(),
+            });
             report.final_answer = Some(text.to_string());
             report.final_source = Some(source);
         }
     }
     finish_totals(&mut report, start);
     report
+}
+
+/// The answer to give when the synth can't: the judge's top pick, else the longest.
+fn fallback<'a>(
+    verdict: Option<&judge::Verdict>,
+    labelled: &[judge::Labelled<'a>],
+    answers: &[(usize, &'a str)],
+) -> (&'a str, FinalSource, &'static str) {
+    let top = verdict.and_then(|v| v.ranking.first()).and_then(|label| labelled.iter().find(|l| &l.label == label));
+    match top {
+        Some(l) => (l.content, FinalSource::JudgeTop, "the final answer is the judge's top-ranked answer"),
+        None => {
+            let longest = answers.iter().map(|a| a.1).max_by_key(|t| t.len()).unwrap_or_default();
+            (longest, FinalSource::Longest, "the final answer is the longest answer")
+        }
+    }
 }
 
 /// The instruction every panel member gets.

@@ -86,7 +86,8 @@ pub enum ProviderError {
     Malformed(String),
     #[error("the provider reported an error mid-stream: {0}")]
     Remote(String),
-    #[error("out of time before the request could be (re)sent")]
+    /// The request's deadline passed: before a response, mid-stream, or before a retry.
+    #[error("no complete answer before the deadline")]
     Deadline,
 }
 

@@ -125,9 +125,7 @@ impl FakeServer {
                 .build()
                 .expect("the fake server's runtime starts");
             runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("the fake server binds 127.0.0.1");
+                let listener = TcpListener::bind("127.0.0.1:0").await.expect("the fake server binds 127.0.0.1");
                 let port = listener.local_addr().expect("a bound address").port();
                 port_tx.send(port).expect("the test waits for the port");
                 loop {
@@ -145,12 +143,7 @@ impl FakeServer {
             runtime.shutdown_background();
         });
         let port = port_rx.recv().expect("the fake server reports its port");
-        FakeServer {
-            port,
-            state,
-            stop: Some(stop),
-            thread: Some(thread),
-        }
+        FakeServer { port, state, stop: Some(stop), thread: Some(thread) }
     }
 
     /// The OpenAI-style base URL, ending in `/v1`.
@@ -169,10 +162,7 @@ impl FakeServer {
 
     /// The requests whose body names `model` (without the `provider:` prefix).
     pub fn requests_for(&self, model: &str) -> Vec<Recorded> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.model() == model)
-            .collect()
+        self.requests().into_iter().filter(|r| r.model() == model).collect()
     }
 
     /// The most requests of any model that were in flight at once.
@@ -252,11 +242,7 @@ impl InFlight {
             s.slow_in_flight += 1;
             s.max_slow_in_flight = s.max_slow_in_flight.max(s.slow_in_flight);
         }
-        InFlight {
-            state: state.clone(),
-            slow,
-            done: false,
-        }
+        InFlight { state: state.clone(), slow, done: false }
     }
 
     fn finish(&mut self) {
@@ -310,7 +296,8 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         Behaviour::Hang => std::future::pending::<String>().await,
         Behaviour::Fail(status) => {
             flight.finish();
-            let error = json!({"error": {"message": format!("fake failure {status} for {model}"), "type": "server_error"}});
+            let error =
+                json!({"error": {"message": format!("fake failure {status} for {model}"), "type": "server_error"}});
             return write_error(&mut socket, status, &error).await;
         }
         Behaviour::Flaky(n) if seen_before < n => {
@@ -327,7 +314,8 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         Behaviour::EchoAuthStream => {
             flight.finish();
             let sent = headers.get("authorization").cloned().unwrap_or_default();
-            let error = json!({"error": {"message": format!("stream broke; you sent `{sent}`"), "type": "server_error"}});
+            let error =
+                json!({"error": {"message": format!("stream broke; you sent `{sent}`"), "type": "server_error"}});
             let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
             let _ = socket.write_all(format!("{head}data: {error}\n\n").as_bytes()).await;
             let _ = socket.shutdown().await;
@@ -391,15 +379,10 @@ fn usage_of(body: &Value, text: &str) -> Usage {
         .filter_map(|m| m["content"].as_str())
         .map(|c| c.chars().count())
         .sum();
-    Usage {
-        prompt_tokens: (prompt_chars / 4 + 1) as u64,
-        completion_tokens: text.split_whitespace().count() as u64,
-    }
+    Usage { prompt_tokens: (prompt_chars / 4 + 1) as u64, completion_tokens: text.split_whitespace().count() as u64 }
 }
 
-async fn read_request(
-    socket: &mut TcpStream,
-) -> Option<(String, String, BTreeMap<String, String>, Vec<u8>)> {
+async fn read_request(socket: &mut TcpStream) -> Option<(String, String, BTreeMap<String, String>, Vec<u8>)> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -421,10 +404,7 @@ async fn read_request(
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let length: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
     let mut body = buf[head_end + 4..].to_vec();
     while body.len() < length {
         let n = socket.read(&mut chunk).await.ok()?;
@@ -469,14 +449,9 @@ fn chunk(model: &str, choices: Value, usage: Option<Usage>) -> String {
 /// Streams `text` as Chat Completions chunks, the usage chunk, then `[DONE]`. The
 /// request stops counting as in flight just before `[DONE]`, so that a client which
 /// waits for `[DONE]` can never see it still counted.
-async fn write_stream(
-    socket: &mut TcpStream,
-    model: &str,
-    text: &str,
-    usage: Usage,
-    flight: &mut InFlight,
-) {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
+async fn write_stream(socket: &mut TcpStream, model: &str, text: &str, usage: Usage, flight: &mut InFlight) {
+    let head =
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
     if socket.write_all(head.as_bytes()).await.is_err() {
         return;
     }
@@ -487,16 +462,8 @@ async fn write_stream(
     )];
     let pieces: Vec<&str> = text.split_inclusive(' ').collect();
     for (i, piece) in pieces.iter().enumerate() {
-        let finish = if i + 1 == pieces.len() {
-            json!("stop")
-        } else {
-            Value::Null
-        };
-        frames.push(chunk(
-            model,
-            json!([{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]),
-            None,
-        ));
+        let finish = if i + 1 == pieces.len() { json!("stop") } else { Value::Null };
+        frames.push(chunk(model, json!([{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]), None));
     }
     frames.push(chunk(model, json!([]), Some(usage)));
     for frame in frames {
@@ -589,10 +556,8 @@ impl TestEnv {
         let config_dir = self.frontier_home().join("config");
         std::fs::create_dir_all(&config_dir).expect("the config dir can be created");
         std::fs::create_dir_all(self.home()).expect("HOME can be created");
-        std::fs::write(config_dir.join("config.toml"), self.config_toml())
-            .expect("config.toml can be written");
-        let mut cmd =
-            assert_cmd::Command::cargo_bin("frontier").expect("the frontier binary is built");
+        std::fs::write(config_dir.join("config.toml"), self.config_toml()).expect("config.toml can be written");
+        let mut cmd = assert_cmd::Command::cargo_bin("frontier").expect("the frontier binary is built");
         cmd.env_clear()
             .env("HOME", self.home())
             .env("FRONTIER_HOME", self.frontier_home())
@@ -659,17 +624,12 @@ pub struct Outcome {
 impl Outcome {
     /// stdout parsed as one JSON document (a `RunReport` for `run --json`).
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{self}"))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{self}"))
     }
 }
 
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "exit code: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
+        write!(f, "exit code: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
     }
 }
