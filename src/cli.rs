@@ -92,6 +92,9 @@ pub struct RunArgs {
     /// Print the answer when it is complete instead of streaming it.
     #[arg(long)]
     pub no_stream: bool,
+    /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -205,12 +208,19 @@ fn usage_error(err: &clap::Error) -> Error {
     let suggestion = context(ContextKind::SuggestedArg)
         .or_else(|| context(ContextKind::SuggestedSubcommand))
         .or_else(|| context(ContextKind::SuggestedValue));
-    let valid = context(ContextKind::ValidValue).or_else(|| context(ContextKind::ValidSubcommand));
+    let valid = context(ContextKind::ValidValue).or_else(|| {
+        (err.kind() == ErrorKind::InvalidSubcommand).then(|| {
+            use clap::CommandFactory as _;
+            Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>().join(", ")
+        })
+    });
     let what = match err.kind() {
         ErrorKind::InvalidValue if value.is_empty() => format!("{arg} needs a value"),
         ErrorKind::InvalidValue => format!("invalid value `{value}` for {arg}"),
         ErrorKind::UnknownArgument => format!("unexpected argument `{arg}`"),
-        ErrorKind::InvalidSubcommand => format!("unknown command `{value}`"),
+        ErrorKind::InvalidSubcommand => {
+            format!("unknown command `{}`", context(ContextKind::InvalidSubcommand).unwrap_or_default())
+        }
         ErrorKind::MissingRequiredArgument => format!("missing {arg}"),
         ErrorKind::ArgumentConflict => {
             let other = context(ContextKind::PriorArg).unwrap_or_default();
@@ -223,7 +233,8 @@ fn usage_error(err: &clap::Error) -> Error {
         _ => first_line(err),
     };
     let hint = match (suggestion, valid) {
-        (Some(s), _) => format!("did you mean `{s}`? See `frontier --help`"),
+        (Some(s), Some(v)) => format!("did you mean `{s}`? Use one of: {v}"),
+        (Some(s), None) => format!("did you mean `{s}`? See `frontier --help`"),
         (None, Some(v)) => format!("use one of: {v}"),
         (None, None) => "see `frontier --help` (or `frontier <command> --help`)".to_string(),
     };
@@ -251,7 +262,7 @@ mod tests {
     fn clap_errors_are_rendered_like_every_other_error() {
         assert_eq!(
             error_of(&["frontier", "mode", "fuse"]),
-            "error: invalid value `fuse` for <MODE>\nhint: use one of: off, single, fusion\n"
+            "error: invalid value `fuse` for <MODE>\nhint: did you mean `fusion`? Use one of: off, single, fusion\n"
         );
         assert_eq!(
             error_of(&["frontier", "run", "x", "--jsn"]),

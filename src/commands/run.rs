@@ -47,6 +47,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     )
     .map(Arc::new)
     .map_err(|e| Error::refused(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
+    let seed = args.seed.unwrap_or_else(crate::random::u64);
     let participant = |name: &str| participant(&config, env, &transport, name);
     let plan = match &selection {
         Selection::Single { model } => RunPlan {
@@ -58,7 +59,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             judge: None,
             synth: None,
             limits,
-            seed: crate::random::u64(),
+            seed,
         },
         Selection::Fusion { preset, panel, judge, synth } => RunPlan {
             run_id: new_run_id(),
@@ -69,7 +70,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             judge: Some(participant(judge)?),
             synth: Some(participant(synth)?),
             limits,
-            seed: crate::random::u64(),
+            seed,
         },
     };
 

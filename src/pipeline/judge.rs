@@ -195,9 +195,16 @@ fn validate(wire: VerdictWire, labels: &[&str]) -> Result<Verdict, String> {
     if ranked != expected {
         return Err(format!("the ranking {:?} is not each of {:?} once", wire.ranking, labels));
     }
+    // A ranking that contradicts the scores is settled by the scores; the judge's order
+    // stands among equal scores.
+    let mut ranking = wire.ranking;
+    ranking.sort_by(|a, b| {
+        let score = |label: &String| scores.get(label).map_or(0.0, |s: &(f64, String)| s.0);
+        score(b).total_cmp(&score(a))
+    });
     Ok(Verdict {
         scores,
-        ranking: wire.ranking,
+        ranking,
         consensus: wire.consensus,
         contradictions: wire.contradictions,
         partial_coverage: wire.partial_coverage,
@@ -236,6 +243,14 @@ mod tests {
         assert_eq!(verdict.scores.get("B"), Some(&(3.0, "wrong".to_string())));
         let fenced = format!("Here you go:\n```json\n{GOOD}\n```\nThanks");
         assert_eq!(parse(&fenced, &["A", "B"]), Ok(verdict));
+    }
+
+    #[test]
+    fn a_ranking_that_contradicts_the_scores_follows_the_scores() {
+        let text = GOOD.replace(r#"["A","B"]"#, r#"["B","A"]"#);
+        assert_eq!(parse(&text, &["A", "B"]).map(|v| v.ranking), Ok(vec!["A".to_string(), "B".to_string()]));
+        let tied = text.replace("\"score\":9", "\"score\":3");
+        assert_eq!(parse(&tied, &["A", "B"]).map(|v| v.ranking), Ok(vec!["B".to_string(), "A".to_string()]));
     }
 
     #[test]

@@ -486,6 +486,8 @@ pub struct TestEnv {
     max_attempts: u32,
     base_delay_ms: u64,
     keyed: Vec<(String, String)>,
+    /// Replaces the generated config.toml when set.
+    config_text: Option<String>,
 }
 
 impl Default for TestEnv {
@@ -503,7 +505,14 @@ impl TestEnv {
             max_attempts: 1,
             base_delay_ms: 10,
             keyed: Vec::new(),
+            config_text: None,
         }
+    }
+
+    /// Uses `text` as config.toml instead of the generated one.
+    pub fn config(mut self, text: &str) -> TestEnv {
+        self.config_text = Some(text.to_string());
+        self
     }
 
     /// Sets `[retry] max_attempts` and `base_delay_ms`.
@@ -533,6 +542,9 @@ impl TestEnv {
     }
 
     pub fn config_toml(&self) -> String {
+        if let Some(text) = &self.config_text {
+            return text.clone();
+        }
         let base_url = self.server.base_url();
         let mut text = format!(
             "[retry]\nmax_attempts = {}\nbase_delay_ms = {}\n\n\
@@ -553,21 +565,36 @@ impl TestEnv {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
+        let mut cmd = assert_cmd::Command::from_std(self.command(args));
+        cmd.timeout(COMMAND_TIMEOUT);
+        Invocation { cmd }
+    }
+
+    /// The same command as a `std::process::Command`, for tests that spawn it.
+    pub fn command<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
         let config_dir = self.frontier_home().join("config");
         std::fs::create_dir_all(&config_dir).expect("the config dir can be created");
         std::fs::create_dir_all(self.home()).expect("HOME can be created");
         std::fs::write(config_dir.join("config.toml"), self.config_toml()).expect("config.toml can be written");
-        let mut cmd = assert_cmd::Command::cargo_bin("frontier").expect("the frontier binary is built");
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"));
         cmd.env_clear()
             .env("HOME", self.home())
             .env("FRONTIER_HOME", self.frontier_home())
             .current_dir(self.dir.path())
-            .timeout(COMMAND_TIMEOUT)
             .args(args);
         if let Some(path) = std::env::var_os("PATH") {
             cmd.env("PATH", path);
         }
-        Invocation { cmd }
+        cmd
+    }
+
+    /// The directory commands run in.
+    pub fn work_dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Every file under `FRONTIER_HOME` and `HOME`, with its contents (lossy UTF-8).
@@ -600,6 +627,12 @@ impl Invocation {
     /// Adds a variable to the child's environment (never to the test process's).
     pub fn env(mut self, key: &str, value: &str) -> Invocation {
         self.cmd.env(key, value);
+        self
+    }
+
+    /// Feeds `text` on the child's stdin.
+    pub fn stdin(mut self, text: &str) -> Invocation {
+        self.cmd.write_stdin(text.to_string());
         self
     }
 

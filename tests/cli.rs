@@ -1,0 +1,396 @@
+//! The command line as users meet it: bad input, arming scopes, status, catalog,
+//! presets, the offline demo, stdin prompts, Ctrl-C, and concurrent writers.
+
+// Tests may panic on what they do not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt as _;
+use std::time::Duration;
+
+use common::TestEnv;
+use pretty_assertions::assert_eq;
+use serde_json::Value;
+
+/// Runs each argument list and renders `$ args`, the exit code and stderr, for a snapshot.
+fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
+    let mut out = String::new();
+    for args in cases {
+        let outcome = env.frontier(*args).output();
+        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
+    }
+    out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
+}
+
+#[test]
+fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
+    let env = TestEnv::new();
+    let nine = "mock:a,mock:b,mock:c,mock:d,mock:e,mock:f,mock:g,mock:h,mock:i";
+    let cases: &[&[&str]] = &[
+        &["run", "--model", "gpt-55", "hi"],
+        &["run", "--preset", "nope", "hi"],
+        &["run", "--jsno", "hi"],
+        &["mode", "fuse"],
+        &["frobnicate"],
+        &["run", ""],
+        &["run", "   "],
+        &["run", "--models", "mock:a,,mock:b", "hi"],
+        &["run", "--models", nine, "hi"],
+        &["mode", "fusion", "--models", nine],
+        &["mode", "fusion"],
+        &["mode", "single"],
+        &["mode", "off", "--preset", "demo"],
+        &["run", "--preset", "demo", "--models", "mock:a", "hi"],
+        &["run", "--model", "mock:a", "--judge", "mock:b", "hi"],
+        &["run", "--models", "mock:a?fail=200", "hi"],
+        &["run", "--models", "nowhere:x", "hi"],
+        &["run", "--timeout", "0", "--preset", "demo", "hi"],
+        &["run", "--budget", "99999", "--preset", "demo", "hi"],
+        &["run", "--concurrency", "0", "--preset", "demo", "hi"],
+        &["run", "hi"],
+    ];
+    let text = transcript(&env, cases);
+    for chunk in text.split("$ frontier").skip(1) {
+        assert!(chunk.contains("exit Some(2)\nerror: "), "every case is a usage error:\n{chunk}");
+        assert!(chunk.contains("\nhint: "), "every case has a hint:\n{chunk}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_malformed_config_names_the_file_and_the_line() {
+    let env = TestEnv::new().config("concurrency = 2\n\n[providers.x]\nkind = \"openai\"\nbase_url = 5\n");
+    let outcome = env.frontier(["status"]).output();
+    assert_eq!(outcome.code, Some(2), "{outcome}");
+    let config = env.frontier_home().join("config/config.toml");
+    assert_eq!(
+        outcome.stderr,
+        format!(
+            "error: invalid config file `{}`: line 5, column 12: invalid type: integer `5`, expected a string\n\
+             hint: fix the file, or move it aside to fall back to the defaults\n",
+            config.display()
+        )
+    );
+    let unknown = TestEnv::new().config("concurrency = 2\nconcurency = 3\n").frontier(["catalog"]).output();
+    assert_eq!(unknown.code, Some(2), "{unknown}");
+    assert!(unknown.stderr.contains("line 2, column 1: unknown field `concurency`"), "{unknown}");
+}
+
+#[test]
+fn the_demo_preset_runs_offline_and_scores_every_answer() {
+    let env = TestEnv::new();
+    let outcome = env.frontier(["run", "--preset", "demo", "--json", "What is 6*7?"]).output();
+    assert_eq!(outcome.code, Some(0), "{outcome}");
+    let report = outcome.json();
+    assert_eq!(report["status"], "ok");
+    assert_eq!(report["mode"], "fusion");
+    assert_eq!(report["preset"], "demo");
+    let panel = report["panel"].as_array().cloned().unwrap_or_default();
+    let models: Vec<&str> = panel.iter().filter_map(|m| m["model"].as_str()).collect();
+    assert_eq!(models, ["mock:alpha", "mock:beta", "mock:gamma"]);
+    let scored: Vec<&str> =
+        report["analysis"]["scores"].as_array().into_iter().flatten().filter_map(|s| s["model"].as_str()).collect();
+    let mut sorted = scored.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, models, "every answer is scored once");
+    let mut ranking: Vec<&str> =
+        report["analysis"]["ranking"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    ranking.sort_unstable();
+    assert_eq!(ranking, models, "the ranking holds every model once");
+    assert!(!report["final"].as_str().unwrap_or_default().trim().is_empty());
+    assert_eq!(report["final_source"], "synth");
+    assert!(report["totals"]["input_tokens"].as_u64().unwrap_or(0) > 0);
+    assert!(report["totals"]["wall_ms"].as_u64().unwrap_or(0) >= 500, "the demo's critical path is 500 ms");
+}
+
+#[test]
+fn human_output_puts_the_table_on_stderr_and_the_answer_on_stdout() {
+    let env = TestEnv::new();
+    let outcome = env
+        .frontier([
+            "run",
+            "--seed",
+            "7",
+            "--models",
+            "mock:one,mock:two",
+            "--judge",
+            "mock:j",
+            "--synth",
+            "mock:s",
+            "Why is the sky blue?",
+        ])
+        .output();
+    assert_eq!(outcome.code, Some(0), "{outcome}");
+    assert_eq!(outcome.stdout, "s on \"Why is the sky blue?\": I would weigh the trade-offs. Mock answer b0ee.\n");
+    // Latencies vary: fold them, and the table's padding, before comparing.
+    let stderr = fold_latencies(&outcome.stderr);
+    insta::assert_snapshot!(stderr);
+}
+
+/// Folds what varies between runs: `N ms` latencies, and the padding and rules of the
+/// table whose column widths follow them.
+fn fold_latencies(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line: String = line.chars().filter(|c| !matches!(c, '─' | '═')).collect();
+        let tokens: Vec<&str> = line.split(' ').filter(|t| !t.is_empty()).collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            if tokens[i].chars().all(|c| c.is_ascii_digit()) && tokens.get(i + 1).is_some_and(|t| t.starts_with("ms")) {
+                words.push(format!("N{}", tokens[i + 1]));
+                i += 2;
+            } else {
+                words.push(tokens[i].to_string());
+                i += 1;
+            }
+        }
+        out.push_str(&words.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn a_prompt_can_come_from_stdin() {
+    let env = TestEnv::new();
+    let outcome = env.frontier(["run", "-", "--model", "mock:solo", "--json"]).stdin("Explain   monads\n").output();
+    assert_eq!(outcome.code, Some(0), "{outcome}");
+    let report = outcome.json();
+    assert_eq!(report["prompt"], "Explain   monads\n");
+    assert_eq!(report["mode"], "single");
+    assert_eq!(report["final_source"], "single");
+    let empty = env.frontier(["run", "-", "--model", "mock:solo"]).stdin("\n  \n").output();
+    assert_eq!(empty.code, Some(2), "{empty}");
+    assert!(empty.stderr.starts_with("error: the prompt is empty\n"), "{empty}");
+}
+
+#[test]
+fn arming_a_scope_is_what_run_and_status_use() {
+    let env = TestEnv::new();
+    let armed =
+        env.frontier(["mode", "fusion", "--preset", "demo", "--judge", "mock:strict", "--scope", "Team A"]).output();
+    assert_eq!(armed.code, Some(0), "{armed}");
+    assert_eq!(armed.stderr, "scope `team-a` armed: fusion · demo\n");
+
+    let status = env.frontier(["status", "--scope", "team-a", "--json"]).output().json();
+    assert_eq!(status["mode"], "fusion");
+    assert_eq!(status["preset"], "demo");
+    assert_eq!(status["judge"], "mock:strict", "the --judge override is kept");
+    assert_eq!(status["synth"], "mock:synth?delay_ms=100");
+    assert_eq!(status["ready"], true);
+    assert!(status["armed_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+
+    let run = env.frontier(["run", "--scope", "team-a", "--json", "hello there"]).output();
+    assert_eq!(run.code, Some(0), "{run}");
+    let report = run.json();
+    assert_eq!((report["preset"].clone(), report["judge"]["model"].clone()), ("demo".into(), "mock:strict".into()));
+
+    // FRONTIER_SCOPE picks the scope when --scope is absent.
+    let via_env = env.frontier(["status", "--json"]).env("FRONTIER_SCOPE", "team-a").output().json();
+    assert_eq!((via_env["scope"].clone(), via_env["scope_source"].clone()), ("team-a".into(), "FRONTIER_SCOPE".into()));
+
+    let off = env.frontier(["mode", "off", "--scope", "team-a"]).output();
+    assert_eq!(off.code, Some(0), "{off}");
+    let status = env.frontier(["status", "--scope", "team-a", "--json"]).output().json();
+    assert_eq!((status["mode"].clone(), status["ready"].clone()), ("off".into(), false.into()));
+    let unarmed = env.frontier(["run", "--scope", "team-a", "hi"]).output();
+    assert_eq!(unarmed.code, Some(2), "{unarmed}");
+}
+
+#[test]
+fn project_scopes_are_the_workspace_hash_of_the_repo() {
+    let env = TestEnv::new();
+    let repo = env.work_dir().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("repo");
+    std::fs::create_dir_all(repo.join("src/deep")).expect("subdir");
+    let status_in = |dir: &std::path::Path, scope: &str| {
+        let mut cmd = env.command(["status", "--json", "--scope", scope]);
+        cmd.current_dir(dir);
+        let out = cmd.output().expect("runs");
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")["scope"].as_str().unwrap_or_default().to_string()
+    };
+    let from_root = status_in(&repo, "codex-project");
+    let from_deep = status_in(&repo.join("src/deep"), "codex-project");
+    assert_eq!(from_root, from_deep, "a shell anywhere in the repo names the same scope");
+    assert!(from_root.starts_with("codex-") && from_root.len() == "codex-".len() + 8, "{from_root}");
+    assert_eq!(status_in(&repo, "claude-project").replace("cc-", "codex-"), from_root);
+}
+
+#[test]
+fn rearming_keeps_the_operators_tuning_and_arming_validates_first() {
+    let env = TestEnv::new();
+    let scopes = env.frontier_home().join("state/scopes");
+    std::fs::create_dir_all(&scopes).expect("scopes dir");
+    std::fs::write(
+        scopes.join("s.toml"),
+        "mode = \"off\"\n[tuning]\nmin_chars = 40\nfan_commands = true\nfan_loops = false\nbudget_secs = 120\n",
+    )
+    .expect("seed state");
+    assert_eq!(env.frontier(["mode", "single", "--model", "mock:a", "--scope", "s"]).output().code, Some(0));
+    assert_eq!(env.frontier(["mode", "fusion", "--models", "mock:a,mock:b", "--scope", "s"]).output().code, Some(0));
+    let rejected = env.frontier(["mode", "fusion", "--models", "mock:a,ghost", "--scope", "s"]).output();
+    assert_eq!(rejected.code, Some(2), "an unknown model is refused at arm time: {rejected}");
+    let status = env.frontier(["status", "--scope", "s", "--json"]).output().json();
+    assert_eq!(status["panel"], serde_json::json!(["mock:a", "mock:b"]), "the refused arm changed nothing");
+    assert_eq!(
+        status["tuning"],
+        serde_json::json!({"min_chars": 40, "fan_commands": true, "fan_loops": false, "budget_secs": 120})
+    );
+}
+
+#[test]
+fn concurrent_mode_writers_leave_one_valid_private_file() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..32)
+        .map(|i| {
+            let args: Vec<String> = if i % 2 == 0 {
+                vec!["mode".into(), "fusion".into(), "--preset".into(), "demo".into()]
+            } else {
+                vec!["mode".into(), "single".into(), "--model".into(), format!("mock:m{i}")]
+            };
+            let mut cmd = env.command(args.iter().chain(&["--scope".to_string(), "shared".to_string()]));
+            cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+            cmd.spawn().expect("spawns")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("waits").success());
+    }
+    let scopes = env.frontier_home().join("state/scopes");
+    let names: Vec<String> = std::fs::read_dir(&scopes)
+        .expect("scopes dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["shared.toml"], "one state file and no temporary files");
+    let mode = std::fs::metadata(scopes.join("shared.toml")).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let status = env.frontier(["status", "--scope", "shared", "--json"]).output().json();
+    assert!(matches!(status["mode"].as_str(), Some("fusion" | "single")), "{status}");
+    assert_eq!(status["warning"], Value::Null, "the file parses");
+}
+
+#[test]
+fn a_state_file_that_is_a_symlink_is_not_written_through() {
+    let env = TestEnv::new();
+    let scopes = env.frontier_home().join("state/scopes");
+    std::fs::create_dir_all(&scopes).expect("scopes dir");
+    let target = env.work_dir().join("elsewhere.toml");
+    std::fs::write(&target, "precious").expect("target");
+    std::os::unix::fs::symlink(&target, scopes.join("s.toml")).expect("symlink");
+    let outcome = env.frontier(["mode", "single", "--model", "mock:a", "--scope", "s"]).output();
+    assert_eq!(outcome.code, Some(1), "{outcome}");
+    assert!(outcome.stderr.starts_with("error: refusing to write through the symbolic link"), "{outcome}");
+    assert_eq!(std::fs::read_to_string(&target).ok().as_deref(), Some("precious"));
+}
+
+#[test]
+fn catalog_and_status_show_readiness_without_secrets() {
+    let env = TestEnv::new();
+    let bare = env.frontier(["catalog", "--json"]).output().json();
+    let gpt =
+        bare["models"].as_array().into_iter().flatten().find(|m| m["id"] == "gpt-5.5").cloned().unwrap_or_default();
+    assert_eq!(gpt["ready"], false);
+    assert_eq!(gpt["missing"], "OPENAI_API_KEY is not set");
+    assert_eq!(gpt["aliases"], serde_json::json!(["chatgpt", "gpt"]));
+
+    let secret = "sk-sentinel-catalog-123";
+    let keyed = env.frontier(["catalog"]).env("OPENAI_API_KEY", secret).output();
+    assert!(!keyed.stdout.contains(secret) && !keyed.stderr.contains(secret));
+    let keyed_json = env.frontier(["catalog", "--json"]).env("OPENAI_API_KEY", secret).output();
+    assert!(!keyed_json.stdout.contains(secret));
+    let gpt = keyed_json.json()["models"].as_array().into_iter().flatten().find(|m| m["id"] == "gpt-5.5").cloned();
+    assert_eq!(gpt.map(|m| (m["ready"].clone(), m["route"].clone())), Some((true.into(), "openai:gpt-5.5".into())));
+
+    env.frontier(["mode", "fusion", "--preset", "chatgpt-duo", "--scope", "x"]).output();
+    let status = env.frontier(["status", "--scope", "x"]).output();
+    assert!(status.stdout.contains("ready   no\n  ✗ gpt-5.5: OPENAI_API_KEY is not set"), "{status}");
+}
+
+#[test]
+fn presets_can_be_saved_shown_listed_and_deleted() {
+    let env = TestEnv::new();
+    let saved = env.frontier(["preset", "save", "mine", "--models", "mock:a,mock:b", "--judge", "mock:j"]).output();
+    assert_eq!(saved.code, Some(0), "{saved}");
+    let shown = env.frontier(["preset", "show", "mine", "--json"]).output().json();
+    assert_eq!(
+        shown,
+        serde_json::json!({
+            "name": "mine", "aliases": [], "builtin": false, "description": "mock:a, mock:b judged by mock:j",
+            "panel": ["mock:a", "mock:b"], "judge": "mock:j", "synth": "mock:a", "ready": true
+        })
+    );
+    let listed = env.frontier(["preset", "list", "--json"]).output().json();
+    let names: Vec<&str> = listed.as_array().into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "gpt-duo",
+            "opus-duo",
+            "opus-gpt",
+            "frontier-trio",
+            "sonnet-duo",
+            "budget-trio",
+            "east-west",
+            "local-trio",
+            "demo",
+            "mine"
+        ]
+    );
+    let run = env.frontier(["run", "--preset", "mine", "--json", "hi"]).output();
+    assert_eq!(run.json()["judge"]["model"], "mock:j");
+    assert_eq!(env.frontier(["preset", "delete", "mine"]).output().code, Some(0));
+    assert_eq!(env.frontier(["preset", "show", "mine"]).output().code, Some(2));
+    let builtin = env.frontier(["preset", "delete", "chatgpt-duo"]).output();
+    assert_eq!(builtin.code, Some(1), "{builtin}");
+}
+
+#[test]
+fn compose_checks_readiness_before_arming_and_dry_run_writes_nothing() {
+    let env = TestEnv::new();
+    let refused = env.frontier(["compose", "--models", "gpt-5.5,mock:a", "--scope", "c"]).output();
+    assert_eq!(refused.code, Some(1), "{refused}");
+    assert!(refused.stderr.contains("error: not every model is ready (gpt-5.5); nothing was armed"), "{refused}");
+    let dry =
+        env.frontier(["compose", "--models", "mock:a,mock:b", "--save", "duo", "--scope", "c", "--dry-run"]).output();
+    assert_eq!(dry.code, Some(0), "{dry}");
+    assert!(dry.stdout.contains("would arm scope `c` (dry run: nothing written)"), "{dry}");
+    assert!(!env.frontier_home().join("state").exists() && !env.frontier_home().join("config/presets").exists());
+    let real = env.frontier(["compose", "--models", "mock:a,mock:b", "--save", "duo", "--scope", "c"]).output();
+    assert_eq!(real.code, Some(0), "{real}");
+    let status = env.frontier(["status", "--scope", "c", "--json"]).output().json();
+    assert_eq!((status["mode"].clone(), status["preset"].clone()), ("fusion".into(), "duo".into()));
+}
+
+#[test]
+fn ctrl_c_cancels_the_run_and_exits_130() {
+    let env = TestEnv::new();
+    let mut cmd = env.command(["run", "--models", "mock:slow?delay_ms=20000,mock:b?delay_ms=20000", "hi"]);
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("spawns");
+    // Wait for the first progress line: the run (and its signal handler) is under way.
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert!(first.contains("panel: asking 2 models"), "{first}");
+    let started = std::time::Instant::now();
+    let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("waits");
+    assert_eq!(status.code(), Some(130));
+    assert!(started.elapsed() < Duration::from_secs(10), "cancelled long before the members' 20 s");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l.starts_with("error: cancelled")), "{rest:?}");
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = env.frontier(["completions", shell]).output();
+        assert_eq!(out.code, Some(0), "{out}");
+        assert!(out.stdout.contains("frontier") && out.stdout.contains("compose"), "{shell}");
+    }
+}
