@@ -195,14 +195,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
         report.panel[l.member].label = Some(l.label.clone());
     }
     let verdict = match &plan.judge {
-        None => None,
-        Some(_) if remaining() < plan.limits.stage_floor => {
-            let reason = skip_reason("judge", remaining(), plan.limits);
-            observer.on(Progress::StageSkipped { stage: Stage::Judge, reason: &reason });
-            report.notes.push(reason);
-            None
-        }
-        Some(judge_model) => {
+        Some(judge_model) if !skipped_for_time(Stage::Judge, remaining(), plan.limits, observer, &mut report) => {
             let judge_start = Instant::now();
             observer.on(Progress::StageStarted { stage: Stage::Judge, models: 1 });
             let (verdict, call_report) = run_judge(judge_model, &plan.prompt, &labelled, plan.limits, &remaining).await;
@@ -221,6 +214,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
                 }
             }
         }
+        _ => None,
     };
     if let Some(v) = &verdict {
         report.analysis = Some(analysis(v, &labelled, &plan.panel));
@@ -228,14 +222,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
 
     // 3. Synth, streamed.
     let synth_result = match &plan.synth {
-        None => None,
-        Some(_) if remaining() < plan.limits.stage_floor => {
-            let reason = skip_reason("synth", remaining(), plan.limits);
-            observer.on(Progress::StageSkipped { stage: Stage::Synth, reason: &reason });
-            report.notes.push(reason);
-            None
-        }
-        Some(synth_model) => {
+        Some(synth_model) if !skipped_for_time(Stage::Synth, remaining(), plan.limits, observer, &mut report) => {
             let synth_start = Instant::now();
             observer.on(Progress::StageStarted { stage: Stage::Synth, models: 1 });
             let user = synth::user_message(&plan.prompt, &labelled, verdict.as_ref());
@@ -251,6 +238,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             report.synth = Some(call_report(synth_model, &result));
             Some(result)
         }
+        _ => None,
     };
     match synth_result {
         Some(Ok(completion)) => {
@@ -290,13 +278,28 @@ fn fallback<'a>(
 /// The instruction every panel member gets.
 const MEMBER_SYSTEM: &str = "Answer the user's question as well as you can: correct first, then complete and clear.";
 
-fn skip_reason(stage: &str, left: Duration, limits: Limits) -> String {
-    format!(
-        "{stage} skipped: {:.1}s left of the {}s budget, under the {}s floor",
+/// Whether `stage` must be skipped because less than the floor is left of the budget;
+/// if so, tells the observer and notes why in the report.
+fn skipped_for_time(
+    stage: Stage,
+    left: Duration,
+    limits: Limits,
+    observer: &dyn Observer,
+    report: &mut RunReport,
+) -> bool {
+    if left >= limits.stage_floor {
+        return false;
+    }
+    let reason = format!(
+        "{} skipped: {:.1}s left of the {}s budget, under the {}s floor",
+        stage.as_str(),
         left.as_secs_f64(),
         limits.budget.as_secs(),
         limits.stage_floor.as_secs()
-    )
+    );
+    observer.on(Progress::StageSkipped { stage, reason: &reason });
+    report.notes.push(reason);
+    true
 }
 
 /// Calls the judge, validates its verdict, and re-asks once when it is unusable.
