@@ -33,14 +33,10 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
-    let selection = Selection::from_state(&loaded.state, &config);
-    let (mut warning, selection) = match selection {
+    let (warning, selection) = match Selection::from_state(&loaded.state, &config) {
         Ok(s) => (loaded.warning.clone(), s),
         Err(err) => (Some(format!("the armed panel is no longer valid: {err}")), None),
     };
-    if warning.is_none() {
-        warning = loaded.warning.clone();
-    }
     let models: Vec<ModelStatus> =
         selection.iter().flat_map(Selection::models).map(|m| readiness::check(&config, env, m)).collect();
     let (preset, model, panel, judge, synth) = match &selection {

@@ -100,13 +100,6 @@ pub trait Observer: Sync {
     fn on(&self, event: Progress<'_>);
 }
 
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn on(&self, _: Progress<'_>) {}
-}
-
 fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
