@@ -37,6 +37,8 @@ pub enum Command {
     /// List, show, save or delete presets.
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Check what is ready and what is missing (keys, agent CLIs, config, state), and how to fix it.
+    Doctor(JsonArg),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -270,7 +272,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, completions\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, doctor, completions\n"
         );
     }
 

@@ -42,6 +42,19 @@ impl Env {
         &self.cwd
     }
 
+    /// The executable file `name` resolves to: a path if it contains `/` (relative to the
+    /// working directory), else the first match on this environment's `PATH`.
+    pub fn find_program(&self, name: &str) -> Option<PathBuf> {
+        use std::os::unix::fs::PermissionsExt as _;
+        let executable = |p: &Path| p.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+        if name.contains('/') {
+            let path = self.cwd.join(name);
+            return executable(&path).then_some(path);
+        }
+        let path = self.var("PATH")?;
+        std::env::split_paths(path).map(|dir| dir.join(name)).find(|p| executable(p))
+    }
+
     /// How deep in a chain of frontier invocations this process is. An unset, empty or
     /// `0` value is the top level; a value that is not a number is treated as nested,
     /// because refusing a run is safer than forking the engine recursively.
@@ -56,6 +69,22 @@ impl Env {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn programs_are_found_on_this_environments_path_only() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let bin = dir.path().join("tool");
+        std::fs::write(&bin, "#!/bin/sh\n").unwrap_or_else(|e| panic!("{e}"));
+        let not_exec = dir.path().join("data");
+        std::fs::write(&not_exec, "x").unwrap_or_else(|e| panic!("{e}"));
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
+        let env = Env::from_parts([("PATH", dir.path().to_string_lossy().into_owned())], "/");
+        assert_eq!(env.find_program("tool"), Some(bin.clone()));
+        assert_eq!(env.find_program("data"), None);
+        assert_eq!(env.find_program(&bin.to_string_lossy()), Some(bin));
+        assert_eq!(Env::from_parts::<&str, &str>([], "/").find_program("tool"), None);
+    }
 
     #[test]
     fn depth_reads_empty_and_zero_as_top_level() {

@@ -444,3 +444,89 @@ fn each_rung_of_the_degradation_ladder_is_reported() {
     assert!(notes[1].starts_with("synth skipped: "), "{notes:?}");
     assert_eq!(notes[2], "the final answer is the longest answer");
 }
+
+#[test]
+fn doctor_shows_routes_keys_and_programs_without_values() {
+    let env = TestEnv::new();
+    let bin = env.work_dir().join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let claude = bin.join("claude");
+    std::fs::write(&claude, "#!/bin/sh\nexit 0\n").expect("fake claude");
+    std::fs::set_permissions(&claude, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let secret = "sk-sentinel-doctor-42";
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let outcome = env.frontier(["doctor", "--json"]).env("PATH", &path).env("OPENAI_API_KEY", secret).output();
+    assert_eq!(outcome.code, Some(0), "{outcome}");
+    assert!(!outcome.stdout.contains(secret) && !outcome.stderr.contains(secret));
+    let report = outcome.json();
+    let model = |id: &str| {
+        let m =
+            report["models"].as_array().into_iter().flatten().find(|m| m["model"] == id).cloned().unwrap_or_default();
+        (m["ready"].clone(), m["route"].clone())
+    };
+    assert_eq!(model("opus"), (true.into(), "claude-cli:opus".into()), "no Anthropic key: the logged-in CLI serves");
+    assert_eq!(model("gpt-5.5"), (true.into(), "openai:gpt-5.5".into()), "the API key comes first");
+    assert_eq!(model("gemini"), (false.into(), "gemini:gemini-3.1-pro".into()));
+    let provider =
+        |name: &str| report["providers"].as_array().into_iter().flatten().find(|p| p["name"] == name).cloned();
+    assert_eq!(provider("codex-cli").map(|p| p["missing"].clone()), Some("`codex` is not on PATH".into()));
+    let human = env.frontier(["doctor"]).env("PATH", &path).env("OPENAI_API_KEY", secret).output();
+    assert!(human.stdout.contains("✓ opus      via claude-cli:opus"), "{human}");
+    assert!(!human.stdout.contains(secret));
+}
+
+/// Every key variable the catalog knows, each set to its own sentinel value.
+const KEY_VARS: &[&str] = &[
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "GEMINI_API_KEY",
+    "OPENROUTER_API_KEY",
+    "DEEPSEEK_API_KEY",
+    "MOONSHOT_API_KEY",
+    "ZAI_API_KEY",
+    "GROQ_API_KEY",
+    "TOGETHER_API_KEY",
+];
+
+#[test]
+fn no_key_value_appears_in_any_output_or_file() {
+    // The real providers are pointed at a closed local port: nothing leaves the machine.
+    let env = TestEnv::new().config(
+        "[retry]\nmax_attempts = 1\n\
+         [providers.openai]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\napi_key_env = \"OPENAI_API_KEY\"\n\
+         [providers.anthropic]\nkind = \"anthropic\"\nbase_url = \"http://127.0.0.1:9\"\napi_key_env = \"ANTHROPIC_API_KEY\"\n",
+    );
+    let sentinel = |var: &str| format!("sentinel-{}-8f3a", var.to_lowercase());
+    let matrix: &[&[&str]] = &[
+        &["catalog"],
+        &["catalog", "--json"],
+        &["doctor"],
+        &["doctor", "--json"],
+        &["mode", "fusion", "--preset", "frontier-trio", "--scope", "k"],
+        &["status", "--scope", "k"],
+        &["status", "--scope", "k", "--json"],
+        &["compose", "--models", "opus,gpt-5.5,gemini", "--save", "keyed", "--scope", "k2"],
+        &["preset", "list"],
+        &["preset", "show", "keyed", "--json"],
+        &["run", "--preset", "demo", "--json", "hi"],
+        &["run", "--preset", "demo", "hi"],
+        // Keyed routes whose server is unreachable: the errors must not leak either.
+        &["run", "--models", "openai:gpt-5.5,anthropic:claude-opus-4-8", "--json", "--timeout", "2", "hi"],
+    ];
+    let mut seen = String::new();
+    for args in matrix {
+        let mut invocation = env.frontier(*args);
+        for var in KEY_VARS {
+            invocation = invocation.env(var, &sentinel(var));
+        }
+        let outcome = invocation.output();
+        seen.push_str(&outcome.stdout);
+        seen.push_str(&outcome.stderr);
+    }
+    for (path, contents) in env.files() {
+        seen.push_str(&format!("{}\n{contents}\n", path.display()));
+    }
+    for var in KEY_VARS {
+        assert!(!seen.contains(&sentinel(var)), "the value of {var} leaked");
+    }
+}

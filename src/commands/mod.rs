@@ -5,6 +5,7 @@
 mod catalog;
 mod completions;
 mod compose;
+mod doctor;
 mod mode;
 mod preset;
 mod readiness;
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
         Command::Catalog(args) => catalog::run(args.json, env),
         Command::Compose(args) => compose::run(args, env),
         Command::Preset(cmd) => preset::run(cmd, env),
+        Command::Doctor(args) => doctor::run(args.json, env),
         Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -32,7 +32,8 @@ pub(crate) struct CatalogToml {
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProviderToml {
     kind: String,
-    base_url: String,
+    /// Required for the HTTP kinds; the agent-CLI kinds have none.
+    base_url: Option<String>,
     api_key_env: Option<String>,
 }
 
@@ -48,22 +49,49 @@ pub(crate) struct ModelToml {
 pub enum ProviderKind {
     /// OpenAI Chat Completions, or any server compatible with it.
     OpenAi,
+    /// Anthropic Messages API.
+    Anthropic,
+    /// Google Gemini `streamGenerateContent`.
+    Gemini,
+    /// The `claude` CLI, logged in, in plan mode.
+    ClaudeCli,
+    /// The `codex` CLI, logged in, read-only sandbox.
+    CodexCli,
+    /// The `gemini` CLI, logged in, plan approval mode.
+    GeminiCli,
     /// The built-in offline mock.
     Mock,
 }
 
+/// The kinds a `[providers.NAME]` table may name, as written there.
+const KINDS: &[(&str, ProviderKind)] = &[
+    ("openai", ProviderKind::OpenAi),
+    ("anthropic", ProviderKind::Anthropic),
+    ("gemini", ProviderKind::Gemini),
+    ("claude-cli", ProviderKind::ClaudeCli),
+    ("codex-cli", ProviderKind::CodexCli),
+    ("gemini-cli", ProviderKind::GeminiCli),
+];
+
 impl ProviderKind {
     fn parse(kind: &str) -> Option<ProviderKind> {
-        match kind {
-            "openai" => Some(ProviderKind::OpenAi),
-            _ => None,
-        }
+        KINDS.iter().find(|(name, _)| *name == kind).map(|(_, k)| *k)
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            ProviderKind::OpenAi => "openai",
             ProviderKind::Mock => "mock",
+            other => KINDS.iter().find(|(_, k)| *k == other).map_or("mock", |(name, _)| name),
+        }
+    }
+
+    /// For the agent-CLI kinds: the program's default name and the variable that overrides it.
+    pub fn cli_program(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            ProviderKind::ClaudeCli => Some(("claude", "FRONTIER_CLAUDE_BIN")),
+            ProviderKind::CodexCli => Some(("codex", "FRONTIER_CODEX_BIN")),
+            ProviderKind::GeminiCli => Some(("gemini", "FRONTIER_GEMINI_BIN")),
+            ProviderKind::OpenAi | ProviderKind::Anthropic | ProviderKind::Gemini | ProviderKind::Mock => None,
         }
     }
 }
@@ -174,14 +202,25 @@ impl Catalog {
                 )));
             }
             let kind = ProviderKind::parse(&p.kind).ok_or_else(|| {
-                invalid(format!("provider `{name}` has kind `{}`; this version supports `openai`", p.kind))
+                let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+                invalid(format!("provider `{name}` has kind `{}`; the kinds are {}", p.kind, known.join(", ")))
             })?;
-            let base_url = p.base_url.trim_end_matches('/').to_string();
-            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(invalid(format!(
-                    "provider `{name}` has base_url `{base_url}`; it must start with http:// or https://"
-                )));
-            }
+            let base_url = match (kind.cli_program(), p.base_url) {
+                (Some(_), None) => String::new(),
+                (Some(_), Some(_)) => {
+                    return Err(invalid(format!("provider `{name}` is an agent CLI and takes no base_url")));
+                }
+                (None, None) => return Err(invalid(format!("provider `{name}` needs a base_url"))),
+                (None, Some(url)) => {
+                    let url = url.trim_end_matches('/').to_string();
+                    if !(url.starts_with("http://") || url.starts_with("https://")) {
+                        return Err(invalid(format!(
+                            "provider `{name}` has base_url `{url}`; it must start with http:// or https://"
+                        )));
+                    }
+                    url
+                }
+            };
             self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
         }
         for (id, m) in raw.models {
@@ -277,10 +316,25 @@ impl Catalog {
 
     /// Whether `route` can be used in `env`.
     pub fn readiness(route: &Route, env: &Env) -> Readiness {
-        match &route.provider.api_key_env {
+        Catalog::provider_readiness(&route.provider, env)
+    }
+
+    /// Whether a provider can be used in `env`: its key is set, or its program installed.
+    pub fn provider_readiness(provider: &ProviderInfo, env: &Env) -> Readiness {
+        if let Some((program, override_var)) = provider.kind.cli_program() {
+            let wanted = env.var(override_var).unwrap_or(program);
+            return match env.find_program(wanted) {
+                Some(_) => Readiness::Ready,
+                None => Readiness::Missing {
+                    what: format!("`{wanted}` is not on PATH"),
+                    fix: format!("install and log in to `{program}`, or set {override_var} to its path"),
+                },
+            };
+        }
+        match &provider.api_key_env {
             Some(var) if env.var(var).is_none() => Readiness::Missing {
                 what: format!("{var} is not set"),
-                fix: format!("export {var}=<your key> (provider `{}`)", route.provider.name),
+                fix: format!("export {var}=<your key> (provider `{}`)", provider.name),
             },
             _ => Readiness::Ready,
         }

@@ -6,6 +6,9 @@
 //! checks written once. `mock` answers offline. This layer knows nothing about panels,
 //! judges or synthesis.
 
+pub mod agent_cli;
+pub mod anthropic;
+pub mod gemini;
 pub mod http;
 pub mod mock;
 pub mod openai;
@@ -74,6 +77,8 @@ pub trait Provider: Send + Sync {
 pub enum ProviderError {
     #[error("{var} is not set")]
     MissingKey { var: String },
+    #[error("`{program}` is not installed or not on PATH")]
+    MissingProgram { program: String },
     #[error("HTTP {status}: {message}")]
     Http { status: u16, message: String, retry_after: Option<Duration> },
     #[error("connection failed: {0}")]
@@ -89,6 +94,14 @@ pub enum ProviderError {
     /// The request's deadline passed: before a response, mid-stream, or before a retry.
     #[error("no complete answer before the deadline")]
     Deadline,
+    /// A model id an agent CLI must not receive (it could be read as a flag).
+    #[error("model id {model:?} can't be passed to an agent CLI: {reason}")]
+    BadModelId { model: String, reason: &'static str },
+    /// An agent CLI exited unsuccessfully or reported an error. `api_status` is the HTTP
+    /// status it reported for its own API call, when it said; `detail` is its message or
+    /// the tail of its stderr, already truncated and redacted.
+    #[error("`{program}` failed{}: {detail}", .code.map(|c| format!(" (exit code {c})")).unwrap_or_default())]
+    Cli { program: String, code: Option<i32>, api_status: Option<u16>, detail: String },
 }
 
 /// The class of a failure, for failure reasons and retries.
@@ -108,7 +121,7 @@ pub enum ErrorKind {
 impl ProviderError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ProviderError::MissingKey { .. } => ErrorKind::Auth,
+            ProviderError::MissingKey { .. } | ProviderError::MissingProgram { .. } => ErrorKind::Auth,
             ProviderError::Http { status: 429, .. } => ErrorKind::RateLimited,
             ProviderError::Http { status: 401 | 403, .. } => ErrorKind::Auth,
             ProviderError::Http { status: 402, .. } => ErrorKind::Credits,
@@ -119,6 +132,12 @@ impl ProviderError {
             ProviderError::Http { .. } => ErrorKind::Request,
             ProviderError::Connect(_) => ErrorKind::Connection,
             ProviderError::Truncated | ProviderError::Malformed(_) | ProviderError::Remote(_) => ErrorKind::Stream,
+            ProviderError::BadModelId { .. } => ErrorKind::Request,
+            ProviderError::Cli { api_status: Some(429), .. } => ErrorKind::RateLimited,
+            ProviderError::Cli { api_status: Some(401 | 403), .. } => ErrorKind::Auth,
+            ProviderError::Cli { api_status: Some(402), .. } => ErrorKind::Credits,
+            ProviderError::Cli { api_status: Some(400..=499), .. } => ErrorKind::Request,
+            ProviderError::Cli { .. } => ErrorKind::Server,
         }
     }
 
@@ -132,24 +151,40 @@ impl ProviderError {
             | ProviderError::Truncated
             | ProviderError::Malformed(_)
             | ProviderError::Remote(_) => true,
-            ProviderError::MissingKey { .. } | ProviderError::Deadline => false,
+            // An agent CLI retries its own API calls; frontier does not start it again.
+            ProviderError::MissingKey { .. }
+            | ProviderError::MissingProgram { .. }
+            | ProviderError::Deadline
+            | ProviderError::BadModelId { .. }
+            | ProviderError::Cli { .. } => false,
         }
     }
 }
 
 /// Builds the provider for `route`. Fails without sending anything when the route is not
-/// ready (a key variable is unset).
+/// ready (a key variable is unset, an agent CLI is not installed).
 pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Result<Arc<dyn Provider>, ProviderError> {
-    match route.provider.kind {
-        ProviderKind::Mock => Ok(Arc::new(mock::MockProvider::new(&route.model, route.mock.clone()))),
-        ProviderKind::OpenAi => {
-            let key = match &route.provider.api_key_env {
-                Some(var) => {
-                    Some(Secret::new(env.var(var).ok_or_else(|| ProviderError::MissingKey { var: var.clone() })?))
-                }
-                None => None,
-            };
-            Ok(Arc::new(openai::OpenAiProvider::new(transport.clone(), &route.provider.base_url, &route.model, key)))
+    let key = || match &route.provider.api_key_env {
+        Some(var) => {
+            env.var(var).map(|v| Some(Secret::new(v))).ok_or_else(|| ProviderError::MissingKey { var: var.clone() })
         }
-    }
+        None => Ok(None),
+    };
+    let (base_url, model) = (route.provider.base_url.as_str(), route.model.as_str());
+    Ok(match route.provider.kind {
+        ProviderKind::Mock => Arc::new(mock::MockProvider::new(model, route.mock.clone())),
+        ProviderKind::OpenAi => Arc::new(openai::OpenAiProvider::new(transport.clone(), base_url, model, key()?)),
+        ProviderKind::Anthropic => {
+            Arc::new(anthropic::AnthropicProvider::new(transport.clone(), base_url, model, key()?))
+        }
+        ProviderKind::Gemini => Arc::new(gemini::GeminiProvider::new(transport.clone(), base_url, model, key()?)),
+        ProviderKind::ClaudeCli | ProviderKind::CodexCli | ProviderKind::GeminiCli => {
+            let (program, override_var) = route.provider.kind.cli_program().unwrap_or_default();
+            let wanted = env.var(override_var).unwrap_or(program);
+            let path = env
+                .find_program(wanted)
+                .ok_or_else(|| ProviderError::MissingProgram { program: wanted.to_string() })?;
+            Arc::new(agent_cli::AgentCliProvider::new(route.provider.kind, path, model, env))
+        }
+    })
 }

@@ -18,6 +18,9 @@
 //!
 //! A request carrying `response_format.json_schema` (the judge) gets a valid verdict for
 //! the labels of the schema's `ranking` enum, unless the model is `junk` or fails.
+//!
+//! The same server also speaks Anthropic's and Gemini's streaming APIs, chosen by the
+//! request path (`native`); there the model comes from the body or the path.
 
 // Each test crate uses its own subset of these helpers.
 #![allow(dead_code)]
@@ -32,6 +35,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
+
+mod native;
 
 /// What the neutral (`anon-*`) models answer.
 pub const NEUTRAL_ANSWER: &str = "The sky looks blue because air scatters short wavelengths more.";
@@ -73,12 +78,14 @@ pub struct Recorded {
 
 impl Recorded {
     pub fn model(&self) -> &str {
-        self.body["model"].as_str().unwrap_or_default()
+        model_of(&self.path, &self.body)
     }
 
     /// Whether the request asks for a JSON schema, as only the judge does.
     pub fn is_judge(&self) -> bool {
-        self.body.pointer("/response_format/json_schema").is_some()
+        ["/response_format/json_schema", "/tool_choice", "/generationConfig/responseSchema"]
+            .iter()
+            .any(|p| self.body.pointer(p).is_some())
     }
 
     /// The content of the request's user message.
@@ -151,6 +158,11 @@ impl FakeServer {
         format!("http://127.0.0.1:{}/v1", self.port)
     }
 
+    /// The base URL without a version, as Anthropic and Gemini providers take it.
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -198,6 +210,11 @@ enum Behaviour {
     Hang,
     EchoAuth,
     EchoAuthStream,
+}
+
+/// The model a request names: in the body, or in a Gemini path.
+fn model_of<'a>(path: &'a str, body: &'a Value) -> &'a str {
+    body["model"].as_str().or_else(|| native::model_in_path(path)).unwrap_or_default()
 }
 
 /// The number right after `prefix` in `model`, up to the next `-`.
@@ -268,7 +285,7 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         return;
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let model = body["model"].as_str().unwrap_or_default().to_string();
+    let model = model_of(&path, &body).to_string();
     let behaviour = behaviour(&model);
     let (index, seen_before) = {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -287,6 +304,20 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
     let slow = matches!(behaviour, Behaviour::Answer { delay_ms } if delay_ms > 0);
     let mut flight = InFlight::begin(&state, slow);
 
+    if let Some(api) = native::Api::of(&path) {
+        if let Behaviour::Answer { delay_ms } = behaviour {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        }
+        flight.finish();
+        return match native::reply(api, &model, &body, &headers, behaviour, seen_before) {
+            native::Reply::Hang => std::future::pending().await,
+            native::Reply::Error { status, body } => write_error(&mut socket, status, &body).await,
+            native::Reply::Stream { frames, usage } => {
+                state.lock().unwrap_or_else(|p| p.into_inner()).requests[index].usage = usage;
+                write_frames(&mut socket, &frames).await;
+            }
+        };
+    }
     if path != "/v1/chat/completions" {
         flight.finish();
         let error = json!({"error": {"message": format!("no route {path}")}});
@@ -475,6 +506,21 @@ async fn write_stream(socket: &mut TcpStream, model: &str, text: &str, usage: Us
     flight.finish();
     let _ = socket.write_all(b"data: [DONE]\n\n").await;
     let _ = socket.flush().await;
+    let _ = socket.shutdown().await;
+}
+
+/// Writes a 200 SSE response of `frames`, then closes.
+async fn write_frames(socket: &mut TcpStream, frames: &[String]) {
+    let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n";
+    if socket.write_all(head.as_bytes()).await.is_err() {
+        return;
+    }
+    for frame in frames {
+        if socket.write_all(frame.as_bytes()).await.is_err() {
+            return;
+        }
+        let _ = socket.flush().await;
+    }
     let _ = socket.shutdown().await;
 }
 

@@ -1,0 +1,280 @@
+//! The environment an agent CLI child gets: an allow-list, never the parent's whole
+//! environment. Every child sees the basics a program needs (PATH, HOME, user, shell,
+//! locale, time zone, temp and XDG dirs) and the network settings it needs to reach its
+//! API (proxies, CA bundles); each CLI also sees its own auth and config variables, and
+//! nothing of the others'. `FRONTIER_DEPTH` is always set one deeper than ours, so a
+//! CLI that re-fires the user's prompt hooks can't start frontier recursively.
+//!
+//! Values come from the `Env` snapshot. Knows nothing about spawning processes.
+
+use super::Cli;
+use crate::env::Env;
+use crate::provider::Secret;
+
+/// What every child may see.
+const BASICS: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CACHE_HOME",
+    "XDG_STATE_HOME",
+];
+
+/// The locale categories (POSIX and glibc). The `Env` snapshot is read by name, so the
+/// `LC_*` family is listed in full.
+const LOCALE: &[&str] = &[
+    "LC_ALL",
+    "LC_ADDRESS",
+    "LC_COLLATE",
+    "LC_CTYPE",
+    "LC_IDENTIFICATION",
+    "LC_MEASUREMENT",
+    "LC_MESSAGES",
+    "LC_MONETARY",
+    "LC_NAME",
+    "LC_NUMERIC",
+    "LC_PAPER",
+    "LC_TELEPHONE",
+    "LC_TIME",
+];
+
+/// How a child reaches its API from behind a proxy or a private CA.
+const NETWORK: &[&str] = &["NO_PROXY", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS"];
+
+/// Proxy URLs, which may embed credentials, so they are redacted like keys.
+const PROXIES: &[&str] = &["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
+
+/// One CLI's own variables: plain settings, and secrets (redacted from its errors).
+struct Vars {
+    settings: &'static [&'static str],
+    secrets: &'static [&'static str],
+}
+
+const CLAUDE: Vars = Vars {
+    settings: &[
+        "ANTHROPIC_BASE_URL",
+        "ANTHROPIC_MODEL",
+        "CLAUDE_CONFIG_DIR",
+        "DISABLE_AUTOUPDATER",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC",
+        "CLAUDE_CODE_USE_BEDROCK",
+        "CLAUDE_CODE_USE_VERTEX",
+    ],
+    secrets: &["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN"],
+};
+
+/// What Claude Code needs when `CLAUDE_CODE_USE_BEDROCK` is on, and only then.
+const CLAUDE_BEDROCK: Vars = Vars {
+    settings: &[
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "ANTHROPIC_BEDROCK_BASE_URL",
+    ],
+    secrets: &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK"],
+};
+
+/// What Claude Code needs when `CLAUDE_CODE_USE_VERTEX` is on, and only then.
+const CLAUDE_VERTEX: Vars = Vars {
+    settings: &[
+        "CLOUD_ML_REGION",
+        "ANTHROPIC_VERTEX_PROJECT_ID",
+        "ANTHROPIC_VERTEX_BASE_URL",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "GOOGLE_CLOUD_PROJECT",
+        "CLOUDSDK_CONFIG",
+    ],
+    secrets: &[],
+};
+
+/// Codex's own variables. A custom provider's key variable (`env_key` in its
+/// config.toml) is added by the caller, from the config the user wrote.
+const CODEX: Vars = Vars {
+    settings: &["CODEX_HOME", "OPENAI_BASE_URL", "OPENAI_ORGANIZATION", "OPENAI_PROJECT", "CODEX_CA_CERTIFICATE"],
+    secrets: &["OPENAI_API_KEY", "CODEX_API_KEY"],
+};
+
+const GEMINI: Vars = Vars {
+    settings: &[
+        "GOOGLE_GEMINI_BASE_URL",
+        "GOOGLE_CLOUD_PROJECT",
+        "GOOGLE_CLOUD_LOCATION",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "GOOGLE_GENAI_USE_VERTEXAI",
+        "GOOGLE_GENAI_USE_GCA",
+        "GEMINI_CLI_TRUST_WORKSPACE",
+    ],
+    secrets: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+};
+
+/// A child's variables, and the secret values among them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChildEnv {
+    pub vars: Vec<(String, String)>,
+    pub secrets: Vec<Secret>,
+}
+
+impl ChildEnv {
+    fn take(&mut self, env: &Env, names: &[&str], secret: bool) {
+        for name in names {
+            if self.vars.iter().any(|(k, _)| k == name) {
+                continue;
+            }
+            if let Some(value) = env.var(name) {
+                self.vars.push((name.to_string(), value.to_string()));
+                if secret {
+                    self.secrets.push(Secret::new(value));
+                }
+            }
+        }
+    }
+
+    fn take_vars(&mut self, env: &Env, vars: &Vars) {
+        self.take(env, vars.settings, false);
+        self.take(env, vars.secrets, true);
+    }
+
+    /// `text` with every secret value replaced, longest first (so that a secret
+    /// containing another is not half-revealed).
+    pub fn redact(&self, text: &str) -> String {
+        let mut secrets: Vec<&Secret> = self.secrets.iter().collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
+        secrets.iter().fold(text.to_string(), |text, secret| secret.redact(&text))
+    }
+}
+
+/// Whether a switch such as `CLAUDE_CODE_USE_BEDROCK` is on.
+fn switched_on(env: &Env, name: &str) -> bool {
+    env.var(name).is_some_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"))
+}
+
+/// The environment for `cli`. `extra_secrets` names further key variables the CLI's own
+/// config says it reads (codex's `env_key`).
+pub fn child_env(cli: Cli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
+    let mut child = ChildEnv::default();
+    child.take(env, BASICS, false);
+    child.take(env, LOCALE, false);
+    child.take(env, NETWORK, false);
+    child.take(env, PROXIES, true);
+    match cli {
+        Cli::Claude => {
+            child.take_vars(env, &CLAUDE);
+            if switched_on(env, "CLAUDE_CODE_USE_BEDROCK") {
+                child.take_vars(env, &CLAUDE_BEDROCK);
+            }
+            if switched_on(env, "CLAUDE_CODE_USE_VERTEX") {
+                child.take_vars(env, &CLAUDE_VERTEX);
+            }
+        }
+        Cli::Codex => child.take_vars(env, &CODEX),
+        Cli::Gemini => child.take_vars(env, &GEMINI),
+    }
+    let extra: Vec<&str> = extra_secrets.iter().map(String::as_str).filter(|n| !n.starts_with("FRONTIER_")).collect();
+    child.take(env, &extra, true);
+    let depth = env.depth().saturating_add(1).max(1);
+    child.vars.push(("FRONTIER_DEPTH".to_string(), depth.to_string()));
+    child
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn parent(extra: &[(&str, &str)]) -> Env {
+        let mut vars = vec![
+            ("PATH", "/usr/bin:/bin"),
+            ("HOME", "/home/u"),
+            ("LANG", "en_GB.UTF-8"),
+            ("LC_TIME", "C"),
+            ("SECRET_PARENT_ONLY", "do-not-pass"),
+            ("ANTHROPIC_API_KEY", "sk-ant-sentinel"),
+            ("OPENAI_API_KEY", "sk-openai-sentinel"),
+            ("GEMINI_API_KEY", "gm-sentinel"),
+            ("AWS_SECRET_ACCESS_KEY", "aws-sentinel"),
+            ("CLAUDECODE", "1"),
+            ("FRONTIER_HOME", "/tmp/fh"),
+            ("EMPTY", ""),
+        ];
+        vars.extend_from_slice(extra);
+        Env::from_parts(vars, "/work")
+    }
+
+    fn vars(child: &ChildEnv) -> BTreeMap<&str, &str> {
+        child.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+
+    fn names(child: &ChildEnv) -> Vec<&str> {
+        vars(child).into_keys().collect()
+    }
+
+    #[test]
+    fn each_cli_gets_the_basics_and_only_its_own_key() {
+        let env = parent(&[]);
+        let basics = ["FRONTIER_DEPTH", "HOME", "LANG", "LC_TIME", "PATH"];
+        let with = |key: &'static str| {
+            let mut n = basics.to_vec();
+            n.push(key);
+            n.sort();
+            n
+        };
+        assert_eq!(names(&child_env(Cli::Claude, &env, &[])), with("ANTHROPIC_API_KEY"));
+        assert_eq!(names(&child_env(Cli::Codex, &env, &[])), with("OPENAI_API_KEY"));
+        assert_eq!(names(&child_env(Cli::Gemini, &env, &[])), with("GEMINI_API_KEY"));
+    }
+
+    #[test]
+    fn depth_is_one_deeper_than_ours() {
+        let depth = |env: &Env| vars(&child_env(Cli::Claude, env, &[]))["FRONTIER_DEPTH"].to_string();
+        assert_eq!(depth(&parent(&[])), "1");
+        assert_eq!(depth(&parent(&[("FRONTIER_DEPTH", "0")])), "1");
+        assert_eq!(depth(&parent(&[("FRONTIER_DEPTH", "2")])), "3");
+        assert_eq!(depth(&parent(&[("FRONTIER_DEPTH", "junk")])), "2");
+    }
+
+    #[test]
+    fn cloud_credentials_pass_only_when_their_backend_is_switched_on() {
+        let off = child_env(Cli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "0")]), &[]);
+        assert!(!names(&off).contains(&"AWS_SECRET_ACCESS_KEY"));
+        let on = child_env(Cli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1"), ("AWS_REGION", "eu-west-1")]), &[]);
+        assert!(names(&on).contains(&"AWS_SECRET_ACCESS_KEY"));
+        assert!(names(&on).contains(&"AWS_REGION"));
+        let codex = child_env(Cli::Codex, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1")]), &[]);
+        assert!(!names(&codex).contains(&"AWS_SECRET_ACCESS_KEY"));
+    }
+
+    #[test]
+    fn a_configured_key_variable_passes_and_is_secret_but_never_overrides_depth() {
+        let env = parent(&[("LOCAL_API_KEY", "local-sentinel"), ("FRONTIER_DEPTH", "0")]);
+        let child = child_env(Cli::Codex, &env, &["LOCAL_API_KEY".into(), "FRONTIER_DEPTH".into(), "UNSET_KEY".into()]);
+        assert_eq!(vars(&child).get("LOCAL_API_KEY"), Some(&"local-sentinel"));
+        assert_eq!(child.vars.iter().filter(|(k, _)| k == "FRONTIER_DEPTH").count(), 1);
+        assert_eq!(child.redact("bad key local-sentinel"), "bad key [redacted]");
+    }
+
+    #[test]
+    fn secrets_and_proxy_urls_are_redacted() {
+        let env = parent(&[("HTTPS_PROXY", "http://user:pw-sentinel@proxy:3128")]);
+        let child = child_env(Cli::Claude, &env, &[]);
+        assert_eq!(
+            child.redact("key sk-ant-sentinel via http://user:pw-sentinel@proxy:3128"),
+            "key [redacted] via [redacted]"
+        );
+        assert_eq!(child.redact("sk-openai-sentinel"), "sk-openai-sentinel", "not this child's secret");
+    }
+}

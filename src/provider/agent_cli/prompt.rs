@@ -1,0 +1,65 @@
+//! The one text an agent CLI receives on stdin. The CLIs take a single prompt and have
+//! their own system prompts, so the request's system text goes first, then the user
+//! text, then (for structured output) the JSON schema the reply must match.
+//!
+//! Knows nothing about which CLI reads it.
+
+use crate::provider::ChatRequest;
+
+/// The request as one prompt.
+pub fn compose(request: &ChatRequest) -> String {
+    let mut parts: Vec<String> = Vec::with_capacity(3);
+    if !request.system.trim().is_empty() {
+        parts.push(request.system.trim_end().to_string());
+    }
+    parts.push(request.user.trim_end().to_string());
+    if let Some(schema) = &request.json_schema {
+        parts.push(format!(
+            "Reply with only a JSON object matching this JSON Schema (no code fence, no text before or after it):\n{}",
+            schema.schema
+        ));
+    }
+    let mut text = parts.join("\n\n");
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::provider::JsonSchema;
+
+    fn request(system: &str, user: &str, schema: Option<serde_json::Value>) -> ChatRequest {
+        ChatRequest {
+            system: system.into(),
+            user: user.into(),
+            json_schema: schema.map(|schema| JsonSchema { name: "verdict".into(), schema }),
+            deadline: tokio::time::Instant::now(),
+        }
+    }
+
+    #[test]
+    fn system_then_user() {
+        assert_eq!(
+            compose(&request("Be brief.\n", "Why is the sky blue?", None)),
+            "Be brief.\n\nWhy is the sky blue?\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_system_text_is_left_out() {
+        assert_eq!(compose(&request("  ", "hi", None)), "hi\n");
+    }
+
+    #[test]
+    fn a_schema_is_asked_for_in_words() {
+        let schema = serde_json::json!({"type": "object", "required": ["ranking"]});
+        assert_eq!(
+            compose(&request("Judge.", "Answers: ...", Some(schema))),
+            "Judge.\n\nAnswers: ...\n\nReply with only a JSON object matching this JSON Schema (no code fence, no text \
+             before or after it):\n{\"required\":[\"ranking\"],\"type\":\"object\"}\n"
+        );
+    }
+}

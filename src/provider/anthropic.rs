@@ -1,0 +1,405 @@
+//! The Anthropic Messages API adapter: builds a streaming `/v1/messages` request and
+//! parses its named SSE events (`message_start`, `content_block_delta`, `message_delta`,
+//! `message_stop`, `ping`, `error`).
+//!
+//! Structured output is asked for by forcing one tool whose input schema is the wanted
+//! schema; the tool's input then streams as JSON fragments, which are passed on as text
+//! so that the collected answer is the JSON object.
+//!
+//! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
+//! about retries, which events other providers send, or what the text is used for.
+
+use std::sync::Arc;
+
+use eventsource_stream::Event;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::http::{Transport, WireFormat, WireRequest};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+
+/// The API version every request declares.
+const API_VERSION: &str = "2023-06-01";
+/// `max_tokens` is required by the API; this leaves room for long answers and verdicts.
+const MAX_OUTPUT_TOKENS: u32 = 8192;
+
+pub struct AnthropicProvider {
+    transport: Arc<Transport>,
+    base_url: String,
+    model: String,
+    key: Option<Secret>,
+}
+
+impl AnthropicProvider {
+    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
+        AnthropicProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
+    }
+}
+
+impl Provider for AnthropicProvider {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
+        self.transport.stream(Arc::new(AnthropicWire), wire, request.deadline)
+    }
+}
+
+/// The streaming Messages request for `request`. `base_url` has no `/v1`
+/// (`https://api.anthropic.com`). The transport sets `content-type` with the JSON body.
+pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+    let mut body = json!({
+        "model": model,
+        "max_tokens": MAX_OUTPUT_TOKENS,
+        "system": request.system,
+        "messages": [{"role": "user", "content": request.user}],
+        "stream": true,
+    });
+    if let Some(schema) = &request.json_schema {
+        body["tools"] = json!([{
+            "name": schema.name,
+            "description": format!("Reply with the `{}` object: fill every field its input schema requires.", schema.name),
+            "input_schema": schema.schema,
+        }]);
+        body["tool_choice"] = json!({"type": "tool", "name": schema.name});
+    }
+    WireRequest {
+        url: format!("{}/v1/messages", base_url.trim_end_matches('/')),
+        headers: vec![("anthropic-version".into(), API_VERSION.into()), ("accept".into(), "text/event-stream".into())],
+        auth: key.map(|k| ("x-api-key".to_string(), String::new(), k)),
+        body,
+    }
+}
+
+/// One event's data, by its `type`. Unknown types are kept as `Other` and ignored.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum EventWire {
+    MessageStart {
+        message: MessageWire,
+    },
+    ContentBlockDelta {
+        delta: DeltaWire,
+    },
+    MessageDelta {
+        delta: MessageDeltaWire,
+        usage: Option<UsageWire>,
+    },
+    MessageStop,
+    Error {
+        error: ErrorWire,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageWire {
+    usage: Option<UsageWire>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum DeltaWire {
+    TextDelta {
+        text: String,
+    },
+    InputJsonDelta {
+        partial_json: String,
+    },
+    /// Thinking, signatures, citations: not part of the answer.
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Deserialize)]
+struct MessageDeltaWire {
+    stop_reason: Option<String>,
+}
+
+/// Token counts; `message_delta` repeats them cumulatively, so later values replace earlier ones.
+#[derive(Debug, Deserialize)]
+struct UsageWire {
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    cache_creation_input_tokens: Option<u64>,
+    cache_read_input_tokens: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorWire {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    message: Option<String>,
+}
+
+/// Parses Messages API events; the stream ends with `message_stop`.
+pub struct AnthropicWire;
+
+#[derive(Default)]
+pub struct AnthropicState {
+    usage: Option<Usage>,
+    stop_reason: Option<String>,
+}
+
+impl AnthropicState {
+    fn record(&mut self, usage: &UsageWire) {
+        let current = self.usage.get_or_insert_with(Usage::default);
+        if let Some(input) = usage.input_tokens {
+            let cached = usage.cache_creation_input_tokens.unwrap_or(0) + usage.cache_read_input_tokens.unwrap_or(0);
+            current.input_tokens = input + cached;
+        }
+        if let Some(output) = usage.output_tokens {
+            current.output_tokens = output;
+        }
+    }
+}
+
+impl WireFormat for AnthropicWire {
+    type State = AnthropicState;
+
+    fn parse(&self, state: &mut AnthropicState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+        let data = frame.data.trim();
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let value: serde_json::Value = serde_json::from_str(data)
+            .map_err(|e| ProviderError::Malformed(format!("`{}` event is not JSON: {e}", frame.event)))?;
+        let event: EventWire = serde_json::from_value(value)
+            .map_err(|e| ProviderError::Malformed(format!("unexpected `{}` event: {e}", frame.event)))?;
+        Ok(match event {
+            EventWire::MessageStart { message } => {
+                if let Some(usage) = &message.usage {
+                    state.record(usage);
+                }
+                Vec::new()
+            }
+            EventWire::ContentBlockDelta { delta: DeltaWire::TextDelta { text } }
+            | EventWire::ContentBlockDelta { delta: DeltaWire::InputJsonDelta { partial_json: text } } => {
+                if text.is_empty() { Vec::new() } else { vec![StreamEvent::Delta(text)] }
+            }
+            EventWire::ContentBlockDelta { delta: DeltaWire::Other } | EventWire::Other => Vec::new(),
+            EventWire::MessageDelta { delta, usage } => {
+                if let Some(usage) = &usage {
+                    state.record(usage);
+                }
+                if delta.stop_reason.is_some() {
+                    state.stop_reason = delta.stop_reason;
+                }
+                Vec::new()
+            }
+            EventWire::MessageStop => {
+                vec![StreamEvent::Done { usage: state.usage, stop_reason: state.stop_reason.take() }]
+            }
+            EventWire::Error { error } => {
+                let message = error.message.or(error.kind).unwrap_or_else(|| "unspecified error".to_string());
+                return Err(ProviderError::Remote(message));
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use eventsource_stream::Eventsource as _;
+    use futures::StreamExt as _;
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::judge;
+    use crate::provider::JsonSchema;
+
+    /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
+    const RECORDED: &str = concat!(
+        "event: message_start\n",
+        "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-x\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":20,\"cache_creation_input_tokens\":3,\"cache_read_input_tokens\":2,\"output_tokens\":1}}}\n\n",
+        "event: content_block_start\n",
+        "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n",
+        "event: ping\n",
+        "data: {\"type\": \"ping\"}\n\n",
+        "event: content_block_delta\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hel\"}}\n\n",
+        "event: content_block_delta\r\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"lo ✓\"}}\r\n\r\n",
+        "event: content_block_stop\n",
+        "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: message_delta\n",
+        "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":7}}\n\n",
+        "event: message_stop\n",
+        "data: {\"type\":\"message_stop\"}\n\n",
+    );
+
+    /// A forced tool call: its input arrives as JSON fragments.
+    const RECORDED_TOOL: &str = concat!(
+        "event: message_start\n",
+        "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-x\",\"usage\":{\"input_tokens\":50,\"output_tokens\":1}}}\n\n",
+        "event: content_block_start\n",
+        "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_1\",\"name\":\"judge_verdict\",\"input\":{}}}\n\n",
+        "event: content_block_delta\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\"}}\n\n",
+        "event: content_block_delta\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"ranking\\\": [\\\"A\"}}\n\n",
+        "event: content_block_delta\n",
+        "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\", \\\"B\\\"]}\"}}\n\n",
+        "event: content_block_stop\n",
+        "data: {\"type\":\"content_block_stop\",\"index\":0}\n\n",
+        "event: message_delta\n",
+        "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}}\n\n",
+        "event: message_stop\n",
+        "data: {\"type\":\"message_stop\"}\n\n",
+    );
+
+    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
+    /// transport's rule that a stream without an end marker is truncated.
+    fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
+        futures::executor::block_on(async {
+            let mut frames = futures::stream::iter(chunks).eventsource();
+            let mut state = AnthropicState::default();
+            let mut events = Vec::new();
+            while let Some(frame) = frames.next().await {
+                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
+                events.extend(AnthropicWire.parse(&mut state, &frame)?);
+                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
+                    return Ok(events);
+                }
+            }
+            Err(ProviderError::Truncated)
+        })
+    }
+
+    fn text(events: &[StreamEvent]) -> String {
+        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+    }
+
+    fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> Option<StreamEvent> {
+        Some(StreamEvent::Done {
+            usage: Some(Usage { input_tokens, output_tokens }),
+            stop_reason: Some(stop_reason.to_string()),
+        })
+    }
+
+    #[test]
+    fn parses_a_recorded_stream_split_at_every_byte() {
+        let bytes = RECORDED.as_bytes();
+        for cut in 0..=bytes.len() {
+            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
+            // Cache writes and reads count as input.
+            assert_eq!(events.last().cloned(), done(25, 7, "end_turn"), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_forced_tool_call_streams_its_input_as_the_text() {
+        let bytes = RECORDED_TOOL.as_bytes();
+        for cut in 0..=bytes.len() {
+            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            assert_eq!(text(&events), r#"{"ranking": ["A", "B"]}"#, "cut at {cut}");
+            assert_eq!(events.last().cloned(), done(50, 12, "tool_use"), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_stream_without_message_stop_is_truncated() {
+        let cut = RECORDED.find("event: message_stop").unwrap_or(0);
+        let bytes = &RECORDED.as_bytes()[..cut];
+        for split in 0..=bytes.len() {
+            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
+        }
+    }
+
+    #[test]
+    fn an_error_event_mid_stream_fails_the_attempt() {
+        let bytes = concat!(
+            "event: content_block_delta\n",
+            "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n",
+            "event: error\n",
+            "data: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+        )
+        .as_bytes();
+        for cut in 0..=bytes.len() {
+            assert_eq!(replay(bytes, cut), Err(ProviderError::Remote("Overloaded".into())), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn unknown_events_and_deltas_are_ignored() {
+        let bytes = concat!(
+            "event: something_new\n",
+            "data: {\"type\":\"something_new\",\"whatever\":[1,2]}\n\n",
+            "event: content_block_delta\n",
+            "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"hmm\"}}\n\n",
+            "event: content_block_delta\n",
+            "data: {\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"text_delta\",\"text\":\"ok\"}}\n\n",
+            "event: message_stop\n",
+            "data: {\"type\":\"message_stop\"}\n\n",
+        )
+        .as_bytes();
+        let events = replay(bytes, 0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(events, vec![StreamEvent::Delta("ok".into()), StreamEvent::Done { usage: None, stop_reason: None }]);
+    }
+
+    #[test]
+    fn data_that_does_not_parse_is_malformed() {
+        for bytes in [
+            "event: content_block_delta\ndata: {not json\n\n",
+            "event: ping\ndata: ping\n\n",
+            // A known event without the fields it must have.
+            "event: content_block_delta\ndata: {\"type\":\"content_block_delta\"}\n\n",
+        ] {
+            let err = replay(bytes.as_bytes(), 3);
+            assert!(matches!(err, Err(ProviderError::Malformed(_))), "{bytes:?}: {err:?}");
+        }
+    }
+
+    fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
+        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+    }
+
+    #[test]
+    fn request_streams_a_message_with_the_key_in_a_header() {
+        let wire = build_request("https://api.anthropic.com/", "claude-x", Some(Secret::new("sk-ant-x")), &chat(None));
+        assert_eq!(wire.url, "https://api.anthropic.com/v1/messages");
+        assert_eq!(
+            wire.headers,
+            vec![
+                ("anthropic-version".to_string(), "2023-06-01".to_string()),
+                ("accept".to_string(), "text/event-stream".to_string()),
+            ]
+        );
+        assert_eq!(wire.auth, Some(("x-api-key".to_string(), String::new(), Secret::new("sk-ant-x"))));
+        assert_eq!(
+            wire.body,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": "sys",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+            })
+        );
+        assert!(!wire.body.to_string().contains("sk-ant-x") && !wire.url.contains("sk-ant-x"));
+    }
+
+    #[test]
+    fn the_judge_schema_becomes_a_forced_tool() {
+        let schema = judge::schema(&["A", "B"]);
+        let wire = build_request("http://h", "claude-x", Some(Secret::new("sk-ant-x")), &chat(Some(schema.clone())));
+        assert_eq!(
+            wire.body,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": "sys",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "tools": [{
+                    "name": "judge_verdict",
+                    "description": "Reply with the `judge_verdict` object: fill every field its input schema requires.",
+                    "input_schema": schema.schema,
+                }],
+                "tool_choice": {"type": "tool", "name": "judge_verdict"},
+            })
+        );
+        assert!(!wire.body.to_string().contains("sk-ant-x") && !wire.url.contains("sk-ant-x"));
+    }
+}

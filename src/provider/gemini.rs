@@ -1,0 +1,476 @@
+//! The Gemini API adapter: builds a `streamGenerateContent?alt=sse` request and parses
+//! its frames, each a whole `GenerateContentResponse`.
+//!
+//! Gemini has no end-of-stream line: the frame that carries a candidate's `finishReason`
+//! is the last one, so that is where this adapter reports `Done`. Structured output uses
+//! `responseSchema`, which takes a subset of OpenAPI 3.0 rather than JSON Schema;
+//! `response_schema` translates one into the other.
+//!
+//! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
+//! about retries, which events other providers send, or what the text is used for.
+
+use std::sync::Arc;
+
+use eventsource_stream::Event;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::http::{Transport, WireFormat, WireRequest};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+
+pub struct GeminiProvider {
+    transport: Arc<Transport>,
+    base_url: String,
+    model: String,
+    key: Option<Secret>,
+}
+
+impl GeminiProvider {
+    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
+        GeminiProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
+    }
+}
+
+impl Provider for GeminiProvider {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
+        self.transport.stream(Arc::new(GeminiWire), wire, request.deadline)
+    }
+}
+
+/// The streaming request for `request`. `base_url` has no version
+/// (`https://generativelanguage.googleapis.com`); the key goes in a header, never the URL.
+pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+    let model = model.strip_prefix("models/").unwrap_or(model);
+    let mut body = json!({
+        "contents": [{"role": "user", "parts": [{"text": request.user}]}],
+    });
+    if !request.system.is_empty() {
+        body["systemInstruction"] = json!({"parts": [{"text": request.system}]});
+    }
+    if let Some(schema) = &request.json_schema {
+        body["generationConfig"] =
+            json!({"responseMimeType": "application/json", "responseSchema": response_schema(&schema.schema)});
+    }
+    WireRequest {
+        url: format!("{}/v1beta/models/{model}:streamGenerateContent?alt=sse", base_url.trim_end_matches('/')),
+        headers: vec![("accept".into(), "text/event-stream".into())],
+        auth: key.map(|k| ("x-goog-api-key".to_string(), String::new(), k)),
+        body,
+    }
+}
+
+/// Keywords whose value is kept as it is.
+const KEPT: [&str; 15] = [
+    "title",
+    "description",
+    "nullable",
+    "required",
+    "propertyOrdering",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minProperties",
+    "maxProperties",
+    "default",
+];
+
+/// The `format` values the Gemini API accepts; JSON Schema's others (`email`, `uri`) are dropped.
+const FORMATS: [&str; 6] = ["enum", "date-time", "int32", "int64", "float", "double"];
+
+/// `schema` (JSON Schema) in the OpenAPI subset `responseSchema` accepts: types in upper
+/// case, `["T", "null"]` as `nullable`, `const` as a one-value `enum`, and every keyword
+/// Gemini rejects (`additionalProperties`, `$schema`, `$ref`, ...) dropped, recursively.
+pub fn response_schema(schema: &Value) -> Value {
+    let Some(object) = schema.as_object() else {
+        return Value::Object(Map::new());
+    };
+    let mut out = Map::new();
+    for (key, value) in object {
+        match key.as_str() {
+            "type" => match value {
+                Value::String(t) => {
+                    out.insert("type".into(), t.to_ascii_uppercase().into());
+                }
+                Value::Array(types) => {
+                    let named: Vec<&str> = types.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect();
+                    if let [only] = named.as_slice() {
+                        out.insert("type".into(), only.to_ascii_uppercase().into());
+                    }
+                    if named.len() < types.len() {
+                        out.insert("nullable".into(), true.into());
+                    }
+                }
+                _ => {}
+            },
+            "enum" => {
+                out.insert("enum".into(), value.as_array().map(|v| enum_values(v)).unwrap_or_default().into());
+            }
+            "const" => {
+                out.insert("enum".into(), enum_values(std::slice::from_ref(value)).into());
+            }
+            "properties" => {
+                let properties: Map<String, Value> = value
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(name, property)| (name.clone(), response_schema(property)))
+                    .collect();
+                out.insert("properties".into(), properties.into());
+            }
+            "items" => {
+                out.insert("items".into(), response_schema(value));
+            }
+            "format" if value.as_str().is_some_and(|f| FORMATS.contains(&f)) => {
+                out.insert("format".into(), value.clone());
+            }
+            "anyOf" => {
+                let options: Vec<Value> = value.as_array().into_iter().flatten().map(response_schema).collect();
+                out.insert("anyOf".into(), options.into());
+            }
+            _ if KEPT.contains(&key.as_str()) => {
+                out.insert(key.clone(), value.clone());
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
+}
+
+/// Gemini's `enum` holds strings only.
+fn enum_values(values: &[Value]) -> Vec<Value> {
+    values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string).into()).collect()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseWire {
+    #[serde(default)]
+    candidates: Vec<CandidateWire>,
+    usage_metadata: Option<UsageWire>,
+    prompt_feedback: Option<PromptFeedbackWire>,
+    error: Option<ErrorWire>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CandidateWire {
+    content: Option<ContentWire>,
+    finish_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ContentWire {
+    #[serde(default)]
+    parts: Vec<PartWire>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PartWire {
+    text: Option<String>,
+    /// A thought summary, not part of the answer.
+    #[serde(default)]
+    thought: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageWire {
+    #[serde(default)]
+    prompt_token_count: u64,
+    #[serde(default)]
+    candidates_token_count: u64,
+    #[serde(default)]
+    thoughts_token_count: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PromptFeedbackWire {
+    block_reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorWire {
+    message: Option<String>,
+    status: Option<String>,
+}
+
+/// Parses `data:` frames of `GenerateContentResponse`; the stream ends at the first
+/// candidate's `finishReason`.
+pub struct GeminiWire;
+
+#[derive(Default)]
+pub struct GeminiState {
+    usage: Option<Usage>,
+}
+
+impl WireFormat for GeminiWire {
+    type State = GeminiState;
+
+    fn parse(&self, state: &mut GeminiState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+        let data = frame.data.trim();
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let value: Value =
+            serde_json::from_str(data).map_err(|e| ProviderError::Malformed(format!("frame is not JSON: {e}")))?;
+        let response: ResponseWire = serde_json::from_value(value)
+            .map_err(|e| ProviderError::Malformed(format!("unexpected frame shape: {e}")))?;
+        if let Some(error) = response.error {
+            let message = error.message.or(error.status).unwrap_or_else(|| "unspecified error".to_string());
+            return Err(ProviderError::Remote(message));
+        }
+        if let Some(usage) = response.usage_metadata {
+            state.usage = Some(Usage {
+                input_tokens: usage.prompt_token_count,
+                output_tokens: usage.candidates_token_count + usage.thoughts_token_count,
+            });
+        }
+        let Some(candidate) = response.candidates.into_iter().next() else {
+            return match response.prompt_feedback.and_then(|f| f.block_reason) {
+                Some(reason) => Err(ProviderError::Remote(format!("blocked: {reason}"))),
+                None => Ok(Vec::new()),
+            };
+        };
+        let mut events: Vec<StreamEvent> = candidate
+            .content
+            .map(|c| c.parts)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|part| !part.thought)
+            .filter_map(|part| part.text.filter(|t| !t.is_empty()))
+            .map(StreamEvent::Delta)
+            .collect();
+        if let Some(reason) = candidate.finish_reason {
+            events.push(StreamEvent::Done { usage: state.usage, stop_reason: Some(reason) });
+        }
+        Ok(events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use eventsource_stream::Eventsource as _;
+    use futures::StreamExt as _;
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::judge;
+    use crate::provider::JsonSchema;
+
+    /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
+    /// and the last frame carrying `finishReason`.
+    const RECORDED: &str = concat!(
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"weighing it\",\"thought\": true}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 9,\"totalTokenCount\": 9},\"modelVersion\": \"gemini-x\"}\r\n\r\n",
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hel\"}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 9,\"candidatesTokenCount\": 1,\"totalTokenCount\": 10},\"modelVersion\": \"gemini-x\"}\r\n\r\n",
+        "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"lo ✓\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 9,\"candidatesTokenCount\": 4,\"thoughtsTokenCount\": 6,\"totalTokenCount\": 19},\"modelVersion\": \"gemini-x\"}\r\n\r\n",
+    );
+
+    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
+    /// transport's rule that a stream without an end marker is truncated.
+    fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
+        futures::executor::block_on(async {
+            let mut frames = futures::stream::iter(chunks).eventsource();
+            let mut state = GeminiState::default();
+            let mut events = Vec::new();
+            while let Some(frame) = frames.next().await {
+                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
+                events.extend(GeminiWire.parse(&mut state, &frame)?);
+                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
+                    return Ok(events);
+                }
+            }
+            Err(ProviderError::Truncated)
+        })
+    }
+
+    fn text(events: &[StreamEvent]) -> String {
+        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+    }
+
+    #[test]
+    fn parses_a_recorded_stream_split_at_every_byte() {
+        let bytes = RECORDED.as_bytes();
+        for cut in 0..=bytes.len() {
+            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
+            // Thinking tokens count as output.
+            assert_eq!(
+                events.last(),
+                Some(&StreamEvent::Done {
+                    usage: Some(Usage { input_tokens: 9, output_tokens: 10 }),
+                    stop_reason: Some("STOP".into())
+                }),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_stream_without_a_finish_reason_is_truncated() {
+        let cut = RECORDED.rfind("data: ").unwrap_or(0);
+        let bytes = &RECORDED.as_bytes()[..cut];
+        for split in 0..=bytes.len() {
+            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
+        }
+    }
+
+    #[test]
+    fn a_safety_stop_without_text_still_ends_the_stream() {
+        let bytes = concat!(
+            "data: {\"candidates\": [{\"finishReason\": \"SAFETY\",\"index\": 0,\"safetyRatings\": [{\"category\": \"HARM_CATEGORY_DANGEROUS_CONTENT\",\"probability\": \"HIGH\",\"blocked\": true}]}],",
+            "\"usageMetadata\": {\"promptTokenCount\": 5,\"totalTokenCount\": 5}}\n\n",
+        )
+        .as_bytes();
+        for cut in 0..=bytes.len() {
+            assert_eq!(
+                replay(bytes, cut),
+                Ok(vec![StreamEvent::Done {
+                    usage: Some(Usage { input_tokens: 5, output_tokens: 0 }),
+                    stop_reason: Some("SAFETY".into())
+                }]),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_mid_stream_fails_the_attempt() {
+        let bytes = concat!(
+            "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"par\"}],\"role\": \"model\"},\"index\": 0}]}\n\n",
+            "data: {\"error\": {\"code\": 503,\"message\": \"The model is overloaded.\",\"status\": \"UNAVAILABLE\"}}\n\n",
+        )
+        .as_bytes();
+        for cut in 0..=bytes.len() {
+            assert_eq!(
+                replay(bytes, cut),
+                Err(ProviderError::Remote("The model is overloaded.".into())),
+                "cut at {cut}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_blocked_prompt_fails_with_the_reason() {
+        let bytes = b"data: {\"promptFeedback\": {\"blockReason\": \"PROHIBITED_CONTENT\"},\"usageMetadata\": {\"promptTokenCount\": 4}}\n\n";
+        assert_eq!(replay(bytes, 10), Err(ProviderError::Remote("blocked: PROHIBITED_CONTENT".into())));
+    }
+
+    #[test]
+    fn a_frame_that_does_not_parse_is_malformed() {
+        for bytes in ["data: {not json\n\n", "data: {\"candidates\": {\"oops\": 1}}\n\n"] {
+            let err = replay(bytes.as_bytes(), 3);
+            assert!(matches!(err, Err(ProviderError::Malformed(_))), "{bytes:?}: {err:?}");
+        }
+    }
+
+    fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
+        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+    }
+
+    #[test]
+    fn request_streams_with_sse_and_the_key_in_a_header() {
+        let wire = build_request(
+            "https://generativelanguage.googleapis.com/",
+            "gemini-x",
+            Some(Secret::new("AIza-secret")),
+            &chat(None),
+        );
+        assert_eq!(
+            wire.url,
+            "https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse"
+        );
+        assert_eq!(wire.headers, vec![("accept".to_string(), "text/event-stream".to_string())]);
+        assert_eq!(wire.auth, Some(("x-goog-api-key".to_string(), String::new(), Secret::new("AIza-secret"))));
+        assert_eq!(
+            wire.body,
+            json!({
+                "systemInstruction": {"parts": [{"text": "sys"}]},
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+            })
+        );
+        assert!(!wire.body.to_string().contains("AIza-secret") && !wire.url.contains("AIza-secret"));
+        // A `models/` prefix, as the API lists model names, is not doubled.
+        let prefixed = build_request("http://h", "models/gemini-x", None, &chat(None));
+        assert_eq!(prefixed.url, "http://h/v1beta/models/gemini-x:streamGenerateContent?alt=sse");
+    }
+
+    #[test]
+    fn the_judge_schema_becomes_a_response_schema() {
+        let wire = build_request(
+            "http://h",
+            "gemini-x",
+            Some(Secret::new("AIza-secret")),
+            &chat(Some(judge::schema(&["A", "B"]))),
+        );
+        let score = json!({
+            "type": "OBJECT",
+            "properties": {"score": {"type": "INTEGER", "minimum": 0, "maximum": 10}, "reason": {"type": "STRING"}},
+            "required": ["score", "reason"],
+        });
+        let list = json!({"type": "ARRAY", "items": {"type": "STRING"}});
+        assert_eq!(
+            wire.body,
+            json!({
+                "systemInstruction": {"parts": [{"text": "sys"}]},
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "generationConfig": {
+                    "responseMimeType": "application/json",
+                    "responseSchema": {
+                        "type": "OBJECT",
+                        "properties": {
+                            "scores": {"type": "OBJECT", "properties": {"A": score, "B": score}, "required": ["A", "B"]},
+                            "ranking": {"type": "ARRAY", "items": {"type": "STRING", "enum": ["A", "B"]}, "minItems": 2, "maxItems": 2},
+                            "consensus": list,
+                            "contradictions": list,
+                            "partial_coverage": list,
+                            "unique_insights": list,
+                            "blind_spots": list,
+                        },
+                        "required": ["scores", "ranking", "consensus", "contradictions", "partial_coverage", "unique_insights", "blind_spots"],
+                    },
+                },
+            })
+        );
+        assert!(!wire.body.to_string().contains("AIza-secret") && !wire.url.contains("AIza-secret"));
+    }
+
+    #[test]
+    fn json_schema_keywords_gemini_rejects_are_dropped_or_translated() {
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "note": {"type": ["string", "null"], "description": "optional", "$comment": "x", "format": "email"},
+                "when": {"type": "string", "format": "date-time"},
+                "kind": {"const": "verdict"},
+                "level": {"type": "integer", "enum": [1, 2]},
+                "tags": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "number", "exclusiveMinimum": 0}]}},
+            },
+            "required": ["kind"],
+            "propertyOrdering": ["kind", "note", "level", "tags"],
+        });
+        assert_eq!(
+            response_schema(&schema),
+            json!({
+                "type": "OBJECT",
+                "properties": {
+                    "note": {"type": "STRING", "nullable": true, "description": "optional"},
+                    "when": {"type": "STRING", "format": "date-time"},
+                    "kind": {"enum": ["verdict"]},
+                    "level": {"type": "INTEGER", "enum": ["1", "2"]},
+                    "tags": {"type": "ARRAY", "items": {"anyOf": [{"type": "STRING"}, {"type": "NUMBER"}]}},
+                },
+                "required": ["kind"],
+                "propertyOrdering": ["kind", "note", "level", "tags"],
+            })
+        );
+    }
+}
