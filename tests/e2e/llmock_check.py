@@ -1,0 +1,519 @@
+#!/usr/bin/env python3
+"""End-to-end check of frontier's HTTP providers against llmock, a third-party mock
+LLM server with fault injection (https://pypi.org/project/llmock/, pinned in setup).
+
+    python tests/e2e/llmock_check.py target/debug/frontier [--llmock PATH] [--kinds openai,anthropic,gemini]
+
+Starts `llmock serve` on a free loopback port, points one provider of each kind
+(openai, anthropic, gemini) at it, and runs the real frontier binary in a cleared
+environment:
+
+  (a) a three-member panel, one member per API, answers;
+  (b) for each API and each fault (429 with Retry-After, 500, 503, 529, a dropped
+      connection, a truncated stream, a malformed chunk, a stalled stream), the faulted
+      member retries once and ends with the exact scripted answer;
+  (c) a 401 fails its member after exactly one attempt, and the run goes on;
+  (d) llmock's own verdict over every case has no error and no warning.
+
+Standard library only. Prints one line per check and ends with `N passed, M failed`;
+exits non-zero on any failure. llmock is stopped by its PID whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+PROMPT = "In one sentence: why do HTTP clients retry with backoff?"
+
+# One provider per API kind. anthropic and gemini base URLs carry no /v1: frontier adds
+# /v1/messages and /v1beta/models/...; llmock serves them under /anthropic and /gemini.
+KINDS = {
+    "openai": {"path": "/v1", "model": "gpt-4o-mini", "key_env": "E2E_OPENAI_KEY"},
+    "anthropic": {"path": "/anthropic", "model": "claude-sonnet-4-5", "key_env": "E2E_ANTHROPIC_KEY"},
+    "gemini": {"path": "/gemini", "model": "gemini-2.5-flash", "key_env": "E2E_GEMINI_KEY"},
+}
+# Dummy keys, distinct so a leak can be spotted in frontier's output.
+KEYS = {kind: f"e2e-{kind}-key-7f3a9c" for kind in KINDS}
+
+# The config's idle timeout; the stall case lowers it with --idle-timeout.
+CONFIG_IDLE_SECS = 5
+STALL_IDLE_SECS = 1
+STALL_SECONDS = 6.0  # longer than both: only the idle timeout can end the stall early
+RETRY_AFTER_SECS = 1
+
+# The text the faulted member is scripted to say, so that a retried stream can be
+# checked for leftovers of the broken attempt (duplicated or missing words).
+SCRIPTED = (
+    "Retries with exponential backoff and jitter give a struggling server room to "
+    "recover instead of hammering it with a synchronised storm of identical requests; "
+    "honouring Retry-After lands the next attempt outside the rate-limit window, and "
+    "capping the attempts keeps one outage from being amplified into a bigger one, "
+    "while a read timeout turns a hung stream into a failure that can be retried."
+)
+
+# Which chunk a stream fault hits, per API: late enough that some text was already
+# streamed (so frontier must discard it), early enough that the answer is not complete.
+# openai: role chunk, then one chunk per word; anthropic: message_start,
+# content_block_start, ping, then text deltas; gemini: a text piece per chunk.
+FAULT_CHUNK = {"openai": 3, "anthropic": 5, "gemini": 2}
+
+CHUNK_DELAY_MS = 2  # llmock's pause between streamed chunks
+
+RUN_TIMEOUT = 60  # seconds a frontier run may take before the check gives up on it
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(cond: bool, message: str) -> None:
+    if not cond:
+        raise CheckFailed(message)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Llmock:
+    """A running `llmock serve` and its control API."""
+
+    def __init__(self, exe: str, workdir: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = workdir / "llmock.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [exe, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--tool-mode", "off", "--log-level", "warning",
+             # Paced like real generation. Without a pause the whole stream is in the
+             # socket buffer before the client's hang-up arrives, and llmock then records
+             # an attempt the client abandoned (after a malformed chunk) as completed.
+             "--stream-chunk-delay-ms", str(CHUNK_DELAY_MS)],
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_healthy(self, deadline_secs: float = 60.0) -> str:
+        deadline = time.monotonic() + deadline_secs
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise CheckFailed(f"llmock exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                health = self.get("/health", timeout=2)
+                if health.get("status") == "ok":
+                    return str(health.get("version"))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.1)
+        raise CheckFailed(f"llmock not healthy after {deadline_secs:.0f}s:\n{self.log_tail()}")
+
+    def request(self, method: str, path: str, body: object = None, timeout: float = 15.0):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            raw = resp.read()
+            if resp.headers.get_content_type() == "application/json":
+                return json.loads(raw)
+            return raw.decode()
+
+    def get(self, path: str, timeout: float = 15.0):
+        return self.request("GET", path, timeout=timeout)
+
+    def reset(self) -> None:
+        self.request("POST", "/_llmock/reset", {})
+
+    def queue(self, *behaviors: dict) -> None:
+        self.request("POST", "/_llmock/scenario", {"behaviors": list(behaviors)})
+
+    def requests(self) -> list[dict]:
+        return self.get("/_llmock/requests")["requests"]
+
+    def verdict(self) -> tuple[dict, str]:
+        return self.get("/_llmock/verdict"), self.get("/_llmock/verdict?format=text")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        self._log.close()
+
+
+class Frontier:
+    """The frontier binary, run in a cleared environment with its own FRONTIER_HOME."""
+
+    def __init__(self, binary: str, workdir: Path, mock: Llmock, kinds: list[str]) -> None:
+        self.binary = binary
+        self.home = workdir / "home"
+        self.frontier_home = workdir / "frontier"
+        self.home.mkdir()
+        (self.frontier_home / "config").mkdir(parents=True)
+        lines = [
+            f"idle_timeout_secs = {CONFIG_IDLE_SECS}",
+            "member_timeout_secs = 30",
+            "budget_secs = 60",
+            "",
+            "[retry]",
+            "max_attempts = 3",
+            "base_delay_ms = 100",
+            "max_delay_ms = 1000",
+        ]
+        for kind in kinds:
+            spec = KINDS[kind]
+            lines += [
+                "",
+                f"[providers.llmock-{kind}]",
+                f'kind = "{kind}"',
+                f'base_url = "{mock.base}{spec["path"]}"',
+                f'api_key_env = "{spec["key_env"]}"',
+            ]
+        (self.frontier_home / "config" / "config.toml").write_text("\n".join(lines) + "\n")
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "FRONTIER_HOME": str(self.frontier_home),
+            **{KINDS[k]["key_env"]: KEYS[k] for k in kinds},
+        }
+
+    def run(self, models: list[str], *extra: str) -> dict:
+        argv = [self.binary, "run", "--json", "--models", ",".join(models), *extra, PROMPT]
+        try:
+            proc = subprocess.run(argv, env=self.env, cwd=self.home, stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=RUN_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise CheckFailed(f"frontier did not finish within {RUN_TIMEOUT}s") from None
+        stdout = proc.stdout.decode(errors="replace")
+        stderr = proc.stderr.decode(errors="replace")
+        for kind, key in KEYS.items():
+            expect(key not in stdout and key not in stderr, f"the {kind} API key leaked into frontier's output")
+        try:
+            report = json.loads(stdout)
+        except ValueError:
+            raise CheckFailed(f"exit {proc.returncode}, stdout is not JSON: {stdout[:300]!r}; stderr: {stderr[-500:]}") from None
+        return {"rc": proc.returncode, "report": report, "stderr": stderr}
+
+
+def member_id(kind: str) -> str:
+    return f"llmock-{kind}:{KINDS[kind]['model']}"
+
+
+def member(report: dict, kind: str) -> dict:
+    for m in report["panel"]:
+        if m["model"] == member_id(kind):
+            return m
+    raise CheckFailed(f"no panel member {member_id(kind)} in the report")
+
+
+def describe(m: dict) -> str:
+    return f"{m['model']}: ok={m['ok']} error={m.get('error')!r}"
+
+
+def expect_member_ok(report: dict, kind: str) -> dict:
+    m = member(report, kind)
+    expect(m["ok"], f"member failed: {describe(m)}")
+    expect(bool(m.get("content")), f"{m['model']} has no content")
+    usage = m.get("usage") or {}
+    expect(usage.get("input_tokens", 0) > 0 and usage.get("output_tokens", 0) > 0,
+           f"{m['model']} reports no usage: {usage}")
+    return m
+
+
+def expect_run_ok(result: dict) -> dict:
+    report = result["report"]
+    expect(result["rc"] == 0, f"exit {result['rc']} (status {report.get('status')}, "
+                              f"failure {report.get('failure_reason')}); stderr: {result['stderr'][-400:]}")
+    expect(report.get("status") == "ok", f"status {report.get('status')!r}")
+    expect(bool(report.get("final")), "no final answer")
+    return report
+
+
+def calls_of(requests: list[dict], kind: str) -> list[list[dict]]:
+    """The requests to `kind`'s API grouped by body (the attempts of one call), in order."""
+    provider = "openai" if kind == "openai" else kind
+    groups: dict[str, list[dict]] = {}
+    for r in sorted(requests, key=lambda r: r["seq"]):
+        if r["provider"] == provider:
+            groups.setdefault(r["fingerprint"], []).append(r)
+    return list(groups.values())
+
+
+def panel_attempts(requests: list[dict], kind: str) -> list[dict]:
+    """Every attempt of `kind`'s panel call: the first call to that API in the run."""
+    calls = calls_of(requests, kind)
+    expect(bool(calls), f"llmock saw no request to the {kind} API")
+    return calls[0]
+
+
+def summarise(attempts: list[dict]) -> str:
+    return ", ".join(f"#{a['seq']} {a['status']}{' ' + a['fault'] if a['fault'] else ''}"
+                     f"{'' if a['completed'] else ' (incomplete)'}" for a in attempts)
+
+
+# -- the cases -----------------------------------------------------------------
+
+def stream_fault(kind: str, fault: str) -> dict:
+    behavior = {"type": "stream_fault", "kind": fault, "after_chunks": FAULT_CHUNK[kind],
+                "match": {"provider": kind}}
+    if fault == "stall":
+        behavior["stall_seconds"] = STALL_SECONDS
+    return behavior
+
+
+# name, behaviours to queue for the faulted API (besides the scripted reply), how many
+# attempts carry the fault, the journal's label for it, extra frontier arguments.
+FAULTS = [
+    ("429 with Retry-After", lambda k: [{"type": "fail", "status": 429, "retry_after": RETRY_AFTER_SECS,
+                                         "match": {"provider": k}}], "scenario:429", ()),
+    ("500 without Retry-After", lambda k: [{"type": "fail", "status": 500, "match": {"provider": k}}],
+     "scenario:500", ()),
+    ("503", lambda k: [{"type": "fail", "status": 503, "match": {"provider": k}}], "scenario:503", ()),
+    ("529 overloaded", lambda k: [{"type": "fail", "status": 529, "match": {"provider": k}}],
+     "scenario:529", ()),
+    ("dropped connection mid-stream", lambda k: [stream_fault(k, "disconnect")], "stream:disconnect", ()),
+    ("truncated stream", lambda k: [stream_fault(k, "truncate")], "stream:truncate", ()),
+    ("malformed chunk", lambda k: [stream_fault(k, "malformed")], "stream:malformed", ()),
+    ("stalled stream", lambda k: [stream_fault(k, "stall")], "stream:stall",
+     ("--idle-timeout", str(STALL_IDLE_SECS))),
+]
+
+
+class Suite:
+    def __init__(self, mock: Llmock, frontier: Frontier, kinds: list[str]) -> None:
+        self.mock = mock
+        self.frontier = frontier
+        self.kinds = kinds
+        self.models = [member_id(k) for k in kinds]
+        self.passed = 0
+        self.failed = 0
+        # (case name, verdict JSON, verdict text) for every case, for check (d).
+        self.verdicts: list[tuple[str, dict, str]] = []
+
+    def check(self, name: str, body) -> None:
+        started = time.monotonic()
+        try:
+            self.mock.reset()
+            detail = body()
+            status, self.passed = "PASS", self.passed + 1
+        except CheckFailed as exc:
+            detail, status = str(exc), "FAIL"
+            self.failed += 1
+        except Exception as exc:  # a broken check is a failed check, not a crash
+            detail, status = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", "FAIL"
+            self.failed += 1
+        finally:
+            try:
+                verdict, text = self.mock.verdict()
+                self.verdicts.append((name, verdict, text))
+            except (OSError, ValueError) as exc:
+                self.verdicts.append((name, {"errors": 1, "warnings": 0, "findings": []},
+                                      f"could not read the verdict: {exc}"))
+        elapsed = time.monotonic() - started
+        print(f"{status}  {name}  ({elapsed:.1f}s){'  ' + detail if detail else ''}", flush=True)
+
+    def baseline(self) -> str:
+        result = self.frontier.run(self.models)
+        report = expect_run_ok(result)
+        for kind in self.kinds:
+            expect_member_ok(report, kind)
+        expect(report["failed_models"] == [], f"failed_models {report['failed_models']}")
+        requests = self.mock.requests()
+        for kind in self.kinds:
+            attempts = panel_attempts(requests, kind)
+            expect(len(attempts) == 1, f"{kind}: {len(attempts)} attempts without a fault: {summarise(attempts)}")
+        judge = report.get("judge") or {}
+        synth = report.get("synth") or {}
+        expect(judge.get("error_kind") is None, f"judge call failed on the wire: {judge.get('error')}")
+        expect(synth.get("ok") is True, f"synth failed: {synth.get('error')}")
+        usage = ", ".join(f"{k} {member(report, k)['usage']['input_tokens']}/"
+                          f"{member(report, k)['usage']['output_tokens']}" for k in self.kinds)
+        return f"tokens in/out: {usage}; judge ok={judge.get('ok')}, final from {report.get('final_source')}"
+
+    def judged_by(self, kind: str) -> str:
+        """Judge and synth on one API: its structured-output request must go through."""
+        result = self.frontier.run(self.models, "--judge", member_id(kind), "--synth", member_id(kind))
+        report = expect_run_ok(result)
+        for k in self.kinds:
+            expect_member_ok(report, k)
+        judge = report.get("judge") or {}
+        synth = report.get("synth") or {}
+        expect(judge.get("model") == member_id(kind), f"judge was {judge.get('model')}")
+        expect(judge.get("error_kind") is None, f"judge call failed on the wire: {judge.get('error')}")
+        expect(synth.get("ok") is True, f"synth failed: {synth.get('error')}")
+        # The member's call, the judge's (plus one re-ask when its JSON was invalid), the synth's.
+        calls = len(calls_of(self.mock.requests(), kind))
+        want = 3 if judge.get("ok") else 4
+        if judge.get("ok"):
+            expect(report.get("analysis") is not None, "judge ok but no analysis")
+            outcome = "judge ok, analysis present"
+        else:
+            expect(any("judge" in n for n in report.get("notes", [])), f"no note on the failed judge: {report.get('notes')}")
+            outcome = f"judge's JSON rejected after a re-ask ({judge.get('error')}), synth used the raw answers"
+        expect(calls in (3, 4) and (judge.get("ok") or calls == want),
+               f"{calls} calls to {kind}; want the member's, the judge's (a re-ask if invalid) and the synth's")
+        return f"{calls} calls; {outcome}"
+
+    def fault(self, kind: str, behaviors: list[dict], label: str, extra: tuple[str, ...]) -> str:
+        stream_faulted = label.startswith("stream:")
+        # The scripted text covers the faulted attempt (when a stream fault lets the
+        # request through) and the retry; a `fail` answers before any reply is consumed.
+        reply = {"type": "reply", "text": SCRIPTED, "times": 2 if stream_faulted else 1,
+                 "match": {"provider": kind}}
+        self.mock.queue(*behaviors, reply)
+        started = time.monotonic()
+        result = self.frontier.run(self.models, *extra)
+        wall = time.monotonic() - started
+        report = expect_run_ok(result)
+        for k in self.kinds:
+            expect_member_ok(report, k)
+        m = member(report, kind)
+        expect(m["content"] == SCRIPTED, f"retried answer is not the scripted text: {m['content']!r}")
+        attempts = panel_attempts(self.mock.requests(), kind)
+        expect(len(attempts) == 2, f"expected 2 attempts, saw {len(attempts)}: {summarise(attempts)}")
+        first, retry = attempts
+        expect((first["fault"] or "").startswith(label), f"first attempt was not faulted as {label}: {summarise(attempts)}")
+        expect(retry["status"] == 200 and retry["completed"] and not retry["fault"],
+               f"the retry did not succeed cleanly: {summarise(attempts)}")
+        gap = retry["started_at"] - first["ended_at"]
+        if first.get("retry_after"):
+            expect(gap >= first["retry_after"] - 0.05,
+                   f"retried {gap:.2f}s after a {first['status']} that asked for {first['retry_after']}s")
+        if label == "stream:stall":
+            stalled = first["ended_at"] - first["started_at"]
+            expect(stalled < STALL_IDLE_SECS + 1.5,
+                   f"the stalled attempt lasted {stalled:.1f}s; --idle-timeout {STALL_IDLE_SECS} should end it")
+        pending = self.mock.get("/_llmock/scenario")["pending"]
+        expect(pending == [], f"behaviours left unconsumed: {pending}")
+        return f"{summarise(attempts)}; retried after {gap:.2f}s; run {wall:.1f}s"
+
+    def unauthorized(self, kind: str) -> str:
+        self.mock.queue({"type": "fail", "status": 401, "message": "invalid x-api-key",
+                         "match": {"provider": kind}})
+        result = self.frontier.run(self.models)
+        report = expect_run_ok(result)
+        m = member(report, kind)
+        expect(not m["ok"], f"the member answered despite a 401: {describe(m)}")
+        expect(m.get("error_kind") == "auth", f"error_kind {m.get('error_kind')!r}, want 'auth' ({m.get('error')})")
+        expect(member_id(kind) in report["failed_models"], f"failed_models {report['failed_models']}")
+        for k in self.kinds:
+            if k != kind:
+                expect_member_ok(report, k)
+        attempts = panel_attempts(self.mock.requests(), kind)
+        expect(len(attempts) == 1, f"a 401 was retried: {summarise(attempts)}")
+        return f"one attempt ({summarise(attempts)}); member error: {m.get('error')}"
+
+    def verdict_clean(self) -> str:
+        calls = attempts = faults = 0
+        problems = []
+        for name, verdict, text in self.verdicts:
+            calls += verdict.get("calls", 0)
+            attempts += verdict.get("attempts", 0)
+            faults += verdict.get("faults_injected", 0)
+            if verdict.get("errors") or verdict.get("warnings") or verdict.get("findings"):
+                problems.append(f"--- {name}\n{text}")
+        expect(not problems, "llmock flagged frontier:\n" + "\n".join(problems))
+        return (f"{len(self.verdicts)} cases, {calls} calls, {attempts} attempts, "
+                f"{faults} faults injected: no FAIL, no WARN")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
+    parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
+    args = parser.parse_args()
+
+    binary = str(Path(args.frontier).resolve())
+    if not os.access(binary, os.X_OK):
+        print(f"error: {binary} is not an executable", file=sys.stderr)
+        return 2
+    exe = args.llmock or str(Path(sys.executable).parent / "llmock")
+    if not os.access(exe, os.X_OK):
+        exe = shutil.which("llmock") or exe
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        print(f"error: unknown kind(s) {unknown}; known: {list(KINDS)}", file=sys.stderr)
+        return 2
+
+    # A SIGTERM (CI giving up, Ctrl-C in a wrapper) still runs the cleanup below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    workdir = Path(tempfile.mkdtemp(prefix="frontier-llmock-"))
+    mock = None
+    suite = None
+    try:
+        mock = Llmock(exe, workdir)
+        version = mock.wait_healthy()
+        print(f"llmock {version} on {mock.base}; frontier {binary}; APIs: {', '.join(kinds)}", flush=True)
+        frontier = Frontier(binary, workdir, mock, kinds)
+        suite = Suite(mock, frontier, kinds)
+
+        suite.check("(a) panel of " + " + ".join(kinds) + " answers", suite.baseline)
+        for kind in kinds:
+            suite.check(f"(a) judge and synth on {kind}", lambda k=kind: suite.judged_by(k))
+        for name, make, label, extra in FAULTS:
+            for kind in kinds:
+                suite.check(f"(b) {kind}: {name} -> retried, member ok",
+                            lambda k=kind, mk=make, lb=label, ex=extra: suite.fault(k, mk(k), lb, ex))
+        for kind in kinds:
+            suite.check(f"(c) {kind}: 401 -> one attempt, member failed, run ok",
+                        lambda k=kind: suite.unauthorized(k))
+        # The verdict check reads what the cases collected; it queues and runs nothing.
+        name = "(d) llmock verdict over every case"
+        try:
+            detail = suite.verdict_clean()
+            suite.passed += 1
+            print(f"PASS  {name}  {detail}", flush=True)
+        except CheckFailed as exc:
+            suite.failed += 1
+            print(f"FAIL  {name}  {exc}", flush=True)
+        if suite.verdicts:
+            print("llmock verdict text of the last case:")
+            print("    " + suite.verdicts[-1][2].strip().replace("\n", "\n    "))
+    except Exception as exc:
+        print(f"FAIL  llmock check aborted: {type(exc).__name__}: {exc}", flush=True)
+        if mock is not None:
+            print(mock.log_tail(), flush=True)
+        if suite is None:
+            print("0 passed, 1 failed")
+            return 1
+        suite.failed += 1
+    finally:
+        if mock is not None:
+            mock.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"{suite.passed} passed, {suite.failed} failed")
+    return 0 if suite.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
