@@ -243,9 +243,9 @@ fn a_hostile_model_id_is_refused_before_anything_runs() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
     let out = run_member(&env, &clis, "claude-cli:--dangerously-skip-permissions", &[]);
-    assert_eq!(out.code, Some(1), "{out}");
-    let error = member(&out.json())["error"].as_str().unwrap().to_string();
-    assert!(error.contains("can't be passed to an agent CLI"), "{error}");
+    // Refused while the panel is resolved, as a usage error, before any member starts.
+    assert_eq!(out.code, Some(2), "{out}");
+    assert!(out.stderr.contains("can't be passed to an agent CLI"), "{out}");
     assert!(!clis.dir.join("claude.args").exists(), "claude was started");
 }
 

@@ -45,6 +45,7 @@ fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
         &["run", "--model", "mock:a", "--judge", "mock:b", "hi"],
         &["run", "--models", "mock:a?fail=200", "hi"],
         &["run", "--models", "nowhere:x", "hi"],
+        &["mode", "single", "--model", "claude-cli:--yolo"],
         &["run", "--timeout", "0", "--preset", "demo", "hi"],
         &["run", "--budget", "99999", "--preset", "demo", "hi"],
         &["run", "--concurrency", "0", "--preset", "demo", "hi"],

@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::config::presets::{CUSTOM, check_panel};
 use crate::config::state::{Armed, ScopeState};
 use crate::error::{Error, Result};
+use crate::provider::agent_cli;
 
 /// A resolved choice of models.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,14 +105,18 @@ impl Selection {
     }
 
     fn validated(self, config: &Config) -> Result<Selection> {
-        match &self {
-            Selection::Single { model } => {
-                config.catalog.resolve(model)?;
-            }
-            Selection::Fusion { panel, judge, synth, .. } => {
-                check_panel(&config.catalog, panel)?;
-                config.catalog.resolve(judge)?;
-                config.catalog.resolve(synth)?;
+        if let Selection::Fusion { panel, .. } = &self {
+            check_panel(&config.catalog, panel)?;
+        }
+        for name in self.models() {
+            let spec = config.catalog.resolve(name)?;
+            for route in spec.routes.iter().filter(|r| r.provider.kind.cli_program().is_some()) {
+                agent_cli::check_model_id(&route.model).map_err(|e| {
+                    Error::usage(
+                        format!("invalid model `{name}`: {e}"),
+                        "agent-CLI model ids are plain names such as `opus`",
+                    )
+                })?;
             }
         }
         Ok(self)

@@ -190,8 +190,13 @@ impl WireFormat for AnthropicWire {
                 vec![StreamEvent::Done { usage: state.usage, stop_reason: state.stop_reason.take() }]
             }
             EventWire::Error { error } => {
+                // Overload and server errors pass; a request the API rejects would be rejected again.
+                let permanent = matches!(
+                    error.kind.as_deref(),
+                    Some("invalid_request_error" | "authentication_error" | "permission_error" | "not_found_error")
+                );
                 let message = error.message.or(error.kind).unwrap_or_else(|| "unspecified error".to_string());
-                return Err(ProviderError::Remote(message));
+                return Err(if permanent { ProviderError::Refused(message) } else { ProviderError::Remote(message) });
             }
         })
     }
@@ -318,6 +323,14 @@ mod tests {
         .as_bytes();
         for cut in 0..=bytes.len() {
             assert_eq!(replay(bytes, cut), Err(ProviderError::Remote("Overloaded".into())), "cut at {cut}");
+        }
+        let rejected = concat!(
+            "event: error\n",
+            "data: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}}\n\n",
+        )
+        .as_bytes();
+        for cut in 0..=rejected.len() {
+            assert_eq!(replay(rejected, cut), Err(ProviderError::Refused("prompt is too long".into())), "cut at {cut}");
         }
     }
 

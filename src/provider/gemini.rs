@@ -233,7 +233,7 @@ impl WireFormat for GeminiWire {
         }
         let Some(candidate) = response.candidates.into_iter().next() else {
             return match response.prompt_feedback.and_then(|f| f.block_reason) {
-                Some(reason) => Err(ProviderError::Remote(format!("blocked: {reason}"))),
+                Some(reason) => Err(ProviderError::Refused(format!("blocked: {reason}"))),
                 None => Ok(Vec::new()),
             };
         };
@@ -359,7 +359,7 @@ mod tests {
     #[test]
     fn a_blocked_prompt_fails_with_the_reason() {
         let bytes = b"data: {\"promptFeedback\": {\"blockReason\": \"PROHIBITED_CONTENT\"},\"usageMetadata\": {\"promptTokenCount\": 4}}\n\n";
-        assert_eq!(replay(bytes, 10), Err(ProviderError::Remote("blocked: PROHIBITED_CONTENT".into())));
+        assert_eq!(replay(bytes, 10), Err(ProviderError::Refused("blocked: PROHIBITED_CONTENT".into())));
     }
 
     #[test]

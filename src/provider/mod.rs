@@ -91,6 +91,10 @@ pub enum ProviderError {
     Malformed(String),
     #[error("the provider reported an error mid-stream: {0}")]
     Remote(String),
+    /// The provider refused the request itself (a blocked prompt, an invalid request):
+    /// sending it again would get the same answer.
+    #[error("the provider refused the request: {0}")]
+    Refused(String),
     /// The request's deadline passed: before a response, mid-stream, or before a retry.
     #[error("no complete answer before the deadline")]
     Deadline,
@@ -132,6 +136,7 @@ impl ProviderError {
             ProviderError::Http { .. } => ErrorKind::Request,
             ProviderError::Connect(_) => ErrorKind::Connection,
             ProviderError::Truncated | ProviderError::Malformed(_) | ProviderError::Remote(_) => ErrorKind::Stream,
+            ProviderError::Refused(_) => ErrorKind::Request,
             ProviderError::BadModelId { .. } => ErrorKind::Request,
             ProviderError::Cli { api_status: Some(429), .. } => ErrorKind::RateLimited,
             ProviderError::Cli { api_status: Some(401 | 403), .. } => ErrorKind::Auth,
@@ -154,6 +159,7 @@ impl ProviderError {
             // An agent CLI retries its own API calls; frontier does not start it again.
             ProviderError::MissingKey { .. }
             | ProviderError::MissingProgram { .. }
+            | ProviderError::Refused(_)
             | ProviderError::Deadline
             | ProviderError::BadModelId { .. }
             | ProviderError::Cli { .. } => false,

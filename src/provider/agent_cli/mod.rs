@@ -78,6 +78,11 @@ enum Reply {
     Unreadable(String),
 }
 
+/// Checks a model id before it is armed: one an agent CLI could read as a flag is refused.
+pub fn check_model_id(id: &str) -> Result<(), ProviderError> {
+    model_id::ModelId::parse(id).map(|_| ())
+}
+
 pub struct AgentCliProvider {
     cli: Option<Cli>,
     program: PathBuf,
