@@ -326,3 +326,19 @@ fn ctrl_c_kills_a_running_cli_with_everything_it_started() {
         assert!(gone_soon(&pid), "process {pid} outlived frontier");
     }
 }
+
+#[test]
+fn a_catalog_model_falls_back_to_the_logged_in_cli_when_no_key_is_set() {
+    let env = TestEnv::new();
+    let clis = FakeClis::new(&env);
+    clis.install("claude", CLAUDE_OK);
+    // No ANTHROPIC_API_KEY and no OPENROUTER_API_KEY: `opus` must route to the claude CLI.
+    let out = env.frontier(["run", "--model", "opus", "--json", PROMPT]).env("PATH", &clis.path()).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let report = out.json();
+    assert_eq!(
+        (member(&report)["model"].clone(), member(&report)["route"].clone()),
+        ("opus".into(), "claude-cli:opus".into())
+    );
+    assert_eq!(report["final"], "Rayleigh scattering, says claude.");
+}
