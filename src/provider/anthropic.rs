@@ -204,13 +204,12 @@ impl WireFormat for AnthropicWire {
 
 #[cfg(test)]
 mod tests {
-    use eventsource_stream::Eventsource as _;
-    use futures::StreamExt as _;
     use pretty_assertions::assert_eq;
 
     use super::*;
     use crate::pipeline::judge;
     use crate::provider::JsonSchema;
+    use crate::provider::http::testing::{self, text};
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
@@ -252,27 +251,8 @@ mod tests {
         "data: {\"type\":\"message_stop\"}\n\n",
     );
 
-    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
-    /// transport's rule that a stream without an end marker is truncated.
     fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
-        futures::executor::block_on(async {
-            let mut frames = futures::stream::iter(chunks).eventsource();
-            let mut state = AnthropicState::default();
-            let mut events = Vec::new();
-            while let Some(frame) = frames.next().await {
-                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
-                events.extend(AnthropicWire.parse(&mut state, &frame)?);
-                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
-                    return Ok(events);
-                }
-            }
-            Err(ProviderError::Truncated)
-        })
-    }
-
-    fn text(events: &[StreamEvent]) -> String {
-        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+        testing::replay(&AnthropicWire, bytes, cut)
     }
 
     fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> Option<StreamEvent> {

@@ -255,13 +255,12 @@ impl WireFormat for GeminiWire {
 
 #[cfg(test)]
 mod tests {
-    use eventsource_stream::Eventsource as _;
-    use futures::StreamExt as _;
     use pretty_assertions::assert_eq;
 
     use super::*;
     use crate::pipeline::judge;
     use crate::provider::JsonSchema;
+    use crate::provider::http::testing::{self, text};
 
     /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
     /// and the last frame carrying `finishReason`.
@@ -271,27 +270,8 @@ mod tests {
         "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"lo ✓\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 9,\"candidatesTokenCount\": 4,\"thoughtsTokenCount\": 6,\"totalTokenCount\": 19},\"modelVersion\": \"gemini-x\"}\r\n\r\n",
     );
 
-    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
-    /// transport's rule that a stream without an end marker is truncated.
     fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
-        futures::executor::block_on(async {
-            let mut frames = futures::stream::iter(chunks).eventsource();
-            let mut state = GeminiState::default();
-            let mut events = Vec::new();
-            while let Some(frame) = frames.next().await {
-                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
-                events.extend(GeminiWire.parse(&mut state, &frame)?);
-                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
-                    return Ok(events);
-                }
-            }
-            Err(ProviderError::Truncated)
-        })
-    }
-
-    fn text(events: &[StreamEvent]) -> String {
-        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+        testing::replay(&GeminiWire, bytes, cut)
     }
 
     #[test]

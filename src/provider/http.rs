@@ -210,6 +210,40 @@ fn describe_reqwest(err: &reqwest::Error) -> String {
     text
 }
 
+/// Replays recorded stream bytes through a wire format, for the adapters' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use eventsource_stream::Eventsource as _;
+    use futures::StreamExt as _;
+
+    use super::WireFormat;
+    use crate::provider::{ProviderError, StreamEvent};
+
+    /// Feeds `bytes`, split in two at `cut`, through the SSE decoder and `wire`'s parser,
+    /// applying the transport's rule that a stream without an end marker is truncated.
+    pub fn replay<W: WireFormat>(wire: &W, bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
+        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
+        futures::executor::block_on(async {
+            let mut frames = futures::stream::iter(chunks).eventsource();
+            let mut state = W::State::default();
+            let mut events = Vec::new();
+            while let Some(frame) = frames.next().await {
+                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
+                events.extend(wire.parse(&mut state, &frame)?);
+                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
+                    return Ok(events);
+                }
+            }
+            Err(ProviderError::Truncated)
+        })
+    }
+
+    /// The text of the deltas in `events`.
+    pub fn text(events: &[StreamEvent]) -> String {
+        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

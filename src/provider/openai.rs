@@ -114,12 +114,11 @@ impl WireFormat for OpenAiWire {
 
 #[cfg(test)]
 mod tests {
-    use eventsource_stream::Eventsource as _;
-    use futures::StreamExt as _;
     use pretty_assertions::assert_eq;
 
     use super::*;
     use crate::provider::JsonSchema;
+    use crate::provider::http::testing::{self, text};
 
     const RECORDED: &str = concat!(
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -130,27 +129,8 @@ mod tests {
         "data: [DONE]\n\n",
     );
 
-    /// Feeds `bytes` split at `cut` through the SSE decoder and the parser, applying the
-    /// transport's rule that a stream without an end marker is truncated.
     fn replay(bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
-        futures::executor::block_on(async {
-            let mut frames = futures::stream::iter(chunks).eventsource();
-            let mut state = OpenAiState::default();
-            let mut events = Vec::new();
-            while let Some(frame) = frames.next().await {
-                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
-                events.extend(OpenAiWire.parse(&mut state, &frame)?);
-                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
-                    return Ok(events);
-                }
-            }
-            Err(ProviderError::Truncated)
-        })
-    }
-
-    fn text(events: &[StreamEvent]) -> String {
-        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
+        testing::replay(&OpenAiWire, bytes, cut)
     }
 
     #[test]
