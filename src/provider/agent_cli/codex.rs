@@ -103,14 +103,21 @@ pub fn parse(events: &str, last_message: Option<&str>) -> Reply {
         }
     }
     if let Some(detail) = failed {
-        return Reply::Error { api_status: None, detail };
+        return Reply::Error { api_status: reported_status(&detail), detail };
     }
     let text = last_message.filter(|t| !t.trim().is_empty()).map(str::to_string).or(last_agent_message);
     match (text, last_error) {
         (Some(text), _) => Reply::Answer(Answer { text, usage, stop_reason: None }),
-        (None, Some(detail)) => Reply::Error { api_status: None, detail },
+        (None, Some(detail)) => Reply::Error { api_status: reported_status(&detail), detail },
         (None, None) => Reply::Unreadable("wrote no last message".into()),
     }
+}
+
+/// The HTTP status in codex's `unexpected status 401 Unauthorized: ...` messages.
+fn reported_status(detail: &str) -> Option<u16> {
+    let rest = detail.split_once("unexpected status ")?.1;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|s| (100..600).contains(s))
 }
 
 /// The variables the user's codex `config.toml` says hold keys: each
@@ -222,7 +229,7 @@ mod tests {
         let failed = r#"{"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized"}}"#;
         assert_eq!(
             parse(failed, Some("")),
-            Reply::Error { api_status: None, detail: "unexpected status 401 Unauthorized".into() }
+            Reply::Error { api_status: Some(401), detail: "unexpected status 401 Unauthorized".into() }
         );
         assert!(matches!(parse("", None), Reply::Unreadable(_)));
     }
