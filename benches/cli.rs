@@ -17,6 +17,8 @@ const CRITICAL_PATH: Duration = Duration::from_millis(500);
 struct Case {
     name: &'static str,
     args: Vec<String>,
+    /// A file to feed on stdin (the hook's event), if any.
+    stdin: Option<std::path::PathBuf>,
     /// What the case is compared against: the critical path, or nothing.
     baseline: Duration,
     runs: usize,
@@ -47,13 +49,19 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
         ],
         baseline: CRITICAL_PATH,
         runs,
+        stdin: None,
     }
 }
 
-fn time_once(home: &Path, args: &[String]) -> Duration {
+fn time_once(home: &Path, args: &[String], stdin: Option<&Path>) -> Duration {
+    let input = match stdin {
+        Some(path) => Stdio::from(std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))),
+        None => Stdio::null(),
+    };
     let start = Instant::now();
     let status = Command::new(BIN)
         .args(args)
+        .stdin(input)
         .env_clear()
         .env("FRONTIER_HOME", home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -65,6 +73,19 @@ fn time_once(home: &Path, args: &[String]) -> Duration {
         Ok(s) if s.success() => elapsed,
         other => panic!("frontier {args:?} failed: {other:?}"),
     }
+}
+
+/// A Claude Code `UserPromptSubmit` event from a git repository whose scope is off.
+fn hook_event(home: &Path) -> std::path::PathBuf {
+    let repo = home.join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap_or_else(|e| panic!("{e}"));
+    let event = format!(
+        "{{\"session_id\":\"s\",\"cwd\":\"{}\",\"hook_event_name\":\"UserPromptSubmit\",\"prompt\":\"why does this deadlock when two tasks lock in opposite order?\"}}",
+        repo.display()
+    );
+    let path = home.join("event.json");
+    std::fs::write(&path, event).unwrap_or_else(|e| panic!("{e}"));
+    path
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -86,19 +107,28 @@ fn main() {
     let cases = vec![
         fusion_case("run, panel of 3 (mock, 500 ms critical path)", 3, runs),
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
-        Case { name: "status", args: vec!["status".into()], baseline: Duration::ZERO, runs: runs * 5 },
+        Case { name: "status", args: vec!["status".into()], baseline: Duration::ZERO, runs: runs * 5, stdin: None },
         Case {
             name: "catalog --json",
             args: vec!["catalog".into(), "--json".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
+            stdin: None,
+        },
+        Case {
+            name: "hook, scope off (the off path)",
+            args: vec!["hook".into(), "--host".into(), "claude-code".into()],
+            baseline: Duration::ZERO,
+            runs: runs * 5,
+            stdin: Some(hook_event(home.path())),
         },
     ];
     println!("| case | runs | median ms | p95 ms | median over critical path ms |");
     println!("|---|---:|---:|---:|---:|");
     for case in cases {
-        time_once(home.path(), &case.args); // warm-up: page cache, dynamic loader
-        let mut samples: Vec<Duration> = (0..case.runs).map(|_| time_once(home.path(), &case.args)).collect();
+        let stdin = case.stdin.as_deref();
+        time_once(home.path(), &case.args, stdin); // warm-up: page cache, dynamic loader
+        let mut samples: Vec<Duration> = (0..case.runs).map(|_| time_once(home.path(), &case.args, stdin)).collect();
         samples.sort();
         let median = percentile(&samples, 0.5);
         let over = if case.baseline.is_zero() { "-".to_string() } else { ms(median.saturating_sub(case.baseline)) };

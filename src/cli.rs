@@ -39,6 +39,16 @@ pub enum Command {
     Preset(PresetCommand),
     /// Check what is ready and what is missing (keys, agent CLIs, config, state), and how to fix it.
     Doctor(JsonArg),
+    /// Serve an editor agent's prompt hook: reads the host's JSON on stdin (used by the plugins).
+    Hook(HookArgs),
+    /// Set a scope's hook tuning: which prompts the hook leaves alone, and its time budget.
+    Tune(TuneArgs),
+    /// Print a one-line badge of the armed mode and the live stage, for Claude Code's status line.
+    Statusline(StatuslineArgs),
+    /// Register frontier's prompt hook and skill with an editor agent (Claude Code, Codex, Gemini CLI).
+    Install(InstallArgs),
+    /// Remove frontier's prompt hook, and its skill if unchanged, from an editor agent.
+    Uninstall(InstallArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -124,6 +134,68 @@ pub struct StatusArgs {
     pub scope: Option<String>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HostArg {
+    ClaudeCode,
+    Codex,
+    Gemini,
+}
+
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The host calling the hook; told from its stdin when absent.
+    #[arg(long, value_enum)]
+    pub host: Option<HostArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// The scope to tune: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+    /// Prompts shorter than this many characters are left alone.
+    #[arg(long, value_name = "N")]
+    pub min_chars: Option<u32>,
+    /// Whether slash commands (`/review ...`) go through the panel.
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub fan_commands: Option<OnOff>,
+    /// Whether autonomous-loop prompts (`/loop ...`) go through the panel.
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub fan_loops: Option<OnOff>,
+    /// Seconds a hooked run may take (under the hosts' 600 s hook timeout).
+    #[arg(long, value_name = "SECS")]
+    pub budget: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatuslineArgs {
+    /// The scope to show; by default the Claude Code workspace scope of stdin's `cwd`.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The editor agent.
+    #[arg(value_enum)]
+    pub host: HostArg,
+    /// Edit your own settings, for every project.
+    #[arg(long, conflicts_with = "project")]
+    pub user: bool,
+    /// Edit one project's settings, under DIR.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<std::path::PathBuf>,
+    /// Show the change as a diff; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -272,7 +344,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, doctor, completions\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions\n"
         );
     }
 

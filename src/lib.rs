@@ -11,6 +11,8 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod hook;
+pub mod install;
 pub mod pipeline;
 pub mod provider;
 mod random;

@@ -6,12 +6,17 @@ mod catalog;
 mod completions;
 mod compose;
 mod doctor;
+mod execute;
+mod hook;
+mod install;
 mod mode;
 mod preset;
 mod readiness;
 mod run;
 mod selection;
 mod status;
+mod statusline;
+mod tune;
 
 use crate::cli::{Cli, Command};
 use crate::env::Env;
@@ -26,6 +31,11 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
         Command::Compose(args) => compose::run(args, env),
         Command::Preset(cmd) => preset::run(cmd, env),
         Command::Doctor(args) => doctor::run(args.json, env),
+        Command::Hook(args) => Ok(hook::run(args, env)),
+        Command::Tune(args) => tune::run(args, env),
+        Command::Statusline(args) => statusline::run(args, env),
+        Command::Install(args) => install::install(args, env),
+        Command::Uninstall(args) => install::uninstall(args, env),
         Command::Completions { shell } => completions::run(shell),
     }
 }

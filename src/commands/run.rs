@@ -1,20 +1,17 @@
-//! `frontier run`: resolves the prompt, the panel and the limits, builds the
-//! participants, executes the pipeline on a runtime with Ctrl-C cancelling everything,
-//! and hands the report to the renderer.
+//! `frontier run`: resolves the prompt, the panel and the limits, has `execute` carry
+//! out the run, and hands the report to the renderer.
 
 use std::io::Read as _;
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::readiness;
 use super::selection::Selection;
+use super::{execute, readiness};
 use crate::cli::RunArgs;
 use crate::config::settings::{MAX_CONCURRENCY, MAX_TIMEOUT_SECS};
-use crate::config::{Catalog, Config, scope, state};
+use crate::config::{Config, scope, state};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::pipeline::{self, FailureReason, Limits, Participant, RunMode, RunPlan, RunReport, Status};
-use crate::provider::{self, http::Transport};
+use crate::pipeline::{FailureReason, Limits, RunMode, RunReport, Status};
 use crate::render;
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
@@ -23,7 +20,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     if env.depth() >= 1 {
         let mode = if args.panel.model.is_some() { RunMode::Single } else { RunMode::Fusion };
         let report = RunReport::refused(
-            new_run_id(),
+            execute::new_run_id(),
             mode,
             args.panel.preset.clone(),
             String::new(),
@@ -41,55 +38,11 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let scope_flag = args.scope.as_deref();
     let selection = select(&args, &config, env, scope_flag)?;
 
-    let transport = Transport::new(
-        args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| secs("--idle-timeout", s))?,
-        config.settings.run.retry.clone(),
-    )
-    .map(Arc::new)
-    .map_err(|e| Error::refused(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
+    let idle_timeout = args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
-    let participant = |name: &str| participant(&config, env, &transport, name);
-    let plan = match &selection {
-        Selection::Single { model } => RunPlan {
-            run_id: new_run_id(),
-            mode: RunMode::Single,
-            preset: None,
-            prompt,
-            panel: vec![participant(model)?],
-            judge: None,
-            synth: None,
-            limits,
-            seed,
-        },
-        Selection::Fusion { preset, panel, judge, synth } => RunPlan {
-            run_id: new_run_id(),
-            mode: RunMode::Fusion,
-            preset: Some(preset.clone().unwrap_or_else(|| "custom".into())),
-            prompt,
-            panel: panel.iter().map(|m| participant(m)).collect::<Result<_>>()?,
-            judge: Some(participant(judge)?),
-            synth: Some(participant(synth)?),
-            limits,
-            seed,
-        },
-    };
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::refused(format!("could not start the async runtime: {e}"), "check system limits"))?;
+    let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
     let observer = output.observer();
-    let report = runtime.block_on(async {
-        tokio::select! {
-            // Polled first, so the handler is in place before any request goes out.
-            biased;
-            () = interrupted() => None,
-            report = pipeline::execute(plan, &observer) => Some(report),
-        }
-    });
-    // Dropping the runtime cancels every request still in flight.
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    let Some(report) = report else {
+    let Some(report) = execute::execute(plan, &observer)? else {
         observer.interrupted();
         return Err(Error::Cancelled);
     };
@@ -100,13 +53,6 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             reason: reason.unwrap_or(FailureReason::UnexpectedError),
             detail: format!("no panel member answered ({})", report.failed_models.join(", ")),
         }),
-    }
-}
-
-/// Resolves on Ctrl-C (SIGINT); never, if the handler can't be installed.
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
     }
 }
 
@@ -190,23 +136,4 @@ fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) 
         format!("no panel given, and scope `{}` has nothing armed", scope.name),
         format!("pass --preset or --models, or try `--preset demo`, which runs offline; {ready}"),
     ))
-}
-
-fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &str) -> Result<Participant> {
-    let spec = config.catalog.resolve(name)?;
-    let (route, _) = Catalog::select(&spec, env)
-        .ok_or_else(|| Error::refused(format!("model `{name}` has no route"), "add a route in config.toml"))?;
-    Ok(Participant {
-        model: spec.name.clone(),
-        route: route.label(),
-        provider: provider::connect(route, env, transport),
-    })
-}
-
-/// A sortable, unique-enough id: UTC time to the second and 16 random bits.
-fn new_run_id() -> String {
-    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
-    let (date, time) = digits.split_at(digits.len().min(8));
-    format!("{date}-{time}-{:04x}", crate::random::u64() & 0xffff)
 }

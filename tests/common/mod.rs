@@ -583,7 +583,8 @@ impl TestEnv {
         self.dir.path().join("frontier")
     }
 
-    fn home(&self) -> PathBuf {
+    /// The directory `HOME` points to.
+    pub fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
 

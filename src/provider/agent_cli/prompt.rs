@@ -59,7 +59,7 @@ mod tests {
         assert_eq!(
             compose(&request("Judge.", "Answers: ...", Some(schema))),
             "Judge.\n\nAnswers: ...\n\nReply with only a JSON object matching this JSON Schema (no code fence, no text \
-             before or after it):\n{\"required\":[\"ranking\"],\"type\":\"object\"}\n"
+             before or after it):\n{\"type\":\"object\",\"required\":[\"ranking\"]}\n"
         );
     }
 }

@@ -1,0 +1,97 @@
+//! Carrying out a resolved run, for `run` and the hook alike: building the participants
+//! from their routes, and executing the pipeline on a runtime next to a Ctrl-C handler.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::selection::Selection;
+use crate::config::{Catalog, Config};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::pipeline::{self, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
+use crate::provider::{self, http::Transport};
+
+/// The plan for running `prompt` through `selection`.
+pub fn plan(
+    config: &Config,
+    env: &Env,
+    selection: &Selection,
+    prompt: String,
+    limits: Limits,
+    idle_timeout: Duration,
+    seed: u64,
+) -> Result<RunPlan> {
+    let transport = Transport::new(idle_timeout, config.settings.run.retry.clone())
+        .map(Arc::new)
+        .map_err(|e| Error::refused(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
+    let participant = |name: &str| participant(config, env, &transport, name);
+    Ok(match selection {
+        Selection::Single { model } => RunPlan {
+            run_id: new_run_id(),
+            mode: RunMode::Single,
+            preset: None,
+            prompt,
+            panel: vec![participant(model)?],
+            judge: None,
+            synth: None,
+            limits,
+            seed,
+        },
+        Selection::Fusion { preset, panel, judge, synth } => RunPlan {
+            run_id: new_run_id(),
+            mode: RunMode::Fusion,
+            preset: Some(preset.clone().unwrap_or_else(|| "custom".into())),
+            prompt,
+            panel: panel.iter().map(|m| participant(m)).collect::<Result<_>>()?,
+            judge: Some(participant(judge)?),
+            synth: Some(participant(synth)?),
+            limits,
+            seed,
+        },
+    })
+}
+
+/// Runs the plan; `None` when Ctrl-C interrupted it (every request and child is dropped).
+pub fn execute(plan: RunPlan, observer: &dyn Observer) -> Result<Option<RunReport>> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::refused(format!("could not start the async runtime: {e}"), "check system limits"))?;
+    let report = runtime.block_on(async {
+        tokio::select! {
+            // Polled first, so the handler is in place before any request goes out.
+            biased;
+            () = interrupted() => None,
+            report = pipeline::execute(plan, observer) => Some(report),
+        }
+    });
+    // Dropping the runtime cancels every request still in flight.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(report)
+}
+
+/// Resolves on Ctrl-C (SIGINT); never, if the handler can't be installed.
+async fn interrupted() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &str) -> Result<Participant> {
+    let spec = config.catalog.resolve(name)?;
+    let (route, _) = Catalog::select(&spec, env)
+        .ok_or_else(|| Error::refused(format!("model `{name}` has no route"), "add a route in config.toml"))?;
+    Ok(Participant {
+        model: spec.name.clone(),
+        route: route.label(),
+        provider: provider::connect(route, env, transport),
+    })
+}
+
+/// A sortable, unique-enough id: UTC time to the second and 16 random bits.
+pub fn new_run_id() -> String {
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+    let (date, time) = digits.split_at(digits.len().min(8));
+    format!("{date}-{time}-{:04x}", crate::random::u64() & 0xffff)
+}

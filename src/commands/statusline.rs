@@ -1,0 +1,63 @@
+//! `frontier statusline`: a one-line badge for Claude Code's status line — the armed
+//! mode and, while a hooked run is in flight, its stage. Prints nothing when the scope
+//! is off. Reads the state file and the progress file only.
+
+use std::io::{IsTerminal as _, Read as _};
+
+use serde::Deserialize;
+
+use crate::cli::StatuslineArgs;
+use crate::config::Paths;
+use crate::config::scope::{self, Host};
+use crate::config::state::{self, Armed};
+use crate::env::Env;
+use crate::error::Result;
+use crate::hook::progress;
+
+/// What frontier reads of Claude Code's status-line JSON.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StatuslineInput {
+    cwd: Option<std::path::PathBuf>,
+    workspace: Workspace,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Workspace {
+    current_dir: Option<std::path::PathBuf>,
+    project_dir: Option<std::path::PathBuf>,
+}
+
+pub fn run(args: StatuslineArgs, env: &Env) -> Result<i32> {
+    let input = read_input();
+    let dir = input
+        .workspace
+        .project_dir
+        .or(input.workspace.current_dir)
+        .or(input.cwd)
+        .unwrap_or_else(|| env.cwd().to_path_buf());
+    let paths = Paths::resolve(env)?;
+    let scope = scope::resolve(args.scope.as_deref(), env, Some((Host::ClaudeCode, &dir)))?;
+    let loaded = state::load(&paths.scopes_dir(), &scope.name);
+    let label = match &loaded.state.armed {
+        Armed::Off => return Ok(0),
+        Armed::Single { model } => model.as_str(),
+        Armed::Preset { name } => name.as_str(),
+        Armed::Custom { .. } => "custom",
+    };
+    let live = progress::read(&paths.state_dir, &scope.name);
+    let badge = progress::badge(loaded.state.armed.mode().as_str(), label, live.as_ref());
+    crate::render::write_stdout(&format!("{badge}\n"));
+    Ok(0)
+}
+
+/// Claude Code pipes its JSON; a person at a terminal pipes nothing, so don't wait.
+fn read_input() -> StatuslineInput {
+    if std::io::stdin().is_terminal() {
+        return StatuslineInput::default();
+    }
+    let mut text = String::new();
+    let _ = std::io::stdin().take(1 << 20).read_to_string(&mut text);
+    serde_json::from_str(&text).unwrap_or_default()
+}

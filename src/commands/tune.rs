@@ -1,0 +1,55 @@
+//! `frontier tune`: sets a scope's hook tuning (kept across re-arming) and shows it.
+
+use super::hook::MAX_HOOK_BUDGET_SECS;
+use crate::cli::{OnOff, TuneArgs};
+use crate::config::state;
+use crate::config::{Paths, scope};
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+/// A minimum prompt length beyond any real prompt is surely a typo.
+const MAX_MIN_CHARS: u32 = 100_000;
+
+pub fn run(args: TuneArgs, env: &Env) -> Result<i32> {
+    if let Some(n) = args.min_chars.filter(|n| *n > MAX_MIN_CHARS) {
+        return Err(Error::usage(
+            format!("--min-chars {n} is out of range"),
+            format!("give from 0 to {MAX_MIN_CHARS}"),
+        ));
+    }
+    if let Some(secs) = args.budget.filter(|s| !(1..=MAX_HOOK_BUDGET_SECS).contains(s)) {
+        return Err(Error::usage(
+            format!("--budget {secs} is out of range"),
+            format!("give from 1 to {MAX_HOOK_BUDGET_SECS} seconds: hosts kill hooks at 600 s"),
+        ));
+    }
+    let paths = Paths::resolve(env)?;
+    let scope = scope::resolve(args.scope.as_deref(), env, None)?;
+    let on = |flag: OnOff| flag == OnOff::On;
+    let written = state::update(&paths.scopes_dir(), &scope.name, |s| {
+        let t = &mut s.tuning;
+        if let Some(n) = args.min_chars {
+            t.min_chars = n;
+        }
+        if let Some(f) = args.fan_commands {
+            t.fan_commands = on(f);
+        }
+        if let Some(f) = args.fan_loops {
+            t.fan_loops = on(f);
+        }
+        if args.budget.is_some() {
+            t.budget_secs = args.budget;
+        }
+    })?;
+    let t = &written.tuning;
+    let word = |b: bool| if b { "on" } else { "off" };
+    let budget = t.budget_secs.map_or("default".to_string(), |s| format!("{s}s"));
+    eprintln!(
+        "scope `{}` tuning: min-chars {} · fan-commands {} · fan-loops {} · budget {budget}",
+        scope.name,
+        t.min_chars,
+        word(t.fan_commands),
+        word(t.fan_loops)
+    );
+    Ok(0)
+}

@@ -1,0 +1,96 @@
+//! When the hook leaves a prompt alone: slash commands and the hosts' command wrappers,
+//! autonomous-loop directives, and prompts under the scope's minimum length — each
+//! unless the scope's tuning opts in. A path like `/etc/hosts` mid-sentence, or "the
+//! event loop", is an ordinary prompt.
+
+use crate::config::state::Tuning;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    SlashCommand,
+    LoopDirective,
+    TooShort,
+}
+
+/// Why the hook should leave `prompt` alone under `tuning`, or `None` to run it.
+pub fn skip(prompt: &str, tuning: &Tuning) -> Option<Skip> {
+    let text = prompt.trim();
+    if is_loop_directive(text) {
+        return (!tuning.fan_loops).then_some(Skip::LoopDirective);
+    }
+    if is_command(text) && !tuning.fan_commands {
+        return Some(Skip::SlashCommand);
+    }
+    (text.chars().count() < tuning.min_chars as usize).then_some(Skip::TooShort)
+}
+
+/// `/name args...` where the name is a command word (so `/etc/hosts` is not one), or a
+/// host's wrapper around a command it ran (`<command-name>/clear</command-name>...`).
+fn is_command(text: &str) -> bool {
+    const WRAPPERS: &[&str] = &["<command-name>", "<command-message>", "<command-args>", "<local-command-"];
+    if WRAPPERS.iter().any(|w| text.starts_with(w)) {
+        return true;
+    }
+    let Some(rest) = text.strip_prefix('/') else { return false };
+    let word = rest.split(char::is_whitespace).next().unwrap_or_default();
+    word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+}
+
+/// `/loop ...`, the `<<autonomous-loop>>` marker, or a scheduled resume of such a loop.
+fn is_loop_directive(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or_default();
+    first == "/loop"
+        || lower.contains("<<autonomous-loop")
+        || ["autonomous loop", "resume autonomous loop", "resuming autonomous loop", "resume the autonomous loop"]
+            .iter()
+            .any(|p| lower.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn tuning(min_chars: u32, fan_commands: bool, fan_loops: bool) -> Tuning {
+        Tuning { min_chars, fan_commands, fan_loops, budget_secs: None }
+    }
+
+    #[test]
+    fn the_guard_truth_table() {
+        let default = tuning(12, false, false);
+        let cases: &[(&str, Option<Skip>)] = &[
+            ("/clear", Some(Skip::SlashCommand)),
+            ("  /review the auth module please", Some(Skip::SlashCommand)),
+            ("/plugin:command arg", Some(Skip::SlashCommand)),
+            (
+                "<command-name>/clear</command-name>\n<command-message>clear</command-message><command-args></command-args>",
+                Some(Skip::SlashCommand),
+            ),
+            ("<local-command-stdout>done</local-command-stdout>", Some(Skip::SlashCommand)),
+            ("/loop check the build every 5m", Some(Skip::LoopDirective)),
+            ("<<autonomous-loop>> continue with the next task", Some(Skip::LoopDirective)),
+            ("Autonomous loop resumed: pick up where you left off", Some(Skip::LoopDirective)),
+            ("ok", Some(Skip::TooShort)),
+            ("yes please", Some(Skip::TooShort)),
+            ("/etc/hosts is ignored by my resolver, why?", None),
+            ("why does /etc/hosts not apply in the container?", None),
+            ("why does the event loop block on this future?", None),
+            ("/ why is this slash here", None),
+        ];
+        for (prompt, want) in cases {
+            assert_eq!(skip(prompt, &default), *want, "{prompt:?}");
+        }
+    }
+
+    #[test]
+    fn each_guard_can_be_opted_out_of() {
+        assert_eq!(skip("/review the auth module please", &tuning(12, true, false)), None);
+        assert_eq!(skip("/loop check the build every 5m", &tuning(12, false, true)), None);
+        assert_eq!(skip("/loop check the build every 5m", &tuning(12, true, false)), Some(Skip::LoopDirective));
+        assert_eq!(skip("ok", &tuning(0, false, false)), None);
+        assert_eq!(skip("a prompt of some length", &tuning(100, false, false)), Some(Skip::TooShort));
+    }
+}

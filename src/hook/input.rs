@@ -1,0 +1,89 @@
+//! What a host sends on the hook's stdin, and which host sent it. Lenient on purpose:
+//! hosts add fields, so unknown ones are ignored and missing ones default.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::config::scope::Host;
+use crate::env::Env;
+
+/// The fields frontier reads from a prompt hook's stdin (Claude Code and Codex
+/// `UserPromptSubmit`, Gemini CLI `BeforeAgent`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct HookInput {
+    pub hook_event_name: String,
+    pub prompt: String,
+    pub cwd: Option<PathBuf>,
+    pub session_id: Option<String>,
+    /// Codex only.
+    pub turn_id: Option<String>,
+    /// Codex only.
+    pub model: Option<String>,
+}
+
+/// The prompt event of each host.
+pub fn prompt_event(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode | Host::Codex => "UserPromptSubmit",
+        Host::Gemini => "BeforeAgent",
+    }
+}
+
+/// The host that sent `input`: the one named on the command line, else told from the
+/// event, the fields only Codex sends, and the variables Claude Code sets. `None` when
+/// the event is not a prompt event of that host (the hook then does nothing).
+pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host> {
+    let host = match named {
+        Some(host) => host,
+        None => match input.hook_event_name.as_str() {
+            "BeforeAgent" => Host::Gemini,
+            "UserPromptSubmit" if input.turn_id.is_some() || input.model.is_some() => Host::Codex,
+            "UserPromptSubmit" if env.var("CLAUDECODE").is_some() || env.var("CLAUDE_PROJECT_DIR").is_some() => {
+                Host::ClaudeCode
+            }
+            "UserPromptSubmit" if env.var("CODEX_HOME").is_some() => Host::Codex,
+            "UserPromptSubmit" => Host::ClaudeCode,
+            _ => return None,
+        },
+    };
+    (input.hook_event_name == prompt_event(host)).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn parse(json: &str) -> HookInput {
+        serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Recorded shapes (TESTING.md §3), trimmed to what matters plus a field frontier ignores.
+    const CLAUDE: &str = r#"{"session_id":"s1","transcript_path":"/t.jsonl","cwd":"/repo","prompt_id":"p","permission_mode":"default","hook_event_name":"UserPromptSubmit","prompt":"why?"}"#;
+    const CODEX: &str = r#"{"session_id":"s2","turn_id":"t1","model":"gpt-5.5","cwd":"/repo","hook_event_name":"UserPromptSubmit","prompt":"why?","transcript_path":null}"#;
+    const GEMINI: &str = r#"{"session_id":"s3","cwd":"/repo","hook_event_name":"BeforeAgent","prompt":"why?","timestamp":"2026-11-21T00:00:00Z"}"#;
+
+    #[test]
+    fn each_host_is_told_from_its_stdin_and_environment() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let claude_env = Env::from_parts([("CLAUDECODE", "1")], "/");
+        assert_eq!(host_of(&parse(CLAUDE), None, &claude_env), Some(Host::ClaudeCode));
+        assert_eq!(host_of(&parse(CLAUDE), None, &bare), Some(Host::ClaudeCode));
+        assert_eq!(host_of(&parse(CODEX), None, &claude_env), Some(Host::Codex));
+        assert_eq!(host_of(&parse(GEMINI), None, &bare), Some(Host::Gemini));
+        assert_eq!(parse(CODEX).cwd, Some(PathBuf::from("/repo")));
+    }
+
+    #[test]
+    fn other_events_and_mismatched_hosts_are_not_prompt_events() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let stop = parse(r#"{"hook_event_name":"Stop","prompt":"x"}"#);
+        assert_eq!(host_of(&stop, None, &bare), None);
+        assert_eq!(host_of(&parse(GEMINI), Some(Host::Codex), &bare), None);
+        assert_eq!(host_of(&parse(CLAUDE), Some(Host::Gemini), &bare), None);
+        assert_eq!(host_of(&HookInput::default(), None, &bare), None);
+    }
+}

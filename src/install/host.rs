@@ -1,0 +1,271 @@
+//! What frontier knows about each host's own files: where its settings and skills live
+//! for the user and for a project, which event carries the prompt, the shape of a hook
+//! entry and the unit of its timeout, and what the user must still do afterwards.
+//!
+//! Facts checked against the hosts' documentation and the CLIs pinned in TESTING.md
+//! (docs/hooks.md lists them): Claude Code and Codex read `UserPromptSubmit` entries with
+//! a `timeout` in seconds; Gemini CLI reads `BeforeAgent` entries with a `timeout` in
+//! milliseconds and an optional `name`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::config::scope::Host;
+use crate::env::Env;
+use crate::error::{Error, Result};
+
+/// Seconds a host lets frontier's hook run: the hooks' usual ceiling, above the run's
+/// own budget (540 s by default) with room to relay the answer.
+pub const HOOK_TIMEOUT_SECS: u64 = 600;
+
+/// Whose settings to edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The user's own settings, for every project.
+    User,
+    /// One project's settings, under this (absolute) directory.
+    Project(PathBuf),
+}
+
+/// A host and a location, with the files they resolve to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub host: Host,
+    pub location: Location,
+    settings: PathBuf,
+    skill: PathBuf,
+}
+
+impl Target {
+    /// Resolves the files of `host` at `location`. User files follow each host's own
+    /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
+    pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
+        let (settings, skills) = match &location {
+            Location::Project(dir) => match host {
+                Host::ClaudeCode => (dir.join(".claude/settings.json"), dir.join(".claude/skills")),
+                Host::Codex => (dir.join(".codex/hooks.json"), dir.join(".agents/skills")),
+                Host::Gemini => (dir.join(".gemini/settings.json"), dir.join(".gemini/skills")),
+            },
+            Location::User => {
+                let var = |name: &str| env.var(name).map(|dir| env.cwd().join(dir));
+                let home = || {
+                    var("HOME").ok_or_else(|| {
+                        Error::usage("HOME is not set", "set HOME, or install into one project with --project DIR")
+                    })
+                };
+                match host {
+                    Host::ClaudeCode => {
+                        let dir = var("CLAUDE_CONFIG_DIR").map_or_else(|| home().map(|h| h.join(".claude")), Ok)?;
+                        (dir.join("settings.json"), dir.join("skills"))
+                    }
+                    Host::Codex => {
+                        let dir = var("CODEX_HOME").map_or_else(|| home().map(|h| h.join(".codex")), Ok)?;
+                        (dir.join("hooks.json"), home()?.join(".agents/skills"))
+                    }
+                    Host::Gemini => {
+                        let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
+                        (dir.join("settings.json"), dir.join("skills"))
+                    }
+                }
+            }
+        };
+        Ok(Target { host, location, settings, skill: skills.join("frontier/SKILL.md") })
+    }
+
+    /// The settings file that holds the hook entry.
+    pub fn settings_path(&self) -> PathBuf {
+        self.settings.clone()
+    }
+
+    /// Where the host looks for frontier's skill.
+    pub fn skill_path(&self) -> PathBuf {
+        self.skill.clone()
+    }
+}
+
+/// The host's name as users know it.
+pub fn display_name(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode => "Claude Code",
+        Host::Codex => "Codex",
+        Host::Gemini => "Gemini CLI",
+    }
+}
+
+/// The value of `frontier hook --host` for this host.
+pub fn flag(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode => "claude-code",
+        Host::Codex => "codex",
+        Host::Gemini => "gemini",
+    }
+}
+
+/// The `--scope` word that arms this host's workspace scope of the current directory.
+pub fn project_scope(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode => "claude-project",
+        Host::Codex => "codex-project",
+        Host::Gemini => "gemini-project",
+    }
+}
+
+/// The event that carries the user's prompt.
+pub fn event(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode | Host::Codex => "UserPromptSubmit",
+        Host::Gemini => "BeforeAgent",
+    }
+}
+
+/// The hook timeout as the host writes it, and its unit.
+pub fn timeout(host: Host) -> (u64, &'static str) {
+    match host {
+        Host::ClaudeCode | Host::Codex => (HOOK_TIMEOUT_SECS, "s"),
+        Host::Gemini => (HOOK_TIMEOUT_SECS * 1000, "ms"),
+    }
+}
+
+/// The shell command the host runs: the binary's path (quoted when it needs to be), then
+/// `hook --host HOST`. Hosts run hook commands through a shell.
+pub fn command(host: Host, program: &Path) -> Result<String> {
+    let Some(path) = program.to_str() else {
+        return Err(Error::refused(
+            format!("the path of this frontier binary is not valid UTF-8: `{}`", program.display()),
+            "install frontier under a UTF-8 path (for example with `cargo install --path .`) and run it from there",
+        ));
+    };
+    Ok(format!("{} hook --host {}", shell_quote(path), flag(host)))
+}
+
+/// One hook entry (a handler inside a matcher group) as the host reads it.
+pub fn handler(host: Host, command: &str) -> Value {
+    let (timeout, _) = timeout(host);
+    match host {
+        Host::ClaudeCode | Host::Codex => json!({"type": "command", "command": command, "timeout": timeout}),
+        Host::Gemini => json!({"name": "frontier", "type": "command", "command": command, "timeout": timeout}),
+    }
+}
+
+/// What the user must still do for the hook to run, after an install.
+pub fn follow_up(target: &Target) -> Vec<String> {
+    let mut notes = Vec::new();
+    match (target.host, &target.location) {
+        (Host::ClaudeCode, _) => {
+            notes
+                .push("Claude Code loads the hook when a session starts; `/hooks` in Claude Code lists it".to_string());
+        }
+        (Host::Codex, location) => {
+            notes.push(
+                "Codex skips a new or changed hook until you trust it: start `codex`, type `/hooks`, and trust \
+                 frontier's UserPromptSubmit hook (again after each reinstall that changes it)"
+                    .to_string(),
+            );
+            if let Location::Project(dir) = location {
+                notes.push(format!(
+                    "Codex reads `{}` only in a trusted project: accept its trust prompt there, or set \
+                     `trust_level = \"trusted\"` under `[projects.\"{}\"]` in your Codex config.toml",
+                    dir.join(".codex").display(),
+                    dir.display()
+                ));
+            }
+        }
+        (Host::Gemini, Location::User) => {
+            notes.push("Gemini CLI loads the hook when a session starts; `/hooks panel` lists it".to_string());
+        }
+        (Host::Gemini, Location::Project(dir)) => {
+            notes.push(format!(
+                "Gemini CLI reads `{}` only in a trusted folder (when folder trust is on, trust it at the prompt); \
+                 it warns once about the new project hook, then runs it",
+                dir.join(".gemini/settings.json").display()
+            ));
+        }
+    }
+    notes
+}
+
+/// `s` as one shell word: unchanged when it holds only safe characters, else in single
+/// quotes.
+fn shell_quote(s: &str) -> String {
+    let safe = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+@%:,=".contains(c));
+    if safe { s.to_string() } else { format!("'{}'", s.replace('\'', r"'\''")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn paths_of_each_host_for_the_user_and_a_project() {
+        let env = Env::from_parts([("HOME", "/home/u")], "/work");
+        let paths = |host, location| {
+            let t = Target::resolve(host, location, &env).unwrap_or_else(|e| panic!("{e}"));
+            (t.settings_path(), t.skill_path())
+        };
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            paths(Host::ClaudeCode, Location::User),
+            (p("/home/u/.claude/settings.json"), p("/home/u/.claude/skills/frontier/SKILL.md"))
+        );
+        assert_eq!(
+            paths(Host::Codex, Location::User),
+            (p("/home/u/.codex/hooks.json"), p("/home/u/.agents/skills/frontier/SKILL.md"))
+        );
+        assert_eq!(
+            paths(Host::Gemini, Location::User),
+            (p("/home/u/.gemini/settings.json"), p("/home/u/.gemini/skills/frontier/SKILL.md"))
+        );
+        let project = || Location::Project(p("/repo"));
+        assert_eq!(
+            paths(Host::ClaudeCode, project()),
+            (p("/repo/.claude/settings.json"), p("/repo/.claude/skills/frontier/SKILL.md"))
+        );
+        assert_eq!(
+            paths(Host::Codex, project()),
+            (p("/repo/.codex/hooks.json"), p("/repo/.agents/skills/frontier/SKILL.md"))
+        );
+        assert_eq!(
+            paths(Host::Gemini, project()),
+            (p("/repo/.gemini/settings.json"), p("/repo/.gemini/skills/frontier/SKILL.md"))
+        );
+    }
+
+    #[test]
+    fn each_hosts_own_home_variable_moves_its_user_files() {
+        let env = Env::from_parts(
+            [("HOME", "/home/u"), ("CLAUDE_CONFIG_DIR", "/cc"), ("CODEX_HOME", "cx"), ("GEMINI_CLI_HOME", "/g")],
+            "/work",
+        );
+        let settings = |host| {
+            Target::resolve(host, Location::User, &env).map(|t| t.settings_path()).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert_eq!(settings(Host::ClaudeCode), PathBuf::from("/cc/settings.json"));
+        assert_eq!(settings(Host::Codex), PathBuf::from("/work/cx/hooks.json"));
+        assert_eq!(settings(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
+    }
+
+    #[test]
+    fn user_files_need_a_home() {
+        let env = Env::from_parts::<&str, &str>([], "/work");
+        assert!(matches!(Target::resolve(Host::Codex, Location::User, &env), Err(Error::Usage { .. })));
+        assert!(Target::resolve(Host::Codex, Location::Project(PathBuf::from("/repo")), &env).is_ok());
+    }
+
+    #[test]
+    fn commands_quote_paths_that_need_it() {
+        let command = |path: &str| command(Host::Codex, Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(command("/home/u/.cargo/bin/frontier"), "/home/u/.cargo/bin/frontier hook --host codex");
+        assert_eq!(command("/My Tools/frontier"), "'/My Tools/frontier' hook --host codex");
+        assert_eq!(command("/it's/frontier"), r"'/it'\''s/frontier' hook --host codex");
+    }
+
+    #[test]
+    fn gemini_counts_its_timeout_in_milliseconds() {
+        assert_eq!(handler(Host::Codex, "f hook --host codex")["timeout"], 600);
+        assert_eq!(handler(Host::ClaudeCode, "f hook --host claude-code")["timeout"], 600);
+        assert_eq!(handler(Host::Gemini, "f hook --host gemini")["timeout"], 600_000);
+    }
+}

@@ -1,0 +1,294 @@
+//! `frontier hook` as the editor agents call it: recorded stdin per host, the guards,
+//! large prompts and answers, and every failure turning into "do nothing".
+
+// Tests may panic on what they do not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{Outcome, TestEnv};
+use pretty_assertions::assert_eq;
+use serde_json::json;
+
+/// A git repository inside the test's directory: the hook's workspace.
+fn repo(env: &TestEnv) -> PathBuf {
+    let repo = env.work_dir().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    repo
+}
+
+fn arm(env: &TestEnv, repo: &Path, args: &[&str]) {
+    let mut cmd = env.command(args);
+    cmd.current_dir(repo);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn hook(env: &TestEnv, args: &[&str], stdin: &str) -> Outcome {
+    let mut all = vec!["hook"];
+    all.extend_from_slice(args);
+    env.frontier(all).stdin(stdin).output()
+}
+
+fn claude_event(cwd: &Path, prompt: &str) -> String {
+    json!({"session_id": "s1", "transcript_path": "/tmp/t.jsonl", "cwd": cwd, "prompt_id": "p1",
+           "permission_mode": "default", "hook_event_name": "UserPromptSubmit", "prompt": prompt})
+    .to_string()
+}
+
+fn codex_event(cwd: &Path, prompt: &str) -> String {
+    json!({"session_id": "s2", "turn_id": "t1", "model": "gpt-5.5", "transcript_path": null, "cwd": cwd,
+           "hook_event_name": "UserPromptSubmit", "prompt": prompt})
+    .to_string()
+}
+
+fn gemini_event(cwd: &Path, prompt: &str) -> String {
+    json!({"session_id": "s3", "cwd": cwd, "hook_event_name": "BeforeAgent", "prompt": prompt,
+           "timestamp": "2026-11-21T00:00:00Z"})
+    .to_string()
+}
+
+/// The `additionalContext` of a hook's output, checking the output's shape on the way.
+fn context(out: &Outcome, event: &str) -> String {
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.stdout.matches('\n').count(), 1, "one line of JSON: {out}");
+    let value = out.json();
+    assert_eq!(value["hookSpecificOutput"]["hookEventName"], event, "{out}");
+    value["hookSpecificOutput"]["additionalContext"].as_str().unwrap().to_string()
+}
+
+fn assert_nothing(out: &Outcome, why: &str) {
+    assert_eq!((out.code, out.stdout.as_str()), (Some(0), ""), "{why}: {out}");
+}
+
+const PROMPT: &str = "Why does my borrow checker complain about two mutable borrows?";
+
+#[test]
+fn each_host_gets_the_banner_the_instruction_and_the_answer() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    type Event = fn(&Path, &str) -> String;
+    let cases: [(&str, &str, Event, &str); 3] = [
+        ("claude-project", "claude-code", claude_event, "UserPromptSubmit"),
+        ("codex-project", "codex", codex_event, "UserPromptSubmit"),
+        ("gemini-project", "gemini", gemini_event, "BeforeAgent"),
+    ];
+    for (scope, host, event, name) in cases {
+        arm(
+            &env,
+            &repo,
+            &[
+                "mode",
+                "fusion",
+                "--models",
+                "mock:a,mock:b",
+                "--judge",
+                "mock:j",
+                "--synth",
+                "mock:s",
+                "--scope",
+                scope,
+            ],
+        );
+        // From a subdirectory of the repo, with and without --host.
+        for args in [vec!["--host", host], vec![]] {
+            let out = hook(&env, &args, &event(&repo.join("src"), PROMPT));
+            let text = context(&out, name);
+            let first = text.lines().next().unwrap();
+            assert!(first.starts_with("⚡ Frontier · fusion · custom · 2 models · "), "{first}");
+            assert!(text.contains("Begin your reply with the banner line above"), "{text}");
+            assert!(text.contains("s on \"Why does my borrow checker complain about two mutable borrows?\""), "{text}");
+        }
+        arm(&env, &repo, &["mode", "off", "--scope", scope]);
+        assert_nothing(&hook(&env, &["--host", host], &event(&repo, PROMPT)), "disarmed");
+    }
+}
+
+#[test]
+fn single_mode_relays_the_one_answer() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(&env, &repo, &["mode", "single", "--model", "mock:solo?reply=forty+two", "--scope", "claude-project"]);
+    let text = context(&hook(&env, &[], &claude_event(&repo, PROMPT)), "UserPromptSubmit");
+    assert!(text.starts_with("⚡ Frontier · single · mock:solo?reply=forty+two · 1 model · 0s\n"), "{text}");
+    assert!(text.contains("--- frontier answer ---\nforty two\n--- end of frontier answer ---"), "{text}");
+}
+
+#[test]
+fn every_guard_leaves_the_prompt_alone() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    let ran = |out: &Outcome| out.stdout.contains("hookSpecificOutput");
+    // Each guard, and the prompt that gets through once the scope opts in.
+    assert_nothing(&hook(&env, &[], &claude_event(&repo, "/clear")), "slash command");
+    assert_nothing(
+        &hook(&env, &[], &claude_event(&repo, "<command-name>/review</command-name><command-args>src</command-args>")),
+        "wrapped command",
+    );
+    assert_nothing(&hook(&env, &[], &claude_event(&repo, "/loop run the tests every 10 minutes")), "loop");
+    assert_nothing(&hook(&env, &[], &claude_event(&repo, "<<autonomous-loop>> next step")), "loop marker");
+    assert_nothing(&hook(&env, &[], &claude_event(&repo, "yes")), "too short");
+    let stop = json!({"hook_event_name": "Stop", "cwd": repo, "prompt": PROMPT}).to_string();
+    assert_nothing(&hook(&env, &[], &stop), "another event");
+    let depth = env.frontier(["hook"]).stdin(&claude_event(&repo, PROMPT)).env("FRONTIER_DEPTH", "1").output();
+    assert_nothing(&depth, "nested");
+    assert_eq!(depth.stderr, "", "the nested hook does nothing at all");
+    assert!(ran(&hook(&env, &[], &claude_event(&repo, "/etc/hosts is ignored by my resolver, why?"))));
+    assert!(ran(&hook(&env, &[], &claude_event(&repo, "why does the event loop block here?"))));
+
+    let mut tune = env.command([
+        "tune",
+        "--scope",
+        "claude-project",
+        "--fan-commands",
+        "on",
+        "--fan-loops",
+        "on",
+        "--min-chars",
+        "2",
+    ]);
+    tune.current_dir(&repo);
+    assert!(tune.output().unwrap().status.success());
+    assert!(ran(&hook(&env, &[], &claude_event(&repo, "/review src"))));
+    assert!(ran(&hook(&env, &[], &claude_event(&repo, "/loop run the tests"))));
+    assert!(ran(&hook(&env, &[], &claude_event(&repo, "yes"))));
+}
+
+#[test]
+fn the_scope_is_the_hosts_workspace_scope_unless_frontier_scope_says_otherwise() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "codex-project"]);
+    // Armed for Codex only: Claude Code's scope of the same repo is off.
+    assert_nothing(&hook(&env, &[], &claude_event(&repo, PROMPT)), "another host's scope");
+    assert!(hook(&env, &[], &codex_event(&repo, PROMPT)).stdout.contains("hookSpecificOutput"));
+    // Another repo is another scope.
+    let other = env.work_dir().join("other");
+    std::fs::create_dir_all(other.join(".git")).unwrap();
+    assert_nothing(&hook(&env, &[], &codex_event(&other, PROMPT)), "another repo");
+    // FRONTIER_SCOPE wins over the workspace.
+    arm(&env, &repo, &["mode", "single", "--model", "mock:x", "--scope", "team"]);
+    let out = env.frontier(["hook"]).stdin(&claude_event(&other, PROMPT)).env("FRONTIER_SCOPE", "team").output();
+    assert!(context(&out, "UserPromptSubmit").starts_with("⚡ Frontier · single · mock:x"));
+}
+
+#[test]
+fn a_200_kb_prompt_and_a_200_kb_answer_make_valid_json() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    let big_answer = "y".repeat(200_000);
+    // Too long for an argument: arm, then give the synth its 200 KB reply in the state file.
+    arm(
+        &env,
+        &repo,
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--judge", "mock:j", "--scope", "claude-project"],
+    );
+    let state = std::fs::read_dir(env.frontier_home().join("state/scopes")).unwrap().next().unwrap().unwrap().path();
+    let text = std::fs::read_to_string(&state)
+        .unwrap()
+        .replace("synth = \"mock:a\"", &format!("synth = \"mock:s?reply={big_answer}\""));
+    std::fs::write(&state, text).unwrap();
+    let prompt = format!("{PROMPT} {}", "x".repeat(200_000));
+    let text = context(&hook(&env, &[], &claude_event(&repo, &prompt)), "UserPromptSubmit");
+    assert!(text.contains(&big_answer));
+}
+
+#[test]
+fn any_failure_exits_0_with_empty_stdout_and_one_line_on_stderr() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    let one_line = |out: &Outcome, why: &str| {
+        assert_nothing(out, why);
+        assert_eq!(out.stderr.lines().count(), 1, "{why}: {out}");
+        assert!(out.stderr.starts_with("frontier hook: "), "{why}: {out}");
+    };
+    one_line(&hook(&env, &[], "this is not json"), "garbage stdin");
+    one_line(&hook(&env, &[], ""), "empty stdin");
+    one_line(&hook(&env, &[], "{\"hook_event_name\": 7}"), "wrong types");
+    // An unreadable state file reads as off, with a warning.
+    arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    let state = std::fs::read_dir(env.frontier_home().join("state/scopes")).unwrap().next().unwrap().unwrap().path();
+    std::fs::write(&state, "mode = [broken").unwrap();
+    one_line(&hook(&env, &[], &claude_event(&repo, PROMPT)), "broken state");
+    // A run whose every member fails.
+    arm(&env, &repo, &["mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", "claude-project"]);
+    one_line(&hook(&env, &[], &claude_event(&repo, PROMPT)), "failed run");
+    // A malformed config.toml.
+    let broken = TestEnv::new().config("concurrency = [");
+    let repo2 = self::repo(&broken);
+    arm(&env, &repo2, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    let out = broken.frontier(["hook"]).stdin(&claude_event(&repo2, PROMPT)).output();
+    assert_nothing(&out, "off in its own home");
+}
+
+#[test]
+fn the_status_line_shows_the_armed_mode_and_the_live_stage() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    let statusline = || {
+        let mut cmd = env.command(["statusline"]);
+        cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let input = json!({"cwd": repo, "workspace": {"current_dir": repo, "project_dir": repo}}).to_string();
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), input.as_bytes()).unwrap();
+        drop(child.stdin.take());
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    assert_eq!(statusline(), "", "nothing when off");
+    arm(
+        &env,
+        &repo,
+        &[
+            "mode",
+            "fusion",
+            "--models",
+            "mock:slow?delay_ms=3000",
+            "--judge",
+            "mock:j",
+            "--synth",
+            "mock:s",
+            "--scope",
+            "claude-project",
+        ],
+    );
+    assert_eq!(statusline(), "⚡ fusion · custom\n");
+    let mut run = env.command(["hook"]);
+    run.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    let mut child = run.spawn().unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), claude_event(&repo, PROMPT).as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        seen = statusline();
+        if seen.contains("panel 0/1…") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(seen, "⚡ fusion · custom · panel 0/1…\n");
+    let out = child.wait_with_output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("hookSpecificOutput"));
+    assert_eq!(statusline(), "⚡ fusion · custom\n", "the progress file is gone after the run");
+}
+
+#[test]
+fn tune_validates_and_status_shows_it() {
+    let env = TestEnv::new();
+    let bad = env.frontier(["tune", "--scope", "t", "--budget", "600"]).output();
+    assert_eq!(bad.code, Some(2), "{bad}");
+    assert!(bad.stderr.starts_with("error: --budget 600 is out of range\nhint: give from 1 to 570 seconds"), "{bad}");
+    let ok =
+        env.frontier(["tune", "--scope", "t", "--budget", "120", "--min-chars", "30", "--fan-loops", "on"]).output();
+    assert_eq!(ok.code, Some(0), "{ok}");
+    let status = env.frontier(["status", "--scope", "t", "--json"]).output().json();
+    assert_eq!(
+        status["tuning"],
+        json!({"min_chars": 30, "fan_commands": false, "fan_loops": true, "budget_secs": 120})
+    );
+}
