@@ -32,21 +32,18 @@ down, whatever happens.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from e2e_common import (CLAUDE_USAGE, CheckFailed, Checks, Llmock, MessagesServer, cli_version, expect,
+                        request_text, write_codex_config, write_gemini_auth)
 
 PROMPT = "In one sentence: what does a read-only sandbox protect against?"
 
@@ -67,10 +64,6 @@ ANSWER = {
 SYNTH_TEXT = ("Synthesis: a read-only sandbox lets an agent read the workspace but never write to it "
               "or run commands that change it, so a mistaken or hostile step cannot do damage.")
 
-# The usage the Messages server reports for every answer; claude's result object adds
-# them up over the turn, and frontier counts cache reads and writes as input.
-CLAUDE_USAGE = {"input_tokens": 1200, "cache_creation_input_tokens": 30, "cache_read_input_tokens": 200,
-                "output_tokens": 17}
 CLAUDE_INPUT = sum(CLAUDE_USAGE[k] for k in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"))
 
 # Dummy keys, distinct so a leak can be spotted, and checked where they arrive.
@@ -95,302 +88,12 @@ RUN_TIMEOUT = 120  # seconds a frontier run may take before the check gives up o
 CLI_DEADLINE_SECS = 90  # frontier's own per-member deadline (--timeout)
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond: bool, message: str) -> None:
-    if not cond:
-        raise CheckFailed(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def verdict_for(labels: list[str]) -> str:
     """A valid verdict over `labels`: scores 9, 8, 7... in label order, ranked that way."""
     scores = {label: {"score": 9 - i, "reason": f"answer {label} is scripted"} for i, label in enumerate(labels)}
     return json.dumps({"scores": scores, "ranking": labels, "consensus": ["nothing is written"],
                        "contradictions": [], "partial_coverage": [], "unique_insights": [],
                        "blind_spots": ["network access"]})
-
-
-# -- a minimal Anthropic Messages server, for claude ----------------------------
-
-class MessagesServer:
-    """Answers `POST /v1/messages` (streaming or not) with scripted text and fixed usage,
-    `POST /v1/messages/count_tokens`, and any other probe with 200. Logs every request."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.log: list[dict] = []
-        # [model glob, ("reply", text) or ("fail", status, message), times or None]
-        self.script: list[list] = []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:  # quiet
-                pass
-
-            def _body(self) -> bytes:
-                length = int(self.headers.get("content-length") or 0)
-                return self.rfile.read(length) if length else b""
-
-            def _send(self, status: int, payload: bytes, ctype: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("content-type", ctype)
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-
-            def do_HEAD(self) -> None:
-                server.record(self, None)
-                self._send(200, b"")
-
-            def do_GET(self) -> None:
-                server.record(self, None)
-                self._send(200, b"{}")
-
-            def do_POST(self) -> None:
-                raw = self._body()
-                try:
-                    body = json.loads(raw) if raw else {}
-                except ValueError:
-                    server.record(self, None)
-                    self._send(400, json.dumps({"type": "error", "error": {
-                        "type": "invalid_request_error", "message": "body is not JSON"}}).encode())
-                    return
-                path = self.path.split("?")[0]
-                if path.endswith("/v1/messages/count_tokens"):
-                    server.record(self, body)
-                    self._send(200, json.dumps({"input_tokens": CLAUDE_USAGE["input_tokens"]}).encode())
-                    return
-                if not path.endswith("/v1/messages"):
-                    server.record(self, body)
-                    self._send(404, json.dumps({"type": "error", "error": {
-                        "type": "not_found_error", "message": f"no route {path}"}}).encode())
-                    return
-                action = server.next_action(str(body.get("model", "")))
-                entry = server.record(self, body, action)
-                if action[0] == "fail":
-                    _, status, message = action
-                    kind = {401: "authentication_error", 429: "rate_limit_error"}.get(status, "api_error")
-                    self._send(status, json.dumps({"type": "error", "error": {"type": kind, "message": message}}).encode())
-                    return
-                text = action[1]
-                if body.get("stream"):
-                    self._stream(body, text)
-                else:
-                    self._send(200, json.dumps(message_object(body, text, done=True)).encode())
-                entry["completed"] = True
-
-            def _stream(self, body: dict, text: str) -> None:
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.send_header("cache-control", "no-cache")
-                self.send_header("connection", "close")
-                self.end_headers()
-                self.close_connection = True
-
-                def event(name: str, data: dict) -> None:
-                    self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
-                    self.wfile.flush()
-
-                event("message_start", {"type": "message_start", "message": message_object(body, "", done=False)})
-                event("content_block_start", {"type": "content_block_start", "index": 0,
-                                              "content_block": {"type": "text", "text": ""}})
-                event("ping", {"type": "ping"})
-                # A few pieces, split inside words, so the CLI must join the deltas.
-                pieces = [text[i:i + 23] for i in range(0, len(text), 23)]
-                for piece in pieces:
-                    event("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                  "delta": {"type": "text_delta", "text": piece}})
-                event("content_block_stop", {"type": "content_block_stop", "index": 0})
-                event("message_delta", {"type": "message_delta",
-                                        "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                                        "usage": {"output_tokens": CLAUDE_USAGE["output_tokens"]}})
-                event("message_stop", {"type": "message_stop"})
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="messages-server", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def wait_healthy(self, deadline_secs: float = 10.0) -> None:
-        deadline = time.monotonic() + deadline_secs
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.base + "/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        with self.lock:  # the probe is not the CLI's
-                            self.log.clear()
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise CheckFailed(f"the Messages server did not answer within {deadline_secs:.0f}s")
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
-
-    def reset(self) -> None:
-        with self.lock:
-            self.log.clear()
-            self.script.clear()
-
-    def queue(self, model_glob: str, action: tuple, times: int | None = 1) -> None:
-        with self.lock:
-            self.script.append([model_glob, action, times])
-
-    def pending(self) -> list:
-        with self.lock:
-            return [list(e) for e in self.script]
-
-    def next_action(self, model: str) -> tuple:
-        with self.lock:
-            for entry in self.script:
-                if fnmatch.fnmatchcase(model, entry[0]):
-                    if entry[2] is not None:
-                        entry[2] -= 1
-                        if entry[2] == 0:
-                            self.script.remove(entry)
-                    return entry[1]
-        return ("reply", "unscripted answer from the e2e Messages server")
-
-    def record(self, handler: BaseHTTPRequestHandler, body: dict | None, action: tuple | None = None) -> dict:
-        entry = {
-            "method": handler.command,
-            "path": handler.path,
-            "api_key": handler.headers.get("x-api-key"),
-            "model": (body or {}).get("model"),
-            "stream": bool((body or {}).get("stream")),
-            "roles": [m.get("role") for m in (body or {}).get("messages", []) if isinstance(m, dict)],
-            "text": request_text(body) if body else "",
-            "status": action[1] if action and action[0] == "fail" else 200,
-            "completed": False,
-        }
-        with self.lock:
-            self.log.append(entry)
-        return entry
-
-    def messages(self) -> list[dict]:
-        with self.lock:
-            return [e for e in self.log if e["method"] == "POST" and e["path"].split("?")[0].endswith("/v1/messages")]
-
-
-def message_object(body: dict, text: str, done: bool) -> dict:
-    usage = dict(CLAUDE_USAGE)
-    if not done:
-        usage["output_tokens"] = 1
-    return {
-        "id": "msg_e2e_" + os.urandom(6).hex(),
-        "type": "message",
-        "role": "assistant",
-        "model": body.get("model", "unknown"),
-        "content": [{"type": "text", "text": text}] if done else [],
-        "stop_reason": "end_turn" if done else None,
-        "stop_sequence": None,
-        "usage": usage,
-    }
-
-
-def request_text(body: object) -> str:
-    """Every string in a request body, joined: what the model was shown."""
-    out: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, str):
-            out.append(value)
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(body)
-    return "\n".join(out)
-
-
-# -- llmock, for codex and gemini -----------------------------------------------
-
-class Llmock:
-    """A running `llmock serve` and its control API."""
-
-    def __init__(self, exe: str, workdir: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "llmock.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [exe, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--tool-mode", "off", "--log-level", "warning"],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_healthy(self, deadline_secs: float = 60.0) -> str:
-        deadline = time.monotonic() + deadline_secs
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise CheckFailed(f"llmock exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                health = self.request("GET", "/health", timeout=2)
-                if health.get("status") == "ok":
-                    return str(health.get("version"))
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.1)
-        raise CheckFailed(f"llmock not healthy after {deadline_secs:.0f}s:\n{self.log_tail()}")
-
-    def request(self, method: str, path: str, body: object = None, timeout: float = 15.0):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.loads(resp.read())
-
-    def reset(self) -> None:
-        self.request("POST", "/_llmock/reset", {})
-
-    def queue(self, *behaviors: dict) -> None:
-        self.request("POST", "/_llmock/scenario", {"behaviors": list(behaviors)})
-
-    def pending(self) -> list:
-        return self.request("GET", "/_llmock/scenario")["pending"]
-
-    def requests(self) -> list[dict]:
-        return sorted(self.request("GET", "/_llmock/requests")["requests"], key=lambda r: r["seq"])
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self._log.close()
 
 
 # -- frontier, with the CLIs on its PATH ----------------------------------------
@@ -410,22 +113,10 @@ class Frontier:
         self.tmp = workdir / "tmp"
         for d in (self.home, self.frontier_home, self.codex_home, self.cwd, self.tmp):
             d.mkdir(parents=True)
-        # codex: a `local` provider on llmock's Responses API. No retries of its own, so a
-        # 401 fails at once (by default codex re-sends a failed request several times).
-        (self.codex_home / "config.toml").write_text(
-            'model_provider = "local"\n\n'
-            "[model_providers.local]\n"
-            'name = "llmock"\n'
-            f'base_url = "{mock.base}/v1"\n'
-            'wire_api = "responses"\n'
-            'env_key = "LOCAL_API_KEY"\n'
-            "request_max_retries = 0\n"
-            "stream_max_retries = 0\n"
-        )
-        # gemini: API-key auth, else it stops with exit 41 asking how to log in.
-        (self.home / ".gemini").mkdir()
-        (self.home / ".gemini" / "settings.json").write_text(
-            json.dumps({"security": {"auth": {"selectedType": "gemini-api-key"}}}))
+        # codex: a `local` provider on llmock's Responses API, without retries of its own.
+        write_codex_config(self.codex_home, mock.base)
+        # gemini: API-key auth.
+        write_gemini_auth(self.home)
         system_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
         self.env = {
             "PATH": f"{npm_bin}{os.pathsep}{system_path}",
@@ -506,33 +197,18 @@ def usage_str(m: dict) -> str:
     return f"{u.get('input_tokens')}/{u.get('output_tokens')}"
 
 
-class Suite:
+class Suite(Checks):
     def __init__(self, clis: list[str], frontier: Frontier, messages: MessagesServer, mock: Llmock) -> None:
+        super().__init__()
         self.clis = clis
         self.frontier = frontier
         self.messages = messages
         self.mock = mock
-        self.passed = 0
-        self.failed = 0
         self.known = 0
-        self.case = ""
 
-    def check(self, name: str, body) -> None:
-        self.case = name
-        started = time.monotonic()
-        try:
-            self.messages.reset()
-            self.mock.reset()
-            detail = body()
-            status, self.passed = "PASS", self.passed + 1
-        except CheckFailed as exc:
-            detail, status = str(exc), "FAIL"
-            self.failed += 1
-        except Exception as exc:  # a broken check is a failed check, not a crash
-            detail, status = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", "FAIL"
-            self.failed += 1
-        elapsed = time.monotonic() - started
-        print(f"{status}  {name}  ({elapsed:.1f}s){'  ' + detail if detail else ''}", flush=True)
+    def before_each(self) -> None:
+        self.messages.reset()
+        self.mock.reset()
 
     def known_issue(self, key: str, cond: bool, message: str) -> str:
         """An expectation that a reported frontier bug is known to break (KNOWN_ISSUES)."""
@@ -705,15 +381,6 @@ class Suite:
         attempts.update({c: len(self.llmock_calls(MEMBER_MODEL[c])) for c in self.clis if c != "claude"})
         kinds = ", ".join(f"{c} {member_of(report, model_id(c, MEMBER_MODEL[c]))['error_kind']}" for c in self.clis)
         return f"error kinds: {kinds}; requests per CLI {attempts}; run {result['wall']:.1f}s" + "".join(notes)
-
-
-def cli_version(exe: Path) -> str:
-    try:
-        out = subprocess.run([str(exe), "--version"], capture_output=True, timeout=60,
-                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tempfile.gettempdir()})
-        return out.stdout.decode(errors="replace").strip().splitlines()[0]
-    except (OSError, subprocess.TimeoutExpired, IndexError):
-        return "unknown version"
 
 
 def main() -> int:

@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""End-to-end check of `frontier hook` inside the real Claude Code, Codex and Gemini CLIs
+(pinned in tests/e2e/setup), each driven headless against a local model server:
+
+    python tests/e2e/hook_check.py target/debug/frontier [--npm-bin DIR] [--llmock PATH]
+        [--hosts claude,codex,gemini] [--hand-registered]
+
+For each host, in its own temporary git repo with its own HOME, CODEX_HOME and
+FRONTIER_HOME and a cleared environment (PATH holds the CLIs and the directory of the
+frontier binary):
+
+  install  `frontier install <host> --project REPO` registers the binary that ran it as
+           the host's prompt hook (`.claude/settings.json`, `.codex/hooks.json`,
+           `.gemini/settings.json`), and a second install changes nothing;
+  armed    with the demo preset armed for the host's project scope, a headless run sends
+           the model exactly one request carrying frontier's banner and fused answer,
+           and the host still finishes its turn with the model's reply;
+  guard    a prompt under the 12-character minimum reaches the model untouched;
+  off      after `frontier mode off`, nothing of frontier's reaches the model;
+  re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
+           hooked project, so the member's own prompt hook fires: it sees
+           FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
+
+The model servers are the ones cli_check.py uses (e2e_common.py): llmock for codex (the
+Responses API) and gemini (`/gemini`), and the small Messages server for claude (llmock
+answers Claude Code's `role: "system"` messages with 422). What each host sent is read
+from the servers' request logs.
+
+Codex runs project hooks only when the project is trusted in `$CODEX_HOME/config.toml`
+and the hook is trusted too. `frontier install codex` must say both; the check then sets
+`trust_level = "trusted"` for the repo as install's note says, and passes
+`--dangerously-bypass-hook-trust` to `codex exec` (trusting a hook takes codex's TUI).
+
+`--hand-registered` skips `frontier install` and writes the registration by hand (the
+shape TESTING.md §3 documents): a way to tell an install bug from a hook bug.
+
+Standard library only. One PASS/FAIL line per check, a timing line, and `N passed, M
+failed` last; exits non-zero on any failure. Servers are stopped and every process tree
+the check started is killed, whatever happens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from e2e_common import (CheckFailed, Checks, Llmock, MessagesServer, cli_version, expect,
+                        request_text, run_tree, write_codex_config, write_gemini_auth)
+
+PROMPT = "Why is the sky blue at noon?"  # over the 12-character minimum
+SHORT_PROMPT = "Sky blue?"  # under it: the hook must leave it alone
+
+BANNER_PREFIX = "⚡ Frontier · fusion · demo · 3 models · "
+BANNER_RE = re.compile(r"⚡ Frontier · fusion · demo · 3 models · \d+s")
+FUSED_ANSWER = f'synth on "{PROMPT}"'  # how the demo preset's mock synth opens its answer
+ANSWER_OPEN = "--- frontier answer ---"
+ANSWER_CLOSE = "--- end of frontier answer ---"
+# Anything of these in a request means frontier's context reached the model.
+FRONTIER_MARKERS = ("⚡ Frontier", ANSWER_OPEN, ANSWER_CLOSE, "frontier already ran")
+
+# What each host's model answers (scripted on the servers), so that the check can see the
+# host finished its turn with it.
+HOST_REPLY = "Scripted host reply: Rayleigh scattering favours short wavelengths."
+
+# The re-entry case: the outer claude runs on opus, the panel member and the synth on
+# sonnet (claude sends its full model ids; the servers match on a glob).
+OUTER_MODEL = "opus"
+MEMBER_MODEL = "sonnet"
+MEMBER_ANSWER = "Member answer: sunlight scatters off nitrogen and oxygen, blue the most."
+SYNTH_ANSWER = "Synth answer: blue light scatters most in the air, so the noon sky looks blue."
+
+KEYS = {  # dummy keys, distinct so a leak can be spotted
+    "ANTHROPIC_API_KEY": "e2e-hook-anthropic-key-2f91",
+    "LOCAL_API_KEY": "e2e-hook-codex-key-6c0d",
+    "GEMINI_API_KEY": "e2e-hook-gemini-key-a7e4",
+}
+
+FRONTIER_TIMEOUT = 60  # seconds for a frontier command (install, mode, status)
+HOST_TIMEOUT = 120  # seconds for one headless host run, hook included
+REENTRY_TIMEOUT = 240  # the re-entry run: the hook runs claude twice inside claude
+HOOK_BUDGET_SECS = 570  # frontier's longest hooked run: the registered timeout must cover it
+
+
+@dataclass(frozen=True)
+class Host:
+    key: str  # claude, codex, gemini
+    install_name: str  # `frontier install <name>`, `frontier hook --host <name>`
+    scope_alias: str  # `--scope <alias>` arms the workspace scope the hook reads
+    event: str  # the host's prompt event
+    settings: str  # the registration file, relative to the project
+    timeout_scale: int  # the host's hook timeout unit, in milliseconds
+    model: str  # the model the host asks the server for
+
+
+HOSTS = {
+    "claude": Host("claude", "claude-code", "claude-project", "UserPromptSubmit", ".claude/settings.json", 1000,
+                   OUTER_MODEL),
+    "codex": Host("codex", "codex", "codex-project", "UserPromptSubmit", ".codex/hooks.json", 1000, "gpt-5.5"),
+    # Gemini CLI reads a hook's `timeout` in milliseconds (its default is 60000).
+    "gemini": Host("gemini", "gemini", "gemini-project", "BeforeAgent", ".gemini/settings.json", 1, "gemini-2.5-flash"),
+}
+
+
+# -- one host's sandbox ---------------------------------------------------------
+
+class Sandbox:
+    """A temporary git repo with its own HOME, CODEX_HOME, FRONTIER_HOME and TMPDIR, and
+    a cleared environment that points each CLI at the local servers."""
+
+    def __init__(self, host: Host, name: str, root: Path, binary: str, npm_bin: Path,
+                 messages: MessagesServer, mock: Llmock, frontier_home: bool = True) -> None:
+        self.host = host
+        self.binary = binary
+        self.messages = messages
+        self.mock = mock
+        base = root / name
+        self.home = base / "home"
+        self.codex_home = base / "codex"
+        self.frontier_home = base / "frontier"
+        self.tmp = base / "tmp"
+        self.repo = base / "repo"
+        for d in (self.home, self.codex_home, self.frontier_home, self.tmp, self.repo):
+            d.mkdir(parents=True)
+        self.repo = self.repo.resolve()
+        git = subprocess.run(["git", "init", "-q", str(self.repo)], capture_output=True, timeout=30,
+                             env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.home)})
+        expect(git.returncode == 0, f"git init failed: {git.stderr.decode(errors='replace')}")
+        write_codex_config(self.codex_home, mock.base, model=HOSTS["codex"].model)
+        write_gemini_auth(self.home)
+        system_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+        self.env = {
+            "PATH": os.pathsep.join([str(npm_bin), str(Path(binary).parent), system_path]),
+            "HOME": str(self.home),
+            "TMPDIR": str(self.tmp),
+            "LANG": "C.UTF-8",
+            "ANTHROPIC_BASE_URL": messages.base,
+            "ANTHROPIC_API_KEY": KEYS["ANTHROPIC_API_KEY"],
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            "DISABLE_AUTOUPDATER": "1",
+            "CODEX_HOME": str(self.codex_home),
+            "LOCAL_API_KEY": KEYS["LOCAL_API_KEY"],
+            "GEMINI_API_KEY": KEYS["GEMINI_API_KEY"],
+            "GOOGLE_GEMINI_BASE_URL": f"{mock.base}/gemini",
+            "GEMINI_CLI_TRUST_WORKSPACE": "true",
+        }
+        if frontier_home:
+            self.env["FRONTIER_HOME"] = str(self.frontier_home)
+
+    @property
+    def settings_path(self) -> Path:
+        return self.repo / self.host.settings
+
+    def frontier(self, *args: str) -> dict:
+        """Runs frontier in the repo; fails the check unless it exits 0."""
+        result = run_tree([self.binary, *args], self.env, self.repo, FRONTIER_TIMEOUT)
+        expect(result["rc"] is not None, f"`frontier {' '.join(args)}` did not finish within {FRONTIER_TIMEOUT}s")
+        expect(result["rc"] == 0, f"`frontier {' '.join(args)}` exited {result['rc']}: "
+                                  f"{(result['stderr'] or result['stdout']).strip()[-600:]}")
+        return result
+
+    def arm_demo(self) -> None:
+        self.frontier("mode", "fusion", "--preset", "demo", "--scope", self.host.scope_alias)
+
+    def disarm(self) -> None:
+        self.frontier("mode", "off", "--scope", self.host.scope_alias)
+
+    def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT) -> dict:
+        """One headless turn of the host in the repo; returns run_tree's result."""
+        if self.host.key == "claude":
+            argv = ["claude", "-p", prompt, "--output-format", "json", "--model", OUTER_MODEL,
+                    "--tools", "", "--disable-slash-commands", "--system-prompt", "Be terse."]
+        elif self.host.key == "codex":
+            argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
+                    "--color", "never", prompt]
+        else:
+            argv = ["gemini", "-m", self.host.model, "-p", prompt, "--output-format", "json"]
+        result = run_tree(argv, self.env, self.repo, timeout)
+        result["leftovers"] = self.stop_leftovers()
+        expect(result["rc"] is not None, f"{self.host.key} did not finish within {timeout:.0f}s")
+        for name, key in KEYS.items():
+            expect(key not in result["stdout"] and key not in result["stderr"], f"{name}'s value leaked into "
+                                                                                  f"{self.host.key}'s output")
+        return result
+
+    def host_answer(self, result: dict) -> str:
+        """The host's final answer, from its output."""
+        out = result["stdout"]
+        if self.host.key == "codex":
+            return out  # codex exec prints the last message on stdout
+        try:
+            value = json.loads(out)
+        except ValueError:
+            raise CheckFailed(f"{self.host.key} exit {result['rc']}, stdout is not JSON: {out[:300]!r}; "
+                              f"stderr: {result['stderr'][-600:]}") from None
+        if self.host.key == "claude":
+            expect(value.get("is_error") is False, f"claude reported an error: {out[:600]}")
+            return str(value.get("result"))
+        return str(value.get("response"))
+
+    def script_reply(self, model: str = "", text: str = HOST_REPLY) -> None:
+        model = model or self.host.model
+        if self.host.key == "claude":
+            self.messages.queue(f"*{model}*", ("reply", text))
+        else:
+            self.mock.queue({"type": "reply", "text": text, "match": {"model": model}})
+
+    def model_requests(self) -> list[dict]:
+        """The model requests the host sent, oldest first, each as {model, text, body}."""
+        if self.host.key == "claude":
+            return [{"model": e["model"] or "", "text": e["text"], "body": e["body"], "status": e["status"]}
+                    for e in self.messages.messages()]
+        path = "/v1/responses" if self.host.key == "codex" else "/gemini/v1beta/models/"
+        return [{"model": r.get("model") or "", "text": request_text(r.get("body")), "body": r.get("body"),
+                 "status": r["status"]}
+                for r in self.mock.requests() if r["method"] == "POST" and r["path"].startswith(path)]
+
+    def stop_leftovers(self, grace: float = 2.0) -> list[str]:
+        """Stops what a host left running after its turn: codex's app-server daemon (by
+        the PID it records), and any process still running with this sandbox's HOME after
+        `grace` seconds. Returns what it stopped, as `pid command` strings."""
+        pid_file = self.codex_home / "app-server-daemon" / "daemon.pid"
+        if pid_file.exists():
+            try:
+                os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+            except (ValueError, ProcessLookupError, PermissionError):
+                pass
+        deadline = time.monotonic() + grace
+        while (pids := processes_with_home(self.home)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        stopped = [f"{pid} {command_of(pid)}" for pid in pids]
+        kill_all(pids)
+        return stopped
+
+    def register_by_hand(self) -> None:
+        """The registration TESTING.md §3 documents, for --hand-registered."""
+        command = f"{shlex.quote(self.binary)} hook --host {self.host.install_name}"
+        timeout = 600 * 1000 // self.host.timeout_scale
+        hooks = {self.host.event: [{"hooks": [{"type": "command", "command": command, "timeout": timeout}]}]}
+        self.settings_path.parent.mkdir(parents=True, exist_ok=True)
+        self.settings_path.write_text(json.dumps({"hooks": hooks}, indent=2) + "\n")
+
+
+def processes_with_home(home: Path, below: bool = False) -> list[int]:
+    """PIDs of this user's processes whose HOME is `home` (or, with `below`, lies under
+    it): processes this check started, as every sandbox has its own temporary HOME."""
+    exact = f"HOME={home}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            env = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(v == exact or (below and v.startswith(exact + b"/")) for v in env):
+            found.append(int(entry.name))
+    return found
+
+
+def command_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()[:120]
+    except OSError:
+        return "?"
+
+
+def kill_all(pids: list[int]) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def frontier_hooks(settings: dict, event: str) -> list[dict]:
+    """The command hooks registered for `event` in a Claude-Code-shaped settings object."""
+    groups = (settings.get("hooks") or {}).get(event) or []
+    expect(isinstance(groups, list), f"hooks.{event} is not a list: {groups!r}")
+    found = []
+    for group in groups:
+        expect(isinstance(group, dict) and isinstance(group.get("hooks"), list),
+               f"a hooks.{event} entry has no `hooks` list: {group!r}")
+        found += [h for h in group["hooks"] if isinstance(h, dict) and h.get("type") == "command"]
+    return found
+
+
+def where(body: object, needle: str) -> str:
+    """The role of the innermost message in `body` holding `needle` (for the report)."""
+    best = "?"
+
+    def walk(value: object, role: str) -> bool:
+        nonlocal best
+        if isinstance(value, dict):
+            role = str(value.get("role", role))
+            return any(walk(v, role) for v in value.values())
+        if isinstance(value, list):
+            return any(walk(v, role) for v in value)
+        if isinstance(value, str) and needle in value:
+            best = role
+            return True
+        return False
+
+    walk(body, "?")
+    return best
+
+
+def frontier_markers(text: str) -> list[str]:
+    return [m for m in FRONTIER_MARKERS if m in text]
+
+
+# -- the checks -----------------------------------------------------------------
+
+class Suite(Checks):
+    def __init__(self, binary: str, npm_bin: Path, root: Path, messages: MessagesServer, mock: Llmock,
+                 hand_registered: bool) -> None:
+        super().__init__()
+        self.binary = binary
+        self.npm_bin = npm_bin
+        self.root = root
+        self.messages = messages
+        self.mock = mock
+        self.hand_registered = hand_registered
+        self.timings: dict[str, dict[str, float]] = {}
+
+    def before_each(self) -> None:
+        self.messages.reset()
+        self.mock.reset()
+
+    def sandbox(self, host: Host, name: str, frontier_home: bool = True) -> Sandbox:
+        return Sandbox(host, name, self.root, self.binary, self.npm_bin, self.messages, self.mock, frontier_home)
+
+    def timing(self, host: str, what: str, secs: float) -> None:
+        self.timings.setdefault(host, {})[what] = secs
+
+    # -- install --------------------------------------------------------------------
+
+    def install(self, sb: Sandbox) -> str:
+        host = sb.host
+        said = ""
+        if self.hand_registered:
+            sb.register_by_hand()
+            note = "registered by hand (--hand-registered)"
+        else:
+            first = sb.frontier("install", host.install_name, "--project", str(sb.repo))
+            expect(sb.settings_path.is_file(), f"no {host.settings} after install; it printed: "
+                                               f"{(first['stdout'] + first['stderr']).strip()[-400:]}")
+            before = sb.settings_path.read_bytes()
+            sb.frontier("install", host.install_name, "--project", str(sb.repo))
+            expect(sb.settings_path.read_bytes() == before, f"a second install changed {host.settings}")
+            said = " ".join((first["stdout"] + first["stderr"]).split())  # whitespace-normalised
+            notes = [line.strip() for line in (first["stdout"] + first["stderr"]).splitlines()
+                     if line.strip().startswith("note:")]
+            note = f"install printed {len(notes)} note(s)"
+        try:
+            settings = json.loads(sb.settings_path.read_text())
+        except ValueError as exc:
+            raise CheckFailed(f"{host.settings} is not JSON: {exc}") from None
+        hooks = frontier_hooks(settings, host.event)
+        ours = []
+        for h in hooks:
+            argv = shlex.split(str(h.get("command", "")))
+            if argv and os.path.realpath(argv[0]) == os.path.realpath(self.binary):
+                ours.append((h, argv))
+        expect(len(ours) == 1, f"{len(ours)} hooks for {host.event} run {self.binary} in {host.settings}: "
+                               f"{json.dumps(settings)[:600]}")
+        hook, argv = ours[0]
+        expect(argv[1:2] == ["hook"], f"the registered command is {hook['command']!r}, not `frontier hook ...`")
+        if "--host" in argv:
+            named = argv[argv.index("--host") + 1:argv.index("--host") + 2]
+            expect(named == [host.install_name], f"the hook names --host {named}, want {host.install_name}")
+        timeout = hook.get("timeout")
+        expect(isinstance(timeout, (int, float)), f"the hook has no timeout (the host's default is shorter than "
+                                                  f"frontier's {HOOK_BUDGET_SECS}s budget): {hook}")
+        secs = timeout * host.timeout_scale / 1000
+        expect(secs >= HOOK_BUDGET_SECS, f"the hook's timeout {timeout} is {secs:g}s for {host.key}, under frontier's "
+                                         f"{HOOK_BUDGET_SECS}s hook budget")
+        extra = self.codex_trust(sb, said) if host.key == "codex" else ""
+        return f"{host.settings}: {hook['command']!r}, timeout {timeout} ({secs:g}s); {note}{extra}"
+
+    def codex_trust(self, sb: Sandbox, said: str) -> str:
+        """Codex reads a project's `.codex/` (hooks included) only in a project trusted in
+        CODEX_HOME/config.toml, and runs a hook only once it is trusted itself. install
+        must say both; the check then trusts the project as it says, and passes
+        `--dangerously-bypass-hook-trust` for the hook (trusting it takes the TUI)."""
+        table = f'[projects."{sb.repo}"]'
+        config = sb.codex_home / "config.toml"
+        text = config.read_text()
+        if table in text:
+            done = "; install trusted the project itself"
+        else:  # trusted first, so that the checks after this one can run whatever install said
+            config.write_text(text + f'\n{table}\ntrust_level = "trusted"\n')
+            done = "; the check trusted the project in CODEX_HOME/config.toml, as install said"
+        if not self.hand_registered:
+            expect(table in said and 'trust_level = "trusted"' in said,
+                   f"install does not say the project needs `trust_level = \"trusted\"` under {table}")
+            expect("/hooks" in said, "install does not say the hook must be trusted (`/hooks` in codex)")
+        return done
+
+    # -- armed, guard, off --------------------------------------------------------------
+
+    def armed(self, sb: Sandbox) -> str:
+        sb.arm_demo()
+        sb.script_reply()
+        result = sb.run_host(PROMPT)
+        self.timing(sb.host.key, "armed", result["wall"])
+        answer = sb.host_answer(result)
+        expect(not result["leftovers"], f"processes still running after the turn: {result['leftovers']}")
+        expect(result["rc"] == 0, f"{sb.host.key} exited {result['rc']}: {result['stderr'][-600:]}")
+        expect(HOST_REPLY in answer, f"{sb.host.key} answered {answer[:300]!r}, not the model's reply; "
+                                     f"stderr: {result['stderr'][-400:]}")
+        requests = sb.model_requests()
+        expect(requests, f"{sb.host.key} sent the model no request")
+        with_banner = [r for r in requests if BANNER_PREFIX in r["text"]]
+        expect(len(with_banner) == 1, f"{len(with_banner)} of {len(requests)} model requests carry the banner "
+                                      f"{BANNER_PREFIX!r}; markers seen: "
+                                      f"{[frontier_markers(r['text']) for r in requests]}; "
+                                      f"{sb.host.key} stderr: {result['stderr'][-400:]}")
+        text = with_banner[0]["text"]
+        banner = BANNER_RE.search(text)
+        expect(banner is not None, f"the banner is not `{BANNER_PREFIX}<N>s`: "
+                                   f"{text[text.index(BANNER_PREFIX):][:80]!r}")
+        expect(text.count(BANNER_PREFIX) == 1, f"the banner appears {text.count(BANNER_PREFIX)} times in the request")
+        expect(PROMPT in text, "the request with frontier's context lacks the user's prompt")
+        expect(FUSED_ANSWER in text, f"the request lacks the fused answer {FUSED_ANSWER!r}")
+        expect(ANSWER_OPEN in text and ANSWER_CLOSE in text, "the request lacks the answer's delimiters")
+        start = text.index(ANSWER_OPEN)
+        expect(FUSED_ANSWER in text[start:text.index(ANSWER_CLOSE, start)],
+               "the fused answer is not between the answer's delimiters")
+        progress = sb.frontier_home / "state" / "progress"
+        left = sorted(p.name for p in progress.iterdir()) if progress.is_dir() else []
+        expect(not left, f"the hooked run left its progress file behind: {left}")
+        return (f"{len(requests)} model request(s); banner {banner.group(0)!r} in a {where(with_banner[0]['body'], BANNER_PREFIX)!r} "
+                f"message; host run {result['wall']:.1f}s")
+
+    def guard(self, sb: Sandbox) -> str:
+        # Still armed from the previous check.
+        sb.script_reply()
+        result = sb.run_host(SHORT_PROMPT)
+        self.timing(sb.host.key, "short", result["wall"])
+        return self.expect_untouched(sb, result, SHORT_PROMPT)
+
+    def off(self, sb: Sandbox) -> str:
+        sb.disarm()
+        status = sb.frontier("status", "--scope", sb.host.scope_alias)["stdout"]
+        expect(re.search(r"^mode\s+off\b", status, re.M) is not None, f"status after `mode off`: {status[:300]!r}")
+        sb.script_reply()
+        result = sb.run_host(PROMPT)
+        self.timing(sb.host.key, "off", result["wall"])
+        return self.expect_untouched(sb, result, PROMPT)
+
+    def expect_untouched(self, sb: Sandbox, result: dict, prompt: str) -> str:
+        expect(not result["leftovers"], f"processes still running after the turn: {result['leftovers']}")
+        expect(result["rc"] == 0, f"{sb.host.key} exited {result['rc']}: {result['stderr'][-600:]}")
+        answer = sb.host_answer(result)
+        expect(HOST_REPLY in answer, f"{sb.host.key} answered {answer[:300]!r}, not the model's reply")
+        requests = sb.model_requests()
+        expect(requests, f"{sb.host.key} sent the model no request")
+        expect(any(prompt in r["text"] for r in requests), "no model request carries the prompt")
+        for r in requests:
+            seen = frontier_markers(r["text"])
+            expect(not seen, f"a model request carries frontier's context: {seen}")
+        return f"{len(requests)} model request(s), none with frontier's context; host run {result['wall']:.1f}s"
+
+    # -- re-entry -------------------------------------------------------------------------
+
+    def reentry(self) -> str:
+        # No FRONTIER_HOME here: frontier passes its children only an allow-list, which
+        # keeps HOME but not FRONTIER_HOME, so with FRONTIER_HOME set the member's hook
+        # would read another (empty) state dir and stay quiet whatever its depth. With
+        # the state under the temporary HOME, the member's hook sees the same armed scope
+        # and only FRONTIER_DEPTH can keep it out.
+        sb = self.sandbox(HOSTS["claude"], "claude-reentry", frontier_home=False)
+        self.install_quietly(sb)
+        witness_log = sb.tmp.parent / "witness.jsonl"
+        self.add_witness(sb, witness_log)
+        sb.frontier("mode", "fusion", "--models", f"claude-cli:{MEMBER_MODEL}", "--judge", "mock:judge",
+                    "--synth", f"claude-cli:{MEMBER_MODEL}", "--scope", "claude-project")
+        sb.script_reply(OUTER_MODEL, HOST_REPLY)
+        sb.script_reply(MEMBER_MODEL, MEMBER_ANSWER)  # the panel member answers first,
+        sb.script_reply(MEMBER_MODEL, SYNTH_ANSWER)  # then the synth
+        result = sb.run_host(PROMPT, timeout=REENTRY_TIMEOUT)
+        self.timing("claude", "re-entry", result["wall"])
+        expect(result["rc"] == 0, f"claude exited {result['rc']}: {result['stderr'][-600:]}")
+        answer = sb.host_answer(result)
+        expect(HOST_REPLY in answer, f"claude answered {answer[:300]!r}, not the model's reply")
+
+        requests = sb.model_requests()
+        outer = [r for r in requests if OUTER_MODEL in r["model"]]
+        inner = [r for r in requests if MEMBER_MODEL in r["model"]]
+        others = [r["model"] for r in requests if r not in outer and r not in inner]
+        expect(len(outer) == 1, f"{len(outer)} requests from the outer claude ({OUTER_MODEL}); models seen: "
+                                f"{[r['model'] for r in requests]}")
+        expect(len(inner) == 2, f"{len(inner)} requests from the member and synth claude ({MEMBER_MODEL}), want 2; "
+                                f"models seen: {[r['model'] for r in requests]}")
+        with_banner = [r for r in requests if "⚡ Frontier" in r["text"]]
+        expect(with_banner == outer, f"{len(with_banner)} requests carry the banner, want only the outer one")
+        outer_text = outer[0]["text"]
+        expect(re.search(r"⚡ Frontier · fusion · custom · 1 model · \d+s", outer_text) is not None,
+               "the outer request's banner is not `⚡ Frontier · fusion · custom · 1 model · <N>s`")
+        expect(SYNTH_ANSWER in outer_text, "the outer request lacks the synth's answer")
+        for r in inner:
+            seen = frontier_markers(r["text"])
+            expect(not seen, f"a member's request carries frontier's context: {seen}")
+        expect(PROMPT in inner[0]["text"], "the member's request lacks the prompt")
+        expect(MEMBER_ANSWER in inner[1]["text"], "the synth's request lacks the member's answer")
+
+        witnessed = [json.loads(line) for line in witness_log.read_text().splitlines()] if witness_log.exists() else []
+        depths = sorted(str(w["depth"]) for w in witnessed)
+        expect(depths == ["-", "1", "1"], f"the prompt hooks ran with FRONTIER_DEPTH {depths}, want one outer "
+                                          f"run (unset) and two member runs at 1")
+        expect(not result["leftovers"], f"processes still running after the turn: {result['leftovers']}")
+        return (f"outer {outer[0]['model']} carries the banner and the synth's answer; {len(inner)} member/synth "
+                f"requests ({inner[0]['model']}) carry none; hooks ran at FRONTIER_DEPTH {depths}; "
+                f"{len(requests)} requests{'; others: ' + str(others) if others else ''}; run {result['wall']:.1f}s")
+
+    def install_quietly(self, sb: Sandbox) -> None:
+        if self.hand_registered:
+            sb.register_by_hand()
+        else:
+            sb.frontier("install", sb.host.install_name, "--project", str(sb.repo))
+        expect(sb.settings_path.is_file(), f"no {sb.host.settings} after install")
+
+    def add_witness(self, sb: Sandbox, log: Path) -> None:
+        """A second UserPromptSubmit hook that records the FRONTIER_DEPTH each hooked claude
+        run sees, and prints nothing."""
+        script = sb.tmp.parent / "witness.py"
+        script.write_text(
+            "import json, os, sys\n"
+            "event = json.load(sys.stdin)\n"
+            f"with open({str(log)!r}, 'a') as f:\n"
+            "    f.write(json.dumps({'depth': os.environ.get('FRONTIER_DEPTH', '-'),\n"
+            "                        'prompt': event.get('prompt', '')[:200]}) + '\\n')\n")
+        settings = json.loads(sb.settings_path.read_text())
+        groups = settings.setdefault("hooks", {}).setdefault("UserPromptSubmit", [])
+        groups.append({"hooks": [{"type": "command", "timeout": 60,
+                                  "command": f"{shlex.quote(sys.executable)} {shlex.quote(str(script))}"}]})
+        sb.settings_path.write_text(json.dumps(settings, indent=2) + "\n")
+
+
+def main() -> int:
+    repo = Path(__file__).resolve().parents[2]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
+    parser.add_argument("--npm-bin", default=str(repo / ".e2e/npm/node_modules/.bin"),
+                        help="directory holding the claude, codex and gemini executables")
+    parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
+    parser.add_argument("--hosts", default=",".join(HOSTS), help="hosts to test (default: all)")
+    parser.add_argument("--hand-registered", action="store_true",
+                        help="write the hook registration by hand instead of running `frontier install`")
+    args = parser.parse_args()
+
+    binary = str(Path(args.frontier).resolve())
+    if not os.access(binary, os.X_OK):
+        print(f"error: {binary} is not an executable", file=sys.stderr)
+        return 2
+    hosts = [h.strip() for h in args.hosts.split(",") if h.strip()]
+    unknown = [h for h in hosts if h not in HOSTS]
+    if unknown or not hosts:
+        print(f"error: unknown host(s) {unknown}; known: {list(HOSTS)}", file=sys.stderr)
+        return 2
+    npm_bin = Path(args.npm_bin).resolve()
+    missing = [h for h in hosts if not os.access(npm_bin / h, os.X_OK)]
+    if missing:
+        print(f"error: {', '.join(missing)} not in {npm_bin}; run tests/e2e/setup", file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    exe = args.llmock or str(Path(sys.executable).parent / "llmock")
+    if not os.access(exe, os.X_OK):
+        exe = shutil.which("llmock") or exe
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    root = Path(tempfile.mkdtemp(prefix="frontier-hook-"))
+    mock = messages = suite = None
+    sandboxes: list[Sandbox] = []
+    try:
+        messages = MessagesServer()
+        messages.start()
+        messages.wait_healthy()
+        mock = Llmock(exe, root)
+        version = mock.wait_healthy()
+        versions = "; ".join(f"{h} {cli_version(npm_bin / h)}" for h in hosts)
+        print(f"llmock {version} on {mock.base}; Messages server on {messages.base}; {versions}", flush=True)
+        suite = Suite(binary, npm_bin, root, messages, mock, args.hand_registered)
+
+        for key in hosts:
+            host = HOSTS[key]
+            sb = suite.sandbox(host, key)
+            sandboxes.append(sb)
+            how = ("the hook registered by hand" if args.hand_registered
+                   else f"`frontier install {host.install_name} --project REPO` registers the hook")
+            if not suite.check(f"[{key}] install: {how} in {host.settings}",
+                               lambda: suite.install(sb)):
+                print(f"      ({key}: the checks below run anyway, on whatever install left in place)", flush=True)
+            suite.check(f"[{key}] armed: demo preset on {host.scope_alias} -> the model request carries the "
+                        "banner and the fused answer", lambda: suite.armed(sb))
+            suite.check(f"[{key}] guard: a {len(SHORT_PROMPT)}-character prompt reaches the model untouched",
+                        lambda: suite.guard(sb))
+            suite.check(f"[{key}] off: after `frontier mode off --scope {host.scope_alias}` nothing of frontier's "
+                        "reaches the model", lambda: suite.off(sb))
+        if "claude" in hosts:
+            suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
+                        "re-enter frontier", suite.reentry)
+    except Exception as exc:
+        print(f"FAIL  hook check aborted: {type(exc).__name__}: {exc}", flush=True)
+        if mock is not None:
+            print(mock.log_tail(), flush=True)
+        if suite is None:
+            print("0 passed, 1 failed")
+            return 1
+        suite.failed += 1
+    finally:
+        for sb in sandboxes:
+            sb.stop_leftovers()
+        kill_all(processes_with_home(root, below=True))
+        if mock is not None:
+            mock.stop()
+        if messages is not None:
+            messages.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+    if suite.timings:
+        parts = []
+        for host, runs in suite.timings.items():
+            part = f"{host} " + ", ".join(f"{what} {secs:.1f}s" for what, secs in runs.items())
+            if "armed" in runs and "off" in runs:
+                part += f" (the armed hook added {runs['armed'] - runs['off']:+.1f}s)"
+            parts.append(part)
+        print("host run times: " + "; ".join(parts), flush=True)
+    print(suite.summary())
+    return 0 if suite.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
