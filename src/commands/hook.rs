@@ -27,8 +27,10 @@ const MAX_STDIN_BYTES: u64 = 64 << 20;
 pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
 
 pub fn run(args: HookArgs, env: &Env) -> i32 {
-    // The recursion guard comes first: a nested frontier does nothing at all.
+    // The recursion guard comes first: a nested frontier does nothing but drain its
+    // stdin (a host that can't write the event counts that as a failed hook).
     if env.depth() >= 1 {
+        let _ = std::io::copy(&mut std::io::stdin().take(MAX_STDIN_BYTES), &mut std::io::sink());
         return 0;
     }
     // A panic must not print a backtrace into the host's turn: one line, below.
