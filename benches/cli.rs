@@ -16,6 +16,8 @@ const CRITICAL_PATH: Duration = Duration::from_millis(500);
 
 struct Case {
     name: &'static str,
+    /// The program to time: frontier, or a baseline such as `true`.
+    program: &'static str,
     args: Vec<String>,
     /// A file to feed on stdin (the hook's event), if any.
     stdin: Option<std::path::PathBuf>,
@@ -34,6 +36,7 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
         .collect();
     Case {
         name,
+        program: BIN,
         args: vec![
             "run".into(),
             "--json".into(),
@@ -53,13 +56,13 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
     }
 }
 
-fn time_once(home: &Path, args: &[String], stdin: Option<&Path>) -> Duration {
+fn time_once(home: &Path, program: &str, args: &[String], stdin: Option<&Path>) -> Duration {
     let input = match stdin {
         Some(path) => Stdio::from(std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))),
         None => Stdio::null(),
     };
     let start = Instant::now();
-    let status = Command::new(BIN)
+    let status = Command::new(program)
         .args(args)
         .stdin(input)
         .env_clear()
@@ -71,7 +74,7 @@ fn time_once(home: &Path, args: &[String], stdin: Option<&Path>) -> Duration {
     let elapsed = start.elapsed();
     match status {
         Ok(s) if s.success() => elapsed,
-        other => panic!("frontier {args:?} failed: {other:?}"),
+        other => panic!("{program} {args:?} failed: {other:?}"),
     }
 }
 
@@ -107,16 +110,33 @@ fn main() {
     let cases = vec![
         fusion_case("run, panel of 3 (mock, 500 ms critical path)", 3, runs),
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
-        Case { name: "status", args: vec!["status".into()], baseline: Duration::ZERO, runs: runs * 5, stdin: None },
+        Case {
+            name: "status",
+            program: BIN,
+            args: vec!["status".into()],
+            baseline: Duration::ZERO,
+            runs: runs * 5,
+            stdin: None,
+        },
         Case {
             name: "catalog --json",
+            program: BIN,
             args: vec!["catalog".into(), "--json".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
             stdin: None,
         },
         Case {
+            name: "baseline: `true` (process start and exit alone)",
+            program: "true",
+            args: Vec::new(),
+            baseline: Duration::ZERO,
+            runs: runs * 5,
+            stdin: Some(hook_event(home.path())),
+        },
+        Case {
             name: "hook, scope off (the off path)",
+            program: BIN,
             args: vec!["hook".into(), "--host".into(), "claude-code".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
@@ -127,8 +147,9 @@ fn main() {
     println!("|---|---:|---:|---:|---:|");
     for case in cases {
         let stdin = case.stdin.as_deref();
-        time_once(home.path(), &case.args, stdin); // warm-up: page cache, dynamic loader
-        let mut samples: Vec<Duration> = (0..case.runs).map(|_| time_once(home.path(), &case.args, stdin)).collect();
+        time_once(home.path(), case.program, &case.args, stdin); // warm-up: page cache, dynamic loader
+        let mut samples: Vec<Duration> =
+            (0..case.runs).map(|_| time_once(home.path(), case.program, &case.args, stdin)).collect();
         samples.sort();
         let median = percentile(&samples, 0.5);
         let over = if case.baseline.is_zero() { "-".to_string() } else { ms(median.saturating_sub(case.baseline)) };
