@@ -26,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
     Run(RunArgs),
+    /// List recorded runs, newest first, or per-model statistics over all of them.
+    Runs(RunsArgs),
+    /// Print one recorded run: prompt, panel, analysis, notes and answer.
+    Show(ShowArgs),
     /// Arm a scope: `fusion` with a preset or models, `single` with one model, or `off`.
     Mode(ModeArgs),
     /// Show what a scope has armed and whether its models are ready.
@@ -104,9 +108,36 @@ pub struct RunArgs {
     /// Print the answer when it is complete instead of streaming it.
     #[arg(long)]
     pub no_stream: bool,
+    /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
+    /// synth when they would cross it.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
     /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    /// How many runs to list, from 1 to 10000.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Per-model runs, calls, success rate, p50/p95 latency and cost, over every recorded run.
+    #[arg(long, conflicts_with = "limit")]
+    pub stats: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The run's id, or a prefix of it matching one run (`frontier runs` lists them).
+    #[arg(value_name = "RUN_ID")]
+    pub run_id: String,
+    /// Print the stored RunReport as JSON, exactly as `run --json` printed it.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -344,7 +375,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions\n"
         );
     }
 

@@ -11,6 +11,9 @@ pub mod commands;
 pub mod config;
 pub mod env;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod history;
 pub mod hook;
 pub mod install;
 pub mod pipeline;

@@ -6,50 +6,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::workspace::{arm, claude_event, codex_event, gemini_event, repo};
 use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
 use serde_json::json;
-
-/// A git repository inside the test's directory: the hook's workspace.
-fn repo(env: &TestEnv) -> PathBuf {
-    let repo = env.work_dir().join("repo");
-    std::fs::create_dir_all(repo.join(".git")).unwrap();
-    std::fs::create_dir_all(repo.join("src")).unwrap();
-    repo
-}
-
-fn arm(env: &TestEnv, repo: &Path, args: &[&str]) {
-    let mut cmd = env.command(args);
-    cmd.current_dir(repo);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-}
 
 fn hook(env: &TestEnv, args: &[&str], stdin: &str) -> Outcome {
     let mut all = vec!["hook"];
     all.extend_from_slice(args);
     env.frontier(all).stdin(stdin).output()
-}
-
-fn claude_event(cwd: &Path, prompt: &str) -> String {
-    json!({"session_id": "s1", "transcript_path": "/tmp/t.jsonl", "cwd": cwd, "prompt_id": "p1",
-           "permission_mode": "default", "hook_event_name": "UserPromptSubmit", "prompt": prompt})
-    .to_string()
-}
-
-fn codex_event(cwd: &Path, prompt: &str) -> String {
-    json!({"session_id": "s2", "turn_id": "t1", "model": "gpt-5.5", "transcript_path": null, "cwd": cwd,
-           "hook_event_name": "UserPromptSubmit", "prompt": prompt})
-    .to_string()
-}
-
-fn gemini_event(cwd: &Path, prompt: &str) -> String {
-    json!({"session_id": "s3", "cwd": cwd, "hook_event_name": "BeforeAgent", "prompt": prompt,
-           "timestamp": "2026-11-21T00:00:00Z"})
-    .to_string()
 }
 
 /// The `additionalContext` of a hook's output, checking the output's shape on the way.

@@ -169,7 +169,7 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
     let failed = |model: &str, error: Option<&str>, kind: &str| {
         let member = json!({
             "model": model, "route": model, "label": null, "ok": false, "content": null,
-            "error": error, "error_kind": kind, "usage": null,
+            "error": error, "error_kind": kind, "usage": null, "usage_estimated": false, "cost_usd": null,
         });
         if error.is_none() { without(&member, &["error"]) } else { member }
     };
@@ -179,6 +179,8 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
             json!({
                 "model": "local:a", "route": "local:a", "label": "A", "ok": true,
                 "content": answer_of("a"), "error": null, "error_kind": null, "usage": usage_a,
+                // No price is configured for the local routes.
+                "usage_estimated": false, "cost_usd": null,
             }),
             failed("local:fail-500", Some("HTTP 500: fake failure 500 for fail-500"), "server"),
             failed("local:fail-400", Some("HTTP 400: fake failure 400 for fail-400"), "request"),

@@ -91,10 +91,12 @@ fn armed(
         member_timeout: run.member_timeout.min(budget),
         budget,
         stage_floor: run.stage_floor,
+        max_cost_usd: run.max_cost_usd,
     };
     let seed = crate::random::u64();
     let plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;
+    execute::check_cost(&plan).map_err(|e| e.to_string())?;
     let mode = armed.armed.mode().as_str();
     let writer = ProgressWriter {
         file: progress::path(&paths.state_dir, scope),
@@ -110,6 +112,7 @@ fn armed(
     let report = execute::execute(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
     let report = report.map_err(|e| e.to_string())?.ok_or("interrupted")?;
+    crate::history::record_or_warn(&config, &report, crate::history::Source::Hook { scope });
     let (Status::Ok, Some(answer)) = (report.status, &report.final_answer) else {
         let reason = report.failure_reason.map_or("no answer".to_string(), |r| r.to_string());
         return Err(format!("the run failed ({reason})"));

@@ -13,7 +13,9 @@ mod mode;
 mod preset;
 mod readiness;
 mod run;
+mod runs;
 mod selection;
+mod show;
 mod status;
 mod statusline;
 mod tune;
@@ -25,6 +27,8 @@ use crate::error::Result;
 pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
     match cli.command {
         Command::Run(args) => run::run(args, env),
+        Command::Runs(args) => runs::run(args, env),
+        Command::Show(args) => show::run(args, env),
         Command::Mode(args) => mode::run(args, env),
         Command::Status(args) => status::run(args, env),
         Command::Catalog(args) => catalog::run(args.json, env),

@@ -41,12 +41,14 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let idle_timeout = args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
     let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    execute::check_cost(&plan)?;
     let observer = output.observer();
     let Some(report) = execute::execute(plan, &observer)? else {
         observer.interrupted();
         return Err(Error::Cancelled);
     };
     output.finish(&report);
+    crate::history::record_or_warn(&config, &report, crate::history::Source::Run);
     match (report.status, report.failure_reason) {
         (Status::Ok, _) => Ok(0),
         (Status::Error, reason) => Err(Error::RunFailed {
@@ -103,6 +105,16 @@ fn limits(args: &RunArgs, config: &Config) -> Result<Limits> {
         member_timeout: args.timeout.map_or(Ok(defaults.member_timeout), |s| secs("--timeout", s))?,
         budget: args.budget.map_or(Ok(defaults.budget), |s| secs("--budget", s))?,
         stage_floor: defaults.stage_floor,
+        max_cost_usd: match args.max_cost {
+            Some(usd) if !(usd.is_finite() && usd > 0.0) => {
+                return Err(Error::usage(
+                    format!("--max-cost {usd} is not allowed"),
+                    "give a positive number of USD, e.g. 0.25",
+                ));
+            }
+            Some(usd) => Some(usd),
+            None => defaults.max_cost_usd,
+        },
     })
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::toml_file;
 use crate::env::Env;
 use crate::error::{Error, Result, suggest};
+use crate::pipeline::cost::Price;
 
 const BUILTIN_CATALOG: &str = include_str!("../../presets/catalog.toml");
 /// The provider name under which the built-in mock models live.
@@ -26,6 +27,9 @@ pub(crate) struct CatalogToml {
     pub(crate) models: BTreeMap<String, ModelToml>,
     #[serde(default)]
     pub(crate) aliases: BTreeMap<String, String>,
+    /// USD per million tokens, by route (`provider:model`).
+    #[serde(default)]
+    pub(crate) prices: BTreeMap<String, Price>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -173,6 +177,7 @@ pub struct Catalog {
     providers: BTreeMap<String, ProviderInfo>,
     models: BTreeMap<String, ModelEntry>,
     aliases: BTreeMap<String, String>,
+    prices: BTreeMap<String, Price>,
 }
 
 impl Catalog {
@@ -186,7 +191,12 @@ impl Catalog {
     pub(crate) fn with_overlay(overlay: CatalogToml, path: &Path) -> Result<Catalog> {
         let builtin_path = Path::new("<built-in>/presets/catalog.toml");
         let base: CatalogToml = toml_file::parse(BUILTIN_CATALOG, builtin_path, "built-in catalog")?;
-        let mut catalog = Catalog { providers: BTreeMap::new(), models: BTreeMap::new(), aliases: BTreeMap::new() };
+        let mut catalog = Catalog {
+            providers: BTreeMap::new(),
+            models: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            prices: BTreeMap::new(),
+        };
         catalog.add(base, builtin_path)?;
         catalog.add(overlay, path)?;
         catalog.validate(path)?;
@@ -234,6 +244,12 @@ impl Catalog {
             self.models.insert(id.clone(), ModelEntry { id, description, routes: m.routes });
         }
         self.aliases.extend(raw.aliases);
+        for (route, price) in raw.prices {
+            if !(price.input >= 0.0 && price.output >= 0.0 && price.input.is_finite() && price.output.is_finite()) {
+                return Err(invalid(format!("the price of `{route}` must be two non-negative numbers")));
+            }
+            self.prices.insert(route, price);
+        }
         Ok(())
     }
 
@@ -244,6 +260,9 @@ impl Catalog {
                 self.parse_direct(route)
                     .map_err(|e| invalid(format!("model `{}` has route `{route}`: {e}", model.id)))?;
             }
+        }
+        for route in self.prices.keys() {
+            self.parse_direct(route).map_err(|e| invalid(format!("the price of `{route}`: {e}")))?;
         }
         for (alias, target) in &self.aliases {
             if self.models.contains_key(alias) {
@@ -347,6 +366,14 @@ impl Catalog {
             .map(|r| (r, Catalog::readiness(r, env)))
             .find(|(_, readiness)| readiness.is_ready())
             .or_else(|| spec.routes.first().map(|r| (r, Catalog::readiness(r, env))))
+    }
+
+    /// The price of a route: configured by its `provider:model` label; mock models are free.
+    pub fn price(&self, route: &Route) -> Option<Price> {
+        if route.provider.kind == ProviderKind::Mock {
+            return Some(Price { input: 0.0, output: 0.0 });
+        }
+        self.prices.get(&route.label()).copied()
     }
 
     pub fn models(&self) -> impl Iterator<Item = &ModelEntry> {

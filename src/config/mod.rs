@@ -12,7 +12,7 @@ pub mod presets;
 pub mod scope;
 pub mod settings;
 pub mod state;
-mod toml_file;
+pub(crate) mod toml_file;
 
 pub use catalog::{Catalog, ModelSpec, Readiness, Route};
 pub use paths::Paths;

@@ -1,5 +1,5 @@
 //! Where frontier keeps its files: the config dir (`config.toml`, `presets/`) and the
-//! state dir (armed scopes). `FRONTIER_HOME` moves both under one directory.
+//! state dir (armed scopes, run history). `FRONTIER_HOME` moves both under one directory.
 //!
 //! Knows nothing about what goes in the files.
 
@@ -47,5 +47,9 @@ impl Paths {
 
     pub fn scopes_dir(&self) -> PathBuf {
         self.state_dir.join("scopes")
+    }
+
+    pub fn history_file(&self) -> PathBuf {
+        self.state_dir.join("history.sqlite3")
     }
 }

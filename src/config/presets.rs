@@ -32,7 +32,7 @@ pub const CUSTOM: &str = "custom";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PresetToml {
+pub(crate) struct PresetToml {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -62,7 +62,7 @@ pub struct Preset {
 }
 
 impl Preset {
-    fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> Preset {
+    pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> Preset {
         let first = raw.panel.first().cloned().unwrap_or_default();
         Preset {
             name: name.to_string(),

@@ -41,6 +41,8 @@ pub(crate) struct SettingsToml {
     budget_secs: Option<u64>,
     stage_floor_secs: Option<u64>,
     idle_timeout_secs: Option<u64>,
+    max_cost_usd: Option<f64>,
+    history: Option<bool>,
     retry: Option<RetryToml>,
     #[serde(default)]
     providers: BTreeMap<String, super::catalog::ProviderToml>,
@@ -48,6 +50,8 @@ pub(crate) struct SettingsToml {
     models: BTreeMap<String, super::catalog::ModelToml>,
     #[serde(default)]
     aliases: BTreeMap<String, String>,
+    #[serde(default)]
+    prices: BTreeMap<String, crate::pipeline::cost::Price>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,7 +65,12 @@ struct RetryToml {
 impl SettingsToml {
     /// The catalog sections, for `Catalog::with_overlay`.
     pub(crate) fn catalog_overlay(&self) -> CatalogToml {
-        CatalogToml { providers: self.providers.clone(), models: self.models.clone(), aliases: self.aliases.clone() }
+        CatalogToml {
+            providers: self.providers.clone(),
+            models: self.models.clone(),
+            aliases: self.aliases.clone(),
+            prices: self.prices.clone(),
+        }
     }
 }
 
@@ -73,6 +82,8 @@ pub(crate) fn load_file(path: &Path) -> Result<SettingsToml> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub default_preset: Option<String>,
+    /// Whether runs are recorded in the history database.
+    pub history: bool,
     pub run: RunDefaults,
 }
 
@@ -85,6 +96,8 @@ pub struct RunDefaults {
     pub stage_floor: Duration,
     pub idle_timeout: Duration,
     pub retry: RetryPolicy,
+    /// USD a run may spend; none by default.
+    pub max_cost_usd: Option<f64>,
 }
 
 /// How HTTP requests are retried.
@@ -104,6 +117,7 @@ impl Default for RunDefaults {
             stage_floor: Duration::from_secs(DEFAULT_STAGE_FLOOR_SECS),
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
             retry: RetryPolicy::default(),
+            max_cost_usd: None,
         }
     }
 }
@@ -154,6 +168,7 @@ impl Settings {
         };
         Ok(Settings {
             default_preset: raw.default_preset,
+            history: raw.history.unwrap_or(true),
             run: RunDefaults {
                 concurrency,
                 member_timeout: secs(raw.member_timeout_secs, "member_timeout_secs", defaults.member_timeout)?,
@@ -161,6 +176,12 @@ impl Settings {
                 stage_floor,
                 idle_timeout: secs(raw.idle_timeout_secs, "idle_timeout_secs", defaults.idle_timeout)?,
                 retry,
+                max_cost_usd: match raw.max_cost_usd {
+                    Some(usd) if !(usd.is_finite() && usd > 0.0) => {
+                        return Err(invalid(format!("`max_cost_usd` is {usd}; it must be a positive number of USD")));
+                    }
+                    other => other,
+                },
             },
         })
     }
@@ -177,14 +198,20 @@ mod tests {
 
     #[test]
     fn empty_file_gives_defaults() {
-        assert_eq!(settings("").ok(), Some(Settings { default_preset: None, run: RunDefaults::default() }));
+        assert_eq!(
+            settings("").ok(),
+            Some(Settings { default_preset: None, history: true, run: RunDefaults::default() })
+        );
     }
 
     #[test]
     fn values_override_defaults() {
-        let s = settings("default_preset = \"demo\"\nconcurrency = 2\nbudget_secs = 60\n[retry]\nmax_attempts = 1\n");
+        let s = settings(
+            "default_preset = \"demo\"\nconcurrency = 2\nbudget_secs = 60\nhistory = false\n[retry]\nmax_attempts = 1\n",
+        );
         let s = s.ok().unwrap_or_else(|| panic!("should parse"));
         assert_eq!(s.default_preset.as_deref(), Some("demo"));
+        assert!(!s.history);
         assert_eq!(s.run.concurrency, 2);
         assert_eq!(s.run.budget, Duration::from_secs(60));
         assert_eq!(s.run.retry.max_attempts, 1);

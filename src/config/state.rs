@@ -89,7 +89,7 @@ pub struct ScopeState {
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ScopeStateToml {
+pub(crate) struct ScopeStateToml {
     mode: Mode,
     #[serde(skip_serializing_if = "Option::is_none")]
     preset: Option<String>,
@@ -108,7 +108,7 @@ struct ScopeStateToml {
 }
 
 impl ScopeStateToml {
-    fn into_state(self) -> std::result::Result<ScopeState, String> {
+    pub(crate) fn into_state(self) -> std::result::Result<ScopeState, String> {
         let armed = match (self.mode, self.model, self.preset, self.panel) {
             (Mode::Off, ..) => Armed::Off,
             (Mode::Single, Some(model), ..) => Armed::Single { model },
@@ -120,7 +120,7 @@ impl ScopeStateToml {
         Ok(ScopeState { armed, judge: self.judge, synth: self.synth, armed_at: self.armed_at, tuning: self.tuning })
     }
 
-    fn from_state(state: &ScopeState) -> ScopeStateToml {
+    pub(crate) fn from_state(state: &ScopeState) -> ScopeStateToml {
         let mut raw = ScopeStateToml {
             mode: state.armed.mode(),
             judge: state.judge.clone(),

@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use tokio::time::Instant;
 
+use super::cost::{Price, estimate_tokens};
 use crate::provider::{ChatRequest, ErrorKind, JsonSchema, Provider, ProviderError, StreamEvent, Usage};
 
 /// A model taking part in a run: its display name, its route, and its provider (or why
@@ -16,12 +17,16 @@ pub struct Participant {
     pub model: String,
     pub route: String,
     pub provider: Result<Arc<dyn Provider>, ProviderError>,
+    /// What its tokens cost; `None` when no price is known (agent CLIs, unpriced routes).
+    pub price: Option<Price>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
     pub text: String,
-    pub usage: Option<Usage>,
+    pub usage: Usage,
+    /// The provider reported no usage: `usage` is estimated from the text.
+    pub usage_estimated: bool,
     pub latency: Duration,
 }
 
@@ -93,5 +98,12 @@ pub async fn call(
     if text.trim().is_empty() {
         return Err(fail("the model returned an empty answer".into(), ErrorKind::Stream));
     }
-    Ok(Completion { text, usage, latency: start.elapsed() })
+    let (usage, usage_estimated) = match usage {
+        Some(usage) => (usage, false),
+        None => {
+            let input_tokens = estimate_tokens(system) + estimate_tokens(user);
+            (Usage { input_tokens, output_tokens: estimate_tokens(&text) }, true)
+        }
+    };
+    Ok(Completion { text, usage, usage_estimated, latency: start.elapsed() })
 }

@@ -6,6 +6,7 @@
 //! ready participants and limits, reports progress to an `Observer`, returns a value.
 
 mod call;
+pub mod cost;
 mod failure;
 pub mod judge;
 pub mod report;
@@ -22,9 +23,10 @@ pub use failure::FailureReason;
 pub use report::{Analysis, CallReport, FinalSource, MemberReport, RunMode, RunReport, Score, Status, Timings, Totals};
 
 use crate::provider::Usage;
+use cost::{ASSUMED_ANSWER_TOKENS, ASSUMED_VERDICT_TOKENS, estimate_tokens, format_usd};
 
 /// Limits of one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     pub concurrency: usize,
     /// Per member, and per judge or synth call.
@@ -33,6 +35,8 @@ pub struct Limits {
     pub budget: Duration,
     /// Judge and synth are skipped when less than this is left of the budget.
     pub stage_floor: Duration,
+    /// USD the run may spend; judge and synth are skipped when they would cross it.
+    pub max_cost_usd: Option<f64>,
 }
 
 /// A run, resolved and ready to execute.
@@ -187,8 +191,22 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
     for l in &labelled {
         report.panel[l.member].label = Some(l.label.clone());
     }
+    let judge_input = judge::user_message(&plan.prompt, &labelled);
     let verdict = match &plan.judge {
-        Some(judge_model) if !skipped_for_time(Stage::Judge, remaining(), plan.limits, observer, &mut report) => {
+        Some(judge_model)
+            if !skipped_for_time(Stage::Judge, remaining(), plan.limits, observer, &mut report)
+                && !skipped_for_cost(
+                    Stage::Judge,
+                    cost::estimate(
+                        judge_model.price,
+                        estimate_tokens(judge::SYSTEM) + estimate_tokens(&judge_input),
+                        ASSUMED_VERDICT_TOKENS,
+                    ),
+                    plan.limits,
+                    observer,
+                    &mut report,
+                ) =>
+        {
             let judge_start = Instant::now();
             observer.on(Progress::StageStarted { stage: Stage::Judge, models: 1 });
             let (verdict, call_report) = run_judge(judge_model, &plan.prompt, &labelled, plan.limits, &remaining).await;
@@ -214,11 +232,20 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
     }
 
     // 3. Synth, streamed.
+    let synth_input = synth::user_message(&plan.prompt, &labelled, verdict.as_ref());
+    let synth_estimate = cost::estimate(
+        plan.synth.as_ref().and_then(|s| s.price),
+        estimate_tokens(synth::SYSTEM) + estimate_tokens(&synth_input),
+        ASSUMED_ANSWER_TOKENS,
+    );
     let synth_result = match &plan.synth {
-        Some(synth_model) if !skipped_for_time(Stage::Synth, remaining(), plan.limits, observer, &mut report) => {
+        Some(synth_model)
+            if !skipped_for_time(Stage::Synth, remaining(), plan.limits, observer, &mut report)
+                && !skipped_for_cost(Stage::Synth, synth_estimate, plan.limits, observer, &mut report) =>
+        {
             let synth_start = Instant::now();
             observer.on(Progress::StageStarted { stage: Stage::Synth, models: 1 });
-            let user = synth::user_message(&plan.prompt, &labelled, verdict.as_ref());
+            let user = synth_input;
             let timeout = plan.limits.member_timeout.min(remaining());
             let result =
                 call::call(synth_model, synth::SYSTEM, &user, None, timeout, Listener::Stream(&stream_answer)).await;
@@ -268,8 +295,65 @@ fn fallback<'a>(
     }
 }
 
+/// What a plan is expected to cost before anything is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CostEstimate {
+    /// USD over the calls with a known price.
+    pub usd: f64,
+    /// Models with no known price, whose calls the estimate leaves out.
+    pub unpriced: Vec<String>,
+}
+
+/// Estimates a plan's cost from the prompt's length and assumed answer lengths.
+pub fn estimate_cost(plan: &RunPlan) -> CostEstimate {
+    let prompt = estimate_tokens(&plan.prompt);
+    let answers = plan.panel.len() as u64 * ASSUMED_ANSWER_TOKENS;
+    let mut estimate = CostEstimate::default();
+    let mut add = |p: &Participant, input: u64, output: u64| match p.price {
+        Some(price) => estimate.usd += price.cost(Usage { input_tokens: input, output_tokens: output }),
+        None if !estimate.unpriced.contains(&p.model) => estimate.unpriced.push(p.model.clone()),
+        None => {}
+    };
+    for member in &plan.panel {
+        add(member, estimate_tokens(MEMBER_SYSTEM) + prompt, ASSUMED_ANSWER_TOKENS);
+    }
+    if let Some(j) = &plan.judge {
+        add(j, estimate_tokens(judge::SYSTEM) + prompt + answers, ASSUMED_VERDICT_TOKENS);
+    }
+    if let Some(s) = &plan.synth {
+        add(s, estimate_tokens(synth::SYSTEM) + prompt + answers + ASSUMED_VERDICT_TOKENS, ASSUMED_ANSWER_TOKENS);
+    }
+    estimate
+}
+
 /// The instruction every panel member gets.
 const MEMBER_SYSTEM: &str = "Answer the user's question as well as you can: correct first, then complete and clear.";
+
+/// Whether `stage`, estimated at `estimate` USD, must be skipped because it would take the
+/// run past its cost cap; if so, tells the observer and notes why in the report.
+fn skipped_for_cost(
+    stage: Stage,
+    estimate: f64,
+    limits: Limits,
+    observer: &dyn Observer,
+    report: &mut RunReport,
+) -> bool {
+    let Some(cap) = limits.max_cost_usd else { return false };
+    let spent: f64 = calls(report).filter_map(|c| c.cost_usd).sum();
+    if spent + estimate <= cap {
+        return false;
+    }
+    let reason = format!(
+        "{} skipped: it would bring the cost to about {}, over the {} cap ({} spent so far)",
+        stage.as_str(),
+        format_usd(spent + estimate),
+        format_usd(cap),
+        format_usd(spent)
+    );
+    observer.on(Progress::StageSkipped { stage, reason: &reason });
+    report.notes.push(reason);
+    true
+}
 
 /// Whether `stage` must be skipped because less than the floor is left of the budget;
 /// if so, tells the observer and notes why in the report.
@@ -307,6 +391,7 @@ async fn run_judge(
     let user = judge::user_message(prompt, labelled);
     let schema = judge::schema(&labels);
     let mut usage: Option<Usage> = None;
+    let mut usage_estimated = false;
     let mut latency = Duration::ZERO;
     let mut outcome = Err(String::new());
     let mut failure = None;
@@ -322,9 +407,8 @@ async fn run_judge(
         match call::call(judge_model, judge::SYSTEM, &message, Some(schema.clone()), timeout, Listener::None).await {
             Ok(c) => {
                 latency += c.latency;
-                if let Some(u) = c.usage {
-                    *usage.get_or_insert_default() += u;
-                }
+                *usage.get_or_insert_default() += c.usage;
+                usage_estimated |= c.usage_estimated;
                 outcome = judge::parse(&c.text, &labels);
                 failure = None;
             }
@@ -348,6 +432,8 @@ async fn run_judge(
         error_kind: failure.map(|f| f.kind),
         latency_ms: ms(latency),
         usage,
+        usage_estimated,
+        cost_usd: usage.zip(judge_model.price).map(|(u, p)| p.cost(u)),
     };
     (outcome, report)
 }
@@ -390,6 +476,8 @@ fn member_report(p: &Participant, result: &Result<Completion, CallFailure>) -> M
         error_kind: call.error_kind,
         latency_ms: call.latency_ms,
         usage: call.usage,
+        usage_estimated: call.usage_estimated,
+        cost_usd: call.cost_usd,
     }
 }
 
@@ -402,7 +490,9 @@ fn call_report(p: &Participant, result: &Result<Completion, CallFailure>) -> Cal
             error: None,
             error_kind: None,
             latency_ms: ms(c.latency),
-            usage: c.usage,
+            usage: Some(c.usage),
+            usage_estimated: c.usage_estimated,
+            cost_usd: p.price.map(|price| price.cost(c.usage)),
         },
         Err(f) => CallReport {
             model: p.model.clone(),
@@ -412,16 +502,43 @@ fn call_report(p: &Participant, result: &Result<Completion, CallFailure>) -> Cal
             error_kind: Some(f.kind),
             latency_ms: ms(f.latency),
             usage: None,
+            usage_estimated: false,
+            cost_usd: None,
         },
     }
 }
 
 fn finish_totals(report: &mut RunReport, start: Instant) {
-    let mut usage = Usage::default();
-    let calls = report.panel.iter().filter_map(|m| m.usage).chain(report.judge.iter().filter_map(|j| j.usage));
-    for u in calls.chain(report.synth.iter().filter_map(|s| s.usage)) {
-        usage += u;
+    let mut totals = Totals { wall_ms: ms(start.elapsed()), ..Totals::default() };
+    for call in calls(report) {
+        let Some(usage) = call.usage else { continue };
+        totals.input_tokens += usage.input_tokens;
+        totals.output_tokens += usage.output_tokens;
+        totals.cost_estimated |= call.usage_estimated || call.cost_usd.is_none();
+        if let Some(cost) = call.cost_usd {
+            *totals.cost_usd.get_or_insert(0.0) += cost;
+        }
     }
-    report.totals =
-        Totals { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, wall_ms: ms(start.elapsed()) };
+    report.totals = totals;
+}
+
+/// Usage, estimation and cost of every call the run made so far.
+struct CallCost {
+    usage: Option<Usage>,
+    usage_estimated: bool,
+    cost_usd: Option<f64>,
+}
+
+fn calls(report: &RunReport) -> impl Iterator<Item = CallCost> + '_ {
+    let members = report.panel.iter().map(|m| CallCost {
+        usage: m.usage,
+        usage_estimated: m.usage_estimated,
+        cost_usd: m.cost_usd,
+    });
+    let stages = report.judge.iter().chain(&report.synth).map(|c| CallCost {
+        usage: c.usage,
+        usage_estimated: c.usage_estimated,
+        cost_usd: c.cost_usd,
+    });
+    members.chain(stages)
 }

@@ -68,6 +68,10 @@ pub struct CallReport {
     pub error_kind: Option<ErrorKind>,
     pub latency_ms: u64,
     pub usage: Option<Usage>,
+    /// The provider reported no usage; `usage` is estimated from the text.
+    pub usage_estimated: bool,
+    /// USD, from `usage` and the route's price; `None` when no price is known.
+    pub cost_usd: Option<f64>,
 }
 
 /// A panel member's outcome.
@@ -83,6 +87,8 @@ pub struct MemberReport {
     pub error_kind: Option<ErrorKind>,
     pub latency_ms: u64,
     pub usage: Option<Usage>,
+    pub usage_estimated: bool,
+    pub cost_usd: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,11 +120,15 @@ pub struct Timings {
     pub synth_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub wall_ms: u64,
+    /// USD over every call with a known price; `None` when no call had one.
+    pub cost_usd: Option<f64>,
+    /// Some usage was estimated, or some call had no price: `cost_usd` is a lower bound.
+    pub cost_estimated: bool,
 }
 
 impl RunReport {

@@ -210,8 +210,8 @@ fn describe_reqwest(err: &reqwest::Error) -> String {
     text
 }
 
-/// Replays recorded stream bytes through a wire format, for the adapters' tests.
-#[cfg(test)]
+/// Replays recorded stream bytes through a wire format, for the adapters' tests and the
+/// fuzz targets (`crate::fuzzing`, docs/fuzzing.md).
 pub(crate) mod testing {
     use eventsource_stream::Eventsource as _;
     use futures::StreamExt as _;
@@ -239,6 +239,7 @@ pub(crate) mod testing {
     }
 
     /// The text of the deltas in `events`.
+    #[cfg(test)]
     pub fn text(events: &[StreamEvent]) -> String {
         events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
     }

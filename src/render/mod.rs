@@ -5,7 +5,9 @@
 //! Knows nothing about how a run is carried out: it reads `Progress` events and the
 //! finished `RunReport`.
 
+pub mod history;
 mod progress;
+pub mod recorded;
 mod scores;
 pub mod table;
 

@@ -1,10 +1,11 @@
 //! The score table and summary line of a finished run.
 
+use crate::pipeline::cost::format_usd;
 use crate::pipeline::{FinalSource, RunReport};
 
 /// One row per panel member: ranked answers first, then unranked, then failures.
 pub fn table(report: &RunReport) -> String {
-    let mut table = super::table::new(&["#", "model", "label", "score", "latency", "tokens in/out", "notes"]);
+    let mut table = super::table::new(&["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"]);
     let ranked: Vec<usize> = match &report.analysis {
         Some(a) => {
             let mut order: Vec<usize> = Vec::new();
@@ -26,7 +27,9 @@ pub fn table(report: &RunReport) -> String {
         let rank = ranked.iter().position(|r| *r == index).map_or("-".to_string(), |p| (p + 1).to_string());
         let score = report.analysis.as_ref().and_then(|a| a.scores.iter().find(|s| s.member == index));
         let score_text = score.map_or("-".to_string(), |s| format_score(s.score));
-        let tokens = m.usage.map_or("-".to_string(), |u| format!("{}/{}", u.input_tokens, u.output_tokens));
+        let estimated = if m.usage_estimated { "~" } else { "" };
+        let tokens = m.usage.map_or("-".to_string(), |u| format!("{estimated}{}/{}", u.input_tokens, u.output_tokens));
+        let cost = m.cost_usd.map_or("-".to_string(), |c| format!("{estimated}{}", format_usd(c)));
         let notes = match (&m.error, score) {
             (Some(err), _) => format!("failed: {err}"),
             (None, Some(s)) => s.reason.clone(),
@@ -39,6 +42,7 @@ pub fn table(report: &RunReport) -> String {
             score_text,
             format_ms(m.latency_ms),
             tokens,
+            cost,
             notes,
         ]);
     }
@@ -66,6 +70,13 @@ pub fn summary(report: &RunReport) -> String {
     }
     parts.push(format_ms(report.totals.wall_ms));
     parts.push(format!("{} tokens", report.totals.input_tokens + report.totals.output_tokens));
+    parts.push(match report.totals.cost_usd {
+        Some(usd) if report.totals.cost_estimated => {
+            format!("at least ~{} (some costs estimated or unknown)", format_usd(usd))
+        }
+        Some(usd) => format_usd(usd),
+        None => "cost unknown (no prices)".to_string(),
+    });
     parts.join(" · ")
 }
 

@@ -14,6 +14,7 @@
 //! | `anon-*` | answers neutral text that does not contain the model's name |
 //! | `echo-auth` | 401 with an error body quoting the request's `Authorization` header |
 //! | `echo-auth-stream` | a 200 stream whose first frame is an error quoting that header |
+//! | `nousage-*` | answers normally but reports no token usage |
 //! | anything else | answers at once with text containing the model's name |
 //!
 //! A request carrying `response_format.json_schema` (the judge) gets a valid verdict for
@@ -37,6 +38,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
 mod native;
+pub mod workspace;
 
 /// What the neutral (`anon-*`) models answer.
 pub const NEUTRAL_ANSWER: &str = "The sky looks blue because air scatters short wavelengths more.";
@@ -360,10 +362,11 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
         Behaviour::Flaky(_) => reply_text(&model, &body, answer_of(&model)),
         Behaviour::Neutral => reply_text(&model, &body, NEUTRAL_ANSWER.to_string()),
     };
-    let usage = usage_of(&body, &text);
+    // `nousage-*` models report no usage, as some OpenAI-compatible servers don't.
+    let usage = (!model.starts_with("nousage")).then(|| usage_of(&body, &text));
     {
         let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-        s.requests[index].usage = Some(usage);
+        s.requests[index].usage = usage;
     }
     write_stream(&mut socket, &model, &text, usage, &mut flight).await;
 }
@@ -480,7 +483,7 @@ fn chunk(model: &str, choices: Value, usage: Option<Usage>) -> String {
 /// Streams `text` as Chat Completions chunks, the usage chunk, then `[DONE]`. The
 /// request stops counting as in flight just before `[DONE]`, so that a client which
 /// waits for `[DONE]` can never see it still counted.
-async fn write_stream(socket: &mut TcpStream, model: &str, text: &str, usage: Usage, flight: &mut InFlight) {
+async fn write_stream(socket: &mut TcpStream, model: &str, text: &str, usage: Option<Usage>, flight: &mut InFlight) {
     let head =
         "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\nconnection: close\r\n\r\n";
     if socket.write_all(head.as_bytes()).await.is_err() {
@@ -496,7 +499,9 @@ async fn write_stream(socket: &mut TcpStream, model: &str, text: &str, usage: Us
         let finish = if i + 1 == pieces.len() { json!("stop") } else { Value::Null };
         frames.push(chunk(model, json!([{"index": 0, "delta": {"content": piece}, "finish_reason": finish}]), None));
     }
-    frames.push(chunk(model, json!([]), Some(usage)));
+    if usage.is_some() {
+        frames.push(chunk(model, json!([]), usage));
+    }
     for frame in frames {
         if socket.write_all(frame.as_bytes()).await.is_err() {
             return;
@@ -534,6 +539,8 @@ pub struct TestEnv {
     keyed: Vec<(String, String)>,
     /// Replaces the generated config.toml when set.
     config_text: Option<String>,
+    /// Appended to the generated config.toml.
+    extra_config: String,
 }
 
 impl Default for TestEnv {
@@ -552,7 +559,14 @@ impl TestEnv {
             base_delay_ms: 10,
             keyed: Vec::new(),
             config_text: None,
+            extra_config: String::new(),
         }
+    }
+
+    /// Appends `text` (TOML) to the generated config.toml.
+    pub fn extra_config(mut self, text: &str) -> TestEnv {
+        self.extra_config.push_str(text);
+        self
     }
 
     /// Uses `text` as config.toml instead of the generated one.
@@ -603,6 +617,7 @@ impl TestEnv {
                 "\n[providers.{name}]\nkind = \"openai\"\nbase_url = \"{base_url}\"\napi_key_env = \"{var}\"\n"
             ));
         }
+        text.push_str(&self.extra_config);
         text
     }
 

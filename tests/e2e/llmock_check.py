@@ -196,6 +196,9 @@ class Frontier:
                 f'base_url = "{mock.base}{spec["path"]}"',
                 f'api_key_env = "{spec["key_env"]}"',
             ]
+        # Prices for every llmock route, so each member's report carries a cost.
+        lines += ["", "[prices]"]
+        lines += [f'"{member_id(kind)}" = {{ input = 1.0, output = 2.0 }}' for kind in kinds]
         (self.frontier_home / "config" / "config.toml").write_text("\n".join(lines) + "\n")
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -244,6 +247,10 @@ def expect_member_ok(report: dict, kind: str) -> dict:
     usage = m.get("usage") or {}
     expect(usage.get("input_tokens", 0) > 0 and usage.get("output_tokens", 0) > 0,
            f"{m['model']} reports no usage: {usage}")
+    # $1 / $2 per million tokens: the cost follows from the reported usage.
+    want = (usage["input_tokens"] * 1.0 + usage["output_tokens"] * 2.0) / 1_000_000
+    cost = m.get("cost_usd")
+    expect(cost is not None and abs(cost - want) < 1e-12, f"{m['model']} costs {cost}, not {want}")
     return m
 
 

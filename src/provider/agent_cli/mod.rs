@@ -9,9 +9,9 @@
 //! delta, then `Done`. Knows nothing about panels, judges or HTTP.
 
 mod child_env;
-mod claude;
-mod codex;
-mod gemini;
+pub(crate) mod claude;
+pub(crate) mod codex;
+pub(crate) mod gemini;
 mod model_id;
 mod prompt;
 mod run;
@@ -58,7 +58,7 @@ impl Cli {
 
 /// A CLI's complete answer.
 #[derive(Debug, Clone, PartialEq)]
-struct Answer {
+pub(crate) struct Answer {
     text: String,
     usage: Option<Usage>,
     stop_reason: Option<String>,
@@ -66,7 +66,7 @@ struct Answer {
 
 /// What a CLI's output says, as its parser reads it.
 #[derive(Debug, Clone, PartialEq)]
-enum Reply {
+pub(crate) enum Reply {
     Answer(Answer),
     /// The CLI reported a failure: its message, and the HTTP status of its API call if
     /// it gave one.

@@ -1,0 +1,66 @@
+//! Run history: every finished run, its whole `RunReport` plus the columns `frontier
+//! runs` lists and `--stats` aggregates, in one SQLite database in the state dir
+//! (`history.sqlite3`, WAL mode, mode 0600).
+//!
+//! The report is handled as an opaque JSON value: the columns are read from it by key
+//! (`run_id`, `totals/cost_usd`, `panel/*/latency_ms`, ...), so fields added to the
+//! report are stored without a change here, and a key it lacks is stored as NULL.
+//!
+//! Knows nothing about how a run is carried out, about configuration beyond the one
+//! `history` switch, or about terminals: recording never fails a run (it warns), and
+//! the commands render what the queries return.
+
+mod error;
+mod query;
+mod record;
+mod schema;
+pub mod stats;
+mod store;
+
+pub use error::{HistoryError, HistoryErrorKind};
+pub use query::{Found, Summary};
+pub use stats::ModelStats;
+pub use store::Store;
+
+use crate::config::Config;
+use crate::pipeline::RunReport;
+
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// `frontier run`.
+    Run,
+    /// An editor agent's prompt hook, in this scope.
+    Hook { scope: &'a str },
+}
+
+impl Source<'_> {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Run => "run",
+            Source::Hook { .. } => "hook",
+        }
+    }
+
+    pub fn scope(self) -> Option<String> {
+        match self {
+            Source::Run => None,
+            Source::Hook { scope } => Some(scope.to_string()),
+        }
+    }
+}
+
+/// Records `report` unless history is off; a failure prints one warning line on stderr
+/// and nothing else: the run's outcome and exit code stay what they were.
+pub fn record_or_warn(config: &Config, report: &RunReport, source: Source<'_>) {
+    if !config.settings.history {
+        return;
+    }
+    let path = config.paths.history_file();
+    let recorded = serde_json::to_value(report)
+        .map_err(|e| HistoryError::new(&path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
+        .and_then(|value| Store::open_or_create(&path)?.record(&value, source));
+    if let Err(err) = recorded {
+        eprintln!("warning: history: run {} was not recorded: {err}; {}", report.run_id, err.hint());
+    }
+}

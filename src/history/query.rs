@@ -1,0 +1,204 @@
+//! Reading the history back: the newest runs as summaries, one run's stored report by
+//! id or unique prefix, and the model calls `--stats` aggregates. Each query is one
+//! read, so it sees a consistent snapshot while other processes write.
+
+use rusqlite::{Params, Row, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::{HistoryError, HistoryErrorKind};
+use super::stats::CallSample;
+use super::store::Store;
+
+/// One run as `frontier runs` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub run_id: String,
+    /// RFC 3339, UTC, to the millisecond.
+    pub started_at: String,
+    /// `run` or `hook`.
+    pub source: String,
+    pub scope: Option<String>,
+    pub mode: String,
+    pub preset: Option<String>,
+    pub status: String,
+    pub failure_reason: Option<String>,
+    pub models: Vec<String>,
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+    pub cost_usd: Option<f64>,
+    pub wall_ms: i64,
+}
+
+/// The outcome of looking a run up by id or prefix.
+#[derive(Debug)]
+pub enum Found {
+    /// The run's summary and its report exactly as stored.
+    One(Box<Summary>, Value),
+    NotFound,
+    /// The prefix matches several runs; a few of their ids.
+    Ambiguous(Vec<String>),
+}
+
+const SUMMARY_COLUMNS: &str = "run_id, started_at_ms, source, scope, mode, preset, status, failure_reason, \
+                               models, input_tokens, output_tokens, cost_usd, wall_ms";
+
+impl Store {
+    /// The newest `limit` runs, newest first.
+    pub fn list(&self, limit: usize) -> Result<Vec<Summary>, HistoryError> {
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM runs ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1");
+        self.rows(&sql, [i64::try_from(limit).unwrap_or(i64::MAX)], summary)
+    }
+
+    /// The run whose id is `id`, else the one run whose id starts with it.
+    pub fn find(&self, id: &str) -> Result<Found, HistoryError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, report FROM runs
+             WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1
+             ORDER BY run_id = ?1 DESC, run_id LIMIT 6"
+        );
+        let rows = self.rows(&sql, params![id], |row| Ok((summary(row)?, row.get::<_, String>(13)?)))?;
+        let exact = rows.first().is_some_and(|(s, _)| s.run_id == id);
+        match rows.len() {
+            0 => Ok(Found::NotFound),
+            1 => self.found(rows),
+            _ if exact => self.found(rows),
+            _ => Ok(Found::Ambiguous(rows.into_iter().map(|(s, _)| s.run_id).collect())),
+        }
+    }
+
+    fn found(&self, rows: Vec<(Summary, String)>) -> Result<Found, HistoryError> {
+        let Some((summary, report)) = rows.into_iter().next() else { return Ok(Found::NotFound) };
+        let report = serde_json::from_str(&report).map_err(|e| {
+            HistoryError::new(
+                &self.path,
+                HistoryErrorKind::Corrupt,
+                format!("run {} has a damaged report ({e})", summary.run_id),
+            )
+        })?;
+        Ok(Found::One(Box::new(summary), report))
+    }
+
+    /// Every model call recorded, for `--stats`.
+    pub fn call_samples(&self) -> Result<Vec<CallSample>, HistoryError> {
+        let sql = "SELECT model, run_id, ok, latency_ms, cost_usd FROM calls ORDER BY model";
+        self.rows(sql, [], |row| {
+            Ok(CallSample {
+                model: row.get(0)?,
+                run_id: row.get(1)?,
+                ok: row.get(2)?,
+                latency_ms: row.get(3)?,
+                cost_usd: row.get(4)?,
+            })
+        })
+    }
+
+    /// How many runs are recorded, and their total cost (`None` when no run had a price).
+    pub fn totals(&self) -> Result<(i64, Option<f64>), HistoryError> {
+        self.conn
+            .query_row("SELECT COUNT(*), SUM(cost_usd) FROM runs", [], |row| Ok((row.get(0)?, row.get(1)?)))
+            .map_err(|e| self.error(&e))
+    }
+
+    /// Every row `sql` selects, each mapped by `map`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, HistoryError> {
+        let run = || self.conn.prepare(sql)?.query_map(params, map)?.collect::<rusqlite::Result<Vec<T>>>();
+        run().map_err(|e| self.error(&e))
+    }
+}
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
+    let models: String = row.get(8)?;
+    let started_at_ms: i64 = row.get(1)?;
+    Ok(Summary {
+        run_id: row.get(0)?,
+        started_at: rfc3339_millis(started_at_ms),
+        source: row.get(2)?,
+        scope: row.get(3)?,
+        mode: row.get(4)?,
+        preset: row.get(5)?,
+        status: row.get(6)?,
+        failure_reason: row.get(7)?,
+        models: serde_json::from_str(&models).unwrap_or_default(),
+        input_tokens: row.get(9)?,
+        output_tokens: row.get(10)?,
+        cost_usd: row.get(11)?,
+        wall_ms: row.get(12)?,
+    })
+}
+
+fn rfc3339_millis(ms: i64) -> String {
+    let since_epoch = std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + since_epoch).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+    use serde_json::json;
+
+    use super::*;
+    use crate::history::Source;
+
+    fn report(id: &str, wall_ms: u64) -> Value {
+        json!({
+            "run_id": id, "status": "ok", "mode": "fusion", "preset": "demo", "prompt": "hi",
+            "panel": [{"model": "m", "route": "mock:m", "ok": true, "latency_ms": 3,
+                       "usage": {"input_tokens": 1, "output_tokens": 2}, "cost_usd": 0.1}],
+            "judge": null, "synth": null, "final": "yo", "failure_reason": null,
+            "totals": {"input_tokens": 1, "output_tokens": 2, "wall_ms": wall_ms, "cost_usd": 0.1},
+        })
+    }
+
+    #[test]
+    fn records_lists_newest_first_and_finds_by_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("h.sqlite3")).unwrap();
+        // The first run began long before the second: it lists second.
+        store.record(&report("20260101-000000-aaaa0001", 60_000), Source::Run).unwrap();
+        store.record(&report("20260101-000000-aaaa0002", 5), Source::Hook { scope: "cc-1" }).unwrap();
+        let listed = store.list(10).unwrap();
+        let ids: Vec<&str> = listed.iter().map(|s| s.run_id.as_str()).collect();
+        assert_eq!(ids, ["20260101-000000-aaaa0002", "20260101-000000-aaaa0001"]);
+        assert_eq!((listed[0].source.as_str(), listed[0].scope.as_deref()), ("hook", Some("cc-1")));
+        assert_eq!((listed[1].models.clone(), listed[1].cost_usd), (vec!["m".to_string()], Some(0.1)));
+        assert_eq!(store.list(1).unwrap().len(), 1);
+
+        match store.find("20260101-000000-aaaa0001").unwrap() {
+            Found::One(_, stored) => assert_eq!(stored, report("20260101-000000-aaaa0001", 60_000)),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(store.find("20260101-000000-aaaa0002").unwrap(), Found::One(..)));
+        assert!(matches!(store.find("20260101").unwrap(), Found::Ambiguous(ids) if ids.len() == 2));
+        assert!(matches!(store.find("2027").unwrap(), Found::NotFound));
+        assert!(matches!(store.find("%").unwrap(), Found::NotFound));
+        assert_eq!(store.totals().unwrap(), (2, Some(0.2)));
+        // A run is recorded once: the same id again is refused, not overwritten.
+        assert!(store.record(&report("20260101-000000-aaaa0001", 1), Source::Run).is_err());
+    }
+
+    #[test]
+    fn concurrent_writers_on_their_own_connections_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        std::thread::scope(|scope| {
+            for writer in 0..8 {
+                let path = &path;
+                scope.spawn(move || {
+                    for run in 0..25 {
+                        let mut store = Store::open_or_create(path).unwrap();
+                        store.record(&report(&format!("w{writer}-r{run}"), 1), Source::Run).unwrap();
+                    }
+                });
+            }
+        });
+        let store = Store::open_existing(&path).unwrap().unwrap();
+        assert_eq!(store.list(1000).unwrap().len(), 200);
+        assert_eq!(store.call_samples().unwrap().len(), 200);
+    }
+}

@@ -1,0 +1,185 @@
+//! Writing one run: its summary row, one row per model call, and the whole report, in
+//! one transaction, so a reader sees all of a run or none of it.
+//!
+//! Every column is read from the report's JSON by key; a missing number is stored as
+//! NULL (or 0 for the run's totals), never guessed.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, TransactionBehavior, params};
+use serde_json::Value;
+
+use super::Source;
+use super::error::{HistoryError, HistoryErrorKind};
+use super::store::Store;
+
+/// One model call of a run, as the `calls` table holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Call<'a> {
+    pub role: &'static str,
+    pub model: &'a str,
+    pub route: &'a str,
+    pub ok: bool,
+    pub latency_ms: i64,
+    pub input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
+    pub cost_usd: Option<f64>,
+}
+
+impl Store {
+    /// Records the report of a finished run.
+    pub fn record(&mut self, report: &Value, source: Source<'_>) -> Result<(), HistoryError> {
+        let Some(run_id) = report.get("run_id").and_then(Value::as_str) else {
+            return Err(HistoryError::new(&self.path, HistoryErrorKind::Other, "the report has no run_id"));
+        };
+        let path = self.path.clone();
+        let fail = |e: rusqlite::Error| HistoryError::sqlite(&path, &e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
+        insert(&tx, run_id, report, source).and_then(|()| tx.commit()).map_err(fail)
+    }
+}
+
+/// Inserts the run's row and its calls' rows.
+fn insert(conn: &Connection, run_id: &str, report: &Value, source: Source<'_>) -> rusqlite::Result<()> {
+    let text = |key: &str| report.get(key).and_then(Value::as_str);
+    let models: Vec<&str> = items(report, "panel").filter_map(|m| m.get("model")?.as_str()).collect();
+    let models = serde_json::to_string(&models).unwrap_or_else(|_| "[]".into());
+    let wall_ms = int(report.pointer("/totals/wall_ms")).unwrap_or(0);
+    conn.execute(
+        "INSERT INTO runs (run_id, started_at_ms, source, scope, mode, preset, status, failure_reason,
+                           models, input_tokens, output_tokens, cost_usd, wall_ms, report)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            run_id,
+            started_at_ms(wall_ms),
+            source.as_str(),
+            source.scope(),
+            text("mode").unwrap_or("unknown"),
+            text("preset"),
+            text("status").unwrap_or("unknown"),
+            text("failure_reason"),
+            models,
+            int(report.pointer("/totals/input_tokens")).unwrap_or(0),
+            int(report.pointer("/totals/output_tokens")).unwrap_or(0),
+            report.pointer("/totals/cost_usd").and_then(Value::as_f64),
+            wall_ms,
+            report.to_string(),
+        ],
+    )?;
+    let mut insert = conn.prepare(
+        "INSERT INTO calls (run_id, seq, role, model, route, ok, latency_ms, input_tokens, output_tokens, cost_usd)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    for (seq, c) in calls(report).iter().enumerate() {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        insert.execute(params![
+            run_id,
+            seq,
+            c.role,
+            c.model,
+            c.route,
+            c.ok,
+            c.latency_ms,
+            c.input_tokens,
+            c.output_tokens,
+            c.cost_usd
+        ])?;
+    }
+    Ok(())
+}
+
+/// The panel's calls in order, then the judge's and the synth's.
+pub(super) fn calls(report: &Value) -> Vec<Call<'_>> {
+    let panel = items(report, "panel").map(|m| ("panel", m));
+    let stages =
+        ["judge", "synth"].into_iter().filter_map(|role| Some((role, report.get(role).filter(|v| v.is_object())?)));
+    panel
+        .chain(stages)
+        .map(|(role, call)| {
+            let text = |key: &str| call.get(key).and_then(Value::as_str).unwrap_or_default();
+            Call {
+                role,
+                model: text("model"),
+                route: text("route"),
+                ok: call.get("ok").and_then(Value::as_bool).unwrap_or(false),
+                latency_ms: int(call.get("latency_ms")).unwrap_or(0),
+                input_tokens: int(call.pointer("/usage/input_tokens")),
+                output_tokens: int(call.pointer("/usage/output_tokens")),
+                cost_usd: call.get("cost_usd").and_then(Value::as_f64),
+            }
+        })
+        .collect()
+}
+
+fn items<'a>(report: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    report.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+/// A JSON number as SQLite's integer, saturating.
+fn int(value: Option<&Value>) -> Option<i64> {
+    let value = value?;
+    value.as_i64().or_else(|| value.as_u64().map(|_| i64::MAX))
+}
+
+/// When a run that took `wall_ms` and is being recorded now began, in Unix ms.
+fn started_at_ms(wall_ms: i64) -> i64 {
+    let wall = Duration::from_millis(u64::try_from(wall_ms).unwrap_or(0));
+    let now = SystemTime::now();
+    let started = now.checked_sub(wall).unwrap_or(now);
+    started.duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn calls_come_from_the_panel_then_judge_then_synth() {
+        let report = json!({
+            "panel": [
+                {"model": "a", "route": "mock:a", "ok": true, "latency_ms": 10,
+                 "usage": {"input_tokens": 3, "output_tokens": 4}, "cost_usd": 0.5},
+                {"model": "b", "route": "mock:b", "ok": false, "latency_ms": 20, "usage": null},
+            ],
+            "judge": {"model": "j", "route": "mock:j", "ok": true, "latency_ms": 5, "usage": null},
+            "synth": null,
+        });
+        assert_eq!(
+            calls(&report),
+            vec![
+                Call {
+                    role: "panel",
+                    model: "a",
+                    route: "mock:a",
+                    ok: true,
+                    latency_ms: 10,
+                    input_tokens: Some(3),
+                    output_tokens: Some(4),
+                    cost_usd: Some(0.5),
+                },
+                Call {
+                    role: "panel",
+                    model: "b",
+                    route: "mock:b",
+                    ok: false,
+                    latency_ms: 20,
+                    input_tokens: None,
+                    output_tokens: None,
+                    cost_usd: None,
+                },
+                Call {
+                    role: "judge",
+                    model: "j",
+                    route: "mock:j",
+                    ok: true,
+                    latency_ms: 5,
+                    input_tokens: None,
+                    output_tokens: None,
+                    cost_usd: None,
+                },
+            ]
+        );
+    }
+}

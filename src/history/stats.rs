@@ -1,0 +1,118 @@
+//! Per-model statistics over recorded calls: how many runs and calls a model took part
+//! in, how many succeeded, its p50/p95 latency over successful calls (nearest rank), and
+//! its total cost.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// One recorded model call, as the statistics need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSample {
+    pub model: String,
+    pub run_id: String,
+    pub ok: bool,
+    pub latency_ms: i64,
+    pub cost_usd: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelStats {
+    /// Runs the model took part in (as panel member, judge or synth).
+    pub runs: usize,
+    /// Its calls: a model twice in a panel, or also judging, makes more calls than runs.
+    pub calls: usize,
+    /// Calls that answered.
+    pub ok: usize,
+    /// `ok / calls`, from 0 to 1.
+    pub success_rate: f64,
+    /// Median latency of the successful calls; `None` when none succeeded.
+    pub p50_ms: Option<i64>,
+    pub p95_ms: Option<i64>,
+    /// USD over the calls with a known price; `None` when none had one.
+    pub cost_usd: Option<f64>,
+}
+
+/// Statistics per model, by model name.
+pub fn per_model(samples: &[CallSample]) -> BTreeMap<String, ModelStats> {
+    let mut by_model: BTreeMap<&str, Vec<&CallSample>> = BTreeMap::new();
+    for sample in samples {
+        by_model.entry(&sample.model).or_default().push(sample);
+    }
+    by_model.into_iter().map(|(model, calls)| (model.to_string(), stats(&calls))).collect()
+}
+
+fn stats(calls: &[&CallSample]) -> ModelStats {
+    let mut runs: Vec<&str> = calls.iter().map(|c| c.run_id.as_str()).collect();
+    runs.sort_unstable();
+    runs.dedup();
+    let mut latencies: Vec<i64> = calls.iter().filter(|c| c.ok).map(|c| c.latency_ms).collect();
+    latencies.sort_unstable();
+    let ok = latencies.len();
+    let costs: Vec<f64> = calls.iter().filter_map(|c| c.cost_usd).collect();
+    ModelStats {
+        runs: runs.len(),
+        calls: calls.len(),
+        ok,
+        success_rate: if calls.is_empty() { 0.0 } else { ok as f64 / calls.len() as f64 },
+        p50_ms: percentile(&latencies, 50),
+        p95_ms: percentile(&latencies, 95),
+        cost_usd: (!costs.is_empty()).then(|| costs.iter().sum()),
+    }
+}
+
+/// The nearest-rank `p`th percentile of `sorted` (ascending).
+fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn sample(model: &str, run: &str, ok: bool, latency_ms: i64, cost_usd: Option<f64>) -> CallSample {
+        CallSample { model: model.into(), run_id: run.into(), ok, latency_ms, cost_usd }
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let one_to_twenty: Vec<i64> = (1..=20).collect();
+        assert_eq!(percentile(&one_to_twenty, 50), Some(10));
+        assert_eq!(percentile(&one_to_twenty, 95), Some(19));
+        assert_eq!(percentile(&[7], 95), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn counts_runs_calls_successes_and_cost_per_model() {
+        let samples = [
+            sample("a", "r1", true, 100, Some(0.25)),
+            sample("a", "r1", true, 300, None),
+            sample("a", "r2", false, 5, Some(0.5)),
+            sample("b", "r2", false, 9, None),
+        ];
+        let stats = per_model(&samples);
+        assert_eq!(
+            stats["a"],
+            ModelStats {
+                runs: 2,
+                calls: 3,
+                ok: 2,
+                success_rate: 2.0 / 3.0,
+                p50_ms: Some(100),
+                p95_ms: Some(300),
+                cost_usd: Some(0.75),
+            }
+        );
+        assert_eq!(
+            stats["b"],
+            ModelStats { runs: 1, calls: 1, ok: 0, success_rate: 0.0, p50_ms: None, p95_ms: None, cost_usd: None }
+        );
+    }
+}

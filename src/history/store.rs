@@ -1,0 +1,128 @@
+//! Opening the history database: the file is created 0600 before SQLite sees it (so its
+//! `-wal` and `-shm` files are 0600 too), WAL mode lets readers and one writer work at
+//! once, and a busy timeout makes concurrent writers wait their turn instead of failing.
+
+use std::fs::OpenOptions;
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::error::{HistoryError, HistoryErrorKind};
+use super::schema;
+
+/// How long a writer waits for another to finish before giving up: a record takes
+/// milliseconds, so this covers many concurrent runs finishing at once.
+pub const BUSY_TIMEOUT_MS: u64 = 5_000;
+
+/// An open, migrated history database.
+pub struct Store {
+    pub(super) conn: Connection,
+    pub(super) path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating it (and its directory) when missing.
+    pub fn open_or_create(path: &Path) -> Result<Store, HistoryError> {
+        refuse_symlink(path)?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
+        }
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| HistoryError::io(path, "create the file", &e))?;
+        Store::open(path)
+    }
+
+    /// Opens the database at `path` for reading; `None` when it does not exist yet.
+    pub fn open_existing(path: &Path) -> Result<Option<Store>, HistoryError> {
+        refuse_symlink(path)?;
+        if !path.exists() {
+            return Ok(None);
+        }
+        Store::open(path).map(Some)
+    }
+
+    fn open(path: &Path) -> Result<Store, HistoryError> {
+        keep_private(path)?;
+        let sqlite = |e: rusqlite::Error| HistoryError::sqlite(path, &e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(sqlite)?;
+        conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sqlite)?;
+        // A no-op once the file is in WAL mode, which it stays in.
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sqlite)?;
+        schema::migrate(&mut conn).map_err(sqlite)?;
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
+    pub(super) fn error(&self, err: &rusqlite::Error) -> HistoryError {
+        HistoryError::sqlite(&self.path, err)
+    }
+}
+
+fn refuse_symlink(path: &Path) -> Result<(), HistoryError> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(HistoryError::new(path, HistoryErrorKind::Io, "refusing to use a symbolic link"));
+    }
+    Ok(())
+}
+
+/// The database holds the user's prompts: only they may read it.
+fn keep_private(path: &Path) -> Result<(), HistoryError> {
+    let mode = std::fs::metadata(path).map_err(|e| HistoryError::io(path, "read the file's metadata", &e))?;
+    if mode.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| HistoryError::io(path, "make the file private", &e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_a_private_wal_database_and_reopens_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state/history.sqlite3");
+        assert!(Store::open_existing(&path).unwrap().is_none());
+        let store = Store::open_or_create(&path).unwrap();
+        let mode: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(store);
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(Store::open_existing(&path).unwrap().is_some());
+    }
+
+    #[test]
+    fn garbage_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        std::fs::write(&path, "this is not a database, not even close; ".repeat(100)).unwrap();
+        let err = Store::open_or_create(&path).err().unwrap();
+        assert_eq!(err.kind, HistoryErrorKind::Corrupt, "{err}");
+    }
+
+    #[test]
+    fn an_unwritable_state_dir_is_an_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("state"), "a file where the dir should be").unwrap();
+        let err = Store::open_or_create(&dir.path().join("state/history.sqlite3")).err().unwrap();
+        assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
+    }
+
+    #[test]
+    fn symlinks_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.sqlite3");
+        let link = dir.path().join("history.sqlite3");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(Store::open_or_create(&link).is_err());
+        assert!(!target.exists());
+    }
+}
