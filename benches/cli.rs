@@ -108,6 +108,7 @@ fn main() {
         std::env::var("FRONTIER_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full { 30 } else { 1 });
     let home = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let cases = vec![
+        fusion_case("run, panel of 1 (mock, 500 ms critical path)", 1, runs),
         fusion_case("run, panel of 3 (mock, 500 ms critical path)", 3, runs),
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
         Case {
