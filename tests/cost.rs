@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::TestEnv;
+use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
@@ -16,6 +16,14 @@ const PRICES: &str = "\n[prices]\n\"local:a\" = { input = 1000.0, output = 2000.
                       \"local:judge\" = { input = 1000.0, output = 2000.0 }\n\
                       \"local:synth\" = { input = 1000.0, output = 2000.0 }\n\
                       \"local:nousage-c\" = { input = 1000.0, output = 2000.0 }\n";
+
+/// `frontier run --json EXTRA --models MODELS --judge local:judge --synth local:synth q?`
+fn priced_run(env: &TestEnv, models: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec!["run", "--json"];
+    args.extend_from_slice(extra);
+    args.extend(["--models", models, "--judge", "local:judge", "--synth", "local:synth", "q?"]);
+    env.frontier(args).output()
+}
 
 fn cost_of(call: &Value) -> f64 {
     let (i, o) = (call["usage"]["input_tokens"].as_f64().unwrap(), call["usage"]["output_tokens"].as_f64().unwrap());
@@ -29,19 +37,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn each_call_costs_its_reported_tokens_at_its_price_and_totals_add_up() {
     let env = TestEnv::new().extra_config(PRICES);
-    let out = env
-        .frontier([
-            "run",
-            "--json",
-            "--models",
-            "local:a,local:b",
-            "--judge",
-            "local:judge",
-            "--synth",
-            "local:synth",
-            "q?",
-        ])
-        .output();
+    let out = priced_run(&env, "local:a,local:b", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     let mut sum = 0.0;
@@ -65,19 +61,7 @@ fn each_call_costs_its_reported_tokens_at_its_price_and_totals_add_up() {
 #[test]
 fn unreported_usage_is_estimated_and_unpriced_calls_make_the_total_a_lower_bound() {
     let env = TestEnv::new().extra_config(PRICES);
-    let out = env
-        .frontier([
-            "run",
-            "--json",
-            "--models",
-            "local:nousage-c,local:unpriced",
-            "--judge",
-            "local:judge",
-            "--synth",
-            "local:synth",
-            "q?",
-        ])
-        .output();
+    let out = priced_run(&env, "local:nousage-c,local:unpriced", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     let (estimated, unpriced) = (&report["panel"][0], &report["panel"][1]);
@@ -91,21 +75,7 @@ fn unreported_usage_is_estimated_and_unpriced_calls_make_the_total_a_lower_bound
 #[test]
 fn a_cap_below_the_estimate_refuses_the_run_before_any_request() {
     let env = TestEnv::new().extra_config(PRICES);
-    let out = env
-        .frontier([
-            "run",
-            "--json",
-            "--max-cost",
-            "0.01",
-            "--models",
-            "local:a,local:b",
-            "--judge",
-            "local:judge",
-            "--synth",
-            "local:synth",
-            "q?",
-        ])
-        .output();
+    let out = priced_run(&env, "local:a,local:b", &["--max-cost", "0.01"]);
     assert_eq!(out.code, Some(2), "{out}");
     assert!(out.stderr.starts_with("error: the run's estimated cost, about $"), "{out}");
     assert!(out.stderr.contains("is over the cap of $0.010\nhint: raise --max-cost"), "{out}");
@@ -130,21 +100,7 @@ fn a_stage_that_would_cross_the_cap_is_skipped_and_the_report_says_why() {
          \"local:synth\" = { input = 1000.0, output = 1000.0 }\n",
     );
     let long = format!("mock:long?reply={}", "word+".repeat(8_000));
-    let out = env
-        .frontier([
-            "run",
-            "--json",
-            "--max-cost",
-            "6",
-            "--models",
-            &long,
-            "--judge",
-            "local:judge",
-            "--synth",
-            "local:synth",
-            "q?",
-        ])
-        .output();
+    let out = priced_run(&env, &long, &["--max-cost", "6"]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
