@@ -512,8 +512,8 @@ fn finish_totals(report: &mut RunReport, start: Instant) {
     let mut totals = Totals { wall_ms: ms(start.elapsed()), ..Totals::default() };
     for call in calls(report) {
         let Some(usage) = call.usage else { continue };
-        totals.input_tokens += usage.input_tokens;
-        totals.output_tokens += usage.output_tokens;
+        totals.input_tokens = totals.input_tokens.saturating_add(usage.input_tokens);
+        totals.output_tokens = totals.output_tokens.saturating_add(usage.output_tokens);
         totals.cost_estimated |= call.usage_estimated || call.cost_usd.is_none();
         if let Some(cost) = call.cost_usd {
             *totals.cost_usd.get_or_insert(0.0) += cost;

@@ -228,7 +228,7 @@ impl WireFormat for GeminiWire {
         if let Some(usage) = response.usage_metadata {
             state.usage = Some(Usage {
                 input_tokens: usage.prompt_token_count,
-                output_tokens: usage.candidates_token_count + usage.thoughts_token_count,
+                output_tokens: usage.candidates_token_count.saturating_add(usage.thoughts_token_count),
             });
         }
         let Some(candidate) = response.candidates.into_iter().next() else {
@@ -452,5 +452,17 @@ mod tests {
                 "propertyOrdering": ["kind", "note", "level", "tags"],
             })
         );
+    }
+
+    /// Fuzzing regression: `candidatesTokenCount + thoughtsTokenCount` past `u64::MAX`
+    /// overflowed (a panic with overflow checks on, a wrapped count without).
+    #[test]
+    fn huge_token_counts_do_not_overflow() {
+        let bytes = concat!(
+            "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"x\"}]},\"finishReason\": \"STOP\"}],",
+            "\"usageMetadata\": {\"candidatesTokenCount\": 18446744073709551615,\"thoughtsTokenCount\": 1}}\n\n",
+        );
+        // Whatever the count becomes, the stream must still parse.
+        assert!(replay(bytes.as_bytes(), 0).is_ok());
     }
 }

@@ -76,7 +76,7 @@ impl Transport {
                     Err(err) => err,
                     Ok(response) => {
                         let mut state = W::State::default();
-                        let mut frames = response.bytes_stream().eventsource();
+                        let mut frames = skip_byte_order_mark(response.bytes_stream()).eventsource();
                         let mut outcome = Err(ProviderError::Truncated);
                         loop {
                             let wait = this.idle_timeout.min(deadline.saturating_duration_since(Instant::now()));
@@ -163,6 +163,40 @@ impl Transport {
     }
 }
 
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// Drops a UTF-8 byte order mark at the start of a byte stream, however the stream is
+/// chunked. SSE allows one there, and eventsource-stream 0.2.3 panics on it (it slices
+/// the text inside the three-byte mark).
+pub fn skip_byte_order_mark<S, B, E>(bytes: S) -> impl futures::Stream<Item = Result<Vec<u8>, E>>
+where
+    S: futures::Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+{
+    // `Some(start)` until the stream's first three bytes are known.
+    bytes.scan(Some(Vec::new()), |pending: &mut Option<Vec<u8>>, chunk| {
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(e) => return futures::future::ready(Some(Err(e))),
+        };
+        let out = match pending.take() {
+            None => chunk.as_ref().to_vec(),
+            Some(mut start) => {
+                start.extend_from_slice(chunk.as_ref());
+                if start.len() < BYTE_ORDER_MARK.len() && BYTE_ORDER_MARK.starts_with(&start) {
+                    *pending = Some(start);
+                    Vec::new()
+                } else if start.starts_with(BYTE_ORDER_MARK) {
+                    start.split_off(BYTE_ORDER_MARK.len())
+                } else {
+                    start
+                }
+            }
+        };
+        futures::future::ready(Some(Ok(out)))
+    })
+}
+
 fn redact(err: ProviderError, key: &Secret) -> ProviderError {
     match err {
         ProviderError::Http { status, message, retry_after } => {
@@ -224,7 +258,7 @@ pub(crate) mod testing {
     pub fn replay<W: WireFormat>(wire: &W, bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
         let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
         futures::executor::block_on(async {
-            let mut frames = futures::stream::iter(chunks).eventsource();
+            let mut frames = super::skip_byte_order_mark(futures::stream::iter(chunks)).eventsource();
             let mut state = W::State::default();
             let mut events = Vec::new();
             while let Some(frame) = frames.next().await {
@@ -268,5 +302,25 @@ mod tests {
         assert_eq!(t.retry_delay(&last, RetryPolicy::default().max_attempts), None);
         let delay = t.retry_delay(&last, 2).unwrap_or_default();
         assert!(delay >= Duration::from_millis(500) && delay <= Duration::from_millis(1000), "{delay:?}");
+    }
+
+    /// Fuzzing regression: a stream that starts with a UTF-8 byte order mark (which the SSE
+    /// format says to skip) panicked in eventsource-stream 0.2.3, which slices the decoded
+    /// text at byte 1, inside the 3-byte mark.
+    #[test]
+    fn a_stream_starting_with_a_byte_order_mark_parses() {
+        use crate::provider::StreamEvent;
+        use crate::provider::anthropic::AnthropicWire;
+        use crate::provider::gemini::GeminiWire;
+        use crate::provider::openai::OpenAiWire;
+        fn check<W: WireFormat>(wire: &W, stream: &str, stop_reason: Option<&str>) {
+            let want = Ok(vec![StreamEvent::Done { usage: None, stop_reason: stop_reason.map(str::to_string) }]);
+            for cut in 0..=stream.len() {
+                assert_eq!(testing::replay(wire, stream.as_bytes(), cut), want, "{stream:?} cut at {cut}");
+            }
+        }
+        check(&OpenAiWire, "\u{feff}data: [DONE]\n\n", None);
+        check(&AnthropicWire, "\u{feff}event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", None);
+        check(&GeminiWire, "\u{feff}data: {\"candidates\": [{\"finishReason\": \"STOP\"}]}\n\n", Some("STOP"));
     }
 }

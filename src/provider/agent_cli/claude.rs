@@ -75,7 +75,10 @@ pub fn parse(stdout: &str) -> Reply {
         return Reply::Error { api_status, detail };
     }
     let usage = object.usage.map(|u| Usage {
-        input_tokens: u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens,
+        input_tokens: u
+            .input_tokens
+            .saturating_add(u.cache_creation_input_tokens)
+            .saturating_add(u.cache_read_input_tokens),
         output_tokens: u.output_tokens,
     });
     Reply::Answer(Answer { text: message, usage, stop_reason: object.stop_reason })
@@ -173,5 +176,13 @@ mod tests {
         assert!(matches!(parse(&text), Reply::Answer(_)));
         assert!(matches!(parse("not json"), Reply::Unreadable(_)));
         assert!(matches!(parse(""), Reply::Unreadable(_)));
+    }
+
+    /// Fuzzing regression: input and cache token counts summing past `u64::MAX` overflowed
+    /// (a panic with overflow checks on, a wrapped count without).
+    #[test]
+    fn huge_token_counts_do_not_overflow() {
+        let line = r#"{"type":"result","subtype":"success","is_error":false,"result":"ok","usage":{"input_tokens":18446744073709551615,"cache_read_input_tokens":1}}"#;
+        assert!(matches!(parse(line), Reply::Answer(_)));
     }
 }

@@ -251,4 +251,15 @@ mod tests {
         assert_eq!(key_vars_in_config("this is = not toml ["), Vec::<String>::new());
         assert_eq!(key_vars_in_config(""), Vec::<String>::new());
     }
+
+    /// Fuzzing regression: `turn.completed` usage summing past `u64::MAX` overflowed in
+    /// `Usage`'s `+=` (a panic with overflow checks on, a wrapped count without).
+    #[test]
+    fn huge_token_counts_do_not_overflow() {
+        let events = concat!(
+            "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":18446744073709551615}}\n",
+            "{\"type\":\"turn.completed\",\"usage\":{\"input_tokens\":1}}\n",
+        );
+        assert!(matches!(parse(events, Some("ok")), Reply::Answer(_)));
+    }
 }

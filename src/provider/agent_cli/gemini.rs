@@ -82,8 +82,10 @@ pub fn parse(stdout: &str, stderr: &str) -> Reply {
     let usage = output.stats.and_then(|stats| {
         let tokens: Vec<Tokens> = stats.models.into_values().filter_map(|m| m.tokens).collect();
         (!tokens.is_empty()).then(|| Usage {
-            input_tokens: tokens.iter().map(|t| t.prompt).sum(),
-            output_tokens: tokens.iter().map(|t| t.candidates + t.thoughts).sum(),
+            input_tokens: tokens.iter().fold(0u64, |sum, t| sum.saturating_add(t.prompt)),
+            output_tokens: tokens
+                .iter()
+                .fold(0u64, |sum, t| sum.saturating_add(t.candidates.saturating_add(t.thoughts))),
         })
     });
     Reply::Answer(Answer { text, usage, stop_reason: None })
@@ -151,5 +153,17 @@ mod tests {
     fn output_without_a_result_object_is_unreadable() {
         assert!(matches!(parse("", "Gemini CLI is not running in a trusted directory."), Reply::Unreadable(_)));
         assert!(matches!(parse(r#"{"session_id":"x"}"#, ""), Reply::Unreadable(_)));
+    }
+
+    /// Fuzzing regression: token counts summing past `u64::MAX`, across models or as
+    /// candidates plus thoughts, overflowed (a panic with overflow checks on, a wrapped
+    /// count without).
+    #[test]
+    fn huge_token_counts_do_not_overflow() {
+        let across = r#"{"response":"ok","stats":{"models":{"a":{"tokens":{"prompt":18446744073709551615}},"b":{"tokens":{"prompt":1}}}}}"#;
+        assert!(matches!(parse(across, ""), Reply::Answer(_)));
+        let thoughts =
+            r#"{"response":"ok","stats":{"models":{"a":{"tokens":{"candidates":18446744073709551615,"thoughts":1}}}}}"#;
+        assert!(matches!(parse(thoughts, ""), Reply::Answer(_)));
     }
 }

@@ -1,0 +1,9 @@
+//! The AnthropicWire SSE parser, fed through eventsource-stream's decoder split at an
+//! arbitrary byte, as `provider::http::testing::replay` does in the adapter's tests.
+//! Input: the stream's bytes, then one byte choosing the split point.
+#![no_main]
+
+use frontier::provider::anthropic::AnthropicWire;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| frontier_fuzz::check_sse(&AnthropicWire, data));
