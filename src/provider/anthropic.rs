@@ -9,37 +9,21 @@
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
-use std::sync::Arc;
-
 use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{Transport, WireFormat, WireRequest};
-use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+use super::http::{Adapter, WireFormat, WireRequest};
+use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
 /// The API version every request declares.
 const API_VERSION: &str = "2023-06-01";
 /// `max_tokens` is required by the API; this leaves room for long answers and verdicts.
 const MAX_OUTPUT_TOKENS: u32 = 8192;
 
-pub struct AnthropicProvider {
-    transport: Arc<Transport>,
-    base_url: String,
-    model: String,
-    key: Option<Secret>,
-}
-
-impl AnthropicProvider {
-    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
-        AnthropicProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
-    }
-}
-
-impl Provider for AnthropicProvider {
-    fn stream(&self, request: ChatRequest) -> EventStream {
-        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
-        self.transport.stream(Arc::new(AnthropicWire), wire, request.deadline)
+impl Adapter for AnthropicWire {
+    fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+        build_request(base_url, model, key, request)
     }
 }
 
@@ -132,6 +116,7 @@ struct ErrorWire {
 }
 
 /// Parses Messages API events; the stream ends with `message_stop`.
+#[derive(Default)]
 pub struct AnthropicWire;
 
 #[derive(Default)]

@@ -9,32 +9,16 @@
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
-use std::sync::Arc;
-
 use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::http::{Transport, WireFormat, WireRequest};
-use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+use super::http::{Adapter, WireFormat, WireRequest};
+use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
-pub struct GeminiProvider {
-    transport: Arc<Transport>,
-    base_url: String,
-    model: String,
-    key: Option<Secret>,
-}
-
-impl GeminiProvider {
-    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
-        GeminiProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
-    }
-}
-
-impl Provider for GeminiProvider {
-    fn stream(&self, request: ChatRequest) -> EventStream {
-        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
-        self.transport.stream(Arc::new(GeminiWire), wire, request.deadline)
+impl Adapter for GeminiWire {
+    fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+        build_request(base_url, model, key, request)
     }
 }
 
@@ -202,6 +186,7 @@ struct ErrorWire {
 
 /// Parses `data:` frames of `GenerateContentResponse`; the stream ends at the first
 /// candidate's `finishReason`.
+#[derive(Default)]
 pub struct GeminiWire;
 
 #[derive(Default)]

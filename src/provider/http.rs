@@ -13,7 +13,7 @@ use eventsource_stream::{Event, Eventsource as _};
 use futures::StreamExt as _;
 use tokio::time::Instant;
 
-use super::{EventStream, ProviderError, Secret, StreamEvent};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent};
 use crate::config::settings::RetryPolicy;
 
 /// How long to wait for a TCP/TLS connection.
@@ -39,6 +39,36 @@ pub trait WireFormat: Send + Sync + 'static {
 
     /// Events for one SSE frame. A `Done` event marks the provider's end of stream.
     fn parse(&self, state: &mut Self::State, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError>;
+}
+
+/// One HTTP API: how a request is built (pure) and, as a `WireFormat`, how its stream
+/// is parsed.
+pub trait Adapter: WireFormat + Default {
+    fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest;
+}
+
+/// A model reached over HTTP through the adapter `A`: the adapter translates, the
+/// transport does the I/O.
+pub struct HttpProvider<A> {
+    transport: Arc<Transport>,
+    base_url: String,
+    model: String,
+    key: Option<Secret>,
+    adapter: std::marker::PhantomData<fn() -> A>,
+}
+
+impl<A: Adapter> HttpProvider<A> {
+    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
+        let (base_url, model) = (base_url.to_string(), model.to_string());
+        HttpProvider { transport, base_url, model, key, adapter: std::marker::PhantomData }
+    }
+}
+
+impl<A: Adapter> Provider for HttpProvider<A> {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let wire = A::build_request(&self.base_url, &self.model, self.key.clone(), &request);
+        self.transport.stream(Arc::new(A::default()), wire, request.deadline)
+    }
 }
 
 /// Sends requests; shared by every HTTP provider of a run.

@@ -20,6 +20,7 @@ use std::time::Duration;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
+pub use http::HttpProvider;
 pub use secret::Secret;
 
 use crate::config::catalog::{ProviderKind, Route};
@@ -180,11 +181,15 @@ pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Re
     let (base_url, model) = (route.provider.base_url.as_str(), route.model.as_str());
     Ok(match route.provider.kind {
         ProviderKind::Mock => Arc::new(mock::MockProvider::new(model, route.mock.clone())),
-        ProviderKind::OpenAi => Arc::new(openai::OpenAiProvider::new(transport.clone(), base_url, model, key()?)),
-        ProviderKind::Anthropic => {
-            Arc::new(anthropic::AnthropicProvider::new(transport.clone(), base_url, model, key()?))
+        ProviderKind::OpenAi => {
+            Arc::new(HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?))
         }
-        ProviderKind::Gemini => Arc::new(gemini::GeminiProvider::new(transport.clone(), base_url, model, key()?)),
+        ProviderKind::Anthropic => {
+            Arc::new(HttpProvider::<anthropic::AnthropicWire>::new(transport.clone(), base_url, model, key()?))
+        }
+        ProviderKind::Gemini => {
+            Arc::new(HttpProvider::<gemini::GeminiWire>::new(transport.clone(), base_url, model, key()?))
+        }
         ProviderKind::ClaudeCli | ProviderKind::CodexCli | ProviderKind::GeminiCli => {
             let (program, override_var) = route.provider.kind.cli_program().unwrap_or_default();
             let wanted = env.var(override_var).unwrap_or(program);

@@ -3,37 +3,21 @@
 //!
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes.
 
-use std::sync::Arc;
-
 use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
     CreateChatCompletionStreamResponse, ResponseFormat, ResponseFormatJsonSchema,
 };
 use eventsource_stream::Event;
 
-use super::http::{Transport, WireFormat, WireRequest};
-use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, Usage};
+use super::http::{Adapter, WireFormat, WireRequest};
+use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
 /// The data of the frame that ends an OpenAI stream.
 const END_MARKER: &str = "[DONE]";
 
-pub struct OpenAiProvider {
-    transport: Arc<Transport>,
-    base_url: String,
-    model: String,
-    key: Option<Secret>,
-}
-
-impl OpenAiProvider {
-    pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
-        OpenAiProvider { transport, base_url: base_url.to_string(), model: model.to_string(), key }
-    }
-}
-
-impl Provider for OpenAiProvider {
-    fn stream(&self, request: ChatRequest) -> EventStream {
-        let wire = build_request(&self.base_url, &self.model, self.key.clone(), &request);
-        self.transport.stream(Arc::new(OpenAiWire), wire, request.deadline)
+impl Adapter for OpenAiWire {
+    fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+        build_request(base_url, model, key, request)
     }
 }
 
@@ -66,6 +50,7 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
 }
 
 /// Parses `data:` frames of `chat.completion.chunk` objects, ended by `data: [DONE]`.
+#[derive(Default)]
 pub struct OpenAiWire;
 
 #[derive(Default)]
