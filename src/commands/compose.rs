@@ -34,7 +34,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
     }
     if !not_ready.is_empty() {
-        eprint!("{plan}");
+        crate::render::write_stderr(&plan);
         let mut fixes: Vec<String> = Vec::new();
         for fix in not_ready.iter().filter_map(|s| s.fix.clone()) {
             if !fixes.contains(&fix) {

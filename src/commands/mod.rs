@@ -47,7 +47,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
 /// Prints a value as pretty JSON on stdout.
 fn print_json(value: &impl serde::Serialize) {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    crate::render::write_stdout(&format!("{text}\n"));
+    crate::render::write_raw(&format!("{text}\n"));
 }
 
 /// The current time as RFC 3339, UTC, to the second.

@@ -67,14 +67,17 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         s.armed_at = armed_at;
     })?;
     match &selection {
-        None => eprintln!("scope `{}` is off", scope.name),
+        None => crate::render::write_stderr(&format!("scope `{}` is off\n", scope.name)),
         Some(sel) => {
             let mode = if matches!(sel, Selection::Single { .. }) { "single" } else { "fusion" };
-            eprintln!("scope `{}` armed: {mode} · {}", scope.name, sel.label());
+            crate::render::write_stderr(&format!("scope `{}` armed: {mode} · {}\n", scope.name, sel.label()));
             for model in sel.models() {
                 let status = readiness::check(&config, env, model);
                 if let (false, Some(missing), Some(fix)) = (status.ready, &status.missing, &status.fix) {
-                    eprintln!("warning: `{}` is not ready: {missing}\nhint: {fix}", status.model);
+                    crate::render::write_stderr(&format!(
+                        "warning: `{}` is not ready: {missing}\nhint: {fix}\n",
+                        status.model
+                    ));
                 }
             }
         }

@@ -61,11 +61,11 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;
-            eprintln!("saved preset `{}` to {}", preset.name, path.display());
+            crate::render::write_stderr(&format!("saved preset `{}` to {}\n", preset.name, path.display()));
         }
         PresetCommand::Delete { name } => {
             let path = config.presets.delete(&name)?;
-            eprintln!("deleted preset `{name}` ({})", path.display());
+            crate::render::write_stderr(&format!("deleted preset `{name}` ({})\n", path.display()));
         }
     }
     Ok(0)

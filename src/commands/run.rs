@@ -126,7 +126,7 @@ fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) 
     let scope = scope::resolve(scope_flag, env, None)?;
     let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
     if let Some(warning) = &loaded.warning {
-        eprintln!("warning: {warning}");
+        crate::render::write_stderr(&format!("warning: {warning}\n"));
     }
     if let Some(selection) = Selection::from_state(&loaded.state, config)? {
         return selection.with_overrides(&args.panel);

@@ -4,7 +4,7 @@
 use crate::cli::ShowArgs;
 use crate::config::Config;
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 use crate::history::{Found, Store};
 use crate::render;
 
@@ -27,12 +27,12 @@ pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
         Found::NotFound => {
             let off = if config.settings.history { "" } else { " (history is off in config.toml)" };
             Err(Error::usage(
-                format!("unknown run id `{id}`"),
+                format!("unknown run id `{}`", echo(id)),
                 format!("`frontier runs` lists the recorded runs and their ids{off}"),
             ))
         }
         Found::Ambiguous(ids) => Err(Error::usage(
-            format!("run id `{id}` matches more than one run"),
+            format!("run id `{}` matches more than one run", echo(id)),
             format!("give more of the id: {}", ids.join(", ")),
         )),
     }
