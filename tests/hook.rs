@@ -29,6 +29,15 @@ fn context(out: &Outcome, event: &str) -> String {
     value["hookSpecificOutput"]["additionalContext"].as_str().unwrap().to_string()
 }
 
+/// The nonce of the answer's frame: 32 hex digits after the last `<<<frontier-answer `.
+fn frame_nonce(text: &str) -> String {
+    let open = "\n<<<frontier-answer ";
+    let start = text.rfind(open).map(|i| i + open.len()).unwrap_or_else(|| panic!("no frame: {text}"));
+    let nonce = &text[start..text[start..].find(">>>").map_or(start, |n| start + n)];
+    assert!(nonce.len() == 32 && nonce.chars().all(|c| c.is_ascii_hexdigit()), "nonce {nonce:?} in {text}");
+    nonce.to_string()
+}
+
 fn assert_nothing(out: &Outcome, why: &str) {
     assert_eq!((out.code, out.stdout.as_str()), (Some(0), ""), "{why}: {out}");
 }
@@ -83,7 +92,11 @@ fn single_mode_relays_the_one_answer() {
     arm(&env, &repo, &["mode", "single", "--model", "mock:solo?reply=forty+two", "--scope", "claude-project"]);
     let text = context(&hook(&env, &[], &claude_event(&repo, PROMPT)), "UserPromptSubmit");
     assert!(text.starts_with("⚡ Frontier · single · mock:solo?reply=forty+two · 1 model · 0s\n"), "{text}");
-    assert!(text.contains("--- frontier answer ---\nforty two\n--- end of frontier answer ---"), "{text}");
+    let nonce = frame_nonce(&text);
+    assert!(
+        text.ends_with(&format!("\n<<<frontier-answer {nonce}>>>\nforty two\n<<<end frontier-answer {nonce}>>>\n")),
+        "{text}"
+    );
 }
 
 #[test]
