@@ -171,7 +171,7 @@ fn a_prompt_can_come_from_stdin() {
 fn arming_a_scope_is_what_run_and_status_use() {
     let env = TestEnv::new();
     let armed =
-        env.frontier(["mode", "fusion", "--preset", "demo", "--judge", "mock:strict", "--scope", "Team A"]).output();
+        env.frontier(["mode", "fusion", "--preset", "demo", "--judge", "mock:strict", "--scope", "team-a"]).output();
     assert_eq!(armed.code, Some(0), "{armed}");
     assert_eq!(armed.stderr, "scope `team-a` armed: fusion · demo\n");
 

@@ -89,7 +89,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let aliases_of =
         |id: &str| config.catalog.aliases().filter(|(_, m)| *m == id).map(|(a, _)| a.to_string()).collect::<Vec<_>>();
     let report = CatalogReport {

@@ -4,13 +4,13 @@
 use super::readiness;
 use super::selection::Selection;
 use crate::cli::{ModeArgs, ModeWord};
+use crate::config::scope;
 use crate::config::state::{self, Armed};
-use crate::config::{Config, scope};
 use crate::env::Env;
 use crate::error::{Error, Result};
 
 pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let flags = &args.panel;
     let any_panel_flag = flags.preset.is_some()

@@ -33,7 +33,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         });
     }
     let prompt = read_prompt(&args.prompt)?;
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let limits = limits(&args, &config)?;
     let scope_flag = args.scope.as_deref();
     let selection = select(&args, &config, env, scope_flag)?;

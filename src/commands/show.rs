@@ -2,14 +2,13 @@
 //! `--json` prints the stored RunReport exactly as `run --json` printed it.
 
 use crate::cli::ShowArgs;
-use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result, echo};
 use crate::history::{Found, Store};
 use crate::render;
 
 pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let id = args.run_id.trim();
     let found = match Store::open_existing(&config.paths.history_file())? {
         Some(store) if !id.is_empty() => store.find(id)?,
