@@ -18,7 +18,12 @@ fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
     let mut out = String::new();
     for args in cases {
         let outcome = env.frontier(*args).output();
-        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
+        // A huge argument is shown by its length, not whole.
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| if a.len() > 100 { format!("<{} × {:?}>", a.len(), &a[..1]) } else { a.to_string() })
+            .collect();
+        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", shown.join(" "), outcome.code, outcome.stderr));
     }
     out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
 }
@@ -27,6 +32,7 @@ fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
 fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
     let env = TestEnv::new();
     let nine = "mock:a,mock:b,mock:c,mock:d,mock:e,mock:f,mock:g,mock:h,mock:i";
+    let huge = "r".repeat(100_000);
     let cases: &[&[&str]] = &[
         &["run", "--model", "gpt-55", "hi"],
         &["run", "--preset", "nope", "hi"],
@@ -50,6 +56,19 @@ fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
         &["run", "--budget", "99999", "--preset", "demo", "hi"],
         &["run", "--concurrency", "0", "--preset", "demo", "hi"],
         &["run", "hi"],
+        &["run", "--timeout", "-1", "--preset", "demo", "hi"],
+        &["run", "--budget=-5", "--preset", "demo", "hi"],
+        &["run", "--concurrency", "two", "--preset", "demo", "hi"],
+        &["run", "--max-cost", "-1", "--preset", "demo", "hi"],
+        &["runs", "--limit", "-1"],
+        &["tune", "--min-chars", "-3"],
+        &["show", &huge],
+        &["run", "--preset", &huge, "hi"],
+        &["preset", "save", "demo", "--models", "mock:a"],
+        &["preset", "save", "chatgpt-duo", "--models", "mock:a"],
+        &["mode", "fusion", "--preset", "demo", "--scope", "A_B"],
+        &["status", "--scope", "Team A"],
+        &["status", "--scope", "///"],
     ];
     let text = transcript(&env, cases);
     for chunk in text.split("$ frontier").skip(1) {
