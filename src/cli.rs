@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,33 +94,33 @@ pub struct RunArgs {
     #[arg(long)]
     pub json: bool,
     /// Seconds each model call may take.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub timeout: Option<u64>,
     /// Seconds the whole run may take.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub budget: Option<u64>,
     /// How many panel members run at once.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
     pub concurrency: Option<usize>,
     /// Seconds a stream may stay silent before it counts as stalled.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub idle_timeout: Option<u64>,
     /// Print the answer when it is complete instead of streaming it.
     #[arg(long)]
     pub no_stream: bool,
     /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
     /// synth when they would cross it.
-    #[arg(long, value_name = "USD")]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
     pub max_cost: Option<f64>,
     /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]
 pub struct RunsArgs {
     /// How many runs to list, from 1 to 10000.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true, value_parser = positive::<usize>)]
     pub limit: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -193,7 +193,7 @@ pub struct TuneArgs {
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
     /// Prompts shorter than this many characters are left alone.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
     pub min_chars: Option<u32>,
     /// Whether slash commands (`/review ...`) go through the panel.
     #[arg(long, value_enum, value_name = "on|off")]
@@ -202,7 +202,7 @@ pub struct TuneArgs {
     #[arg(long, value_enum, value_name = "on|off")]
     pub fan_loops: Option<OnOff>,
     /// Seconds a hooked run may take (under the hosts' 600 s hook timeout).
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub budget: Option<u64>,
 }
 
@@ -282,6 +282,23 @@ pub enum PresetCommand {
     Delete { name: String },
 }
 
+/// A flag that takes a count from 1 (timeouts, budgets, concurrency, limits). The range
+/// is checked where the flag is used; this only parses, with `allow_negative_numbers`
+/// on the flag so that `--timeout -1` reaches here and the error names the flag.
+fn positive<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> {
+    text.trim().parse().map_err(|_| "it must be a positive whole number".to_string())
+}
+
+/// A flag that takes a count from 0 (a seed, a minimum length).
+fn count<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> {
+    text.trim().parse().map_err(|_| "it must be a whole number, 0 or more".to_string())
+}
+
+/// `--max-cost`: a number of US dollars (its sign is checked where it is used).
+fn usd(text: &str) -> std::result::Result<f64, String> {
+    text.trim().parse().map_err(|_| "it must be a positive number of US dollars, e.g. 0.25".to_string())
+}
+
 pub enum Parsed {
     Command(Box<Cli>),
     /// Help or version was printed.
@@ -308,12 +325,14 @@ fn usage_error(err: &clap::Error) -> Error {
         Some(ContextValue::Strings(v)) => Some(v.join(", ")),
         _ => None,
     };
-    let arg = context(ContextKind::InvalidArg).unwrap_or_default();
-    let value = context(ContextKind::InvalidValue).unwrap_or_default();
+    // Values are the user's own text, quoted back: cut to a readable length.
+    let arg = echo(&context(ContextKind::InvalidArg).unwrap_or_default());
+    let value = echo(&context(ContextKind::InvalidValue).unwrap_or_default());
     let suggestion = context(ContextKind::SuggestedArg)
         .or_else(|| context(ContextKind::SuggestedSubcommand))
         .or_else(|| context(ContextKind::SuggestedValue));
-    let valid = context(ContextKind::ValidValue).or_else(|| {
+    // A flag with no fixed values reports an empty list of them: no "use one of: ".
+    let valid = context(ContextKind::ValidValue).filter(|v| !v.is_empty()).or_else(|| {
         (err.kind() == ErrorKind::InvalidSubcommand).then(|| {
             use clap::CommandFactory as _;
             Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect::<Vec<_>>().join(", ")
@@ -324,7 +343,7 @@ fn usage_error(err: &clap::Error) -> Error {
         ErrorKind::InvalidValue => format!("invalid value `{value}` for {arg}"),
         ErrorKind::UnknownArgument => format!("unexpected argument `{arg}`"),
         ErrorKind::InvalidSubcommand => {
-            format!("unknown command `{}`", context(ContextKind::InvalidSubcommand).unwrap_or_default())
+            format!("unknown command `{}`", echo(&context(ContextKind::InvalidSubcommand).unwrap_or_default()))
         }
         ErrorKind::MissingRequiredArgument => format!("missing {arg}"),
         ErrorKind::ArgumentConflict => {
@@ -334,7 +353,11 @@ fn usage_error(err: &clap::Error) -> Error {
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             "a command is missing".to_string()
         }
-        ErrorKind::ValueValidation => format!("invalid value `{value}` for {arg}"),
+        // A numeric flag's parser says what it takes (see `whole`).
+        ErrorKind::ValueValidation => match std::error::Error::source(err) {
+            Some(why) => format!("invalid value `{value}` for {arg}: {why}"),
+            None => format!("invalid value `{value}` for {arg}"),
+        },
         _ => first_line(err),
     };
     let hint = match (suggestion, valid) {
@@ -376,6 +399,30 @@ mod tests {
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
             "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions\n"
+        );
+    }
+
+    #[test]
+    fn a_negative_or_malformed_number_names_its_flag() {
+        let hint = "hint: see `frontier --help` (or `frontier <command> --help`)\n";
+        assert_eq!(
+            error_of(&["frontier", "run", "--timeout", "-1", "hi"]),
+            format!("error: invalid value `-1` for --timeout <SECS>: it must be a positive whole number\n{hint}")
+        );
+        assert_eq!(
+            error_of(&["frontier", "tune", "--min-chars", "-3"]),
+            format!("error: invalid value `-3` for --min-chars <N>: it must be a whole number, 0 or more\n{hint}")
+        );
+        assert_eq!(
+            error_of(&["frontier", "runs", "--limit", "ten"]),
+            format!("error: invalid value `ten` for --limit <N>: it must be a positive whole number\n{hint}")
+        );
+        // A negative cost parses; `run` refuses it by name (tests/cli.rs).
+        assert_eq!(error_of(&["frontier", "run", "--max-cost", "-1", "hi"]), "parsed");
+        // A flag after a numeric flag is still a flag, not its value.
+        assert_eq!(
+            error_of(&["frontier", "run", "--timeout", "--json", "hi"]),
+            format!("error: --timeout <SECS> needs a value\n{hint}")
         );
     }
 

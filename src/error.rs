@@ -2,6 +2,8 @@
 //! renders it (`error: <what>` naming the offending value, then `hint: <what to do>`).
 //!
 //! Knows nothing about how errors arise; each layer maps its own failures into these.
+//! The renderer strips control sequences (errors quote servers, answers and names), and
+//! [`echo`] cuts a quoted user-supplied value to a length worth reading.
 
 use std::fmt::Write as _;
 use std::io;
@@ -22,10 +24,10 @@ pub enum Error {
     #[error("{what}")]
     Usage { what: String, hint: String },
 
-    #[error("unknown model `{name}`")]
+    #[error("unknown model `{}`", echo(name))]
     UnknownModel { name: String, suggestion: Option<String> },
 
-    #[error("unknown preset `{name}`")]
+    #[error("unknown preset `{}`", echo(name))]
     UnknownPreset { name: String, suggestion: Option<String> },
 
     /// A file frontier reads (config.toml, a preset) that does not parse or validate.
@@ -103,14 +105,27 @@ impl Error {
     }
 }
 
-/// The text printed on stderr for `err`.
+/// The text printed on stderr for `err`, without control sequences: an error may quote
+/// a server's body, a model's text or a name from a file.
 pub fn render(err: &Error) -> String {
     let mut out = format!("error: {err}\n");
     let hint = err.hint();
     if !hint.is_empty() {
         let _ = writeln!(out, "hint: {hint}");
     }
-    out
+    crate::render::sanitize::clean(&out)
+}
+
+/// The most characters of a user-supplied value an error quotes.
+pub const ECHO_CHARS: usize = 64;
+
+/// `value` as an error quotes it: whole when short, else its first [`ECHO_CHARS`]
+/// characters and `…` (a 100,000-character run id helps no one on the terminal).
+pub fn echo(value: &str) -> String {
+    match value.char_indices().nth(ECHO_CHARS) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_string(),
+    }
 }
 
 /// The closest of `candidates` to `name`, when it is close enough to be a likely typo.
@@ -135,6 +150,21 @@ mod tests {
             "error: unknown model `gpt-55`\nhint: did you mean `gpt-5.5`? `frontier catalog` lists every model id and alias\n"
         );
         assert_eq!(err.exit_code(), EXIT_USAGE);
+    }
+
+    #[test]
+    fn the_renderer_strips_control_sequences_from_quoted_text() {
+        let err = Error::refused("server said \x1b]52;c;cGF5bG9hZA==\x07hi\x1b[2J\u{9b}0m", "retry\x07 later");
+        assert_eq!(render(&err), "error: server said hi\nhint: retry later\n");
+    }
+
+    #[test]
+    fn echo_cuts_long_values_at_a_character_boundary() {
+        assert_eq!(echo("short"), "short");
+        assert_eq!(echo(&"x".repeat(ECHO_CHARS)), "x".repeat(ECHO_CHARS));
+        assert_eq!(echo(&"é".repeat(100_000)), format!("{}…", "é".repeat(ECHO_CHARS)));
+        let err = Error::UnknownPreset { name: "p".repeat(1000), suggestion: None };
+        assert!(render(&err).starts_with(&format!("error: unknown preset `{}…`\n", "p".repeat(ECHO_CHARS))));
     }
 
     #[test]

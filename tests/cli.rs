@@ -18,7 +18,12 @@ fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
     let mut out = String::new();
     for args in cases {
         let outcome = env.frontier(*args).output();
-        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
+        // A huge argument is shown by its length, not whole.
+        let shown: Vec<String> = args
+            .iter()
+            .map(|a| if a.len() > 100 { format!("<{} × {:?}>", a.len(), &a[..1]) } else { a.to_string() })
+            .collect();
+        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", shown.join(" "), outcome.code, outcome.stderr));
     }
     out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
 }
@@ -27,6 +32,7 @@ fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
 fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
     let env = TestEnv::new();
     let nine = "mock:a,mock:b,mock:c,mock:d,mock:e,mock:f,mock:g,mock:h,mock:i";
+    let huge = "r".repeat(100_000);
     let cases: &[&[&str]] = &[
         &["run", "--model", "gpt-55", "hi"],
         &["run", "--preset", "nope", "hi"],
@@ -50,6 +56,19 @@ fn bad_input_exits_2_with_the_offending_value_and_a_hint() {
         &["run", "--budget", "99999", "--preset", "demo", "hi"],
         &["run", "--concurrency", "0", "--preset", "demo", "hi"],
         &["run", "hi"],
+        &["run", "--timeout", "-1", "--preset", "demo", "hi"],
+        &["run", "--budget=-5", "--preset", "demo", "hi"],
+        &["run", "--concurrency", "two", "--preset", "demo", "hi"],
+        &["run", "--max-cost", "-1", "--preset", "demo", "hi"],
+        &["runs", "--limit", "-1"],
+        &["tune", "--min-chars", "-3"],
+        &["show", &huge],
+        &["run", "--preset", &huge, "hi"],
+        &["preset", "save", "demo", "--models", "mock:a"],
+        &["preset", "save", "chatgpt-duo", "--models", "mock:a"],
+        &["mode", "fusion", "--preset", "demo", "--scope", "A_B"],
+        &["status", "--scope", "Team A"],
+        &["status", "--scope", "///"],
     ];
     let text = transcript(&env, cases);
     for chunk in text.split("$ frontier").skip(1) {
@@ -171,7 +190,7 @@ fn a_prompt_can_come_from_stdin() {
 fn arming_a_scope_is_what_run_and_status_use() {
     let env = TestEnv::new();
     let armed =
-        env.frontier(["mode", "fusion", "--preset", "demo", "--judge", "mock:strict", "--scope", "Team A"]).output();
+        env.frontier(["mode", "fusion", "--preset", "demo", "--judge", "mock:strict", "--scope", "team-a"]).output();
     assert_eq!(armed.code, Some(0), "{armed}");
     assert_eq!(armed.stderr, "scope `team-a` armed: fusion · demo\n");
 
@@ -530,4 +549,134 @@ fn no_key_value_appears_in_any_output_or_file() {
     for var in KEY_VARS {
         assert!(!seen.contains(&sentinel(var)), "the value of {var} leaked");
     }
+}
+
+/// A server on 127.0.0.1 that answers every request with a 400 whose body is `body`.
+fn hostile_error_server(body: &'static str) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let _ = stream.set_read_timeout(Some(Duration::from_millis(500)));
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head and as much of the body as arrives; the reply does not depend on it.
+            while let Ok(n) = stream.read(&mut buf) {
+                seen.extend_from_slice(&buf[..n]);
+                if n == 0 || seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            let reply = format!(
+                "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    port
+}
+
+/// ESC, BEL, CR or a C1 control anywhere in `text`.
+fn control_bytes(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| (c.is_control() && !matches!(c, '\n' | '\t')) || ('\u{202a}'..='\u{202e}').contains(c))
+        .collect()
+}
+
+#[test]
+fn answers_errors_and_names_reach_the_terminal_without_control_sequences() {
+    // OSC 52 (clipboard), a title, a screen clear, a reset, an 8-bit CSI, a bidi override.
+    let port =
+        hostile_error_server("denied \x1b]52;c;cm0gLXJmIH4=\x07\x1b]0;pwned\x1b\\\x1b[2J\x1bc\u{9b}31m\u{202e}end");
+    let env = TestEnv::new()
+        .extra_config(&format!("\n[providers.evil]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\n"));
+    // Percent-encoded: `\x1b]52;c;eA==\x07` and `\x1b[2J\r\u{9d}0;t\x07` around plain words.
+    let member = "mock:a?reply=kept%1B%5D52%3Bc%3BeA%3D%3D%07+words";
+    let synth = "mock:s?reply=fused%1B%5B2J%0D%C2%9D0%3Bt%07+answer%0D%0Anext";
+    let args = ["run", "--models", &format!("evil:m,{member}"), "--judge", "mock:j", "--synth", synth, "hi"];
+    let human = env.frontier(args).output();
+    assert_eq!(human.code, Some(0), "{human}");
+    assert_eq!(human.stdout, "fused answer\nnext\n");
+    assert_eq!(control_bytes(&human.stderr), Vec::<char>::new(), "{human}");
+    assert!(human.stderr.contains("denied end"), "the error is shown, cleaned: {human}");
+    assert!(human.stderr.contains("┆ failed: HTTP 400: denied end"), "cleaned before the table measures it: {human}");
+
+    // --json keeps the raw text, escaped by serde.
+    let json = env.frontier(args.iter().copied().chain(["--json"])).output();
+    assert!(json.stdout.contains("fused\\u001b[2J\\r\u{9d}0;t\\u0007 answer\\r\\nnext"), "{json}");
+    let report = json.json();
+    assert_eq!(report["final"], "fused\x1b[2J\r\u{9d}0;t\x07 answer\r\nnext");
+
+    // What history shows later is cleaned the same way.
+    let id = report["run_id"].as_str().unwrap().to_string();
+    for args in [vec!["show", id.as_str()], vec!["runs"], vec!["runs", "--stats"]] {
+        let out = env.frontier(&args).output();
+        assert_eq!(out.code, Some(0), "{out}");
+        assert_eq!(control_bytes(&out.stdout), Vec::<char>::new(), "{args:?}: {out}");
+        assert_eq!(control_bytes(&out.stderr), Vec::<char>::new(), "{args:?}: {out}");
+    }
+    let shown = env.frontier(["show", &id]).output();
+    assert!(shown.stdout.contains("fused answer\nnext"), "{shown}");
+}
+
+#[test]
+fn a_broken_user_preset_warns_and_fails_only_when_used() {
+    let env = TestEnv::new();
+    let presets = env.frontier_home().join("config/presets");
+    std::fs::create_dir_all(&presets).unwrap();
+    std::fs::write(presets.join("bad.toml"), "panel = [\"mock:a\"\nnope").unwrap();
+    std::fs::write(presets.join("demo.toml"), "panel = [\"mock:a\"]\n").unwrap();
+    let dir = presets.display().to_string();
+    let warnings = format!(
+        "warning: preset file `{dir}/bad.toml` is ignored: line 2, column 1: missing comma between array elements, expected `,`; only \
+         `--preset bad` fails until it is fixed\n\
+         warning: preset file `{dir}/demo.toml` is ignored: it is named like the built-in preset `demo`, which always \
+         wins; rename the file\n"
+    );
+    let demo = env.frontier(["run", "--preset", "demo", "hi"]).output();
+    assert_eq!(demo.code, Some(0), "{demo}");
+    assert!(demo.stderr.starts_with(&warnings), "{demo}");
+    let bad = env.frontier(["run", "--preset", "bad", "hi"]).output();
+    assert_eq!(bad.code, Some(2), "{bad}");
+    assert!(
+        bad.stderr.ends_with(&format!(
+            "error: invalid preset file `{dir}/bad.toml`: line 2, column 1: missing comma between array elements, expected `,`\n\
+             hint: fix the file, or move it aside to fall back to the defaults\n"
+        )),
+        "{bad}"
+    );
+    let listed = env.frontier(["preset", "list", "--json"]).output();
+    assert_eq!(listed.code, Some(0), "{listed}");
+    assert_eq!(listed.stderr, warnings);
+    let save = env.frontier(["preset", "save", "demo", "--models", "mock:a"]).output();
+    assert_eq!(save.code, Some(2), "{save}");
+}
+
+#[test]
+fn a_config_that_is_not_utf8_says_so() {
+    let env = TestEnv::new();
+    let outcome = env.frontier(["status"]).output();
+    assert_eq!(outcome.code, Some(0), "{outcome}");
+    let config = env.frontier_home().join("config/config.toml");
+    let mut bytes = std::fs::read(&config).unwrap();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    let offset = bytes.len() - 2;
+    let line = bytes.iter().filter(|b| **b == b'\n').count();
+    // `command` writes TestEnv's own config.toml: overwrite it after.
+    let mut cmd = env.command(["status"]);
+    std::fs::write(&config, &bytes).unwrap();
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: invalid config file `{}`: line {line}, byte {offset}: not UTF-8 text (TOML files must be UTF-8; \
+             re-save it in that encoding)\nhint: fix the file, or move it aside to fall back to the defaults\n",
+            config.display()
+        )
+    );
 }

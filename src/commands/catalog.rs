@@ -72,14 +72,14 @@ pub(super) fn preset_table(rows: &[PresetRow]) -> String {
     for p in rows {
         let name = if p.aliases.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.aliases.join(", ")) };
         let name = if p.builtin { name } else { format!("{name} [user]") };
-        t.add_row(vec![
+        t.add_row(crate::render::table::row(vec![
             name,
             p.panel.join(", "),
             p.judge.clone(),
             p.synth.clone(),
             yes_no(p.ready).into(),
             p.description.clone(),
-        ]);
+        ]));
     }
     t.to_string()
 }
@@ -89,7 +89,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let aliases_of =
         |id: &str| config.catalog.aliases().filter(|(_, m)| *m == id).map(|(a, _)| a.to_string()).collect::<Vec<_>>();
     let report = CatalogReport {
@@ -128,13 +128,13 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
             (Some(w), None) => w.clone(),
             _ => String::new(),
         };
-        models.add_row(vec![
+        models.add_row(crate::render::table::row(vec![
             m.id.clone(),
             m.aliases.join(", "),
             m.status.route.clone().unwrap_or_default(),
             yes_no(m.status.ready).into(),
             missing,
-        ]);
+        ]));
     }
     let mut providers = table::new(&["provider", "kind", "base url", "key variable"]);
     for p in &report.providers {
@@ -142,7 +142,7 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
             Some(var) => format!("{var} ({})", if p.key_set { "set" } else { "not set" }),
             None => "none needed".into(),
         };
-        providers.add_row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]);
+        providers.add_row(crate::render::table::row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]));
     }
     let text = format!(
         "{models}\n\n{providers}\n\n{}\n\nAny model can also be addressed as provider:model (e.g. openai:gpt-4.1, ollama:llama3.2, mock:any).\n",

@@ -5,12 +5,12 @@ use super::readiness;
 use super::selection::Selection;
 use crate::cli::{ComposeArgs, PanelArgs};
 use crate::config::state::{self, Armed};
-use crate::config::{Config, Preset, PresetSource, scope};
+use crate::config::{Preset, PresetSource, scope};
 use crate::env::Env;
 use crate::error::{Error, Result};
 
 pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let flags = PanelArgs {
         models: Some(args.models.clone()),
@@ -34,7 +34,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
     }
     if !not_ready.is_empty() {
-        eprint!("{plan}");
+        crate::render::write_stderr(&plan);
         let mut fixes: Vec<String> = Vec::new();
         for fix in not_ready.iter().filter_map(|s| s.fix.clone()) {
             if !fixes.contains(&fix) {

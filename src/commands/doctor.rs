@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::readiness::{self, ModelStatus};
-use crate::config::{Catalog, Config, Readiness};
+use crate::config::{Catalog, Readiness};
 use crate::env::Env;
 use crate::error::Result;
 
@@ -34,7 +34,7 @@ struct ProviderCheck {
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let providers: Vec<ProviderCheck> = config
         .catalog
         .providers()

@@ -36,9 +36,11 @@ pub fn run(args: HookArgs, env: &Env) -> i32 {
     // A panic must not print a backtrace into the host's turn: one line, below.
     std::panic::set_hook(Box::new(|_| {}));
     match std::panic::catch_unwind(AssertUnwindSafe(|| serve(&args, env))) {
-        Ok(Ok(Some(json))) => crate::render::write_stdout(&json),
+        Ok(Ok(Some(json))) => crate::render::write_raw(&json),
         Ok(Ok(None)) => {}
-        Ok(Err(message)) => eprintln!("frontier hook: {message}; the prompt went through unchanged"),
+        Ok(Err(message)) => {
+            crate::render::write_stderr(&format!("frontier hook: {message}; the prompt went through unchanged\n"))
+        }
         Err(_) => eprintln!("frontier hook: internal error; the prompt went through unchanged"),
     }
     0

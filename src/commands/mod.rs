@@ -44,10 +44,22 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
     }
 }
 
+/// Loads the configuration for a command run by the user, printing on stderr (once, as
+/// each command loads it once) what is wrong with the user's preset files. The hook
+/// loads `Config` itself and keeps these off its one stderr line.
+fn load_config(env: &crate::env::Env) -> crate::error::Result<crate::config::Config> {
+    let config = crate::config::Config::load(env)?;
+    let warnings: String = config.presets.warnings().iter().map(|w| format!("warning: {w}\n")).collect();
+    if !warnings.is_empty() {
+        crate::render::write_stderr(&warnings);
+    }
+    Ok(config)
+}
+
 /// Prints a value as pretty JSON on stdout.
 fn print_json(value: &impl serde::Serialize) {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    crate::render::write_stdout(&format!("{text}\n"));
+    crate::render::write_raw(&format!("{text}\n"));
 }
 
 /// The current time as RFC 3339, UTC, to the second.

@@ -4,13 +4,13 @@
 use super::readiness;
 use super::selection::Selection;
 use crate::cli::{ModeArgs, ModeWord};
+use crate::config::scope;
 use crate::config::state::{self, Armed};
-use crate::config::{Config, scope};
 use crate::env::Env;
 use crate::error::{Error, Result};
 
 pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let flags = &args.panel;
     let any_panel_flag = flags.preset.is_some()
@@ -67,14 +67,17 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         s.armed_at = armed_at;
     })?;
     match &selection {
-        None => eprintln!("scope `{}` is off", scope.name),
+        None => crate::render::write_stderr(&format!("scope `{}` is off\n", scope.name)),
         Some(sel) => {
             let mode = if matches!(sel, Selection::Single { .. }) { "single" } else { "fusion" };
-            eprintln!("scope `{}` armed: {mode} · {}", scope.name, sel.label());
+            crate::render::write_stderr(&format!("scope `{}` armed: {mode} · {}\n", scope.name, sel.label()));
             for model in sel.models() {
                 let status = readiness::check(&config, env, model);
                 if let (false, Some(missing), Some(fix)) = (status.ready, &status.missing, &status.fix) {
-                    eprintln!("warning: `{}` is not ready: {missing}\nhint: {fix}", status.model);
+                    crate::render::write_stderr(&format!(
+                        "warning: `{}` is not ready: {missing}\nhint: {fix}\n",
+                        status.model
+                    ));
                 }
             }
         }

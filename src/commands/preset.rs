@@ -3,12 +3,12 @@
 use super::catalog::{preset_rows, preset_table};
 use crate::cli::PresetCommand;
 use crate::config::presets::check_panel;
-use crate::config::{Config, Preset, PresetSource};
+use crate::config::{Preset, PresetSource};
 use crate::env::Env;
 use crate::error::Result;
 
 pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     match cmd {
         PresetCommand::List(args) => {
             let rows = preset_rows(&config, env);
@@ -61,11 +61,11 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;
-            eprintln!("saved preset `{}` to {}", preset.name, path.display());
+            crate::render::write_stderr(&format!("saved preset `{}` to {}\n", preset.name, path.display()));
         }
         PresetCommand::Delete { name } => {
             let path = config.presets.delete(&name)?;
-            eprintln!("deleted preset `{name}` ({})", path.display());
+            crate::render::write_stderr(&format!("deleted preset `{name}` ({})\n", path.display()));
         }
     }
     Ok(0)

@@ -33,7 +33,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         });
     }
     let prompt = read_prompt(&args.prompt)?;
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let limits = limits(&args, &config)?;
     let scope_flag = args.scope.as_deref();
     let selection = select(&args, &config, env, scope_flag)?;
@@ -126,7 +126,7 @@ fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) 
     let scope = scope::resolve(scope_flag, env, None)?;
     let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
     if let Some(warning) = &loaded.warning {
-        eprintln!("warning: {warning}");
+        crate::render::write_stderr(&format!("warning: {warning}\n"));
     }
     if let Some(selection) = Selection::from_state(&loaded.state, config)? {
         return selection.with_overrides(&args.panel);

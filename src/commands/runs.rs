@@ -3,7 +3,6 @@
 //! nothing to list.
 
 use crate::cli::RunsArgs;
-use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::history::{Store, stats};
@@ -19,7 +18,7 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
             format!("give from 1 to {MAX_LIMIT}"),
         ));
     }
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     if !config.settings.history {
         eprintln!(
             "note: history is off (`history = false` in `{}`): no run is recorded",

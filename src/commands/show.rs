@@ -2,14 +2,13 @@
 //! `--json` prints the stored RunReport exactly as `run --json` printed it.
 
 use crate::cli::ShowArgs;
-use crate::config::Config;
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, echo};
 use crate::history::{Found, Store};
 use crate::render;
 
 pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let id = args.run_id.trim();
     let found = match Store::open_existing(&config.paths.history_file())? {
         Some(store) if !id.is_empty() => store.find(id)?,
@@ -27,12 +26,12 @@ pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
         Found::NotFound => {
             let off = if config.settings.history { "" } else { " (history is off in config.toml)" };
             Err(Error::usage(
-                format!("unknown run id `{id}`"),
+                format!("unknown run id `{}`", echo(id)),
                 format!("`frontier runs` lists the recorded runs and their ids{off}"),
             ))
         }
         Found::Ambiguous(ids) => Err(Error::usage(
-            format!("run id `{id}` matches more than one run"),
+            format!("run id `{}` matches more than one run", echo(id)),
             format!("give more of the id: {}", ids.join(", ")),
         )),
     }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::readiness::{self, ModelStatus};
 use super::selection::Selection;
 use crate::cli::StatusArgs;
+use crate::config::scope;
 use crate::config::state::{self, Armed, Tuning};
-use crate::config::{Config, scope};
 use crate::env::Env;
 use crate::error::Result;
 
@@ -30,7 +30,7 @@ struct StatusReport {
 }
 
 pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+    let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
     let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
     let (warning, selection) = match Selection::from_state(&loaded.state, &config) {

@@ -2,6 +2,11 @@
 //! `presets/*.toml`; the user's live in the config dir's `presets/` and can't take a
 //! built-in's name.
 //!
+//! The user's files are read one by one: a file that does not parse or names an unknown
+//! model is set aside with a warning naming it, and only asking for that preset fails
+//! (with its parse error), so one bad file can't break `--preset demo` or the hook. A
+//! file named like a built-in preset or alias is ignored with a warning, too.
+//!
 //! Knows the catalog only to check that a panel's models exist.
 
 use std::path::{Path, PathBuf};
@@ -79,6 +84,19 @@ impl Preset {
 #[derive(Debug, Clone)]
 pub struct Presets {
     list: Vec<Preset>,
+    /// User preset files that could not be loaded: asking for one of these names fails.
+    broken: Vec<Broken>,
+    /// What is wrong with the user's presets directory, one line each, for the commands
+    /// to print (this layer never prints).
+    warnings: Vec<String>,
+}
+
+/// A user preset file set aside, and why.
+#[derive(Debug, Clone)]
+struct Broken {
+    name: String,
+    path: PathBuf,
+    message: String,
 }
 
 impl Presets {
@@ -91,28 +109,61 @@ impl Presets {
             list.push(Preset::from_toml(name, raw, PresetSource::BuiltIn));
         }
         let mut user = Vec::new();
-        let entries = match std::fs::read_dir(dir) {
+        let (mut broken, mut warnings) = (Vec::new(), Vec::new());
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
             Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(err) => return Err(Error::io("read", dir, err)),
         };
+        entries.sort();
         for path in entries {
             let Some(name) = preset_file_name(&path) else { continue };
-            if list.iter().any(|p: &Preset| p.name == name || p.aliases.contains(&name)) {
-                continue; // a built-in name can't be shadowed; `preset save` refuses to write one
+            if let Some(builtin) = list.iter().find(|p: &&Preset| p.name == name || p.aliases.contains(&name)) {
+                // A built-in name can't be shadowed; `preset save` refuses to write one.
+                let what = if builtin.name == name {
+                    format!("the built-in preset `{name}`")
+                } else {
+                    format!("`{name}`, an alias of the built-in preset `{}`", builtin.name)
+                };
+                warnings.push(format!(
+                    "preset file `{}` is ignored: it is named like {what}, which always wins; rename the file",
+                    path.display()
+                ));
+                continue;
             }
-            if let Some(raw) = toml_file::read::<PresetToml>(&path, "preset file")? {
+            let loaded = toml_file::read::<PresetToml>(&path, "preset file").and_then(|raw| {
+                let Some(raw) = raw else { return Ok(None) };
                 check_panel(catalog, &raw.panel).map_err(|e| Error::InvalidFile {
                     what: "preset file",
                     path: path.clone(),
                     message: e.to_string(),
                 })?;
-                user.push(Preset::from_toml(&name, raw, PresetSource::User(path)));
+                Ok(Some(raw))
+            });
+            match loaded {
+                Ok(Some(raw)) => user.push(Preset::from_toml(&name, raw, PresetSource::User(path))),
+                Ok(None) => {}
+                Err(err) => {
+                    let message = match err {
+                        Error::InvalidFile { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    warnings.push(format!(
+                        "preset file `{}` is ignored: {message}; only `--preset {name}` fails until it is fixed",
+                        path.display()
+                    ));
+                    broken.push(Broken { name, path, message });
+                }
             }
         }
         user.sort_by(|a, b| a.name.cmp(&b.name));
         list.extend(user);
-        Ok(Presets { list })
+        Ok(Presets { list, broken, warnings })
+    }
+
+    /// What is wrong with the user's preset files, one line each (empty when nothing is).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Preset> {
@@ -121,6 +172,9 @@ impl Presets {
 
     /// The preset called `name`, or one of whose aliases it is.
     pub fn get(&self, name: &str) -> Result<&Preset> {
+        if let Some(b) = self.broken.iter().find(|b| b.name == name) {
+            return Err(Error::InvalidFile { what: "preset file", path: b.path.clone(), message: b.message.clone() });
+        }
         self.list.iter().find(|p| p.name == name || p.aliases.iter().any(|a| a == name)).ok_or_else(|| {
             let known = self.list.iter().flat_map(|p| std::iter::once(&p.name).chain(&p.aliases)).map(String::as_str);
             Error::UnknownPreset { name: name.to_string(), suggestion: suggest(name, known) }
@@ -136,7 +190,8 @@ impl Presets {
             ));
         }
         if self.get(&preset.name).is_ok_and(|existing| existing.source == PresetSource::BuiltIn) {
-            return Err(Error::refused(
+            // A usage error: the name is the problem, whatever the state of the files.
+            return Err(Error::usage(
                 format!("`{}` is a built-in preset and can't be replaced", preset.name),
                 "save it under another name",
             ));
@@ -242,7 +297,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let all = presets(dir.path());
         let mut p = all.get("demo").cloned().unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(all.save(dir.path(), &p), Err(Error::Refused { .. })));
+        assert!(matches!(all.save(dir.path(), &p), Err(Error::Usage { .. })));
         assert!(matches!(all.delete("chatgpt-duo"), Err(Error::Refused { .. })));
         p.name = "mine".into();
         all.save(dir.path(), &p).unwrap_or_else(|e| panic!("{e}"));
@@ -251,5 +306,56 @@ mod tests {
         assert_eq!((mine.panel.clone(), mine.judge.clone()), (p.panel.clone(), p.judge.clone()));
         reloaded.delete("mine").unwrap_or_else(|e| panic!("{e}"));
         assert!(presets(dir.path()).get("mine").is_err());
+    }
+
+    #[test]
+    fn a_broken_user_preset_is_a_warning_and_fails_only_when_used() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("bad.toml"), "panel = [\"mock:a\"\nbroken").unwrap();
+        std::fs::write(dir.path().join("ghost.toml"), "panel = [\"no-such-model\"]\n").unwrap();
+        std::fs::write(dir.path().join("good.toml"), "panel = [\"mock:a\"]\n").unwrap();
+        let all = presets(dir.path());
+        assert_eq!(all.get("demo").map(|p| p.name.as_str()).ok(), Some("demo"));
+        assert_eq!(all.get("good").map(|p| p.name.as_str()).ok(), Some("good"));
+        for name in ["bad", "ghost"] {
+            let path = dir.path().join(format!("{name}.toml"));
+            match all.get(name) {
+                Err(Error::InvalidFile { path: p, .. }) => assert_eq!(p, path),
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        let warnings = all.warnings();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        let bad = dir.path().join("bad.toml");
+        assert!(
+            warnings[0].starts_with(&format!("preset file `{}` is ignored: line 2", bad.display())),
+            "{warnings:?}"
+        );
+        assert!(warnings[0].ends_with("; only `--preset bad` fails until it is fixed"), "{warnings:?}");
+        assert!(warnings[1].contains("ghost.toml` is ignored: unknown model `no-such-model`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_user_preset_named_like_a_builtin_is_ignored_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("demo.toml"), "panel = [\"mock:a\"]\n").unwrap();
+        std::fs::write(dir.path().join("chatgpt-duo.toml"), "panel = [\"mock:a\"]\n").unwrap();
+        let all = presets(dir.path());
+        assert_eq!(all.get("demo").map(|p| p.source.clone()).ok(), Some(PresetSource::BuiltIn));
+        assert_eq!(
+            all.warnings(),
+            [
+                format!(
+                    "preset file `{}` is ignored: it is named like `chatgpt-duo`, an alias of the built-in preset \
+                     `gpt-duo`, which always wins; rename the file",
+                    dir.path().join("chatgpt-duo.toml").display()
+                ),
+                format!(
+                    "preset file `{}` is ignored: it is named like the built-in preset `demo`, which always wins; \
+                     rename the file",
+                    dir.path().join("demo.toml").display()
+                ),
+            ]
+        );
     }
 }

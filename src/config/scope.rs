@@ -3,6 +3,12 @@
 //! the host and a hash of the workspace root, so a shell in a repo and the hook in the
 //! same repo agree on the name.
 //!
+//! A name given by `--scope` or `FRONTIER_SCOPE` must already be canonical — lowercase
+//! ASCII letters, digits and single inner `-`, 1 to 64 characters — or it is a usage
+//! error whose hint names the canonical form. Mapping names silently (`A_B` and `a-b`
+//! both to `a-b`) would let two names the user thinks distinct share one armed state.
+//! The aliases and workspace names are canonical by construction.
+//!
 //! Knows nothing about what a scope holds; `state` reads and writes that.
 
 use std::path::{Path, PathBuf};
@@ -71,13 +77,19 @@ pub fn resolve(flag: Option<&str>, env: &Env, host: Option<(Host, &Path)>) -> Re
     } else {
         (DEFAULT_SCOPE.to_string(), ScopeSource::Default)
     };
-    Ok(Scope { name: expand(&raw, env.cwd())?, source })
+    let name = expand(&raw, env.cwd()).map_err(|err| match (err, source) {
+        (Error::Usage { what, hint }, ScopeSource::Env) => {
+            Error::Usage { what: format!("{what} in FRONTIER_SCOPE"), hint }
+        }
+        (err, _) => err,
+    })?;
+    Ok(Scope { name, source })
 }
 
-/// Expands the workspace aliases (`codex-project`, `claude-project`, ...) for `cwd`, and
-/// sanitises everything else to `[a-z0-9-]`.
+/// Expands the workspace aliases (`codex-project`, `claude-project`, ...) for `cwd`;
+/// any other name must be canonical (see the module docs).
 pub fn expand(raw: &str, cwd: &Path) -> Result<String> {
-    let host = match raw.trim() {
+    let host = match raw {
         "codex-project" | "codex-workspace" => Some(Host::Codex),
         "claude-project" | "cc-project" | "claude-workspace" => Some(Host::ClaudeCode),
         "gemini-project" | "gemini-workspace" => Some(Host::Gemini),
@@ -87,13 +99,16 @@ pub fn expand(raw: &str, cwd: &Path) -> Result<String> {
         return Ok(workspace_scope(host, cwd));
     }
     let name = sanitise(raw);
-    if name.is_empty() {
-        return Err(Error::usage(
-            format!("invalid scope name `{raw}`"),
-            "use letters, digits and `-`, or an alias such as `codex-project`",
-        ));
+    if !name.is_empty() && name == raw {
+        return Ok(name);
     }
-    Ok(name)
+    let rule = "scope names are lowercase letters, digits and single `-` inside, up to 64 characters";
+    let hint = if name.is_empty() {
+        format!("{rule}; or use an alias such as `codex-project`")
+    } else {
+        format!("{rule}: did you mean `{name}`?")
+    };
+    Err(Error::usage(format!("invalid scope name `{}`", crate::error::echo(raw)), hint))
 }
 
 fn sanitise(raw: &str) -> String {
@@ -143,7 +158,7 @@ mod tests {
     #[test]
     fn resolution_order_is_flag_env_host_default() {
         let cwd = Path::new("/nonexistent/repo");
-        let with_var = env(&[("FRONTIER_SCOPE", "Team One")], cwd);
+        let with_var = env(&[("FRONTIER_SCOPE", "team-one")], cwd);
         let host = Some((Host::Codex, cwd));
         let name = |flag, env: &Env, host| resolve(flag, env, host).map(|s| (s.name, s.source)).ok();
         assert_eq!(name(Some("mine"), &with_var, host), Some(("mine".into(), ScopeSource::Flag)));
@@ -182,10 +197,35 @@ mod tests {
     }
 
     #[test]
-    fn names_are_sanitised() {
+    fn only_canonical_names_are_accepted_and_the_hint_names_the_canonical_form() {
         let cwd = Path::new("/");
-        assert_eq!(expand("My_Scope!!x", cwd).ok().as_deref(), Some("my-scope-x"));
-        assert_eq!(expand("../../etc", cwd).ok().as_deref(), Some("etc"));
-        assert!(expand("///", cwd).is_err());
+        for good in ["a", "a-b", "team-1", "default", &"x".repeat(64)] {
+            assert_eq!(expand(good, cwd).ok().as_deref(), Some(good));
+        }
+        let hint = |raw: &str| match expand(raw, cwd) {
+            Err(Error::Usage { what, hint }) => {
+                assert_eq!(what, format!("invalid scope name `{}`", crate::error::echo(raw)));
+                hint
+            }
+            other => panic!("{raw:?}: {other:?}"),
+        };
+        let rule = "scope names are lowercase letters, digits and single `-` inside, up to 64 characters";
+        // Names that sanitise to the same scope are no longer silently one scope.
+        assert_eq!(hint("A_B"), format!("{rule}: did you mean `a-b`?"));
+        assert_eq!(hint("My_Scope!!x"), format!("{rule}: did you mean `my-scope-x`?"));
+        assert_eq!(hint("../../etc"), format!("{rule}: did you mean `etc`?"));
+        assert_eq!(hint(" mine"), format!("{rule}: did you mean `mine`?"));
+        assert_eq!(hint("a--b"), format!("{rule}: did you mean `a-b`?"));
+        assert_eq!(hint("-a"), format!("{rule}: did you mean `a`?"));
+        assert_eq!(hint(&"x".repeat(65)), format!("{rule}: did you mean `{}`?", "x".repeat(64)));
+        assert_eq!(hint("///"), format!("{rule}; or use an alias such as `codex-project`"));
+        assert_eq!(hint(""), format!("{rule}; or use an alias such as `codex-project`"));
+    }
+
+    #[test]
+    fn a_bad_frontier_scope_says_where_the_name_came_from() {
+        let bad = env(&[("FRONTIER_SCOPE", "Team_One")], Path::new("/"));
+        let err = resolve(None, &bad, None).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("invalid scope name `Team_One` in FRONTIER_SCOPE"));
     }
 }

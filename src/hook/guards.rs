@@ -2,6 +2,11 @@
 //! autonomous-loop directives, and prompts under the scope's minimum length — each
 //! unless the scope's tuning opts in. A path like `/etc/hosts` mid-sentence, or "the
 //! event loop", is an ordinary prompt.
+//!
+//! The checks read the prompt with its leading (and trailing) whitespace and invisible
+//! format characters removed — a zero-width space or a byte-order mark before `/loop`
+//! would otherwise hide the directive from the guards while the host still sees it. The
+//! prompt sent to the panel is not changed here.
 
 use crate::config::state::Tuning;
 
@@ -14,7 +19,7 @@ pub enum Skip {
 
 /// Why the hook should leave `prompt` alone under `tuning`, or `None` to run it.
 pub fn skip(prompt: &str, tuning: &Tuning) -> Option<Skip> {
-    let text = prompt.trim();
+    let text = trim_invisible(prompt);
     if is_loop_directive(text) {
         return (!tuning.fan_loops).then_some(Skip::LoopDirective);
     }
@@ -22,6 +27,35 @@ pub fn skip(prompt: &str, tuning: &Tuning) -> Option<Skip> {
         return Some(Skip::SlashCommand);
     }
     (text.chars().count() < tuning.min_chars as usize).then_some(Skip::TooShort)
+}
+
+/// `text` without leading and trailing whitespace of any kind and invisible format
+/// characters: the zero-width space, joiners and word joiner, the byte-order mark, the
+/// soft hyphen, and the other Unicode format (Cf) characters that commonly hide in text.
+fn trim_invisible(text: &str) -> &str {
+    text.trim_matches(|c: char| c.is_whitespace() || c.is_control() || is_invisible(c))
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{034f}'
+            | '\u{061c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+    )
 }
 
 /// `/name args...` where the name is a command word (so `/etc/hosts` is not one), or a
@@ -79,6 +113,21 @@ mod tests {
             ("why does /etc/hosts not apply in the container?", None),
             ("why does the event loop block on this future?", None),
             ("/ why is this slash here", None),
+            // Invisible or unusual characters before the command hide nothing.
+            ("\u{200b}/loop check the build every 5m", Some(Skip::LoopDirective)),
+            ("\u{feff}/loop check the build every 5m", Some(Skip::LoopDirective)),
+            ("\u{200c}\u{200d}\u{2060}\u{00ad}/loop check", Some(Skip::LoopDirective)),
+            ("\u{3000}\u{a0}\u{2028}\t/loop check the build", Some(Skip::LoopDirective)),
+            ("\u{202e}\u{2066}<<autonomous-loop>> continue", Some(Skip::LoopDirective)),
+            ("\u{feff}\u{200b}/clear", Some(Skip::SlashCommand)),
+            ("\u{200b}/review the auth module please", Some(Skip::SlashCommand)),
+            ("\u{2060}\r\n<command-name>/clear</command-name>", Some(Skip::SlashCommand)),
+            // Invisible padding doesn't make a short prompt long.
+            (
+                "\u{200b}\u{200b}\u{200b}\u{200b}\u{200b}\u{200b}ok\u{200b}\u{200b}\u{200b}\u{200b}\u{200b}",
+                Some(Skip::TooShort),
+            ),
+            ("\u{200b}why does /etc/hosts not apply in the container?", None),
         ];
         for (prompt, want) in cases {
             assert_eq!(skip(prompt, &default), *want, "{prompt:?}");

@@ -32,7 +32,7 @@ pub fn runs_table(runs: &[Summary]) -> String {
             Some(reason) => format!("{} ({reason})", run.status),
             None => run.status.clone(),
         };
-        table.add_row(vec![
+        table.add_row(super::table::row(vec![
             run.run_id.clone(),
             started(&run.started_at),
             source,
@@ -42,7 +42,7 @@ pub fn runs_table(runs: &[Summary]) -> String {
             format!("{}/{}", run.input_tokens, run.output_tokens),
             cost(run.cost_usd),
             format_ms(u64::try_from(run.wall_ms).unwrap_or(0)),
-        ]);
+        ]));
     }
     table.to_string()
 }
@@ -52,7 +52,7 @@ pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: 
     let mut table = super::table::new(&["model", "runs", "calls", "ok", "success", "p50", "p95", "cost"]);
     for (model, s) in stats {
         let ms = |v: Option<i64>| v.map_or("-".to_string(), |v| format_ms(u64::try_from(v).unwrap_or(0)));
-        table.add_row(vec![
+        table.add_row(super::table::row(vec![
             model.clone(),
             s.runs.to_string(),
             s.calls.to_string(),
@@ -61,7 +61,7 @@ pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: 
             ms(s.p50_ms),
             ms(s.p95_ms),
             cost(s.cost_usd),
-        ]);
+        ]));
     }
     let plural = if runs == 1 { "" } else { "s" };
     format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))

@@ -8,6 +8,7 @@
 pub mod history;
 mod progress;
 pub mod recorded;
+pub mod sanitize;
 mod scores;
 pub mod table;
 
@@ -47,7 +48,7 @@ impl RunOutput {
     pub fn finish(&self, report: &RunReport) {
         if self.json {
             let text = serde_json::to_string_pretty(report).unwrap_or_default();
-            write_stdout(&format!("{text}\n"));
+            write_raw(&format!("{text}\n"));
             return;
         }
         let mut err = String::new();
@@ -62,7 +63,7 @@ impl RunOutput {
             err.push_str(&scores::summary(report));
             err.push('\n');
         }
-        eprint!("{err}");
+        write_stderr(&err);
         if let Some(answer) = &report.final_answer {
             let streamed_all =
                 self.stream && matches!(report.final_source, Some(FinalSource::Synth | FinalSource::Single));
@@ -74,8 +75,23 @@ impl RunOutput {
     }
 }
 
-/// Writes to stdout in one go and flushes; a closed pipe is not an error worth a panic.
+/// Writes human text to stdout in one go, without control sequences (it may quote
+/// answers, names and errors frontier did not write), and flushes; a closed pipe is not
+/// an error worth a panic.
 pub fn write_stdout(text: &str) {
+    write_raw(&sanitize::clean(text));
+}
+
+/// Writes human text to stderr in one go, without control sequences.
+pub fn write_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(sanitize::clean(text).as_bytes());
+    let _ = err.flush();
+}
+
+/// Writes `text` to stdout as it is: JSON documents (serde escapes every control) and
+/// text already sanitised.
+pub fn write_raw(text: &str) {
     let mut out = std::io::stdout().lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();

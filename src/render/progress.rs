@@ -1,9 +1,12 @@
 //! Progress on stderr while a run is in flight (one redrawn line on a terminal, plain
-//! lines otherwise), and the final answer streamed to stdout as it arrives.
+//! lines otherwise), and the final answer streamed to stdout as it arrives. Every piece
+//! of outside text (model names, errors, the answer) is stripped of control sequences;
+//! the answer through one stateful filter, as a sequence may be cut across two deltas.
 
 use std::io::Write as _;
 use std::sync::Mutex;
 
+use super::sanitize::{self, Sanitizer};
 use super::scores::format_ms;
 use crate::pipeline::{Observer, Progress, Stage};
 
@@ -24,6 +27,8 @@ struct State {
     streamed: usize,
     /// The streamed answer so far ends with a newline.
     streamed_newline: bool,
+    /// Strips control sequences from the streamed answer, across deltas.
+    answer_filter: Sanitizer,
 }
 
 impl RunObserver {
@@ -42,6 +47,7 @@ impl RunObserver {
         if self.quiet {
             return;
         }
+        let text = sanitize::clean(text);
         let mut err = std::io::stderr().lock();
         if self.live {
             let end = if done { "\n" } else { "" };
@@ -89,22 +95,28 @@ impl Observer for RunObserver {
             Progress::StageDone { stage, ok, elapsed_ms } => {
                 if state.streamed > 0 && !state.streamed_newline {
                     // End the streamed answer's last line before stderr writes below it.
-                    super::write_stdout("\n");
+                    super::write_raw("\n");
                     state.streamed_newline = true;
                 }
                 let outcome = if ok { "done" } else { "failed" };
                 self.say(&mut state, &format!("{} {outcome} in {}", stage.as_str(), format_ms(elapsed_ms)), true);
             }
             Progress::AnswerDelta(text) if self.stream => {
+                let text = state.answer_filter.push(text);
+                if text.is_empty() {
+                    return;
+                }
                 self.clear_line(&mut state);
                 state.streamed += text.len();
                 state.streamed_newline = text.ends_with('\n');
-                super::write_stdout(text);
+                super::write_raw(&text);
             }
             Progress::AnswerRestart if self.stream => {
+                // The retried attempt starts from scratch, outside any sequence.
+                state.answer_filter = Sanitizer::default();
                 if state.streamed > 0 {
                     state.streamed = 0;
-                    super::write_stdout("\n");
+                    super::write_raw("\n");
                     self.say(&mut state, "the answer's stream broke and is being retried; it starts again below", true);
                 }
             }

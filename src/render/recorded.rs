@@ -73,7 +73,7 @@ fn calls_table(report: &Value) -> String {
             (true, Some(s)) => s.get("reason").and_then(Value::as_str).unwrap_or_default().to_string(),
             (true, None) => String::new(),
         };
-        table.add_row(vec![
+        table.add_row(super::table::row(vec![
             role.to_string(),
             get("model"),
             get("route"),
@@ -83,7 +83,7 @@ fn calls_table(report: &Value) -> String {
             cost(call.get("cost_usd").and_then(Value::as_f64)),
             score.and_then(|s| s.get("score")?.as_f64()).map_or("-".to_string(), format_score),
             notes,
-        ]);
+        ]));
     }
     table.to_string()
 }

@@ -35,7 +35,7 @@ pub fn table(report: &RunReport) -> String {
             (None, Some(s)) => s.reason.clone(),
             (None, None) => String::new(),
         };
-        table.add_row(vec![
+        table.add_row(super::table::row(vec![
             rank,
             m.model.clone(),
             m.label.clone().unwrap_or_else(|| "-".into()),
@@ -44,7 +44,7 @@ pub fn table(report: &RunReport) -> String {
             tokens,
             cost,
             notes,
-        ]);
+        ]));
     }
     table.to_string()
 }

@@ -64,8 +64,11 @@ SHORT_PROMPT = "Sky blue?"  # under it: the hook must leave it alone
 BANNER_PREFIX = "⚡ Frontier · fusion · demo · 3 models · "
 BANNER_RE = re.compile(r"⚡ Frontier · fusion · demo · 3 models · \d+s")
 FUSED_ANSWER = f'synth on "{PROMPT}"'  # how the demo preset's mock synth opens its answer
-ANSWER_OPEN = "--- frontier answer ---"
-ANSWER_CLOSE = "--- end of frontier answer ---"
+# The answer's frame: `<<<frontier-answer NONCE>>>` ... `<<<end frontier-answer NONCE>>>`,
+# a fresh 128-bit hex nonce per run (the instruction before the frame names both lines).
+ANSWER_OPEN = "<<<frontier-answer "
+ANSWER_CLOSE = "<<<end frontier-answer "
+ANSWER_NONCE_RE = re.compile(r"<<<frontier-answer ([0-9a-f]{32})>>>")
 # Anything of these in a request means frontier's context reached the model.
 FRONTIER_MARKERS = ("⚡ Frontier", ANSWER_OPEN, ANSWER_CLOSE, "frontier already ran")
 
@@ -434,8 +437,13 @@ class Suite(Checks):
         expect(PROMPT in text, "the request with frontier's context lacks the user's prompt")
         expect(FUSED_ANSWER in text, f"the request lacks the fused answer {FUSED_ANSWER!r}")
         expect(ANSWER_OPEN in text and ANSWER_CLOSE in text, "the request lacks the answer's delimiters")
-        start = text.index(ANSWER_OPEN)
-        expect(FUSED_ANSWER in text[start:text.index(ANSWER_CLOSE, start)],
+        nonces = set(ANSWER_NONCE_RE.findall(text))
+        expect(len(nonces) == 1, f"the request holds {len(nonces)} answer nonces, not one: {sorted(nonces)}")
+        nonce = nonces.pop()
+        # The last opening line is the frame's (the instruction names it first).
+        start = text.rindex(f"{ANSWER_OPEN}{nonce}>>>")
+        end = text.rindex(f"{ANSWER_CLOSE}{nonce}>>>")
+        expect(start < end and FUSED_ANSWER in text[start:end],
                "the fused answer is not between the answer's delimiters")
         progress = sb.frontier_home / "state" / "progress"
         left = sorted(p.name for p in progress.iterdir()) if progress.is_dir() else []
