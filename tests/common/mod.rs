@@ -37,6 +37,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
+pub mod hostile;
 mod native;
 pub mod workspace;
 
