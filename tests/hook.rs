@@ -383,5 +383,5 @@ fn a_history_that_can_not_record_adds_no_second_line() {
     let ok = hook(&env, &[], &claude_event(&repo, PROMPT));
     context(&ok, "UserPromptSubmit");
     assert_eq!(ok.stderr.lines().count(), 1, "{ok}");
-    assert!(ok.stderr.starts_with("frontier hook: warning: history: run "), "{ok}");
+    assert!(ok.stderr.starts_with("warning: history: run "), "{ok}");
 }

@@ -44,8 +44,9 @@ pub fn run(args: HookArgs, env: &Env) -> i32 {
     match std::panic::catch_unwind(AssertUnwindSafe(|| serve(&args, env))) {
         Ok(Ok(Some(served))) => {
             crate::render::write_stdout(&served.json);
+            // Worded as `run` words it, since the turn went ahead; still one line.
             if let Some(warning) = served.warning {
-                eprintln!("frontier hook: warning: {}", one_line(&warning));
+                eprintln!("warning: {}", one_line(&warning));
             }
         }
         Ok(Ok(None)) => {}
