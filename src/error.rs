@@ -15,8 +15,36 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Exit code of a usage error: bad flags, unknown names, malformed configuration.
 pub const EXIT_USAGE: i32 = 2;
-/// Exit code of a run cancelled by Ctrl-C.
-pub const EXIT_CANCELLED: i32 = 130;
+/// A run cancelled by a signal exits with this plus the signal's number, as a shell
+/// reports a process the signal killed: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP.
+pub const EXIT_SIGNAL_BASE: i32 = 128;
+
+/// The signals that cancel a run: Ctrl-C, and what a host or a closing terminal sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelSignal {
+    Interrupt,
+    Terminate,
+    Hangup,
+}
+
+impl CancelSignal {
+    /// The signal's number, the same on every Unix frontier runs on.
+    pub fn number(self) -> i32 {
+        match self {
+            CancelSignal::Hangup => 1,
+            CancelSignal::Interrupt => 2,
+            CancelSignal::Terminate => 15,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CancelSignal::Interrupt => "SIGINT",
+            CancelSignal::Terminate => "SIGTERM",
+            CancelSignal::Hangup => "SIGHUP",
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -53,8 +81,8 @@ pub enum Error {
     #[error("run failed ({reason}): {detail}")]
     RunFailed { reason: FailureReason, detail: String },
 
-    #[error("cancelled")]
-    Cancelled,
+    #[error("cancelled by {}", signal.name())]
+    Cancelled { signal: CancelSignal },
 }
 
 impl Error {
@@ -76,7 +104,7 @@ impl Error {
             | Error::UnknownModel { .. }
             | Error::UnknownPreset { .. }
             | Error::InvalidFile { .. } => EXIT_USAGE,
-            Error::Cancelled => EXIT_CANCELLED,
+            Error::Cancelled { signal } => EXIT_SIGNAL_BASE + signal.number(),
             Error::Io { .. } | Error::Symlink { .. } | Error::Refused { .. } | Error::RunFailed { .. } => 1,
         }
     }
@@ -100,7 +128,7 @@ impl Error {
             Error::Io { .. } => "check that the path exists and that you may read and write it".into(),
             Error::Symlink { .. } => "replace the link with a regular file, or point FRONTIER_HOME elsewhere".into(),
             Error::RunFailed { reason, .. } => reason.hint().into(),
-            Error::Cancelled => "the run was interrupted; nothing was kept".into(),
+            Error::Cancelled { .. } => "the run was interrupted; nothing was kept".into(),
         }
     }
 }
@@ -165,6 +193,17 @@ mod tests {
         assert_eq!(echo(&"é".repeat(100_000)), format!("{}…", "é".repeat(ECHO_CHARS)));
         let err = Error::UnknownPreset { name: "p".repeat(1000), suggestion: None };
         assert!(render(&err).starts_with(&format!("error: unknown preset `{}…`\n", "p".repeat(ECHO_CHARS))));
+    }
+
+    #[test]
+    fn a_cancelled_run_exits_128_plus_the_signal() {
+        let codes = [CancelSignal::Interrupt, CancelSignal::Terminate, CancelSignal::Hangup]
+            .map(|signal| Error::Cancelled { signal }.exit_code());
+        assert_eq!(codes, [130, 143, 129]);
+        assert_eq!(
+            render(&Error::Cancelled { signal: CancelSignal::Terminate }),
+            "error: cancelled by SIGTERM\nhint: the run was interrupted; nothing was kept\n"
+        );
     }
 
     #[test]

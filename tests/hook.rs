@@ -291,3 +291,128 @@ fn tune_validates_and_status_shows_it() {
         json!({"min_chars": 30, "fan_commands": false, "fan_loops": true, "budget_secs": 120})
     );
 }
+
+/// How long the hook and the status line wait for stdin to close (src/hook/stdin.rs).
+const STDIN_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Waits for `child`, failing the test (and killing it) past `limit`.
+fn wait_within(child: &mut std::process::Child, limit: Duration, what: &str) -> std::process::Output {
+    let until = Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("{what} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut out = std::process::Output { status: child.wait().unwrap(), stdout: Vec::new(), stderr: Vec::new() };
+    std::io::Read::read_to_end(child.stdout.as_mut().unwrap(), &mut out.stdout).unwrap();
+    std::io::Read::read_to_end(child.stderr.as_mut().unwrap(), &mut out.stderr).unwrap();
+    out
+}
+
+#[test]
+fn a_stdin_that_never_closes_ends_the_hook_the_nested_hook_and_the_status_line() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    // Armed, so that "nothing" below means "gave up", not "off".
+    arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    let spawn = |args: &[&str], depth: Option<&str>| {
+        let mut cmd = env.command(args);
+        cmd.current_dir(&repo)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(depth) = depth {
+            cmd.env("FRONTIER_DEPTH", depth);
+        }
+        cmd.spawn().unwrap()
+    };
+    // All three at once, each with a pipe the test holds open and never writes to.
+    let mut children = [
+        ("hook", spawn(&["hook"], None)),
+        ("nested hook", spawn(&["hook"], Some("1"))),
+        ("statusline", spawn(&["statusline"], None)),
+    ];
+    let held: Vec<_> = children.iter_mut().map(|(_, c)| c.stdin.take().unwrap()).collect();
+    let outs: Vec<(String, String, Option<i32>)> = children
+        .iter_mut()
+        .map(|(what, child)| {
+            let out = wait_within(child, STDIN_DEADLINE + Duration::from_secs(5), what);
+            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            (text(&out.stdout), text(&out.stderr), out.status.code())
+        })
+        .collect();
+    drop(held);
+    assert_eq!(
+        outs,
+        vec![
+            (
+                String::new(),
+                "frontier hook: stdin did not close within 5s; the prompt went through unchanged\n".to_string(),
+                Some(0)
+            ),
+            (String::new(), String::new(), Some(0)),
+            (String::new(), String::new(), Some(0)),
+        ]
+    );
+}
+
+#[test]
+fn more_than_16_mib_of_stdin_is_refused_in_one_line() {
+    let env = TestEnv::new();
+    let mut cmd = env.command(["hook"]);
+    cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The hook stops reading past the cap; the rest of the write then fails, as it should.
+    let writer = std::thread::spawn(move || {
+        let _ = std::io::Write::write_all(&mut stdin, &vec![b' '; (16 << 20) + 1]);
+    });
+    let out = wait_within(&mut child, Duration::from_secs(20), "hook");
+    writer.join().unwrap();
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        (Some(0), "".into(), "frontier hook: stdin is over 16 MiB; the prompt went through unchanged\n".into())
+    );
+}
+
+#[test]
+fn a_message_quoting_a_line_break_is_still_one_line() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    // A state file armed by hand with a model name holding a line break: the error
+    // quotes the name.
+    let scopes = env.frontier_home().join("state/scopes");
+    std::fs::create_dir_all(&scopes).unwrap();
+    std::fs::write(scopes.join("x.toml"), "mode = \"single\"\nmodel = \"nosuch\\nsecond line\"\n").unwrap();
+    let out = env.frontier(["hook"]).stdin(&claude_event(&repo, PROMPT)).env("FRONTIER_SCOPE", "x").output();
+    assert_nothing(&out, "invalid panel");
+    assert_eq!(
+        out.stderr,
+        "frontier hook: scope `x` is armed with an invalid panel: unknown model `nosuch second line`; \
+         the prompt went through unchanged\n"
+    );
+}
+
+#[test]
+fn a_history_that_can_not_record_adds_no_second_line() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(&env, &repo, &["mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", "claude-project"]);
+    // A directory where the database should be: history can't open it.
+    std::fs::create_dir_all(env.frontier_home().join("state/history.sqlite3")).unwrap();
+    let failed = hook(&env, &[], &claude_event(&repo, PROMPT));
+    assert_nothing(&failed, "failed run");
+    assert_eq!(failed.stderr.lines().count(), 1, "{failed}");
+    assert!(
+        failed.stderr.starts_with("frontier hook: the run failed (all_panels_failed); also, history: "),
+        "{failed}"
+    );
+    // A run that answers still relays, with the warning as its only stderr line.
+    arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    let ok = hook(&env, &[], &claude_event(&repo, PROMPT));
+    context(&ok, "UserPromptSubmit");
+    assert_eq!(ok.stderr.lines().count(), 1, "{ok}");
+    assert!(ok.stderr.starts_with("warning: history: run "), "{ok}");
+}

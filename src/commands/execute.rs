@@ -1,9 +1,11 @@
 //! Carrying out a resolved run, for `run` and the hook alike: building the participants
-//! from their routes, and executing the pipeline on a runtime next to a Ctrl-C handler.
+//! from their routes, and executing the pipeline on a runtime next to the handlers of the
+//! signals that cancel it (`cancel`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::cancel::Cancel;
 use super::selection::Selection;
 use crate::config::{Catalog, Config};
 use crate::env::Env;
@@ -74,30 +76,33 @@ pub fn check_cost(plan: &RunPlan) -> Result<()> {
     ))
 }
 
-/// Runs the plan; `None` when Ctrl-C interrupted it (every request and child is dropped).
-pub fn execute(plan: RunPlan, observer: &dyn Observer) -> Result<Option<RunReport>> {
+/// Runs the plan. A cancelling signal (SIGINT, SIGTERM, SIGHUP) ends it with
+/// `Error::Cancelled`, and only once everything the run started is gone: the pipeline's
+/// future, which owns every request, every agent-CLI process group and every scratch
+/// directory, is dropped here, before the caller returns towards `process::exit` (which
+/// would skip those destructors).
+pub fn execute(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::refused(format!("could not start the async runtime: {e}"), "check system limits"))?;
-    let report = runtime.block_on(async {
+    // Installed before the pipeline is first polled, so no child is started unguarded.
+    let mut cancel = {
+        let _entered = runtime.enter();
+        Cancel::install()
+    };
+    let outcome = runtime.block_on(async {
         tokio::select! {
-            // Polled first, so the handler is in place before any request goes out.
             biased;
-            () = interrupted() => None,
-            report = pipeline::execute(plan, observer) => Some(report),
+            signal = cancel.received() => Err(signal),
+            report = pipeline::execute(plan, observer) => Ok(report),
         }
     });
-    // Dropping the runtime cancels every request still in flight.
+    drop(cancel);
+    // The pipeline runs on this thread's future, never as a spawned task, so by now it
+    // has been dropped; shutting down also ends the runtime's own threads and reapers.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    Ok(report)
-}
-
-/// Resolves on Ctrl-C (SIGINT); never, if the handler can't be installed.
-async fn interrupted() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
+    outcome.map_err(|signal| Error::Cancelled { signal })
 }
 
 fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &str) -> Result<Participant> {

@@ -2,11 +2,11 @@
 //! and when the workspace's scope is armed and no guard applies, runs the armed mode and
 //! prints the host's JSON with the fused answer, in one write.
 //!
-//! It never blocks or corrupts the user's turn: every failure (garbage stdin, a broken
-//! state file, a failed run, even a panic) exits 0 with empty stdout and one line on
-//! stderr. The off path reads one state file: no runtime, no catalog.
+//! It never blocks or corrupts the user's turn: every failure (garbage stdin, a stdin that
+//! never closes, a broken state file, a failed run, a cancelling signal, even a panic)
+//! exits 0 with empty stdout and exactly one line on stderr. The off path reads stdin
+//! and one state file: no runtime, no catalog.
 
-use std::io::Read as _;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
@@ -17,43 +17,73 @@ use crate::config::scope::{self, Host};
 use crate::config::state::{self, Armed};
 use crate::config::{Config, Paths, atomic};
 use crate::env::Env;
+use crate::error::Error;
+use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{guards, input, progress, relay};
 use crate::pipeline::{Limits, Observer, Progress, Stage, Status};
 
-/// The most stdin the hook reads; a host's event is far smaller.
-const MAX_STDIN_BYTES: u64 = 64 << 20;
+/// The longest stderr line the hook prints; the rest of a longer message is cut.
+const MAX_LINE_CHARS: usize = 600;
 /// The longest a hooked run may take: the hosts kill hooks at 600 s, and the answer
 /// still has to be relayed.
 pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
 
 pub fn run(args: HookArgs, env: &Env) -> i32 {
     // The recursion guard comes first: a nested frontier does nothing but drain its
-    // stdin (a host that can't write the event counts that as a failed hook).
+    // stdin (a host that can't write the event counts that as a failed hook), and it
+    // says nothing even when the drain gives up at the deadline or the cap.
     if env.depth() >= 1 {
-        let _ = std::io::copy(&mut std::io::stdin().take(MAX_STDIN_BYTES), &mut std::io::sink());
+        stdin::drain(STDIN_DEADLINE, MAX_STDIN_BYTES);
         return 0;
     }
     // A panic must not print a backtrace into the host's turn: one line, below.
     std::panic::set_hook(Box::new(|_| {}));
+    // Exit 0 even when a signal cancelled the run: hosts read a non-zero exit as a hook
+    // failure to show or (exit 2) as a block, and a host that sent SIGTERM past its
+    // timeout has already moved on. The children are gone by the time `serve` returns.
     match std::panic::catch_unwind(AssertUnwindSafe(|| serve(&args, env))) {
-        Ok(Ok(Some(json))) => crate::render::write_raw(&json),
-        Ok(Ok(None)) => {}
-        Ok(Err(message)) => {
-            crate::render::write_stderr(&format!("frontier hook: {message}; the prompt went through unchanged\n"))
+        Ok(Ok(Some(served))) => {
+            crate::render::write_raw(&served.json);
+            // Worded as `run` words it, since the turn went ahead; still one line.
+            if let Some(warning) = served.warning {
+                crate::render::write_stderr(&format!("warning: {}\n", one_line(&warning)));
+            }
         }
+        Ok(Ok(None)) => {}
+        Ok(Err(message)) => crate::render::write_stderr(&format!(
+            "frontier hook: {}; the prompt went through unchanged\n",
+            one_line(&message)
+        )),
         Err(_) => eprintln!("frontier hook: internal error; the prompt went through unchanged"),
     }
     0
 }
 
-fn serve(args: &HookArgs, env: &Env) -> Result<Option<String>, String> {
-    let mut text = String::new();
-    std::io::stdin()
-        .take(MAX_STDIN_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| format!("could not read the host's event on stdin ({e})"))?;
+/// What the hook prints when it relays an answer: the host's JSON, and at most one
+/// warning (history could not record the run).
+struct Served {
+    json: String,
+    warning: Option<String>,
+}
+
+/// `message` as one line of at most `MAX_LINE_CHARS`: the hook's contract is one line
+/// on stderr, and messages quote parser errors, file contents and other programs' text,
+/// any of which can hold line breaks or control characters.
+fn one_line(message: &str) -> String {
+    let flat: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let words: Vec<&str> = flat.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.chars().count() <= MAX_LINE_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(MAX_LINE_CHARS).collect();
+    format!("{}…", cut.trim_end())
+}
+
+fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, String> {
+    let bytes = stdin::read_all(STDIN_DEADLINE, MAX_STDIN_BYTES).map_err(|e| e.to_string())?;
     let event: input::HookInput =
-        serde_json::from_str(&text).map_err(|e| format!("stdin is not a hook event ({e})"))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("stdin is not a hook event ({e})"))?;
     let named = args.host.map(|h| match h {
         HostArg::ClaudeCode => Host::ClaudeCode,
         HostArg::Codex => Host::Codex,
@@ -80,7 +110,7 @@ fn armed(
     scope: &str,
     armed: &state::ScopeState,
     event: &input::HookInput,
-) -> Result<String, String> {
+) -> Result<Served, String> {
     let config = Config::load(env).map_err(|e| e.to_string())?;
     let selection = Selection::from_state(armed, &config)
         .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
@@ -113,14 +143,21 @@ fn armed(
     };
     let report = execute::execute(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
-    let report = report.map_err(|e| e.to_string())?.ok_or("interrupted")?;
-    crate::history::record_or_warn(&config, &report, crate::history::Source::Hook { scope });
+    let report = report.map_err(|e| match e {
+        Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),
+        e => e.to_string(),
+    })?;
+    let warning = crate::history::record_or_warning(&config, &report, crate::history::Source::Hook { scope });
     let (Status::Ok, Some(answer)) = (report.status, &report.final_answer) else {
         let reason = report.failure_reason.map_or("no answer".to_string(), |r| r.to_string());
-        return Err(format!("the run failed ({reason})"));
+        return Err(match warning {
+            Some(warning) => format!("the run failed ({reason}); also, {warning}"),
+            None => format!("the run failed ({reason})"),
+        });
     };
     let banner = relay::banner(mode, selection.label(), report.panel.len(), report.totals.wall_ms);
-    Ok(relay::output(&event.hook_event_name, &relay::context(&banner, answer, &report.notes)))
+    let json = relay::output(&event.hook_event_name, &relay::context(&banner, answer, &report.notes));
+    Ok(Served { json, warning })
 }
 
 /// Keeps the scope's progress file up to date for `frontier statusline`.
@@ -141,5 +178,27 @@ impl Observer for ProgressWriter {
         if let Ok(text) = serde_json::to_string(&*p) {
             let _ = atomic::write(&self.file, &text);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_message_becomes_one_line_of_bounded_length() {
+        let toml_error = "invalid config.toml `/h/config.toml`: TOML parse error at line 1, column 16\n  |\n1 | \
+                          concurrency = [\n  |                ^\ninvalid array\nexpected `]`\n";
+        assert_eq!(
+            one_line(toml_error),
+            "invalid config.toml `/h/config.toml`: TOML parse error at line 1, column 16 | 1 | concurrency = [ | ^ \
+             invalid array expected `]`"
+        );
+        assert_eq!(one_line("a\r\u{1b}[2Jb\tc"), "a [2Jb c");
+        let long = one_line(&"x".repeat(10 * MAX_LINE_CHARS));
+        assert_eq!(long.chars().count(), MAX_LINE_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 }

@@ -2,6 +2,7 @@
 //! calls the layers below, and returns an exit code or an error for `lib::run` to
 //! render.
 
+mod cancel;
 mod catalog;
 mod completions;
 mod compose;

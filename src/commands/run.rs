@@ -43,10 +43,11 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
     execute::check_cost(&plan)?;
     let observer = output.observer();
-    let Some(report) = execute::execute(plan, &observer)? else {
-        observer.interrupted();
-        return Err(Error::Cancelled);
-    };
+    let report = execute::execute(plan, &observer).inspect_err(|e| {
+        if matches!(e, Error::Cancelled { .. }) {
+            observer.interrupted();
+        }
+    })?;
     output.finish(&report);
     crate::history::record_or_warn(&config, &report, crate::history::Source::Run);
     match (report.status, report.failure_reason) {
@@ -58,12 +59,25 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
 }
 
+/// The most of stdin `frontier run -` reads as a prompt.
+const MAX_STDIN_PROMPT_BYTES: u64 = 16 << 20;
+
 fn read_prompt(arg: &str) -> Result<String> {
     let prompt = if arg == "-" {
+        // No deadline, unlike the hook's stdin: `-` is the user's own choice, and the
+        // writer may rightly take its time (a person typing until Ctrl-D, a slow command
+        // piped in). Ctrl-C, SIGTERM and SIGHUP still end the wait (their default
+        // action: nothing has started yet). The cap keeps memory bounded all the same.
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+        std::io::stdin().take(MAX_STDIN_PROMPT_BYTES + 1).read_to_string(&mut text).map_err(|e| {
             Error::usage(format!("could not read the prompt from stdin: {e}"), "pipe UTF-8 text into `frontier run -`")
         })?;
+        if text.len() as u64 > MAX_STDIN_PROMPT_BYTES {
+            return Err(Error::usage(
+                format!("the prompt on stdin is over {} MiB", MAX_STDIN_PROMPT_BYTES >> 20),
+                "shorten the prompt",
+            ));
+        }
         text
     } else {
         arg.to_string()

@@ -1,8 +1,10 @@
 //! `frontier statusline`: a one-line badge for Claude Code's status line — the armed
 //! mode and, while a hooked run is in flight, its stage. Prints nothing when the scope
-//! is off. Reads the state file and the progress file only.
+//! is off. Reads the state file and the progress file only, and stdin with a deadline:
+//! a host that never closes the pipe gets nothing, within a few seconds, rather than a
+//! status line that hangs.
 
-use std::io::{IsTerminal as _, Read as _};
+use std::io::IsTerminal as _;
 
 use serde::Deserialize;
 
@@ -13,6 +15,10 @@ use crate::config::state::{self, Armed};
 use crate::env::Env;
 use crate::error::Result;
 use crate::hook::progress;
+use crate::hook::stdin::{self, STDIN_DEADLINE};
+
+/// The most stdin the status line reads; Claude Code's JSON is a few kilobytes.
+const MAX_STDIN_BYTES: usize = 1 << 20;
 
 /// What frontier reads of Claude Code's status-line JSON.
 #[derive(Debug, Default, Deserialize)]
@@ -30,7 +36,9 @@ struct Workspace {
 }
 
 pub fn run(args: StatuslineArgs, env: &Env) -> Result<i32> {
-    let input = read_input();
+    // A stdin that does not close in time, or is too large, is not Claude Code's: print
+    // nothing, like an off scope.
+    let Some(input) = read_input() else { return Ok(0) };
     let dir = input
         .workspace
         .project_dir
@@ -53,11 +61,11 @@ pub fn run(args: StatuslineArgs, env: &Env) -> Result<i32> {
 }
 
 /// Claude Code pipes its JSON; a person at a terminal pipes nothing, so don't wait.
-fn read_input() -> StatuslineInput {
+/// Unparsable JSON reads as no JSON (the working directory decides the scope).
+fn read_input() -> Option<StatuslineInput> {
     if std::io::stdin().is_terminal() {
-        return StatuslineInput::default();
+        return Some(StatuslineInput::default());
     }
-    let mut text = String::new();
-    let _ = std::io::stdin().take(1 << 20).read_to_string(&mut text);
-    serde_json::from_str(&text).unwrap_or_default()
+    let bytes = stdin::read_all(STDIN_DEADLINE, MAX_STDIN_BYTES).ok()?;
+    Some(serde_json::from_slice(&bytes).unwrap_or_default())
 }

@@ -53,14 +53,21 @@ impl Source<'_> {
 /// Records `report` unless history is off; a failure prints one warning line on stderr
 /// and nothing else: the run's outcome and exit code stay what they were.
 pub fn record_or_warn(config: &Config, report: &RunReport, source: Source<'_>) {
+    if let Some(warning) = record_or_warning(config, report, source) {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// Records `report` unless history is off; a failure is returned as the text of a
+/// warning, for a caller (the hook) that owns its one line of stderr.
+pub fn record_or_warning(config: &Config, report: &RunReport, source: Source<'_>) -> Option<String> {
     if !config.settings.history {
-        return;
+        return None;
     }
     let path = config.paths.history_file();
     let recorded = serde_json::to_value(report)
         .map_err(|e| HistoryError::new(&path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
         .and_then(|value| Store::open_or_create(&path)?.record(&value, source));
-    if let Err(err) = recorded {
-        eprintln!("warning: history: run {} was not recorded: {err}; {}", report.run_id, err.hint());
-    }
+    let err = recorded.err()?;
+    Some(format!("history: run {} was not recorded: {err}; {}", report.run_id, err.hint()))
 }
