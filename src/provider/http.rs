@@ -4,6 +4,10 @@
 //! stream that stays silent past the idle timeout; never starts an attempt past the
 //! request's deadline; treats a stream that ends without its end marker as a failure.
 //!
+//! One policy for every provider: no redirect is followed (a 3xx is an error naming
+//! where it pointed), error bodies are read to a small cap, and every failure passes the
+//! one redaction chokepoint (`ProviderError::scrubbed`) before anyone sees it.
+//!
 //! Knows nothing about any provider's JSON: that is the `WireFormat`'s business.
 
 use std::sync::Arc;
@@ -18,8 +22,9 @@ use crate::config::settings::RetryPolicy;
 
 /// How long to wait for a TCP/TLS connection.
 pub const CONNECT_TIMEOUT_MS: u64 = 10_000;
-/// The most of an error body quoted in an error message.
-const ERROR_BODY_LIMIT: usize = 300;
+/// The most of an error body that is read; the rest is never downloaded. Enough for any
+/// real API's error object (they are well under 4 KiB).
+pub const ERROR_BODY_CAP_BYTES: usize = 64 << 10;
 
 /// An HTTP request as an adapter builds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +76,17 @@ impl<A: Adapter> Provider for HttpProvider<A> {
     }
 }
 
+impl WireRequest {
+    /// What must never appear in an error about this request: the key, and a password
+    /// written into the URL's userinfo (`https://user:pw@host/...`).
+    fn secrets(&self) -> Vec<Secret> {
+        let key = self.auth.as_ref().map(|(_, _, key)| key.clone());
+        let url = reqwest::Url::parse(&self.url).ok();
+        let password = url.as_ref().and_then(|u| u.password()).filter(|p| !p.is_empty()).map(Secret::new);
+        key.into_iter().chain(password).collect()
+    }
+}
+
 /// Sends requests; shared by every HTTP provider of a run.
 #[derive(Debug)]
 pub struct Transport {
@@ -82,10 +98,14 @@ pub struct Transport {
 impl Transport {
     pub fn new(idle_timeout: Duration, retry: RetryPolicy) -> Result<Transport, ProviderError> {
         let client = reqwest::Client::builder()
+            // A redirect would carry the key header (reqwest drops only `Authorization`)
+            // and, for 307/308, the prompt to wherever the server points: `send` turns
+            // every 3xx into an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_millis(CONNECT_TIMEOUT_MS))
             .user_agent(concat!("frontier/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ProviderError::Connect(e.to_string()))?;
+            .map_err(|e| ProviderError::Unsendable(describe_reqwest(&e)))?;
         Ok(Transport { client, idle_timeout, retry })
     }
 
@@ -97,6 +117,7 @@ impl Transport {
         deadline: Instant,
     ) -> EventStream {
         let this = self.clone();
+        let secrets = request.secrets();
         Box::pin(async_stream::try_stream! {
             let mut attempt: u32 = 0;
             loop {
@@ -135,10 +156,8 @@ impl Transport {
                         }
                     }
                 };
-                let failure = match &request.auth {
-                    Some((_, _, key)) => redact(failure, key),
-                    None => failure,
-                };
+                // The chokepoint: nothing below, nor any caller, sees the failure unredacted.
+                let failure = failure.scrubbed(&secrets);
                 let delay = this.retry_delay(&failure, attempt);
                 match delay {
                     Some(delay) if Instant::now() + delay < deadline => {
@@ -163,6 +182,7 @@ impl Transport {
         }
         let response = match tokio::time::timeout_at(deadline, builder.send()).await {
             Err(_) => return Err(ProviderError::Deadline),
+            Ok(Err(err)) if err.is_builder() => return Err(ProviderError::Unsendable(describe_reqwest(&err))),
             Ok(Err(err)) => return Err(ProviderError::Connect(describe_reqwest(&err))),
             Ok(Ok(response)) => response,
         };
@@ -170,10 +190,17 @@ impl Transport {
         if status.is_success() {
             return Ok(response);
         }
+        if status.is_redirection() {
+            let location = redirect_target(&request.url, response.headers());
+            return Err(ProviderError::Redirect { status: status.as_u16(), location });
+        }
         let retry_after = retry_after(response.headers());
-        let body =
-            tokio::time::timeout_at(deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
-        let message = error_message(&body, status.canonical_reason().unwrap_or("error"));
+        // Whatever the body's size, at most the cap is read; dropping the response then
+        // closes the connection without downloading the rest.
+        let body = tokio::time::timeout_at(deadline, read_capped(response.bytes_stream(), ERROR_BODY_CAP_BYTES))
+            .await
+            .unwrap_or_default();
+        let message = error_message(&String::from_utf8_lossy(&body), status.canonical_reason().unwrap_or("error"));
         Err(ProviderError::Http { status: status.as_u16(), message, retry_after })
     }
 
@@ -227,15 +254,34 @@ where
     })
 }
 
-fn redact(err: ProviderError, key: &Secret) -> ProviderError {
-    match err {
-        ProviderError::Http { status, message, retry_after } => {
-            ProviderError::Http { status, message: key.redact(&message), retry_after }
-        }
-        ProviderError::Connect(m) => ProviderError::Connect(key.redact(&m)),
-        ProviderError::Malformed(m) => ProviderError::Malformed(key.redact(&m)),
-        ProviderError::Remote(m) => ProviderError::Remote(key.redact(&m)),
-        other => other,
+/// The first `cap` bytes of `body`, reading no further; a read error ends it early
+/// with what arrived.
+async fn read_capped<S, B, E>(body: S, cap: usize) -> Vec<u8>
+where
+    S: futures::Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut kept = Vec::new();
+    while kept.len() < cap {
+        let Some(Ok(chunk)) = body.next().await else { break };
+        let chunk = chunk.as_ref();
+        kept.extend_from_slice(&chunk[..chunk.len().min(cap - kept.len())]);
+    }
+    kept
+}
+
+/// Where a redirect pointed: its `Location` made absolute against the request's URL,
+/// without any userinfo (a relative `Location` would inherit ours), or the header as
+/// written if it does not parse. Redacted and cut later, like any text from the server.
+fn redirect_target(request_url: &str, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(location) = headers.get(reqwest::header::LOCATION) else {
+        return "an address it did not give (no Location header)".into();
+    };
+    let written = String::from_utf8_lossy(location.as_bytes()).into_owned();
+    match reqwest::Url::parse(request_url).and_then(|base| base.join(&written)) {
+        Ok(url) => format!("`{}`", crate::config::catalog::hide_userinfo(url.as_str())),
+        Err(_) => format!("`{written}`"),
     }
 }
 
@@ -246,26 +292,28 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
 }
 
-/// The `error.message` of a JSON error body, else the body's start, else the status text.
+/// The `error.message` of a JSON error body, else the body, else the status text. Whole:
+/// it is cut to length only after the chokepoint has redacted it.
 fn error_message(body: &str, fallback: &str) -> String {
     let from_json = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| {
         let err = v.get("error")?;
         err.get("message").and_then(|m| m.as_str()).or_else(|| err.as_str()).map(str::to_string)
     });
     let text = from_json.unwrap_or_else(|| body.trim().to_string());
-    if text.is_empty() {
-        return fallback.to_string();
-    }
-    let mut text: String = text.chars().take(ERROR_BODY_LIMIT).collect();
-    if text.len() < body.len() && text.chars().count() == ERROR_BODY_LIMIT {
-        text.push('…');
-    }
-    text
+    if text.trim().is_empty() { fallback.to_string() } else { text }
 }
 
 fn describe_reqwest(err: &reqwest::Error) -> String {
+    // reqwest moves a URL's userinfo into a header before sending, but an error raised
+    // earlier may still carry it: the URL is shown without it.
+    let mut text = match err.url() {
+        Some(url) => {
+            let shown = crate::config::catalog::hide_userinfo(url.as_str());
+            err.to_string().replace(url.as_str(), &shown)
+        }
+        None => err.to_string(),
+    };
     // reqwest's Display stops at the outermost layer; the cause says what really failed.
-    let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         text = format!("{text}: {cause}");
