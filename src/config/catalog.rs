@@ -138,7 +138,9 @@ impl BaseUrl {
             return Err(format!("base_url `{shown}` has no host"));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end"));
+            return Err(format!(
+                "base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end"
+            ));
         }
         Ok(BaseUrl(raw.to_string()))
     }
@@ -182,11 +184,47 @@ pub fn hide_userinfo(text: &str) -> String {
 /// Variables that are set in every shell and hold no secret: naming one as a provider's
 /// key variable would send its value (a path, a user name) to the server as a key.
 const NOT_KEY_VARIABLES: &[&str] = &[
-    "PATH", "HOME", "USER", "USERNAME", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TERM", "COLORTERM", "TERM_PROGRAM",
-    "LANG", "LANGUAGE", "TZ", "TMPDIR", "TMP", "TEMP", "EDITOR", "VISUAL", "PAGER", "DISPLAY", "HOSTNAME", "HOST",
-    "SHLVL", "MAIL", "IFS", "PS1", "PS2", "CDPATH", "MANPATH", "INFOPATH", "LD_LIBRARY_PATH", "LD_PRELOAD",
-    "SSH_AUTH_SOCK", "DBUS_SESSION_BUS_ADDRESS", "WAYLAND_DISPLAY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY",
-    "NO_PROXY", "_",
+    "PATH",
+    "HOME",
+    "USER",
+    "USERNAME",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "COLORTERM",
+    "TERM_PROGRAM",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "DISPLAY",
+    "HOSTNAME",
+    "HOST",
+    "SHLVL",
+    "MAIL",
+    "IFS",
+    "PS1",
+    "PS2",
+    "CDPATH",
+    "MANPATH",
+    "INFOPATH",
+    "LD_LIBRARY_PATH",
+    "LD_PRELOAD",
+    "SSH_AUTH_SOCK",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "WAYLAND_DISPLAY",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "_",
 ];
 /// Families of the same: locale, XDG directories, and frontier's own settings.
 const NOT_KEY_PREFIXES: &[&str] = &["LC_", "XDG_", "FRONTIER_"];

@@ -144,9 +144,9 @@ pub enum ErrorKind {
 impl ProviderError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ProviderError::MissingKey { .. } | ProviderError::ShortKey { .. } | ProviderError::MissingProgram { .. } => {
-                ErrorKind::Auth
-            }
+            ProviderError::MissingKey { .. }
+            | ProviderError::ShortKey { .. }
+            | ProviderError::MissingProgram { .. } => ErrorKind::Auth,
             ProviderError::Http { status: 429, .. } => ErrorKind::RateLimited,
             ProviderError::Http { status: 401 | 403, .. } => ErrorKind::Auth,
             ProviderError::Http { status: 402, .. } => ErrorKind::Credits,
@@ -274,4 +274,93 @@ pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Re
             Arc::new(agent_cli::AgentCliProvider::new(route.provider.kind, path, model, env))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    const KEY: &str = "sk-SENTINELQWERTYZXCVBNMPLKJ";
+
+    /// One of every variant, each text field quoting `KEY` (twice, once cut at the end).
+    fn every_variant() -> Vec<ProviderError> {
+        let quote = format!("says {KEY} then {}", &KEY[..12]);
+        vec![
+            ProviderError::MissingKey { var: "V".into() },
+            ProviderError::ShortKey { var: "V".into() },
+            ProviderError::MissingProgram { program: "p".into() },
+            ProviderError::Http { status: 400, message: quote.clone(), retry_after: None },
+            ProviderError::Redirect { status: 302, location: format!("`http://h/?k={KEY}`") },
+            ProviderError::Unsendable(quote.clone()),
+            ProviderError::Connect(quote.clone()),
+            ProviderError::Idle(Duration::from_secs(1)),
+            ProviderError::Truncated,
+            ProviderError::Malformed(quote.clone()),
+            ProviderError::Remote(quote.clone()),
+            ProviderError::Refused(quote.clone()),
+            ProviderError::Deadline,
+            ProviderError::BadModelId { model: quote.clone(), reason: "r" },
+            ProviderError::Cli { program: "claude".into(), code: Some(1), api_status: None, detail: quote },
+        ]
+    }
+
+    /// The position of `err`'s variant. The match has no wildcard: a new variant fails to
+    /// compile here until it is given a number, and then the test below fails until
+    /// `every_variant` has one of it.
+    fn ordinal(err: &ProviderError) -> usize {
+        match err {
+            ProviderError::MissingKey { .. } => 0,
+            ProviderError::ShortKey { .. } => 1,
+            ProviderError::MissingProgram { .. } => 2,
+            ProviderError::Http { .. } => 3,
+            ProviderError::Redirect { .. } => 4,
+            ProviderError::Unsendable(_) => 5,
+            ProviderError::Connect(_) => 6,
+            ProviderError::Idle(_) => 7,
+            ProviderError::Truncated => 8,
+            ProviderError::Malformed(_) => 9,
+            ProviderError::Remote(_) => 10,
+            ProviderError::Refused(_) => 11,
+            ProviderError::Deadline => 12,
+            ProviderError::BadModelId { .. } => 13,
+            ProviderError::Cli { .. } => 14,
+        }
+    }
+
+    #[test]
+    fn the_chokepoint_removes_the_key_from_every_variant() {
+        let all = every_variant();
+        assert_eq!(all.iter().map(ordinal).collect::<Vec<_>>(), (0..all.len()).collect::<Vec<_>>());
+        for err in all {
+            let kind = err.kind();
+            let scrubbed = err.scrubbed(&[Secret::new(KEY)]);
+            let shown = scrubbed.to_string();
+            assert!(!shown.contains(&KEY[..MIN_KEY_CHARS]), "{shown}");
+            assert_eq!(scrubbed.kind(), kind, "redaction keeps the class of the failure");
+        }
+    }
+
+    #[test]
+    fn texts_are_cut_after_redaction_and_marked() {
+        let long = format!("{}{KEY}", "x".repeat(ERROR_TEXT_LIMIT - 2));
+        let err = ProviderError::Remote(long).scrubbed(&[Secret::new(KEY)]);
+        assert_eq!(err, ProviderError::Remote(format!("{}[r…", "x".repeat(ERROR_TEXT_LIMIT - 2))));
+        assert_eq!(cut_text("ab✓d", 3), "ab✓…");
+        assert_eq!(cut_text("ab✓", 3), "ab✓");
+    }
+
+    #[test]
+    fn a_key_too_short_to_be_one_is_refused_before_anything_is_sent() {
+        let catalog = crate::config::catalog::Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let route = catalog.resolve("openai:gpt-4.1").unwrap_or_else(|e| panic!("{e}")).routes.remove(0);
+        let transport = Arc::new(
+            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let with_key = |key: &str| connect(&route, &Env::from_parts([("OPENAI_API_KEY", key)], "/"), &transport).err();
+        assert_eq!(with_key("abc"), Some(ProviderError::ShortKey { var: "OPENAI_API_KEY".into() }));
+        assert_eq!(with_key("abcd"), None);
+        assert_eq!(with_key(""), Some(ProviderError::MissingKey { var: "OPENAI_API_KEY".into() }));
+    }
 }
