@@ -689,4 +689,53 @@ mod tests {
         let err = Catalog::with_overlay(overlay, Path::new("c.toml")).err().map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("model `mine` has route `nowhere:m1`: unknown provider `nowhere`"));
     }
+
+    #[test]
+    fn userinfo_is_hidden_wherever_a_base_url_is_shown() {
+        assert_eq!(hide_userinfo("https://user:pw@host:8443/v1"), "https://***@host:8443/v1");
+        assert_eq!(hide_userinfo("https://pw@host"), "https://***@host");
+        assert_eq!(hide_userinfo("https://a@b@host/x@y"), "https://***@host/x@y");
+        assert_eq!(hide_userinfo("http://host/v1?to=a@b"), "http://host/v1?to=a@b");
+        assert_eq!(hide_userinfo("not a url @ all"), "not a url @ all");
+        let url = BaseUrl::parse("https://user:pw-sentinel@gateway.example/v1/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(url.expose(), "https://user:pw-sentinel@gateway.example/v1");
+        let info = ProviderInfo { name: "gw".into(), kind: ProviderKind::OpenAi, base_url: url, api_key_env: None };
+        for shown in [info.base_url.to_string(), format!("{info:?}")] {
+            assert!(shown.contains("https://***@gateway.example/v1") && !shown.contains("pw-sentinel"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_checked_whole() {
+        let ok = |raw: &str| BaseUrl::parse(raw).map(|u| u.expose().to_string());
+        assert_eq!(ok("http://127.0.0.1:11434/v1/"), Ok("http://127.0.0.1:11434/v1".to_string()));
+        assert_eq!(ok("https://[::1]:8443"), Ok("https://[::1]:8443".to_string()));
+        for bad in
+            ["http://h:99999/v1", "http://h /v1", "http://h/v1\t", "http://", "file:///etc", "h/v1", "http://h/v1#x"]
+        {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn key_variables_must_be_names_of_secrets() {
+        for good in ["OPENAI_API_KEY", "_K", "my_key2"] {
+            assert_eq!(check_key_variable("p", good), Ok(()));
+        }
+        for bad in [
+            "",
+            "PATH",
+            "home",
+            "LC_CTYPE",
+            "XDG_CONFIG_HOME",
+            "FRONTIER_DEPTH",
+            "https_proxy",
+            "2KEY",
+            "A-B",
+            "A B",
+            "K\u{200b}",
+        ] {
+            assert!(check_key_variable("p", bad).is_err(), "{bad:?} was accepted");
+        }
+    }
 }
