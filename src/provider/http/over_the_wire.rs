@@ -219,3 +219,14 @@ async fn refusals_and_errors_mid_stream_are_redacted_over_the_wire() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_key_that_makes_an_invalid_header_fails_once_without_a_request() {
+    let server = serve(Answer::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec())).await;
+    let provider = HttpProvider::<AnthropicWire>::new(transport(), &server.origin, "m", Some(Secret::new("sk-a\nb")));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let request = ChatRequest { system: "s".into(), user: "u".into(), json_schema: None, deadline };
+    let outcome: Vec<_> = provider.stream(request).collect().await;
+    assert!(matches!(outcome.as_slice(), [Err(ProviderError::Unsendable(_))]), "{outcome:?}");
+    assert_eq!(server.requests.load(Ordering::SeqCst), 0);
+}
