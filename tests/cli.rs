@@ -680,3 +680,79 @@ fn a_config_that_is_not_utf8_says_so() {
         )
     );
 }
+
+/// `frontier status` under a config.toml with one `[providers.p]` table of `fields`.
+fn load_with_provider(fields: &str) -> String {
+    let env = TestEnv::new().config(&format!("[providers.p]\nkind = \"openai\"\n{fields}\n"));
+    let outcome = env.frontier(["status"]).output();
+    let text = format!("# {}\nexit {:?}\n{}\n", fields.replace('\n', "; "), outcome.code, outcome.stderr);
+    text.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
+}
+
+#[test]
+fn a_provider_with_a_bad_key_variable_or_base_url_is_refused_at_load() {
+    let url = "base_url = \"http://127.0.0.1:9/v1\"";
+    let cases = [
+        format!("{url}\napi_key_env = \"PATH\""),
+        format!("{url}\napi_key_env = \"\""),
+        format!("{url}\napi_key_env = \"lc_all\""),
+        format!("{url}\napi_key_env = \"FRONTIER_HOME\""),
+        // A key pasted where its variable's name belongs: refused without being echoed.
+        format!("{url}\napi_key_env = \"sk-ant-pasted-sentinel-KEY\""),
+        "base_url = \"http://127.0.0.1:99999/v1\"".to_string(),
+        "base_url = \"http://exa mple.com/v1\"".to_string(),
+        "base_url = \"ftp://example.com/v1\"".to_string(),
+        "base_url = \"https://example.com/v1?key=1\"".to_string(),
+        "base_url = \"https://user:pw-sentinel@example.com:99999/v1\"".to_string(),
+        "base_url = \"https://user:pw-sentinel@exa mple.com/v1\"".to_string(),
+    ];
+    let text: String = cases.iter().map(|fields| load_with_provider(fields)).collect();
+    for chunk in text.split("\n# ").map(|c| c.split_once('\n').map_or(c, |(_, rest)| rest)) {
+        assert!(chunk.starts_with("exit Some(2)\nerror: invalid config file "), "a usage error:\n{chunk}");
+        assert!(chunk.contains("\nhint: "), "with a hint:\n{chunk}");
+        assert!(!chunk.contains("pw-sentinel") && !chunk.contains("pasted-sentinel"), "a secret was echoed:\n{chunk}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn credentials_in_a_base_url_are_never_printed_or_stored() {
+    let password = "pw-sentinel-URL";
+    let env = TestEnv::new().config(&format!(
+        "[retry]\nmax_attempts = 1\n\n[providers.gw]\nkind = \"openai\"\n\
+         base_url = \"http://frontier-user:{password}@127.0.0.1:1/v1\"\napi_key_env = \"GW_KEY\"\n"
+    ));
+    let commands: &[&[&str]] = &[
+        &["catalog"],
+        &["catalog", "--json"],
+        &["doctor"],
+        &["doctor", "--json"],
+        &["status"],
+        &["status", "--json"],
+        &["run", "--models", "gw:m", "--json", "hi"],
+        &["run", "--models", "gw:m", "hi"],
+    ];
+    for args in commands {
+        let out = env.frontier(*args).env("GW_KEY", "gw-key-sentinel").output();
+        for secret in [password, "frontier-user", "gw-key-sentinel"] {
+            assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "{args:?} printed {secret}:\n{out}");
+        }
+    }
+    let catalog = env.frontier(["catalog", "--json"]).output().json();
+    let gw = catalog["providers"].as_array().into_iter().flatten().find(|p| p["name"] == "gw").cloned();
+    assert_eq!(gw.map(|p| p["base_url"].clone()), Some("http://***@127.0.0.1:1/v1".into()));
+    // The failed runs went to history: no file under FRONTIER_HOME holds the password.
+    let mut dirs = vec![env.frontier_home()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !path.ends_with("config.toml") {
+                let bytes = std::fs::read(&path).unwrap();
+                let found = bytes.windows(password.len()).any(|w| w == password.as_bytes());
+                assert!(!found, "{} holds the password", path.display());
+            }
+        }
+    }
+}

@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     assert!((1..=10).contains(&run.retry.max_attempts), "{settings:?}");
     for provider in catalog.providers() {
         if provider.kind.cli_program().is_none() {
-            let url = &provider.base_url;
+            let url = provider.base_url.expose();
             assert!(url.starts_with("http://") || url.starts_with("https://"), "{provider:?}");
         }
     }

@@ -110,7 +110,8 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
             .map(|p| ProviderRow {
                 name: p.name.clone(),
                 kind: p.kind.as_str(),
-                base_url: p.base_url.clone(),
+                // Shown with any userinfo hidden (`BaseUrl`'s Display), in both outputs.
+                base_url: p.base_url.to_string(),
                 api_key_env: p.api_key_env.clone(),
                 key_set: p.api_key_env.as_deref().is_none_or(|v| env.var(v).is_some()),
             })

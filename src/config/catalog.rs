@@ -104,8 +104,156 @@ impl ProviderKind {
 pub struct ProviderInfo {
     pub name: String,
     pub kind: ProviderKind,
-    pub base_url: String,
+    pub base_url: BaseUrl,
     pub api_key_env: Option<String>,
+}
+
+/// A provider's base URL, validated when the catalog loads (`BaseUrl::parse`); empty for
+/// the kinds that have none.
+///
+/// Userinfo (`https://user:pw@gateway/v1`) is allowed: some gateways and proxies take
+/// their credentials that way, and the HTTP client sends it as basic auth, only to this
+/// origin since no redirect is followed. But it is a credential, so it is never printed:
+/// `Display` and `Debug` show it as `***@`, every command that shows a base URL uses
+/// them, and the transport redacts the password from every error. The raw text is only
+/// reachable through `expose`, for the one place that builds requests.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks `raw` as a base URL: an absolute http(s) URL with a host and a valid port,
+    /// no whitespace or control characters, no query or fragment (paths are appended to
+    /// it). The error says what is wrong without quoting any credentials.
+    pub fn parse(raw: &str) -> std::result::Result<BaseUrl, String> {
+        let raw = raw.trim_end_matches('/');
+        let shown = hide_userinfo(raw);
+        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("base_url {shown:?} contains whitespace or a control character"));
+        }
+        let url = reqwest::Url::parse(raw).map_err(|e| format!("base_url `{shown}` is not a valid URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("base_url `{shown}` must start with http:// or https://"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("base_url `{shown}` has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end"
+            ));
+        }
+        Ok(BaseUrl(raw.to_string()))
+    }
+
+    /// The URL as configured, credentials included: only for building requests.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hide_userinfo(&self.0))
+    }
+}
+
+impl std::fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", hide_userinfo(&self.0))
+    }
+}
+
+/// `text` (a URL, or something meant to be one) with any userinfo between `://` and the
+/// host replaced by `***`: `https://user:pw@host/v1` becomes `https://***@host/v1`. Works
+/// on text that does not parse, so that an error about a bad URL can't print its password.
+pub fn hide_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_string();
+    };
+    let authority_len = text[start..].find(['/', '?', '#']).unwrap_or(text.len() - start);
+    match text[start..start + authority_len].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_string(),
+    }
+}
+
+/// Variables that are set in every shell and hold no secret: naming one as a provider's
+/// key variable would send its value (a path, a user name) to the server as a key.
+const NOT_KEY_VARIABLES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "USERNAME",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "COLORTERM",
+    "TERM_PROGRAM",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "DISPLAY",
+    "HOSTNAME",
+    "HOST",
+    "SHLVL",
+    "MAIL",
+    "IFS",
+    "PS1",
+    "PS2",
+    "CDPATH",
+    "MANPATH",
+    "INFOPATH",
+    "LD_LIBRARY_PATH",
+    "LD_PRELOAD",
+    "SSH_AUTH_SOCK",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "WAYLAND_DISPLAY",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "_",
+];
+/// Families of the same: locale, XDG directories, and frontier's own settings.
+const NOT_KEY_PREFIXES: &[&str] = &["LC_", "XDG_", "FRONTIER_"];
+
+/// Checks `api_key_env` of provider `provider`: a plausible variable name that is not one
+/// of the well-known non-secret ones.
+fn check_key_variable(provider: &str, var: &str) -> std::result::Result<(), String> {
+    if var.is_empty() {
+        return Err(format!(
+            "provider `{provider}` has an empty api_key_env: name the variable that holds its key, or leave api_key_env out if its server needs none"
+        ));
+    }
+    let mut chars = var.chars();
+    let plausible = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !plausible {
+        // Not quoted: a value that is not a variable name may be the key itself.
+        return Err(format!(
+            "provider `{provider}` has an api_key_env that is not a variable name (letters, digits and `_`, not starting with a digit); it must name the variable that holds the key, not the key itself (the value is not shown, in case it is one)"
+        ));
+    }
+    let upper = var.to_ascii_uppercase();
+    if NOT_KEY_VARIABLES.contains(&upper.as_str()) || NOT_KEY_PREFIXES.iter().any(|p| upper.starts_with(p)) {
+        return Err(format!(
+            "provider `{provider}` has api_key_env `{var}`, which holds no key: its value would be sent to the server as one; name the variable that holds the key, e.g. `{}_API_KEY`",
+            provider.to_ascii_uppercase().replace('-', "_")
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,21 +364,16 @@ impl Catalog {
                 invalid(format!("provider `{name}` has kind `{}`; the kinds are {}", p.kind, known.join(", ")))
             })?;
             let base_url = match (kind.cli_program(), p.base_url) {
-                (Some(_), None) => String::new(),
+                (Some(_), None) => BaseUrl::default(),
                 (Some(_), Some(_)) => {
                     return Err(invalid(format!("provider `{name}` is an agent CLI and takes no base_url")));
                 }
                 (None, None) => return Err(invalid(format!("provider `{name}` needs a base_url"))),
-                (None, Some(url)) => {
-                    let url = url.trim_end_matches('/').to_string();
-                    if !(url.starts_with("http://") || url.starts_with("https://")) {
-                        return Err(invalid(format!(
-                            "provider `{name}` has base_url `{url}`; it must start with http:// or https://"
-                        )));
-                    }
-                    url
-                }
+                (None, Some(url)) => BaseUrl::parse(&url).map_err(|e| invalid(format!("provider `{name}`: {e}")))?,
             };
+            if let Some(var) = &p.api_key_env {
+                check_key_variable(&name, var).map_err(invalid)?;
+            }
             self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
         }
         for (id, m) in raw.models {
@@ -317,7 +460,7 @@ impl Catalog {
             let info = ProviderInfo {
                 name: MOCK_PROVIDER.into(),
                 kind: ProviderKind::Mock,
-                base_url: String::new(),
+                base_url: BaseUrl::default(),
                 api_key_env: None,
             };
             return Ok(Route { provider: info, model: model.to_string(), mock });
@@ -355,6 +498,12 @@ impl Catalog {
                 what: format!("{var} is not set"),
                 fix: format!("export {var}=<your key> (provider `{}`)", provider.name),
             },
+            Some(var) if env.var(var).is_some_and(|v| v.chars().count() < crate::provider::MIN_KEY_CHARS) => {
+                Readiness::Missing {
+                    what: format!("{var} is too short to be a key"),
+                    fix: format!("export {var}=<your key> (provider `{}`)", provider.name),
+                }
+            }
             _ => Readiness::Ready,
         }
     }
@@ -462,7 +611,7 @@ mod tests {
         let spec = catalog().resolve("openai:gpt-4.1").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spec.name, "openai:gpt-4.1");
         assert_eq!(spec.routes.len(), 1);
-        assert_eq!(spec.routes[0].provider.base_url, "https://api.openai.com/v1");
+        assert_eq!(spec.routes[0].provider.base_url.expose(), "https://api.openai.com/v1");
     }
 
     #[test]
@@ -504,9 +653,20 @@ mod tests {
                 fix: "export OPENAI_API_KEY=<your key> (provider `openai`)".into()
             }
         );
-        let with_router = Env::from_parts([("OPENROUTER_API_KEY", "x")], "/");
+        let with_router = Env::from_parts([("OPENROUTER_API_KEY", "sk-or-x")], "/");
         let (route, readiness) = Catalog::select(&spec, &with_router).unwrap_or_else(|| panic!("has routes"));
         assert_eq!((route.label(), readiness), ("openrouter:openai/gpt-5.5".to_string(), Readiness::Ready));
+        // A value too short to be a key is not one: `connect` would refuse it.
+        let short = Env::from_parts([("OPENAI_API_KEY", "x")], "/");
+        let (route, readiness) = Catalog::select(&spec, &short).unwrap_or_else(|| panic!("has routes"));
+        assert_eq!(route.label(), "openai:gpt-5.5");
+        assert_eq!(
+            readiness,
+            Readiness::Missing {
+                what: "OPENAI_API_KEY is too short to be a key".into(),
+                fix: "export OPENAI_API_KEY=<your key> (provider `openai`)".into()
+            }
+        );
     }
 
     #[test]
@@ -518,7 +678,7 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         let catalog = Catalog::with_overlay(overlay, Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
         let spec = catalog.resolve("me").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(spec.routes[0].provider.base_url, "http://127.0.0.1:9/v1");
+        assert_eq!(spec.routes[0].provider.base_url.expose(), "http://127.0.0.1:9/v1");
         assert_eq!(spec.routes[0].model, "m1");
     }
 
@@ -528,5 +688,54 @@ mod tests {
             toml::from_str("[models.mine]\nroutes = [\"nowhere:m1\"]\n").unwrap_or_else(|e| panic!("{e}"));
         let err = Catalog::with_overlay(overlay, Path::new("c.toml")).err().map(|e| e.to_string());
         assert!(err.unwrap_or_default().contains("model `mine` has route `nowhere:m1`: unknown provider `nowhere`"));
+    }
+
+    #[test]
+    fn userinfo_is_hidden_wherever_a_base_url_is_shown() {
+        assert_eq!(hide_userinfo("https://user:pw@host:8443/v1"), "https://***@host:8443/v1");
+        assert_eq!(hide_userinfo("https://pw@host"), "https://***@host");
+        assert_eq!(hide_userinfo("https://a@b@host/x@y"), "https://***@host/x@y");
+        assert_eq!(hide_userinfo("http://host/v1?to=a@b"), "http://host/v1?to=a@b");
+        assert_eq!(hide_userinfo("not a url @ all"), "not a url @ all");
+        let url = BaseUrl::parse("https://user:pw-sentinel@gateway.example/v1/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(url.expose(), "https://user:pw-sentinel@gateway.example/v1");
+        let info = ProviderInfo { name: "gw".into(), kind: ProviderKind::OpenAi, base_url: url, api_key_env: None };
+        for shown in [info.base_url.to_string(), format!("{info:?}")] {
+            assert!(shown.contains("https://***@gateway.example/v1") && !shown.contains("pw-sentinel"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_checked_whole() {
+        let ok = |raw: &str| BaseUrl::parse(raw).map(|u| u.expose().to_string());
+        assert_eq!(ok("http://127.0.0.1:11434/v1/"), Ok("http://127.0.0.1:11434/v1".to_string()));
+        assert_eq!(ok("https://[::1]:8443"), Ok("https://[::1]:8443".to_string()));
+        for bad in
+            ["http://h:99999/v1", "http://h /v1", "http://h/v1\t", "http://", "file:///etc", "h/v1", "http://h/v1#x"]
+        {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn key_variables_must_be_names_of_secrets() {
+        for good in ["OPENAI_API_KEY", "_K", "my_key2"] {
+            assert_eq!(check_key_variable("p", good), Ok(()));
+        }
+        for bad in [
+            "",
+            "PATH",
+            "home",
+            "LC_CTYPE",
+            "XDG_CONFIG_HOME",
+            "FRONTIER_DEPTH",
+            "https_proxy",
+            "2KEY",
+            "A-B",
+            "A B",
+            "K\u{200b}",
+        ] {
+            assert!(check_key_variable("p", bad).is_err(), "{bad:?} was accepted");
+        }
     }
 }

@@ -4,6 +4,10 @@
 //! stream that stays silent past the idle timeout; never starts an attempt past the
 //! request's deadline; treats a stream that ends without its end marker as a failure.
 //!
+//! One policy for every provider: no redirect is followed (a 3xx is an error naming
+//! where it pointed), error bodies are read to a small cap, and every failure passes the
+//! one redaction chokepoint (`ProviderError::scrubbed`) before anyone sees it.
+//!
 //! Knows nothing about any provider's JSON: that is the `WireFormat`'s business.
 
 use std::sync::Arc;
@@ -18,8 +22,9 @@ use crate::config::settings::RetryPolicy;
 
 /// How long to wait for a TCP/TLS connection.
 pub const CONNECT_TIMEOUT_MS: u64 = 10_000;
-/// The most of an error body quoted in an error message.
-const ERROR_BODY_LIMIT: usize = 300;
+/// The most of an error body that is read; the rest is never downloaded. Enough for any
+/// real API's error object (they are well under 4 KiB).
+pub const ERROR_BODY_CAP_BYTES: usize = 64 << 10;
 
 /// An HTTP request as an adapter builds it.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,6 +76,17 @@ impl<A: Adapter> Provider for HttpProvider<A> {
     }
 }
 
+impl WireRequest {
+    /// What must never appear in an error about this request: the key, and a password
+    /// written into the URL's userinfo (`https://user:pw@host/...`).
+    fn secrets(&self) -> Vec<Secret> {
+        let key = self.auth.as_ref().map(|(_, _, key)| key.clone());
+        let url = reqwest::Url::parse(&self.url).ok();
+        let password = url.as_ref().and_then(|u| u.password()).filter(|p| !p.is_empty()).map(Secret::new);
+        key.into_iter().chain(password).collect()
+    }
+}
+
 /// Sends requests; shared by every HTTP provider of a run.
 #[derive(Debug)]
 pub struct Transport {
@@ -82,10 +98,14 @@ pub struct Transport {
 impl Transport {
     pub fn new(idle_timeout: Duration, retry: RetryPolicy) -> Result<Transport, ProviderError> {
         let client = reqwest::Client::builder()
+            // A redirect would carry the key header (reqwest drops only `Authorization`)
+            // and, for 307/308, the prompt to wherever the server points: `send` turns
+            // every 3xx into an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_millis(CONNECT_TIMEOUT_MS))
             .user_agent(concat!("frontier/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| ProviderError::Connect(e.to_string()))?;
+            .map_err(|e| ProviderError::Unsendable(describe_reqwest(&e)))?;
         Ok(Transport { client, idle_timeout, retry })
     }
 
@@ -97,6 +117,7 @@ impl Transport {
         deadline: Instant,
     ) -> EventStream {
         let this = self.clone();
+        let secrets = request.secrets();
         Box::pin(async_stream::try_stream! {
             let mut attempt: u32 = 0;
             loop {
@@ -135,10 +156,8 @@ impl Transport {
                         }
                     }
                 };
-                let failure = match &request.auth {
-                    Some((_, _, key)) => redact(failure, key),
-                    None => failure,
-                };
+                // The chokepoint: nothing below, nor any caller, sees the failure unredacted.
+                let failure = failure.scrubbed(&secrets);
                 let delay = this.retry_delay(&failure, attempt);
                 match delay {
                     Some(delay) if Instant::now() + delay < deadline => {
@@ -163,6 +182,7 @@ impl Transport {
         }
         let response = match tokio::time::timeout_at(deadline, builder.send()).await {
             Err(_) => return Err(ProviderError::Deadline),
+            Ok(Err(err)) if err.is_builder() => return Err(ProviderError::Unsendable(describe_reqwest(&err))),
             Ok(Err(err)) => return Err(ProviderError::Connect(describe_reqwest(&err))),
             Ok(Ok(response)) => response,
         };
@@ -170,10 +190,17 @@ impl Transport {
         if status.is_success() {
             return Ok(response);
         }
+        if status.is_redirection() {
+            let location = redirect_target(&request.url, response.headers());
+            return Err(ProviderError::Redirect { status: status.as_u16(), location });
+        }
         let retry_after = retry_after(response.headers());
-        let body =
-            tokio::time::timeout_at(deadline, response.text()).await.ok().and_then(Result::ok).unwrap_or_default();
-        let message = error_message(&body, status.canonical_reason().unwrap_or("error"));
+        // Whatever the body's size, at most the cap is read; dropping the response then
+        // closes the connection without downloading the rest.
+        let body = tokio::time::timeout_at(deadline, read_capped(response.bytes_stream(), ERROR_BODY_CAP_BYTES))
+            .await
+            .unwrap_or_default();
+        let message = error_message(&String::from_utf8_lossy(&body), status.canonical_reason().unwrap_or("error"));
         Err(ProviderError::Http { status: status.as_u16(), message, retry_after })
     }
 
@@ -227,15 +254,34 @@ where
     })
 }
 
-fn redact(err: ProviderError, key: &Secret) -> ProviderError {
-    match err {
-        ProviderError::Http { status, message, retry_after } => {
-            ProviderError::Http { status, message: key.redact(&message), retry_after }
-        }
-        ProviderError::Connect(m) => ProviderError::Connect(key.redact(&m)),
-        ProviderError::Malformed(m) => ProviderError::Malformed(key.redact(&m)),
-        ProviderError::Remote(m) => ProviderError::Remote(key.redact(&m)),
-        other => other,
+/// The first `cap` bytes of `body`, reading no further; a read error ends it early
+/// with what arrived.
+async fn read_capped<S, B, E>(body: S, cap: usize) -> Vec<u8>
+where
+    S: futures::Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+{
+    let mut body = std::pin::pin!(body);
+    let mut kept = Vec::new();
+    while kept.len() < cap {
+        let Some(Ok(chunk)) = body.next().await else { break };
+        let chunk = chunk.as_ref();
+        kept.extend_from_slice(&chunk[..chunk.len().min(cap - kept.len())]);
+    }
+    kept
+}
+
+/// Where a redirect pointed: its `Location` made absolute against the request's URL,
+/// without any userinfo (a relative `Location` would inherit ours), or the header as
+/// written if it does not parse. Redacted and cut later, like any text from the server.
+fn redirect_target(request_url: &str, headers: &reqwest::header::HeaderMap) -> String {
+    let Some(location) = headers.get(reqwest::header::LOCATION) else {
+        return "an address it did not give (no Location header)".into();
+    };
+    let written = String::from_utf8_lossy(location.as_bytes()).into_owned();
+    match reqwest::Url::parse(request_url).and_then(|base| base.join(&written)) {
+        Ok(url) => format!("`{}`", crate::config::catalog::hide_userinfo(url.as_str())),
+        Err(_) => format!("`{written}`"),
     }
 }
 
@@ -246,26 +292,28 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
 }
 
-/// The `error.message` of a JSON error body, else the body's start, else the status text.
+/// The `error.message` of a JSON error body, else the body, else the status text. Whole:
+/// it is cut to length only after the chokepoint has redacted it.
 fn error_message(body: &str, fallback: &str) -> String {
     let from_json = serde_json::from_str::<serde_json::Value>(body).ok().and_then(|v| {
         let err = v.get("error")?;
         err.get("message").and_then(|m| m.as_str()).or_else(|| err.as_str()).map(str::to_string)
     });
     let text = from_json.unwrap_or_else(|| body.trim().to_string());
-    if text.is_empty() {
-        return fallback.to_string();
-    }
-    let mut text: String = text.chars().take(ERROR_BODY_LIMIT).collect();
-    if text.len() < body.len() && text.chars().count() == ERROR_BODY_LIMIT {
-        text.push('…');
-    }
-    text
+    if text.trim().is_empty() { fallback.to_string() } else { text }
 }
 
 fn describe_reqwest(err: &reqwest::Error) -> String {
+    // reqwest moves a URL's userinfo into a header before sending, but an error raised
+    // earlier may still carry it: the URL is shown without it.
+    let mut text = match err.url() {
+        Some(url) => {
+            let shown = crate::config::catalog::hide_userinfo(url.as_str());
+            err.to_string().replace(url.as_str(), &shown)
+        }
+        None => err.to_string(),
+    };
     // reqwest's Display stops at the outermost layer; the cause says what really failed.
-    let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         text = format!("{text}: {cause}");
@@ -311,6 +359,8 @@ pub(crate) mod testing {
 
 #[cfg(test)]
 mod tests {
+    use pretty_assertions::assert_eq;
+
     use super::*;
 
     #[test]
@@ -353,4 +403,156 @@ mod tests {
         check(&AnthropicWire, "\u{feff}event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", None);
         check(&GeminiWire, "\u{feff}data: {\"candidates\": [{\"finishReason\": \"STOP\"}]}\n\n", Some("STOP"));
     }
+
+    /// A key with no 4-character window in common with the test texts around it (no
+    /// lowercase words, no digits that a parser's "column 1234" could repeat).
+    const KEY: &str = "sk-SENTINELQWERTYZXCVBNMPLKJ";
+
+    /// The first 4-character piece of `KEY` found in `text`: a leak of a prefix, suffix or
+    /// middle of the key. Four is `MIN_KEY_CHARS`: shorter pieces (`sk-`) are ordinary text.
+    fn leaked_piece(text: &str) -> Option<&'static str> {
+        (0..=KEY.len() - MIN_KEY_CHARS).map(|i| &KEY[i..i + MIN_KEY_CHARS]).find(|piece| text.contains(piece))
+    }
+
+    /// `len` characters of filler with `KEY` placed at `offset`.
+    fn with_key_at(offset: usize, len: usize) -> String {
+        let filler = "x".repeat(len);
+        format!("{}{KEY}{}", &filler[..offset], &filler[offset..])
+    }
+
+    use crate::provider::MIN_KEY_CHARS;
+
+    #[test]
+    fn a_key_at_any_offset_of_an_http_error_body_leaves_no_piece() {
+        let secrets = [Secret::new(KEY)];
+        for offset in 0..=2000 {
+            let text = with_key_at(offset, 2000);
+            for body in
+                [text.clone(), format!(r#"{{"error":{{"message":"{text}"}}}}"#), format!(r#"{{"error":"{text}"}}"#)]
+            {
+                let message = error_message(&body, "Bad Request");
+                let err = ProviderError::Http { status: 400, message, retry_after: None }.scrubbed(&secrets);
+                let shown = err.to_string();
+                assert_eq!(leaked_piece(&shown), None, "offset {offset}: {shown}");
+                assert!(shown.chars().count() <= 320, "cut to length: {shown}");
+            }
+        }
+    }
+
+    /// The error each adapter makes of one frame carrying `text` (mid-stream error
+    /// objects and events, refusals, parse errors that quote their input), through the
+    /// chokepoint the transport applies.
+    fn adapter_errors(text: &str) -> Vec<ProviderError> {
+        use crate::provider::anthropic::AnthropicWire;
+        use crate::provider::gemini::GeminiWire;
+        use crate::provider::openai::OpenAiWire;
+        let sse = |event: &str, data: String| format!("event: {event}\ndata: {data}\n\n").into_bytes();
+        let anthropic_error =
+            |kind: &str| sse("error", format!(r#"{{"type":"error","error":{{"type":"{kind}","message":"{text}"}}}}"#));
+        let outcomes = [
+            testing::replay(&OpenAiWire, &sse("message", format!(r#"{{"error":{{"message":"{text}"}}}}"#)), 0),
+            testing::replay(&OpenAiWire, &sse("message", format!(r#"{{"choices":"{text}"}}"#)), 0),
+            testing::replay(&AnthropicWire, &anthropic_error("authentication_error"), 0),
+            testing::replay(&AnthropicWire, &anthropic_error("invalid_request_error"), 0),
+            testing::replay(&AnthropicWire, &anthropic_error("permission_error"), 0),
+            testing::replay(&AnthropicWire, &anthropic_error("not_found_error"), 0),
+            testing::replay(&AnthropicWire, &anthropic_error("overloaded_error"), 0),
+            testing::replay(
+                &AnthropicWire,
+                &sse("content_block_delta", format!(r#"{{"type":"content_block_delta","delta":"{text}"}}"#)),
+                0,
+            ),
+            testing::replay(
+                &GeminiWire,
+                &sse("message", format!(r#"{{"promptFeedback":{{"blockReason":"{text}"}}}}"#)),
+                0,
+            ),
+            testing::replay(&GeminiWire, &sse("message", format!(r#"{{"error":{{"message":"{text}"}}}}"#)), 0),
+            testing::replay(&GeminiWire, &sse("message", format!(r#"{{"error":{{"status":"{text}"}}}}"#)), 0),
+            testing::replay(&GeminiWire, &sse("message", format!(r#"{{"candidates":"{text}"}}"#)), 0),
+        ];
+        outcomes.into_iter().map(|o| o.err().unwrap_or(ProviderError::Truncated)).collect()
+    }
+
+    #[test]
+    fn a_key_at_any_offset_of_a_mid_stream_error_leaves_no_piece() {
+        let secrets = [Secret::new(KEY)];
+        let kinds = |errors: &[ProviderError]| errors.iter().map(ProviderError::kind).collect::<Vec<_>>();
+        // Each frame fails as intended (a refusal is a refusal), so the sweep covers each shape.
+        let shapes = adapter_errors("plain");
+        assert!(shapes.iter().all(|e| e.to_string().contains("plain")), "{shapes:#?}");
+        assert_eq!(
+            shapes.iter().filter(|e| matches!(e, ProviderError::Refused(_))).count(),
+            5,
+            "four Anthropic kinds and Gemini's blockReason are refusals: {shapes:#?}"
+        );
+        assert_eq!(shapes.iter().filter(|e| matches!(e, ProviderError::Malformed(_))).count(), 3, "{shapes:#?}");
+        // 1,000 characters put the key before, across and far past the 300-character cut;
+        // every offset of it is replayed through the SSE decoder, which is slow unoptimised.
+        for offset in 0..=1000 {
+            let errors: Vec<ProviderError> =
+                adapter_errors(&with_key_at(offset, 1000)).into_iter().map(|e| e.scrubbed(&secrets)).collect();
+            assert_eq!(kinds(&errors), kinds(&shapes), "offset {offset}");
+            for err in &errors {
+                let shown = err.to_string();
+                assert_eq!(leaked_piece(&shown), None, "offset {offset}: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_cap_on_an_error_body_stops_reading_an_endless_one() {
+        let endless = futures::stream::repeat_with(|| Ok::<_, std::io::Error>(vec![b'x'; 1000]));
+        let kept = futures::executor::block_on(read_capped(endless, ERROR_BODY_CAP_BYTES));
+        assert_eq!(kept.len(), ERROR_BODY_CAP_BYTES);
+        let short = futures::stream::iter([Ok::<_, std::io::Error>(b"ab".to_vec()), Ok(b"cd".to_vec())]);
+        assert_eq!(futures::executor::block_on(read_capped(short, 3)), b"abc");
+        let broken =
+            futures::stream::iter([Ok(b"ab".to_vec()), Err(std::io::Error::other("reset")), Ok(b"cd".to_vec())]);
+        assert_eq!(futures::executor::block_on(read_capped(broken, 100)), b"ab");
+    }
+
+    #[test]
+    fn a_redirect_and_a_request_that_can_not_be_built_are_not_retried() {
+        let t = Transport::new(Duration::from_secs(1), RetryPolicy::default()).unwrap_or_else(|e| panic!("{e}"));
+        let moved = ProviderError::Redirect { status: 307, location: "`http://elsewhere/`".into() };
+        assert_eq!((moved.kind(), t.retry_delay(&moved, 1)), (crate::provider::ErrorKind::Request, None));
+        let unsendable = ProviderError::Unsendable("builder error".into());
+        assert_eq!((unsendable.kind(), t.retry_delay(&unsendable, 1)), (crate::provider::ErrorKind::Request, None));
+    }
+
+    #[test]
+    fn a_redirect_target_is_absolute_and_shows_no_userinfo() {
+        let headers = |location: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(
+                reqwest::header::LOCATION,
+                reqwest::header::HeaderValue::from_str(location).unwrap_or_else(|e| panic!("{e}")),
+            );
+            h
+        };
+        let url = "https://user:pw-sentinel@api.example/v1/chat/completions";
+        assert_eq!(redirect_target(url, &headers("/v2/chat")), "`https://***@api.example/v2/chat`");
+        assert_eq!(redirect_target(url, &headers("http://other:81/x")), "`http://other:81/x`");
+        assert_eq!(
+            redirect_target(url, &reqwest::header::HeaderMap::new()),
+            "an address it did not give (no Location header)"
+        );
+    }
+
+    #[test]
+    fn the_password_in_a_base_url_is_a_secret_of_the_request() {
+        let wire = WireRequest {
+            url: "https://user:pw-sentinel@api.example/v1/chat/completions".into(),
+            headers: Vec::new(),
+            auth: Some(("authorization".into(), "Bearer ".into(), Secret::new(KEY))),
+            body: serde_json::Value::Null,
+        };
+        assert_eq!(wire.secrets(), vec![Secret::new(KEY), Secret::new("pw-sentinel")]);
+        let err = ProviderError::Remote(format!("saw {KEY} and pw-sentinel")).scrubbed(&wire.secrets());
+        assert_eq!(err, ProviderError::Remote("saw [redacted] and [redacted]".into()));
+    }
 }
+
+#[cfg(test)]
+mod over_the_wire;

@@ -21,7 +21,7 @@ use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 pub use http::HttpProvider;
-pub use secret::Secret;
+pub use secret::{MIN_KEY_CHARS, Secret, redact_all};
 
 use crate::config::catalog::{ProviderKind, Route};
 use crate::env::Env;
@@ -79,10 +79,27 @@ pub trait Provider: Send + Sync {
 pub enum ProviderError {
     #[error("{var} is not set")]
     MissingKey { var: String },
+    /// The key variable holds fewer than `MIN_KEY_CHARS` characters: no real key is that
+    /// short, and so short a value could not be told apart from other text when errors
+    /// are redacted. Refused before anything is sent.
+    #[error(
+        "{var} is too short to be an API key (fewer than {MIN_KEY_CHARS} characters); set it to the key, or drop the provider's api_key_env if its server needs none"
+    )]
+    ShortKey { var: String },
     #[error("`{program}` is not installed or not on PATH")]
     MissingProgram { program: String },
     #[error("HTTP {status}: {message}")]
     Http { status: u16, message: String, retry_after: Option<Duration> },
+    /// The server answered with a redirect, which is never followed: a key header or the
+    /// prompt must not be sent on to an address the user did not configure.
+    #[error(
+        "HTTP {status}: redirected to {location}, which frontier does not follow (it would carry the key and the prompt there); if that address is the right one, make it the provider's base_url"
+    )]
+    Redirect { status: u16, location: String },
+    /// The request could not be built (a header value a key variable made invalid, a URL
+    /// the HTTP client rejects): trying again builds the same request.
+    #[error("the request could not be built: {0}")]
+    Unsendable(String),
     #[error("connection failed: {0}")]
     Connect(String),
     #[error("no data for {}s; the stream stalled", .0.as_secs())]
@@ -127,7 +144,9 @@ pub enum ErrorKind {
 impl ProviderError {
     pub fn kind(&self) -> ErrorKind {
         match self {
-            ProviderError::MissingKey { .. } | ProviderError::MissingProgram { .. } => ErrorKind::Auth,
+            ProviderError::MissingKey { .. }
+            | ProviderError::ShortKey { .. }
+            | ProviderError::MissingProgram { .. } => ErrorKind::Auth,
             ProviderError::Http { status: 429, .. } => ErrorKind::RateLimited,
             ProviderError::Http { status: 401 | 403, .. } => ErrorKind::Auth,
             ProviderError::Http { status: 402, .. } => ErrorKind::Credits,
@@ -135,7 +154,9 @@ impl ProviderError {
                 ErrorKind::Timeout
             }
             ProviderError::Http { status, .. } if *status >= 500 => ErrorKind::Server,
-            ProviderError::Http { .. } => ErrorKind::Request,
+            ProviderError::Http { .. } | ProviderError::Redirect { .. } | ProviderError::Unsendable(_) => {
+                ErrorKind::Request
+            }
             ProviderError::Connect(_) => ErrorKind::Connection,
             ProviderError::Truncated | ProviderError::Malformed(_) | ProviderError::Remote(_) => ErrorKind::Stream,
             ProviderError::Refused(_) => ErrorKind::Request,
@@ -160,12 +181,64 @@ impl ProviderError {
             | ProviderError::Remote(_) => true,
             // An agent CLI retries its own API calls; frontier does not start it again.
             ProviderError::MissingKey { .. }
+            | ProviderError::ShortKey { .. }
             | ProviderError::MissingProgram { .. }
+            | ProviderError::Redirect { .. }
+            | ProviderError::Unsendable(_)
             | ProviderError::Refused(_)
             | ProviderError::Deadline
             | ProviderError::BadModelId { .. }
             | ProviderError::Cli { .. } => false,
         }
+    }
+
+    /// The same error with `f` applied to every text in it that came from outside
+    /// (a server's message, a header, a parser's quote of the input, a CLI's output).
+    /// The match is exhaustive on purpose: a new variant that carries text must say here
+    /// what happens to it, so the redaction chokepoint can't miss it.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> ProviderError {
+        match self {
+            ProviderError::Http { status, message, retry_after } => {
+                ProviderError::Http { status, message: f(&message), retry_after }
+            }
+            ProviderError::Redirect { status, location } => ProviderError::Redirect { status, location: f(&location) },
+            ProviderError::Unsendable(m) => ProviderError::Unsendable(f(&m)),
+            ProviderError::Connect(m) => ProviderError::Connect(f(&m)),
+            ProviderError::Malformed(m) => ProviderError::Malformed(f(&m)),
+            ProviderError::Remote(m) => ProviderError::Remote(f(&m)),
+            ProviderError::Refused(m) => ProviderError::Refused(f(&m)),
+            ProviderError::BadModelId { model, reason } => ProviderError::BadModelId { model: f(&model), reason },
+            ProviderError::Cli { program, code, api_status, detail } => {
+                ProviderError::Cli { program, code, api_status, detail: f(&detail) }
+            }
+            // Names of variables and programs from the user's own config, and no text.
+            ProviderError::MissingKey { var } => ProviderError::MissingKey { var },
+            ProviderError::ShortKey { var } => ProviderError::ShortKey { var },
+            ProviderError::MissingProgram { program } => ProviderError::MissingProgram { program },
+            ProviderError::Idle(after) => ProviderError::Idle(after),
+            ProviderError::Truncated => ProviderError::Truncated,
+            ProviderError::Deadline => ProviderError::Deadline,
+        }
+    }
+
+    /// The one redaction chokepoint for a failure: every outside text in `self` with
+    /// each of `secrets` removed (whole, and any part of one at the text's edges), and
+    /// only then cut to `ERROR_TEXT_LIMIT` characters. Cutting first would let a key
+    /// that straddles the cut leave its first characters behind.
+    pub fn scrubbed(self, secrets: &[Secret]) -> ProviderError {
+        self.map_text(|text| cut_text(&redact_all(secrets, text), ERROR_TEXT_LIMIT))
+    }
+}
+
+/// The most characters of any outside text quoted in an error.
+pub const ERROR_TEXT_LIMIT: usize = 300;
+
+/// The first `limit` characters of `text`, marked with `…` when cut. Only ever applied to
+/// text that has already been redacted.
+pub fn cut_text(text: &str, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 
@@ -173,12 +246,14 @@ impl ProviderError {
 /// ready (a key variable is unset, an agent CLI is not installed).
 pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Result<Arc<dyn Provider>, ProviderError> {
     let key = || match &route.provider.api_key_env {
-        Some(var) => {
-            env.var(var).map(|v| Some(Secret::new(v))).ok_or_else(|| ProviderError::MissingKey { var: var.clone() })
-        }
+        Some(var) => match env.var(var) {
+            None => Err(ProviderError::MissingKey { var: var.clone() }),
+            Some(value) if value.chars().count() < MIN_KEY_CHARS => Err(ProviderError::ShortKey { var: var.clone() }),
+            Some(value) => Ok(Some(Secret::new(value))),
+        },
         None => Ok(None),
     };
-    let (base_url, model) = (route.provider.base_url.as_str(), route.model.as_str());
+    let (base_url, model) = (route.provider.base_url.expose(), route.model.as_str());
     Ok(match route.provider.kind {
         ProviderKind::Mock => Arc::new(mock::MockProvider::new(model, route.mock.clone())),
         ProviderKind::OpenAi => {
@@ -199,4 +274,93 @@ pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Re
             Arc::new(agent_cli::AgentCliProvider::new(route.provider.kind, path, model, env))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    const KEY: &str = "sk-SENTINELQWERTYZXCVBNMPLKJ";
+
+    /// One of every variant, each text field quoting `KEY` (twice, once cut at the end).
+    fn every_variant() -> Vec<ProviderError> {
+        let quote = format!("says {KEY} then {}", &KEY[..12]);
+        vec![
+            ProviderError::MissingKey { var: "V".into() },
+            ProviderError::ShortKey { var: "V".into() },
+            ProviderError::MissingProgram { program: "p".into() },
+            ProviderError::Http { status: 400, message: quote.clone(), retry_after: None },
+            ProviderError::Redirect { status: 302, location: format!("`http://h/?k={KEY}`") },
+            ProviderError::Unsendable(quote.clone()),
+            ProviderError::Connect(quote.clone()),
+            ProviderError::Idle(Duration::from_secs(1)),
+            ProviderError::Truncated,
+            ProviderError::Malformed(quote.clone()),
+            ProviderError::Remote(quote.clone()),
+            ProviderError::Refused(quote.clone()),
+            ProviderError::Deadline,
+            ProviderError::BadModelId { model: quote.clone(), reason: "r" },
+            ProviderError::Cli { program: "claude".into(), code: Some(1), api_status: None, detail: quote },
+        ]
+    }
+
+    /// The position of `err`'s variant. The match has no wildcard: a new variant fails to
+    /// compile here until it is given a number, and then the test below fails until
+    /// `every_variant` has one of it.
+    fn ordinal(err: &ProviderError) -> usize {
+        match err {
+            ProviderError::MissingKey { .. } => 0,
+            ProviderError::ShortKey { .. } => 1,
+            ProviderError::MissingProgram { .. } => 2,
+            ProviderError::Http { .. } => 3,
+            ProviderError::Redirect { .. } => 4,
+            ProviderError::Unsendable(_) => 5,
+            ProviderError::Connect(_) => 6,
+            ProviderError::Idle(_) => 7,
+            ProviderError::Truncated => 8,
+            ProviderError::Malformed(_) => 9,
+            ProviderError::Remote(_) => 10,
+            ProviderError::Refused(_) => 11,
+            ProviderError::Deadline => 12,
+            ProviderError::BadModelId { .. } => 13,
+            ProviderError::Cli { .. } => 14,
+        }
+    }
+
+    #[test]
+    fn the_chokepoint_removes_the_key_from_every_variant() {
+        let all = every_variant();
+        assert_eq!(all.iter().map(ordinal).collect::<Vec<_>>(), (0..all.len()).collect::<Vec<_>>());
+        for err in all {
+            let kind = err.kind();
+            let scrubbed = err.scrubbed(&[Secret::new(KEY)]);
+            let shown = scrubbed.to_string();
+            assert!(!shown.contains(&KEY[..MIN_KEY_CHARS]), "{shown}");
+            assert_eq!(scrubbed.kind(), kind, "redaction keeps the class of the failure");
+        }
+    }
+
+    #[test]
+    fn texts_are_cut_after_redaction_and_marked() {
+        let long = format!("{}{KEY}", "x".repeat(ERROR_TEXT_LIMIT - 2));
+        let err = ProviderError::Remote(long).scrubbed(&[Secret::new(KEY)]);
+        assert_eq!(err, ProviderError::Remote(format!("{}[r…", "x".repeat(ERROR_TEXT_LIMIT - 2))));
+        assert_eq!(cut_text("ab✓d", 3), "ab✓…");
+        assert_eq!(cut_text("ab✓", 3), "ab✓");
+    }
+
+    #[test]
+    fn a_key_too_short_to_be_one_is_refused_before_anything_is_sent() {
+        let catalog = crate::config::catalog::Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let route = catalog.resolve("openai:gpt-4.1").unwrap_or_else(|e| panic!("{e}")).routes.remove(0);
+        let transport = Arc::new(
+            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let with_key = |key: &str| connect(&route, &Env::from_parts([("OPENAI_API_KEY", key)], "/"), &transport).err();
+        assert_eq!(with_key("abc"), Some(ProviderError::ShortKey { var: "OPENAI_API_KEY".into() }));
+        assert_eq!(with_key("abcd"), None);
+        assert_eq!(with_key(""), Some(ProviderError::MissingKey { var: "OPENAI_API_KEY".into() }));
+    }
 }

@@ -129,14 +129,14 @@ pub struct ChildEnv {
 impl ChildEnv {
     fn take(&mut self, env: &Env, names: &[&str], secret: bool) {
         for name in names {
-            if self.vars.iter().any(|(k, _)| k == name) {
-                continue;
+            let Some(value) = env.var(name) else { continue };
+            // A variable passed already as a setting still becomes a secret when a list
+            // of secrets names it too (codex's config may name any variable as its key).
+            if secret && !self.secrets.iter().any(|s| s.expose() == value) {
+                self.secrets.push(Secret::new(value));
             }
-            if let Some(value) = env.var(name) {
+            if !self.vars.iter().any(|(k, _)| k == name) {
                 self.vars.push((name.to_string(), value.to_string()));
-                if secret {
-                    self.secrets.push(Secret::new(value));
-                }
             }
         }
     }
@@ -149,10 +149,16 @@ impl ChildEnv {
     /// `text` with every secret value replaced, longest first (so that a secret
     /// containing another is not half-revealed).
     pub fn redact(&self, text: &str) -> String {
-        let mut secrets: Vec<&Secret> = self.secrets.iter().collect();
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
-        secrets.iter().fold(text.to_string(), |text, secret| secret.redact(&text))
+        crate::provider::redact_all(&self.secrets, text)
     }
+}
+
+/// The password inside a proxy URL (`http://user:pw@proxy:3128`), which a CLI may quote
+/// on its own, away from the rest of the URL. As written in the URL (percent-escapes
+/// kept): that is the form a CLI that echoes its proxy setting prints.
+fn proxy_password(url: &str) -> Option<Secret> {
+    let url = reqwest::Url::parse(url).ok()?;
+    url.password().filter(|p| !p.is_empty()).map(Secret::new)
 }
 
 /// Whether a switch such as `CLAUDE_CODE_USE_BEDROCK` is on.
@@ -168,6 +174,7 @@ pub fn child_env(cli: Cli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
     child.take(env, LOCALE, false);
     child.take(env, NETWORK, false);
     child.take(env, PROXIES, true);
+    child.secrets.extend(PROXIES.iter().filter_map(|name| proxy_password(env.var(name)?)));
     match cli {
         Cli::Claude => {
             child.take_vars(env, &CLAUDE);
@@ -276,5 +283,14 @@ mod tests {
             "key [redacted] via [redacted]"
         );
         assert_eq!(child.redact("sk-openai-sentinel"), "sk-openai-sentinel", "not this child's secret");
+        assert_eq!(child.redact("407 for user:pw-sentinel"), "407 for user:[redacted]", "the password alone");
+    }
+
+    #[test]
+    fn a_key_variable_that_is_also_a_setting_is_still_redacted() {
+        let env = parent(&[("CODEX_HOME", "/home/u/codex-home-sentinel")]);
+        let child = child_env(Cli::Codex, &env, &["CODEX_HOME".into()]);
+        assert_eq!(child.vars.iter().filter(|(k, _)| k == "CODEX_HOME").count(), 1);
+        assert_eq!(child.redact("no /home/u/codex-home-sentinel"), "no [redacted]");
     }
 }

@@ -216,13 +216,13 @@ impl Job {
             }),
             _ if !finished.success() => {
                 let detail = match finished.signal {
-                    Some(signal) => format!("killed by signal {signal}; {}", output_tail(finished)),
-                    None => output_tail(finished),
+                    Some(signal) => format!("killed by signal {signal}; {}", self.output_tail(finished)),
+                    None => self.output_tail(finished),
                 };
                 Err(self.failure(code, detail))
             }
             Reply::Answer(answer) => Ok(answer),
-            Reply::Unreadable(why) => Err(self.failure(code, format!("{why}; {}", output_tail(finished)))),
+            Reply::Unreadable(why) => Err(self.failure(code, format!("{why}; {}", self.output_tail(finished)))),
         }
     }
 
@@ -231,19 +231,23 @@ impl Job {
     }
 
     /// `text` without secrets or terminal escapes, cut to its last `DETAIL_LIMIT_CHARS`.
+    /// Redaction comes first: a cut made before it could leave part of a key behind.
     fn clean(&self, text: &str) -> String {
         tail_chars(&strip_escapes(&self.env.redact(text)), DETAIL_LIMIT_CHARS)
     }
-}
 
-/// What a failed CLI said: the end of its stderr, else of its stdout.
-fn output_tail(finished: &Finished) -> String {
-    let stderr = finished.stderr_tail.trim();
-    let stdout = finished.stdout.trim();
-    match (stderr.is_empty(), stdout.is_empty()) {
-        (false, _) => format!("stderr: {stderr}"),
-        (true, false) => format!("stdout: {stdout}"),
-        (true, true) => "it printed nothing".into(),
+    /// What a failed CLI said: the end of its stderr, else of its stdout. Each is
+    /// redacted on its own before a label is put in front of it, because the kept tail
+    /// of stderr may begin inside a key, and only at the text's edge can that part be
+    /// recognised.
+    fn output_tail(&self, finished: &Finished) -> String {
+        let stderr = self.env.redact(finished.stderr_tail.trim());
+        let stdout = self.env.redact(finished.stdout.trim());
+        match (stderr.is_empty(), stdout.is_empty()) {
+            (false, _) => format!("stderr: {stderr}"),
+            (true, false) => format!("stdout: {stdout}"),
+            (true, true) => "it printed nothing".into(),
+        }
     }
 }
 

@@ -161,6 +161,25 @@ fn a_nonzero_exit_quotes_the_stderr_tail_without_secrets_or_escapes() {
 }
 
 #[test]
+fn a_key_anywhere_in_a_long_stderr_or_cut_by_its_kept_tail_leaves_no_piece() {
+    const KEY: &str = "sk-ant-sentinel-123";
+    let job = job(Cli::Claude);
+    let shown = |stderr: &str| {
+        let err = job.outcome(Reply::Unreadable("x".into()), &finished(Some(2), "", stderr)).unwrap_err();
+        err.to_string()
+    };
+    let pieces: Vec<&str> = (0..=KEY.len() - 4).map(|i| &KEY[i..i + 4]).collect();
+    // The kept tail of stderr (`run::STDERR_TAIL_BYTES`) may begin inside the key.
+    assert_eq!(shown("entinel-123 rejected"), "`claude` failed (exit code 2): stderr: [redacted] rejected");
+    for offset in 0..=2000 {
+        let filler = ".".repeat(2000);
+        let stderr = format!("{}{KEY}{}", &filler[..offset], &filler[offset..]);
+        let text = shown(&stderr);
+        assert!(!pieces.iter().any(|p| text.contains(p)), "offset {offset}: {text}");
+    }
+}
+
+#[test]
 fn a_reported_error_keeps_its_status_for_the_failure_reason() {
     let reply = Reply::Error { api_status: Some(429), detail: "rate limited".into() };
     let err = job(Cli::Gemini).outcome(reply, &finished(Some(1), "", "")).unwrap_err();
