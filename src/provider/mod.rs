@@ -13,6 +13,7 @@ pub mod http;
 pub mod mock;
 pub mod openai;
 mod secret;
+pub mod sse;
 
 use std::sync::Arc;
 use std::time::Duration;
