@@ -3,10 +3,12 @@
 
 use frontier::fuzzing::sse_replay;
 use frontier::provider::http::WireFormat;
+use frontier::provider::sse::{Decoder, Frame, MAX_EVENT_BYTES, MAX_LINE_BYTES, SseError};
 use frontier::provider::{ProviderError, StreamEvent};
 
-/// Replays `data` (a stream, then one byte that says where to split it) through `wire`
-/// split in two, and again in one piece, and checks both.
+/// Replays `data` (a stream, then one byte that says where to split it) through the SSE
+/// decoder (`provider::sse`) and `wire`, split in two, and again in one piece, and checks
+/// both.
 ///
 /// - The result does not depend on where the bytes were split.
 /// - A stream that parses ends with its one `Done`, has no `Restart` (the transport's
@@ -58,4 +60,124 @@ pub fn two_texts(text: &str) -> (&str, Option<&str>) {
         Some((first, second)) => (first, Some(second)),
         None => (text, None),
     }
+}
+
+/// What the SSE decoder made of a stream: the events it dispatched, then the error that
+/// stopped it, if one did.
+pub type Decoded = (Vec<Frame>, Option<SseError>);
+
+/// Decodes `data` (one byte `n`, then `n % 8` bytes each choosing a cut point, then the
+/// stream) with `provider::sse::Decoder` in the chunks the cuts make, and checks:
+///
+/// - the chunks decode exactly as the whole stream does, which is exactly what the
+///   reference decoder below makes of it (a plain reading of the spec over the whole
+///   input);
+/// - every event has a type, and no event or line is larger than the caps allow.
+pub fn check_sse_reader(data: &[u8]) {
+    let Some((&count, rest)) = data.split_first() else { return };
+    let count = usize::from(count % 8).min(rest.len());
+    let (cut_bytes, stream) = rest.split_at(count);
+    let mut cuts: Vec<usize> = cut_bytes.iter().map(|&b| usize::from(b) * stream.len() / usize::from(u8::MAX)).collect();
+    cuts.sort_unstable();
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for cut in cuts {
+        chunks.push(&stream[start..cut]);
+        start = cut;
+    }
+    chunks.push(&stream[start..]);
+
+    let whole = decode_chunks(&[stream]);
+    let reference = reference_decode(stream);
+    assert_eq!(whole, reference, "the decoder and the reference disagree on {stream:?}");
+    let chunked = decode_chunks(&chunks);
+    assert_eq!(chunked, whole, "chunked as {chunks:?}, the stream decodes differently");
+    for frame in &whole.0 {
+        assert!(!frame.event.is_empty(), "an event without a type: {frame:?}");
+        assert!(frame.data.len() + frame.event.len() <= MAX_EVENT_BYTES + MAX_LINE_BYTES, "{} bytes", frame.data.len());
+    }
+}
+
+fn decode_chunks(chunks: &[&[u8]]) -> Decoded {
+    let mut decoder = Decoder::new();
+    let mut frames = Vec::new();
+    for chunk in chunks {
+        let fed = decoder.feed(chunk);
+        frames.extend(std::iter::from_fn(|| decoder.next_frame()));
+        if let Err(err) = fed {
+            return (frames, Some(err));
+        }
+    }
+    (frames, None)
+}
+
+/// The spec read plainly over the whole stream: strip one byte order mark, cut lines at
+/// `\r\n`, `\r` or `\n`, drop the unterminated rest, apply each line. Written without
+/// the decoder's incremental state, to check it.
+fn reference_decode(stream: &[u8]) -> Decoded {
+    let stream = stream.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(stream);
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < stream.len() {
+        match stream[i] {
+            b'\n' => {
+                lines.push(&stream[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                lines.push(&stream[start..i]);
+                if stream.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let unterminated = &stream[start..];
+
+    let (mut frames, mut event, mut data, mut retry) = (Vec::new(), String::new(), String::new(), None);
+    for line in lines {
+        if line.len() > MAX_LINE_BYTES {
+            return (frames, Some(SseError::LineTooLong));
+        }
+        let text = String::from_utf8_lossy(line);
+        if text.is_empty() {
+            let event = std::mem::take(&mut event);
+            if !data.is_empty() {
+                let mut data = std::mem::take(&mut data);
+                data.pop();
+                let event = if event.is_empty() { "message".to_string() } else { event };
+                frames.push(Frame { event, data, retry });
+            }
+            retry = None;
+            continue;
+        }
+        if text.starts_with(':') {
+            continue;
+        }
+        let (name, value) = match text.split_once(':') {
+            Some((name, value)) => (name, value.strip_prefix(' ').unwrap_or(value)),
+            None => (&*text, ""),
+        };
+        match name {
+            "data" => data = format!("{data}{value}\n"),
+            "event" => event = value.to_string(),
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(ms) = value.parse::<u64>() {
+                    retry = Some(std::time::Duration::from_millis(ms));
+                }
+            }
+            _ => {}
+        }
+        if data.len() + event.len() > MAX_EVENT_BYTES {
+            return (frames, Some(SseError::EventTooLarge));
+        }
+    }
+    if unterminated.len() > MAX_LINE_BYTES {
+        return (frames, Some(SseError::LineTooLong));
+    }
+    (frames, None)
 }

@@ -86,7 +86,7 @@ pub enum ProviderError {
     Http { status: u16, message: String, retry_after: Option<Duration> },
     #[error("connection failed: {0}")]
     Connect(String),
-    #[error("no data for {}s; the stream stalled", .0.as_secs())]
+    #[error("no event for {}s; the stream stalled", .0.as_secs())]
     Idle(Duration),
     #[error("the stream ended without its end marker")]
     Truncated,
