@@ -34,9 +34,10 @@ pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 20_000;
 /// The most of one answer kept (panel members, judge and synth alike), unless
 /// configured: 256 KiB, some 60,000 words, far past what a useful answer runs to.
 pub const DEFAULT_MAX_ANSWER_BYTES: usize = 256 * 1024;
-/// The largest `max_answer_bytes` a user may set: every answer is held in memory and
-/// sent on to the judge and the synth, so the cap must stay a cap.
-pub const MAX_MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+/// The largest `max_answer_bytes` a user may set: 4 MiB, ten times the longest output any
+/// model produces. Each answer is held several times over (the report, the judge's and the
+/// synth's requests, `--json`, history): at 16 MiB one member's answer took 200 MB.
+pub const MAX_MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -171,7 +172,7 @@ impl Settings {
                 Ok(n) if (1..=MAX_MAX_ANSWER_BYTES).contains(&n) => n,
                 _ => {
                     return Err(invalid(format!(
-                        "`max_answer_bytes` is {n}; it must be from 1 to {MAX_MAX_ANSWER_BYTES} (16 MiB)"
+                        "`max_answer_bytes` is {n}; it must be from 1 to {MAX_MAX_ANSWER_BYTES} (4 MiB)"
                     )));
                 }
             },
@@ -249,13 +250,13 @@ mod tests {
     fn max_answer_bytes_defaults_to_256_kib_and_is_bounded() {
         assert_eq!(settings("").map(|s| s.run.max_answer_bytes).ok(), Some(262_144));
         assert_eq!(settings("max_answer_bytes = 1000\n").map(|s| s.run.max_answer_bytes).ok(), Some(1000));
-        assert_eq!(settings("max_answer_bytes = 16777216\n").map(|s| s.run.max_answer_bytes).ok(), Some(16_777_216));
-        for bad in ["0", "16777217"] {
+        assert_eq!(settings("max_answer_bytes = 4194304\n").map(|s| s.run.max_answer_bytes).ok(), Some(4_194_304));
+        for bad in ["0", "4194305"] {
             let err = settings(&format!("max_answer_bytes = {bad}\n")).err().map(|e| e.to_string());
             assert_eq!(
                 err.as_deref(),
                 Some(&*format!(
-                    "invalid config file `/c/config.toml`: `max_answer_bytes` is {bad}; it must be from 1 to 16777216 (16 MiB)"
+                    "invalid config file `/c/config.toml`: `max_answer_bytes` is {bad}; it must be from 1 to 4194304 (4 MiB)"
                 ))
             );
         }
