@@ -66,16 +66,24 @@ pub fn two_texts(text: &str) -> (&str, Option<&str>) {
 /// stopped it, if one did.
 pub type Decoded = (Vec<Frame>, Option<SseError>);
 
-/// Decodes `data` (one byte `n`, then `n % 8` bytes each choosing a cut point, then the
-/// stream) with `provider::sse::Decoder` in the chunks the cuts make, and checks:
+/// Decodes `data` (one byte `n`; when `n & 8`, two bytes setting small caps, a line of
+/// 1 to 256 bytes and an event of 1 to 256 so that short inputs reach them; `n % 8` bytes
+/// each choosing a cut point; then the stream) with `provider::sse::Decoder` in the
+/// chunks the cuts make, and checks:
 ///
 /// - the chunks decode exactly as the whole stream does, which is exactly what the
 ///   reference decoder below makes of it (a plain reading of the spec over the whole
 ///   input);
 /// - every event has a type, and no event or line is larger than the caps allow.
 pub fn check_sse_reader(data: &[u8]) {
-    let Some((&count, rest)) = data.split_first() else { return };
-    let count = usize::from(count % 8).min(rest.len());
+    let Some((&head, mut rest)) = data.split_first() else { return };
+    let mut caps = (MAX_LINE_BYTES, MAX_EVENT_BYTES);
+    if head & 8 != 0 {
+        let [line, event, tail @ ..] = rest else { return };
+        caps = (usize::from(*line) + 1, usize::from(*event) + 1);
+        rest = tail;
+    }
+    let count = usize::from(head % 8).min(rest.len());
     let (cut_bytes, stream) = rest.split_at(count);
     let mut cuts: Vec<usize> = cut_bytes.iter().map(|&b| usize::from(b) * stream.len() / usize::from(u8::MAX)).collect();
     cuts.sort_unstable();
@@ -87,19 +95,19 @@ pub fn check_sse_reader(data: &[u8]) {
     }
     chunks.push(&stream[start..]);
 
-    let whole = decode_chunks(&[stream]);
-    let reference = reference_decode(stream);
+    let whole = decode_chunks(caps, &[stream]);
+    let reference = reference_decode(caps, stream);
     assert_eq!(whole, reference, "the decoder and the reference disagree on {stream:?}");
-    let chunked = decode_chunks(&chunks);
+    let chunked = decode_chunks(caps, &chunks);
     assert_eq!(chunked, whole, "chunked as {chunks:?}, the stream decodes differently");
     for frame in &whole.0 {
         assert!(!frame.event.is_empty(), "an event without a type: {frame:?}");
-        assert!(frame.data.len() + frame.event.len() <= MAX_EVENT_BYTES + MAX_LINE_BYTES, "{} bytes", frame.data.len());
+        assert!(frame.data.len() <= caps.1, "{} bytes over a cap of {}", frame.data.len(), caps.1);
     }
 }
 
-fn decode_chunks(chunks: &[&[u8]]) -> Decoded {
-    let mut decoder = Decoder::new();
+fn decode_chunks((max_line, max_event): (usize, usize), chunks: &[&[u8]]) -> Decoded {
+    let mut decoder = Decoder::with_caps(max_line, max_event);
     let mut frames = Vec::new();
     for chunk in chunks {
         let fed = decoder.feed(chunk);
@@ -114,8 +122,14 @@ fn decode_chunks(chunks: &[&[u8]]) -> Decoded {
 /// The spec read plainly over the whole stream: strip one byte order mark, cut lines at
 /// `\r\n`, `\r` or `\n`, drop the unterminated rest, apply each line. Written without
 /// the decoder's incremental state, to check it.
-fn reference_decode(stream: &[u8]) -> Decoded {
-    let stream = stream.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(stream);
+fn reference_decode((max_line, max_event): (usize, usize), stream: &[u8]) -> Decoded {
+    const MARK: &[u8] = b"\xEF\xBB\xBF";
+    // Until the mark is whole or broken its bytes are not content: a stream that ends
+    // inside one is empty.
+    if MARK.starts_with(stream) {
+        return (Vec::new(), None);
+    }
+    let stream = stream.strip_prefix(MARK).unwrap_or(stream);
     let mut lines = Vec::new();
     let mut start = 0;
     let mut i = 0;
@@ -140,8 +154,8 @@ fn reference_decode(stream: &[u8]) -> Decoded {
 
     let (mut frames, mut event, mut data, mut retry) = (Vec::new(), String::new(), String::new(), None);
     for line in lines {
-        if line.len() > MAX_LINE_BYTES {
-            return (frames, Some(SseError::LineTooLong));
+        if line.len() > max_line {
+            return (frames, Some(SseError::LineTooLong(max_line)));
         }
         let text = String::from_utf8_lossy(line);
         if text.is_empty() {
@@ -172,12 +186,12 @@ fn reference_decode(stream: &[u8]) -> Decoded {
             }
             _ => {}
         }
-        if data.len() + event.len() > MAX_EVENT_BYTES {
-            return (frames, Some(SseError::EventTooLarge));
+        if data.len() + event.len() > max_event {
+            return (frames, Some(SseError::EventTooLarge(max_event)));
         }
     }
-    if unterminated.len() > MAX_LINE_BYTES {
-        return (frames, Some(SseError::LineTooLong));
+    if unterminated.len() > max_line {
+        return (frames, Some(SseError::LineTooLong(max_line)));
     }
     (frames, None)
 }

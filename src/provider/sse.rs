@@ -39,13 +39,17 @@ pub struct Frame {
     pub retry: Option<Duration>,
 }
 
-/// Why the decoder gave up on a stream.
+/// Why the decoder gave up on a stream; each says the cap it crossed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SseError {
-    #[error("a line of the event stream is longer than {} KiB", MAX_LINE_BYTES / 1024)]
-    LineTooLong,
-    #[error("an event of the event stream is larger than {} KiB", MAX_EVENT_BYTES / 1024)]
-    EventTooLarge,
+    #[error("a line of the event stream is longer than {}", size(*.0))]
+    LineTooLong(usize),
+    #[error("an event of the event stream is larger than {}", size(*.0))]
+    EventTooLarge(usize),
+}
+
+fn size(bytes: usize) -> String {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) { format!("{} KiB", bytes / 1024) } else { format!("{bytes} bytes") }
 }
 
 /// Where the decoder is in the stream's first bytes.
@@ -60,6 +64,8 @@ enum Start {
 /// The incremental decoder. Feed it chunks with `feed`; take events with `next_frame`.
 #[derive(Debug)]
 pub struct Decoder {
+    max_line_bytes: usize,
+    max_event_bytes: usize,
     start: Start,
     /// The current line, when it spans chunks (its bytes so far).
     line: Vec<u8>,
@@ -75,7 +81,21 @@ pub struct Decoder {
 
 impl Default for Decoder {
     fn default() -> Self {
+        Decoder::with_caps(MAX_LINE_BYTES, MAX_EVENT_BYTES)
+    }
+}
+
+impl Decoder {
+    pub fn new() -> Decoder {
+        Decoder::default()
+    }
+
+    /// A decoder with other caps than the usual ones, so that the fuzz target reaches
+    /// them with short inputs.
+    pub fn with_caps(max_line_bytes: usize, max_event_bytes: usize) -> Decoder {
         Decoder {
+            max_line_bytes,
+            max_event_bytes,
             start: Start::Mark(0),
             line: Vec::new(),
             after_cr: false,
@@ -86,12 +106,6 @@ impl Default for Decoder {
             ready: VecDeque::new(),
             failed: None,
         }
-    }
-}
-
-impl Decoder {
-    pub fn new() -> Decoder {
-        Decoder::default()
     }
 
     /// The last event id the stream set (it carries over between events; kept here, not
@@ -149,15 +163,15 @@ impl Decoder {
                 }
             }
             let Some(end) = chunk.iter().position(|&b| b == b'\n' || b == b'\r') else {
-                if self.line.len() + chunk.len() > MAX_LINE_BYTES {
-                    return Err(SseError::LineTooLong);
+                if self.line.len() + chunk.len() > self.max_line_bytes {
+                    return Err(SseError::LineTooLong(self.max_line_bytes));
                 }
                 self.line.extend_from_slice(chunk);
                 return Ok(());
             };
             let content = &chunk[..end];
-            if self.line.len() + content.len() > MAX_LINE_BYTES {
-                return Err(SseError::LineTooLong);
+            if self.line.len() + content.len() > self.max_line_bytes {
+                return Err(SseError::LineTooLong(self.max_line_bytes));
             }
             if self.line.is_empty() {
                 self.process_line(content)?;
@@ -208,8 +222,8 @@ impl Decoder {
         }
         // Checked after the push: replacing invalid UTF-8 can grow a line (at most
         // threefold), so the overshoot is bounded by one line.
-        if self.data.len() + self.event_type.len() > MAX_EVENT_BYTES {
-            return Err(SseError::EventTooLarge);
+        if self.data.len() + self.event_type.len() > self.max_event_bytes {
+            return Err(SseError::EventTooLarge(self.max_event_bytes));
         }
         Ok(())
     }
@@ -334,10 +348,10 @@ mod tests {
         let at_cap = format!("data: {}\n\n", "x".repeat(MAX_LINE_BYTES - "data: ".len()));
         assert_eq!(decode(&[at_cap.as_bytes()]).map(|f| f[0].data.len()), Ok(MAX_LINE_BYTES - 6));
         let over = format!("data: {}\n\n", "x".repeat(MAX_LINE_BYTES - 5));
-        assert_eq!(decode(&[over.as_bytes()]), Err(SseError::LineTooLong));
+        assert_eq!(decode(&[over.as_bytes()]), Err(SseError::LineTooLong(MAX_LINE_BYTES)));
         let line: Vec<u8> = over.bytes().collect();
         let chunks: Vec<&[u8]> = line.chunks(4096).collect();
-        assert_eq!(decode(&chunks), Err(SseError::LineTooLong));
+        assert_eq!(decode(&chunks), Err(SseError::LineTooLong(MAX_LINE_BYTES)));
     }
 
     /// An endless line, fed as a server would send it: the error comes as soon as the cap
@@ -358,10 +372,25 @@ mod tests {
                 Err(err) => break err,
             }
         };
-        assert_eq!(err, SseError::LineTooLong);
+        assert_eq!(err, SseError::LineTooLong(MAX_LINE_BYTES));
         assert_eq!(decoder.buffered(), 0, "the buffers are released");
-        assert_eq!(decoder.feed(b"\n\ndata: x\n\n"), Err(SseError::LineTooLong), "a failed decoder stays failed");
+        assert_eq!(
+            decoder.feed(b"\n\ndata: x\n\n"),
+            Err(SseError::LineTooLong(MAX_LINE_BYTES)),
+            "a failed decoder stays failed"
+        );
         assert_eq!(decoder.next_frame(), None);
+    }
+
+    #[test]
+    fn errors_name_the_cap() {
+        assert_eq!(
+            [SseError::LineTooLong(MAX_LINE_BYTES).to_string(), SseError::EventTooLarge(10).to_string()],
+            [
+                "a line of the event stream is longer than 1024 KiB",
+                "an event of the event stream is larger than 10 bytes"
+            ]
+        );
     }
 
     #[test]
@@ -376,7 +405,7 @@ mod tests {
                 break;
             }
         }
-        assert_eq!(result, Err(SseError::EventTooLarge));
+        assert_eq!(result, Err(SseError::EventTooLarge(MAX_EVENT_BYTES)));
         // Many small events add up to nothing: each one's data is handed over.
         let mut decoder = Decoder::new();
         for _ in 0..(MAX_EVENT_BYTES / line.len() * 4) {
