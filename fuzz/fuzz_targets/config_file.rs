@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use frontier::config::settings::{MAX_CONCURRENCY, MAX_TIMEOUT_SECS};
+use frontier::config::settings::{MAX_CONCURRENCY, MAX_MAX_ANSWER_BYTES, MAX_TIMEOUT_SECS};
 use libfuzzer_sys::fuzz_target;
 
 /// Whether `resolve` can be asked for `name` at all: it trims what it is given, and reads
@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
     }
     assert!(run.stage_floor <= Duration::from_secs(MAX_TIMEOUT_SECS), "{settings:?}");
     assert!((1..=10).contains(&run.retry.max_attempts), "{settings:?}");
+    assert!((1..=MAX_MAX_ANSWER_BYTES).contains(&run.max_answer_bytes), "{settings:?}");
     for provider in catalog.providers() {
         if provider.kind.cli_program().is_none() {
             let url = provider.base_url.expose();

@@ -1,5 +1,5 @@
-//! The AnthropicWire SSE parser, fed through eventsource-stream's decoder split at an
-//! arbitrary byte, as `provider::http::testing::replay` does in the adapter's tests.
+//! The AnthropicWire SSE parser, fed through frontier's SSE decoder (`provider::sse`)
+//! split at an arbitrary byte, as `provider::http::testing::replay` does in the adapter's tests.
 //! Input: the stream's bytes, then one byte choosing the split point.
 #![no_main]
 

@@ -124,6 +124,7 @@ fn armed(
         budget,
         stage_floor: run.stage_floor,
         max_cost_usd: run.max_cost_usd,
+        max_answer_bytes: run.max_answer_bytes,
     };
     let seed = crate::random::u64();
     let plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)

@@ -119,6 +119,7 @@ fn limits(args: &RunArgs, config: &Config) -> Result<Limits> {
         member_timeout: args.timeout.map_or(Ok(defaults.member_timeout), |s| secs("--timeout", s))?,
         budget: args.budget.map_or(Ok(defaults.budget), |s| secs("--budget", s))?,
         stage_floor: defaults.stage_floor,
+        max_answer_bytes: defaults.max_answer_bytes,
         max_cost_usd: match args.max_cost {
             Some(usd) if !(usd.is_finite() && usd > 0.0) => {
                 return Err(Error::usage(

@@ -31,6 +31,13 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 pub const DEFAULT_RETRY_BASE_DELAY_MS: u64 = 500;
 pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 20_000;
+/// The most of one answer kept (panel members, judge and synth alike), unless
+/// configured: 256 KiB, some 60,000 words, far past what a useful answer runs to.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 256 * 1024;
+/// The largest `max_answer_bytes` a user may set: 4 MiB, ten times the longest output any
+/// model produces. Each answer is held several times over (the report, the judge's and the
+/// synth's requests, `--json`, history): at 16 MiB one member's answer took 200 MB.
+pub const MAX_MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +49,7 @@ pub(crate) struct SettingsToml {
     stage_floor_secs: Option<u64>,
     idle_timeout_secs: Option<u64>,
     max_cost_usd: Option<f64>,
+    max_answer_bytes: Option<u64>,
     history: Option<bool>,
     retry: Option<RetryToml>,
     #[serde(default)]
@@ -98,6 +106,8 @@ pub struct RunDefaults {
     pub retry: RetryPolicy,
     /// USD a run may spend; none by default.
     pub max_cost_usd: Option<f64>,
+    /// The most of one answer kept; the rest is not read (`truncated` in the report).
+    pub max_answer_bytes: usize,
 }
 
 /// How HTTP requests are retried.
@@ -118,6 +128,7 @@ impl Default for RunDefaults {
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
             retry: RetryPolicy::default(),
             max_cost_usd: None,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 }
@@ -155,6 +166,17 @@ impl Settings {
                 return Err(invalid(format!("`stage_floor_secs` is {v}; it must be at most {MAX_TIMEOUT_SECS}")));
             }
         };
+        let max_answer_bytes = match raw.max_answer_bytes {
+            None => defaults.max_answer_bytes,
+            Some(n) => match usize::try_from(n) {
+                Ok(n) if (1..=MAX_MAX_ANSWER_BYTES).contains(&n) => n,
+                _ => {
+                    return Err(invalid(format!(
+                        "`max_answer_bytes` is {n}; it must be from 1 to {MAX_MAX_ANSWER_BYTES} (4 MiB)"
+                    )));
+                }
+            },
+        };
         let retry_raw = raw.retry.unwrap_or_default();
         let max_attempts = match retry_raw.max_attempts {
             None => defaults.retry.max_attempts,
@@ -182,6 +204,7 @@ impl Settings {
                     }
                     other => other,
                 },
+                max_answer_bytes,
             },
         })
     }
@@ -221,5 +244,23 @@ mod tests {
     fn out_of_range_values_are_refused() {
         let err = settings("concurrency = 0\n").err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err, "invalid config file `/c/config.toml`: `concurrency` is 0; it must be from 1 to 32");
+    }
+
+    #[test]
+    fn max_answer_bytes_defaults_to_256_kib_and_is_bounded() {
+        assert_eq!(settings("").map(|s| s.run.max_answer_bytes).ok(), Some(262_144));
+        assert_eq!(settings("max_answer_bytes = 1000\n").map(|s| s.run.max_answer_bytes).ok(), Some(1000));
+        assert_eq!(settings("max_answer_bytes = 4194304\n").map(|s| s.run.max_answer_bytes).ok(), Some(4_194_304));
+        for bad in ["0", "4194305"] {
+            let err = settings(&format!("max_answer_bytes = {bad}\n")).err().map(|e| e.to_string());
+            assert_eq!(
+                err.as_deref(),
+                Some(&*format!(
+                    "invalid config file `/c/config.toml`: `max_answer_bytes` is {bad}; it must be from 1 to 4194304 (4 MiB)"
+                ))
+            );
+        }
+        // A negative number is not a u64: TOML's type error names the key.
+        assert!(settings("max_answer_bytes = -1\n").is_err());
     }
 }

@@ -1,5 +1,6 @@
-//! One model call as the pipeline sees it: a participant, a request, a timeout; the
-//! stream consumed into text and usage, or a failure with its true cause.
+//! One model call as the pipeline sees it: a participant, a request, a timeout and a
+//! cap on the answer's size; the stream consumed into text and usage, or a failure with
+//! its true cause. Past the cap the answer is cut, kept, and the stream dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,9 @@ pub struct Completion {
     /// The provider reported no usage: `usage` is estimated from the text.
     pub usage_estimated: bool,
     pub latency: Duration,
+    /// The answer went past the cap: `text` is its first `max_bytes`, the rest was never
+    /// read (and `usage` is estimated, the provider's report being at the stream's end).
+    pub truncated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,13 +48,15 @@ pub enum Listener<'a> {
     Stream(&'a (dyn Fn(Option<&str>) + Sync)),
 }
 
-/// Sends the request and collects the answer within `timeout`.
+/// Sends the request and collects the answer within `timeout`, keeping at most
+/// `max_bytes` of it.
 pub async fn call(
     participant: &Participant,
     system: &str,
     user: &str,
     json_schema: Option<JsonSchema>,
     timeout: Duration,
+    max_bytes: usize,
     listener: Listener<'_>,
 ) -> Result<Completion, CallFailure> {
     let start = Instant::now();
@@ -64,6 +70,7 @@ pub async fn call(
     let mut stream = provider.stream(request);
     let mut text = String::new();
     let mut finished = None;
+    let mut truncated = false;
     // The transport stops at the same deadline; either way the call timed out.
     let timed_out = || fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout);
     loop {
@@ -75,10 +82,18 @@ pub async fn call(
         };
         match event {
             StreamEvent::Delta(delta) => {
+                let room = max_bytes.saturating_sub(text.len());
+                let kept = &delta[..floor_char_boundary(&delta, room)];
                 if let Listener::Stream(f) = &listener {
-                    f(Some(&delta));
+                    f(Some(kept));
                 }
-                text.push_str(&delta);
+                text.push_str(kept);
+                if kept.len() < delta.len() {
+                    // Dropping the stream (on return) cancels the request: the rest is
+                    // never read, let alone held.
+                    truncated = true;
+                    break;
+                }
             }
             StreamEvent::Restart { .. } => {
                 if let Listener::Stream(f) = &listener {
@@ -92,8 +107,11 @@ pub async fn call(
             }
         }
     }
-    let Some(usage) = finished else {
-        return Err(fail(ProviderError::Truncated.to_string(), ErrorKind::Stream));
+    drop(stream);
+    let usage = match finished {
+        Some(usage) => usage,
+        None if truncated => None,
+        None => return Err(fail(ProviderError::Truncated.to_string(), ErrorKind::Stream)),
     };
     if text.trim().is_empty() {
         return Err(fail("the model returned an empty answer".into(), ErrorKind::Stream));
@@ -105,5 +123,88 @@ pub async fn call(
             (Usage { input_tokens, output_tokens: estimate_tokens(&text) }, true)
         }
     };
-    Ok(Completion { text, usage, usage_estimated, latency: start.elapsed() })
+    Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated })
+}
+
+/// The largest index at most `index` that falls on a char boundary of `text`
+/// (`str::floor_char_boundary` is newer than the crate's minimum Rust).
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    if index >= text.len() {
+        return text.len();
+    }
+    (0..=index).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::provider::EventStream;
+
+    /// Streams `deltas` then `Done`, counting the events the caller pulls.
+    struct Scripted {
+        deltas: Vec<&'static str>,
+        pulled: Arc<AtomicUsize>,
+    }
+
+    impl Provider for Scripted {
+        fn stream(&self, _: ChatRequest) -> EventStream {
+            let pulled = self.pulled.clone();
+            let mut events: Vec<StreamEvent> = self.deltas.iter().map(|d| StreamEvent::Delta(d.to_string())).collect();
+            events.push(StreamEvent::Done {
+                usage: Some(Usage { input_tokens: 1, output_tokens: 2 }),
+                stop_reason: None,
+            });
+            Box::pin(futures::stream::iter(events).map(move |e| {
+                pulled.fetch_add(1, Ordering::SeqCst);
+                Ok(e)
+            }))
+        }
+    }
+
+    /// Calls a scripted provider with a cap; returns the completion, what the listener
+    /// heard, and how many events were pulled.
+    async fn capped(deltas: Vec<&'static str>, max_bytes: usize) -> (Completion, String, usize) {
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let provider: Arc<dyn Provider> = Arc::new(Scripted { deltas, pulled: pulled.clone() });
+        let participant = Participant { model: "m".into(), route: "r".into(), provider: Ok(provider), price: None };
+        let heard = Mutex::new(String::new());
+        let listen = |d: Option<&str>| heard.lock().unwrap().push_str(d.unwrap_or_default());
+        let timeout = Duration::from_secs(5);
+        let result = call(&participant, "s", "u", None, timeout, max_bytes, Listener::Stream(&listen)).await;
+        let completion = result.unwrap_or_else(|f| panic!("{f:?}"));
+        let heard = heard.into_inner().unwrap();
+        (completion, heard, pulled.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn an_answer_past_the_cap_is_cut_at_a_char_boundary_kept_and_not_read_further() {
+        // "é" is two bytes: a cap of 6 falls inside the second one.
+        let (completion, heard, pulled) = capped(vec!["abcé", "é and more", "never read", "nor this"], 6).await;
+        assert_eq!((completion.text.as_str(), completion.truncated), ("abcé", true));
+        assert_eq!(heard, "abcé", "the listener hears what is kept, no more");
+        assert_eq!(pulled, 2, "the stream is dropped at the delta that crossed the cap");
+        assert!(completion.usage_estimated, "the provider's usage comes after the cut");
+    }
+
+    #[tokio::test]
+    async fn an_answer_exactly_at_the_cap_is_whole() {
+        let (completion, heard, _) = capped(vec!["abc", "def"], 6).await;
+        assert_eq!(
+            (completion.text.as_str(), completion.truncated, completion.usage_estimated),
+            ("abcdef", false, false)
+        );
+        assert_eq!(heard, "abcdef");
+        let (completion, _, _) = capped(vec!["abc", "def", "g"], 6).await;
+        assert_eq!((completion.text.as_str(), completion.truncated), ("abcdef", true));
+    }
+
+    #[test]
+    fn char_boundaries_floor() {
+        assert_eq!([0, 1, 2, 3, 4, 9].map(|i| floor_char_boundary("aé€", i)), [0, 1, 1, 3, 3, 6]);
+    }
 }

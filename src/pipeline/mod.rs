@@ -37,6 +37,8 @@ pub struct Limits {
     pub stage_floor: Duration,
     /// USD the run may spend; judge and synth are skipped when they would cross it.
     pub max_cost_usd: Option<f64>,
+    /// The most of each answer kept (members, judge and synth); the rest is not read.
+    pub max_answer_bytes: usize,
 }
 
 /// A run, resolved and ready to execute.
@@ -122,6 +124,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
         Some(d) => observer.on(Progress::AnswerDelta(d)),
         None => observer.on(Progress::AnswerRestart),
     };
+    let max_bytes = plan.limits.max_answer_bytes;
     let results = join_all(plan.panel.iter().enumerate().map(|(index, member)| {
         let semaphore = &semaphore;
         let stream_answer = &stream_answer;
@@ -130,7 +133,7 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             let _permit = semaphore.acquire().await.ok();
             let timeout = plan.limits.member_timeout.min(remaining());
             let listener = if single { Listener::Stream(stream_answer) } else { Listener::None };
-            let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, listener).await;
+            let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, max_bytes, listener).await;
             let (ok, latency, error) = match &result {
                 Ok(c) => (true, c.latency, None),
                 Err(f) => (false, f.latency, Some(f.error.as_str())),
@@ -164,7 +167,13 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             .map(|(p, _)| p.model.clone())
             .collect(),
         failure_reason: None,
-        notes: Vec::new(),
+        notes: plan
+            .panel
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated))
+            .map(|(p, _)| truncation_note(&p.model, max_bytes))
+            .collect(),
         timings: Timings { panel_ms, judge_ms: None, synth_ms: None },
         totals: Totals::default(),
         judge_seed: plan.seed,
@@ -210,6 +219,9 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             let judge_start = Instant::now();
             observer.on(Progress::StageStarted { stage: Stage::Judge, models: 1 });
             let (verdict, call_report) = run_judge(judge_model, &plan.prompt, &labelled, plan.limits, &remaining).await;
+            if call_report.truncated {
+                report.notes.push(truncation_note(&judge_model.model, max_bytes));
+            }
             report.timings.judge_ms = Some(ms(judge_start.elapsed()));
             observer.on(Progress::StageDone {
                 stage: Stage::Judge,
@@ -247,8 +259,8 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             observer.on(Progress::StageStarted { stage: Stage::Synth, models: 1 });
             let user = synth_input;
             let timeout = plan.limits.member_timeout.min(remaining());
-            let result =
-                call::call(synth_model, synth::SYSTEM, &user, None, timeout, Listener::Stream(&stream_answer)).await;
+            let listener = Listener::Stream(&stream_answer);
+            let result = call::call(synth_model, synth::SYSTEM, &user, None, timeout, max_bytes, listener).await;
             report.timings.synth_ms = Some(ms(synth_start.elapsed()));
             observer.on(Progress::StageDone {
                 stage: Stage::Synth,
@@ -256,6 +268,9 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
                 elapsed_ms: ms(synth_start.elapsed()),
             });
             report.synth = Some(call_report(synth_model, &result));
+            if result.as_ref().is_ok_and(|c| c.truncated) {
+                report.notes.push(truncation_note(&synth_model.model, max_bytes));
+            }
             Some(result)
         }
         _ => None,
@@ -392,6 +407,7 @@ async fn run_judge(
     let schema = judge::schema(&labels);
     let mut usage: Option<Usage> = None;
     let mut usage_estimated = false;
+    let mut truncated = false;
     let mut latency = Duration::ZERO;
     let mut outcome = Err(String::new());
     let mut failure = None;
@@ -404,9 +420,13 @@ async fn run_judge(
             _ => user.clone(),
         };
         let timeout = limits.member_timeout.min(remaining());
-        match call::call(judge_model, judge::SYSTEM, &message, Some(schema.clone()), timeout, Listener::None).await {
+        let max_bytes = limits.max_answer_bytes;
+        match call::call(judge_model, judge::SYSTEM, &message, Some(schema.clone()), timeout, max_bytes, Listener::None)
+            .await
+        {
             Ok(c) => {
                 latency += c.latency;
+                truncated |= c.truncated;
                 *usage.get_or_insert_default() += c.usage;
                 usage_estimated |= c.usage_estimated;
                 outcome = judge::parse(&c.text, &labels);
@@ -434,6 +454,7 @@ async fn run_judge(
         usage,
         usage_estimated,
         cost_usd: usage.zip(judge_model.price).map(|(u, p)| p.cost(u)),
+        truncated,
     };
     (outcome, report)
 }
@@ -478,7 +499,13 @@ fn member_report(p: &Participant, result: &Result<Completion, CallFailure>) -> M
         usage: call.usage,
         usage_estimated: call.usage_estimated,
         cost_usd: call.cost_usd,
+        truncated: call.truncated,
     }
+}
+
+/// The report's note on an answer cut at `max_bytes`.
+fn truncation_note(model: &str, max_bytes: usize) -> String {
+    format!("{model}'s answer was cut at {max_bytes} bytes (max_answer_bytes); the rest was not read")
 }
 
 fn call_report(p: &Participant, result: &Result<Completion, CallFailure>) -> CallReport {
@@ -493,6 +520,7 @@ fn call_report(p: &Participant, result: &Result<Completion, CallFailure>) -> Cal
             usage: Some(c.usage),
             usage_estimated: c.usage_estimated,
             cost_usd: p.price.map(|price| price.cost(c.usage)),
+            truncated: c.truncated,
         },
         Err(f) => CallReport {
             model: p.model.clone(),
@@ -504,6 +532,7 @@ fn call_report(p: &Participant, result: &Result<Completion, CallFailure>) -> Cal
             usage: None,
             usage_estimated: false,
             cost_usd: None,
+            truncated: false,
         },
     }
 }

@@ -72,6 +72,10 @@ pub struct CallReport {
     pub usage_estimated: bool,
     /// USD, from `usage` and the route's price; `None` when no price is known.
     pub cost_usd: Option<f64>,
+    /// The answer went past `max_answer_bytes` and was cut there. Written only when true,
+    /// so reports of uncut calls read as before.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub truncated: bool,
 }
 
 /// A panel member's outcome.
@@ -89,6 +93,13 @@ pub struct MemberReport {
     pub usage: Option<Usage>,
     pub usage_estimated: bool,
     pub cost_usd: Option<f64>,
+    /// As `CallReport::truncated`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub truncated: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

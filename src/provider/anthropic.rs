@@ -9,11 +9,11 @@
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
-use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::http::{Adapter, WireFormat, WireRequest};
+use super::sse::Frame;
 use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
 /// The API version every request declares.
@@ -144,7 +144,7 @@ impl AnthropicState {
 impl WireFormat for AnthropicWire {
     type State = AnthropicState;
 
-    fn parse(&self, state: &mut AnthropicState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+    fn parse(&self, state: &mut AnthropicState, frame: &Frame) -> Result<Vec<StreamEvent>, ProviderError> {
         let data = frame.data.trim();
         if data.is_empty() {
             return Ok(Vec::new());

@@ -9,11 +9,11 @@
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
-use eventsource_stream::Event;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::http::{Adapter, WireFormat, WireRequest};
+use super::sse::Frame;
 use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
 impl Adapter for GeminiWire {
@@ -197,7 +197,7 @@ pub struct GeminiState {
 impl WireFormat for GeminiWire {
     type State = GeminiState;
 
-    fn parse(&self, state: &mut GeminiState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+    fn parse(&self, state: &mut GeminiState, frame: &Frame) -> Result<Vec<StreamEvent>, ProviderError> {
         let data = frame.data.trim();
         if data.is_empty() {
             return Ok(Vec::new());

@@ -1,8 +1,11 @@
-//! The one place providers do I/O: send a wire request over HTTP, read its SSE stream,
-//! and hand each frame to a wire format's parser. Retries (429, 5xx, broken connections
-//! and streams) with exponential backoff and jitter, honouring `Retry-After`; abandons a
-//! stream that stays silent past the idle timeout; never starts an attempt past the
-//! request's deadline; treats a stream that ends without its end marker as a failure.
+//! The one place providers do I/O: send a wire request over HTTP, decode its SSE stream
+//! (`sse`, bounded), and hand each frame to a wire format's parser. Retries (429, 5xx,
+//! broken connections and streams) with exponential backoff and jitter, honouring
+//! `Retry-After`; abandons a stream that completes no event within the idle timeout
+//! (bytes that complete none do not count); stops reading at the request's deadline
+//! however fast the bytes come, yielding to the runtime after every chunk; never starts
+//! an attempt past the deadline; treats a stream that ends without its end marker as a
+//! failure.
 //!
 //! One policy for every provider: no redirect is followed (a 3xx is an error naming
 //! where it pointed), error bodies are read to a small cap, and every failure passes the
@@ -13,10 +16,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use eventsource_stream::{Event, Eventsource as _};
 use futures::StreamExt as _;
 use tokio::time::Instant;
 
+use super::sse::{self, Frame};
 use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent};
 use crate::config::settings::RetryPolicy;
 
@@ -43,7 +46,7 @@ pub trait WireFormat: Send + Sync + 'static {
     type State: Default + Send;
 
     /// Events for one SSE frame. A `Done` event marks the provider's end of stream.
-    fn parse(&self, state: &mut Self::State, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError>;
+    fn parse(&self, state: &mut Self::State, frame: &Frame) -> Result<Vec<StreamEvent>, ProviderError>;
 }
 
 /// One HTTP API: how a request is built (pure) and, as a `WireFormat`, how its stream
@@ -127,28 +130,51 @@ impl Transport {
                     Err(err) => err,
                     Ok(response) => {
                         let mut state = W::State::default();
-                        let mut frames = skip_byte_order_mark(response.bytes_stream()).eventsource();
+                        let mut body = response.bytes_stream();
+                        let mut decoder = sse::Decoder::new();
+                        // Idle means no *event* for `idle_timeout`, not no bytes: keep-alive
+                        // comments, a trickle, or an endless line complete none, so they do not
+                        // keep a stream alive (docs/configuration.md, `idle_timeout_secs`).
+                        let mut idle_at = Instant::now() + this.idle_timeout;
+                        let mut undecodable: Option<sse::SseError> = None;
                         let mut outcome = Err(ProviderError::Truncated);
-                        loop {
-                            let wait = this.idle_timeout.min(deadline.saturating_duration_since(Instant::now()));
-                            let frame = match tokio::time::timeout(wait, frames.next()).await {
-                                Err(_) if Instant::now() >= deadline => { outcome = Err(ProviderError::Deadline); break; }
-                                Err(_) => { outcome = Err(ProviderError::Idle(this.idle_timeout)); break; }
-                                Ok(None) => break,
-                                Ok(Some(Err(err))) => { outcome = Err(ProviderError::Malformed(err.to_string())); break; }
-                                Ok(Some(Ok(frame))) => frame,
-                            };
-                            let events = match wire.parse(&mut state, &frame) {
-                                Ok(events) => events,
-                                Err(err) => { outcome = Err(err); break; }
-                            };
-                            let mut done = false;
-                            for event in events {
-                                done |= matches!(event, StreamEvent::Done { .. });
-                                emitted |= matches!(event, StreamEvent::Delta(_));
-                                yield event;
+                        'read: loop {
+                            while let Some(frame) = decoder.next_frame() {
+                                idle_at = Instant::now() + this.idle_timeout;
+                                let events = match wire.parse(&mut state, &frame) {
+                                    Ok(events) => events,
+                                    Err(err) => { outcome = Err(err); break 'read; }
+                                };
+                                let mut done = false;
+                                for event in events {
+                                    done |= matches!(event, StreamEvent::Done { .. });
+                                    emitted |= matches!(event, StreamEvent::Delta(_));
+                                    yield event;
+                                }
+                                if done { outcome = Ok(()); break 'read; }
                             }
-                            if done { outcome = Ok(()); break; }
+                            // The events before a decoding error count, however the bytes came.
+                            if let Some(err) = undecodable.take() {
+                                outcome = Err(ProviderError::Malformed(err.to_string()));
+                                break;
+                            }
+                            // Checked before every read: a read that is ready at once never lets
+                            // `timeout_at` see its deadline pass.
+                            let now = Instant::now();
+                            if now >= deadline { outcome = Err(ProviderError::Deadline); break; }
+                            if now >= idle_at { outcome = Err(ProviderError::Idle(this.idle_timeout)); break; }
+                            match tokio::time::timeout_at(idle_at.min(deadline), body.next()).await {
+                                Err(_) => continue,
+                                Ok(None) => break,
+                                Ok(Some(Err(err))) => {
+                                    outcome = Err(ProviderError::Malformed(format!("reading the stream failed: {}", describe_reqwest(&err))));
+                                    break;
+                                }
+                                Ok(Some(Ok(chunk))) => undecodable = decoder.feed(&chunk).err(),
+                            }
+                            // Gives the thread back after every chunk: a server that never pauses
+                            // must not starve the caller's timers or Ctrl-C.
+                            tokio::task::yield_now().await;
                         }
                         match outcome {
                             Ok(()) => return,
@@ -218,40 +244,6 @@ impl Transport {
         let half = capped / 2;
         Some(half + half.mul_f64(crate::random::unit()))
     }
-}
-
-const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
-
-/// Drops a UTF-8 byte order mark at the start of a byte stream, however the stream is
-/// chunked. SSE allows one there, and eventsource-stream 0.2.3 panics on it (it slices
-/// the text inside the three-byte mark).
-pub fn skip_byte_order_mark<S, B, E>(bytes: S) -> impl futures::Stream<Item = Result<Vec<u8>, E>>
-where
-    S: futures::Stream<Item = Result<B, E>>,
-    B: AsRef<[u8]>,
-{
-    // `Some(start)` until the stream's first three bytes are known.
-    bytes.scan(Some(Vec::new()), |pending: &mut Option<Vec<u8>>, chunk| {
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(e) => return futures::future::ready(Some(Err(e))),
-        };
-        let out = match pending.take() {
-            None => chunk.as_ref().to_vec(),
-            Some(mut start) => {
-                start.extend_from_slice(chunk.as_ref());
-                if start.len() < BYTE_ORDER_MARK.len() && BYTE_ORDER_MARK.starts_with(&start) {
-                    *pending = Some(start);
-                    Vec::new()
-                } else if start.starts_with(BYTE_ORDER_MARK) {
-                    start.split_off(BYTE_ORDER_MARK.len())
-                } else {
-                    start
-                }
-            }
-        };
-        futures::future::ready(Some(Ok(out)))
-    })
 }
 
 /// The first `cap` bytes of `body`, reading no further; a read error ends it early
@@ -325,29 +317,38 @@ fn describe_reqwest(err: &reqwest::Error) -> String {
 /// Replays recorded stream bytes through a wire format, for the adapters' tests and the
 /// fuzz targets (`crate::fuzzing`, docs/fuzzing.md).
 pub(crate) mod testing {
-    use eventsource_stream::Eventsource as _;
-    use futures::StreamExt as _;
-
     use super::WireFormat;
+    use crate::provider::sse::Decoder;
     use crate::provider::{ProviderError, StreamEvent};
 
     /// Feeds `bytes`, split in two at `cut`, through the SSE decoder and `wire`'s parser,
-    /// applying the transport's rule that a stream without an end marker is truncated.
+    /// applying the transport's rules: a stream without an end marker is truncated, and
+    /// the events decoded before a decoding error are parsed before it is reported.
     pub fn replay<W: WireFormat>(wire: &W, bytes: &[u8], cut: usize) -> Result<Vec<StreamEvent>, ProviderError> {
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(bytes[..cut].to_vec()), Ok(bytes[cut..].to_vec())];
-        futures::executor::block_on(async {
-            let mut frames = super::skip_byte_order_mark(futures::stream::iter(chunks)).eventsource();
-            let mut state = W::State::default();
-            let mut events = Vec::new();
-            while let Some(frame) = frames.next().await {
-                let frame = frame.map_err(|e| ProviderError::Malformed(e.to_string()))?;
-                events.extend(wire.parse(&mut state, &frame)?);
-                if matches!(events.last(), Some(StreamEvent::Done { .. })) {
+        replay_chunks(wire, [&bytes[..cut], &bytes[cut..]])
+    }
+
+    /// As `replay`, with the stream in any number of chunks.
+    pub fn replay_chunks<'a, W: WireFormat>(
+        wire: &W,
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Vec<StreamEvent>, ProviderError> {
+        let mut decoder = Decoder::new();
+        let mut state = W::State::default();
+        let mut events = Vec::new();
+        for chunk in chunks {
+            let fed = decoder.feed(chunk);
+            while let Some(frame) = decoder.next_frame() {
+                let parsed = wire.parse(&mut state, &frame)?;
+                let done = parsed.iter().any(|e| matches!(e, StreamEvent::Done { .. }));
+                events.extend(parsed);
+                if done {
                     return Ok(events);
                 }
             }
-            Err(ProviderError::Truncated)
-        })
+            fed.map_err(|e| ProviderError::Malformed(e.to_string()))?;
+        }
+        Err(ProviderError::Truncated)
     }
 
     /// The text of the deltas in `events`.
@@ -385,8 +386,8 @@ mod tests {
     }
 
     /// Fuzzing regression: a stream that starts with a UTF-8 byte order mark (which the SSE
-    /// format says to skip) panicked in eventsource-stream 0.2.3, which slices the decoded
-    /// text at byte 1, inside the 3-byte mark.
+    /// format says to skip) panicked in eventsource-stream 0.2.3, the decoder used then,
+    /// which sliced the decoded text inside the 3-byte mark.
     #[test]
     fn a_stream_starting_with_a_byte_order_mark_parses() {
         use crate::provider::StreamEvent;

@@ -13,6 +13,7 @@ pub mod http;
 pub mod mock;
 pub mod openai;
 mod secret;
+pub mod sse;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,7 +103,7 @@ pub enum ProviderError {
     Unsendable(String),
     #[error("connection failed: {0}")]
     Connect(String),
-    #[error("no data for {}s; the stream stalled", .0.as_secs())]
+    #[error("no event for {}s; the stream stalled", .0.as_secs())]
     Idle(Duration),
     #[error("the stream ended without its end marker")]
     Truncated,

@@ -7,9 +7,9 @@ use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
     CreateChatCompletionStreamResponse, ResponseFormat, ResponseFormatJsonSchema,
 };
-use eventsource_stream::Event;
 
 use super::http::{Adapter, WireFormat, WireRequest};
+use super::sse::Frame;
 use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
 
 /// The data of the frame that ends an OpenAI stream.
@@ -62,7 +62,7 @@ pub struct OpenAiState {
 impl WireFormat for OpenAiWire {
     type State = OpenAiState;
 
-    fn parse(&self, state: &mut OpenAiState, frame: &Event) -> Result<Vec<StreamEvent>, ProviderError> {
+    fn parse(&self, state: &mut OpenAiState, frame: &Frame) -> Result<Vec<StreamEvent>, ProviderError> {
         let data = frame.data.trim();
         if data.is_empty() {
             return Ok(Vec::new());
