@@ -35,17 +35,17 @@ fn check_member(mode: &str, report: &Value) -> Result<(), String> {
     match mode {
         "huge" => {
             let content = member["content"].as_str().unwrap_or_default();
-            let noted = report["notes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .any(|n| n.as_str().unwrap_or_default().to_lowercase().contains("truncat"));
+            let noted = report["notes"].as_array().into_iter().flatten().any(|n| {
+                n.as_str()
+                    .unwrap_or_default()
+                    .contains(&format!("was cut at {MAX_ANSWER_BYTES} bytes (max_answer_bytes)"))
+            });
             if member["ok"] != true || member["truncated"] != true {
                 Err(format!("the member should succeed with `truncated: true`: {}", member_summary(member)))
             } else if content.is_empty() || content.len() > MAX_ANSWER_BYTES {
                 Err(format!("the kept answer is {} bytes, not 1..={MAX_ANSWER_BYTES}", content.len()))
             } else if !noted {
-                Err(format!("no note says the answer was truncated: {}", report["notes"]))
+                Err(format!("no note says the answer was cut at the cap: {}", report["notes"]))
             } else {
                 Ok(())
             }
