@@ -11,7 +11,7 @@ use crate::config::{Catalog, Config};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::cost::format_usd;
-use crate::pipeline::{self, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
+use crate::pipeline::{self, CostEstimate, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
 use crate::provider::{self, http::Transport};
 
 /// The plan for running `prompt` through `selection`.
@@ -57,7 +57,7 @@ pub fn plan(
 /// Refuses a plan whose estimated cost is over its cap, before anything is sent.
 pub fn check_cost(plan: &RunPlan) -> Result<()> {
     let Some(cap) = plan.limits.max_cost_usd else { return Ok(()) };
-    let estimate = pipeline::estimate_cost(plan);
+    let estimate = CostEstimate::of(plan);
     if estimate.usd <= cap {
         return Ok(());
     }

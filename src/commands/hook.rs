@@ -20,7 +20,7 @@ use crate::env::Env;
 use crate::error::Error;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{guards, input, progress, relay};
-use crate::pipeline::{Limits, Observer, Progress, Stage, Status};
+use crate::pipeline::{Limits, Observer, RunEvent, Stage, Status};
 
 /// The longest stderr line the hook prints; the rest of a longer message is cut.
 const MAX_LINE_CHARS: usize = 600;
@@ -168,11 +168,11 @@ struct ProgressWriter {
 }
 
 impl Observer for ProgressWriter {
-    fn on(&self, event: Progress<'_>) {
+    fn on(&self, event: RunEvent<'_>) {
         let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         match event {
-            Progress::StageStarted { stage, .. } => p.stage = stage.as_str().to_string(),
-            Progress::MemberDone { ok: true, .. } => p.answered += 1,
+            RunEvent::StageStarted { stage, .. } => p.stage = stage.as_str().to_string(),
+            RunEvent::MemberDone { ok: true, .. } => p.answered += 1,
             _ => return,
         }
         // The status line is a nicety: a failed write must not disturb the run.

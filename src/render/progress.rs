@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use super::sanitize::{self, Sanitizer};
 use super::scores::format_ms;
-use crate::pipeline::{Observer, Progress, Stage};
+use crate::pipeline::{Observer, RunEvent, Stage};
 
 pub struct RunObserver {
     live: bool,
@@ -68,16 +68,16 @@ impl RunObserver {
 }
 
 impl Observer for RunObserver {
-    fn on(&self, event: Progress<'_>) {
+    fn on(&self, event: RunEvent<'_>) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match event {
-            Progress::StageStarted { stage: Stage::Panel, models } => {
+            RunEvent::StageStarted { stage: Stage::Panel, models } => {
                 state.panel_total = models;
                 let text = format!("panel: asking {models} model{}…", if models == 1 { "" } else { "s" });
                 self.say(&mut state, &text, false);
             }
-            Progress::StageStarted { stage, .. } => self.say(&mut state, &format!("{}…", stage.as_str()), false),
-            Progress::MemberDone { model, ok, latency_ms, error, .. } => {
+            RunEvent::StageStarted { stage, .. } => self.say(&mut state, &format!("{}…", stage.as_str()), false),
+            RunEvent::MemberDone { model, ok, latency_ms, error, .. } => {
                 state.panel_done += 1;
                 let outcome = match (ok, error) {
                     (true, _) => format!("{model} answered in {}", format_ms(latency_ms)),
@@ -91,8 +91,8 @@ impl Observer for RunObserver {
                     self.say(&mut state, &text, true);
                 }
             }
-            Progress::StageSkipped { reason, .. } => self.say(&mut state, reason, true),
-            Progress::StageDone { stage, ok, elapsed_ms } => {
+            RunEvent::StageSkipped { reason, .. } => self.say(&mut state, reason, true),
+            RunEvent::StageDone { stage, ok, elapsed_ms } => {
                 if state.streamed > 0 && !state.streamed_newline {
                     // End the streamed answer's last line before stderr writes below it.
                     super::write_raw("\n");
@@ -101,7 +101,7 @@ impl Observer for RunObserver {
                 let outcome = if ok { "done" } else { "failed" };
                 self.say(&mut state, &format!("{} {outcome} in {}", stage.as_str(), format_ms(elapsed_ms)), true);
             }
-            Progress::AnswerDelta(text) if self.stream => {
+            RunEvent::AnswerDelta(text) if self.stream => {
                 let text = state.answer_filter.push(text);
                 if text.is_empty() {
                     return;
@@ -111,7 +111,7 @@ impl Observer for RunObserver {
                 state.streamed_newline = text.ends_with('\n');
                 super::write_raw(&text);
             }
-            Progress::AnswerRestart if self.stream => {
+            RunEvent::AnswerRestart if self.stream => {
                 // The retried attempt starts from scratch, outside any sequence.
                 state.answer_filter = Sanitizer::default();
                 if state.streamed > 0 {
@@ -120,7 +120,7 @@ impl Observer for RunObserver {
                     self.say(&mut state, "the answer's stream broke and is being retried; it starts again below", true);
                 }
             }
-            Progress::AnswerDelta(_) | Progress::AnswerRestart => {}
+            RunEvent::AnswerDelta(_) | RunEvent::AnswerRestart => {}
         }
     }
 }

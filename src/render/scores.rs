@@ -20,10 +20,11 @@ pub fn table(report: &RunReport) -> String {
         None => Vec::new(),
     };
     let mut rows: Vec<usize> = ranked.clone();
-    rows.extend((0..report.panel.len()).filter(|i| !ranked.contains(i) && report.panel[*i].ok));
-    rows.extend((0..report.panel.len()).filter(|i| !report.panel[*i].ok));
+    rows.extend((0..report.panel.len()).filter(|i| !ranked.contains(i) && report.panel[*i].call.ok));
+    rows.extend((0..report.panel.len()).filter(|i| !report.panel[*i].call.ok));
     for index in rows {
-        let m = &report.panel[index];
+        let member = &report.panel[index];
+        let m = &member.call;
         let rank = ranked.iter().position(|r| *r == index).map_or("-".to_string(), |p| (p + 1).to_string());
         let score = report.analysis.as_ref().and_then(|a| a.scores.iter().find(|s| s.member == index));
         let score_text = score.map_or("-".to_string(), |s| format_score(s.score));
@@ -38,7 +39,7 @@ pub fn table(report: &RunReport) -> String {
         table.add_row(super::table::row(vec![
             rank,
             m.model.clone(),
-            m.label.clone().unwrap_or_else(|| "-".into()),
+            member.label.clone().unwrap_or_else(|| "-".into()),
             score_text,
             format_ms(m.latency_ms),
             tokens,
@@ -51,10 +52,10 @@ pub fn table(report: &RunReport) -> String {
 
 /// `fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens`.
 pub fn summary(report: &RunReport) -> String {
-    let answered = report.panel.iter().filter(|m| m.ok).count();
+    let answered = report.panel.iter().filter(|m| m.call.ok).count();
     let mut parts = vec![
         format!("{:?}", report.mode).to_lowercase(),
-        report.preset.clone().unwrap_or_else(|| report.panel.first().map(|m| m.model.clone()).unwrap_or_default()),
+        report.preset.clone().unwrap_or_else(|| report.panel.first().map(|m| m.call.model.clone()).unwrap_or_default()),
         format!("{answered}/{} answered", report.panel.len()),
     ];
     if let Some(j) = &report.judge {

@@ -1,10 +1,18 @@
 //! The `RunReport`: everything a run did, as one value. It is what `--json` prints and
-//! what history stores; the human renderer reads it too.
+//! what history stores; the human renderer reads it too. Its JSON is a contract: fields
+//! are only ever added, and history's old records must still read.
+//!
+//! Holds the types (each call's outcome in `member`) and their builders (`build`); knows
+//! nothing about how a run is carried out, nor how a report is shown or stored.
+
+pub(super) mod build;
+mod member;
 
 use serde::{Deserialize, Serialize};
 
+pub use member::{CallReport, MemberReport};
+
 use super::FailureReason;
-use crate::provider::{ErrorKind, Usage};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -58,59 +66,29 @@ pub enum FinalSource {
     Longest,
 }
 
-/// One model call's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CallReport {
-    pub model: String,
-    pub route: String,
-    pub ok: bool,
-    pub error: Option<String>,
-    pub error_kind: Option<ErrorKind>,
-    pub latency_ms: u64,
-    pub usage: Option<Usage>,
-    /// The provider reported no usage; `usage` is estimated from the text.
-    pub usage_estimated: bool,
-    /// USD, from `usage` and the route's price; `None` when no price is known.
-    pub cost_usd: Option<f64>,
-    /// The answer went past `max_answer_bytes` and was cut there. Written only when true,
-    /// so reports of uncut calls read as before.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub truncated: bool,
-}
-
-/// A panel member's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberReport {
-    pub model: String,
-    pub route: String,
-    /// The neutral label the judge saw this answer under; none for failed members.
-    pub label: Option<String>,
-    pub ok: bool,
-    pub content: Option<String>,
-    pub error: Option<String>,
-    pub error_kind: Option<ErrorKind>,
-    pub latency_ms: u64,
-    pub usage: Option<Usage>,
-    pub usage_estimated: bool,
-    pub cost_usd: Option<f64>,
-    /// As `CallReport::truncated`.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub truncated: bool,
-}
-
-fn is_false(value: &bool) -> bool {
-    !value
-}
-
+/// The judge's verdict, in models: scores, ranking and the comparison of the answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub scores: Vec<Score>,
     /// Models, best first.
     pub ranking: Vec<String>,
+    /// Flattened: its five lists are `Analysis`'s last five keys, as they always were.
+    #[serde(flatten)]
+    pub comparison: Comparison,
+}
+
+/// What the judge found comparing the answers, the same in its verdict and the report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Points the answers agree on.
     pub consensus: Vec<String>,
+    /// Points where they disagree, and which side is right.
     pub contradictions: Vec<String>,
+    /// Parts of the question only some answers cover.
     pub partial_coverage: Vec<String>,
+    /// Valuable points made by one answer only.
     pub unique_insights: Vec<String>,
+    /// What every answer missed.
     pub blind_spots: Vec<String>,
 }
 

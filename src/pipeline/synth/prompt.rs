@@ -1,9 +1,9 @@
 //! The synth stage's request: one grounded answer from the panel's answers and the
 //! judge's analysis, weighing evidence instead of counting votes.
 //!
-//! Knows nothing about providers; `mod.rs` sends the request and streams it.
+//! Knows nothing about providers; `run` sends the request and streams it.
 
-use super::judge::{Labelled, Verdict};
+use crate::pipeline::judge::{Labelled, Verdict};
 
 pub const SYSTEM: &str = "You write the final answer to a user's question from several candidate answers \
 and, when available, a judge's analysis of them. Ground every claim in the candidates or in well-established \
@@ -25,12 +25,13 @@ pub fn user_message(prompt: &str, answers: &[Labelled<'_>], verdict: Option<&Ver
                     text.push_str(&format!("- {label}: {score}/10, {reason}\n"));
                 }
             }
+            let c = &v.comparison;
             let sections = [
-                ("Consensus", &v.consensus),
-                ("Contradictions", &v.contradictions),
-                ("Partial coverage", &v.partial_coverage),
-                ("Unique insights", &v.unique_insights),
-                ("Blind spots", &v.blind_spots),
+                ("Consensus", &c.consensus),
+                ("Contradictions", &c.contradictions),
+                ("Partial coverage", &c.partial_coverage),
+                ("Unique insights", &c.unique_insights),
+                ("Blind spots", &c.blind_spots),
             ];
             for (title, items) in sections.into_iter().filter(|(_, items)| !items.is_empty()) {
                 text.push_str(&format!("\n{title}:\n"));

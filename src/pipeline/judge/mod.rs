@@ -1,0 +1,15 @@
+//! The judge stage: the answers anonymised under neutral labels (`labels`), the request
+//! and its schema (`prompt`), the reply parsed and validated (`verdict`), and the stage
+//! itself with its one re-ask (`run`).
+//!
+//! Knows nothing about wire formats: the request goes out through `pipeline::call`.
+
+mod labels;
+mod prompt;
+mod run;
+mod verdict;
+
+pub use labels::{Labelled, label};
+pub use prompt::{SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
+pub(super) use run::stage;
+pub use verdict::{Verdict, parse};

@@ -1,0 +1,40 @@
+//! A run, resolved and ready to execute: who takes part and the limits it runs under.
+//!
+//! Knows nothing about where the participants or the limits came from (flags,
+//! `config.toml`, a scope): the commands build and validate them.
+
+use std::time::Duration;
+
+use super::call::Participant;
+use super::report::RunMode;
+
+/// Limits of one run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub concurrency: usize,
+    /// Per member, and per judge or synth call.
+    pub member_timeout: Duration,
+    /// The whole run.
+    pub budget: Duration,
+    /// Judge and synth are skipped when less than this is left of the budget.
+    pub stage_floor: Duration,
+    /// USD the run may spend; judge and synth are skipped when they would cross it.
+    pub max_cost_usd: Option<f64>,
+    /// The most of each answer kept (members, judge and synth); the rest is not read.
+    pub max_answer_bytes: usize,
+}
+
+/// A run, resolved and ready to execute.
+pub struct RunPlan {
+    pub run_id: String,
+    pub mode: RunMode,
+    pub preset: Option<String>,
+    pub prompt: String,
+    pub panel: Vec<Participant>,
+    /// Fusion mode only.
+    pub judge: Option<Participant>,
+    /// Fusion mode only.
+    pub synth: Option<Participant>,
+    pub limits: Limits,
+    pub seed: u64,
+}

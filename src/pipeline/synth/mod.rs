@@ -1,0 +1,10 @@
+//! The synth stage: its request (`prompt`) and the stage itself, streamed, with the
+//! fallback when it fails or is skipped (`run`).
+//!
+//! Knows nothing about wire formats: the request goes out through `pipeline::call`.
+
+mod prompt;
+mod run;
+
+pub use prompt::SYSTEM;
+pub(super) use run::stage;

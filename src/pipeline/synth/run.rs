@@ -1,0 +1,90 @@
+//! Running the synth stage: skipped when the budget's floor or the cost cap forbids it,
+//! else one streamed call whose text is the final answer. When it fails or is skipped,
+//! the final answer falls back to the judge's top-ranked answer, else the longest one,
+//! and the report says which and why.
+//!
+//! Knows nothing about wire formats, nor how the verdict came about.
+
+use tokio::time::Instant;
+
+use super::prompt::{SYSTEM, user_message};
+use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
+use crate::pipeline::call::{self, Listener};
+use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
+use crate::pipeline::judge::{Labelled, Verdict};
+use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
+use crate::pipeline::report::{FinalSource, RunReport, build};
+use crate::pipeline::{RunPlan, ms};
+
+/// The synth stage of a fusion run: sets the report's final answer and its source, from
+/// the synth or from the fallback, with the synth's call report, notes and timing.
+/// `answers` are (member index, content) of the members that answered.
+pub(in crate::pipeline) async fn stage(
+    plan: &RunPlan,
+    labelled: &[Labelled<'_>],
+    verdict: Option<&Verdict>,
+    answers: &[(usize, &str)],
+    clock: &Clock,
+    observer: &dyn Observer,
+    report: &mut RunReport,
+) {
+    let user = user_message(&plan.prompt, labelled, verdict);
+    let estimate = cost::estimate(
+        plan.synth.as_ref().and_then(|s| s.price),
+        estimate_tokens(SYSTEM) + estimate_tokens(&user),
+        ASSUMED_ANSWER_TOKENS,
+    );
+    let max_bytes = plan.limits.max_answer_bytes;
+    let result = match &plan.synth {
+        Some(synth_model)
+            if !skipped_for_time(Stage::Synth, clock.remaining(), plan.limits, observer, report)
+                && !skipped_for_cost(Stage::Synth, estimate, plan.limits, observer, report) =>
+        {
+            let start = Instant::now();
+            observer.on(RunEvent::StageStarted { stage: Stage::Synth, models: 1 });
+            let timeout = plan.limits.member_timeout.min(clock.remaining());
+            let stream = answer_stream(observer);
+            let result =
+                call::call(synth_model, SYSTEM, &user, None, timeout, max_bytes, Listener::Stream(&stream)).await;
+            report.timings.synth_ms = Some(ms(start.elapsed()));
+            observer.on(RunEvent::StageDone { stage: Stage::Synth, ok: result.is_ok(), elapsed_ms: ms(start.elapsed()) });
+            report.synth = Some(build::call_report(synth_model, &result));
+            if result.as_ref().is_ok_and(|c| c.truncated) {
+                report.notes.push(build::truncation_note(&synth_model.model, max_bytes));
+            }
+            Some(result)
+        }
+        _ => None,
+    };
+    match result {
+        Some(Ok(completion)) => {
+            report.final_answer = Some(completion.text);
+            report.final_source = Some(FinalSource::Synth);
+        }
+        other => {
+            let (text, source, what) = fallback(verdict, labelled, answers);
+            report.notes.push(match other {
+                Some(Err(failure)) => format!("synth failed ({}); {what}", failure.error),
+                _ => what.to_string(),
+            });
+            report.final_answer = Some(text.to_string());
+            report.final_source = Some(source);
+        }
+    }
+}
+
+/// The answer to give when the synth can't: the judge's top pick, else the longest.
+fn fallback<'a>(
+    verdict: Option<&Verdict>,
+    labelled: &[Labelled<'a>],
+    answers: &[(usize, &'a str)],
+) -> (&'a str, FinalSource, &'static str) {
+    let top = verdict.and_then(|v| v.ranking.first()).and_then(|label| labelled.iter().find(|l| &l.label == label));
+    match top {
+        Some(l) => (l.content, FinalSource::JudgeTop, "the final answer is the judge's top-ranked answer"),
+        None => {
+            let longest = answers.iter().map(|a| a.1).max_by_key(|t| t.len()).unwrap_or_default();
+            (longest, FinalSource::Longest, "the final answer is the longest answer")
+        }
+    }
+}
