@@ -150,3 +150,82 @@ impl RunReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::provider::{ErrorKind, Usage};
+
+    fn call(model: &str, ok: bool, truncated: bool) -> CallReport {
+        CallReport {
+            model: model.into(),
+            route: format!("mock:{model}"),
+            ok,
+            error: (!ok).then(|| "timed out after 5s".into()),
+            error_kind: (!ok).then_some(ErrorKind::Timeout),
+            latency_ms: 12,
+            usage: ok.then_some(Usage { input_tokens: 25, output_tokens: 18 }),
+            usage_estimated: truncated,
+            cost_usd: ok.then_some(0.5),
+            truncated,
+        }
+    }
+
+    /// One of every shape a report holds: a cut member, a failed one, judge, synth, analysis.
+    fn report() -> RunReport {
+        RunReport {
+            run_id: "20260101-000000-0000abcd".into(),
+            status: Status::Ok,
+            mode: RunMode::Fusion,
+            preset: Some("demo".into()),
+            prompt: "Why?".into(),
+            panel: vec![
+                MemberReport { call: call("a", true, true), label: Some("A".into()), content: Some("cut".into()) },
+                MemberReport { call: call("b", false, false), label: None, content: None },
+            ],
+            judge: Some(call("j", true, false)),
+            synth: Some(call("s", true, false)),
+            analysis: Some(Analysis {
+                scores: vec![Score { label: "A".into(), model: "a".into(), member: 0, score: 7.0, reason: "ok".into() }],
+                ranking: vec!["a".into()],
+                comparison: Comparison {
+                    consensus: vec!["c".into()],
+                    contradictions: vec![],
+                    partial_coverage: vec!["p".into()],
+                    unique_insights: vec![],
+                    blind_spots: vec!["b".into()],
+                },
+            }),
+            final_answer: Some("fused".into()),
+            final_source: Some(FinalSource::Synth),
+            failed_models: vec!["b".into()],
+            failure_reason: None,
+            notes: vec!["a's answer was cut".into()],
+            timings: Timings { panel_ms: 1, judge_ms: Some(2), synth_ms: None },
+            totals: Totals { input_tokens: 75, output_tokens: 54, wall_ms: 3, cost_usd: Some(1.5), cost_estimated: true },
+            judge_seed: 7,
+        }
+    }
+
+    /// The JSON as the flat `MemberReport` and the inline comparison lists wrote it
+    /// before they became `call` and `comparison`: history stores it, `show --json`
+    /// reprints it, scripts read it by key.
+    const JSON: &str = r#"{"run_id":"20260101-000000-0000abcd","status":"ok","mode":"fusion","preset":"demo","prompt":"Why?","panel":[{"model":"a","route":"mock:a","label":"A","ok":true,"content":"cut","error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":true,"cost_usd":0.5,"truncated":true},{"model":"b","route":"mock:b","label":null,"ok":false,"content":null,"error":"timed out after 5s","error_kind":"timeout","latency_ms":12,"usage":null,"usage_estimated":false,"cost_usd":null}],"judge":{"model":"j","route":"mock:j","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"synth":{"model":"s","route":"mock:s","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"analysis":{"scores":[{"label":"A","model":"a","member":0,"score":7.0,"reason":"ok"}],"ranking":["a"],"consensus":["c"],"contradictions":[],"partial_coverage":["p"],"unique_insights":[],"blind_spots":["b"]},"final":"fused","final_source":"synth","failed_models":["b"],"failure_reason":null,"notes":["a's answer was cut"],"timings":{"panel_ms":1,"judge_ms":2,"synth_ms":null},"totals":{"input_tokens":75,"output_tokens":54,"wall_ms":3,"cost_usd":1.5,"cost_estimated":true},"judge_seed":7}"#;
+
+    #[test]
+    fn the_json_keeps_every_key_in_its_place() {
+        assert_eq!(serde_json::to_string(&report()).ok().as_deref(), Some(JSON));
+    }
+
+    #[test]
+    fn the_json_reads_back_and_so_do_records_from_before_truncated() {
+        assert_eq!(serde_json::from_str::<RunReport>(JSON).ok(), Some(report()));
+        // Records written before `truncated` existed have no such key: it reads as false.
+        let old = JSON.replace(r#","truncated":true"#, "");
+        let mut expected = report();
+        expected.panel[0].call.truncated = false;
+        assert_eq!(serde_json::from_str::<RunReport>(&old).ok(), Some(expected));
+    }
+}
