@@ -33,11 +33,8 @@ pub(in crate::pipeline) async fn stage(
     if skipped_for_time(Stage::Judge, clock.remaining(), plan.limits, observer, report) {
         return None;
     }
-    let estimate = cost::estimate(
-        judge_model.price,
-        estimate_tokens(SYSTEM) + estimate_tokens(&user),
-        ASSUMED_VERDICT_TOKENS,
-    );
+    let estimate =
+        cost::estimate(judge_model.price, estimate_tokens(SYSTEM) + estimate_tokens(&user), ASSUMED_VERDICT_TOKENS);
     if skipped_for_cost(Stage::Judge, estimate, plan.limits, observer, report) {
         return None;
     }

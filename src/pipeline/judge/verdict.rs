@@ -144,5 +144,4 @@ mod tests {
         let high = GOOD.replace("\"score\":9", "\"score\":11");
         assert_eq!(parse(&high, &["A", "B"]), Err("answer A has score 11, outside 0 to 10".into()));
     }
-
 }

@@ -72,11 +72,7 @@ pub(in crate::pipeline) fn analysis(v: &Verdict, labelled: &[Labelled<'_>], pane
 }
 
 fn member_report(p: &Participant, result: &Result<Completion, CallFailure>) -> MemberReport {
-    MemberReport {
-        call: call_report(p, result),
-        label: None,
-        content: result.as_ref().ok().map(|c| c.text.clone()),
-    }
+    MemberReport { call: call_report(p, result), label: None, content: result.as_ref().ok().map(|c| c.text.clone()) }
 }
 
 /// The report's note on an answer cut at `max_bytes`.

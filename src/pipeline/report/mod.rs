@@ -188,7 +188,13 @@ mod tests {
             judge: Some(call("j", true, false)),
             synth: Some(call("s", true, false)),
             analysis: Some(Analysis {
-                scores: vec![Score { label: "A".into(), model: "a".into(), member: 0, score: 7.0, reason: "ok".into() }],
+                scores: vec![Score {
+                    label: "A".into(),
+                    model: "a".into(),
+                    member: 0,
+                    score: 7.0,
+                    reason: "ok".into(),
+                }],
                 ranking: vec!["a".into()],
                 comparison: Comparison {
                     consensus: vec!["c".into()],
@@ -204,7 +210,13 @@ mod tests {
             failure_reason: None,
             notes: vec!["a's answer was cut".into()],
             timings: Timings { panel_ms: 1, judge_ms: Some(2), synth_ms: None },
-            totals: Totals { input_tokens: 75, output_tokens: 54, wall_ms: 3, cost_usd: Some(1.5), cost_estimated: true },
+            totals: Totals {
+                input_tokens: 75,
+                output_tokens: 54,
+                wall_ms: 3,
+                cost_usd: Some(1.5),
+                cost_estimated: true,
+            },
             judge_seed: 7,
         }
     }

@@ -47,7 +47,11 @@ pub(in crate::pipeline) async fn stage(
             let result =
                 call::call(synth_model, SYSTEM, &user, None, timeout, max_bytes, Listener::Stream(&stream)).await;
             report.timings.synth_ms = Some(ms(start.elapsed()));
-            observer.on(RunEvent::StageDone { stage: Stage::Synth, ok: result.is_ok(), elapsed_ms: ms(start.elapsed()) });
+            observer.on(RunEvent::StageDone {
+                stage: Stage::Synth,
+                ok: result.is_ok(),
+                elapsed_ms: ms(start.elapsed()),
+            });
             report.synth = Some(build::call_report(synth_model, &result));
             if result.as_ref().is_ok_and(|c| c.truncated) {
                 report.notes.push(build::truncation_note(&synth_model.model, max_bytes));
