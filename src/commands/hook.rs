@@ -8,10 +8,9 @@
 //! and one state file: no runtime, no catalog.
 
 use std::panic::AssertUnwindSafe;
-use std::time::Duration;
 
-use super::execute;
 use super::selection::Selection;
+use super::{execute, limits};
 use crate::cli::{HookArgs, HostArg};
 use crate::config::scope::{self, Host};
 use crate::config::state::{self, Armed};
@@ -20,13 +19,10 @@ use crate::env::Env;
 use crate::error::Error;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{guards, input, progress, relay};
-use crate::pipeline::{Limits, Observer, RunEvent, Stage, Status};
+use crate::pipeline::{Observer, RunEvent, Stage, Status};
 
 /// The longest stderr line the hook prints; the rest of a longer message is cut.
 const MAX_LINE_CHARS: usize = 600;
-/// The longest a hooked run may take: the hosts kill hooks at 600 s, and the answer
-/// still has to be relayed.
-pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
 
 pub fn run(args: HookArgs, env: &Env) -> i32 {
     // The recursion guard comes first: a nested frontier does nothing but drain its
@@ -116,16 +112,7 @@ fn armed(
         .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
         .ok_or("the scope is off")?;
     let run = &config.settings.run;
-    let budget = armed.tuning.budget_secs.map_or(run.budget, Duration::from_secs);
-    let budget = budget.min(Duration::from_secs(MAX_HOOK_BUDGET_SECS));
-    let limits = Limits {
-        concurrency: run.concurrency,
-        member_timeout: run.member_timeout.min(budget),
-        budget,
-        stage_floor: run.stage_floor,
-        max_cost_usd: run.max_cost_usd,
-        max_answer_bytes: run.max_answer_bytes,
-    };
+    let limits = limits::for_hook(run, armed.tuning.budget_secs);
     let seed = crate::random::u64();
     let plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;

@@ -10,6 +10,7 @@ mod doctor;
 mod execute;
 mod hook;
 mod install;
+mod limits;
 mod mode;
 mod preset;
 mod readiness;

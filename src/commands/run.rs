@@ -1,17 +1,15 @@
-//! `frontier run`: resolves the prompt, the panel and the limits, has `execute` carry
-//! out the run, and hands the report to the renderer.
+//! `frontier run`: resolves the prompt, the panel and the limits (`limits`), has
+//! `execute` carry out the run, and hands the report to the renderer.
 
 use std::io::Read as _;
-use std::time::Duration;
 
 use super::selection::Selection;
-use super::{execute, readiness};
+use super::{execute, limits, readiness};
 use crate::cli::RunArgs;
-use crate::config::settings::{MAX_CONCURRENCY, MAX_TIMEOUT_SECS};
 use crate::config::{Config, scope, state};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::pipeline::{FailureReason, Limits, RunMode, RunReport, Status};
+use crate::pipeline::{FailureReason, RunMode, RunReport, Status};
 use crate::render;
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
@@ -34,11 +32,18 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
-    let limits = limits(&args, &config)?;
+    let flags = limits::Flags {
+        concurrency: args.concurrency,
+        member_timeout: args.timeout,
+        budget: args.budget,
+        max_cost_usd: args.max_cost,
+    };
+    let limits = limits::for_run(&config.settings.run, flags)?;
     let scope_flag = args.scope.as_deref();
     let selection = select(&args, &config, env, scope_flag)?;
 
-    let idle_timeout = args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| secs("--idle-timeout", s))?;
+    let idle_timeout =
+        args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
     let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
     execute::check_cost(&plan)?;
@@ -89,48 +94,6 @@ fn read_prompt(arg: &str) -> Result<String> {
         ));
     }
     Ok(prompt)
-}
-
-fn secs(flag: &str, value: u64) -> Result<Duration> {
-    if (1..=MAX_TIMEOUT_SECS).contains(&value) {
-        Ok(Duration::from_secs(value))
-    } else {
-        Err(Error::usage(
-            format!("{flag} {value} is out of range"),
-            format!("give from 1 to {MAX_TIMEOUT_SECS} seconds"),
-        ))
-    }
-}
-
-fn limits(args: &RunArgs, config: &Config) -> Result<Limits> {
-    let defaults = &config.settings.run;
-    let concurrency = match args.concurrency {
-        None => defaults.concurrency,
-        Some(n) if (1..=MAX_CONCURRENCY).contains(&n) => n,
-        Some(n) => {
-            return Err(Error::usage(
-                format!("--concurrency {n} is out of range"),
-                format!("give from 1 to {MAX_CONCURRENCY}"),
-            ));
-        }
-    };
-    Ok(Limits {
-        concurrency,
-        member_timeout: args.timeout.map_or(Ok(defaults.member_timeout), |s| secs("--timeout", s))?,
-        budget: args.budget.map_or(Ok(defaults.budget), |s| secs("--budget", s))?,
-        stage_floor: defaults.stage_floor,
-        max_answer_bytes: defaults.max_answer_bytes,
-        max_cost_usd: match args.max_cost {
-            Some(usd) if !(usd.is_finite() && usd > 0.0) => {
-                return Err(Error::usage(
-                    format!("--max-cost {usd} is not allowed"),
-                    "give a positive number of USD, e.g. 0.25",
-                ));
-            }
-            Some(usd) => Some(usd),
-            None => defaults.max_cost_usd,
-        },
-    })
 }
 
 /// Flags first, then the scope's armed mode, then `default_preset`.

@@ -1,6 +1,6 @@
 //! `frontier tune`: sets a scope's hook tuning (kept across re-arming) and shows it.
 
-use super::hook::MAX_HOOK_BUDGET_SECS;
+use super::limits::MAX_HOOK_BUDGET_SECS;
 use crate::cli::{OnOff, TuneArgs};
 use crate::config::state;
 use crate::config::{Paths, scope};

@@ -39,6 +39,21 @@ pub const DEFAULT_MAX_ANSWER_BYTES: usize = 256 * 1024;
 /// synth's requests, `--json`, history): at 16 MiB one member's answer took 200 MB.
 pub const MAX_MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
+/// Whether `n` members may run at once: the one range for `concurrency` and `--concurrency`.
+pub fn concurrency_allowed(n: usize) -> bool {
+    (1..=MAX_CONCURRENCY).contains(&n)
+}
+
+/// Whether `secs` is a timeout or budget a user may ask for, in `config.toml` or a flag.
+pub fn secs_allowed(secs: u64) -> bool {
+    (1..=MAX_TIMEOUT_SECS).contains(&secs)
+}
+
+/// Whether `usd` is a cost cap a user may set, in `config.toml` or a flag.
+pub fn cost_cap_allowed(usd: f64) -> bool {
+    usd.is_finite() && usd > 0.0
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SettingsToml {
@@ -150,13 +165,13 @@ impl Settings {
         let secs = |value: Option<u64>, key: &str, default: Duration| -> Result<Duration> {
             match value {
                 None => Ok(default),
-                Some(v) if (1..=MAX_TIMEOUT_SECS).contains(&v) => Ok(Duration::from_secs(v)),
+                Some(v) if secs_allowed(v) => Ok(Duration::from_secs(v)),
                 Some(v) => Err(invalid(format!("`{key}` is {v}; it must be from 1 to {MAX_TIMEOUT_SECS}"))),
             }
         };
         let concurrency = match raw.concurrency {
             None => defaults.concurrency,
-            Some(n) if (1..=MAX_CONCURRENCY).contains(&n) => n,
+            Some(n) if concurrency_allowed(n) => n,
             Some(n) => return Err(invalid(format!("`concurrency` is {n}; it must be from 1 to {MAX_CONCURRENCY}"))),
         };
         let stage_floor = match raw.stage_floor_secs {
@@ -199,7 +214,7 @@ impl Settings {
                 idle_timeout: secs(raw.idle_timeout_secs, "idle_timeout_secs", defaults.idle_timeout)?,
                 retry,
                 max_cost_usd: match raw.max_cost_usd {
-                    Some(usd) if !(usd.is_finite() && usd > 0.0) => {
+                    Some(usd) if !cost_cap_allowed(usd) => {
                         return Err(invalid(format!("`max_cost_usd` is {usd}; it must be a positive number of USD")));
                     }
                     other => other,

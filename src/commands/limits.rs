@@ -1,0 +1,164 @@
+//! The limits of a run, built in one place for `run` and the hook alike: `config.toml`'s
+//! defaults, then what the run asks for over them (the run's flags, or the scope's
+//! tuning), checked against the same ranges `config.toml` is checked against
+//! (`config::settings`), with the invariants every run keeps (no call may outlast the
+//! budget; a hooked run ends within the hosts' hook timeout).
+//!
+//! Knows nothing about how the limits are enforced (the pipeline) or where the flags
+//! came from (clap).
+
+use std::time::Duration;
+
+use crate::config::settings::{
+    MAX_CONCURRENCY, MAX_TIMEOUT_SECS, RunDefaults, concurrency_allowed, cost_cap_allowed, secs_allowed,
+};
+use crate::error::{Error, Result};
+use crate::pipeline::Limits;
+
+/// What the run's flags ask for over the defaults; `None` keeps the default.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Flags {
+    pub concurrency: Option<usize>,
+    /// `--timeout`, seconds.
+    pub member_timeout: Option<u64>,
+    /// `--budget`, seconds.
+    pub budget: Option<u64>,
+    /// `--max-cost`, USD.
+    pub max_cost_usd: Option<f64>,
+}
+
+/// The limits of a `frontier run`: the defaults with the flags over them. A flag out of
+/// its range is a usage error naming it.
+pub fn for_run(defaults: &RunDefaults, flags: Flags) -> Result<Limits> {
+    let concurrency = match flags.concurrency {
+        None => defaults.concurrency,
+        Some(n) if concurrency_allowed(n) => n,
+        Some(n) => {
+            return Err(Error::usage(
+                format!("--concurrency {n} is out of range"),
+                format!("give from 1 to {MAX_CONCURRENCY}"),
+            ));
+        }
+    };
+    let member_timeout = flags.member_timeout.map_or(Ok(defaults.member_timeout), |s| secs("--timeout", s))?;
+    let budget = flags.budget.map_or(Ok(defaults.budget), |s| secs("--budget", s))?;
+    let max_cost_usd = match flags.max_cost_usd {
+        Some(usd) if !cost_cap_allowed(usd) => {
+            return Err(Error::usage(
+                format!("--max-cost {usd} is not allowed"),
+                "give a positive number of USD, e.g. 0.25",
+            ));
+        }
+        Some(usd) => Some(usd),
+        None => defaults.max_cost_usd,
+    };
+    Ok(limits(defaults, concurrency, member_timeout, budget, max_cost_usd))
+}
+
+/// The longest a hooked run may take: the hosts kill hooks at 600 s, and the answer
+/// still has to be relayed.
+pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
+
+/// The limits of a hooked run: the defaults, with the scope's tuned budget (`frontier
+/// tune --budget`, checked when it was set) over them, and never past
+/// `MAX_HOOK_BUDGET_SECS`.
+pub fn for_hook(defaults: &RunDefaults, tuned_budget_secs: Option<u64>) -> Limits {
+    let budget = tuned_budget_secs.map_or(defaults.budget, Duration::from_secs);
+    let budget = budget.min(Duration::from_secs(MAX_HOOK_BUDGET_SECS));
+    limits(defaults, defaults.concurrency, defaults.member_timeout, budget, defaults.max_cost_usd)
+}
+
+/// `value` seconds from `flag`, in the range `config.toml`'s timeouts have.
+pub fn secs(flag: &str, value: u64) -> Result<Duration> {
+    if secs_allowed(value) {
+        Ok(Duration::from_secs(value))
+    } else {
+        Err(Error::usage(
+            format!("{flag} {value} is out of range"),
+            format!("give from 1 to {MAX_TIMEOUT_SECS} seconds"),
+        ))
+    }
+}
+
+/// The one place `Limits` are put together. A call never gets more time than the whole
+/// run (the pipeline also bounds each call by what is left of the budget).
+fn limits(
+    defaults: &RunDefaults,
+    concurrency: usize,
+    member_timeout: Duration,
+    budget: Duration,
+    max_cost_usd: Option<f64>,
+) -> Limits {
+    Limits {
+        concurrency,
+        member_timeout: member_timeout.min(budget),
+        budget,
+        stage_floor: defaults.stage_floor,
+        max_cost_usd,
+        max_answer_bytes: defaults.max_answer_bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn usage_error(result: Result<Limits>) -> Option<(String, String)> {
+        match result {
+            Err(Error::Usage { what, hint }) => Some((what, hint)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn flags_override_the_defaults_and_no_call_outlasts_the_budget() {
+        let defaults = RunDefaults { max_cost_usd: Some(1.0), ..RunDefaults::default() };
+        assert_eq!(
+            for_run(&defaults, Flags::default()).ok(),
+            Some(Limits {
+                concurrency: 4,
+                member_timeout: Duration::from_secs(180),
+                budget: Duration::from_secs(540),
+                stage_floor: Duration::from_secs(5),
+                max_cost_usd: Some(1.0),
+                max_answer_bytes: 256 * 1024,
+            })
+        );
+        let flags =
+            Flags { concurrency: Some(2), member_timeout: Some(300), budget: Some(60), max_cost_usd: Some(0.5) };
+        let limits = for_run(&defaults, flags).ok();
+        assert_eq!(
+            limits.map(|l| (l.concurrency, l.member_timeout, l.budget, l.max_cost_usd)),
+            Some((2, Duration::from_secs(60), Duration::from_secs(60), Some(0.5)))
+        );
+    }
+
+    #[test]
+    fn flags_out_of_range_name_the_flag_and_the_range() {
+        let defaults = RunDefaults::default();
+        let error = |flags| usage_error(for_run(&defaults, flags));
+        assert_eq!(
+            error(Flags { concurrency: Some(33), ..Flags::default() }),
+            Some(("--concurrency 33 is out of range".into(), "give from 1 to 32".into()))
+        );
+        assert_eq!(
+            error(Flags { budget: Some(3601), ..Flags::default() }),
+            Some(("--budget 3601 is out of range".into(), "give from 1 to 3600 seconds".into()))
+        );
+        assert_eq!(
+            error(Flags { max_cost_usd: Some(f64::NAN), ..Flags::default() }),
+            Some(("--max-cost NaN is not allowed".into(), "give a positive number of USD, e.g. 0.25".into()))
+        );
+    }
+
+    #[test]
+    fn a_hooked_run_keeps_within_the_hosts_timeout() {
+        let defaults = RunDefaults { budget: Duration::from_secs(3600), ..RunDefaults::default() };
+        assert_eq!(for_hook(&defaults, None).budget, Duration::from_secs(570));
+        assert_eq!(for_hook(&defaults, Some(9999)).budget, Duration::from_secs(570));
+        let tuned = for_hook(&defaults, Some(30));
+        assert_eq!((tuned.budget, tuned.member_timeout), (Duration::from_secs(30), Duration::from_secs(30)));
+    }
+}
