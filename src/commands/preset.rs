@@ -2,7 +2,7 @@
 
 use super::catalog::{preset_rows, preset_table};
 use crate::cli::PresetCommand;
-use crate::config::presets::check_panel;
+use crate::config::presets::{check_panel, judge_and_synth};
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
 use crate::error::Result;
@@ -46,9 +46,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
         }
         PresetCommand::Save { name, models, judge, synth, description } => {
             check_panel(&config.catalog, &models)?;
-            let first = models.first().cloned().unwrap_or_default();
-            let judge = judge.unwrap_or_else(|| first.clone());
-            let synth = synth.unwrap_or(first);
+            let (judge, synth) = judge_and_synth(&models, judge, synth);
             config.catalog.resolve(&judge)?;
             config.catalog.resolve(&synth)?;
             let preset = Preset {

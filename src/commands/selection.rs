@@ -3,7 +3,7 @@
 
 use crate::cli::PanelArgs;
 use crate::config::Config;
-use crate::config::presets::{CUSTOM, check_panel};
+use crate::config::presets::{CUSTOM, check_panel, judge_and_synth};
 use crate::config::state::{Armed, ScopeState};
 use crate::error::{Error, Result};
 use crate::provider::agent_cli;
@@ -150,6 +150,6 @@ impl Selection {
 }
 
 fn custom(panel: Vec<String>) -> Selection {
-    let first = panel.first().cloned().unwrap_or_default();
-    Selection::Fusion { preset: None, panel, judge: first.clone(), synth: first }
+    let (judge, synth) = judge_and_synth(&panel, None, None);
+    Selection::Fusion { preset: None, panel, judge, synth }
 }

@@ -66,15 +66,22 @@ pub struct Preset {
     pub source: PresetSource,
 }
 
+/// The judge and the synth of `panel`: the ones named, else its first member. The one
+/// place this default is decided, for presets, `--models` panels and `preset save`.
+pub fn judge_and_synth(panel: &[String], judge: Option<String>, synth: Option<String>) -> (String, String) {
+    let first = || panel.first().cloned().unwrap_or_default();
+    (judge.unwrap_or_else(first), synth.unwrap_or_else(first))
+}
+
 impl Preset {
     pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> Preset {
-        let first = raw.panel.first().cloned().unwrap_or_default();
+        let (judge, synth) = judge_and_synth(&raw.panel, raw.judge, raw.synth);
         Preset {
             name: name.to_string(),
             description: raw.description,
             aliases: raw.aliases,
-            judge: raw.judge.unwrap_or_else(|| first.clone()),
-            synth: raw.synth.unwrap_or(first),
+            judge,
+            synth,
             panel: raw.panel,
             source,
         }
@@ -263,6 +270,14 @@ mod tests {
     fn presets(dir: &Path) -> Presets {
         let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
         Presets::load(dir, &catalog).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn judge_and_synth_default_to_the_first_panel_member() {
+        let panel = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(judge_and_synth(&panel, None, None), ("a".to_string(), "a".to_string()));
+        assert_eq!(judge_and_synth(&panel, Some("j".into()), None), ("j".to_string(), "a".to_string()));
+        assert_eq!(judge_and_synth(&panel, None, Some("s".into())), ("a".to_string(), "s".to_string()));
     }
 
     #[test]
