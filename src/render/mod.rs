@@ -2,7 +2,7 @@
 //! documents to stdout. Decides once whether each stream is a terminal; the layers
 //! below never print.
 //!
-//! Knows nothing about how a run is carried out: it reads `Progress` events and the
+//! Knows nothing about how a run is carried out: it reads `RunEvent`s and the
 //! finished `RunReport`.
 
 pub mod history;
