@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod provider;
 mod random;
 pub mod render;
+pub mod scope;
 
 use std::ffi::OsString;
 

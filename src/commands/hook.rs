@@ -13,14 +13,14 @@ use std::time::Duration;
 use super::execute;
 use super::selection::Selection;
 use crate::cli::{HookArgs, HostArg};
-use crate::config::scope::{self, Host};
-use crate::config::state::{self, Armed};
-use crate::config::{Config, Paths, atomic};
+use crate::config::{Config, Host, Paths, atomic};
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{guards, input, progress, relay};
 use crate::pipeline::{Limits, Observer, Progress, Stage, Status};
+use crate::scope;
+use crate::scope::state::{self, Armed};
 
 /// The longest stderr line the hook prints; the rest of a longer message is cut.
 const MAX_LINE_CHARS: usize = 600;

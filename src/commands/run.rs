@@ -7,12 +7,13 @@ use std::time::Duration;
 use super::selection::Selection;
 use super::{execute, readiness};
 use crate::cli::RunArgs;
+use crate::config::Config;
 use crate::config::settings::{MAX_CONCURRENCY, MAX_TIMEOUT_SECS};
-use crate::config::{Config, scope, state};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::{FailureReason, Limits, RunMode, RunReport, Status};
 use crate::render;
+use crate::scope::{self, state};
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let output = render::RunOutput::new(args.json, args.no_stream);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{atomic, toml_file};
+use crate::config::{atomic, toml_file};
 use crate::error::{Error, Result};
 
 /// Prompts shorter than this (in characters) are not fanned out by the hook by default.
