@@ -142,7 +142,7 @@ fn armed(
             started_at: progress::now_secs(),
         }),
     };
-    let report = execute::execute(plan, &writer);
+    let report = execute::carry_out(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
     let report = report.map_err(|e| match e {
         Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),

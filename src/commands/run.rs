@@ -28,10 +28,10 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             FailureReason::FusionInvocationCapped,
         );
         output.finish(&report);
-        return Err(Error::RunFailed {
-            reason: FailureReason::FusionInvocationCapped,
-            detail: format!("FRONTIER_DEPTH is {}", env.depth()),
-        });
+        return Err(execute::failed(
+            FailureReason::FusionInvocationCapped,
+            format!("FRONTIER_DEPTH is {}", env.depth()),
+        ));
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
@@ -44,7 +44,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
     execute::check_cost(&plan)?;
     let observer = output.observer();
-    let report = execute::execute(plan, &observer).inspect_err(|e| {
+    let report = execute::carry_out(plan, &observer).inspect_err(|e| {
         if matches!(e, Error::Cancelled { .. }) {
             observer.interrupted();
         }
@@ -53,10 +53,10 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     crate::history::record_or_warn(&config, &report, crate::history::Source::Run);
     match (report.status, report.failure_reason) {
         (Status::Ok, _) => Ok(0),
-        (Status::Error, reason) => Err(Error::RunFailed {
-            reason: reason.unwrap_or(FailureReason::UnexpectedError),
-            detail: format!("no panel member answered ({})", report.failed_models.join(", ")),
-        }),
+        (Status::Error, reason) => Err(execute::failed(
+            reason.unwrap_or(FailureReason::UnexpectedError),
+            format!("no panel member answered ({})", report.failed_models.join(", ")),
+        )),
     }
 }
 

@@ -179,7 +179,7 @@ pub fn update(dir: &Path, scope: &str, change: impl FnOnce(&mut ScopeState)) -> 
     let mut state = load(dir, scope).state;
     change(&mut state);
     let text = toml::to_string(&ScopeStateToml::from_state(&state))
-        .map_err(|e| Error::refused(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
+        .map_err(|e| Error::internal(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
     let written = atomic::write(&path(dir, scope), &text);
     drop(lock); // releases the lock
     written.map(|()| state)
