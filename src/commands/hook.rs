@@ -148,7 +148,12 @@ fn armed(
         Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),
         e => e.to_string(),
     })?;
-    let warning = crate::history::record_or_warning(&config, &report, crate::history::Source::Hook { scope });
+    let warning = crate::history::record_or_warning(
+        config.settings.history,
+        &config.paths.history_file(),
+        &report,
+        crate::history::Source::Hook { scope },
+    );
     let (Status::Ok, Some(answer)) = (report.status, &report.final_answer) else {
         let reason = report.failure_reason.map_or("no answer".to_string(), |r| r.to_string());
         return Err(match warning {

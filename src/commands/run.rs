@@ -50,7 +50,12 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         }
     })?;
     output.finish(&report);
-    crate::history::record_or_warn(&config, &report, crate::history::Source::Run);
+    crate::history::record_or_warn(
+        config.settings.history,
+        &config.paths.history_file(),
+        &report,
+        crate::history::Source::Run,
+    );
     match (report.status, report.failure_reason) {
         (Status::Ok, _) => Ok(0),
         (Status::Error, reason) => Err(execute::failed(
