@@ -133,10 +133,10 @@ fn armed(
     let mode = armed.armed.mode().as_str();
     let writer = ProgressWriter {
         file: progress::path(&paths.state_dir, scope),
-        progress: std::sync::Mutex::new(progress::Progress {
+        progress: std::sync::Mutex::new(progress::ProgressFile {
             mode: mode.to_string(),
             label: selection.label().to_string(),
-            stage: Stage::Panel.as_str().to_string(),
+            stage: Stage::Panel.into(),
             answered: 0,
             members: plan.panel.len(),
             started_at: progress::now_secs(),
@@ -169,14 +169,14 @@ fn armed(
 /// Keeps the scope's progress file up to date for `frontier statusline`.
 struct ProgressWriter {
     file: std::path::PathBuf,
-    progress: std::sync::Mutex<progress::Progress>,
+    progress: std::sync::Mutex<progress::ProgressFile>,
 }
 
 impl Observer for ProgressWriter {
     fn on(&self, event: Progress<'_>) {
         let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         match event {
-            Progress::StageStarted { stage, .. } => p.stage = stage.as_str().to_string(),
+            Progress::StageStarted { stage, .. } => p.stage = stage.into(),
             Progress::MemberDone { ok: true, .. } => p.answered += 1,
             _ => return,
         }
