@@ -1,15 +1,15 @@
 //! The one error type the commands return, its exit codes, and the one place that
 //! renders it (`error: <what>` naming the offending value, then `hint: <what to do>`).
 //!
-//! Knows nothing about how errors arise; each layer maps its own failures into these.
-//! The renderer strips control sequences (errors quote servers, answers and names), and
-//! [`echo`] cuts a quoted user-supplied value to a length worth reading.
+//! Knows nothing about how errors arise and imports nothing from the crate: each layer
+//! maps its own failures into these, as plain values. The rendered text may quote
+//! servers, answers and names, so whoever prints it strips control sequences first
+//! (`render::write_stderr`); [`echo`] cuts a quoted user-supplied value to a length
+//! worth reading.
 
 use std::fmt::Write as _;
 use std::io;
 use std::path::PathBuf;
-
-use crate::pipeline::FailureReason;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -77,9 +77,15 @@ pub enum Error {
     #[error("{what}")]
     Refused { what: String, hint: String },
 
-    /// A run that produced no answer.
+    /// A failure that is frontier's own, not the request's: a value that would not
+    /// encode, a runtime or TLS setup the system would not give.
+    #[error("{what}")]
+    Internal { what: String, hint: String },
+
+    /// A run that produced no answer: `reason` is the report's `failure_reason` code
+    /// and `hint` what to do about it, both as the pipeline words them.
     #[error("run failed ({reason}): {detail}")]
-    RunFailed { reason: FailureReason, detail: String },
+    RunFailed { reason: &'static str, hint: &'static str, detail: String },
 
     #[error("cancelled by {}", signal.name())]
     Cancelled { signal: CancelSignal },
@@ -94,6 +100,10 @@ impl Error {
         Error::Refused { what: what.into(), hint: hint.into() }
     }
 
+    pub fn internal(what: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Internal { what: what.into(), hint: hint.into() }
+    }
+
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
         Error::Io { action, path: path.into(), source }
     }
@@ -105,14 +115,18 @@ impl Error {
             | Error::UnknownPreset { .. }
             | Error::InvalidFile { .. } => EXIT_USAGE,
             Error::Cancelled { signal } => EXIT_SIGNAL_BASE + signal.number(),
-            Error::Io { .. } | Error::Symlink { .. } | Error::Refused { .. } | Error::RunFailed { .. } => 1,
+            Error::Io { .. }
+            | Error::Symlink { .. }
+            | Error::Refused { .. }
+            | Error::Internal { .. }
+            | Error::RunFailed { .. } => 1,
         }
     }
 
     /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
-            Error::Usage { hint, .. } | Error::Refused { hint, .. } => hint.clone(),
+            Error::Usage { hint, .. } | Error::Refused { hint, .. } | Error::Internal { hint, .. } => hint.clone(),
             Error::UnknownModel { suggestion, .. } => match suggestion {
                 Some(s) => format!("did you mean `{s}`? `frontier catalog` lists every model id and alias"),
                 None => {
@@ -127,21 +141,21 @@ impl Error {
             Error::InvalidFile { .. } => "fix the file, or move it aside to fall back to the defaults".into(),
             Error::Io { .. } => "check that the path exists and that you may read and write it".into(),
             Error::Symlink { .. } => "replace the link with a regular file, or point FRONTIER_HOME elsewhere".into(),
-            Error::RunFailed { reason, .. } => reason.hint().into(),
+            Error::RunFailed { hint, .. } => (*hint).into(),
             Error::Cancelled { .. } => "the run was interrupted; nothing was kept".into(),
         }
     }
 }
 
-/// The text printed on stderr for `err`, without control sequences: an error may quote
-/// a server's body, a model's text or a name from a file.
+/// The text printed on stderr for `err`. It may quote a server's body, a model's text or
+/// a name from a file, control sequences and all: print it through a sanitiser.
 pub fn render(err: &Error) -> String {
     let mut out = format!("error: {err}\n");
     let hint = err.hint();
     if !hint.is_empty() {
         let _ = writeln!(out, "hint: {hint}");
     }
-    crate::render::sanitize::clean(&out)
+    out
 }
 
 /// The most characters of a user-supplied value an error quotes.
@@ -178,12 +192,6 @@ mod tests {
             "error: unknown model `gpt-55`\nhint: did you mean `gpt-5.5`? `frontier catalog` lists every model id and alias\n"
         );
         assert_eq!(err.exit_code(), EXIT_USAGE);
-    }
-
-    #[test]
-    fn the_renderer_strips_control_sequences_from_quoted_text() {
-        let err = Error::refused("server said \x1b]52;c;cGF5bG9hZA==\x07hi\x1b[2J\u{9b}0m", "retry\x07 later");
-        assert_eq!(render(&err), "error: server said hi\nhint: retry later\n");
     }
 
     #[test]

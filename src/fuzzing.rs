@@ -9,12 +9,12 @@ use std::path::Path;
 
 use crate::config::presets::{self, PresetToml};
 use crate::config::settings::SettingsToml;
-use crate::config::state::{ScopeState, ScopeStateToml};
 use crate::config::{Catalog, Preset, PresetSource, Settings, toml_file};
 use crate::error::{Error, Result};
 use crate::provider::agent_cli::{Reply, claude, codex, gemini};
 use crate::provider::http::{WireFormat, testing};
 use crate::provider::{ProviderError, StreamEvent};
+use crate::scope::state::{ScopeState, ScopeStateToml};
 
 /// Feeds `bytes`, split in two at `cut`, through the SSE decoder and `wire`'s parser, as
 /// the adapters' unit tests do; `cut` past the end is clamped.

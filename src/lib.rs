@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod provider;
 mod random;
 pub mod render;
+pub mod scope;
 
 use std::ffi::OsString;
 
@@ -39,7 +40,28 @@ pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> i32 {
     }
 }
 
+/// Prints `err` on stderr as the one renderer words it, through the sanitiser: an error
+/// may quote a server's body, a model's text or a name from a file.
 fn report(err: &Error) -> i32 {
-    eprint!("{}", error::render(err));
+    render::write_stderr(&error::render(err));
     err.exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_reported_error_reaches_stderr_without_control_sequences() {
+        let err = Error::refused("server said \x1b]52;c;cGF5bG9hZA==\x07hi\x1b[2J\u{9b}0m", "retry\x07 later");
+        // The renderer keeps what the error quotes; `report` prints it through
+        // `render::write_stderr`, which strips every control sequence whole.
+        assert_eq!(
+            error::render(&err),
+            "error: server said \x1b]52;c;cGF5bG9hZA==\x07hi\x1b[2J\u{9b}0m\nhint: retry\x07 later\n"
+        );
+        assert_eq!(render::sanitize::clean(&error::render(&err)), "error: server said hi\nhint: retry later\n");
+    }
 }

@@ -7,10 +7,10 @@
 use std::sync::LazyLock;
 
 use frontier::Env;
-use frontier::config::scope::Host;
-use frontier::config::state::Tuning;
+use frontier::config::Host;
 use frontier::hook::guards::{self, Skip};
 use frontier::hook::input::{self, HookInput};
+use frontier::scope::state::Tuning;
 use libfuzzer_sys::fuzz_target;
 
 /// No host variables, Claude Code's, Codex's.

@@ -2,9 +2,10 @@
 //! (what a host sends a hook past its timeout, or a supervisor sends to stop a job) and
 //! SIGHUP (a closed terminal). All three cancel the same way; only the exit code says which.
 //!
-//! Knows nothing about what is cancelled: `execute` races this against the pipeline and
-//! drops the pipeline when a signal wins, which kills every agent-CLI process group and
-//! removes every scratch directory (their guards live inside the dropped future).
+//! Knows nothing about what is cancelled: `execute::carry_out` races this against the
+//! pipeline and drops the pipeline when a signal wins, which kills every agent-CLI
+//! process group and removes every scratch directory (their guards live inside the
+//! dropped future).
 
 use tokio::signal::unix::{Signal, SignalKind, signal};
 

@@ -4,10 +4,11 @@
 use super::readiness;
 use super::selection::Selection;
 use crate::cli::{ComposeArgs, PanelArgs};
-use crate::config::state::{self, Armed};
-use crate::config::{Preset, PresetSource, scope};
+use crate::config::{Preset, PresetSource};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::scope;
+use crate::scope::state::{self, Armed};
 
 pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;

@@ -1,6 +1,7 @@
 //! Carrying out a resolved run, for `run` and the hook alike: building the participants
-//! from their routes, and executing the pipeline on a runtime next to the handlers of the
-//! signals that cancel it (`cancel`).
+//! from their routes (`plan`), carrying the plan out on a runtime next to the handlers
+//! of the signals that cancel it (`carry_out`, with `cancel`), and turning a run that
+//! produced no answer into the error `run` exits with (`failed`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use crate::config::{Catalog, Config};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::cost::format_usd;
-use crate::pipeline::{self, CostEstimate, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
+use crate::pipeline::{self, CostEstimate, FailureReason, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
 use crate::provider::{self, http::Transport};
 
 /// The plan for running `prompt` through `selection`.
@@ -26,7 +27,7 @@ pub fn plan(
 ) -> Result<RunPlan> {
     let transport = Transport::new(idle_timeout, config.settings.run.retry.clone())
         .map(Arc::new)
-        .map_err(|e| Error::refused(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
+        .map_err(|e| Error::internal(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
     let participant = |name: &str| participant(config, env, &transport, name);
     Ok(match selection {
         Selection::Single { model } => RunPlan {
@@ -76,16 +77,16 @@ pub fn check_cost(plan: &RunPlan) -> Result<()> {
     ))
 }
 
-/// Runs the plan. A cancelling signal (SIGINT, SIGTERM, SIGHUP) ends it with
+/// Carries out the plan. A cancelling signal (SIGINT, SIGTERM, SIGHUP) ends it with
 /// `Error::Cancelled`, and only once everything the run started is gone: the pipeline's
 /// future, which owns every request, every agent-CLI process group and every scratch
 /// directory, is dropped here, before the caller returns towards `process::exit` (which
 /// would skip those destructors).
-pub fn execute(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
+pub fn carry_out(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::refused(format!("could not start the async runtime: {e}"), "check system limits"))?;
+        .map_err(|e| Error::internal(format!("could not start the async runtime: {e}"), "check system limits"))?;
     // Installed before the pipeline is first polled, so no child is started unguarded.
     let mut cancel = {
         let _entered = runtime.enter();
@@ -103,6 +104,12 @@ pub fn execute(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
     // has been dropped; shutting down also ends the runtime's own threads and reapers.
     runtime.shutdown_timeout(Duration::from_millis(100));
     outcome.map_err(|signal| Error::Cancelled { signal })
+}
+
+/// The error of a run that produced no answer, for `reason`: its code and hint as the
+/// pipeline words them, and `detail`.
+pub fn failed(reason: FailureReason, detail: String) -> Error {
+    Error::RunFailed { reason: reason.as_str(), hint: reason.hint(), detail }
 }
 
 fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &str) -> Result<Participant> {

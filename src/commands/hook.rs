@@ -12,14 +12,14 @@ use std::panic::AssertUnwindSafe;
 use super::selection::Selection;
 use super::{execute, limits};
 use crate::cli::{HookArgs, HostArg};
-use crate::config::scope::{self, Host};
-use crate::config::state::{self, Armed};
-use crate::config::{Config, Paths, atomic};
+use crate::config::{Config, Host, Paths, atomic};
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{guards, input, progress, relay};
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
+use crate::scope;
+use crate::scope::state::{self, Armed};
 
 /// The longest stderr line the hook prints; the rest of a longer message is cut.
 const MAX_LINE_CHARS: usize = 600;
@@ -120,22 +120,27 @@ fn armed(
     let mode = armed.armed.mode().as_str();
     let writer = ProgressWriter {
         file: progress::path(&paths.state_dir, scope),
-        progress: std::sync::Mutex::new(progress::Progress {
+        progress: std::sync::Mutex::new(progress::ProgressFile {
             mode: mode.to_string(),
             label: selection.label().to_string(),
-            stage: Stage::Panel.as_str().to_string(),
+            stage: Stage::Panel.into(),
             answered: 0,
             members: plan.panel.len(),
             started_at: progress::now_secs(),
         }),
     };
-    let report = execute::execute(plan, &writer);
+    let report = execute::carry_out(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
     let report = report.map_err(|e| match e {
         Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),
         e => e.to_string(),
     })?;
-    let warning = crate::history::record_or_warning(&config, &report, crate::history::Source::Hook { scope });
+    let warning = crate::history::record_or_warning(
+        config.settings.history,
+        &config.paths.history_file(),
+        &report,
+        crate::history::Source::Hook { scope },
+    );
     let (Status::Ok, Some(answer)) = (report.status, &report.final_answer) else {
         let reason = report.failure_reason.map_or("no answer".to_string(), |r| r.to_string());
         return Err(match warning {
@@ -151,14 +156,14 @@ fn armed(
 /// Keeps the scope's progress file up to date for `frontier statusline`.
 struct ProgressWriter {
     file: std::path::PathBuf,
-    progress: std::sync::Mutex<progress::Progress>,
+    progress: std::sync::Mutex<progress::ProgressFile>,
 }
 
 impl Observer for ProgressWriter {
     fn on(&self, event: RunEvent<'_>) {
         let mut p = self.progress.lock().unwrap_or_else(|e| e.into_inner());
         match event {
-            RunEvent::StageStarted { stage, .. } => p.stage = stage.as_str().to_string(),
+            RunEvent::StageStarted { stage, .. } => p.stage = stage.into(),
             RunEvent::MemberDone { ok: true, .. } => p.answered += 1,
             _ => return,
         }

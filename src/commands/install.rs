@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use crate::cli::{HostArg, InstallArgs};
-use crate::config::scope::Host;
+use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::install::{self, HookChange, Location, Plan, SkillChange, Target, host};

@@ -4,10 +4,10 @@
 use super::readiness;
 use super::selection::Selection;
 use crate::cli::{ModeArgs, ModeWord};
-use crate::config::scope;
-use crate::config::state::{self, Armed};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::scope;
+use crate::scope::state::{self, Armed};
 
 pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;

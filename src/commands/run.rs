@@ -6,11 +6,12 @@ use std::io::Read as _;
 use super::selection::Selection;
 use super::{execute, limits, readiness};
 use crate::cli::RunArgs;
-use crate::config::{Config, scope, state};
+use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::{FailureReason, RunMode, RunReport, Status};
 use crate::render;
+use crate::scope::{self, state};
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let output = render::RunOutput::new(args.json, args.no_stream);
@@ -25,10 +26,10 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             FailureReason::FusionInvocationCapped,
         );
         output.finish(&report);
-        return Err(Error::RunFailed {
-            reason: FailureReason::FusionInvocationCapped,
-            detail: format!("FRONTIER_DEPTH is {}", env.depth()),
-        });
+        return Err(execute::failed(
+            FailureReason::FusionInvocationCapped,
+            format!("FRONTIER_DEPTH is {}", env.depth()),
+        ));
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
@@ -48,19 +49,24 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
     execute::check_cost(&plan)?;
     let observer = output.observer();
-    let report = execute::execute(plan, &observer).inspect_err(|e| {
+    let report = execute::carry_out(plan, &observer).inspect_err(|e| {
         if matches!(e, Error::Cancelled { .. }) {
             observer.interrupted();
         }
     })?;
     output.finish(&report);
-    crate::history::record_or_warn(&config, &report, crate::history::Source::Run);
+    crate::history::record_or_warn(
+        config.settings.history,
+        &config.paths.history_file(),
+        &report,
+        crate::history::Source::Run,
+    );
     match (report.status, report.failure_reason) {
         (Status::Ok, _) => Ok(0),
-        (Status::Error, reason) => Err(Error::RunFailed {
-            reason: reason.unwrap_or(FailureReason::UnexpectedError),
-            detail: format!("no panel member answered ({})", report.failed_models.join(", ")),
-        }),
+        (Status::Error, reason) => Err(execute::failed(
+            reason.unwrap_or(FailureReason::UnexpectedError),
+            format!("no panel member answered ({})", report.failed_models.join(", ")),
+        )),
     }
 }
 

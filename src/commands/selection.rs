@@ -4,9 +4,9 @@
 use crate::cli::PanelArgs;
 use crate::config::Config;
 use crate::config::presets::{CUSTOM, check_panel, judge_and_synth};
-use crate::config::state::{Armed, ScopeState};
 use crate::error::{Error, Result};
 use crate::provider::agent_cli;
+use crate::scope::state::{Armed, ScopeState};
 
 /// A resolved choice of models.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,10 +6,10 @@ use serde::Serialize;
 use super::readiness::{self, ModelStatus};
 use super::selection::Selection;
 use crate::cli::StatusArgs;
-use crate::config::scope;
-use crate::config::state::{self, Armed, Tuning};
 use crate::env::Env;
 use crate::error::Result;
+use crate::scope;
+use crate::scope::state::{self, Armed, Tuning};
 
 #[derive(Debug, Serialize)]
 struct StatusReport {

@@ -9,13 +9,13 @@ use std::io::IsTerminal as _;
 use serde::Deserialize;
 
 use crate::cli::StatuslineArgs;
-use crate::config::Paths;
-use crate::config::scope::{self, Host};
-use crate::config::state::{self, Armed};
+use crate::config::{Host, Paths};
 use crate::env::Env;
 use crate::error::Result;
 use crate::hook::progress;
 use crate::hook::stdin::{self, STDIN_DEADLINE};
+use crate::scope;
+use crate::scope::state::{self, Armed};
 
 /// The most stdin the status line reads; Claude Code's JSON is a few kilobytes.
 const MAX_STDIN_BYTES: usize = 1 << 20;

@@ -2,10 +2,10 @@
 
 use super::limits::MAX_HOOK_BUDGET_SECS;
 use crate::cli::{OnOff, TuneArgs};
-use crate::config::state;
-use crate::config::{Paths, scope};
+use crate::config::Paths;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::scope::{self, state};
 
 /// A minimum prompt length beyond any real prompt is surely a typo.
 const MAX_MIN_CHARS: u32 = 100_000;

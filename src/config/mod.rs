@@ -1,20 +1,21 @@
 //! Configuration in all its forms: where files live (`paths`), the user's settings
-//! (`settings`), the model catalog and readiness (`catalog`), presets (`presets`), and
-//! armed scopes (`scope`, `state`).
+//! (`settings`), the model catalog and readiness (`catalog`), presets (`presets`), the
+//! editor agents frontier serves (`host`), and the atomic file writes the layers above
+//! share (`atomic`). What is armed in a scope is runtime state: `crate::scope`.
 //!
 //! Raw TOML shapes (`*Toml`) stay private to this layer and are converted once into
 //! resolved values. Knows nothing about HTTP, wire formats or how a run is carried out.
 
 pub mod atomic;
 pub mod catalog;
+pub mod host;
 pub mod paths;
 pub mod presets;
-pub mod scope;
 pub mod settings;
-pub mod state;
 pub(crate) mod toml_file;
 
 pub use catalog::{Catalog, ModelSpec, Readiness, Route};
+pub use host::Host;
 pub use paths::Paths;
 pub use presets::{Preset, PresetSource, Presets};
 pub use settings::{RunDefaults, Settings};

@@ -211,7 +211,7 @@ impl Presets {
             synth: Some(preset.synth.clone()),
         };
         let text = toml::to_string(&raw).map_err(|e| {
-            Error::refused(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
+            Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
         })?;
         let path = dir.join(format!("{}.toml", preset.name));
         atomic::write(&path, &text)?;

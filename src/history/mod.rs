@@ -6,9 +6,9 @@
 //! (`run_id`, `totals/cost_usd`, `panel/*/latency_ms`, ...), so fields added to the
 //! report are stored without a change here, and a key it lacks is stored as NULL.
 //!
-//! Knows nothing about how a run is carried out, about configuration beyond the one
-//! `history` switch, or about terminals: recording never fails a run (it warns), and
-//! the commands render what the queries return.
+//! Knows nothing about how a run is carried out, about configuration (the callers pass
+//! the database's path and the `history` switch), or about terminals: recording never
+//! fails a run (it warns), and the commands render what the queries return.
 
 mod error;
 mod query;
@@ -22,7 +22,8 @@ pub use query::{Found, Summary};
 pub use stats::ModelStats;
 pub use store::Store;
 
-use crate::config::Config;
+use std::path::Path;
+
 use crate::pipeline::RunReport;
 
 /// What started a run.
@@ -50,24 +51,24 @@ impl Source<'_> {
     }
 }
 
-/// Records `report` unless history is off; a failure prints one warning line on stderr
-/// and nothing else: the run's outcome and exit code stay what they were.
-pub fn record_or_warn(config: &Config, report: &RunReport, source: Source<'_>) {
-    if let Some(warning) = record_or_warning(config, report, source) {
+/// Records `report` in the database at `path` when `enabled` (the `history` switch); a
+/// failure prints one warning line on stderr and nothing else: the run's outcome and
+/// exit code stay what they were.
+pub fn record_or_warn(enabled: bool, path: &Path, report: &RunReport, source: Source<'_>) {
+    if let Some(warning) = record_or_warning(enabled, path, report, source) {
         eprintln!("warning: {warning}");
     }
 }
 
-/// Records `report` unless history is off; a failure is returned as the text of a
-/// warning, for a caller (the hook) that owns its one line of stderr.
-pub fn record_or_warning(config: &Config, report: &RunReport, source: Source<'_>) -> Option<String> {
-    if !config.settings.history {
+/// Records `report` in the database at `path` when `enabled`; a failure is returned as
+/// the text of a warning, for a caller (the hook) that owns its one line of stderr.
+pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source: Source<'_>) -> Option<String> {
+    if !enabled {
         return None;
     }
-    let path = config.paths.history_file();
     let recorded = serde_json::to_value(report)
-        .map_err(|e| HistoryError::new(&path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
-        .and_then(|value| Store::open_or_create(&path)?.record(&value, source));
+        .map_err(|e| HistoryError::new(path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
+        .and_then(|value| Store::open_or_create(path)?.record(&value, source));
     let err = recorded.err()?;
     Some(format!("history: run {} was not recorded: {err}; {}", report.run_id, err.hint()))
 }

@@ -8,7 +8,7 @@
 //! would otherwise hide the directive from the guards while the host still sees it. The
 //! prompt sent to the panel is not changed here.
 
-use crate::config::state::Tuning;
+use crate::scope::state::Tuning;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::config::scope::Host;
+use crate::config::Host;
 use crate::env::Env;
 
 /// The fields frontier reads from a prompt hook's stdin (Claude Code and Codex

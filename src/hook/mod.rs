@@ -2,8 +2,10 @@
 //! stdin with a deadline (`stdin`), when a prompt is left alone (`guards`), what is sent
 //! back (`relay`), and the in-flight progress file the status line reads (`progress`).
 //!
-//! Knows nothing about configuration files, providers or the pipeline: the `hook`
-//! command wires these to them. Nothing here starts a runtime or loads the catalog, so
+//! Knows nothing about providers, about the configuration and scope state files, or about
+//! how a run is carried out: it is handed values (the host list from `config`, a scope's
+//! tuning from `scope::state`, the names of the pipeline's stages) and the `hook`
+//! command wires it to the rest. Nothing here starts a runtime or loads the catalog, so
 //! the off path stays cheap.
 
 pub mod guards;

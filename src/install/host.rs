@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::config::scope::Host;
+use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
 

@@ -7,7 +7,8 @@
 //! A change is planned in full (every file read and checked) before anything is
 //! written, so a refusal leaves every file as it was and `--dry-run` is the plan alone.
 //!
-//! Knows nothing about the command line, or about what the hook does with a prompt.
+//! Knows nothing about how frontier's own arguments are parsed (it writes only the one
+//! `hook --host HOST` line a host runs), or about what the hook does with a prompt.
 
 mod diff;
 pub mod host;

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{atomic, toml_file};
+use crate::config::{atomic, toml_file};
 use crate::error::{Error, Result};
 
 /// Prompts shorter than this (in characters) are not fanned out by the hook by default.
@@ -179,7 +179,7 @@ pub fn update(dir: &Path, scope: &str, change: impl FnOnce(&mut ScopeState)) -> 
     let mut state = load(dir, scope).state;
     change(&mut state);
     let text = toml::to_string(&ScopeStateToml::from_state(&state))
-        .map_err(|e| Error::refused(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
+        .map_err(|e| Error::internal(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
     let written = atomic::write(&path(dir, scope), &text);
     drop(lock); // releases the lock
     written.map(|()| state)

@@ -15,28 +15,19 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
+use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
 
 pub const DEFAULT_SCOPE: &str = "default";
 const MAX_SCOPE_LEN: usize = 64;
 
-/// An editor agent whose hook frontier serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Host {
-    ClaudeCode,
-    Codex,
-    Gemini,
-}
-
-impl Host {
-    /// The prefix of this host's workspace scopes.
-    pub fn scope_prefix(self) -> &'static str {
-        match self {
-            Host::ClaudeCode => "cc",
-            Host::Codex => "codex",
-            Host::Gemini => "gemini",
-        }
+/// The prefix of `host`'s workspace scopes.
+fn scope_prefix(host: Host) -> &'static str {
+    match host {
+        Host::ClaudeCode => "cc",
+        Host::Codex => "codex",
+        Host::Gemini => "gemini",
     }
 }
 
@@ -129,7 +120,7 @@ fn sanitise(raw: &str) -> String {
 
 /// `<host prefix>-<hash of the workspace root of dir>`.
 pub fn workspace_scope(host: Host, dir: &Path) -> String {
-    format!("{}-{}", host.scope_prefix(), workspace_hash(&workspace_root(dir)))
+    format!("{}-{}", scope_prefix(host), workspace_hash(&workspace_root(dir)))
 }
 
 /// The nearest ancestor of `dir` holding `.git`, else `dir` itself (so that directories
