@@ -1,7 +1,7 @@
 //! The one place providers do I/O: send a wire request over HTTP, decode its SSE stream
-//! (`sse`, bounded), and hand each frame to a wire format's parser. Retries (429, 5xx,
-//! broken connections and streams) with exponential backoff and jitter, honouring
-//! `Retry-After`; abandons a stream that completes no event within the idle timeout
+//! (`sse`, bounded), and hand each frame to a wire format's parser. Retries what
+//! `retry::decide` says to (429, 408, 5xx, broken connections and streams, after the
+//! backoff it gives); abandons a stream that completes no event within the idle timeout
 //! (bytes that complete none do not count); stops reading at the request's deadline
 //! however fast the bytes come, yielding to the runtime after every chunk; never starts
 //! an attempt past the deadline; treats a stream that ends without its end marker as a
@@ -11,7 +11,8 @@
 //! where it pointed), error bodies are read to a small cap, and every failure passes the
 //! one redaction chokepoint (`ProviderError::scrubbed`) before anyone sees it.
 //!
-//! Knows nothing about any provider's JSON: that is the `WireFormat`'s business.
+//! Knows nothing about any provider's JSON (the `WireFormat`'s business) or which
+//! failures are worth another attempt (`retry`'s).
 
 use std::sync::Arc;
 use std::time::Duration;

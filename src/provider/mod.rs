@@ -1,10 +1,15 @@
 //! Providers turn one chat request into a stream of events: text deltas, then a final
-//! event with token usage and the stop reason.
+//! event with token usage and the stop reason. The bottom layer of a run: it imports
+//! only `env` and `random`, and owns the values the layers above hand it.
 //!
-//! Adapters (`openai`) are pure: they build a wire request and parse stream frames. One
-//! place (`http`) does the I/O, with retries, backoff, idle timeouts and end-of-stream
-//! checks written once. `mock` answers offline. This layer knows nothing about panels,
-//! judges or synthesis.
+//! Adapters (`openai`, `anthropic`, `gemini`) are pure: they build a wire request and
+//! parse stream frames. One place (`http`) does the I/O, with idle timeouts and
+//! end-of-stream checks written once; one place (`retry`) decides what is retried and
+//! when. `agent_cli` runs the coding agents, `mock` answers offline, and `connect` picks
+//! one of them for an `Endpoint`. The shared values live here too: the provider `kind`,
+//! the `base_url`, token `usage` and prices, and the `lookup` of keys and programs that
+//! readiness shares. This layer knows nothing about catalogs, panels, judges or
+//! synthesis.
 
 pub mod agent_cli;
 pub mod anthropic;
