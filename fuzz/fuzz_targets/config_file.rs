@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
     assert!((1..=10).contains(&run.retry.max_attempts), "{settings:?}");
     assert!((1..=MAX_MAX_ANSWER_BYTES).contains(&run.max_answer_bytes), "{settings:?}");
     for provider in catalog.providers() {
-        if provider.kind.cli_program().is_none() {
+        if provider.kind.agent_cli().is_none() {
             let url = provider.base_url.expose();
             assert!(url.starts_with("http://") || url.starts_with("https://"), "{provider:?}");
         }

@@ -39,8 +39,8 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
         .catalog
         .providers()
         .map(|p| {
-            let needs = match (p.kind.cli_program(), &p.api_key_env) {
-                (Some((program, var)), _) => format!("`{}` ({var} overrides)", env.var(var).unwrap_or(program)),
+            let needs = match (p.kind.agent_cli(), &p.api_key_env) {
+                (Some(cli), _) => format!("`{}` ({} overrides)", cli.wanted(env), cli.override_var()),
                 (None, Some(var)) => var.clone(),
                 (None, None) => "no key needed".into(),
             };

@@ -110,7 +110,7 @@ impl Selection {
         }
         for name in self.models() {
             let spec = config.catalog.resolve(name)?;
-            for route in spec.routes.iter().filter(|r| r.provider.kind.cli_program().is_some()) {
+            for route in spec.routes.iter().filter(|r| r.provider.kind.agent_cli().is_some()) {
                 agent_cli::check_model_id(&route.model).map_err(|e| {
                     Error::usage(
                         format!("invalid model `{name}`: {e}"),

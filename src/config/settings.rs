@@ -1,7 +1,8 @@
 //! `config.toml`: the user's defaults for runs, and their additions to the catalog.
 //!
 //! Knows nothing about the catalog's contents; the catalog sections are handed to
-//! `catalog` unchanged.
+//! `catalog` unchanged. `[retry]` resolves into the provider layer's `RetryPolicy`, which
+//! also holds its defaults.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,9 +10,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::catalog::CatalogToml;
+use super::catalog::{CatalogToml, ModelToml, ProviderToml};
 use super::toml_file;
 use crate::error::{Error, Result};
+pub use crate::provider::retry::RetryPolicy;
+use crate::provider::usage::Price;
 
 /// Panel members started at once, unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 4;
@@ -27,10 +30,6 @@ pub const MAX_TIMEOUT_SECS: u64 = 3600;
 pub const DEFAULT_STAGE_FLOOR_SECS: u64 = 5;
 /// Longest silence between two frames of a stream before it counts as stalled.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
-/// Attempts per request (first try included) for retryable failures.
-pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
-pub const DEFAULT_RETRY_BASE_DELAY_MS: u64 = 500;
-pub const DEFAULT_RETRY_MAX_DELAY_MS: u64 = 20_000;
 /// The most of one answer kept (panel members, judge and synth alike), unless
 /// configured: 256 KiB, some 60,000 words, far past what a useful answer runs to.
 pub const DEFAULT_MAX_ANSWER_BYTES: usize = 256 * 1024;
@@ -68,13 +67,13 @@ pub(crate) struct SettingsToml {
     history: Option<bool>,
     retry: Option<RetryToml>,
     #[serde(default)]
-    providers: BTreeMap<String, super::catalog::ProviderToml>,
+    providers: BTreeMap<String, ProviderToml>,
     #[serde(default)]
-    models: BTreeMap<String, super::catalog::ModelToml>,
+    models: BTreeMap<String, ModelToml>,
     #[serde(default)]
     aliases: BTreeMap<String, String>,
     #[serde(default)]
-    prices: BTreeMap<String, crate::pipeline::cost::Price>,
+    prices: BTreeMap<String, Price>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -125,14 +124,6 @@ pub struct RunDefaults {
     pub max_answer_bytes: usize,
 }
 
-/// How HTTP requests are retried.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryPolicy {
-    pub max_attempts: u32,
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-}
-
 impl Default for RunDefaults {
     fn default() -> Self {
         RunDefaults {
@@ -144,16 +135,6 @@ impl Default for RunDefaults {
             retry: RetryPolicy::default(),
             max_cost_usd: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
-        }
-    }
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: DEFAULT_MAX_ATTEMPTS,
-            base_delay: Duration::from_millis(DEFAULT_RETRY_BASE_DELAY_MS),
-            max_delay: Duration::from_millis(DEFAULT_RETRY_MAX_DELAY_MS),
         }
     }
 }

@@ -1,35 +1,15 @@
-//! What calls cost: USD from token usage and a price, and the estimates a cost cap is
-//! checked against before anything is spent. Prices come in as data; this module knows
-//! no catalog.
+//! The estimates a cost cap is checked against before anything is spent: the tokens
+//! assumed for answers not yet written, the estimated cost of one call, and how a cost is
+//! shown. `Usage`, `Price` and the token estimate itself are the provider layer's
+//! (`provider::usage`), re-exported here for the pipeline; this module knows no catalog.
 
-use serde::{Deserialize, Serialize};
-
-use crate::provider::Usage;
-
-/// USD per million tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Price {
-    pub input: f64,
-    pub output: f64,
-}
+use crate::provider::usage::Usage;
+pub use crate::provider::usage::{Price, estimate_tokens};
 
 /// Output tokens assumed for an answer before it exists (a long, careful answer).
 pub const ASSUMED_ANSWER_TOKENS: u64 = 1200;
 /// Output tokens assumed for a judge's verdict.
 pub const ASSUMED_VERDICT_TOKENS: u64 = 600;
-
-impl Price {
-    pub fn cost(self, usage: Usage) -> f64 {
-        (usage.input_tokens as f64 * self.input + usage.output_tokens as f64 * self.output) / 1_000_000.0
-    }
-}
-
-/// Tokens in `text`, estimated at four characters a token: for providers that report
-/// none, and for estimates before a call.
-pub fn estimate_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4)
-}
 
 /// The estimated cost of one call with `input` text and `output_tokens` expected.
 pub fn estimate(price: Option<Price>, input: u64, output_tokens: u64) -> f64 {
@@ -52,13 +32,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cost_is_tokens_times_price_per_million() {
+    fn an_estimate_is_the_cost_at_the_price_and_free_without_one() {
         let price = Price { input: 5.0, output: 25.0 };
-        let usage = Usage { input_tokens: 2_000, output_tokens: 400 };
-        assert!((price.cost(usage) - 0.02).abs() < 1e-12);
+        assert!((estimate(Some(price), 2_000, 400) - 0.02).abs() < 1e-12);
         assert_eq!(estimate(None, 10_000, 10_000), 0.0);
-        assert_eq!(estimate_tokens("abcdefgh"), 2);
-        assert_eq!(estimate_tokens("abcdefghi"), 3);
     }
 
     #[test]

@@ -195,7 +195,6 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::pipeline::judge;
     use crate::provider::JsonSchema;
     use crate::provider::http::testing::{self, text};
 
@@ -363,7 +362,7 @@ mod tests {
 
     #[test]
     fn the_judge_schema_becomes_a_forced_tool() {
-        let schema = judge::schema(&["A", "B"]);
+        let schema = testing::judge_schema();
         let wire = build_request("http://h", "claude-x", Some(Secret::new("sk-ant-x")), &chat(Some(schema.clone())));
         assert_eq!(
             wire.body,

@@ -243,7 +243,6 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::pipeline::judge;
     use crate::provider::JsonSchema;
     use crate::provider::http::testing::{self, text};
 
@@ -372,7 +371,7 @@ mod tests {
             "http://h",
             "gemini-x",
             Some(Secret::new("AIza-secret")),
-            &chat(Some(judge::schema(&["A", "B"]))),
+            &chat(Some(testing::judge_schema())),
         );
         let score = json!({
             "type": "OBJECT",

@@ -1,7 +1,7 @@
 //! The one place providers do I/O: send a wire request over HTTP, decode its SSE stream
-//! (`sse`, bounded), and hand each frame to a wire format's parser. Retries (429, 5xx,
-//! broken connections and streams) with exponential backoff and jitter, honouring
-//! `Retry-After`; abandons a stream that completes no event within the idle timeout
+//! (`sse`, bounded), and hand each frame to a wire format's parser. Retries what
+//! `retry::decide` says to (429, 408, 5xx, broken connections and streams, after the
+//! backoff it gives); abandons a stream that completes no event within the idle timeout
 //! (bytes that complete none do not count); stops reading at the request's deadline
 //! however fast the bytes come, yielding to the runtime after every chunk; never starts
 //! an attempt past the deadline; treats a stream that ends without its end marker as a
@@ -11,7 +11,8 @@
 //! where it pointed), error bodies are read to a small cap, and every failure passes the
 //! one redaction chokepoint (`ProviderError::scrubbed`) before anyone sees it.
 //!
-//! Knows nothing about any provider's JSON: that is the `WireFormat`'s business.
+//! Knows nothing about any provider's JSON (the `WireFormat`'s business) or which
+//! failures are worth another attempt (`retry`'s).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,9 +20,9 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use tokio::time::Instant;
 
+use super::retry::{self, RetryPolicy};
 use super::sse::{self, Frame};
 use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent};
-use crate::config::settings::RetryPolicy;
 
 /// How long to wait for a TCP/TLS connection.
 pub const CONNECT_TIMEOUT_MS: u64 = 10_000;
@@ -184,7 +185,7 @@ impl Transport {
                 };
                 // The chokepoint: nothing below, nor any caller, sees the failure unredacted.
                 let failure = failure.scrubbed(&secrets);
-                let delay = this.retry_delay(&failure, attempt);
+                let delay = retry::decide(&failure, attempt, &this.retry);
                 match delay {
                     Some(delay) if Instant::now() + delay < deadline => {
                         if emitted {
@@ -229,21 +230,6 @@ impl Transport {
         let message = error_message(&String::from_utf8_lossy(&body), status.canonical_reason().unwrap_or("error"));
         Err(ProviderError::Http { status: status.as_u16(), message, retry_after })
     }
-
-    /// How long to wait before the next attempt, or `None` when it must not be retried.
-    fn retry_delay(&self, failure: &ProviderError, attempt: u32) -> Option<Duration> {
-        if !failure.is_retryable() || attempt >= self.retry.max_attempts {
-            return None;
-        }
-        if let ProviderError::Http { retry_after: Some(after), .. } = failure {
-            return Some(*after);
-        }
-        let exp = self.retry.base_delay.saturating_mul(1 << (attempt - 1).min(16));
-        let capped = exp.min(self.retry.max_delay);
-        // Full jitter over the upper half: spreads retries of concurrent members apart.
-        let half = capped / 2;
-        Some(half + half.mul_f64(crate::random::unit()))
-    }
 }
 
 /// The first `cap` bytes of `body`, reading no further; a read error ends it early
@@ -272,7 +258,7 @@ fn redirect_target(request_url: &str, headers: &reqwest::header::HeaderMap) -> S
     };
     let written = String::from_utf8_lossy(location.as_bytes()).into_owned();
     match reqwest::Url::parse(request_url).and_then(|base| base.join(&written)) {
-        Ok(url) => format!("`{}`", crate::config::catalog::hide_userinfo(url.as_str())),
+        Ok(url) => format!("`{}`", super::base_url::hide_userinfo(url.as_str())),
         Err(_) => format!("`{written}`"),
     }
 }
@@ -300,7 +286,7 @@ fn describe_reqwest(err: &reqwest::Error) -> String {
     // earlier may still carry it: the URL is shown without it.
     let mut text = match err.url() {
         Some(url) => {
-            let shown = crate::config::catalog::hide_userinfo(url.as_str());
+            let shown = super::base_url::hide_userinfo(url.as_str());
             err.to_string().replace(url.as_str(), &shown)
         }
         None => err.to_string(),
@@ -351,6 +337,37 @@ pub(crate) mod testing {
         Err(ProviderError::Truncated)
     }
 
+    /// The schema the pipeline's judge asks for with labels `A` and `B`, written out: the
+    /// adapters' tests translate it, and this layer can't import the pipeline. A test in
+    /// `pipeline::judge` keeps the two the same.
+    #[cfg(test)]
+    pub fn judge_schema() -> crate::provider::JsonSchema {
+        let score = serde_json::json!({
+            "type": "object",
+            "properties": {"score": {"type": "integer", "minimum": 0, "maximum": 10}, "reason": {"type": "string"}},
+            "required": ["score", "reason"],
+            "additionalProperties": false
+        });
+        let list = serde_json::json!({"type": "array", "items": {"type": "string"}});
+        crate::provider::JsonSchema {
+            name: "judge_verdict".into(),
+            schema: serde_json::json!({
+                "type": "object",
+                "properties": {
+                    "scores": {"type": "object", "properties": {"A": score, "B": score}, "required": ["A", "B"], "additionalProperties": false},
+                    "ranking": {"type": "array", "items": {"type": "string", "enum": ["A", "B"]}, "minItems": 2, "maxItems": 2},
+                    "consensus": list,
+                    "contradictions": list,
+                    "partial_coverage": list,
+                    "unique_insights": list,
+                    "blind_spots": list
+                },
+                "required": ["scores", "ranking", "consensus", "contradictions", "partial_coverage", "unique_insights", "blind_spots"],
+                "additionalProperties": false
+            }),
+        }
+    }
+
     /// The text of the deltas in `events`.
     #[cfg(test)]
     pub fn text(events: &[StreamEvent]) -> String {
@@ -369,20 +386,6 @@ mod tests {
         assert_eq!(error_message(r#"{"error":{"message":"Rate limit"}}"#, "Too Many"), "Rate limit");
         assert_eq!(error_message("", "Too Many Requests"), "Too Many Requests");
         assert_eq!(error_message("plain text", "x"), "plain text");
-    }
-
-    #[test]
-    fn retry_after_is_honoured_and_other_4xx_are_not_retried() {
-        let t = Transport::new(Duration::from_secs(1), RetryPolicy::default()).unwrap_or_else(|e| panic!("{e}"));
-        let limited =
-            ProviderError::Http { status: 429, message: "slow".into(), retry_after: Some(Duration::from_secs(2)) };
-        assert_eq!(t.retry_delay(&limited, 1), Some(Duration::from_secs(2)));
-        let bad = ProviderError::Http { status: 400, message: "bad".into(), retry_after: None };
-        assert_eq!(t.retry_delay(&bad, 1), None);
-        let last = ProviderError::Http { status: 503, message: "x".into(), retry_after: None };
-        assert_eq!(t.retry_delay(&last, RetryPolicy::default().max_attempts), None);
-        let delay = t.retry_delay(&last, 2).unwrap_or_default();
-        assert!(delay >= Duration::from_millis(500) && delay <= Duration::from_millis(1000), "{delay:?}");
     }
 
     /// Fuzzing regression: a stream that starts with a UTF-8 byte order mark (which the SSE
@@ -511,15 +514,6 @@ mod tests {
         let broken =
             futures::stream::iter([Ok(b"ab".to_vec()), Err(std::io::Error::other("reset")), Ok(b"cd".to_vec())]);
         assert_eq!(futures::executor::block_on(read_capped(broken, 100)), b"ab");
-    }
-
-    #[test]
-    fn a_redirect_and_a_request_that_can_not_be_built_are_not_retried() {
-        let t = Transport::new(Duration::from_secs(1), RetryPolicy::default()).unwrap_or_else(|e| panic!("{e}"));
-        let moved = ProviderError::Redirect { status: 307, location: "`http://elsewhere/`".into() };
-        assert_eq!((moved.kind(), t.retry_delay(&moved, 1)), (crate::provider::ErrorKind::Request, None));
-        let unsendable = ProviderError::Unsendable("builder error".into());
-        assert_eq!((unsendable.kind(), t.retry_delay(&unsendable, 1)), (crate::provider::ErrorKind::Request, None));
     }
 
     #[test]

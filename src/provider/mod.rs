@@ -1,31 +1,42 @@
 //! Providers turn one chat request into a stream of events: text deltas, then a final
-//! event with token usage and the stop reason.
+//! event with token usage and the stop reason. The bottom layer of a run: it imports
+//! only `env` and `random`, and owns the values the layers above hand it.
 //!
-//! Adapters (`openai`) are pure: they build a wire request and parse stream frames. One
-//! place (`http`) does the I/O, with retries, backoff, idle timeouts and end-of-stream
-//! checks written once. `mock` answers offline. This layer knows nothing about panels,
-//! judges or synthesis.
+//! Adapters (`openai`, `anthropic`, `gemini`) are pure: they build a wire request and
+//! parse stream frames. One place (`http`) does the I/O, with idle timeouts and
+//! end-of-stream checks written once; one place (`retry`) decides what is retried and
+//! when. `agent_cli` runs the coding agents, `mock` answers offline, and `connect` picks
+//! one of them for an `Endpoint`. The shared values live here too: the provider `kind`,
+//! the `base_url`, token `usage` and prices, and the `lookup` of keys and programs that
+//! readiness shares. This layer knows nothing about catalogs, panels, judges or
+//! synthesis.
 
 pub mod agent_cli;
 pub mod anthropic;
+pub mod base_url;
+mod connect;
 pub mod gemini;
 pub mod http;
+pub mod kind;
+pub mod lookup;
 pub mod mock;
 pub mod openai;
+pub mod retry;
 mod secret;
 pub mod sse;
+pub mod usage;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
+pub use base_url::BaseUrl;
+pub use connect::{Endpoint, connect};
 pub use http::HttpProvider;
+pub use kind::{AgentCli, ProviderKind};
 pub use secret::{MIN_KEY_CHARS, Secret, redact_all};
-
-use crate::config::catalog::{ProviderKind, Route};
-use crate::env::Env;
+pub use usage::{Price, Usage};
 
 /// One request to a model: a system instruction and one user message.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,21 +53,6 @@ pub struct ChatRequest {
 pub struct JsonSchema {
     pub name: String,
     pub schema: serde_json::Value,
-}
-
-/// Tokens a request consumed, as the provider reported them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-}
-
-impl std::ops::AddAssign for Usage {
-    fn add_assign(&mut self, other: Usage) {
-        // Counts come from servers: a hostile one must not overflow them.
-        self.input_tokens = self.input_tokens.saturating_add(other.input_tokens);
-        self.output_tokens = self.output_tokens.saturating_add(other.output_tokens);
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -170,29 +166,6 @@ impl ProviderError {
         }
     }
 
-    /// Whether another attempt may succeed: rate limits, server errors, broken
-    /// connections and broken streams; never other 4xx.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            ProviderError::Http { status, .. } => *status == 429 || *status == 408 || *status >= 500,
-            ProviderError::Connect(_)
-            | ProviderError::Idle(_)
-            | ProviderError::Truncated
-            | ProviderError::Malformed(_)
-            | ProviderError::Remote(_) => true,
-            // An agent CLI retries its own API calls; frontier does not start it again.
-            ProviderError::MissingKey { .. }
-            | ProviderError::ShortKey { .. }
-            | ProviderError::MissingProgram { .. }
-            | ProviderError::Redirect { .. }
-            | ProviderError::Unsendable(_)
-            | ProviderError::Refused(_)
-            | ProviderError::Deadline
-            | ProviderError::BadModelId { .. }
-            | ProviderError::Cli { .. } => false,
-        }
-    }
-
     /// The same error with `f` applied to every text in it that came from outside
     /// (a server's message, a header, a parser's quote of the input, a CLI's output).
     /// The match is exhaustive on purpose: a new variant that carries text must say here
@@ -241,40 +214,6 @@ pub fn cut_text(text: &str, limit: usize) -> String {
         None => text.to_string(),
         Some((end, _)) => format!("{}…", &text[..end]),
     }
-}
-
-/// Builds the provider for `route`. Fails without sending anything when the route is not
-/// ready (a key variable is unset, an agent CLI is not installed).
-pub fn connect(route: &Route, env: &Env, transport: &Arc<http::Transport>) -> Result<Arc<dyn Provider>, ProviderError> {
-    let key = || match &route.provider.api_key_env {
-        Some(var) => match env.var(var) {
-            None => Err(ProviderError::MissingKey { var: var.clone() }),
-            Some(value) if value.chars().count() < MIN_KEY_CHARS => Err(ProviderError::ShortKey { var: var.clone() }),
-            Some(value) => Ok(Some(Secret::new(value))),
-        },
-        None => Ok(None),
-    };
-    let (base_url, model) = (route.provider.base_url.expose(), route.model.as_str());
-    Ok(match route.provider.kind {
-        ProviderKind::Mock => Arc::new(mock::MockProvider::new(model, route.mock.clone())),
-        ProviderKind::OpenAi => {
-            Arc::new(HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?))
-        }
-        ProviderKind::Anthropic => {
-            Arc::new(HttpProvider::<anthropic::AnthropicWire>::new(transport.clone(), base_url, model, key()?))
-        }
-        ProviderKind::Gemini => {
-            Arc::new(HttpProvider::<gemini::GeminiWire>::new(transport.clone(), base_url, model, key()?))
-        }
-        ProviderKind::ClaudeCli | ProviderKind::CodexCli | ProviderKind::GeminiCli => {
-            let (program, override_var) = route.provider.kind.cli_program().unwrap_or_default();
-            let wanted = env.var(override_var).unwrap_or(program);
-            let path = env
-                .find_program(wanted)
-                .ok_or_else(|| ProviderError::MissingProgram { program: wanted.to_string() })?;
-            Arc::new(agent_cli::AgentCliProvider::new(route.provider.kind, path, model, env))
-        }
-    })
 }
 
 #[cfg(test)]
@@ -350,18 +289,5 @@ mod tests {
         assert_eq!(err, ProviderError::Remote(format!("{}[r…", "x".repeat(ERROR_TEXT_LIMIT - 2))));
         assert_eq!(cut_text("ab✓d", 3), "ab✓…");
         assert_eq!(cut_text("ab✓", 3), "ab✓");
-    }
-
-    #[test]
-    fn a_key_too_short_to_be_one_is_refused_before_anything_is_sent() {
-        let catalog = crate::config::catalog::Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
-        let route = catalog.resolve("openai:gpt-4.1").unwrap_or_else(|e| panic!("{e}")).routes.remove(0);
-        let transport = Arc::new(
-            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
-        );
-        let with_key = |key: &str| connect(&route, &Env::from_parts([("OPENAI_API_KEY", key)], "/"), &transport).err();
-        assert_eq!(with_key("abc"), Some(ProviderError::ShortKey { var: "OPENAI_API_KEY".into() }));
-        assert_eq!(with_key("abcd"), None);
-        assert_eq!(with_key(""), Some(ProviderError::MissingKey { var: "OPENAI_API_KEY".into() }));
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! Values come from the `Env` snapshot. Knows nothing about spawning processes.
 
-use super::Cli;
+use super::AgentCli;
 use crate::env::Env;
 use crate::provider::Secret;
 
@@ -168,7 +168,7 @@ fn switched_on(env: &Env, name: &str) -> bool {
 
 /// The environment for `cli`. `extra_secrets` names further key variables the CLI's own
 /// config says it reads (codex's `env_key`).
-pub fn child_env(cli: Cli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
+pub fn child_env(cli: AgentCli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
     let mut child = ChildEnv::default();
     child.take(env, BASICS, false);
     child.take(env, LOCALE, false);
@@ -176,7 +176,7 @@ pub fn child_env(cli: Cli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
     child.take(env, PROXIES, true);
     child.secrets.extend(PROXIES.iter().filter_map(|name| proxy_password(env.var(name)?)));
     match cli {
-        Cli::Claude => {
+        AgentCli::Claude => {
             child.take_vars(env, &CLAUDE);
             if switched_on(env, "CLAUDE_CODE_USE_BEDROCK") {
                 child.take_vars(env, &CLAUDE_BEDROCK);
@@ -185,8 +185,8 @@ pub fn child_env(cli: Cli, env: &Env, extra_secrets: &[String]) -> ChildEnv {
                 child.take_vars(env, &CLAUDE_VERTEX);
             }
         }
-        Cli::Codex => child.take_vars(env, &CODEX),
-        Cli::Gemini => child.take_vars(env, &GEMINI),
+        AgentCli::Codex => child.take_vars(env, &CODEX),
+        AgentCli::Gemini => child.take_vars(env, &GEMINI),
     }
     let extra: Vec<&str> = extra_secrets.iter().map(String::as_str).filter(|n| !n.starts_with("FRONTIER_")).collect();
     child.take(env, &extra, true);
@@ -240,14 +240,14 @@ mod tests {
             n.sort();
             n
         };
-        assert_eq!(names(&child_env(Cli::Claude, &env, &[])), with("ANTHROPIC_API_KEY"));
-        assert_eq!(names(&child_env(Cli::Codex, &env, &[])), with("OPENAI_API_KEY"));
-        assert_eq!(names(&child_env(Cli::Gemini, &env, &[])), with("GEMINI_API_KEY"));
+        assert_eq!(names(&child_env(AgentCli::Claude, &env, &[])), with("ANTHROPIC_API_KEY"));
+        assert_eq!(names(&child_env(AgentCli::Codex, &env, &[])), with("OPENAI_API_KEY"));
+        assert_eq!(names(&child_env(AgentCli::Gemini, &env, &[])), with("GEMINI_API_KEY"));
     }
 
     #[test]
     fn depth_is_one_deeper_than_ours() {
-        let depth = |env: &Env| vars(&child_env(Cli::Claude, env, &[]))["FRONTIER_DEPTH"].to_string();
+        let depth = |env: &Env| vars(&child_env(AgentCli::Claude, env, &[]))["FRONTIER_DEPTH"].to_string();
         assert_eq!(depth(&parent(&[])), "1");
         assert_eq!(depth(&parent(&[("FRONTIER_DEPTH", "0")])), "1");
         assert_eq!(depth(&parent(&[("FRONTIER_DEPTH", "2")])), "3");
@@ -256,19 +256,21 @@ mod tests {
 
     #[test]
     fn cloud_credentials_pass_only_when_their_backend_is_switched_on() {
-        let off = child_env(Cli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "0")]), &[]);
+        let off = child_env(AgentCli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "0")]), &[]);
         assert!(!names(&off).contains(&"AWS_SECRET_ACCESS_KEY"));
-        let on = child_env(Cli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1"), ("AWS_REGION", "eu-west-1")]), &[]);
+        let on =
+            child_env(AgentCli::Claude, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1"), ("AWS_REGION", "eu-west-1")]), &[]);
         assert!(names(&on).contains(&"AWS_SECRET_ACCESS_KEY"));
         assert!(names(&on).contains(&"AWS_REGION"));
-        let codex = child_env(Cli::Codex, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1")]), &[]);
+        let codex = child_env(AgentCli::Codex, &parent(&[("CLAUDE_CODE_USE_BEDROCK", "1")]), &[]);
         assert!(!names(&codex).contains(&"AWS_SECRET_ACCESS_KEY"));
     }
 
     #[test]
     fn a_configured_key_variable_passes_and_is_secret_but_never_overrides_depth() {
         let env = parent(&[("LOCAL_API_KEY", "local-sentinel"), ("FRONTIER_DEPTH", "0")]);
-        let child = child_env(Cli::Codex, &env, &["LOCAL_API_KEY".into(), "FRONTIER_DEPTH".into(), "UNSET_KEY".into()]);
+        let child =
+            child_env(AgentCli::Codex, &env, &["LOCAL_API_KEY".into(), "FRONTIER_DEPTH".into(), "UNSET_KEY".into()]);
         assert_eq!(vars(&child).get("LOCAL_API_KEY"), Some(&"local-sentinel"));
         assert_eq!(child.vars.iter().filter(|(k, _)| k == "FRONTIER_DEPTH").count(), 1);
         assert_eq!(child.redact("bad key local-sentinel"), "bad key [redacted]");
@@ -277,7 +279,7 @@ mod tests {
     #[test]
     fn secrets_and_proxy_urls_are_redacted() {
         let env = parent(&[("HTTPS_PROXY", "http://user:pw-sentinel@proxy:3128")]);
-        let child = child_env(Cli::Claude, &env, &[]);
+        let child = child_env(AgentCli::Claude, &env, &[]);
         assert_eq!(
             child.redact("key sk-ant-sentinel via http://user:pw-sentinel@proxy:3128"),
             "key [redacted] via [redacted]"
@@ -289,7 +291,7 @@ mod tests {
     #[test]
     fn a_key_variable_that_is_also_a_setting_is_still_redacted() {
         let env = parent(&[("CODEX_HOME", "/home/u/codex-home-sentinel")]);
-        let child = child_env(Cli::Codex, &env, &["CODEX_HOME".into()]);
+        let child = child_env(AgentCli::Codex, &env, &["CODEX_HOME".into()]);
         assert_eq!(child.vars.iter().filter(|(k, _)| k == "CODEX_HOME").count(), 1);
         assert_eq!(child.redact("no /home/u/codex-home-sentinel"), "no [redacted]");
     }

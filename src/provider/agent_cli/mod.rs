@@ -22,39 +22,12 @@ use child_env::{ChildEnv, child_env};
 use model_id::ModelId;
 use run::{Finished, Spawn, SpawnError};
 
+use super::kind::AgentCli;
 use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent, Usage};
-use crate::config::catalog::ProviderKind;
 use crate::env::Env;
 
 /// The most characters of a CLI's message or stderr quoted in an error.
 const DETAIL_LIMIT_CHARS: usize = 600;
-
-/// The agent CLIs frontier can drive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cli {
-    Claude,
-    Codex,
-    Gemini,
-}
-
-impl Cli {
-    fn of(kind: ProviderKind) -> Option<Cli> {
-        match kind {
-            ProviderKind::ClaudeCli => Some(Cli::Claude),
-            ProviderKind::CodexCli => Some(Cli::Codex),
-            ProviderKind::GeminiCli => Some(Cli::Gemini),
-            ProviderKind::Mock | ProviderKind::OpenAi | ProviderKind::Anthropic | ProviderKind::Gemini => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Cli::Claude => claude::PROGRAM,
-            Cli::Codex => codex::PROGRAM,
-            Cli::Gemini => gemini::PROGRAM,
-        }
-    }
-}
 
 /// A CLI's complete answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +57,7 @@ pub fn check_model_id(id: &str) -> Result<(), ProviderError> {
 }
 
 pub struct AgentCliProvider {
-    cli: Option<Cli>,
+    cli: AgentCli,
     program: PathBuf,
     model: Result<ModelId, ProviderError>,
     env: ChildEnv,
@@ -97,17 +70,16 @@ impl AgentCliProvider {
     /// A provider running `program` (the resolved `claude`, `codex` or `gemini`) for
     /// `model`, with an environment taken from `env`. A model id that could be read as a
     /// flag fails every request, before anything is spawned.
-    pub fn new(kind: ProviderKind, program: PathBuf, model: &str, env: &Env) -> Self {
-        let cli = Cli::of(kind);
+    pub fn new(cli: AgentCli, program: PathBuf, model: &str, env: &Env) -> Self {
         let extra_secrets = match cli {
-            Some(Cli::Codex) => codex_config_key_vars(env),
-            _ => Vec::new(),
+            AgentCli::Codex => codex_config_key_vars(env),
+            AgentCli::Claude | AgentCli::Gemini => Vec::new(),
         };
         AgentCliProvider {
             cli,
             program,
             model: ModelId::parse(model),
-            env: cli.map(|c| child_env(c, env, &extra_secrets)).unwrap_or_default(),
+            env: child_env(cli, env, &extra_secrets),
             cwd: env.cwd().to_path_buf(),
             tmp: env.var("TMPDIR").map_or_else(|| PathBuf::from("/tmp"), PathBuf::from),
         }
@@ -115,14 +87,8 @@ impl AgentCliProvider {
 
     /// Everything one request needs, owned, so the stream does not borrow `self`.
     fn job(&self, request: &ChatRequest) -> Result<Job, ProviderError> {
-        let cli = self.cli.ok_or_else(|| ProviderError::Cli {
-            program: self.program.display().to_string(),
-            code: None,
-            api_status: None,
-            detail: "this provider kind is not an agent CLI".into(),
-        })?;
         Ok(Job {
-            cli,
+            cli: self.cli,
             model: self.model.clone()?,
             spawn: Spawn {
                 program: self.program.clone(),
@@ -156,7 +122,7 @@ impl Provider for AgentCliProvider {
 
 /// One request to one CLI.
 struct Job {
-    cli: Cli,
+    cli: AgentCli,
     model: ModelId,
     /// The process to run, without its arguments yet.
     spawn: Spawn,
@@ -167,12 +133,12 @@ struct Job {
 impl Job {
     async fn run(mut self) -> Result<Answer, ProviderError> {
         let (reply, finished) = match self.cli {
-            Cli::Claude => {
+            AgentCli::Claude => {
                 self.spawn.args = claude::argv(&self.model);
                 let finished = self.start().await?;
                 (claude::parse(&finished.stdout), finished)
             }
-            Cli::Codex => {
+            AgentCli::Codex => {
                 let scratch =
                     run::scratch_dir(&self.tmp).map_err(|e| self.failure(None, format!("no temp dir: {e}")))?;
                 let last_message = scratch.path().join("last-message.txt");
@@ -181,7 +147,7 @@ impl Job {
                 let text = run::read_file(&last_message, run::FILE_LIMIT_BYTES).await;
                 (codex::parse(&finished.stdout, text.as_deref()), finished)
             }
-            Cli::Gemini => {
+            AgentCli::Gemini => {
                 self.spawn.args = gemini::argv(&self.model);
                 let finished = self.start().await?;
                 (gemini::parse(&finished.stdout, &finished.stderr_tail), finished)
@@ -209,7 +175,7 @@ impl Job {
         let code = finished.code;
         match reply {
             Reply::Error { api_status, detail } => Err(ProviderError::Cli {
-                program: self.cli.name().to_string(),
+                program: self.cli.program().to_string(),
                 code,
                 api_status,
                 detail: self.clean(&detail),
@@ -227,7 +193,12 @@ impl Job {
     }
 
     fn failure(&self, code: Option<i32>, detail: String) -> ProviderError {
-        ProviderError::Cli { program: self.cli.name().to_string(), code, api_status: None, detail: self.clean(&detail) }
+        ProviderError::Cli {
+            program: self.cli.program().to_string(),
+            code,
+            api_status: None,
+            detail: self.clean(&detail),
+        }
     }
 
     /// `text` without secrets or terminal escapes, cut to its last `DETAIL_LIMIT_CHARS`.

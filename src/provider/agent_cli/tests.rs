@@ -53,25 +53,25 @@ const HOSTILE: &[&str] = &[
     " opus",
 ];
 
-fn argv_of(cli: Cli, model: &ModelId) -> Vec<String> {
+fn argv_of(cli: AgentCli, model: &ModelId) -> Vec<String> {
     let args = match cli {
-        Cli::Claude => claude::argv(model),
-        Cli::Codex => codex::argv(model, Path::new("/tmp/frontier-cli-x/last-message.txt")),
-        Cli::Gemini => gemini::argv(model),
+        AgentCli::Claude => claude::argv(model),
+        AgentCli::Codex => codex::argv(model, Path::new("/tmp/frontier-cli-x/last-message.txt")),
+        AgentCli::Gemini => gemini::argv(model),
     };
     args.into_iter().map(|a| a.into_string().expect("UTF-8")).collect()
 }
 
 /// The (flag, value) pairs that keep each CLI read-only, which must each appear once.
-fn read_only_pairs(cli: Cli) -> &'static [(&'static str, &'static str)] {
+fn read_only_pairs(cli: AgentCli) -> &'static [(&'static str, &'static str)] {
     match cli {
-        Cli::Claude => &[("--permission-mode", "plan")],
-        Cli::Codex => &[("--sandbox", "read-only"), ("--ask-for-approval", "never")],
-        Cli::Gemini => &[("--approval-mode", "plan")],
+        AgentCli::Claude => &[("--permission-mode", "plan")],
+        AgentCli::Codex => &[("--sandbox", "read-only"), ("--ask-for-approval", "never")],
+        AgentCli::Gemini => &[("--approval-mode", "plan")],
     }
 }
 
-fn assert_read_only(cli: Cli, args: &[String]) {
+fn assert_read_only(cli: AgentCli, args: &[String]) {
     for arg in args {
         assert!(!FORBIDDEN.contains(&arg.as_str()), "{cli:?} argv contains {arg:?}: {args:?}");
     }
@@ -84,7 +84,7 @@ fn assert_read_only(cli: Cli, args: &[String]) {
 
 #[test]
 fn every_cli_argv_is_read_only() {
-    for cli in [Cli::Claude, Cli::Codex, Cli::Gemini] {
+    for cli in [AgentCli::Claude, AgentCli::Codex, AgentCli::Gemini] {
         for model in ["opus", "gpt-5.5", "gemini-3.1-pro", "yolo", "auto", "acceptEdits"] {
             let args = argv_of(cli, &ModelId::parse(model).expect("valid"));
             // The model id is a value, so a model merely named like a mode is harmless.
@@ -96,20 +96,20 @@ fn every_cli_argv_is_read_only() {
 
 #[test]
 fn hostile_model_ids_never_reach_an_argv() {
-    for cli in [Cli::Claude, Cli::Codex, Cli::Gemini] {
+    for cli in [AgentCli::Claude, AgentCli::Codex, AgentCli::Gemini] {
         for model in HOSTILE {
             let provider = provider(cli, model);
             let err = provider.job(&request()).err().expect("refused");
             assert!(matches!(err, ProviderError::BadModelId { .. }), "{cli:?} {model:?}: {err:?}");
             assert_eq!(err.kind(), ErrorKind::Request);
-            assert!(!err.is_retryable());
+            assert!(!crate::provider::retry::is_retryable(&err));
         }
     }
 }
 
 #[test]
 fn a_model_id_is_always_exactly_one_argument_after_the_model_flag() {
-    for (cli, flag) in [(Cli::Claude, "--model"), (Cli::Codex, "-m"), (Cli::Gemini, "-m")] {
+    for (cli, flag) in [(AgentCli::Claude, "--model"), (AgentCli::Codex, "-m"), (AgentCli::Gemini, "-m")] {
         let args = argv_of(cli, &ModelId::parse("claude-opus-4-8[1m]").expect("valid"));
         let at = args.iter().position(|a| a == flag).expect("model flag");
         assert_eq!(args[at + 1], "claude-opus-4-8[1m]");
@@ -117,24 +117,19 @@ fn a_model_id_is_always_exactly_one_argument_after_the_model_flag() {
     }
 }
 
-fn provider(cli: Cli, model: &str) -> AgentCliProvider {
-    let kind = match cli {
-        Cli::Claude => ProviderKind::ClaudeCli,
-        Cli::Codex => ProviderKind::CodexCli,
-        Cli::Gemini => ProviderKind::GeminiCli,
-    };
+fn provider(cli: AgentCli, model: &str) -> AgentCliProvider {
     let env = Env::from_parts(
         [("PATH", "/usr/bin"), ("HOME", "/nonexistent-home"), ("ANTHROPIC_API_KEY", "sk-ant-sentinel-123")],
         "/work",
     );
-    AgentCliProvider::new(kind, PathBuf::from("/usr/bin/true"), model, &env)
+    AgentCliProvider::new(cli, PathBuf::from("/usr/bin/true"), model, &env)
 }
 
 fn request() -> ChatRequest {
     ChatRequest { system: "sys".into(), user: "hi".into(), json_schema: None, deadline: tokio::time::Instant::now() }
 }
 
-fn job(cli: Cli) -> Job {
+fn job(cli: AgentCli) -> Job {
     provider(cli, "m").job(&request()).expect("valid job")
 }
 
@@ -144,7 +139,7 @@ fn finished(code: Option<i32>, stdout: &str, stderr: &str) -> Finished {
 
 #[test]
 fn a_job_carries_the_prompt_the_cwd_and_the_allow_listed_env() {
-    let job = job(Cli::Claude);
+    let job = job(AgentCli::Claude);
     assert_eq!(job.spawn.stdin, "sys\n\nhi\n");
     assert_eq!(job.spawn.cwd, PathBuf::from("/work"));
     let names: Vec<&str> = job.spawn.env.iter().map(|(k, _)| k.as_str()).collect();
@@ -154,16 +149,16 @@ fn a_job_carries_the_prompt_the_cwd_and_the_allow_listed_env() {
 #[test]
 fn a_nonzero_exit_quotes_the_stderr_tail_without_secrets_or_escapes() {
     let stderr = "\u{1b}[31mboom: key sk-ant-sentinel-123 rejected\u{1b}[0m\n";
-    let err = job(Cli::Claude).outcome(Reply::Unreadable("x".into()), &finished(Some(2), "", stderr)).unwrap_err();
+    let err = job(AgentCli::Claude).outcome(Reply::Unreadable("x".into()), &finished(Some(2), "", stderr)).unwrap_err();
     assert_eq!(err.to_string(), "`claude` failed (exit code 2): stderr: boom: key [redacted] rejected");
     assert_eq!(err.kind(), ErrorKind::Server);
-    assert!(!err.is_retryable());
+    assert!(!crate::provider::retry::is_retryable(&err));
 }
 
 #[test]
 fn a_key_anywhere_in_a_long_stderr_or_cut_by_its_kept_tail_leaves_no_piece() {
     const KEY: &str = "sk-ant-sentinel-123";
-    let job = job(Cli::Claude);
+    let job = job(AgentCli::Claude);
     let shown = |stderr: &str| {
         let err = job.outcome(Reply::Unreadable("x".into()), &finished(Some(2), "", stderr)).unwrap_err();
         err.to_string()
@@ -182,7 +177,7 @@ fn a_key_anywhere_in_a_long_stderr_or_cut_by_its_kept_tail_leaves_no_piece() {
 #[test]
 fn a_reported_error_keeps_its_status_for_the_failure_reason() {
     let reply = Reply::Error { api_status: Some(429), detail: "rate limited".into() };
-    let err = job(Cli::Gemini).outcome(reply, &finished(Some(1), "", "")).unwrap_err();
+    let err = job(AgentCli::Gemini).outcome(reply, &finished(Some(1), "", "")).unwrap_err();
     assert_eq!(
         err,
         ProviderError::Cli {
@@ -198,13 +193,13 @@ fn a_reported_error_keeps_its_status_for_the_failure_reason() {
 #[test]
 fn an_answer_with_a_failed_exit_is_a_failure_and_silence_says_so() {
     let answer = Reply::Answer(Answer { text: "half".into(), usage: None, stop_reason: None });
-    let err = job(Cli::Codex).outcome(answer, &finished(Some(1), "", "")).unwrap_err();
+    let err = job(AgentCli::Codex).outcome(answer, &finished(Some(1), "", "")).unwrap_err();
     assert_eq!(err.to_string(), "`codex` failed (exit code 1): it printed nothing");
 }
 
 #[test]
 fn unreadable_output_of_a_clean_exit_names_what_was_missing() {
-    let err = job(Cli::Claude)
+    let err = job(AgentCli::Claude)
         .outcome(Reply::Unreadable("printed no JSON".into()), &finished(Some(0), "hello", ""))
         .unwrap_err();
     assert_eq!(err.to_string(), "`claude` failed (exit code 0): printed no JSON; stdout: hello");
@@ -213,7 +208,8 @@ fn unreadable_output_of_a_clean_exit_names_what_was_missing() {
 #[test]
 fn long_details_keep_their_end() {
     let stderr = format!("{}the real cause", "noise ".repeat(500));
-    let err = job(Cli::Claude).outcome(Reply::Unreadable("x".into()), &finished(Some(1), "", &stderr)).unwrap_err();
+    let err =
+        job(AgentCli::Claude).outcome(Reply::Unreadable("x".into()), &finished(Some(1), "", &stderr)).unwrap_err();
     let ProviderError::Cli { detail, .. } = err else { panic!() };
     assert!(detail.starts_with('…') && detail.ends_with("the real cause"), "{detail}");
     assert!(detail.chars().count() <= DETAIL_LIMIT_CHARS + 1);
@@ -241,7 +237,7 @@ fn the_whole_answer_is_one_delta_then_done() {
     std::fs::write(&script, format!("#!/bin/sh\ncat >/dev/null\necho '{body}'\n")).expect("write");
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let env = Env::from_parts([("PATH", "/usr/bin:/bin")], dir.path());
-    let provider = AgentCliProvider::new(ProviderKind::ClaudeCli, script, "opus", &env);
+    let provider = AgentCliProvider::new(AgentCli::Claude, script, "opus", &env);
     let mut request = request();
     request.deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     assert_eq!(
@@ -260,14 +256,14 @@ fn the_whole_answer_is_one_delta_then_done() {
 fn a_request_already_past_its_deadline_spawns_nothing() {
     let env = Env::from_parts([("PATH", "/usr/bin")], "/");
     // Spawning this would fail as a missing program, not as a deadline.
-    let provider = AgentCliProvider::new(ProviderKind::ClaudeCli, PathBuf::from("/nonexistent/claude"), "opus", &env);
+    let provider = AgentCliProvider::new(AgentCli::Claude, PathBuf::from("/nonexistent/claude"), "opus", &env);
     assert_eq!(collect(&provider, request()), [Err(ProviderError::Deadline)]);
 }
 
 #[test]
 fn a_program_gone_since_set_up_is_missing() {
     let env = Env::from_parts([("PATH", "/usr/bin")], "/");
-    let provider = AgentCliProvider::new(ProviderKind::GeminiCli, PathBuf::from("/nonexistent/gemini"), "g", &env);
+    let provider = AgentCliProvider::new(AgentCli::Gemini, PathBuf::from("/nonexistent/gemini"), "g", &env);
     let mut request = request();
     request.deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     assert_eq!(

@@ -14,10 +14,10 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 
 use super::{Adapter, HttpProvider, Transport};
-use crate::config::settings::RetryPolicy;
 use crate::provider::anthropic::AnthropicWire;
 use crate::provider::gemini::GeminiWire;
 use crate::provider::openai::OpenAiWire;
+use crate::provider::retry::RetryPolicy;
 use crate::provider::{ChatRequest, ErrorKind, Provider, ProviderError, Secret};
 
 const KEY: &str = "sk-SENTINELQWERTYZXCVBNMPLKJ";

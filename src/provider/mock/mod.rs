@@ -4,14 +4,18 @@
 //! scores exactly the labels it was shown). `delay_ms`, `fail` and `reply` options
 //! inject latency, failures and scripted text.
 //!
-//! Knows nothing about judges or panels: only chat requests and JSON schemas.
+//! Knows nothing about judges or panels: only chat requests and JSON schemas. The options
+//! and their query syntax are `options`.
+
+mod options;
 
 use std::time::Duration;
 
+pub use options::{MockFailure, MockOptions};
 use serde_json::{Map, Value, json};
 
-use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent, Usage};
-use crate::config::catalog::{MockFailure, MockOptions};
+use super::usage::{Usage, estimate_tokens};
+use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent};
 
 pub struct MockProvider {
     name: String,
@@ -77,10 +81,6 @@ fn chunks(text: &str) -> Vec<&str> {
         out.push(&text[start..]);
     }
     out
-}
-
-fn estimate_tokens(text: &str) -> u64 {
-    (text.chars().count() as u64).div_ceil(4)
 }
 
 /// FNV-1a over several byte strings: stable across runs and platforms.

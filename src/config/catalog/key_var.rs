@@ -1,0 +1,109 @@
+//! Which variable may be a provider's `api_key_env`: a plausible variable name, and not
+//! one of the variables every shell sets that hold no secret (naming `PATH` would send the
+//! user's path to the server as a key).
+//!
+//! Knows nothing about the variables' values: it never reads the environment.
+
+/// Variables that are set in every shell and hold no secret: naming one as a provider's
+/// key variable would send its value (a path, a user name) to the server as a key.
+const NOT_KEY_VARIABLES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "USERNAME",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "COLORTERM",
+    "TERM_PROGRAM",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "DISPLAY",
+    "HOSTNAME",
+    "HOST",
+    "SHLVL",
+    "MAIL",
+    "IFS",
+    "PS1",
+    "PS2",
+    "CDPATH",
+    "MANPATH",
+    "INFOPATH",
+    "LD_LIBRARY_PATH",
+    "LD_PRELOAD",
+    "SSH_AUTH_SOCK",
+    "DBUS_SESSION_BUS_ADDRESS",
+    "WAYLAND_DISPLAY",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "_",
+];
+/// Families of the same: locale, XDG directories, and frontier's own settings.
+const NOT_KEY_PREFIXES: &[&str] = &["LC_", "XDG_", "FRONTIER_"];
+
+/// Checks `api_key_env` of provider `provider`: a plausible variable name that is not one
+/// of the well-known non-secret ones.
+pub(super) fn check_key_variable(provider: &str, var: &str) -> std::result::Result<(), String> {
+    if var.is_empty() {
+        return Err(format!(
+            "provider `{provider}` has an empty api_key_env: name the variable that holds its key, or leave api_key_env out if its server needs none"
+        ));
+    }
+    let mut chars = var.chars();
+    let plausible = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !plausible {
+        // Not quoted: a value that is not a variable name may be the key itself.
+        return Err(format!(
+            "provider `{provider}` has an api_key_env that is not a variable name (letters, digits and `_`, not starting with a digit); it must name the variable that holds the key, not the key itself (the value is not shown, in case it is one)"
+        ));
+    }
+    let upper = var.to_ascii_uppercase();
+    if NOT_KEY_VARIABLES.contains(&upper.as_str()) || NOT_KEY_PREFIXES.iter().any(|p| upper.starts_with(p)) {
+        return Err(format!(
+            "provider `{provider}` has api_key_env `{var}`, which holds no key: its value would be sent to the server as one; name the variable that holds the key, e.g. `{}_API_KEY`",
+            provider.to_ascii_uppercase().replace('-', "_")
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn key_variables_must_be_names_of_secrets() {
+        for good in ["OPENAI_API_KEY", "_K", "my_key2"] {
+            assert_eq!(check_key_variable("p", good), Ok(()));
+        }
+        for bad in [
+            "",
+            "PATH",
+            "home",
+            "LC_CTYPE",
+            "XDG_CONFIG_HOME",
+            "FRONTIER_DEPTH",
+            "https_proxy",
+            "2KEY",
+            "A-B",
+            "A B",
+            "K\u{200b}",
+        ] {
+            assert!(check_key_variable("p", bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Building a `Catalog`: the built-in catalog, then the user's additions from config.toml
+//! on top (an entry of the same name replaces the built-in one), each entry checked as it
+//! is added and the whole checked once more for routes, prices and aliases that point
+//! nowhere.
+//!
+//! Knows nothing about the environment: whether a route is ready is `readiness`'s.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::key_var::check_key_variable;
+use super::toml::CatalogToml;
+use super::{Catalog, MOCK_PROVIDER, ModelEntry, ProviderInfo, prices};
+use crate::config::toml_file;
+use crate::error::{Error, Result};
+use crate::provider::BaseUrl;
+use crate::provider::kind::{CONFIGURABLE_KINDS, ProviderKind};
+
+const BUILTIN_CATALOG: &str = include_str!("../../../presets/catalog.toml");
+
+impl Catalog {
+    /// The built-in catalog alone.
+    pub fn builtin() -> Result<Catalog> {
+        Catalog::with_overlay(CatalogToml::default(), Path::new("config.toml"))
+    }
+
+    /// The built-in catalog with the user's `overlay` (from `path`) added on top: entries
+    /// of the same name replace built-in ones.
+    pub(crate) fn with_overlay(overlay: CatalogToml, path: &Path) -> Result<Catalog> {
+        let builtin_path = Path::new("<built-in>/presets/catalog.toml");
+        let base: CatalogToml = toml_file::parse(BUILTIN_CATALOG, builtin_path, "built-in catalog")?;
+        let mut catalog = Catalog {
+            providers: BTreeMap::new(),
+            models: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            prices: BTreeMap::new(),
+        };
+        catalog.add(base, builtin_path)?;
+        catalog.add(overlay, path)?;
+        catalog.validate(path)?;
+        Ok(catalog)
+    }
+
+    fn add(&mut self, raw: CatalogToml, path: &Path) -> Result<()> {
+        let invalid = |message: String| Error::InvalidFile { what: "config file", path: path.to_path_buf(), message };
+        for (name, p) in raw.providers {
+            if name == MOCK_PROVIDER || !valid_name(&name) {
+                return Err(invalid(format!(
+                    "provider name `{name}` is not allowed: use letters, digits and `-`, and not `mock`"
+                )));
+            }
+            let kind = ProviderKind::parse(&p.kind).ok_or_else(|| {
+                let known: Vec<&str> = CONFIGURABLE_KINDS.iter().map(|(k, _)| *k).collect();
+                invalid(format!("provider `{name}` has kind `{}`; the kinds are {}", p.kind, known.join(", ")))
+            })?;
+            let base_url = match (kind.agent_cli(), p.base_url) {
+                (Some(_), None) => BaseUrl::default(),
+                (Some(_), Some(_)) => {
+                    return Err(invalid(format!("provider `{name}` is an agent CLI and takes no base_url")));
+                }
+                (None, None) => return Err(invalid(format!("provider `{name}` needs a base_url"))),
+                (None, Some(url)) => BaseUrl::parse(&url).map_err(|e| invalid(format!("provider `{name}`: {e}")))?,
+            };
+            if let Some(var) = &p.api_key_env {
+                check_key_variable(&name, var).map_err(invalid)?;
+            }
+            self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
+        }
+        for (id, m) in raw.models {
+            if id.contains(':') || id.is_empty() {
+                return Err(invalid(format!("model id `{id}` must not be empty or contain `:`")));
+            }
+            if m.routes.is_empty() {
+                return Err(invalid(format!("model `{id}` has no routes")));
+            }
+            let description = m.description.unwrap_or_default();
+            self.models.insert(id.clone(), ModelEntry { id, description, routes: m.routes });
+        }
+        self.aliases.extend(raw.aliases);
+        for (route, price) in raw.prices {
+            prices::check(&route, price).map_err(invalid)?;
+            self.prices.insert(route, price);
+        }
+        Ok(())
+    }
+
+    fn validate(&self, path: &Path) -> Result<()> {
+        let invalid = |message: String| Error::InvalidFile { what: "config file", path: path.to_path_buf(), message };
+        for model in self.models.values() {
+            for route in &model.routes {
+                self.parse_direct(route)
+                    .map_err(|e| invalid(format!("model `{}` has route `{route}`: {e}", model.id)))?;
+            }
+        }
+        for route in self.prices.keys() {
+            self.parse_direct(route).map_err(|e| invalid(format!("the price of `{route}`: {e}")))?;
+        }
+        for (alias, target) in &self.aliases {
+            if self.models.contains_key(alias) {
+                return Err(invalid(format!("alias `{alias}` shadows the model of the same name")));
+            }
+            if !self.models.contains_key(target) {
+                return Err(invalid(format!("alias `{alias}` points to `{target}`, which is not a model")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn overlay_adds_providers_models_and_aliases() {
+        let overlay: CatalogToml = ::toml::from_str(
+            "[providers.local]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1/\"\n\
+             [models.mine]\nroutes = [\"local:m1\"]\n[aliases]\nme = \"mine\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = Catalog::with_overlay(overlay, Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
+        let spec = catalog.resolve("me").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.routes[0].provider.base_url.expose(), "http://127.0.0.1:9/v1");
+        assert_eq!(spec.routes[0].model, "m1");
+    }
+
+    #[test]
+    fn overlay_with_dangling_route_is_refused() {
+        let overlay: CatalogToml =
+            ::toml::from_str("[models.mine]\nroutes = [\"nowhere:m1\"]\n").unwrap_or_else(|e| panic!("{e}"));
+        let err = Catalog::with_overlay(overlay, Path::new("c.toml")).err().map(|e| e.to_string());
+        assert!(err.unwrap_or_default().contains("model `mine` has route `nowhere:m1`: unknown provider `nowhere`"));
+    }
+
+    #[test]
+    fn an_agent_cli_kind_takes_no_base_url_and_an_unknown_kind_lists_the_known() {
+        let load = |text: &str| {
+            let overlay: CatalogToml = ::toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+            Catalog::with_overlay(overlay, Path::new("c.toml")).err().map(|e| e.to_string()).unwrap_or_default()
+        };
+        assert_eq!(
+            load("[providers.c]\nkind = \"claude-cli\"\nbase_url = \"http://h\"\n"),
+            "invalid config file `c.toml`: provider `c` is an agent CLI and takes no base_url"
+        );
+        assert_eq!(
+            load("[providers.c]\nkind = \"claude\"\n"),
+            "invalid config file `c.toml`: provider `c` has kind `claude`; the kinds are openai, anthropic, gemini, claude-cli, codex-cli, gemini-cli"
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! The model catalog: providers, models with their routes, aliases and prices, built in
+//! (`presets/catalog.toml`) with the user's additions on top. One concept a file: the raw
+//! TOML shapes (`toml`), the loaded values (`model`), loading and checking (`load`, with
+//! `key_var` for key variables), resolving what a user typed into routes (`resolve`),
+//! whether a route is ready (`readiness`), and what it costs (`prices`).
+//!
+//! Knows nothing about wire formats or how a route is called; `provider` does that, and
+//! owns the values the catalog hands it (kinds, base URLs, mock options, prices).
+
+mod key_var;
+mod load;
+mod model;
+mod prices;
+mod readiness;
+mod resolve;
+mod toml;
+
+use std::collections::BTreeMap;
+
+pub use model::{ModelEntry, ModelSpec, ProviderInfo, Route};
+pub use readiness::Readiness;
+pub(crate) use toml::{CatalogToml, ModelToml, ProviderToml};
+
+use crate::provider::usage::Price;
+
+/// The provider name under which the built-in mock models live.
+pub const MOCK_PROVIDER: &str = "mock";
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: BTreeMap<String, ProviderInfo>,
+    models: BTreeMap<String, ModelEntry>,
+    aliases: BTreeMap<String, String>,
+    prices: BTreeMap<String, Price>,
+}
+
+impl Catalog {
+    pub fn models(&self) -> impl Iterator<Item = &ModelEntry> {
+        self.models.values()
+    }
+
+    /// `(alias, model id)` pairs.
+    pub fn aliases(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.aliases.iter().map(|(a, m)| (a.as_str(), m.as_str()))
+    }
+
+    pub fn providers(&self) -> impl Iterator<Item = &ProviderInfo> {
+        self.providers.values()
+    }
+}

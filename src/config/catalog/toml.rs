@@ -1,0 +1,41 @@
+//! The catalog as TOML writes it (`presets/catalog.toml`, and the `[providers]`,
+//! `[models]`, `[aliases]` and `[prices]` tables of config.toml): serde shapes only,
+//! checked and converted by `load`.
+//!
+//! Knows nothing about what the values mean.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::provider::usage::Price;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CatalogToml {
+    #[serde(default)]
+    pub(crate) providers: BTreeMap<String, ProviderToml>,
+    #[serde(default)]
+    pub(crate) models: BTreeMap<String, ModelToml>,
+    #[serde(default)]
+    pub(crate) aliases: BTreeMap<String, String>,
+    /// USD per million tokens, by route (`provider:model`).
+    #[serde(default)]
+    pub(crate) prices: BTreeMap<String, Price>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProviderToml {
+    pub(super) kind: String,
+    /// Required for the HTTP kinds; the agent-CLI kinds have none.
+    pub(super) base_url: Option<String>,
+    pub(super) api_key_env: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ModelToml {
+    pub(super) description: Option<String>,
+    pub(super) routes: Vec<String>,
+}

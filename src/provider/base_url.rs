@@ -1,0 +1,111 @@
+//! A provider's base URL as a value that can't leak its credentials: checked once when
+//! it is configured, shown everywhere with any userinfo hidden (`hide_userinfo`), and
+//! readable whole only by the transport that builds requests.
+//!
+//! Knows nothing about catalogs or config files: the caller says where the text came from.
+
+/// A provider's base URL, validated when it is configured (`BaseUrl::parse`); empty for
+/// the kinds that have none.
+///
+/// Userinfo (`https://user:pw@gateway/v1`) is allowed: some gateways and proxies take
+/// their credentials that way, and the HTTP client sends it as basic auth, only to this
+/// origin since no redirect is followed. But it is a credential, so it is never printed:
+/// `Display` and `Debug` show it as `***@`, every command that shows a base URL uses
+/// them, and the transport redacts the password from every error. The raw text is only
+/// reachable through `expose`, for the one place that builds requests.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Checks `raw` as a base URL: an absolute http(s) URL with a host and a valid port,
+    /// no whitespace or control characters, no query or fragment (paths are appended to
+    /// it). The error says what is wrong without quoting any credentials.
+    pub fn parse(raw: &str) -> std::result::Result<BaseUrl, String> {
+        let raw = raw.trim_end_matches('/');
+        let shown = hide_userinfo(raw);
+        if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("base_url {shown:?} contains whitespace or a control character"));
+        }
+        let url = reqwest::Url::parse(raw).map_err(|e| format!("base_url `{shown}` is not a valid URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("base_url `{shown}` must start with http:// or https://"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(format!("base_url `{shown}` has no host"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end"
+            ));
+        }
+        Ok(BaseUrl(raw.to_string()))
+    }
+
+    /// The URL as configured, credentials included: only for building requests.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hide_userinfo(&self.0))
+    }
+}
+
+impl std::fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", hide_userinfo(&self.0))
+    }
+}
+
+/// `text` (a URL, or something meant to be one) with any userinfo between `://` and the
+/// host replaced by `***`: `https://user:pw@host/v1` becomes `https://***@host/v1`. Works
+/// on text that does not parse, so that an error about a bad URL can't print its password.
+pub fn hide_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_string();
+    };
+    let authority_len = text[start..].find(['/', '?', '#']).unwrap_or(text.len() - start);
+    match text[start..start + authority_len].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn userinfo_is_hidden_wherever_a_base_url_is_shown() {
+        assert_eq!(hide_userinfo("https://user:pw@host:8443/v1"), "https://***@host:8443/v1");
+        assert_eq!(hide_userinfo("https://pw@host"), "https://***@host");
+        assert_eq!(hide_userinfo("https://a@b@host/x@y"), "https://***@host/x@y");
+        assert_eq!(hide_userinfo("http://host/v1?to=a@b"), "http://host/v1?to=a@b");
+        assert_eq!(hide_userinfo("not a url @ all"), "not a url @ all");
+        let url = BaseUrl::parse("https://user:pw-sentinel@gateway.example/v1/").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(url.expose(), "https://user:pw-sentinel@gateway.example/v1");
+        for shown in [url.to_string(), format!("{url:?}")] {
+            assert!(shown.contains("https://***@gateway.example/v1") && !shown.contains("pw-sentinel"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_checked_whole() {
+        let ok = |raw: &str| BaseUrl::parse(raw).map(|u| u.expose().to_string());
+        assert_eq!(ok("http://127.0.0.1:11434/v1/"), Ok("http://127.0.0.1:11434/v1".to_string()));
+        assert_eq!(ok("https://[::1]:8443"), Ok("https://[::1]:8443".to_string()));
+        for bad in
+            ["http://h:99999/v1", "http://h /v1", "http://h/v1\t", "http://", "file:///etc", "h/v1", "http://h/v1#x"]
+        {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! From an `Endpoint` (which kind, where, with which key variable, which model) to a
+//! working `Provider`: the one place that picks the adapter, the agent CLI or the mock
+//! for a kind. Fails without sending anything when the endpoint is not ready.
+//!
+//! Knows nothing about catalogs, model names or routes: config's `Route` converts into an
+//! `Endpoint`.
+
+use std::sync::Arc;
+
+use super::base_url::BaseUrl;
+use super::kind::ProviderKind;
+use super::mock::{MockOptions, MockProvider};
+use super::{HttpProvider, Provider, ProviderError, agent_cli, anthropic, gemini, http, lookup, openai};
+use crate::env::Env;
+
+/// Everything needed to reach one model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub kind: ProviderKind,
+    /// Empty for the kinds that have none (agent CLIs, the mock).
+    pub base_url: BaseUrl,
+    /// The variable that holds the key; none when the server needs none.
+    pub key_var: Option<String>,
+    /// The model's id at this provider.
+    pub model: String,
+    /// Behaviour of a mock model; empty for real providers.
+    pub mock: MockOptions,
+}
+
+/// Builds the provider for `endpoint`. Fails without sending anything when it is not
+/// ready (a key variable is unset or too short, an agent CLI is not installed).
+pub fn connect(
+    endpoint: impl Into<Endpoint>,
+    env: &Env,
+    transport: &Arc<http::Transport>,
+) -> Result<Arc<dyn Provider>, ProviderError> {
+    let endpoint = endpoint.into();
+    let key = || match &endpoint.key_var {
+        Some(var) => lookup::key(var, env).map(Some).map_err(|problem| problem.error(var)),
+        None => Ok(None),
+    };
+    let (base_url, model) = (endpoint.base_url.expose(), endpoint.model.as_str());
+    Ok(match endpoint.kind {
+        ProviderKind::Mock => Arc::new(MockProvider::new(model, endpoint.mock.clone())),
+        ProviderKind::OpenAi => {
+            Arc::new(HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?))
+        }
+        ProviderKind::Anthropic => {
+            Arc::new(HttpProvider::<anthropic::AnthropicWire>::new(transport.clone(), base_url, model, key()?))
+        }
+        ProviderKind::Gemini => {
+            Arc::new(HttpProvider::<gemini::GeminiWire>::new(transport.clone(), base_url, model, key()?))
+        }
+        ProviderKind::AgentCli(cli) => Arc::new(agent_cli::AgentCliProvider::new(cli, cli.locate(env)?, model, env)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_key_too_short_to_be_one_is_refused_before_anything_is_sent() {
+        let endpoint = Endpoint {
+            kind: ProviderKind::OpenAi,
+            base_url: BaseUrl::parse("https://api.openai.com/v1").unwrap_or_else(|e| panic!("{e}")),
+            key_var: Some("OPENAI_API_KEY".into()),
+            model: "gpt-4.1".into(),
+            mock: MockOptions::default(),
+        };
+        let transport = Arc::new(
+            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let with_key =
+            |key: &str| connect(endpoint.clone(), &Env::from_parts([("OPENAI_API_KEY", key)], "/"), &transport).err();
+        assert_eq!(with_key("abc"), Some(ProviderError::ShortKey { var: "OPENAI_API_KEY".into() }));
+        assert_eq!(with_key("abcd"), None);
+        assert_eq!(with_key(""), Some(ProviderError::MissingKey { var: "OPENAI_API_KEY".into() }));
+    }
+
+    #[test]
+    fn an_agent_cli_that_is_not_installed_is_named() {
+        let endpoint = Endpoint {
+            kind: ProviderKind::AgentCli(crate::provider::kind::AgentCli::Gemini),
+            base_url: BaseUrl::default(),
+            key_var: None,
+            model: "g".into(),
+            mock: MockOptions::default(),
+        };
+        let transport = Arc::new(
+            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let env = Env::from_parts([("PATH", "/nonexistent"), ("FRONTIER_GEMINI_BIN", "my-gemini")], "/");
+        assert_eq!(
+            connect(endpoint, &env, &transport).err(),
+            Some(ProviderError::MissingProgram { program: "my-gemini".into() })
+        );
+    }
+}

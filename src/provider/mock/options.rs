@@ -1,0 +1,111 @@
+//! What a `mock:NAME?...` model does, from its query options: `delay_ms=N` waits before
+//! the first token, `fail=STATUS|timeout` fails instead of answering, `reply=TEXT` answers
+//! with exactly that text. The query is read as a URL query (`form_urlencoded`:
+//! `%`-escapes, `+` for a space); a malformed escape is an error, not kept as written.
+//!
+//! Knows nothing about model addresses: the catalog splits `mock:NAME?` off and hands
+//! over the rest.
+
+/// What a `mock:NAME?...` model does, from its query options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MockOptions {
+    /// Wait before the first token.
+    pub delay_ms: u64,
+    /// Fail instead of answering.
+    pub fail: Option<MockFailure>,
+    /// Answer with exactly this text.
+    pub reply: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockFailure {
+    /// Answer with this HTTP status.
+    Status(u16),
+    /// Never answer.
+    Timeout,
+}
+
+/// The longest `delay_ms` a mock accepts: an hour.
+const MAX_DELAY_MS: u64 = 3_600_000;
+
+impl MockOptions {
+    /// Parses `delay_ms=N&fail=STATUS|timeout&reply=TEXT`; the error says what is wrong.
+    pub fn parse(query: &str) -> Result<MockOptions, String> {
+        check_escapes(query)?;
+        let mut options = MockOptions::default();
+        for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+            match key.as_ref() {
+                "delay_ms" => {
+                    options.delay_ms = value.parse().ok().filter(|ms| *ms <= MAX_DELAY_MS).ok_or_else(|| {
+                        format!("`delay_ms={value}` is not a whole number of milliseconds up to {MAX_DELAY_MS}")
+                    })?;
+                }
+                "fail" => {
+                    options.fail = Some(match value.as_ref() {
+                        "timeout" => MockFailure::Timeout,
+                        status => {
+                            MockFailure::Status(status.parse().ok().filter(|s| (400..600).contains(s)).ok_or_else(
+                                || format!("`fail={value}` is neither `timeout` nor an HTTP status from 400 to 599"),
+                            )?)
+                        }
+                    });
+                }
+                "reply" => options.reply = Some(value.into_owned()),
+                other => return Err(format!("unknown mock option `{other}` (known: delay_ms, fail, reply)")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// `form_urlencoded` keeps a malformed `%`-escape as written and replaces bytes that are
+/// not UTF-8: either would make a reply other than the one asked for, so both are refused,
+/// naming the option.
+fn check_escapes(query: &str) -> Result<(), String> {
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let bytes = value.as_bytes();
+        let escapes_complete = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'%')
+            .all(|(at, _)| bytes.get(at + 1..at + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+        if !escapes_complete || percent_encoding::percent_decode(bytes).decode_utf8().is_err() {
+            return Err(format!("`{key}` has a malformed %-escape"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn options_parse_with_escapes_and_plus_for_space() {
+        assert_eq!(
+            MockOptions::parse("delay_ms=25&fail=503&reply=hi+there%21"),
+            Ok(MockOptions { delay_ms: 25, fail: Some(MockFailure::Status(503)), reply: Some("hi there!".into()) })
+        );
+        assert_eq!(MockOptions::parse(""), Ok(MockOptions::default()));
+        assert_eq!(
+            MockOptions::parse("&fail=timeout&&reply=%E2%9C%93"),
+            Ok(MockOptions { delay_ms: 0, fail: Some(MockFailure::Timeout), reply: Some("✓".into()) })
+        );
+        assert_eq!(MockOptions::parse("reply"), Ok(MockOptions { reply: Some(String::new()), ..Default::default() }));
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong() {
+        let err = |query: &str| MockOptions::parse(query).err().unwrap_or_default();
+        assert_eq!(err("fail=200"), "`fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
+        assert_eq!(err("speed=1"), "unknown mock option `speed` (known: delay_ms, fail, reply)");
+        assert_eq!(err("delay_ms=3600001"), "`delay_ms=3600001` is not a whole number of milliseconds up to 3600000");
+        assert_eq!(err("delay_ms=-1"), "`delay_ms=-1` is not a whole number of milliseconds up to 3600000");
+        for malformed in ["reply=100%", "reply=%zz", "reply=%4", "reply=%FF", "reply=ok&reply=%C3"] {
+            assert_eq!(err(malformed), "`reply` has a malformed %-escape", "{malformed}");
+        }
+    }
+}
