@@ -64,11 +64,11 @@ SHORT_PROMPT = "Sky blue?"  # under it: the hook must leave it alone
 BANNER_PREFIX = "⚡ Frontier · fusion · demo · 3 models · "
 BANNER_RE = re.compile(r"⚡ Frontier · fusion · demo · 3 models · \d+s")
 FUSED_ANSWER = f'synth on "{PROMPT}"'  # how the demo preset's mock synth opens its answer
-# The answer's frame: `<<<frontier-answer NONCE>>>` ... `<<<end frontier-answer NONCE>>>`,
+# The answer's frame: `[[frontier-answer NONCE]]` ... `[[end frontier-answer NONCE]]`,
 # a fresh 128-bit hex nonce per run (the instruction before the frame names both lines).
-ANSWER_OPEN = "<<<frontier-answer "
-ANSWER_CLOSE = "<<<end frontier-answer "
-ANSWER_NONCE_RE = re.compile(r"<<<frontier-answer ([0-9a-f]{32})>>>")
+ANSWER_OPEN = "[[frontier-answer "
+ANSWER_CLOSE = "[[end frontier-answer "
+ANSWER_NONCE_RE = re.compile(r"\[\[frontier-answer ([0-9a-f]{32})\]\]")
 # Anything of these in a request means frontier's context reached the model.
 FRONTIER_MARKERS = ("⚡ Frontier", ANSWER_OPEN, ANSWER_CLOSE, "frontier already ran")
 
@@ -441,8 +441,8 @@ class Suite(Checks):
         expect(len(nonces) == 1, f"the request holds {len(nonces)} answer nonces, not one: {sorted(nonces)}")
         nonce = nonces.pop()
         # The last opening line is the frame's (the instruction names it first).
-        start = text.rindex(f"{ANSWER_OPEN}{nonce}>>>")
-        end = text.rindex(f"{ANSWER_CLOSE}{nonce}>>>")
+        start = text.rindex(f"{ANSWER_OPEN}{nonce}]]")
+        end = text.rindex(f"{ANSWER_CLOSE}{nonce}]]")
         expect(start < end and FUSED_ANSWER in text[start:end],
                "the fused answer is not between the answer's delimiters")
         progress = sb.frontier_home / "state" / "progress"
