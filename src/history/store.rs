@@ -55,8 +55,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(path, flags).map_err(sqlite)?;
         conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sqlite)?;
-        // A no-op once the file is in WAL mode, which it stays in.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sqlite)?;
+        enter_wal_mode(&conn).map_err(sqlite)?;
         // In WAL mode, NORMAL never corrupts the database; a power cut can only lose the
         // last runs. It spares every run an fsync, which a history record isn't worth.
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(sqlite)?;
@@ -73,6 +72,24 @@ impl Store {
 
     pub(super) fn error(&self, err: &rusqlite::Error) -> HistoryError {
         HistoryError::sqlite(&self.path, err)
+    }
+}
+
+/// Puts the database in WAL mode, which it then stays in. Switching a new file to WAL
+/// needs it to itself, and SQLite answers "database is locked" at once, without the busy
+/// handler, when another connection is switching it too: runs that create the history
+/// together (the first hooks of a new machine) wait their turn here instead.
+fn enter_wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let give_up = std::time::Instant::now() + Duration::from_millis(BUSY_TIMEOUT_MS);
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < give_up =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            done => return done,
+        }
     }
 }
 
