@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -22,35 +21,37 @@ const PROMPT: &str = "Why is the sky blue?";
 const PARENT_ONLY: (&str, &str) = ("SECRET_PARENT_ONLY", "parent-sentinel-value");
 const ANTHROPIC_KEY: &str = "sk-ant-integration-sentinel";
 
-/// Fake CLIs in a directory of their own, each logging to `<dir>/<name>.{args,stdin,env}`.
-struct FakeClis {
+/// Fake CLIs on the test's `PATH` (`TestEnv::bin_dir`), each logging to
+/// `<dir>/<name>.{args,stdin,env}`.
+struct FakeClis<'a> {
+    env: &'a TestEnv,
     dir: PathBuf,
 }
 
-impl FakeClis {
-    fn new(env: &TestEnv) -> FakeClis {
-        let dir = env.work_dir().join("fake-bin");
+/// The real programs the fake CLIs' scripts call.
+const SCRIPT_TOOLS: &[&str] = &["cat", "env", "mv", "sleep"];
+
+impl FakeClis<'_> {
+    fn new(env: &TestEnv) -> FakeClis<'_> {
+        let dir = env.work_dir().join("cli-logs");
         std::fs::create_dir_all(&dir).unwrap();
-        FakeClis { dir }
+        env.real_programs(SCRIPT_TOOLS);
+        FakeClis { env, dir }
     }
 
     /// Writes an executable `name` that records its invocation, then runs `body`.
     fn install(&self, name: &str, body: &str) -> PathBuf {
         let log = self.dir.join(name);
         let script = format!(
-            "#!/bin/sh\n\
-             log='{log}'\n\
+            "log='{log}'\n\
              : > \"$log.args\"\n\
              for a in \"$@\"; do printf '%s\\n' \"$a\" >> \"$log.args\"; done\n\
              cat > \"$log.stdin\"\n\
              env > \"$log.env\"\n\
-             {body}\n",
+             {body}",
             log = log.display()
         );
-        let path = self.dir.join(name);
-        std::fs::write(&path, script).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        path
+        self.env.fake_program(name, &script)
     }
 
     fn read(&self, name: &str, what: &str) -> String {
@@ -68,11 +69,6 @@ impl FakeClis {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    /// PATH with the fake CLIs first.
-    fn path(&self) -> String {
-        format!("{}:{}", self.dir.display(), std::env::var("PATH").unwrap_or_default())
     }
 }
 
@@ -101,11 +97,7 @@ EOF"#;
 fn run_member(env: &TestEnv, clis: &FakeClis, model: &str, extra: &[&str]) -> Outcome {
     let mut args = vec!["run", PROMPT, "--json", "--models", model, "--judge", "mock:judge", "--synth", "mock:synth"];
     args.extend_from_slice(extra);
-    env.frontier(args)
-        .env("PATH", &clis.path())
-        .env(PARENT_ONLY.0, PARENT_ONLY.1)
-        .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
-        .output()
+    env.frontier(args).env(PARENT_ONLY.0, PARENT_ONLY.1).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).output()
 }
 
 fn member(report: &Value) -> &Value {
@@ -257,7 +249,6 @@ fn frontier_claude_bin_is_used_instead_of_path() {
     let chosen = clis.install("my-claude", CLAUDE_OK);
     let out = env
         .frontier(["run", PROMPT, "--json", "--models", "claude-cli:opus", "--judge", "mock:j", "--synth", "mock:s"])
-        .env("PATH", &clis.path())
         .env("FRONTIER_CLAUDE_BIN", chosen.to_str().unwrap())
         .output();
     assert_eq!(out.code, Some(0), "{out}");
@@ -311,7 +302,7 @@ fn ctrl_c_kills_a_running_cli_with_everything_it_started() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_HANGS);
     let mut cmd = env.command(["run", PROMPT, "--models", "claude-cli:opus", "--judge", "mock:j", "--synth", "mock:s"]);
-    cmd.env("PATH", clis.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let until = Instant::now() + Duration::from_secs(20);
     while !(clis.dir.join("claude.child").exists() && clis.dir.join("claude.grandchild").exists()) {
@@ -333,7 +324,7 @@ fn a_catalog_model_falls_back_to_the_logged_in_cli_when_no_key_is_set() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
     // No ANTHROPIC_API_KEY and no OPENROUTER_API_KEY: `opus` must route to the claude CLI.
-    let out = env.frontier(["run", "--model", "opus", "--json", PROMPT]).env("PATH", &clis.path()).output();
+    let out = env.frontier(["run", "--model", "opus", "--json", PROMPT]).output();
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(
