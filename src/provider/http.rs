@@ -350,12 +350,6 @@ pub(crate) mod testing {
         }
         Err(ProviderError::Truncated)
     }
-
-    /// The text of the deltas in `events`.
-    #[cfg(test)]
-    pub fn text(events: &[StreamEvent]) -> String {
-        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
-    }
 }
 
 #[cfg(test)]
@@ -557,3 +551,6 @@ mod tests {
 
 #[cfg(test)]
 mod over_the_wire;
+
+#[cfg(test)]
+pub(crate) mod conformance;
