@@ -17,6 +17,10 @@ use super::schema;
 /// milliseconds, so this covers many concurrent runs finishing at once.
 pub const BUSY_TIMEOUT_MS: u64 = 5_000;
 
+/// Past this size the `-wal` file is folded into the database when the store closes
+/// (about 30 runs' records). See `Drop for Store`.
+const WAL_FOLD_BYTES: u64 = 1 << 20;
+
 /// An open, migrated history database.
 pub struct Store {
     pub(super) conn: Connection,
@@ -66,6 +70,10 @@ impl Store {
         // Leaving the WAL in place makes a record one unsynced append; SQLite still
         // checkpoints it every `wal_autocheckpoint` pages (1000 by default) during a
         // commit, so the file stays small and the cost is shared among many runs.
+        // But a WAL left in place is never reset by one-process-per-run use: each new
+        // process rebuilds the WAL index by reading the whole file, and once it passes the
+        // autocheckpoint size every commit checkpoints (with fsyncs) and the file still
+        // grows. `Drop` folds it in on close once it passes `WAL_FOLD_BYTES`.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(sqlite)?;
         schema::migrate(&mut conn).map_err(sqlite)?;
         Ok(Store { conn, path: path.to_path_buf() })
@@ -73,6 +81,21 @@ impl Store {
 
     pub(super) fn error(&self, err: &rusqlite::Error) -> HistoryError {
         HistoryError::sqlite(&self.path, err)
+    }
+}
+
+impl Drop for Store {
+    /// Lets SQLite checkpoint and delete a large WAL as the last connection closes (it
+    /// skips that when another process still has the database open, so this never
+    /// waits). Once every `WAL_FOLD_BYTES` of records, a run pays the four fsyncs every
+    /// run used to pay.
+    fn drop(&mut self) {
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_FOLD_BYTES) {
+            // A failure leaves the WAL for a later run to fold: nothing is lost.
+            let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
+        }
     }
 }
 
@@ -108,6 +131,26 @@ mod tests {
         drop(store);
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         assert!(Store::open_existing(&path).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_large_wal_is_folded_into_the_database_on_close_and_a_small_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        let wal = dir.path().join("history.sqlite3-wal");
+        let store = Store::open_or_create(&path).unwrap();
+        store.conn.execute_batch("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(1000));").unwrap();
+        drop(store);
+        assert!(wal.exists(), "a small WAL stays in place");
+        let store = Store::open_or_create(&path).unwrap();
+        let big = i64::try_from(WAL_FOLD_BYTES).unwrap() + 4096;
+        store.conn.execute("INSERT INTO t VALUES (zeroblob(?1))", [big]).unwrap();
+        assert!(std::fs::metadata(&wal).unwrap().len() > WAL_FOLD_BYTES);
+        drop(store);
+        assert!(!wal.exists(), "the WAL past WAL_FOLD_BYTES is checkpointed and removed");
+        let store = Store::open_existing(&path).unwrap().unwrap();
+        let rows: i64 = store.conn.query_row("SELECT count(*) FROM t", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 2, "nothing was lost");
     }
 
     #[test]
