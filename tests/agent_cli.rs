@@ -94,7 +94,7 @@ EOF"#;
 
 /// `run PROMPT --json` with `model` alone on the panel and mock judge and synth, so that
 /// the CLI is run exactly once.
-fn run_member(env: &TestEnv, clis: &FakeClis, model: &str, extra: &[&str]) -> Outcome {
+fn run_member(env: &TestEnv, model: &str, extra: &[&str]) -> Outcome {
     let mut args = vec!["run", PROMPT, "--json", "--models", model, "--judge", "mock:judge", "--synth", "mock:synth"];
     args.extend_from_slice(extra);
     env.frontier(args).env(PARENT_ONLY.0, PARENT_ONLY.1).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).output()
@@ -124,7 +124,7 @@ fn claude_answers_with_usage_from_a_read_only_run() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says claude.");
@@ -143,7 +143,7 @@ fn codex_answers_from_its_last_message_file_with_usage() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("codex", CODEX_OK);
-    let out = run_member(&env, &clis, "codex-cli:gpt-5.5", &[]);
+    let out = run_member(&env, "codex-cli:gpt-5.5", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says codex.");
@@ -181,7 +181,7 @@ fn gemini_answers_with_usage_and_the_prompt_on_stdin() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("gemini", GEMINI_OK);
-    let out = run_member(&env, &clis, "gemini-cli:gemini-3.1-pro", &[]);
+    let out = run_member(&env, "gemini-cli:gemini-3.1-pro", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says gemini.");
@@ -203,7 +203,7 @@ fn a_failing_cli_fails_its_member_with_its_stderr_tail_and_no_key() {
         "claude",
         &format!("echo 'starting up' >&2\necho 'fatal: overloaded (key {ANTHROPIC_KEY})' >&2\nexit 3"),
     );
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
     assert_eq!(report["failure_reason"], "all_panels_failed");
@@ -222,7 +222,7 @@ fn a_reported_auth_error_is_an_auth_failure() {
     let body = r#"echo '{"type":"result","subtype":"success","is_error":true,"api_error_status":null,"result":"Not logged in · Please run /login"}'
 exit 1"#;
     clis.install("claude", body);
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
     assert_eq!(report["failure_reason"], "auth_failed");
@@ -234,7 +234,7 @@ fn a_hostile_model_id_is_refused_before_anything_runs() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
-    let out = run_member(&env, &clis, "claude-cli:--dangerously-skip-permissions", &[]);
+    let out = run_member(&env, "claude-cli:--dangerously-skip-permissions", &[]);
     // Refused while the panel is resolved, as a usage error, before any member starts.
     assert_eq!(out.code, Some(2), "{out}");
     assert!(out.stderr.contains("can't be passed to an agent CLI"), "{out}");
@@ -285,7 +285,7 @@ fn a_cli_past_its_timeout_is_killed_with_everything_it_started() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_HANGS);
     let started = Instant::now();
-    let out = run_member(&env, &clis, "claude-cli:opus", &["--timeout", "1"]);
+    let out = run_member(&env, "claude-cli:opus", &["--timeout", "1"]);
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
