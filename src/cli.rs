@@ -306,6 +306,10 @@ pub enum Parsed {
 }
 
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if let Some(hook) = hook_fast_path(&args) {
+        return Ok(Parsed::Command(Box::new(Cli { command: Command::Hook(hook) })));
+    }
     match Cli::try_parse_from(args) {
         Ok(cli) => Ok(Parsed::Command(Box::new(cli))),
         Err(err) => match err.kind() {
@@ -315,6 +319,29 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
             }
             _ => Err(usage_error(&err)),
         },
+    }
+}
+
+/// `frontier hook` and `frontier hook --host HOST` (or `--host=HOST`), told apart without
+/// clap. The hook runs on every prompt a user submits, and building clap's whole tree of
+/// subcommands costs about as many instructions as the rest of the hook's off path
+/// (docs/benchmarks.md). Any other argument list, `--help` and every mistake included,
+/// is left to clap, so help and errors read as they always have.
+fn hook_fast_path(args: &[OsString]) -> Option<HookArgs> {
+    let host = |value: &std::ffi::OsStr| match value.to_str()? {
+        "claude-code" => Some(HostArg::ClaudeCode),
+        "codex" => Some(HostArg::Codex),
+        "gemini" => Some(HostArg::Gemini),
+        _ => None,
+    };
+    match args {
+        [_, hook] if hook == "hook" => Some(HookArgs { host: None }),
+        [_, hook, flag, value] if hook == "hook" && flag == "--host" => Some(HookArgs { host: Some(host(value)?) }),
+        [_, hook, flag] if hook == "hook" => {
+            let value = flag.to_str()?.strip_prefix("--host=")?;
+            Some(HookArgs { host: Some(host(value.as_ref())?) })
+        }
+        _ => None,
     }
 }
 
@@ -378,6 +405,47 @@ fn first_line(err: &clap::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_hook_fast_path_agrees_with_clap_and_leaves_everything_else_to_it() {
+        let accepted: &[&[&str]] = &[
+            &["frontier", "hook"],
+            &["frontier", "hook", "--host", "claude-code"],
+            &["frontier", "hook", "--host", "codex"],
+            &["frontier", "hook", "--host=gemini"],
+        ];
+        for args in accepted {
+            let fast = hook_fast_path(&os(args)).map(|h| h.host);
+            let clap = match Cli::try_parse_from(os(args)).map(|c| c.command) {
+                Ok(Command::Hook(h)) => Some(h.host),
+                _ => None,
+            };
+            assert_eq!((fast, fast.is_some()), (clap, true), "{args:?}");
+        }
+        let left_to_clap: &[&[&str]] = &[
+            &["frontier", "hook", "--help"],
+            &["frontier", "hook", "-h"],
+            &["frontier", "hook", "--host"],
+            &["frontier", "hook", "--host", "claude"],
+            &["frontier", "hook", "--host", "Codex"],
+            &["frontier", "hook", "--host=", "codex"],
+            &["frontier", "hook", "--host", "codex", "--host", "gemini"],
+            &["frontier", "hook", "extra"],
+            &["frontier", "--version"],
+            &["frontier", "status"],
+            &["frontier"],
+        ];
+        for args in left_to_clap {
+            assert!(hook_fast_path(&os(args)).is_none(), "{args:?}");
+        }
+        assert!(
+            error_of(&["frontier", "hook", "--host", "claude"]).starts_with("error: invalid value `claude` for --host")
+        );
+    }
 
     fn error_of(args: &[&str]) -> String {
         match parse(args.iter().map(OsString::from)) {

@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -22,35 +21,37 @@ const PROMPT: &str = "Why is the sky blue?";
 const PARENT_ONLY: (&str, &str) = ("SECRET_PARENT_ONLY", "parent-sentinel-value");
 const ANTHROPIC_KEY: &str = "sk-ant-integration-sentinel";
 
-/// Fake CLIs in a directory of their own, each logging to `<dir>/<name>.{args,stdin,env}`.
-struct FakeClis {
+/// Fake CLIs on the test's `PATH` (`TestEnv::bin_dir`), each logging to
+/// `<dir>/<name>.{args,stdin,env}`.
+struct FakeClis<'a> {
+    env: &'a TestEnv,
     dir: PathBuf,
 }
 
-impl FakeClis {
-    fn new(env: &TestEnv) -> FakeClis {
-        let dir = env.work_dir().join("fake-bin");
+/// The real programs the fake CLIs' scripts call.
+const SCRIPT_TOOLS: &[&str] = &["cat", "env", "mv", "sleep"];
+
+impl FakeClis<'_> {
+    fn new(env: &TestEnv) -> FakeClis<'_> {
+        let dir = env.work_dir().join("cli-logs");
         std::fs::create_dir_all(&dir).unwrap();
-        FakeClis { dir }
+        env.real_programs(SCRIPT_TOOLS);
+        FakeClis { env, dir }
     }
 
     /// Writes an executable `name` that records its invocation, then runs `body`.
     fn install(&self, name: &str, body: &str) -> PathBuf {
         let log = self.dir.join(name);
         let script = format!(
-            "#!/bin/sh\n\
-             log='{log}'\n\
+            "log='{log}'\n\
              : > \"$log.args\"\n\
              for a in \"$@\"; do printf '%s\\n' \"$a\" >> \"$log.args\"; done\n\
              cat > \"$log.stdin\"\n\
              env > \"$log.env\"\n\
-             {body}\n",
+             {body}",
             log = log.display()
         );
-        let path = self.dir.join(name);
-        std::fs::write(&path, script).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        path
+        self.env.fake_program(name, &script)
     }
 
     fn read(&self, name: &str, what: &str) -> String {
@@ -68,11 +69,6 @@ impl FakeClis {
             .filter_map(|l| l.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
-    }
-
-    /// PATH with the fake CLIs first.
-    fn path(&self) -> String {
-        format!("{}:{}", self.dir.display(), std::env::var("PATH").unwrap_or_default())
     }
 }
 
@@ -98,14 +94,10 @@ EOF"#;
 
 /// `run PROMPT --json` with `model` alone on the panel and mock judge and synth, so that
 /// the CLI is run exactly once.
-fn run_member(env: &TestEnv, clis: &FakeClis, model: &str, extra: &[&str]) -> Outcome {
+fn run_member(env: &TestEnv, model: &str, extra: &[&str]) -> Outcome {
     let mut args = vec!["run", PROMPT, "--json", "--models", model, "--judge", "mock:judge", "--synth", "mock:synth"];
     args.extend_from_slice(extra);
-    env.frontier(args)
-        .env("PATH", &clis.path())
-        .env(PARENT_ONLY.0, PARENT_ONLY.1)
-        .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
-        .output()
+    env.frontier(args).env(PARENT_ONLY.0, PARENT_ONLY.1).env("ANTHROPIC_API_KEY", ANTHROPIC_KEY).output()
 }
 
 fn member(report: &Value) -> &Value {
@@ -132,7 +124,7 @@ fn claude_answers_with_usage_from_a_read_only_run() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says claude.");
@@ -151,7 +143,7 @@ fn codex_answers_from_its_last_message_file_with_usage() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("codex", CODEX_OK);
-    let out = run_member(&env, &clis, "codex-cli:gpt-5.5", &[]);
+    let out = run_member(&env, "codex-cli:gpt-5.5", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says codex.");
@@ -189,7 +181,7 @@ fn gemini_answers_with_usage_and_the_prompt_on_stdin() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("gemini", GEMINI_OK);
-    let out = run_member(&env, &clis, "gemini-cli:gemini-3.1-pro", &[]);
+    let out = run_member(&env, "gemini-cli:gemini-3.1-pro", &[]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says gemini.");
@@ -211,7 +203,7 @@ fn a_failing_cli_fails_its_member_with_its_stderr_tail_and_no_key() {
         "claude",
         &format!("echo 'starting up' >&2\necho 'fatal: overloaded (key {ANTHROPIC_KEY})' >&2\nexit 3"),
     );
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
     assert_eq!(report["failure_reason"], "all_panels_failed");
@@ -230,7 +222,7 @@ fn a_reported_auth_error_is_an_auth_failure() {
     let body = r#"echo '{"type":"result","subtype":"success","is_error":true,"api_error_status":null,"result":"Not logged in · Please run /login"}'
 exit 1"#;
     clis.install("claude", body);
-    let out = run_member(&env, &clis, "claude-cli:opus", &[]);
+    let out = run_member(&env, "claude-cli:opus", &[]);
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
     assert_eq!(report["failure_reason"], "auth_failed");
@@ -242,7 +234,7 @@ fn a_hostile_model_id_is_refused_before_anything_runs() {
     let env = TestEnv::new();
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
-    let out = run_member(&env, &clis, "claude-cli:--dangerously-skip-permissions", &[]);
+    let out = run_member(&env, "claude-cli:--dangerously-skip-permissions", &[]);
     // Refused while the panel is resolved, as a usage error, before any member starts.
     assert_eq!(out.code, Some(2), "{out}");
     assert!(out.stderr.contains("can't be passed to an agent CLI"), "{out}");
@@ -257,7 +249,6 @@ fn frontier_claude_bin_is_used_instead_of_path() {
     let chosen = clis.install("my-claude", CLAUDE_OK);
     let out = env
         .frontier(["run", PROMPT, "--json", "--models", "claude-cli:opus", "--judge", "mock:j", "--synth", "mock:s"])
-        .env("PATH", &clis.path())
         .env("FRONTIER_CLAUDE_BIN", chosen.to_str().unwrap())
         .output();
     assert_eq!(out.code, Some(0), "{out}");
@@ -294,7 +285,7 @@ fn a_cli_past_its_timeout_is_killed_with_everything_it_started() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_HANGS);
     let started = Instant::now();
-    let out = run_member(&env, &clis, "claude-cli:opus", &["--timeout", "1"]);
+    let out = run_member(&env, "claude-cli:opus", &["--timeout", "1"]);
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
     assert_eq!(out.code, Some(1), "{out}");
     let report = out.json();
@@ -311,7 +302,7 @@ fn ctrl_c_kills_a_running_cli_with_everything_it_started() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_HANGS);
     let mut cmd = env.command(["run", PROMPT, "--models", "claude-cli:opus", "--judge", "mock:j", "--synth", "mock:s"]);
-    cmd.env("PATH", clis.path()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    cmd.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
     let until = Instant::now() + Duration::from_secs(20);
     while !(clis.dir.join("claude.child").exists() && clis.dir.join("claude.grandchild").exists()) {
@@ -333,7 +324,7 @@ fn a_catalog_model_falls_back_to_the_logged_in_cli_when_no_key_is_set() {
     let clis = FakeClis::new(&env);
     clis.install("claude", CLAUDE_OK);
     // No ANTHROPIC_API_KEY and no OPENROUTER_API_KEY: `opus` must route to the claude CLI.
-    let out = env.frontier(["run", "--model", "opus", "--json", PROMPT]).env("PATH", &clis.path()).output();
+    let out = env.frontier(["run", "--model", "opus", "--json", PROMPT]).output();
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(

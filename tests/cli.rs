@@ -468,14 +468,9 @@ fn each_rung_of_the_degradation_ladder_is_reported() {
 #[test]
 fn doctor_shows_routes_keys_and_programs_without_values() {
     let env = TestEnv::new();
-    let bin = env.work_dir().join("bin");
-    std::fs::create_dir_all(&bin).expect("bin dir");
-    let claude = bin.join("claude");
-    std::fs::write(&claude, "#!/bin/sh\nexit 0\n").expect("fake claude");
-    std::fs::set_permissions(&claude, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    env.fake_program("claude", "exit 0");
     let secret = "sk-sentinel-doctor-42";
-    let path = format!("{}:/usr/bin:/bin", bin.display());
-    let outcome = env.frontier(["doctor", "--json"]).env("PATH", &path).env("OPENAI_API_KEY", secret).output();
+    let outcome = env.frontier(["doctor", "--json"]).env("OPENAI_API_KEY", secret).output();
     assert_eq!(outcome.code, Some(0), "{outcome}");
     assert!(!outcome.stdout.contains(secret) && !outcome.stderr.contains(secret));
     let report = outcome.json();
@@ -490,7 +485,7 @@ fn doctor_shows_routes_keys_and_programs_without_values() {
     let provider =
         |name: &str| report["providers"].as_array().into_iter().flatten().find(|p| p["name"] == name).cloned();
     assert_eq!(provider("codex-cli").map(|p| p["missing"].clone()), Some("`codex` is not on PATH".into()));
-    let human = env.frontier(["doctor"]).env("PATH", &path).env("OPENAI_API_KEY", secret).output();
+    let human = env.frontier(["doctor"]).env("OPENAI_API_KEY", secret).output();
     assert!(human.stdout.contains("✓ opus      via claude-cli:opus"), "{human}");
     assert!(!human.stdout.contains(secret));
 }

@@ -416,3 +416,16 @@ fn a_history_that_can_not_record_adds_no_second_line() {
     assert_eq!(ok.stderr.lines().count(), 1, "{ok}");
     assert!(ok.stderr.starts_with("warning: history: run "), "{ok}");
 }
+
+/// `hook` skips clap on its own argument lists (a fast path for every prompt); help and
+/// mistakes still get clap's help and the usual usage error.
+#[test]
+fn hook_help_and_a_bad_host_still_go_through_the_full_command_line() {
+    let env = TestEnv::new();
+    let help = hook(&env, &["--help"], "");
+    assert_eq!(help.code, Some(0), "{help}");
+    assert!(help.stdout.contains("--host <HOST>") && help.stdout.contains("claude-code"), "{help}");
+    let bad = hook(&env, &["--host", "claude"], "{}");
+    assert_eq!((bad.code, bad.stdout.as_str()), (Some(2), ""), "{bad}");
+    assert!(bad.stderr.starts_with("error: invalid value `claude` for --host"), "{bad}");
+}

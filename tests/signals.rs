@@ -10,7 +10,6 @@
 mod common;
 
 use std::io::Write as _;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -30,7 +29,6 @@ const GENEROUS: Duration = Duration::from_secs(20);
 /// private TMPDIR frontier and its children get.
 struct Scene {
     env: TestEnv,
-    bin: PathBuf,
     pids: PathBuf,
     tmp: PathBuf,
 }
@@ -38,23 +36,21 @@ struct Scene {
 impl Scene {
     fn new() -> Scene {
         let env = TestEnv::new();
-        let [bin, pids, tmp] = ["fake-bin", "pids", "tmp"].map(|d| env.work_dir().join(d));
-        for dir in [&bin, &pids, &tmp] {
+        let [pids, tmp] = ["pids", "tmp"].map(|d| env.work_dir().join(d));
+        for dir in [&pids, &tmp] {
             std::fs::create_dir_all(dir).unwrap();
         }
+        env.real_programs(&["basename", "cat", "mv", "sleep"]);
         for name in CLIS {
-            let path = bin.join(name);
-            std::fs::write(&path, fake_cli(&pids)).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            env.fake_program(name, &fake_cli(&pids));
         }
-        Scene { env, bin, pids, tmp }
+        Scene { env, pids, tmp }
     }
 
-    /// `frontier ARGS` with the fakes first on PATH and the private TMPDIR.
+    /// `frontier ARGS` with the fakes on PATH and the private TMPDIR.
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = self.env.command(args);
-        let path = format!("{}:{}", self.bin.display(), std::env::var("PATH").unwrap_or_default());
-        cmd.env("PATH", path).env("TMPDIR", &self.tmp);
+        cmd.env("TMPDIR", &self.tmp);
         cmd
     }
 
@@ -99,8 +95,7 @@ impl Scene {
 /// prompt, starts a grandchild, records both pids (atomically, by rename) and hangs.
 fn fake_cli(pids: &Path) -> String {
     format!(
-        r#"#!/bin/sh
-name=$(basename "$0")
+        r#"name=$(basename "$0")
 dir='{dir}'
 prev=
 for a in "$@"; do

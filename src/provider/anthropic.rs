@@ -196,7 +196,8 @@ mod tests {
 
     use super::*;
     use crate::provider::JsonSchema;
-    use crate::provider::http::testing::{self, text};
+    use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::http::testing;
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
@@ -242,63 +243,53 @@ mod tests {
         testing::replay(&AnthropicWire, bytes, cut)
     }
 
-    fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> Option<StreamEvent> {
-        Some(StreamEvent::Done {
+    fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> StreamEvent {
+        StreamEvent::Done {
             usage: Some(Usage { input_tokens, output_tokens }),
             stop_reason: Some(stop_reason.to_string()),
-        })
+        }
     }
 
     #[test]
-    fn parses_a_recorded_stream_split_at_every_byte() {
-        let bytes = RECORDED.as_bytes();
-        for cut in 0..=bytes.len() {
-            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
-            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
+    fn the_recorded_stream_conforms_split_truncated_and_failing_mid_stream() {
+        let recording = Recording {
+            bytes: RECORDED,
+            end_marker: "event: message_stop",
             // Cache writes and reads count as input.
-            assert_eq!(events.last().cloned(), done(25, 7, "end_turn"), "cut at {cut}");
-        }
+            events: vec![StreamEvent::Delta("Hel".into()), StreamEvent::Delta("lo ✓".into()), done(25, 7, "end_turn")],
+        };
+        let failure = MidStreamError {
+            bytes: concat!(
+                "event: content_block_delta\n",
+                "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n",
+                "event: error\n",
+                "data: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
+            ),
+            error: ProviderError::Remote("Overloaded".into()),
+        };
+        conformance::check(&AnthropicWire, &recording, &failure);
     }
 
     #[test]
     fn a_forced_tool_call_streams_its_input_as_the_text() {
-        let bytes = RECORDED_TOOL.as_bytes();
-        for cut in 0..=bytes.len() {
-            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
-            assert_eq!(text(&events), r#"{"ranking": ["A", "B"]}"#, "cut at {cut}");
-            assert_eq!(events.last().cloned(), done(50, 12, "tool_use"), "cut at {cut}");
-        }
+        let events = vec![
+            StreamEvent::Delta(r#"{"ranking": ["A"#.into()),
+            StreamEvent::Delta(r#"", "B"]}"#.into()),
+            done(50, 12, "tool_use"),
+        ];
+        conformance::parses_at_every_split(&AnthropicWire, RECORDED_TOOL, &events);
     }
 
     #[test]
-    fn a_stream_without_message_stop_is_truncated() {
-        let cut = RECORDED.find("event: message_stop").unwrap_or(0);
-        let bytes = &RECORDED.as_bytes()[..cut];
-        for split in 0..=bytes.len() {
-            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
-        }
-    }
-
-    #[test]
-    fn an_error_event_mid_stream_fails_the_attempt() {
-        let bytes = concat!(
-            "event: content_block_delta\n",
-            "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"par\"}}\n\n",
-            "event: error\n",
-            "data: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n",
-        )
-        .as_bytes();
-        for cut in 0..=bytes.len() {
-            assert_eq!(replay(bytes, cut), Err(ProviderError::Remote("Overloaded".into())), "cut at {cut}");
-        }
-        let rejected = concat!(
-            "event: error\n",
-            "data: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}}\n\n",
-        )
-        .as_bytes();
-        for cut in 0..=rejected.len() {
-            assert_eq!(replay(rejected, cut), Err(ProviderError::Refused("prompt is too long".into())), "cut at {cut}");
-        }
+    fn a_rejected_request_mid_stream_is_refused() {
+        let rejected = MidStreamError {
+            bytes: concat!(
+                "event: error\n",
+                "data: {\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"prompt is too long\"}}\n\n",
+            ),
+            error: ProviderError::Refused("prompt is too long".into()),
+        };
+        conformance::fails_at_every_split(&AnthropicWire, &rejected);
     }
 
     #[test]

@@ -244,7 +244,8 @@ mod tests {
 
     use super::*;
     use crate::provider::JsonSchema;
-    use crate::provider::http::testing::{self, text};
+    use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::http::testing;
 
     /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
     /// and the last frame carrying `finishReason`.
@@ -259,30 +260,29 @@ mod tests {
     }
 
     #[test]
-    fn parses_a_recorded_stream_split_at_every_byte() {
-        let bytes = RECORDED.as_bytes();
-        for cut in 0..=bytes.len() {
-            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
-            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
-            // Thinking tokens count as output.
-            assert_eq!(
-                events.last(),
-                Some(&StreamEvent::Done {
+    fn the_recorded_stream_conforms_split_truncated_and_failing_mid_stream() {
+        let recording = Recording {
+            bytes: RECORDED,
+            // Gemini has no end marker of its own: the frame with `finishReason` ends it.
+            end_marker: "data: ",
+            // The thought part is skipped; thinking tokens count as output.
+            events: vec![
+                StreamEvent::Delta("Hel".into()),
+                StreamEvent::Delta("lo ✓".into()),
+                StreamEvent::Done {
                     usage: Some(Usage { input_tokens: 9, output_tokens: 10 }),
-                    stop_reason: Some("STOP".into())
-                }),
-                "cut at {cut}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_stream_without_a_finish_reason_is_truncated() {
-        let cut = RECORDED.rfind("data: ").unwrap_or(0);
-        let bytes = &RECORDED.as_bytes()[..cut];
-        for split in 0..=bytes.len() {
-            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
-        }
+                    stop_reason: Some("STOP".into()),
+                },
+            ],
+        };
+        let failure = MidStreamError {
+            bytes: concat!(
+                "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"par\"}],\"role\": \"model\"},\"index\": 0}]}\n\n",
+                "data: {\"error\": {\"code\": 503,\"message\": \"The model is overloaded.\",\"status\": \"UNAVAILABLE\"}}\n\n",
+            ),
+            error: ProviderError::Remote("The model is overloaded.".into()),
+        };
+        conformance::check(&GeminiWire, &recording, &failure);
     }
 
     #[test]
@@ -290,34 +290,12 @@ mod tests {
         let bytes = concat!(
             "data: {\"candidates\": [{\"finishReason\": \"SAFETY\",\"index\": 0,\"safetyRatings\": [{\"category\": \"HARM_CATEGORY_DANGEROUS_CONTENT\",\"probability\": \"HIGH\",\"blocked\": true}]}],",
             "\"usageMetadata\": {\"promptTokenCount\": 5,\"totalTokenCount\": 5}}\n\n",
-        )
-        .as_bytes();
-        for cut in 0..=bytes.len() {
-            assert_eq!(
-                replay(bytes, cut),
-                Ok(vec![StreamEvent::Done {
-                    usage: Some(Usage { input_tokens: 5, output_tokens: 0 }),
-                    stop_reason: Some("SAFETY".into())
-                }]),
-                "cut at {cut}"
-            );
-        }
-    }
-
-    #[test]
-    fn an_error_mid_stream_fails_the_attempt() {
-        let bytes = concat!(
-            "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"par\"}],\"role\": \"model\"},\"index\": 0}]}\n\n",
-            "data: {\"error\": {\"code\": 503,\"message\": \"The model is overloaded.\",\"status\": \"UNAVAILABLE\"}}\n\n",
-        )
-        .as_bytes();
-        for cut in 0..=bytes.len() {
-            assert_eq!(
-                replay(bytes, cut),
-                Err(ProviderError::Remote("The model is overloaded.".into())),
-                "cut at {cut}"
-            );
-        }
+        );
+        let done = StreamEvent::Done {
+            usage: Some(Usage { input_tokens: 5, output_tokens: 0 }),
+            stop_reason: Some("SAFETY".into()),
+        };
+        conformance::parses_at_every_split(&GeminiWire, bytes, &[done]);
     }
 
     #[test]

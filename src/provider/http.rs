@@ -367,12 +367,6 @@ pub(crate) mod testing {
             }),
         }
     }
-
-    /// The text of the deltas in `events`.
-    #[cfg(test)]
-    pub fn text(events: &[StreamEvent]) -> String {
-        events.iter().filter_map(|e| if let StreamEvent::Delta(t) = e { Some(t.as_str()) } else { None }).collect()
-    }
 }
 
 #[cfg(test)]
@@ -551,3 +545,6 @@ mod tests {
 
 #[cfg(test)]
 mod over_the_wire;
+
+#[cfg(test)]
+pub(crate) mod conformance;

@@ -103,7 +103,8 @@ mod tests {
 
     use super::*;
     use crate::provider::JsonSchema;
-    use crate::provider::http::testing::{self, text};
+    use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::http::testing;
 
     const RECORDED: &str = concat!(
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -119,41 +120,27 @@ mod tests {
     }
 
     #[test]
-    fn parses_a_recorded_stream_split_at_every_byte() {
-        let bytes = RECORDED.as_bytes();
-        for cut in 0..=bytes.len() {
-            let events = replay(bytes, cut).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
-            assert_eq!(text(&events), "Hello ✓", "cut at {cut}");
-            assert_eq!(
-                events.last(),
-                Some(&StreamEvent::Done {
+    fn the_recorded_stream_conforms_split_truncated_and_failing_mid_stream() {
+        let recording = Recording {
+            bytes: RECORDED,
+            end_marker: "data: [DONE]",
+            events: vec![
+                StreamEvent::Delta("Hel".into()),
+                StreamEvent::Delta("lo ✓".into()),
+                StreamEvent::Done {
                     usage: Some(Usage { input_tokens: 12, output_tokens: 3 }),
-                    stop_reason: Some("stop".into())
-                }),
-                "cut at {cut}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_stream_without_done_is_truncated() {
-        let cut = RECORDED.find("data: [DONE]").unwrap_or(0);
-        let bytes = &RECORDED.as_bytes()[..cut];
-        for split in 0..=bytes.len() {
-            assert_eq!(replay(bytes, split), Err(ProviderError::Truncated), "split at {split}");
-        }
-    }
-
-    #[test]
-    fn an_error_mid_stream_fails_the_attempt() {
-        let bytes = concat!(
-            "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n",
-            "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
-        )
-        .as_bytes();
-        for cut in 0..=bytes.len() {
-            assert_eq!(replay(bytes, cut), Err(ProviderError::Remote("overloaded".into())), "cut at {cut}");
-        }
+                    stop_reason: Some("stop".into()),
+                },
+            ],
+        };
+        let failure = MidStreamError {
+            bytes: concat!(
+                "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n",
+                "data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
+            ),
+            error: ProviderError::Remote("overloaded".into()),
+        };
+        conformance::check(&OpenAiWire, &recording, &failure);
     }
 
     #[test]

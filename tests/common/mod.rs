@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: a fake OpenAI-compatible Chat Completions
 //! server on 127.0.0.1, and a `TestEnv` that runs the real `frontier` binary against it
-//! with a temporary `FRONTIER_HOME` and a cleared environment.
+//! with a temporary `FRONTIER_HOME` and a cleared environment whose `PATH` holds only the
+//! programs a test names (`fake_program`, `real_program`), so that a `claude`, `codex` or
+//! `gemini` on the developer's own `PATH` can never take part in a test.
 //!
 //! The server's behaviour is chosen per request by the `model` field of the body:
 //!
@@ -622,7 +624,47 @@ impl TestEnv {
         text
     }
 
-    /// `frontier ARGS` with only PATH, HOME and FRONTIER_HOME in its environment.
+    /// The one directory on the child's `PATH`; empty until a test names programs.
+    pub fn bin_dir(&self) -> PathBuf {
+        self.dir.path().join("bin")
+    }
+
+    /// Writes an executable `/bin/sh` script `name` with `body` into `bin_dir`, and returns
+    /// its path. The commands in `body` resolve through the same `PATH`: name the real
+    /// ones it needs with `real_program`.
+    pub fn fake_program(&self, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = self.ensure_bin_dir().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("a fake program can be written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("a fake program can be made executable");
+        path
+    }
+
+    /// Links each of the system's own `names` (found in `/usr/bin` or `/bin`, never via the
+    /// developer's `PATH`) into `bin_dir`, for fake programs that call them.
+    pub fn real_programs(&self, names: &[&str]) {
+        let bin = self.ensure_bin_dir();
+        for name in names {
+            let real = ["/usr/bin", "/bin"]
+                .iter()
+                .map(|dir| Path::new(dir).join(name))
+                .find(|p| p.is_file())
+                .unwrap_or_else(|| panic!("`{name}` is in neither /usr/bin nor /bin"));
+            let link = bin.join(name);
+            if !link.exists() {
+                std::os::unix::fs::symlink(&real, &link).expect("a real program can be linked");
+            }
+        }
+    }
+
+    fn ensure_bin_dir(&self) -> PathBuf {
+        let bin = self.bin_dir();
+        std::fs::create_dir_all(&bin).expect("the bin dir can be created");
+        bin
+    }
+
+    /// `frontier ARGS` with only PATH (`bin_dir`), HOME and FRONTIER_HOME in its environment.
     pub fn frontier<I, S>(&self, args: I) -> Invocation
     where
         I: IntoIterator<Item = S>,
@@ -647,11 +689,9 @@ impl TestEnv {
         cmd.env_clear()
             .env("HOME", self.home())
             .env("FRONTIER_HOME", self.frontier_home())
+            .env("PATH", self.bin_dir())
             .current_dir(self.dir.path())
             .args(args);
-        if let Some(path) = std::env::var_os("PATH") {
-            cmd.env("PATH", path);
-        }
         cmd
     }
 
@@ -660,23 +700,27 @@ impl TestEnv {
         self.dir.path()
     }
 
-    /// Every file under `FRONTIER_HOME` and `HOME`, with its contents (lossy UTF-8).
+    /// Every file frontier may have written (under the work dir, apart from `bin_dir`'s
+    /// programs), with its contents (lossy UTF-8).
     pub fn files(&self) -> Vec<(PathBuf, String)> {
-        fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        fn walk(dir: &Path, skip: &Path, out: &mut Vec<(PathBuf, String)>) {
             let Ok(entries) = std::fs::read_dir(dir) else {
                 return;
             };
             for entry in entries.flatten() {
                 let path = entry.path();
+                if path == skip {
+                    continue;
+                }
                 if path.is_dir() {
-                    walk(&path, out);
+                    walk(&path, skip, out);
                 } else if let Ok(bytes) = std::fs::read(&path) {
                     out.push((path, String::from_utf8_lossy(&bytes).into_owned()));
                 }
             }
         }
         let mut out = Vec::new();
-        walk(self.dir.path(), &mut out);
+        walk(self.dir.path(), &self.bin_dir(), &mut out);
         out
     }
 }

@@ -42,7 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from e2e_common import (CLAUDE_USAGE, CheckFailed, Checks, Llmock, MessagesServer, cli_version, expect,
+from e2e_common import (CLAUDE_USAGE, CheckFailed, Checks, Llmock, MessagesServer, agent_cli_env, cli_version, expect,
                         request_text, write_codex_config, write_gemini_auth)
 
 PROMPT = "In one sentence: what does a read-only sandbox protect against?"
@@ -117,26 +117,8 @@ class Frontier:
         write_codex_config(self.codex_home, mock.base)
         # gemini: API-key auth.
         write_gemini_auth(self.home)
-        system_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
-        self.env = {
-            "PATH": f"{npm_bin}{os.pathsep}{system_path}",
-            "HOME": str(self.home),
-            "FRONTIER_HOME": str(self.frontier_home),
-            "TMPDIR": str(self.tmp),
-            "LANG": "C.UTF-8",
-            # claude
-            "ANTHROPIC_BASE_URL": messages.base,
-            "ANTHROPIC_API_KEY": KEYS["ANTHROPIC_API_KEY"],
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            "DISABLE_AUTOUPDATER": "1",
-            # codex: its config names LOCAL_API_KEY, which frontier must pass through
-            "CODEX_HOME": str(self.codex_home),
-            "LOCAL_API_KEY": KEYS["LOCAL_API_KEY"],
-            # gemini
-            "GEMINI_API_KEY": KEYS["GEMINI_API_KEY"],
-            "GOOGLE_GEMINI_BASE_URL": f"{mock.base}/gemini",
-            "GEMINI_CLI_TRUST_WORKSPACE": "true",
-        }
+        self.env = agent_cli_env([str(npm_bin)], self.home, self.tmp, self.codex_home, messages.base, mock.base, KEYS)
+        self.env["FRONTIER_HOME"] = str(self.frontier_home)
 
     def run(self, *args: str) -> dict:
         argv = [self.binary, "run", "--json", "--timeout", str(CLI_DEADLINE_SECS), *args, PROMPT]

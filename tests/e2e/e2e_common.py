@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """What the end-to-end checks share (standard library only): the check outcome helpers,
 a minimal Anthropic Messages server for Claude Code, a running llmock and its control
-API, the agent CLIs' local configuration, and a subprocess runner that kills a whole
-process tree at its deadline.
+API, the agent CLIs' local configuration, a subprocess runner that kills a whole
+process tree at its deadline, stopping a server's process group, and a log's tail.
 
-Imported by cli_check.py and hook_check.py, which sit next to it; not a check itself.
+Imported by llmock_check.py, llama_check.py, cli_check.py and hook_check.py, which sit
+next to it; not a check itself.
 """
 
 from __future__ import annotations
@@ -258,14 +259,14 @@ def request_text(body: object) -> str:
 class Llmock:
     """A running `llmock serve` and its control API."""
 
-    def __init__(self, exe: str, workdir: Path) -> None:
+    def __init__(self, exe: str, workdir: Path, extra_args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "llmock.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [exe, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--tool-mode", "off", "--log-level", "warning"],
+             "--tool-mode", "off", "--log-level", "warning", *extra_args],
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -276,20 +277,27 @@ class Llmock:
             if self.proc.poll() is not None:
                 raise CheckFailed(f"llmock exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                health = self.request("GET", "/health", timeout=2)
+                health = self.get("/health", timeout=2)
                 if health.get("status") == "ok":
                     return str(health.get("version"))
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):
                 pass
             time.sleep(0.1)
         raise CheckFailed(f"llmock not healthy after {deadline_secs:.0f}s:\n{self.log_tail()}")
 
     def request(self, method: str, path: str, body: object = None, timeout: float = 15.0):
+        """The parsed JSON of a JSON answer, else its text (the verdict's text format)."""
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.base + path, data=data, method=method,
                                      headers={"content-type": "application/json"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return json.loads(resp.read())
+            raw = resp.read()
+            if resp.headers.get_content_type() == "application/json":
+                return json.loads(raw)
+            return raw.decode()
+
+    def get(self, path: str, timeout: float = 15.0):
+        return self.request("GET", path, timeout=timeout)
 
     def reset(self) -> None:
         self.request("POST", "/_llmock/reset", {})
@@ -298,29 +306,47 @@ class Llmock:
         self.request("POST", "/_llmock/scenario", {"behaviors": list(behaviors)})
 
     def pending(self) -> list:
-        return self.request("GET", "/_llmock/scenario")["pending"]
+        return self.get("/_llmock/scenario")["pending"]
 
     def requests(self) -> list[dict]:
-        return sorted(self.request("GET", "/_llmock/requests")["requests"], key=lambda r: r["seq"])
+        return sorted(self.get("/_llmock/requests")["requests"], key=lambda r: r["seq"])
+
+    def verdict(self) -> tuple[dict, str]:
+        """llmock's grading of the client since the last reset, as JSON and as text."""
+        return self.get("/_llmock/verdict"), self.get("/_llmock/verdict?format=text")
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
+        return log_tail(self.log_path, lines)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+        stop_group(self.proc, grace=10)
         self._log.close()
+
+
+def agent_cli_env(path_dirs: list[str], home: Path, tmp: Path, codex_home: Path, messages_base: str,
+                  llmock_base: str, keys: dict) -> dict:
+    """A cleared environment in which claude talks to the Messages server, and codex and
+    gemini to llmock, with `keys` (ANTHROPIC_API_KEY, LOCAL_API_KEY, GEMINI_API_KEY):
+    `path_dirs` first on PATH, then this script's own PATH."""
+    system_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    return {
+        "PATH": os.pathsep.join([*path_dirs, system_path]),
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+        "LANG": "C.UTF-8",
+        # claude
+        "ANTHROPIC_BASE_URL": messages_base,
+        "ANTHROPIC_API_KEY": keys["ANTHROPIC_API_KEY"],
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        # codex: its config names LOCAL_API_KEY, which frontier must pass through
+        "CODEX_HOME": str(codex_home),
+        "LOCAL_API_KEY": keys["LOCAL_API_KEY"],
+        # gemini
+        "GEMINI_API_KEY": keys["GEMINI_API_KEY"],
+        "GOOGLE_GEMINI_BASE_URL": f"{llmock_base}/gemini",
+        "GEMINI_CLI_TRUST_WORKSPACE": "true",
+    }
 
 
 def cli_version(exe: Path) -> str:
@@ -390,6 +416,30 @@ def run_tree(argv: list[str], env: dict, cwd: Path, timeout: float, stdin: bytes
             "stderr": err.decode(errors="replace"), "wall": time.monotonic() - started}
 
 
+def stop_group(proc: subprocess.Popen, grace: float) -> None:
+    """Stops a server started in its own session: SIGTERM to its group, SIGKILL if it is
+    still there after `grace` seconds."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        proc.wait(timeout=grace)
+
+
+def log_tail(path: Path, lines: int = 30) -> str:
+    """The last `lines` lines of a log file, or `(no log)`."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
 def kill_group(pid: int) -> None:
     """SIGKILLs the process group `pid` leads (one this script started)."""
     try:
@@ -404,7 +454,8 @@ class Checks:
     """Runs named checks, one line each (`PASS  name  (1.2s)  detail`), and keeps count.
     A check passes when its body returns (a detail string, or None) and fails on
     CheckFailed or any other exception, which is reported, not raised. Subclasses may
-    override `before_each` (reset servers, say)."""
+    override `before_each` (reset servers, say) and `after_each` (collect a server's
+    grading of the case, say), which runs whatever the outcome."""
 
     def __init__(self) -> None:
         self.passed = 0
@@ -412,6 +463,9 @@ class Checks:
         self.case = ""
 
     def before_each(self) -> None:
+        pass
+
+    def after_each(self) -> None:
         pass
 
     def check(self, name: str, body) -> bool:
@@ -428,6 +482,8 @@ class Checks:
         except Exception as exc:  # a broken check is a failed check, not a crash
             detail, status = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", "FAIL"
             self.failed += 1
+        finally:
+            self.after_each()
         elapsed = time.monotonic() - started
         print(f"{status}  {name}  ({elapsed:.1f}s){'  ' + detail if detail else ''}", flush=True)
         return ok

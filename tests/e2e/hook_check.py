@@ -55,7 +55,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from e2e_common import (CheckFailed, Checks, Llmock, MessagesServer, cli_version, expect,
+from e2e_common import (CheckFailed, Checks, Llmock, MessagesServer, agent_cli_env, cli_version, expect,
                         request_text, run_tree, write_codex_config, write_gemini_auth)
 
 PROMPT = "Why is the sky blue at noon?"  # over the 12-character minimum
@@ -141,22 +141,8 @@ class Sandbox:
         expect(git.returncode == 0, f"git init failed: {git.stderr.decode(errors='replace')}")
         write_codex_config(self.codex_home, mock.base, model=HOSTS["codex"].model)
         write_gemini_auth(self.home)
-        system_path = os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
-        self.env = {
-            "PATH": os.pathsep.join([str(npm_bin), str(Path(binary).parent), system_path]),
-            "HOME": str(self.home),
-            "TMPDIR": str(self.tmp),
-            "LANG": "C.UTF-8",
-            "ANTHROPIC_BASE_URL": messages.base,
-            "ANTHROPIC_API_KEY": KEYS["ANTHROPIC_API_KEY"],
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            "DISABLE_AUTOUPDATER": "1",
-            "CODEX_HOME": str(self.codex_home),
-            "LOCAL_API_KEY": KEYS["LOCAL_API_KEY"],
-            "GEMINI_API_KEY": KEYS["GEMINI_API_KEY"],
-            "GOOGLE_GEMINI_BASE_URL": f"{mock.base}/gemini",
-            "GEMINI_CLI_TRUST_WORKSPACE": "true",
-        }
+        self.env = agent_cli_env([str(npm_bin), str(Path(binary).parent)], self.home, self.tmp, self.codex_home,
+                                 messages.base, mock.base, KEYS)
         if frontier_home:
             self.env["FRONTIER_HOME"] = str(self.frontier_home)
 

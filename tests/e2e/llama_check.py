@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from e2e_common import CheckFailed, Checks, expect, free_port, log_tail, stop_group
 
 ALIAS = "smollm2"
 PROMPT = "Name the capital of France."
@@ -71,52 +72,9 @@ def serve(model: str, port: int) -> None:
     threading.Event().wait()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def get_json(url: str, timeout: float = 5.0):
     with urllib.request.urlopen(url, timeout=timeout) as resp:
         return json.loads(resp.read())
-
-
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond: bool, message: str) -> None:
-    if not cond:
-        raise CheckFailed(message)
-
-
-class Results:
-    def __init__(self) -> None:
-        self.passed = 0
-        self.failed = 0
-
-    def record(self, name: str, fn) -> object:
-        try:
-            detail = fn()
-        except CheckFailed as exc:
-            self.failed += 1
-            print(f"FAIL  {name}  {exc}", flush=True)
-            return None
-        except Exception as exc:  # a broken check is a failed check
-            self.failed += 1
-            print(f"FAIL  {name}  {type(exc).__name__}: {exc}", flush=True)
-            return None
-        self.passed += 1
-        print(f"PASS  {name}{'  ' + str(detail) if detail else ''}", flush=True)
-        return detail
-
-
-def log_tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def main() -> int:
@@ -140,7 +98,7 @@ def main() -> int:
 
     # A SIGTERM (CI giving up, Ctrl-C in a wrapper) still runs the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    results = Results()
+    results = Checks()
     workdir = Path(tempfile.mkdtemp(prefix="frontier-llama-"))
     log_path = workdir / "llama-server.log"
     port = free_port()
@@ -171,7 +129,7 @@ def main() -> int:
             expect(ALIAS in models, f"/v1/models lists {models}, not {ALIAS}")
             return f"{base}, model {ALIAS}, ready in {time.monotonic() - started:.1f}s"
 
-        if results.record("llama.cpp server (xllamacpp) serves SmolLM2-135M", healthy) is None:
+        if not results.check("llama.cpp server (xllamacpp) serves SmolLM2-135M", healthy):
             raise CheckFailed("no server")
 
         home = workdir / "home"
@@ -216,7 +174,7 @@ def main() -> int:
             return (f"{run['wall']:.1f}s (panel {t.get('panel_ms')} ms, judge {t.get('judge_ms')} ms, "
                     f"synth {t.get('synth_ms')} ms)")
 
-        results.record("frontier run --json: exit 0, status ok", run_panel)
+        results.check("frontier run --json: exit 0, status ok", run_panel)
         report = run.get("report")
 
         def member_ok(model_id: str, endpoint: str):
@@ -232,7 +190,7 @@ def main() -> int:
                        f"no usage reported: {usage}")
                 return (f"{usage['input_tokens']} in / {usage['output_tokens']} out, "
                         f"{m.get('latency_ms')} ms: {m['content'].strip()[:60]!r}")
-            results.record(f"{model_id} via {endpoint} answered with usage", check)
+            results.check(f"{model_id} via {endpoint} answered with usage", check)
 
         member_ok(models[0], "/v1/chat/completions (openai)")
         member_ok(models[1], "/v1/messages (anthropic)")
@@ -251,7 +209,7 @@ def main() -> int:
                        f"the synth failed without a note: {report.get('notes')}")
             return f"{len(final)} chars from the {source}"
 
-        results.record("the run has a non-empty final answer", final_answer)
+        results.check("the run has a non-empty final answer", final_answer)
 
         def judge_outcome() -> str:
             expect(report is not None, "no report")
@@ -274,7 +232,7 @@ def main() -> int:
             expect(any("judge failed" in n for n in notes), f"no note says the judge failed: {notes}")
             return f"the judge failed and the report says so: {judge.get('error')}"
 
-        results.record("the report is well-formed whichever way the judge went", judge_outcome)
+        results.check("the report is well-formed whichever way the judge went", judge_outcome)
 
         def totals() -> str:
             expect(report is not None, "no report")
@@ -287,23 +245,15 @@ def main() -> int:
             expect(report.get("failed_models") == [], f"failed_models {report.get('failed_models')}")
             return f"{want_in} in / {want_out} out over {len(calls)} calls"
 
-        results.record("token totals add up over members, judge and synth", totals)
+        results.check("token totals add up over members, judge and synth", totals)
     except CheckFailed:
         pass
     except Exception as exc:
         results.failed += 1
         print(f"FAIL  llama check aborted: {type(exc).__name__}: {exc}", flush=True)
     finally:
-        if server is not None and server.poll() is None:
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=15)
+        if server is not None:
+            stop_group(server, grace=15)
         log.close()
         if results.failed:
             print("llama.cpp server log (tail):\n" + log_tail(log_path), flush=True)

@@ -26,15 +26,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+from e2e_common import CheckFailed, Checks, Llmock, expect
 
 PROMPT = "In one sentence: why do HTTP clients retry with backoff?"
 
@@ -75,97 +73,10 @@ CHUNK_DELAY_MS = 2  # llmock's pause between streamed chunks
 RUN_TIMEOUT = 60  # seconds a frontier run may take before the check gives up on it
 
 
-class CheckFailed(Exception):
-    pass
-
-
-def expect(cond: bool, message: str) -> None:
-    if not cond:
-        raise CheckFailed(message)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Llmock:
-    """A running `llmock serve` and its control API."""
-
-    def __init__(self, exe: str, workdir: Path) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / "llmock.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [exe, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--tool-mode", "off", "--log-level", "warning",
-             # Paced like real generation. Without a pause the whole stream is in the
-             # socket buffer before the client's hang-up arrives, and llmock then records
-             # an attempt the client abandoned (after a malformed chunk) as completed.
-             "--stream-chunk-delay-ms", str(CHUNK_DELAY_MS)],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_healthy(self, deadline_secs: float = 60.0) -> str:
-        deadline = time.monotonic() + deadline_secs
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise CheckFailed(f"llmock exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                health = self.get("/health", timeout=2)
-                if health.get("status") == "ok":
-                    return str(health.get("version"))
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.1)
-        raise CheckFailed(f"llmock not healthy after {deadline_secs:.0f}s:\n{self.log_tail()}")
-
-    def request(self, method: str, path: str, body: object = None, timeout: float = 15.0):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            raw = resp.read()
-            if resp.headers.get_content_type() == "application/json":
-                return json.loads(raw)
-            return raw.decode()
-
-    def get(self, path: str, timeout: float = 15.0):
-        return self.request("GET", path, timeout=timeout)
-
-    def reset(self) -> None:
-        self.request("POST", "/_llmock/reset", {})
-
-    def queue(self, *behaviors: dict) -> None:
-        self.request("POST", "/_llmock/scenario", {"behaviors": list(behaviors)})
-
-    def requests(self) -> list[dict]:
-        return self.get("/_llmock/requests")["requests"]
-
-    def verdict(self) -> tuple[dict, str]:
-        return self.get("/_llmock/verdict"), self.get("/_llmock/verdict?format=text")
-
-    def log_tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return "(no log)"
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        self._log.close()
+# Paced like real generation. Without a pause the whole stream is in the socket buffer
+# before the client's hang-up arrives, and llmock then records an attempt the client
+# abandoned (after a malformed chunk) as completed.
+LLMOCK_ARGS = ("--stream-chunk-delay-ms", str(CHUNK_DELAY_MS))
 
 
 class Frontier:
@@ -313,38 +224,27 @@ FAULTS = [
 ]
 
 
-class Suite:
+class Suite(Checks):
     def __init__(self, mock: Llmock, frontier: Frontier, kinds: list[str]) -> None:
+        super().__init__()
         self.mock = mock
         self.frontier = frontier
         self.kinds = kinds
         self.models = [member_id(k) for k in kinds]
-        self.passed = 0
-        self.failed = 0
         # (case name, verdict JSON, verdict text) for every case, for check (d).
         self.verdicts: list[tuple[str, dict, str]] = []
 
-    def check(self, name: str, body) -> None:
-        started = time.monotonic()
+    def before_each(self) -> None:
+        self.mock.reset()
+
+    def after_each(self) -> None:
+        # llmock's verdict covers the attempts since the reset: read it before the next one.
         try:
-            self.mock.reset()
-            detail = body()
-            status, self.passed = "PASS", self.passed + 1
-        except CheckFailed as exc:
-            detail, status = str(exc), "FAIL"
-            self.failed += 1
-        except Exception as exc:  # a broken check is a failed check, not a crash
-            detail, status = f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", "FAIL"
-            self.failed += 1
-        finally:
-            try:
-                verdict, text = self.mock.verdict()
-                self.verdicts.append((name, verdict, text))
-            except (OSError, ValueError) as exc:
-                self.verdicts.append((name, {"errors": 1, "warnings": 0, "findings": []},
-                                      f"could not read the verdict: {exc}"))
-        elapsed = time.monotonic() - started
-        print(f"{status}  {name}  ({elapsed:.1f}s){'  ' + detail if detail else ''}", flush=True)
+            verdict, text = self.mock.verdict()
+            self.verdicts.append((self.case, verdict, text))
+        except (OSError, ValueError) as exc:
+            self.verdicts.append((self.case, {"errors": 1, "warnings": 0, "findings": []},
+                                  f"could not read the verdict: {exc}"))
 
     def baseline(self) -> str:
         result = self.frontier.run(self.models)
@@ -477,7 +377,7 @@ def main() -> int:
     mock = None
     suite = None
     try:
-        mock = Llmock(exe, workdir)
+        mock = Llmock(exe, workdir, LLMOCK_ARGS)
         version = mock.wait_healthy()
         print(f"llmock {version} on {mock.base}; frontier {binary}; APIs: {', '.join(kinds)}", flush=True)
         frontier = Frontier(binary, workdir, mock, kinds)
