@@ -12,7 +12,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{Outcome, TestEnv};
+use common::{Outcome, TestEnv, gone_soon};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
@@ -264,19 +264,6 @@ sleep 1000"#;
 
 fn pids(clis: &FakeClis) -> Vec<String> {
     ["child", "grandchild"].iter().map(|w| clis.read("claude", w).trim().to_string()).collect()
-}
-
-/// Whether process `pid` is gone (or a zombie) within a few seconds.
-fn gone_soon(pid: &str) -> bool {
-    let until = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < until {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Err(_) => return true,
-            Ok(stat) if stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')) => return true,
-            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-    false
 }
 
 #[test]

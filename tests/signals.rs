@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use common::TestEnv;
 use common::workspace::{claude_event, repo};
+use common::{TestEnv, gone_soon};
 use pretty_assertions::assert_eq;
 use rustix::process::{Pid, Signal};
 
@@ -136,19 +136,6 @@ fn read_all(stream: Option<impl std::io::Read>) -> String {
     let mut text = String::new();
     stream.unwrap().read_to_string(&mut text).unwrap();
     text
-}
-
-/// Whether process `pid` is gone (or a zombie awaiting its reaper) within a few seconds.
-fn gone_soon(pid: &str) -> bool {
-    let until = Instant::now() + Duration::from_secs(5);
-    while Instant::now() < until {
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Err(_) => return true,
-            Ok(stat) if stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')) => return true,
-            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
-        }
-    }
-    false
 }
 
 /// Runs a panel of the three fake CLIs, sends `signal` once they all run, and checks
