@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Interleaved A/B timings, for comparing builds (or settings) on a machine whose speed
+drifts: each round runs every variant once, in turn, so drift falls on all of them alike.
+
+    bench/ab.py hook BIN [BIN...]     the hook's off path (scope off) of each binary, and /bin/true
+    bench/ab.py history BIN           a run with and without `history = false`, zero-latency
+                                      mocks and 300+100+100 ms mocks
+
+Prints the median of each variant. Uses temporary FRONTIER_HOMEs; sends nothing anywhere.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(cmd, env, stdin=None):
+    start = time.perf_counter()
+    subprocess.run(cmd, input=stdin, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def report(results):
+    for name, times in results.items():
+        print(f"{statistics.median(times) * 1000:8.2f} ms  {name}")
+
+
+def hook(binaries, rounds=300):
+    home = tempfile.mkdtemp()
+    repo = tempfile.mkdtemp()
+    subprocess.run(["git", "init", "-q", repo], check=True)
+    event = ('{"hook_event_name":"UserPromptSubmit","prompt":"hello there world","cwd":"%s","session_id":"x"}'
+             % repo).encode()
+    env = {"FRONTIER_HOME": home}
+    results = {b: [] for b in binaries}
+    results["/bin/true"] = []
+    for _ in range(rounds):
+        for b in binaries:
+            results[b].append(timed([b, "hook", "--host", "claude-code"], env, event))
+        results["/bin/true"].append(timed(["/bin/true"], env, event))
+    report(results)
+
+
+def history(binary, rounds=25):
+    homes = {}
+    for name, config in [("history on", ""), ("history off", "history = false\n")]:
+        home = tempfile.mkdtemp()
+        os.makedirs(f"{home}/config")
+        with open(f"{home}/config/config.toml", "w") as f:
+            f.write(config)
+        homes[name] = home
+    panels = {
+        "zero-latency mocks": ["mock:a", "mock:judge", "mock:synth"],
+        "300+100+100 ms mocks": ["mock:a?delay_ms=300", "mock:judge?delay_ms=100", "mock:synth?delay_ms=100"],
+    }
+    results = {}
+    for _ in range(rounds):
+        for home_name, home in homes.items():
+            for panel_name, (member, judge, synth) in panels.items():
+                cmd = [binary, "run", "--models", member, "--judge", judge, "--synth", synth, "--no-stream", "why?"]
+                results.setdefault(f"{panel_name}, {home_name}", []).append(timed(cmd, {"FRONTIER_HOME": home}))
+    report(results)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "hook":
+        hook(sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "history":
+        history(sys.argv[2])
+    else:
+        sys.exit(__doc__)
