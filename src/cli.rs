@@ -102,7 +102,8 @@ pub struct RunArgs {
     /// How many panel members run at once.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
     pub concurrency: Option<usize>,
-    /// Seconds a stream may stay silent before it counts as stalled.
+    /// Seconds a stream may go without completing an event before it counts as stalled
+    /// (keep-alive comments and partial lines do not count).
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub idle_timeout: Option<u64>,
     /// Print the answer when it is complete instead of streaming it.
