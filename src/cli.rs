@@ -329,12 +329,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
 /// (docs/benchmarks.md). Any other argument list, `--help` and every mistake included,
 /// is left to clap, so help and errors read as they always have.
 fn hook_fast_path(args: &[OsString]) -> Option<HookArgs> {
-    let host = |value: &std::ffi::OsStr| match value.to_str()? {
-        "claude-code" => Some(HostArg::ClaudeCode),
-        "codex" => Some(HostArg::Codex),
-        "gemini" => Some(HostArg::Gemini),
-        _ => None,
-    };
+    // clap's own names for the hosts, without building the command tree.
+    let host = |value: &std::ffi::OsStr| <HostArg as clap::ValueEnum>::from_str(value.to_str()?, false).ok();
     match args {
         [_, hook] if hook == "hook" => Some(HookArgs { host: None }),
         [_, hook, flag, value] if hook == "hook" && flag == "--host" => Some(HookArgs { host: Some(host(value)?) }),

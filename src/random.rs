@@ -1,5 +1,6 @@
 //! Random numbers without a dependency: the standard library's randomly keyed hasher.
-//! Good enough for jitter, run ids and shuffle seeds; not for secrets.
+//! Good enough for jitter, run ids, shuffle seeds and the hook's frame nonce (unguessable
+//! to a model that never sees the process); not for cryptographic keys.
 
 use std::hash::{BuildHasher as _, Hasher as _};
 

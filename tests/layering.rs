@@ -24,7 +24,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("pipeline", &["provider", "random"]),
     ("history", &["pipeline", "error"]),
     ("render", &["pipeline", "history", "provider"]),
-    ("hook", &["config", "scope", "pipeline", "provider", "env", "error"]),
+    ("hook", &["config", "scope", "pipeline", "provider", "env", "error", "random"]),
     ("install", &["config", "env", "error"]),
     // The top: commands put the layers together.
     (

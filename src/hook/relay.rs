@@ -12,8 +12,6 @@
 //! `<`, `>` and `&` in a hook's context (`<<<` reached its model as `&lt;&lt;&lt;`, seen
 //! in tests/e2e/hook_check.py), and a frame must reach every host's model as written.
 
-use std::hash::{BuildHasher as _, Hasher as _};
-
 use serde_json::json;
 
 /// `⚡ Frontier · fusion · chatgpt-duo · 2 models · 14s`
@@ -59,16 +57,10 @@ fn framed(banner: &str, answer: &str, notes: &[String], nonce: &str) -> String {
     text
 }
 
-/// 128 random bits as 32 hex digits, from the standard library's randomly keyed hasher
-/// (seeded from the OS; the answer's writers never see the process).
+/// 128 random bits as 32 hex digits. The answer's writers never see this process, so
+/// the standard library's randomly keyed hasher behind `random` is unpredictable to them.
 fn nonce() -> String {
-    let state = std::collections::hash_map::RandomState::new();
-    let half = |salt: u64| {
-        let mut hasher = state.build_hasher();
-        hasher.write_u64(salt);
-        hasher.finish()
-    };
-    format!("{:016x}{:016x}", half(0), half(1))
+    format!("{:016x}{:016x}", crate::random::u64(), crate::random::u64())
 }
 
 /// The host's JSON for `event`, as one line.

@@ -48,14 +48,15 @@ impl RunObserver {
             return;
         }
         let text = sanitize::clean(text);
-        let mut err = std::io::stderr().lock();
-        if self.live {
-            let end = if done { "\n" } else { "" };
-            let _ = write!(err, "\r\x1b[2K{text}{end}");
+        // One write a line: stderr is unbuffered, and `write!` would make one per piece.
+        let line = if self.live {
             state.line_open = !done;
+            format!("\r\x1b[2K{text}{}", if done { "\n" } else { "" })
         } else {
-            let _ = writeln!(err, "frontier: {text}");
-        }
+            format!("frontier: {text}\n")
+        };
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(line.as_bytes());
         let _ = err.flush();
     }
 
