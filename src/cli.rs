@@ -205,6 +205,15 @@ pub struct TuneArgs {
     /// Seconds a hooked run may take (under the hosts' 600 s hook timeout).
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub budget: Option<u64>,
+    /// How many of the host conversation's last turns a hooked run sends as context (0: none).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
+    pub context_turns: Option<u32>,
+    /// Whether files the prompt mentions as `@path` are sent as context.
+    #[arg(long, value_enum, value_name = "on|off")]
+    pub context_files: Option<OnOff>,
+    /// The most characters the hook hands the host (default: the host's own ceiling).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<u32>)]
+    pub relay_chars: Option<u32>,
 }
 
 #[derive(Debug, Args)]

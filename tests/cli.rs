@@ -256,7 +256,10 @@ fn rearming_keeps_the_operators_tuning_and_arming_validates_first() {
     assert_eq!(status["panel"], serde_json::json!(["mock:a", "mock:b"]), "the refused arm changed nothing");
     assert_eq!(
         status["tuning"],
-        serde_json::json!({"min_chars": 40, "fan_commands": true, "fan_loops": false, "budget_secs": 120})
+        serde_json::json!({
+            "min_chars": 40, "fan_commands": true, "fan_loops": false, "budget_secs": 120,
+            "context_turns": 6, "context_files": true
+        })
     );
 }
 

@@ -21,17 +21,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("provider", &["env", "random"]),
     ("config", &["provider", "env", "error"]),
     ("scope", &["config", "env", "error"]),
-    ("pipeline", &["provider", "random"]),
-    ("history", &["pipeline", "error"]),
-    ("render", &["pipeline", "history", "provider"]),
-    ("hook", &["config", "scope", "pipeline", "provider", "env", "error", "random"]),
+    // What the panel sees besides the prompt: it reads the workspace, nothing else.
+    ("context", &["env", "error", "random"]),
+    ("pipeline", &["provider", "context", "random"]),
+    ("history", &["pipeline", "context", "error"]),
+    ("render", &["pipeline", "history", "context", "provider"]),
+    ("hook", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
     ("install", &["config", "env", "error"]),
     // The top: commands put the layers together.
     (
         "commands",
         &[
-            "cli", "config", "scope", "pipeline", "provider", "history", "hook", "install", "render", "env", "error",
-            "random",
+            "cli", "config", "scope", "context", "pipeline", "provider", "history", "hook", "install", "render", "env",
+            "error", "random",
         ],
     ),
     // Entry points for the fuzz targets reach into the parsers of every layer.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use super::cancel::Cancel;
 use super::selection::Selection;
 use crate::config::{Catalog, Config};
+use crate::context::Context;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::cost::format_usd;
@@ -40,6 +41,8 @@ pub fn plan(
             synth: None,
             limits,
             seed,
+            context: Context::default(),
+            answer_chars: None,
         },
         Selection::Fusion { preset, panel, judge, synth } => RunPlan {
             run_id: new_run_id(),
@@ -51,6 +54,8 @@ pub fn plan(
             synth: Some(participant(synth)?),
             limits,
             seed,
+            context: Context::default(),
+            answer_chars: None,
         },
     })
 }

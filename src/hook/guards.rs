@@ -89,7 +89,7 @@ mod tests {
     use super::*;
 
     fn tuning(min_chars: u32, fan_commands: bool, fan_loops: bool) -> Tuning {
-        Tuning { min_chars, fan_commands, fan_loops, budget_secs: None }
+        Tuning { min_chars, fan_commands, fan_loops, ..Tuning::default() }
     }
 
     #[test]

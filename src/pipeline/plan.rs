@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::call::Participant;
 use super::report::RunMode;
+use crate::context::Context;
 
 /// Limits of one run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,4 +38,9 @@ pub struct RunPlan {
     pub synth: Option<Participant>,
     pub limits: Limits,
     pub seed: u64,
+    /// What every member, the judge and the synth see ahead of the prompt.
+    pub context: Context,
+    /// The most characters the final answer should take, when its reader caps it (a
+    /// hooked run: the host's relay ceiling); the synth is told so.
+    pub answer_chars: Option<usize>,
 }

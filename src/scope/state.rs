@@ -15,6 +15,10 @@ use crate::error::{Error, Result};
 /// Prompts shorter than this (in characters) are not fanned out by the hook by default.
 pub const DEFAULT_MIN_CHARS: u32 = 12;
 
+/// How many of the host conversation's last turns a hooked run sends by default: a user
+/// turn and the reply to it count as two.
+pub const DEFAULT_CONTEXT_TURNS: u32 = 6;
+
 /// What a scope runs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Armed {
@@ -69,11 +73,28 @@ pub struct Tuning {
     pub fan_loops: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub budget_secs: Option<u64>,
+    /// How many of the host conversation's last turns a hooked run sends as context
+    /// (0: none).
+    pub context_turns: u32,
+    /// Whether the files a hooked prompt mentions as `@path` are sent as context.
+    pub context_files: bool,
+    /// The most characters of `additionalContext` the hook hands the host; `None`: the
+    /// host's own ceiling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relay_chars: Option<u32>,
 }
 
 impl Default for Tuning {
     fn default() -> Self {
-        Tuning { min_chars: DEFAULT_MIN_CHARS, fan_commands: false, fan_loops: false, budget_secs: None }
+        Tuning {
+            min_chars: DEFAULT_MIN_CHARS,
+            fan_commands: false,
+            fan_loops: false,
+            budget_secs: None,
+            context_turns: DEFAULT_CONTEXT_TURNS,
+            context_files: true,
+            relay_chars: None,
+        }
     }
 }
 
@@ -204,7 +225,15 @@ mod tests {
     #[test]
     fn rearming_keeps_tuning() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let tuned = Tuning { min_chars: 40, fan_commands: true, fan_loops: false, budget_secs: Some(120) };
+        let tuned = Tuning {
+            min_chars: 40,
+            fan_commands: true,
+            fan_loops: false,
+            budget_secs: Some(120),
+            context_turns: 2,
+            context_files: false,
+            relay_chars: Some(4000),
+        };
         update(dir.path(), "s", |s| s.tuning = tuned.clone()).unwrap_or_else(|e| panic!("{e}"));
         update(dir.path(), "s", |s| s.armed = Armed::Preset { name: "demo".into() }).unwrap_or_else(|e| panic!("{e}"));
         update(dir.path(), "s", |s| s.armed = Armed::Single { model: "opus".into() }).unwrap_or_else(|e| panic!("{e}"));

@@ -23,6 +23,7 @@ pub(in crate::pipeline) fn after_panel(
         mode: plan.mode,
         preset: plan.preset.clone(),
         prompt: plan.prompt.clone(),
+        context: plan.context.sources.clone(),
         panel: members().map(|(p, r)| member_report(p, r)).collect(),
         judge: None,
         synth: None,

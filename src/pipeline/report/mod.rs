@@ -21,6 +21,9 @@ pub struct RunReport {
     pub mode: RunMode,
     pub preset: Option<String>,
     pub prompt: String,
+    /// Every context source considered: what was sent of each, or why it was skipped.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<crate::context::Source>,
     pub panel: Vec<MemberReport>,
     pub judge: Option<CallReport>,
     pub synth: Option<CallReport>,
@@ -135,6 +138,7 @@ impl RunReport {
             mode,
             preset,
             prompt,
+            context: Vec::new(),
             panel: Vec::new(),
             judge: None,
             synth: None,
@@ -181,6 +185,22 @@ mod tests {
             mode: RunMode::Fusion,
             preset: Some("demo".into()),
             prompt: "Why?".into(),
+            context: vec![
+                crate::context::Source {
+                    kind: crate::context::SourceKind::File,
+                    path: Some("src/pool.rs".into()),
+                    bytes: 812,
+                    truncated: true,
+                    skipped: None,
+                },
+                crate::context::Source {
+                    kind: crate::context::SourceKind::File,
+                    path: Some(".env".into()),
+                    bytes: 0,
+                    truncated: false,
+                    skipped: Some("secret".into()),
+                },
+            ],
             panel: vec![
                 MemberReport { call: call("a", true, true), label: Some("A".into()), content: Some("cut".into()) },
                 MemberReport { call: call("b", false, false), label: None, content: None },
@@ -224,7 +244,7 @@ mod tests {
     /// The JSON as the flat `MemberReport` and the inline comparison lists wrote it
     /// before they became `call` and `comparison`: history stores it, `show --json`
     /// reprints it, scripts read it by key.
-    const JSON: &str = r#"{"run_id":"20260101-000000-0000abcd","status":"ok","mode":"fusion","preset":"demo","prompt":"Why?","panel":[{"model":"a","route":"mock:a","label":"A","ok":true,"content":"cut","error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":true,"cost_usd":0.5,"truncated":true},{"model":"b","route":"mock:b","label":null,"ok":false,"content":null,"error":"timed out after 5s","error_kind":"timeout","latency_ms":12,"usage":null,"usage_estimated":false,"cost_usd":null}],"judge":{"model":"j","route":"mock:j","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"synth":{"model":"s","route":"mock:s","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"analysis":{"scores":[{"label":"A","model":"a","member":0,"score":7.0,"reason":"ok"}],"ranking":["a"],"consensus":["c"],"contradictions":[],"partial_coverage":["p"],"unique_insights":[],"blind_spots":["b"]},"final":"fused","final_source":"synth","failed_models":["b"],"failure_reason":null,"notes":["a's answer was cut"],"timings":{"panel_ms":1,"judge_ms":2,"synth_ms":null},"totals":{"input_tokens":75,"output_tokens":54,"wall_ms":3,"cost_usd":1.5,"cost_estimated":true},"judge_seed":7}"#;
+    const JSON: &str = r#"{"run_id":"20260101-000000-0000abcd","status":"ok","mode":"fusion","preset":"demo","prompt":"Why?","context":[{"kind":"file","path":"src/pool.rs","bytes":812,"truncated":true},{"kind":"file","path":".env","bytes":0,"skipped":"secret"}],"panel":[{"model":"a","route":"mock:a","label":"A","ok":true,"content":"cut","error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":true,"cost_usd":0.5,"truncated":true},{"model":"b","route":"mock:b","label":null,"ok":false,"content":null,"error":"timed out after 5s","error_kind":"timeout","latency_ms":12,"usage":null,"usage_estimated":false,"cost_usd":null}],"judge":{"model":"j","route":"mock:j","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"synth":{"model":"s","route":"mock:s","ok":true,"error":null,"error_kind":null,"latency_ms":12,"usage":{"input_tokens":25,"output_tokens":18},"usage_estimated":false,"cost_usd":0.5},"analysis":{"scores":[{"label":"A","model":"a","member":0,"score":7.0,"reason":"ok"}],"ranking":["a"],"consensus":["c"],"contradictions":[],"partial_coverage":["p"],"unique_insights":[],"blind_spots":["b"]},"final":"fused","final_source":"synth","failed_models":["b"],"failure_reason":null,"notes":["a's answer was cut"],"timings":{"panel_ms":1,"judge_ms":2,"synth_ms":null},"totals":{"input_tokens":75,"output_tokens":54,"wall_ms":3,"cost_usd":1.5,"cost_estimated":true},"judge_seed":7}"#;
 
     #[test]
     fn the_json_keeps_every_key_in_its_place() {
@@ -235,9 +255,18 @@ mod tests {
     fn the_json_reads_back_and_so_do_records_from_before_truncated() {
         assert_eq!(serde_json::from_str::<RunReport>(JSON).ok(), Some(report()));
         // Records written before `truncated` existed have no such key: it reads as false.
-        let old = JSON.replace(r#","truncated":true"#, "");
+        let old = JSON.replace(r#""cost_usd":0.5,"truncated":true"#, r#""cost_usd":0.5"#);
         let mut expected = report();
         expected.panel[0].call.truncated = false;
         assert_eq!(serde_json::from_str::<RunReport>(&old).ok(), Some(expected));
+    }
+
+    #[test]
+    fn a_run_without_context_writes_no_context_key_and_old_records_read_back() {
+        let mut bare = report();
+        bare.context.clear();
+        let json = serde_json::to_string(&bare).unwrap_or_default();
+        assert!(!json.contains(r#""context""#), "{json}");
+        assert_eq!(serde_json::from_str::<RunReport>(&json).ok(), Some(bare));
     }
 }

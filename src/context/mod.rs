@@ -1,0 +1,68 @@
+//! What the panel sees besides the prompt (DESIGN.md §4.2): files, a diff, piped stdin,
+//! and in the hook the host's recent conversation and the files the prompt mentions.
+//! Each gatherer turns one kind of source into [`Piece`]s (the text to send) and
+//! [`Source`]s (what was skipped, and why); `assemble` fits the pieces into the run's
+//! budget and renders the one delimited, labelled block every member, the judge and the
+//! synth receive ahead of the question.
+//!
+//! Knows nothing about models, providers or the pipeline: it reads the workspace and
+//! returns values. The budget it is given is worked out by the commands from the panel.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a piece of context came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    /// A file named with `-f` or met in a walk of a directory or a glob.
+    File,
+    /// `git diff` of the work tree (`--diff`).
+    Diff,
+    /// Text piped into `frontier run "question"`.
+    Stdin,
+    /// The host's recent conversation, from its transcript (hook only).
+    Transcript,
+    /// A workspace file the prompt mentions as `@path` (hook only).
+    Mention,
+}
+
+/// One piece of gathered text, before the budget is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub kind: SourceKind,
+    /// The file's path as the user would name it (relative to the workspace where it is
+    /// inside it), the diff's revision, or the transcript's path; `None` for stdin.
+    pub path: Option<String>,
+    pub text: String,
+}
+
+/// One source as the report and the history record it: what was sent of it, or why
+/// nothing was. Never its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub kind: SourceKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Bytes of its text that were sent (0 when skipped).
+    pub bytes: u64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// Why it was not sent (`binary`, `secret`, `ignored`, `over budget`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// The context of one run, ready to send.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The rendered block, placed ahead of the question; empty when there is no context.
+    pub block: String,
+    /// Every source considered, sent or skipped, in the order they were given.
+    pub sources: Vec<Source>,
+}
+
+impl Context {
+    pub fn is_empty(&self) -> bool {
+        self.block.is_empty()
+    }
+}
