@@ -8,7 +8,11 @@
 //! Knows nothing about models, providers or the pipeline: it reads the workspace and
 //! returns values. The budget it is given is worked out by the commands from the panel.
 
+mod assemble;
+
 use serde::{Deserialize, Serialize};
+
+pub use assemble::assemble;
 
 /// Where a piece of context came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,5 +68,20 @@ pub struct Context {
 impl Context {
     pub fn is_empty(&self) -> bool {
         self.block.is_empty()
+    }
+}
+
+/// What the gatherers found: the pieces to send, and the sources they skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gathered {
+    pub pieces: Vec<Piece>,
+    pub skipped: Vec<Source>,
+}
+
+impl Gathered {
+    /// `self` followed by `other`, in that order.
+    pub fn extend(&mut self, other: Gathered) {
+        self.pieces.extend(other.pieces);
+        self.skipped.extend(other.skipped);
     }
 }

@@ -29,10 +29,11 @@ pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) 
     let stream = answer_stream(observer);
     let single = plan.mode == RunMode::Single;
     let max_bytes = plan.limits.max_answer_bytes;
+    let question = plan.question();
     let results = join_all(plan.panel.iter().enumerate().map(|(index, member)| {
         let semaphore = &semaphore;
         let stream = &stream;
-        let prompt = plan.prompt.as_str();
+        let prompt = question.as_ref();
         async move {
             let _permit = semaphore.acquire().await.ok();
             let timeout = plan.limits.member_timeout.min(clock.remaining());

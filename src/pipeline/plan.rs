@@ -44,3 +44,15 @@ pub struct RunPlan {
     /// hooked run: the host's relay ceiling); the synth is told so.
     pub answer_chars: Option<usize>,
 }
+
+impl RunPlan {
+    /// What every member, the judge and the synth are asked: the context block (when
+    /// there is one), then the prompt.
+    pub fn question(&self) -> std::borrow::Cow<'_, str> {
+        if self.context.is_empty() {
+            std::borrow::Cow::Borrowed(&self.prompt)
+        } else {
+            std::borrow::Cow::Owned(format!("{}\n{}", self.context.block, self.prompt))
+        }
+    }
+}

@@ -29,7 +29,7 @@ pub(in crate::pipeline) async fn stage(
     report: &mut RunReport,
 ) -> Option<Verdict> {
     let judge_model = plan.judge.as_ref()?;
-    let user = user_message(&plan.prompt, labelled);
+    let user = user_message(&plan.question(), labelled);
     if skipped_for_time(Stage::Judge, clock.remaining(), plan.limits, observer, report) {
         return None;
     }
