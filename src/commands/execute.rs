@@ -87,8 +87,14 @@ pub fn check_cost(plan: &RunPlan) -> Result<()> {
 /// future, which owns every request, every agent-CLI process group and every scratch
 /// directory, is dropped here, before the caller returns towards `process::exit` (which
 /// would skip those destructors).
+///
+/// One thread runs it all: a run waits on the network and on child processes, and what
+/// CPU it spends (decoding streams, parsing the verdict) is small next to a model's
+/// latency, so worker threads would only add their start and their join to every run.
+/// Nothing on the pipeline blocks its thread for long (file writes of a few bytes, a
+/// progress line); DNS lookups and `tokio::fs` go to the blocking pool as before.
 pub fn carry_out(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("could not start the async runtime: {e}"), "check system limits"))?;
@@ -106,7 +112,7 @@ pub fn carry_out(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
     });
     drop(cancel);
     // The pipeline runs on this thread's future, never as a spawned task, so by now it
-    // has been dropped; shutting down also ends the runtime's own threads and reapers.
+    // has been dropped; shutting down also ends the blocking pool's threads and reapers.
     runtime.shutdown_timeout(Duration::from_millis(100));
     outcome.map_err(|signal| Error::Cancelled { signal })
 }
