@@ -92,7 +92,13 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
     let name = path.display().to_string();
     let skipped = |why: String| Gathered {
         pieces: Vec::new(),
-        skipped: vec![Source { kind: SourceKind::Transcript, path: Some(name.clone()), bytes: 0, truncated: false, skipped: Some(why) }],
+        skipped: vec![Source {
+            kind: SourceKind::Transcript,
+            path: Some(name.clone()),
+            bytes: 0,
+            truncated: false,
+            skipped: Some(why),
+        }],
     };
     let tail = match read_tail(path, MAX_TAIL_BYTES) {
         Ok(tail) => tail,

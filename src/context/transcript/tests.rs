@@ -104,7 +104,9 @@ fn the_turn_limit_keeps_the_newest_turns() {
     let path = fixture("codex-0.169.0.jsonl");
     assert_eq!(
         text(gather(&path, THIRD, Limits { turns: 3, chars: DEFAULT_CHARS })),
-        format!("assistant: First canned answer: the sky scatters blue light.\n\n{SECOND}\n\nassistant: Second canned answer: sunsets are red for the same reason.")
+        format!(
+            "assistant: First canned answer: the sky scatters blue light.\n\n{SECOND}\n\nassistant: Second canned answer: sunsets are red for the same reason."
+        )
     );
     assert_eq!(
         text(gather(&path, THIRD, Limits { turns: 1, chars: DEFAULT_CHARS })),
@@ -122,7 +124,16 @@ fn the_character_budget_drops_the_oldest_turns_and_cuts_the_oldest_kept_one_from
     let old = format!("OLD {}", "o".repeat(500));
     let middle = format!("{} MIDDLE-END", "m".repeat(500));
     let newest = "newest reply".to_string();
-    let path = write(&dir, &[claude_line("user", &old), claude_line("assistant", &middle), claude_line("user", "q"), claude_line("assistant", &newest)].concat());
+    let path = write(
+        &dir,
+        &[
+            claude_line("user", &old),
+            claude_line("assistant", &middle),
+            claude_line("user", "q"),
+            claude_line("assistant", &newest),
+        ]
+        .concat(),
+    );
     // "assistant: newest reply" (23), "\n\n" and "user: q" (7) leave 280 - 32 = 248 for
     // the middle turn: "\n\n", its label (11), the marker (27) and its last 208 characters.
     let limits = Limits { turns: 10, chars: 280 };
@@ -131,10 +142,7 @@ fn the_character_budget_drops_the_oldest_turns_and_cuts_the_oldest_kept_one_from
     assert_eq!(got, format!("assistant: [… start of this turn cut] {kept}\n\nuser: q\n\nassistant: newest reply"));
     assert_eq!(got.chars().count(), 280);
     // With less room than a useful cut, the older turns go whole.
-    assert_eq!(
-        text(gather(&path, THIRD, Limits { turns: 10, chars: 100 })),
-        "user: q\n\nassistant: newest reply"
-    );
+    assert_eq!(text(gather(&path, THIRD, Limits { turns: 10, chars: 100 })), "user: q\n\nassistant: newest reply");
     // A newest turn over the budget is itself cut, keeping its end.
     let long = format!("{}END", "x".repeat(5000));
     let path = write(&dir, &claude_line("assistant", &long));
