@@ -34,7 +34,7 @@ pub(super) fn turn(line: &Value) -> Option<Turn> {
         Value::Array(blocks) => blocks
             .iter()
             .map(|b| text_of(&Value::Array(vec![b.clone()]), &kinds))
-            .filter(|t| !t.trim().is_empty() && !(role == Role::User && is_injected(t)))
+            .filter(|t| !(t.trim().is_empty() || (role == Role::User && is_injected(t))))
             .collect(),
         other => vec![text_of(other, &kinds)],
     };
