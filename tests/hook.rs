@@ -288,7 +288,8 @@ fn tune_validates_and_status_shows_it() {
     let status = env.frontier(["status", "--scope", "t", "--json"]).output().json();
     assert_eq!(
         status["tuning"],
-        json!({"min_chars": 30, "fan_commands": false, "fan_loops": true, "budget_secs": 120})
+        json!({"min_chars": 30, "fan_commands": false, "fan_loops": true, "budget_secs": 120, "context_turns": 6,
+               "context_files": true})
     );
 }
 
@@ -428,4 +429,132 @@ fn hook_help_and_a_bad_host_still_go_through_the_full_command_line() {
     let bad = hook(&env, &["--host", "claude"], "{}");
     assert_eq!((bad.code, bad.stdout.as_str()), (Some(2), ""), "{bad}");
     assert!(bad.stderr.starts_with("error: invalid value `claude` for --host"), "{bad}");
+}
+
+/// A hook event naming `transcript` as the host's transcript.
+fn event_with_transcript(host_event: String, transcript: &Path) -> String {
+    let mut value: serde_json::Value = serde_json::from_str(&host_event).unwrap();
+    value["transcript_path"] = json!(transcript);
+    value.to_string()
+}
+
+/// The first `lines` lines of a recorded transcript (tests/fixtures/transcripts), written
+/// to the test's directory: the file as it stood when the host's second hook ran.
+fn transcript_at_second_hook(env: &TestEnv, name: &str, lines: usize) -> std::path::PathBuf {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/transcripts");
+    let text = std::fs::read_to_string(fixtures.join(name)).unwrap();
+    let path = env.work_dir().join(name);
+    std::fs::write(&path, text.split_inclusive('\n').take(lines).collect::<String>()).unwrap();
+    path
+}
+
+/// The context sources of the last run history recorded.
+fn last_context(env: &TestEnv, repo: &Path) -> serde_json::Value {
+    let mut cmd = env.command(["runs", "--json", "--limit", "1"]);
+    cmd.current_dir(repo);
+    let runs: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    let id = runs[0]["run_id"].as_str().unwrap().to_string();
+    let mut cmd = env.command(["show", &id, "--json"]);
+    cmd.current_dir(repo);
+    let shown: serde_json::Value = serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap();
+    shown["context"].clone()
+}
+
+#[test]
+fn every_panel_judge_and_synth_request_carries_the_hosts_earlier_turns() {
+    const SECOND: &str = "And why are sunsets red? second turn";
+    const TURNS: &str =
+        "user: Why is the sky blue? first turn\n\nassistant: First canned answer: the sky scatters blue light.";
+    for (host_event, fixture, lines) in [
+        (claude_event as fn(&Path, &str) -> String, "claude-2.1.197.jsonl", 8),
+        (codex_event, "codex-0.169.0.jsonl", 18),
+    ] {
+        let env = TestEnv::new();
+        let repo = repo(&env);
+        arm(
+            &env,
+            &repo,
+            &[
+                "mode",
+                "fusion",
+                "--models",
+                "local:a,local:b",
+                "--judge",
+                "local:judge",
+                "--synth",
+                "local:synth",
+                "--scope",
+                "claude-project",
+            ],
+        );
+        arm(
+            &env,
+            &repo,
+            &[
+                "mode",
+                "fusion",
+                "--models",
+                "local:a,local:b",
+                "--judge",
+                "local:judge",
+                "--synth",
+                "local:synth",
+                "--scope",
+                "codex-project",
+            ],
+        );
+        let transcript = transcript_at_second_hook(&env, fixture, lines);
+        let out = hook(&env, &[], &event_with_transcript(host_event(&repo, SECOND), &transcript));
+        context(&out, "UserPromptSubmit");
+        let requests = env.server().requests();
+        assert_eq!(requests.len(), 4, "{fixture}: two members, the judge and the synth");
+        for request in &requests {
+            let text = serde_json::to_string(&request.body).unwrap();
+            let user = request.user_message();
+            assert!(
+                user.contains(&format!("--- conversation so far {} (", transcript.display())),
+                "{fixture} {}: {user}",
+                request.model()
+            );
+            assert!(
+                user.contains(&format!(" bytes) ---\n{TURNS}\n[[end context ")),
+                "{fixture} {}: {user}",
+                request.model()
+            );
+            assert!(user.contains(SECOND), "{fixture}: the prompt itself");
+            // The first turn's hook context (recorded as an attachment or a developer
+            // message) and Codex's own injected context are not conversation.
+            assert!(
+                !text.contains("HOOK-CONTEXT-MARKER") && !text.contains("environment_context"),
+                "{fixture}: {text}"
+            );
+        }
+        assert_eq!(
+            last_context(&env, &repo),
+            json!([{"kind": "transcript", "path": transcript, "bytes": TURNS.len()}]),
+            "{fixture}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_transcript_or_context_turns_0_leaves_the_conversation_out() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(&env, &repo, &["mode", "single", "--model", "local:solo", "--scope", "claude-project"]);
+    // Claude Code's first turn: its transcript does not exist yet.
+    context(&hook(&env, &[], &claude_event(&repo, PROMPT)), "UserPromptSubmit");
+    let missing = repo.join("no-transcript.jsonl");
+    assert_eq!(
+        last_context(&env, &repo),
+        json!([{"kind": "transcript", "path": missing, "bytes": 0, "skipped": "not found (a new session has none yet)"}])
+    );
+    assert!(!env.server().requests()[0].user_message().contains("[[context "));
+    // Turned off: the transcript is not read, and the report lists nothing.
+    arm(&env, &repo, &["tune", "--context-turns", "0", "--scope", "claude-project"]);
+    let transcript = transcript_at_second_hook(&env, "claude-2.1.197.jsonl", 8);
+    context(&hook(&env, &[], &event_with_transcript(claude_event(&repo, PROMPT), &transcript)), "UserPromptSubmit");
+    assert_eq!(last_context(&env, &repo), serde_json::Value::Null);
+    let last = env.server().requests().pop().unwrap();
+    assert!(!last.user_message().contains("First canned answer"), "{}", last.user_message());
 }

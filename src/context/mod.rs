@@ -9,6 +9,7 @@
 //! returns values. The budget it is given is worked out by the commands from the panel.
 
 mod assemble;
+pub mod transcript;
 
 use serde::{Deserialize, Serialize};
 

@@ -17,6 +17,9 @@ pub struct HookInput {
     pub prompt: String,
     pub cwd: Option<PathBuf>,
     pub session_id: Option<String>,
+    /// The host's transcript of the session (Claude Code, and Codex's rollout file);
+    /// absent or `null` when the host keeps none.
+    pub transcript_path: Option<PathBuf>,
     /// Codex only.
     pub turn_id: Option<String>,
     /// Codex only.
@@ -75,6 +78,8 @@ mod tests {
         assert_eq!(host_of(&parse(CODEX), None, &claude_env), Some(Host::Codex));
         assert_eq!(host_of(&parse(GEMINI), None, &bare), Some(Host::Gemini));
         assert_eq!(parse(CODEX).cwd, Some(PathBuf::from("/repo")));
+        assert_eq!(parse(CLAUDE).transcript_path, Some(PathBuf::from("/t.jsonl")));
+        assert_eq!((parse(CODEX).transcript_path, parse(GEMINI).transcript_path), (None, None));
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub fn arm(env: &TestEnv, repo: &Path, args: &[&str]) {
 }
 
 pub fn claude_event(cwd: &Path, prompt: &str) -> String {
-    json!({"session_id": "s1", "transcript_path": "/tmp/t.jsonl", "cwd": cwd, "prompt_id": "p1",
+    // A transcript path that does not exist: Claude Code's first turn (tests of the
+    // conversation context name their own).
+    json!({"session_id": "s1", "transcript_path": cwd.join("no-transcript.jsonl"), "cwd": cwd, "prompt_id": "p1",
            "permission_mode": "default", "hook_event_name": "UserPromptSubmit", "prompt": prompt})
     .to_string()
 }

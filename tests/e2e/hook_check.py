@@ -3,7 +3,8 @@
 (pinned in tests/e2e/setup), each driven headless against a local model server:
 
     python tests/e2e/hook_check.py target/debug/frontier [--npm-bin DIR] [--llmock PATH]
-        [--hosts claude,codex,gemini] [--hand-registered]
+        [--hosts claude,codex,gemini] [--checks install,armed,guard,off,reentry,transcript]
+        [--hand-registered]
 
 For each host, in its own temporary git repo with its own HOME, CODEX_HOME and
 FRONTIER_HOME and a cleared environment (PATH holds the CLIs and the directory of the
@@ -20,6 +21,12 @@ frontier binary):
   re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
            hooked project, so the member's own prompt hook fires: it sees
            FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
+  transcript (Claude Code, Codex) a first turn with frontier off, then a second in the same
+           session (`claude -p --continue`, `codex exec resume --last`) with a
+           single-model scope armed whose member is an OpenAI-compatible provider on
+           llmock: the member's request carries the first turn's prompt and reply, read
+           from the transcript the host itself wrote and named in `transcript_path`, and
+           not the second prompt inside the context block.
 
 The model servers are the ones cli_check.py uses (e2e_common.py): llmock for codex (the
 Responses API) and gemini (`/gemini`), and the small Messages server for claude (llmock
@@ -82,6 +89,17 @@ OUTER_MODEL = "opus"
 MEMBER_MODEL = "sonnet"
 MEMBER_ANSWER = "Member answer: sunlight scatters off nitrogen and oxygen, blue the most."
 SYNTH_ANSWER = "Synth answer: blue light scatters most in the air, so the noon sky looks blue."
+
+# The transcript case: the first turn, and the panel model frontier's scope asks llmock for.
+FIRST_PROMPT = "Which gas scatters the most blue light? (first turn)"
+FIRST_REPLY = "Scripted first reply: nitrogen, being most of the air."
+SECOND_PROMPT = "And what about at sunset, in the same air? (second turn)"
+PANEL_MODEL = "transcript-panel-model"
+# How the context block heads the conversation (src/context/assemble.rs).
+TRANSCRIPT_HEADING_RE = re.compile(r"--- conversation so far (\S+) \(\d+ bytes\) ---")
+CONTEXT_BLOCK_RE = re.compile(r"\[\[context ([0-9a-f]{32})\]\]\n(.*?)\[\[end context \1\]\]", re.S)
+
+CHECKS = ("install", "armed", "guard", "off", "reentry", "transcript")
 
 KEYS = {  # dummy keys, distinct so a leak can be spotted
     "ANTHROPIC_API_KEY": "e2e-hook-anthropic-key-2f91",
@@ -164,14 +182,15 @@ class Sandbox:
     def disarm(self) -> None:
         self.frontier("mode", "off", "--scope", self.host.scope_alias)
 
-    def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT) -> dict:
-        """One headless turn of the host in the repo; returns run_tree's result."""
+    def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False) -> dict:
+        """One headless turn of the host in the repo, or with `resume` the next turn of
+        the last session (claude and codex); returns run_tree's result."""
         if self.host.key == "claude":
-            argv = ["claude", "-p", prompt, "--output-format", "json", "--model", OUTER_MODEL,
-                    "--tools", "", "--disable-slash-commands", "--system-prompt", "Be terse."]
+            argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", "json",
+                    "--model", OUTER_MODEL, "--tools", "", "--disable-slash-commands", "--system-prompt", "Be terse."]
         elif self.host.key == "codex":
             argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
-                    "--color", "never", prompt]
+                    "--color", "never", *(["resume", "--last"] if resume else []), prompt]
         else:
             argv = ["gemini", "-m", self.host.model, "-p", prompt, "--output-format", "json"]
         result = run_tree(argv, self.env, self.repo, timeout)
@@ -518,6 +537,55 @@ class Suite(Checks):
                 f"requests ({inner[0]['model']}) carry none; hooks ran at FRONTIER_DEPTH {depths}; "
                 f"{len(requests)} requests{'; others: ' + str(others) if others else ''}; run {result['wall']:.1f}s")
 
+    # -- the host's transcript as context ---------------------------------------------
+
+    def transcript(self, key: str) -> str:
+        sb = self.sandbox(HOSTS[key], f"{key}-transcript")
+        self.install_quietly(sb)
+        if key == "codex":
+            config, table = sb.codex_home / "config.toml", f'[projects."{sb.repo}"]'
+            if table not in config.read_text():  # as install says to (see codex_trust)
+                config.write_text(config.read_text() + f'\n{table}\ntrust_level = "trusted"\n')
+        # An OpenAI-compatible provider on llmock, keyed with the variable the host
+        # already passes to its hooks.
+        (sb.frontier_home / "config").mkdir(parents=True, exist_ok=True)
+        (sb.frontier_home / "config" / "config.toml").write_text(
+            f'[providers.llmock]\nkind = "openai"\nbase_url = "{self.mock.base}/v1"\napi_key_env = "LOCAL_API_KEY"\n')
+        sb.script_reply(text=FIRST_REPLY)
+        first = sb.run_host(FIRST_PROMPT)
+        expect(first["rc"] == 0, f"{key}'s first turn exited {first['rc']}: {first['stderr'][-600:]}")
+        expect(FIRST_REPLY in sb.host_answer(first), f"{key}'s first turn answered {sb.host_answer(first)[:300]!r}")
+        sb.frontier("mode", "single", "--model", f"llmock:{PANEL_MODEL}", "--scope", sb.host.scope_alias)
+        sb.script_reply()
+        second = sb.run_host(SECOND_PROMPT, resume=True)
+        self.timing(key, "second turn", second["wall"])
+        expect(second["rc"] == 0, f"{key}'s second turn exited {second['rc']}: {second['stderr'][-600:]}")
+        expect(HOST_REPLY in sb.host_answer(second), f"{key}'s second turn answered {sb.host_answer(second)[:300]!r}")
+        expect(not second["leftovers"], f"processes still running after the turn: {second['leftovers']}")
+
+        panel = [r for r in self.mock.requests() if r["method"] == "POST" and (r.get("body") or {}).get("model") == PANEL_MODEL]
+        expect(len(panel) == 1, f"{len(panel)} requests for frontier's panel model {PANEL_MODEL!r}, want 1; "
+                                f"{key} stderr: {second['stderr'][-600:]}")
+        text = request_text(panel[0].get("body"))
+        expect(SECOND_PROMPT in text, "the panel's request lacks the second prompt")
+        block = CONTEXT_BLOCK_RE.search(text)
+        expect(block is not None, f"the panel's request has no context block: {text[:600]!r}")
+        inside = block.group(2)
+        heading = TRANSCRIPT_HEADING_RE.search(inside)
+        expect(heading is not None, f"the context block has no conversation heading: {inside[:400]!r}")
+        expect(f"user: {FIRST_PROMPT}" in inside, f"the context lacks the first prompt: {inside[:600]!r}")
+        expect(f"assistant: {FIRST_REPLY}" in inside, f"the context lacks the first reply: {inside[:600]!r}")
+        expect(SECOND_PROMPT not in inside, "the context block holds the current prompt too")
+        leaked = frontier_markers(inside)
+        expect(not leaked, f"the conversation carries frontier's own relay of an earlier turn: {leaked}")
+        # The path in the heading is the transcript the host wrote, in its own place.
+        path = Path(heading.group(1))
+        where_ = (sb.home / ".claude" / "projects") if key == "claude" else (sb.codex_home / "sessions")
+        expect(path.is_file() and where_ in path.parents, f"the transcript {path} is not a file under {where_}")
+        expect(FIRST_PROMPT in path.read_text(errors="replace"), f"{path} does not hold the first prompt")
+        return (f"the panel's request carries the first turn from {path.relative_to(sb.home.parent)} "
+                f"({heading.group(0)!r}); second turn {second['wall']:.1f}s")
+
     def install_quietly(self, sb: Sandbox) -> None:
         if self.hand_registered:
             sb.register_by_hand()
@@ -550,6 +618,8 @@ def main() -> int:
                         help="directory holding the claude, codex and gemini executables")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--hosts", default=",".join(HOSTS), help="hosts to test (default: all)")
+    parser.add_argument("--checks", default=",".join(CHECKS),
+                        help=f"checks to run (default: all of {','.join(CHECKS)}); the others need install")
     parser.add_argument("--hand-registered", action="store_true",
                         help="write the hook registration by hand instead of running `frontier install`")
     args = parser.parse_args()
@@ -562,6 +632,10 @@ def main() -> int:
     unknown = [h for h in hosts if h not in HOSTS]
     if unknown or not hosts:
         print(f"error: unknown host(s) {unknown}; known: {list(HOSTS)}", file=sys.stderr)
+        return 2
+    checks = {c.strip() for c in args.checks.split(",") if c.strip()}
+    if checks - set(CHECKS) or not checks:
+        print(f"error: unknown check(s) {sorted(checks - set(CHECKS))}; known: {list(CHECKS)}", file=sys.stderr)
         return 2
     npm_bin = Path(args.npm_bin).resolve()
     missing = [h for h in hosts if not os.access(npm_bin / h, os.X_OK)]
@@ -591,6 +665,8 @@ def main() -> int:
             host = HOSTS[key]
             sb = suite.sandbox(host, key)
             sandboxes.append(sb)
+            if not checks & {"install", "armed", "guard", "off"}:
+                continue
             how = ("the hook registered by hand" if args.hand_registered
                    else f"`frontier install {host.install_name} --project REPO` registers the hook")
             if not suite.check(f"[{key}] install: {how} in {host.settings}",
@@ -602,9 +678,12 @@ def main() -> int:
                         lambda: suite.guard(sb))
             suite.check(f"[{key}] off: after `frontier mode off --scope {host.scope_alias}` nothing of frontier's "
                         "reaches the model", lambda: suite.off(sb))
-        if "claude" in hosts:
+        if "claude" in hosts and "reentry" in checks:
             suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
                         "re-enter frontier", suite.reentry)
+        for key in [h for h in hosts if h in ("claude", "codex") and "transcript" in checks]:
+            suite.check(f"[{key}] transcript: a second turn in the same session sends frontier's panel the first "
+                        "turn, read from the host's own transcript", lambda: suite.transcript(key))
     except Exception as exc:
         print(f"FAIL  hook check aborted: {type(exc).__name__}: {exc}", flush=True)
         if mock is not None:

@@ -1,0 +1,254 @@
+//! The host's recent conversation, read from the transcript file the host names in the
+//! hook's stdin (`transcript_path`), as one [`Piece`] of kind `Transcript`:
+//!
+//! ```text
+//! user: Why is the sky blue?
+//!
+//! assistant: Rayleigh scattering …
+//! ```
+//!
+//! Claude Code and Codex both write JSONL, one event a line, in formats of their own
+//! (`claude.rs`, `codex.rs`); the format is told from the lines themselves. Only the
+//! user's and the assistant's text is kept: tool calls and results, system and meta
+//! lines, and what hooks injected (frontier's own banner, instruction and framed answer
+//! among them) are not conversation. The assistant's replies are kept as the user saw
+//! them, so an earlier turn that frontier fed is there through the reply it shaped.
+//!
+//! Bounded whatever the file: only its last [`MAX_TAIL_BYTES`] are read (recent turns
+//! are at the end), a line that does not parse is skipped, and any failure to read or
+//! recognise the file is a skipped [`Source`] with the reason, never an error: the hook
+//! goes on without the conversation.
+//!
+//! Knows nothing about hosts' hook protocols, scopes or budgets beyond the limits it is
+//! given.
+
+mod claude;
+mod codex;
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use super::{Gathered, Piece, Source, SourceKind};
+
+/// How much of the end of a transcript is read. Transcripts grow for the life of a
+/// session (gigabytes for a long one); the last turns fit in far less.
+pub const MAX_TAIL_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The characters of conversation sent by default: a quarter of the default total
+/// context budget, so that a long conversation leaves room for the files the prompt
+/// mentions.
+pub const DEFAULT_CHARS: usize = 24_000;
+
+/// A kept turn cut to fewer characters than this is not worth sending: older turns stop
+/// there instead.
+const MIN_CUT_CHARS: usize = 200;
+
+/// Who spoke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    User,
+    Assistant,
+}
+
+impl Role {
+    fn label(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// One turn's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Turn {
+    pub role: Role,
+    pub text: String,
+}
+
+/// The transcript formats frontier reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// Claude Code: `{"type":"user"|"assistant","message":{…}}` lines, and others with a
+    /// `sessionId`.
+    Claude,
+    /// Codex: rollout lines `{"type":"response_item"|"event_msg"|…,"payload":{…}}`.
+    Codex,
+}
+
+/// How much conversation to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The last turns kept; a prompt and its reply are two.
+    pub turns: usize,
+    /// The characters of rendered conversation at most.
+    pub chars: usize,
+}
+
+/// The last turns of the transcript at `path`, before the current `prompt` (left out
+/// if the host already wrote it), as one piece; or one skipped source saying why there
+/// is none.
+pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
+    let name = path.display().to_string();
+    let skipped = |why: String| Gathered {
+        pieces: Vec::new(),
+        skipped: vec![Source {
+            kind: SourceKind::Transcript,
+            path: Some(name.clone()),
+            bytes: 0,
+            truncated: false,
+            skipped: Some(why),
+        }],
+    };
+    let tail = match read_tail(path, MAX_TAIL_BYTES) {
+        Ok(tail) => tail,
+        Err(why) => return skipped(why),
+    };
+    let turns = match parse(&tail) {
+        Some(turns) => turns,
+        None => return skipped("not a transcript format frontier reads (Claude Code or Codex JSONL)".into()),
+    };
+    match render(&recent(turns, prompt, limits), limits.chars) {
+        Some(text) => Gathered {
+            pieces: vec![Piece { kind: SourceKind::Transcript, path: Some(name), text }],
+            skipped: Vec::new(),
+        },
+        None => skipped("no earlier turns".into()),
+    }
+}
+
+/// The last `cap` bytes of the file at `path` as text, starting at a line boundary; or
+/// why it can't be read, worded for the report.
+fn read_tail(path: &Path, cap: u64) -> Result<String, String> {
+    // Checked before opening: opening a FIFO would wait for a writer forever.
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "not found (a new session has none yet)".to_string(),
+        _ => format!("unreadable ({e})"),
+    })?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| format!("unreadable ({e})"))?;
+    let start = meta.len().saturating_sub(cap);
+    if start > 0 {
+        file.seek(SeekFrom::Start(start)).map_err(|e| format!("unreadable ({e})"))?;
+    }
+    let mut bytes = Vec::new();
+    // `take`: the file may grow while it is read (the host writes as it goes).
+    file.take(cap).read_to_end(&mut bytes).map_err(|e| format!("unreadable ({e})"))?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if start == 0 {
+        return Ok(text);
+    }
+    // The first line read is most likely the end of one that began before the tail.
+    Ok(text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string()))
+}
+
+/// The turns of a transcript's text, merged so that roles alternate, or `None` when no
+/// line is in a known format and some line is not blank.
+fn parse(text: &str) -> Option<Vec<Turn>> {
+    let lines: Vec<serde_json::Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let format = lines.iter().find_map(detect);
+    let turns = match format {
+        Some(Format::Claude) => lines.iter().filter_map(claude::turn).collect(),
+        Some(Format::Codex) => lines.iter().filter_map(codex::turn).collect(),
+        None if text.trim().is_empty() => Vec::new(),
+        None => return None,
+    };
+    Some(merge(turns))
+}
+
+/// The format a line belongs to, when it is one of the known ones.
+fn detect(line: &serde_json::Value) -> Option<Format> {
+    let kind = line.get("type")?.as_str()?;
+    match kind {
+        "user" | "assistant" if line.get("message").is_some_and(|m| m.is_object()) => Some(Format::Claude),
+        // Claude Code's bookkeeping lines (`queue-operation`, `last-prompt`, …), which may
+        // be all a new session's file holds yet, carry the session in camelCase.
+        _ if line.get("sessionId").is_some_and(|s| s.is_string()) => Some(Format::Claude),
+        "session_meta" | "response_item" | "event_msg" | "turn_context"
+            if line.get("payload").is_some_and(|p| p.is_object()) =>
+        {
+            Some(Format::Codex)
+        }
+        _ => None,
+    }
+}
+
+/// Consecutive turns of one role as one: a host writes an agentic reply as several
+/// messages (text, tool calls, more text), and the user sees one answer.
+fn merge(turns: Vec<Turn>) -> Vec<Turn> {
+    let mut merged: Vec<Turn> = Vec::new();
+    for turn in turns {
+        match merged.last_mut() {
+            Some(last) if last.role == turn.role => {
+                last.text.push_str("\n\n");
+                last.text.push_str(&turn.text);
+            }
+            _ => merged.push(turn),
+        }
+    }
+    merged
+}
+
+/// The last `limits.turns` turns before the current prompt. Neither pinned host writes
+/// the prompt before its hook runs, but a host that did would show it as the last turn:
+/// a user turn with the prompt's text and no reply, which is dropped.
+fn recent(mut turns: Vec<Turn>, prompt: &str, limits: Limits) -> Vec<Turn> {
+    if turns.last().is_some_and(|t| t.role == Role::User && t.text.trim() == prompt.trim()) {
+        turns.pop();
+    }
+    let skip = turns.len().saturating_sub(limits.turns);
+    turns.split_off(skip)
+}
+
+/// `turns` rendered in at most `chars` characters: the newest kept whole, older ones
+/// dropped first, the oldest kept one cut from its start (and marked) where the budget
+/// runs out. `None` when there is nothing to send.
+fn render(turns: &[Turn], chars: usize) -> Option<String> {
+    const SEPARATOR: &str = "\n\n";
+    let mut kept: Vec<String> = Vec::new();
+    let mut remaining = chars;
+    for turn in turns.iter().rev() {
+        let label = format!("{}: ", turn.role.label());
+        let text = turn.text.trim();
+        let cost = label.chars().count() + text.chars().count() + if kept.is_empty() { 0 } else { SEPARATOR.len() };
+        if cost <= remaining {
+            remaining -= cost;
+            kept.push(format!("{label}{text}"));
+            continue;
+        }
+        let marker = "[… start of this turn cut] ";
+        let overhead = cost - text.chars().count() + marker.chars().count();
+        if remaining >= overhead + MIN_CUT_CHARS {
+            let keep = remaining - overhead;
+            let skip = text.chars().count() - keep;
+            let cut: String = text.chars().skip(skip).collect();
+            kept.push(format!("{label}{marker}{cut}"));
+        }
+        break;
+    }
+    if kept.is_empty() {
+        return None;
+    }
+    kept.reverse();
+    Some(kept.join(SEPARATOR))
+}
+
+/// The text of an Anthropic-style or Responses-style content value: a string, or the
+/// `text` of each block in an array whose `type` is one of `kinds`, joined.
+pub(super) fn text_of(content: &serde_json::Value, kinds: &[&str]) -> String {
+    match content {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(blocks) => blocks
+            .iter()
+            .filter(|b| b.get("type").and_then(|t| t.as_str()).is_some_and(|t| kinds.contains(&t)))
+            .filter_map(|b| b.get("text").and_then(|t| t.as_str()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
