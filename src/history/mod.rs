@@ -1,6 +1,8 @@
 //! Run history: every finished run, its whole `RunReport` plus the columns `frontier
 //! runs` lists and `--stats` aggregates, in one SQLite database in the state dir
-//! (`history.sqlite3`, WAL mode, mode 0600).
+//! (`history.sqlite3`, WAL mode, mode 0600). A run appends its record to the database's
+//! inbox (`history.sqlite3-inbox`, `inbox`), and whoever next opens the database moves
+//! the waiting records in: a run pays an append, not a SQLite commit.
 //!
 //! The report is handled as an opaque JSON value: the columns are read from it by key
 //! (`run_id`, `totals/cost_usd`, `panel/*/latency_ms`, ...), so fields added to the
@@ -11,6 +13,7 @@
 //! fails a run (it warns), and the commands render what the queries return.
 
 mod error;
+mod inbox;
 mod query;
 mod record;
 mod schema;
@@ -66,9 +69,27 @@ pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source:
     if !enabled {
         return None;
     }
-    let recorded = serde_json::to_value(report)
+    let appended = serde_json::to_value(report)
         .map_err(|e| HistoryError::new(path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
-        .and_then(|value| Store::open_or_create(path)?.record(&value, source));
-    let err = recorded.err()?;
-    Some(format!("history: run {} was not recorded: {err}; {}", report.run_id, err.hint()))
+        .and_then(|value| {
+            let wall_ms = i64::try_from(report.totals.wall_ms).unwrap_or(i64::MAX);
+            let entry = inbox::Entry {
+                started_at_ms: record::started_at_ms(wall_ms),
+                source: source.as_str().to_string(),
+                scope: source.scope(),
+                report: value,
+            };
+            inbox::append(path, &entry)
+        });
+    let size = match appended {
+        Ok(size) => size,
+        Err(err) => return Some(format!("history: run {} was not recorded: {err}; {}", report.run_id, err.hint())),
+    };
+    // The run only appends; the inbox moves into the database when history is read, or
+    // here once it has grown past its bound.
+    if size <= inbox::INGEST_BYTES {
+        return None;
+    }
+    let err = Store::open_or_create(path).err()?;
+    Some(format!("history: run {} waits in the inbox: {err}; {}", report.run_id, err.hint()))
 }

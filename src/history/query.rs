@@ -178,8 +178,10 @@ mod tests {
         assert!(matches!(store.find("2027").unwrap(), Found::NotFound));
         assert!(matches!(store.find("%").unwrap(), Found::NotFound));
         assert_eq!(store.totals().unwrap(), (2, Some(0.2)));
-        // A run is recorded once: the same id again is refused, not overwritten.
-        assert!(store.record(&report("20260101-000000-aaaa0001", 1), Source::Run).is_err());
+        // A run is recorded once: the same id again is skipped, not overwritten.
+        assert!(!store.record(&report("20260101-000000-aaaa0001", 1), Source::Run).unwrap());
+        assert!(matches!(store.find("20260101-000000-aaaa0001").unwrap(),
+                         Found::One(_, stored) if stored == report("20260101-000000-aaaa0001", 60_000)));
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Writing one run: its summary row, one row per model call, and the whole report, in
-//! one transaction, so a reader sees all of a run or none of it.
+//! Writing runs: each run's summary row, one row per model call, and the whole report,
+//! all of a batch in one transaction, so a reader sees all of a run or none of it.
 //!
 //! Every column is read from the report's JSON by key; a missing number is stored as
 //! NULL (or 0 for the run's totals), never guessed.
@@ -9,8 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde_json::Value;
 
-use super::Source;
 use super::error::{HistoryError, HistoryErrorKind};
+use super::inbox::Entry;
 use super::store::Store;
 
 /// One model call of a run, as the `calls` table holds it.
@@ -27,33 +27,59 @@ pub(super) struct Call<'a> {
 }
 
 impl Store {
-    /// Records the report of a finished run.
-    pub fn record(&mut self, report: &Value, source: Source<'_>) -> Result<(), HistoryError> {
-        let Some(run_id) = report.get("run_id").and_then(Value::as_str) else {
-            return Err(HistoryError::new(&self.path, HistoryErrorKind::Other, "the report has no run_id"));
-        };
+    /// Records the runs of `entries` in one transaction; a run already recorded (by its
+    /// id) is skipped. Returns how many were new.
+    pub fn record_all(&mut self, entries: &[Entry]) -> Result<usize, HistoryError> {
+        if entries.is_empty() {
+            return Ok(0);
+        }
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| HistoryError::sqlite(&path, &e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
-        insert(&tx, run_id, report, source).and_then(|()| tx.commit()).map_err(fail)
+        let mut inserted = 0;
+        for entry in entries {
+            let Some(run_id) = entry.report.get("run_id").and_then(Value::as_str) else {
+                return Err(HistoryError::new(&self.path, HistoryErrorKind::Other, "the report has no run_id"));
+            };
+            if insert(&tx, run_id, entry).map_err(fail)? {
+                inserted += 1;
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(inserted)
+    }
+
+    /// Records one run as the inbox would, straight into the database; `false` when a
+    /// run with its id was already there (and is left as it was).
+    #[cfg(test)]
+    pub(crate) fn record(&mut self, report: &Value, source: super::Source<'_>) -> Result<bool, HistoryError> {
+        let wall_ms = int(report.pointer("/totals/wall_ms")).unwrap_or(0);
+        let entry = Entry {
+            started_at_ms: started_at_ms(wall_ms),
+            source: source.as_str().to_string(),
+            scope: source.scope(),
+            report: report.clone(),
+        };
+        self.record_all(std::slice::from_ref(&entry)).map(|n| n == 1)
     }
 }
 
-/// Inserts the run's row and its calls' rows.
-fn insert(conn: &Connection, run_id: &str, report: &Value, source: Source<'_>) -> rusqlite::Result<()> {
+/// Inserts the run's row and its calls' rows; `false` when the run was already there.
+fn insert(conn: &Connection, run_id: &str, entry: &Entry) -> rusqlite::Result<bool> {
+    let report = &entry.report;
     let text = |key: &str| report.get(key).and_then(Value::as_str);
     let models: Vec<&str> = items(report, "panel").filter_map(|m| m.get("model")?.as_str()).collect();
     let models = serde_json::to_string(&models).unwrap_or_else(|_| "[]".into());
     let wall_ms = int(report.pointer("/totals/wall_ms")).unwrap_or(0);
-    conn.execute(
-        "INSERT INTO runs (run_id, started_at_ms, source, scope, mode, preset, status, failure_reason,
+    let added = conn.execute(
+        "INSERT OR IGNORE INTO runs (run_id, started_at_ms, source, scope, mode, preset, status, failure_reason,
                            models, input_tokens, output_tokens, cost_usd, wall_ms, report)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             run_id,
-            started_at_ms(wall_ms),
-            source.as_str(),
-            source.scope(),
+            entry.started_at_ms,
+            entry.source,
+            entry.scope,
             text("mode").unwrap_or("unknown"),
             text("preset"),
             text("status").unwrap_or("unknown"),
@@ -66,7 +92,10 @@ fn insert(conn: &Connection, run_id: &str, report: &Value, source: Source<'_>) -
             report.to_string(),
         ],
     )?;
-    let mut insert = conn.prepare(
+    if added == 0 {
+        return Ok(false);
+    }
+    let mut insert = conn.prepare_cached(
         "INSERT INTO calls (run_id, seq, role, model, route, ok, latency_ms, input_tokens, output_tokens, cost_usd)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
@@ -85,7 +114,7 @@ fn insert(conn: &Connection, run_id: &str, report: &Value, source: Source<'_>) -
             c.cost_usd
         ])?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The panel's calls in order, then the judge's and the synth's.
@@ -122,7 +151,7 @@ fn int(value: Option<&Value>) -> Option<i64> {
 }
 
 /// When a run that took `wall_ms` and is being recorded now began, in Unix ms.
-fn started_at_ms(wall_ms: i64) -> i64 {
+pub(super) fn started_at_ms(wall_ms: i64) -> i64 {
     let wall = Duration::from_millis(u64::try_from(wall_ms).unwrap_or(0));
     let now = SystemTime::now();
     let started = now.checked_sub(wall).unwrap_or(now);

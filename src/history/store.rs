@@ -11,7 +11,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::{HistoryError, HistoryErrorKind};
-use super::schema;
+use super::{inbox, schema};
 
 /// How long a writer waits for another to finish before giving up: a record takes
 /// milliseconds, so this covers many concurrent runs finishing at once.
@@ -44,13 +44,17 @@ impl Store {
         Store::open(path)
     }
 
-    /// Opens the database at `path` for reading; `None` when it does not exist yet.
+    /// Opens the database at `path` for reading; `None` when there is no history yet
+    /// (neither the database nor records waiting in its inbox).
     pub fn open_existing(path: &Path) -> Result<Option<Store>, HistoryError> {
         refuse_symlink(path)?;
-        if !path.exists() {
-            return Ok(None);
+        if path.exists() {
+            return Store::open(path).map(Some);
         }
-        Store::open(path).map(Some)
+        if inbox::path_of(path).exists() {
+            return Store::open_or_create(path).map(Some);
+        }
+        Ok(None)
     }
 
     fn open(path: &Path) -> Result<Store, HistoryError> {
@@ -73,7 +77,10 @@ impl Store {
         // about thirty pays the fsyncs.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(sqlite)?;
         schema::migrate(&mut conn).map_err(sqlite)?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        let mut store = Store { conn, path: path.to_path_buf() };
+        // Whoever opens the database brings in the runs recorded since it was last opened.
+        inbox::ingest(&mut store)?;
+        Ok(store)
     }
 
     pub(super) fn error(&self, err: &rusqlite::Error) -> HistoryError {

@@ -1,0 +1,212 @@
+//! The history's inbox: a run appends its record to a file next to the database, in one
+//! `write`, and the records move into the database when history is next read (or when
+//! the inbox grows past `INGEST_BYTES`).
+//!
+//! Why not insert at once: one process per run means every insert opens SQLite cold,
+//! rebuilds the WAL's index by reading the whole `-wal` file, loads the schema and
+//! commits several pages, about 2 ms of every run (docs/benchmarks.md). An append is a
+//! few microseconds, and the readers (`runs`, `show`) pay the insert instead, in one
+//! transaction for every record waiting.
+//!
+//! Writers hold a shared `flock` on the inbox while they append, the reader that moves
+//! records into the database an exclusive one while it reads, inserts and empties it,
+//! so no record lands between the read and the emptying. Inserting is idempotent (a
+//! record whose run id is already in the database is skipped): a reader that died
+//! after its commit and before emptying the inbox loses and doubles nothing.
+//!
+//! Knows nothing about what a report holds beyond the `Entry` around it.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rustix::fs::{FlockOperation, OFlags, flock};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::error::{HistoryError, HistoryErrorKind};
+use super::store::{BUSY_TIMEOUT_MS, Store};
+
+/// Past this size a writer moves the inbox into the database itself, so an inbox that
+/// nobody reads (no `runs`, no `show`) stays bounded: one run in many pays the insert.
+pub const INGEST_BYTES: u64 = 4 << 20;
+
+/// One run's record, as a line of the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// When the run began, Unix milliseconds (taken when it is appended, not inserted).
+    pub started_at_ms: i64,
+    /// `run` or `hook`.
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    pub report: Value,
+}
+
+/// The inbox of the database at `db`.
+pub fn path_of(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-inbox");
+    PathBuf::from(name)
+}
+
+/// Appends `entry` to the inbox of `db` (creating it 0600), in one write under a shared
+/// lock. Returns the inbox's size after the append.
+pub fn append(db: &Path, entry: &Entry) -> Result<u64, HistoryError> {
+    let inbox = path_of(db);
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
+    }
+    let json = serde_json::to_string(entry)
+        .map_err(|e| HistoryError::new(&inbox, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))?;
+    // A leading newline: a line a crashed writer left unfinished ends there, instead of
+    // swallowing this record.
+    let line = format!("\n{json}\n");
+    let mut file = open(&inbox, true)?;
+    lock(&file, &inbox, FlockOperation::NonBlockingLockShared)?;
+    file.write_all(line.as_bytes()).map_err(|e| HistoryError::io(&inbox, "append to the history inbox", &e))?;
+    file.metadata().map(|m| m.len()).map_err(|e| HistoryError::io(&inbox, "read the inbox's size", &e))
+}
+
+/// Moves every record in the inbox of `store` into the database, in one transaction,
+/// then empties the inbox. Lines that are not records (a writer killed mid-line) are
+/// skipped. Returns how many records were inserted.
+pub fn ingest(store: &mut Store) -> Result<usize, HistoryError> {
+    let inbox = path_of(&store.path);
+    let mut file = match open(&inbox, false) {
+        Ok(file) => file,
+        Err(_) if !inbox.exists() => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    lock(&file, &inbox, FlockOperation::NonBlockingLockExclusive)?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|e| HistoryError::io(&inbox, "read the history inbox", &e))?;
+    let entries: Vec<Entry> =
+        text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let inserted = store.record_all(&entries)?;
+    file.set_len(0).map_err(|e| HistoryError::io(&inbox, "empty the history inbox", &e))?;
+    Ok(inserted)
+}
+
+/// Opens the inbox for appending (`create`: making it 0600 when missing) or for
+/// reading and emptying; never through a symbolic link.
+fn open(inbox: &Path, create: bool) -> Result<File, HistoryError> {
+    let mut options = OpenOptions::new();
+    if create {
+        options.append(true).create(true).mode(0o600);
+    } else {
+        options.read(true).write(true);
+    }
+    options
+        .custom_flags(OFlags::NOFOLLOW.bits() as i32)
+        .open(inbox)
+        .map_err(|e| HistoryError::io(inbox, "open the history inbox", &e))
+}
+
+/// Takes `operation` (a non-blocking lock) on `file`, retrying for as long as the
+/// database's busy timeout: a reader moving records in holds it for milliseconds.
+fn lock(file: &File, inbox: &Path, operation: FlockOperation) -> Result<(), HistoryError> {
+    let give_up = Instant::now() + Duration::from_millis(BUSY_TIMEOUT_MS);
+    loop {
+        match flock(file, operation) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == rustix::io::Errno::WOULDBLOCK && Instant::now() < give_up => {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(rustix::io::Errno::WOULDBLOCK) => {
+                return Err(HistoryError::new(inbox, HistoryErrorKind::Busy, "the history inbox stayed locked"));
+            }
+            Err(e) => return Err(HistoryError::io(inbox, "lock the history inbox", &e.into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+    use serde_json::json;
+
+    use super::*;
+
+    fn entry(id: &str, started_at_ms: i64) -> Entry {
+        Entry {
+            started_at_ms,
+            source: "run".into(),
+            scope: None,
+            report: json!({"run_id": id, "mode": "single", "status": "ok", "panel": [], "totals": {"wall_ms": 5}}),
+        }
+    }
+
+    fn run_ids(store: &Store) -> Vec<(String, i64)> {
+        let mut stmt = store.conn.prepare("SELECT run_id, started_at_ms FROM runs ORDER BY run_id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    }
+
+    #[test]
+    fn appended_records_reach_the_database_once_with_their_start_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state/history.sqlite3");
+        append(&db, &entry("r1", 1_000)).unwrap();
+        append(&db, &entry("r2", 2_000)).unwrap();
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(path_of(&db)).unwrap().permissions().mode() & 0o777, 0o600);
+        let store = Store::open_existing(&db).unwrap().expect("an inbox alone makes a history");
+        assert_eq!(run_ids(&store), vec![("r1".into(), 1_000), ("r2".into(), 2_000)]);
+        assert_eq!(std::fs::metadata(path_of(&db)).unwrap().len(), 0, "the inbox is emptied");
+        drop(store);
+        // A reader that died after its commit left the records in the inbox: nothing doubles.
+        append(&db, &entry("r2", 2_000)).unwrap();
+        append(&db, &entry("r3", 3_000)).unwrap();
+        let store = Store::open_existing(&db).unwrap().unwrap();
+        assert_eq!(run_ids(&store).len(), 3);
+    }
+
+    #[test]
+    fn a_line_a_killed_writer_left_unfinished_costs_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        append(&db, &entry("r1", 1)).unwrap();
+        let mut file = OpenOptions::new().append(true).open(path_of(&db)).unwrap();
+        file.write_all(br#"{"started_at_ms":2,"source":"run","report":{"run_id":"cut"#).unwrap();
+        append(&db, &entry("r3", 3)).unwrap();
+        let store = Store::open_existing(&db).unwrap().unwrap();
+        assert_eq!(run_ids(&store), vec![("r1".into(), 1), ("r3".into(), 3)]);
+    }
+
+    #[test]
+    fn concurrent_writers_and_a_reader_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let db = &db;
+                s.spawn(move || {
+                    for i in 0..25 {
+                        append(db, &entry(&format!("t{t}-{i}"), i)).unwrap();
+                    }
+                });
+            }
+            let db = &db;
+            s.spawn(move || {
+                for _ in 0..10 {
+                    drop(Store::open_or_create(db).unwrap());
+                }
+            });
+        });
+        let store = Store::open_existing(&db).unwrap().unwrap();
+        assert_eq!(run_ids(&store).len(), 100);
+    }
+
+    #[test]
+    fn a_symlinked_inbox_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        let target = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&target, path_of(&db)).unwrap();
+        let err = append(&db, &entry("r1", 1)).err().unwrap();
+        assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
+        assert!(!target.exists());
+    }
+}
