@@ -12,11 +12,9 @@
 //!
 //! Pure arithmetic: knows nothing about catalogs or plans; the commands hand it numbers.
 
-/// The total budget unless `context_chars` says otherwise.
+/// The total budget unless `context_chars` in config.toml says otherwise (the same
+/// number as the configuration's default, which a test in `commands::context` checks).
 pub const DEFAULT_CONTEXT_CHARS: usize = 100_000;
-/// The largest `context_chars` a user may set: 2 million characters, past the largest
-/// context windows there are.
-pub const MAX_CONTEXT_CHARS: usize = 2_000_000;
 /// Characters counted for each token of a context window.
 pub const CHARS_PER_TOKEN: u64 = 3;
 /// Tokens reserved for each answer a participant reads or writes.

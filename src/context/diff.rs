@@ -203,7 +203,7 @@ mod tests {
         assert!(outside.contains("is not inside a git repository | run frontier from inside a git work tree"), "{outside}");
         let repo = repo();
         let bad = message(gather("nope", &env(repo.path()), 100));
-        assert!(bad.starts_with("--diff: git diff nope failed: ambiguous argument 'nope'"), "{bad}");
+        assert!(bad.starts_with("--diff: git diff nope failed: bad revision 'nope' | check the revision"), "{bad}");
         let option = message(gather("--output=/tmp/x", &env(repo.path()), 100));
         assert!(option.starts_with("`--diff --output=/tmp/x` is not a revision"), "{option}");
         let no_git = message(gather("HEAD", &Env::from_parts([("PATH", "/nonexistent")], repo.path()), 100));
