@@ -30,8 +30,8 @@ pub fn gather(rev: &str, env: &Env, budget_chars: usize) -> Result<Gathered> {
 fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) -> Result<Gathered> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(Error::usage(
-            format!("`--diff {}` is not a revision", echo(rev)),
-            "give a commit, a branch or a tag, e.g. --diff HEAD~1, or --diff alone for HEAD",
+            format!("`--diff={}` is not a revision", echo(rev)),
+            "give a commit, a branch or a tag, e.g. --diff=HEAD~1, or --diff alone for HEAD",
         ));
     }
     let git = env.find_program("git").ok_or_else(|| {
@@ -205,7 +205,7 @@ mod tests {
         let bad = message(gather("nope", &env(repo.path()), 100));
         assert!(bad.starts_with("--diff: git diff nope failed: bad revision 'nope' | check the revision"), "{bad}");
         let option = message(gather("--output=/tmp/x", &env(repo.path()), 100));
-        assert!(option.starts_with("`--diff --output=/tmp/x` is not a revision"), "{option}");
+        assert!(option.starts_with("`--diff=--output=/tmp/x` is not a revision"), "{option}");
         let no_git = message(gather("HEAD", &Env::from_parts([("PATH", "/nonexistent")], repo.path()), 100));
         assert_eq!(no_git, "--diff needs git, which is not on PATH | install git, or leave out --diff");
     }
