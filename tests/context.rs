@@ -40,7 +40,10 @@ fn a_files_text_reaches_every_member_the_judge_and_the_synth_and_history_keeps_o
     assert_eq!(requests.len(), 4, "two members, the judge and the synth");
     for request in &requests {
         let user = request.user_message();
-        assert!(user.contains("--- file src/pool.rs (43 bytes) ---\nfn pool() { /* SENTINEL-CONTENTS-4417 */ }\n"), "{user}");
+        assert!(
+            user.contains("--- file src/pool.rs (43 bytes) ---\nfn pool() { /* SENTINEL-CONTENTS-4417 */ }\n"),
+            "{user}"
+        );
         assert!(user.contains("why is the pool slow?"), "{user}");
     }
     let report = out.json();
@@ -167,7 +170,11 @@ fn the_diff_of_the_work_tree_is_sent_without_secret_files() {
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "one"]);
     let out = env.frontier(run_args(&["--json", "--diff", "what changed?"])).output();
-    assert_eq!(out.json()["context"], json!([{"kind": "diff", "path": "HEAD", "bytes": 0, "skipped": "empty"}]), "{out}");
+    assert_eq!(
+        out.json()["context"],
+        json!([{"kind": "diff", "path": "HEAD", "bytes": 0, "skipped": "empty"}]),
+        "{out}"
+    );
     write(env.work_dir(), "a.rs", b"fn a() { CHANGED() }\n");
     write(env.work_dir(), ".env", b"KEY=NEW-SECRET\n");
     let out = env.frontier(run_args(&["--json", "--diff=HEAD", "what changed?"])).output();
@@ -209,10 +216,7 @@ fn a_bad_context_chars_is_refused_at_load() {
     let env = with_top_level("context_chars = 2000001\n");
     let out = env.frontier(run_args(&["q"])).output();
     assert_eq!(out.code, Some(2), "{out}");
-    assert!(
-        out.stderr.contains("`context_chars` is 2000001; it must be from 0 (no context) to 2000000"),
-        "{out}"
-    );
+    assert!(out.stderr.contains("`context_chars` is 2000001; it must be from 0 (no context) to 2000000"), "{out}");
 }
 
 /// A `TestEnv` whose config.toml starts with `keys` (top-level keys precede the tables).

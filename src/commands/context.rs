@@ -71,9 +71,6 @@ mod tests {
 
     #[test]
     fn the_configured_default_is_the_context_layers_default() {
-        assert_eq!(
-            crate::config::RunDefaults::default().context_chars,
-            crate::context::budget::DEFAULT_CONTEXT_CHARS
-        );
+        assert_eq!(crate::config::RunDefaults::default().context_chars, crate::context::budget::DEFAULT_CONTEXT_CHARS);
     }
 }

@@ -292,7 +292,9 @@ mod tests {
         let err = settings("context_chars = 2000001\n").err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("invalid config file `/c/config.toml`: `context_chars` is 2000001; it must be from 0 (no context) to 2000000")
+            Some(
+                "invalid config file `/c/config.toml`: `context_chars` is 2000001; it must be from 0 (no context) to 2000000"
+            )
         );
     }
 }

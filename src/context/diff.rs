@@ -34,9 +34,9 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
             "give a commit, a branch or a tag, e.g. --diff=HEAD~1, or --diff alone for HEAD",
         ));
     }
-    let git = env.find_program("git").ok_or_else(|| {
-        Error::usage("--diff needs git, which is not on PATH", "install git, or leave out --diff")
-    })?;
+    let git = env
+        .find_program("git")
+        .ok_or_else(|| Error::usage("--diff needs git, which is not on PATH", "install git, or leave out --diff"))?;
     let limit = read::read_limit(budget_chars);
     let mut child = Command::new(git)
         .current_dir(env.cwd())
@@ -109,7 +109,8 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
         Text::Binary => String::new(),
     };
     if text.is_empty() {
-        let skipped = vec![Source { kind: SourceKind::Diff, path, bytes: 0, truncated: false, skipped: Some("empty".into()) }];
+        let skipped =
+            vec![Source { kind: SourceKind::Diff, path, bytes: 0, truncated: false, skipped: Some("empty".into()) }];
         return Ok(Gathered { pieces: vec![], skipped });
     }
     Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![] })
@@ -200,7 +201,10 @@ mod tests {
     fn outside_a_repository_a_bad_revision_or_no_git_is_a_usage_error() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let outside = message(gather("HEAD", &env(dir.path()).clone(), 100));
-        assert!(outside.contains("is not inside a git repository | run frontier from inside a git work tree"), "{outside}");
+        assert!(
+            outside.contains("is not inside a git repository | run frontier from inside a git work tree"),
+            "{outside}"
+        );
         let repo = repo();
         let bad = message(gather("nope", &env(repo.path()), 100));
         assert!(bad.starts_with("--diff: git diff nope failed: bad revision 'nope' | check the revision"), "{bad}");
@@ -215,11 +219,15 @@ mod tests {
         let bin = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let fake = bin.path().join("git");
         std::fs::write(&fake, "#!/bin/sh\nsleep 30\n").unwrap_or_else(|e| panic!("{e}"));
-        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
         let env = Env::from_parts([("PATH", bin.path().to_string_lossy().into_owned())], bin.path());
         let started = Instant::now();
         let err = message(gather_within("HEAD", &env, 100, Duration::from_secs(1)));
-        assert_eq!(err, "--diff: git diff HEAD did not finish within 1s | name the files with -f instead, or diff a smaller change");
+        assert_eq!(
+            err,
+            "--diff: git diff HEAD did not finish within 1s | name the files with -f instead, or diff a smaller change"
+        );
         assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
     }
 

@@ -282,8 +282,8 @@ mod tests {
     #[test]
     fn a_named_file_is_sent_whole_and_a_named_secret_is_refused_with_a_hint() {
         let dir = tree();
-        let g = gather(&items(&["a.rs", "nested/c.md", "./a.rs"]), &cwd(&dir), 100_000)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let g =
+            gather(&items(&["a.rs", "nested/c.md", "./a.rs"]), &cwd(&dir), 100_000).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(sent(&g), vec![("a.rs", "fn a() {}\n"), ("nested/c.md", "# c\n")], "a file named twice goes once");
         let err = error(gather(&items(&[".env"]), &cwd(&dir), 100_000));
         assert!(err.starts_with("`-f .env` may hold secrets, so it is never sent | files that commonly"), "{err}");
@@ -323,7 +323,13 @@ mod tests {
         let dir = tree();
         let cwd = cwd(&dir);
         let err = error(gather(&items(&["nope.rs"]), &cwd, 100_000));
-        assert_eq!(err, format!("`-f nope.rs`: no such file or directory | paths are relative to the working directory, {}", cwd.display()));
+        assert_eq!(
+            err,
+            format!(
+                "`-f nope.rs`: no such file or directory | paths are relative to the working directory, {}",
+                cwd.display()
+            )
+        );
         let err = error(gather(&items(&["*.go"]), &cwd, 100_000));
         assert!(err.starts_with("`-f *.go` matches no file | "), "{err}");
         std::fs::create_dir(cwd.join("empty")).unwrap_or_else(|e| panic!("{e}"));
@@ -343,7 +349,11 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         std::os::unix::fs::symlink("c.md", cwd.join("nested/same.md")).unwrap_or_else(|e| panic!("{e}"));
         let g = gather(&items(&["nested"]), &cwd, 100_000).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(sent(&g), vec![("nested/c.md", "# c\n"), ("nested/deep/b.rs", "fn b() {}\n")], "the link to c.md is c.md");
+        assert_eq!(
+            sent(&g),
+            vec![("nested/c.md", "# c\n"), ("nested/deep/b.rs", "fn b() {}\n")],
+            "the link to c.md is c.md"
+        );
         assert_eq!(skipped(&g), vec![("nested/out.txt", "link out of the tree")]);
     }
 

@@ -104,7 +104,10 @@ mod tests {
         dir
     }
 
-    fn summary(g: &Gathered) -> (Vec<(&str, &str)>, Vec<(&str, &str)>) {
+    /// `(path, text)` of each piece, `(path, reason)` of each skipped source.
+    type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
+    fn summary(g: &Gathered) -> (Pairs<'_>, Pairs<'_>) {
         (
             g.pieces.iter().map(|p| (p.path.as_deref().unwrap_or_default(), p.text.as_str())).collect(),
             g.skipped
@@ -120,7 +123,7 @@ mod tests {
         let ws = dir.path().join("ws");
         let g = gather("explain @src and @src/a.rs to @alice", &ws);
         assert_eq!(summary(&g), (vec![("src/a.rs", "fn a() {}\n")], vec![("src/blob.bin", "binary")]));
-        assert!(g.pieces.iter().chain([].iter()).all(|p| p.kind == SourceKind::Mention));
+        assert!(g.pieces.iter().all(|p| p.kind == SourceKind::Mention));
         assert!(g.skipped.iter().all(|s| s.kind == SourceKind::Mention));
     }
 
@@ -128,7 +131,8 @@ mod tests {
     fn nothing_outside_the_workspace_is_read_and_secrets_are_skipped_not_refused() {
         let dir = workspace();
         let ws = dir.path().join("ws");
-        std::os::unix::fs::symlink(dir.path().join("outside.txt"), ws.join("link.txt")).unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), ws.join("link.txt"))
+            .unwrap_or_else(|e| panic!("{e}"));
         let outside = dir.path().join("outside.txt");
         let prompt = format!("read @../outside.txt @{} @link.txt @.env", outside.display());
         let g = gather(&prompt, &ws);

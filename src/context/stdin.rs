@@ -43,7 +43,8 @@ enum End {
 fn gather_from(fd: impl AsFd, idle: Duration, budget_chars: usize) -> Gathered {
     let limit = read::read_limit(budget_chars);
     let (bytes, end) = read_idle(fd, idle, limit + 1);
-    let skipped = |why: String| Source { kind: SourceKind::Stdin, path: None, bytes: 0, truncated: false, skipped: Some(why) };
+    let skipped =
+        |why: String| Source { kind: SourceKind::Stdin, path: None, bytes: 0, truncated: false, skipped: Some(why) };
     let idle_note = || format!("stopped reading: stdin went {}s without writing or closing", idle.as_secs());
     if bytes.is_empty() {
         return match end {

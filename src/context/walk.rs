@@ -68,7 +68,9 @@ pub fn walk(root: &Path, visit: &mut dyn FnMut(Met) -> bool) {
         } else if file_type.is_symlink() {
             match std::fs::canonicalize(&path) {
                 Ok(target) if target.starts_with(&tree) && target.is_file() => Met::File(path),
-                Ok(target) if target.starts_with(&tree) => Met::Skipped(path, "link to a directory, not followed".into()),
+                Ok(target) if target.starts_with(&tree) => {
+                    Met::Skipped(path, "link to a directory, not followed".into())
+                }
                 _ => Met::Skipped(path, "link out of the tree".into()),
             }
         } else {
