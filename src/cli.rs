@@ -116,6 +116,17 @@ pub struct RunArgs {
     /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     pub seed: Option<u64>,
+    /// Send a file, a directory (walked, honouring .gitignore, hidden files skipped) or a
+    /// quoted glob as context; repeatable.
+    #[arg(short = 'f', long = "file", value_name = "PATH")]
+    pub files: Vec<String>,
+    /// Send the work tree's `git diff` against REV (default HEAD) as context; give a
+    /// revision as `--diff=REV`.
+    #[arg(long, value_name = "REV", num_args = 0..=1, require_equals = true, default_missing_value = "HEAD")]
+    pub diff: Option<String>,
+    /// Print what would be sent as context (sources, sizes, the budget) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

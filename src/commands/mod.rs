@@ -6,6 +6,7 @@ mod cancel;
 mod catalog;
 mod completions;
 mod compose;
+mod context;
 mod doctor;
 mod execute;
 mod hook;

@@ -4,7 +4,7 @@
 use std::io::Read as _;
 
 use super::selection::Selection;
-use super::{execute, limits, readiness};
+use super::{context, execute, limits, readiness};
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::env::Env;
@@ -46,7 +46,27 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
-    let plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    let mut plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    // No walk, no git and no read of stdin unless asked: a run without context costs
+    // one isatty(3) more than before.
+    let budget = context::budget(&plan, &config);
+    if context::wanted(&args) {
+        plan.context = crate::context::assemble(context::gather(&args, env, budget.chars)?, budget.chars);
+    }
+    if args.dry_run {
+        let dry = render::context::DryRun {
+            dry_run: true,
+            budget_chars: budget.chars,
+            limited_by: budget.limited_by.as_deref(),
+            block_chars: plan.context.block.chars().count(),
+            context: &plan.context.sources,
+            panel: plan.panel.iter().map(|p| p.model.as_str()).collect(),
+            judge: plan.judge.as_ref().map(|p| p.model.as_str()),
+            synth: plan.synth.as_ref().map(|p| p.model.as_str()),
+        };
+        render::context::print(&dry, args.json);
+        return Ok(0);
+    }
     execute::check_cost(&plan)?;
     let observer = output.observer();
     let report = execute::carry_out(plan, &observer).inspect_err(|e| {

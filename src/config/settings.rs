@@ -37,6 +37,13 @@ pub const DEFAULT_MAX_ANSWER_BYTES: usize = 256 * 1024;
 /// model produces. Each answer is held several times over (the report, the judge's and the
 /// synth's requests, `--json`, history): at 16 MiB one member's answer took 200 MB.
 pub const MAX_MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+/// The most characters of context a run sends, unless configured (`context::budget`
+/// holds the same number for callers below the configuration, such as the hook's
+/// mentions; a test in `commands::context` keeps the two equal).
+pub const DEFAULT_CONTEXT_CHARS: usize = 100_000;
+/// The largest `context_chars` a user may set: 2 million characters, past the largest
+/// context windows there are.
+pub const MAX_CONTEXT_CHARS: usize = 2_000_000;
 
 /// Whether `n` members may run at once: the one range for `concurrency` and `--concurrency`.
 pub fn concurrency_allowed(n: usize) -> bool {
@@ -64,6 +71,7 @@ pub(crate) struct SettingsToml {
     idle_timeout_secs: Option<u64>,
     max_cost_usd: Option<f64>,
     max_answer_bytes: Option<u64>,
+    context_chars: Option<u64>,
     history: Option<bool>,
     retry: Option<RetryToml>,
     #[serde(default)]
@@ -122,6 +130,9 @@ pub struct RunDefaults {
     pub max_cost_usd: Option<f64>,
     /// The most of one answer kept; the rest is not read (`truncated` in the report).
     pub max_answer_bytes: usize,
+    /// The most characters of context a run sends (`-f`, `--diff`, stdin, the hook's
+    /// transcript and mentions), before the panel's context windows lower it.
+    pub context_chars: usize,
 }
 
 impl Default for RunDefaults {
@@ -135,6 +146,7 @@ impl Default for RunDefaults {
             retry: RetryPolicy::default(),
             max_cost_usd: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            context_chars: DEFAULT_CONTEXT_CHARS,
         }
     }
 }
@@ -173,6 +185,17 @@ impl Settings {
                 }
             },
         };
+        let context_chars = match raw.context_chars {
+            None => defaults.context_chars,
+            Some(n) => match usize::try_from(n) {
+                Ok(n) if n <= MAX_CONTEXT_CHARS => n,
+                _ => {
+                    return Err(invalid(format!(
+                        "`context_chars` is {n}; it must be from 0 (no context) to {MAX_CONTEXT_CHARS}"
+                    )));
+                }
+            },
+        };
         let retry_raw = raw.retry.unwrap_or_default();
         let max_attempts = match retry_raw.max_attempts {
             None => defaults.retry.max_attempts,
@@ -201,6 +224,7 @@ impl Settings {
                     other => other,
                 },
                 max_answer_bytes,
+                context_chars,
             },
         })
     }
@@ -258,5 +282,19 @@ mod tests {
         }
         // A negative number is not a u64: TOML's type error names the key.
         assert!(settings("max_answer_bytes = -1\n").is_err());
+    }
+
+    #[test]
+    fn context_chars_defaults_to_100k_and_is_bounded() {
+        assert_eq!(settings("").map(|s| s.run.context_chars).ok(), Some(100_000));
+        assert_eq!(settings("context_chars = 0\n").map(|s| s.run.context_chars).ok(), Some(0));
+        assert_eq!(settings("context_chars = 5000\n").map(|s| s.run.context_chars).ok(), Some(5000));
+        let err = settings("context_chars = 2000001\n").err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "invalid config file `/c/config.toml`: `context_chars` is 2000001; it must be from 0 (no context) to 2000000"
+            )
+        );
     }
 }

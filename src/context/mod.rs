@@ -9,7 +9,16 @@
 //! returns values. The budget it is given is worked out by the commands from the panel.
 
 mod assemble;
+pub mod budget;
+pub mod diff;
+pub mod files;
+mod glob;
+pub mod mention;
+mod read;
+pub mod secret;
+pub mod stdin;
 pub mod transcript;
+mod walk;
 
 use serde::{Deserialize, Serialize};
 

@@ -102,7 +102,7 @@ pub struct CostEstimate {
 impl CostEstimate {
     /// Estimates a plan's cost from the prompt's length and assumed answer lengths.
     pub fn of(plan: &RunPlan) -> CostEstimate {
-        let prompt = estimate_tokens(&plan.prompt);
+        let prompt = estimate_tokens(&plan.question());
         let answers = plan.panel.len() as u64 * ASSUMED_ANSWER_TOKENS;
         let mut estimate = CostEstimate::default();
         let mut add = |p: &Participant, input: u64, output: u64| match p.price {

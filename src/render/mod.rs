@@ -5,6 +5,7 @@
 //! Knows nothing about how a run is carried out: it reads `RunEvent`s and the
 //! finished `RunReport`.
 
+pub mod context;
 pub mod history;
 mod progress;
 pub mod recorded;

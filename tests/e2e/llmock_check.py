@@ -13,7 +13,13 @@ environment:
       connection, a truncated stream, a malformed chunk, a stalled stream), the faulted
       member retries once and ends with the exact scripted answer;
   (c) a 401 fails its member after exactly one attempt, and the run goes on;
-  (d) llmock's own verdict over every case has no error and no warning.
+  (d) llmock's own verdict over every case has no error and no warning;
+  (e) context (DESIGN.md §4.2): `run -f` with a file, a directory (holding a .gitignored
+      file, a binary and a .env), a glob, `--diff` in a git repository, and text piped
+      into `frontier run "q"`: every panel, judge and synth request body carries exactly
+      the expected sources and none of the excluded ones.
+
+    --only context   runs just the (e) cases (and --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -32,7 +38,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from e2e_common import CheckFailed, Checks, Llmock, expect
+from e2e_common import CheckFailed, Checks, Llmock, expect, request_text
 
 PROMPT = "In one sentence: why do HTTP clients retry with backoff?"
 
@@ -118,10 +124,12 @@ class Frontier:
             **{KINDS[k]["key_env"]: KEYS[k] for k in kinds},
         }
 
-    def run(self, models: list[str], *extra: str) -> dict:
-        argv = [self.binary, "run", "--json", "--models", ",".join(models), *extra, PROMPT]
+    def run(self, models: list[str], *extra: str, cwd: Path | None = None, stdin: bytes | None = None,
+            prompt: str = PROMPT) -> dict:
+        argv = [self.binary, "run", "--json", "--models", ",".join(models), *extra, prompt]
         try:
-            proc = subprocess.run(argv, env=self.env, cwd=self.home, stdin=subprocess.DEVNULL,
+            proc = subprocess.run(argv, env=self.env, cwd=cwd or self.home,
+                                  stdin=subprocess.DEVNULL if stdin is None else None, input=stdin,
                                   capture_output=True, timeout=RUN_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise CheckFailed(f"frontier did not finish within {RUN_TIMEOUT}s") from None
@@ -351,11 +359,109 @@ class Suite(Checks):
                 f"{faults} faults injected: no FAIL, no WARN")
 
 
+# -- (e) context ---------------------------------------------------------------
+
+CONTEXT_PROMPT = "In one sentence: what do these sources do?"
+# Text that must never reach a model: each excluded file holds one of these.
+NEVER = {
+    "proj/ignored.log": "IGNORED-7d1e",
+    "proj/.env": "ENV-SECRET-51aa",
+    "proj/logo.png": "PNG-BYTES-0c9f",
+    "proj/.hidden.md": "HIDDEN-22b4",
+}
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=e2e", "-c", "user.email=e2e@example.invalid",
+                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"})
+
+
+def context_tree(root: Path) -> Path:
+    """A git repository with a project directory holding what a walk must tell apart."""
+    proj = root / "proj"
+    proj.mkdir(parents=True)
+    (root / "notes.md").write_text("NOTES-TEXT-a31f: the pool holds four connections.\n")
+    (proj / ".gitignore").write_text("ignored.log\n")
+    (proj / "a.rs").write_text("fn a() { /* A-RS-TEXT-9b2c */ }\n")
+    (proj / "b.md").write_text("B-MD-TEXT-4e8d\n")
+    (proj / "ignored.log").write_text(NEVER["proj/ignored.log"] + "\n")
+    (proj / ".env").write_text(f"KEY={NEVER['proj/.env']}\n")
+    (proj / ".hidden.md").write_text(NEVER["proj/.hidden.md"] + "\n")
+    (proj / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0" + NEVER["proj/logo.png"].encode())
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "one")
+    return root
+
+
+def headings(text: str) -> list[str]:
+    """The sources a request's context block names, as `kind path` in order."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("--- ") and line.endswith(" ---") and " bytes" in line:
+            out.append(line[4:line.rindex(" (")])
+    return out
+
+
+class ContextCases:
+    def __init__(self, mock: Llmock, frontier: Frontier, models: list[str], root: Path) -> None:
+        self.mock = mock
+        self.frontier = frontier
+        self.models = models
+        self.root = root
+
+    def check(self, extra: tuple[str, ...], want: list[str], carries: list[str], stdin: bytes | None = None,
+              never: list[str] = ()) -> str:
+        result = self.frontier.run(self.models, *extra, cwd=self.root, stdin=stdin, prompt=CONTEXT_PROMPT)
+        report = expect_run_ok(result)
+        requests = self.mock.requests()
+        # Three members, the judge (and a re-ask when its JSON was invalid), the synth.
+        expect(len(requests) >= len(self.models) + 2, f"only {len(requests)} requests")
+        for r in requests:
+            text = request_text(r.get("body"))
+            where = f"request #{r['seq']} to {r['provider']}"
+            expect(headings(text) == want, f"{where} names {headings(text)}, want {want}")
+            for needle in carries:
+                expect(needle in text, f"{where} lacks {needle!r}")
+            for needle in [*NEVER.values(), *never]:
+                expect(needle not in text, f"{where} carries {needle!r}")
+            expect(CONTEXT_PROMPT in text, f"{where} lacks the prompt")
+        sources = [(c["kind"], c.get("path"), c.get("skipped")) for c in report.get("context", [])]
+        return f"{len(requests)} requests each carry {want}; report: {sources}"
+
+    def file(self) -> str:
+        return self.check(("-f", "notes.md"), ["file notes.md"], ["NOTES-TEXT-a31f"])
+
+    def directory(self) -> str:
+        detail = self.check(("-f", "proj"), ["file proj/a.rs", "file proj/b.md"],
+                            ["A-RS-TEXT-9b2c", "B-MD-TEXT-4e8d"])
+        return detail
+
+    def glob(self) -> str:
+        return self.check(("-f", "proj/*.rs"), ["file proj/a.rs"], ["A-RS-TEXT-9b2c"], never=["B-MD-TEXT-4e8d"])
+
+    def diff(self) -> str:
+        (self.root / "proj" / "a.rs").write_text("fn a() { /* A-RS-TEXT-9b2c */ changed_for_e2e() }\n")
+        (self.root / "proj" / ".env").write_text("KEY=ENV-SECRET-CHANGED-77c0\n")
+        try:
+            return self.check(("--diff",), ["git diff HEAD"], ["+fn a() { /* A-RS-TEXT-9b2c */ changed_for_e2e() }"],
+                              never=["ENV-SECRET-CHANGED-77c0", "NOTES-TEXT-a31f"])
+        finally:
+            git(self.root, "checkout", "-q", "--", ".")
+
+    def piped(self) -> str:
+        log = (self.root / "notes.md").read_bytes()
+        return self.check((), ["stdin"], ["NOTES-TEXT-a31f"], stdin=log)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
+    parser.add_argument("--only", choices=["retries", "context"], help="run only these cases")
     args = parser.parse_args()
 
     binary = str(Path(args.frontier).resolve())
@@ -383,16 +489,15 @@ def main() -> int:
         frontier = Frontier(binary, workdir, mock, kinds)
         suite = Suite(mock, frontier, kinds)
 
-        suite.check("(a) panel of " + " + ".join(kinds) + " answers", suite.baseline)
-        for kind in kinds:
-            suite.check(f"(a) judge and synth on {kind}", lambda k=kind: suite.judged_by(k))
-        for name, make, label, extra in FAULTS:
-            for kind in kinds:
-                suite.check(f"(b) {kind}: {name} -> retried, member ok",
-                            lambda k=kind, mk=make, lb=label, ex=extra: suite.fault(k, mk(k), lb, ex))
-        for kind in kinds:
-            suite.check(f"(c) {kind}: 401 -> one attempt, member failed, run ok",
-                        lambda k=kind: suite.unauthorized(k))
+        if args.only != "context":
+            retry_cases(suite, kinds)
+        if args.only != "retries":
+            cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
+            suite.check("(e) -f a file: every request carries it", cases.file)
+            suite.check("(e) -f a directory: its text files, no ignored, hidden, binary or .env file", cases.directory)
+            suite.check("(e) -f a glob: the files it matches and no other", cases.glob)
+            suite.check("(e) --diff: the work tree's changes, no secret file's", cases.diff)
+            suite.check("(e) piped stdin with a prompt argument: carried as context", cases.piped)
         # The verdict check reads what the cases collected; it queues and runs nothing.
         name = "(d) llmock verdict over every case"
         try:
@@ -420,6 +525,20 @@ def main() -> int:
 
     print(f"{suite.passed} passed, {suite.failed} failed")
     return 0 if suite.failed == 0 else 1
+
+
+def retry_cases(suite: Suite, kinds: list[str]) -> None:
+    """Cases (a) to (c): answers, retries and a 401 on each API."""
+    suite.check("(a) panel of " + " + ".join(kinds) + " answers", suite.baseline)
+    for kind in kinds:
+        suite.check(f"(a) judge and synth on {kind}", lambda k=kind: suite.judged_by(k))
+    for name, make, label, extra in FAULTS:
+        for kind in kinds:
+            suite.check(f"(b) {kind}: {name} -> retried, member ok",
+                        lambda k=kind, mk=make, lb=label, ex=extra: suite.fault(k, mk(k), lb, ex))
+    for kind in kinds:
+        suite.check(f"(c) {kind}: 401 -> one attempt, member failed, run ok",
+                    lambda k=kind: suite.unauthorized(k))
 
 
 if __name__ == "__main__":

@@ -73,8 +73,15 @@ impl Catalog {
             if m.routes.is_empty() {
                 return Err(invalid(format!("model `{id}` has no routes")));
             }
+            if m.context_window.is_some_and(|w| !(1_000..=100_000_000).contains(&w)) {
+                return Err(invalid(format!(
+                    "model `{id}` has context_window {}; it must be from 1000 to 100000000 tokens",
+                    m.context_window.unwrap_or_default()
+                )));
+            }
             let description = m.description.unwrap_or_default();
-            self.models.insert(id.clone(), ModelEntry { id, description, routes: m.routes });
+            let entry = ModelEntry { id: id.clone(), description, routes: m.routes, context_window: m.context_window };
+            self.models.insert(id, entry);
         }
         self.aliases.extend(raw.aliases);
         for (route, price) in raw.prices {

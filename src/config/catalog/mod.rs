@@ -44,6 +44,13 @@ impl Catalog {
         self.aliases.iter().map(|(a, m)| (a.as_str(), m.as_str()))
     }
 
+    /// The context window in tokens of the model a participant is named by (a catalog id
+    /// or alias); `None` for a direct `provider:model` address or an unknown window.
+    pub fn context_window(&self, name: &str) -> Option<u64> {
+        let id = self.aliases.get(name).map_or(name, String::as_str);
+        self.models.get(id).and_then(|m| m.context_window)
+    }
+
     pub fn providers(&self) -> impl Iterator<Item = &ProviderInfo> {
         self.providers.values()
     }

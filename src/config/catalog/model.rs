@@ -22,6 +22,9 @@ pub struct ModelEntry {
     pub description: String,
     /// `provider:model` strings, in order of preference.
     pub routes: Vec<String>,
+    /// Its context window in tokens, approximately (`context_window`); `None` when the
+    /// catalog does not know it. The context budget stays inside the smallest one.
+    pub context_window: Option<u64>,
 }
 
 /// One way to reach a model: a provider and the model's id there.

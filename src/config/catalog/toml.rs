@@ -38,4 +38,6 @@ pub(crate) struct ProviderToml {
 pub(crate) struct ModelToml {
     pub(super) description: Option<String>,
     pub(super) routes: Vec<String>,
+    /// Its context window in tokens, approximately; absent when unknown.
+    pub(super) context_window: Option<u64>,
 }

@@ -1,0 +1,241 @@
+//! `--diff [REV]` (DESIGN.md §4.2): `git diff REV`, which compares the work tree (staged
+//! and unstaged changes alike) with `REV`. git runs as a child with a deadline, its
+//! output read only as far as the budget could take; the files `secret` names are left
+//! out with `:(exclude)` pathspecs, so a changed `.env` never leaks through the diff.
+//! Untracked files are not in a diff: name them with `-f`.
+//!
+//! Knows nothing about the budget's origin; finds git on the environment's `PATH`.
+
+use std::io::Read as _;
+use std::os::unix::process::CommandExt as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::read::{self, Text};
+use super::{Gathered, Piece, Source, SourceKind, secret};
+use crate::env::Env;
+use crate::error::{Error, Result, echo};
+
+/// How long git may take: a diff of a large tree takes well under a second.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+/// The most of git's error output kept: its first line is what the user sees.
+const MAX_STDERR_BYTES: u64 = 16 << 10;
+
+/// The diff of the work tree in `env`'s directory against `rev`, read within
+/// `budget_chars`.
+pub fn gather(rev: &str, env: &Env, budget_chars: usize) -> Result<Gathered> {
+    gather_within(rev, env, budget_chars, DEADLINE)
+}
+
+fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) -> Result<Gathered> {
+    if rev.is_empty() || rev.starts_with('-') {
+        return Err(Error::usage(
+            format!("`--diff={}` is not a revision", echo(rev)),
+            "give a commit, a branch or a tag, e.g. --diff=HEAD~1, or --diff alone for HEAD",
+        ));
+    }
+    let git = env
+        .find_program("git")
+        .ok_or_else(|| Error::usage("--diff needs git, which is not on PATH", "install git, or leave out --diff"))?;
+    let limit = read::read_limit(budget_chars);
+    let mut child = Command::new(git)
+        .current_dir(env.cwd())
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .args(["--no-pager", "diff", "--no-color", "--no-ext-diff", "--no-textconv", rev, "--"])
+        .args(secret::git_exclusions())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so that the deadline ends whatever git started too, and
+        // nothing is left holding the pipes the readers wait on.
+        .process_group(0)
+        .spawn()
+        .map_err(|e| Error::usage(format!("--diff could not start git: {e}"), "install git, or leave out --diff"))?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(Error::internal("git's output pipes were not set up", "report this as a bug"));
+    };
+    // Readers on their own threads, so that a full pipe never stalls git while this
+    // thread watches the clock. The output reader stops at the limit: git then fails
+    // on a closed pipe, and the cut diff is what is sent.
+    let out = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.take(limit as u64 + 1).read_to_end(&mut bytes);
+        bytes
+    });
+    let err = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.take(MAX_STDERR_BYTES).read_to_end(&mut bytes);
+        bytes
+    });
+    let group = i32::try_from(child.id()).ok().filter(|id| *id > 1).and_then(rustix::process::Pid::from_raw);
+    let kill_group = || {
+        if let Some(group) = group {
+            // ESRCH (the group is already gone) is the usual case after a clean exit.
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
+    };
+    let until = Instant::now() + deadline;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < until => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                kill_group();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    kill_group();
+    let bytes = out.join().unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
+    let Some(status) = status else {
+        return Err(Error::usage(
+            format!("--diff: git diff {} did not finish within {}s", echo(rev), deadline.as_secs()),
+            "name the files with -f instead, or diff a smaller change",
+        ));
+    };
+    let cut = bytes.len() > limit;
+    if !status.success() && !cut {
+        return Err(failure(rev, env, &stderr));
+    }
+    let path = Some(rev.to_string());
+    let text = match read::decode(bytes, limit) {
+        Text::Text { text, .. } => text,
+        // A diff is git's own text; bytes of a file that is not UTF-8 are replaced, not
+        // a reason to drop the whole diff.
+        Text::Binary => String::new(),
+    };
+    if text.is_empty() {
+        let skipped =
+            vec![Source { kind: SourceKind::Diff, path, bytes: 0, truncated: false, skipped: Some("empty".into()) }];
+        return Ok(Gathered { pieces: vec![], skipped });
+    }
+    Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![] })
+}
+
+/// The usage error for a git that failed, from what it said.
+fn failure(rev: &str, env: &Env, stderr: &str) -> Error {
+    if stderr.to_ascii_lowercase().contains("not a git repository") {
+        return Error::usage(
+            format!("--diff: {} is not inside a git repository", env.cwd().display()),
+            "run frontier from inside a git work tree, or leave out --diff",
+        );
+    }
+    let said = stderr.lines().map(|l| l.trim_start_matches("fatal: ")).find(|l| !l.trim().is_empty());
+    Error::usage(
+        format!("--diff: git diff {} failed: {}", echo(rev), echo(said.unwrap_or("no message"))),
+        "check the revision (`git log --oneline` lists them; a new repository has no HEAD before its first commit)",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn env(dir: &Path) -> Env {
+        Env::from_parts([("PATH", std::env::var("PATH").unwrap_or_default())], dir)
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let status = Command::new("git")
+            .current_dir(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(status.success(), "git {args:?}");
+    }
+
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        git(dir.path(), &["init", "-q"]);
+        for (name, text) in [("a.rs", "fn a() {}\n"), (".env", "KEY=OLD\n"), ("tls.key", "OLD KEY\n")] {
+            std::fs::write(dir.path().join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-q", "-m", "one"]);
+        dir
+    }
+
+    fn message(result: Result<Gathered>) -> String {
+        result.err().map(|e| format!("{e} | {}", e.hint())).unwrap_or_default()
+    }
+
+    #[test]
+    fn staged_and_unstaged_changes_are_in_the_diff_and_secret_files_are_not() {
+        let dir = repo();
+        std::fs::write(dir.path().join("a.rs"), "fn a() { staged() }\n").unwrap_or_else(|e| panic!("{e}"));
+        git(dir.path(), &["add", "a.rs"]);
+        std::fs::write(dir.path().join("b.rs"), "fn b() {}\n").unwrap_or_else(|e| panic!("{e}"));
+        git(dir.path(), &["add", "b.rs"]);
+        std::fs::write(dir.path().join("b.rs"), "fn b() { unstaged() }\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join(".env"), "KEY=NEW-SECRET\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("tls.key"), "NEW KEY\n").unwrap_or_else(|e| panic!("{e}"));
+        let g = gather("HEAD", &env(dir.path()), 100_000).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.pieces.len(), 1);
+        let text = &g.pieces[0].text;
+        assert!(text.contains("+fn a() { staged() }") && text.contains("+fn b() { unstaged() }"), "{text}");
+        assert!(!text.contains("SECRET") && !text.contains("KEY"), "{text}");
+        assert_eq!(g.pieces[0].path.as_deref(), Some("HEAD"));
+    }
+
+    #[test]
+    fn an_empty_diff_is_listed_not_an_error() {
+        let dir = repo();
+        let g = gather("HEAD", &env(dir.path()), 100_000).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.pieces, vec![]);
+        assert_eq!(g.skipped[0].skipped.as_deref(), Some("empty"));
+    }
+
+    #[test]
+    fn outside_a_repository_a_bad_revision_or_no_git_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let outside = message(gather("HEAD", &env(dir.path()).clone(), 100));
+        assert!(
+            outside.contains("is not inside a git repository | run frontier from inside a git work tree"),
+            "{outside}"
+        );
+        let repo = repo();
+        let bad = message(gather("nope", &env(repo.path()), 100));
+        assert!(bad.starts_with("--diff: git diff nope failed: bad revision 'nope' | check the revision"), "{bad}");
+        let option = message(gather("--output=/tmp/x", &env(repo.path()), 100));
+        assert!(option.starts_with("`--diff=--output=/tmp/x` is not a revision"), "{option}");
+        let no_git = message(gather("HEAD", &Env::from_parts([("PATH", "/nonexistent")], repo.path()), 100));
+        assert_eq!(no_git, "--diff needs git, which is not on PATH | install git, or leave out --diff");
+    }
+
+    #[test]
+    fn a_git_that_hangs_is_killed_at_the_deadline() {
+        let bin = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let fake = bin.path().join("git");
+        std::fs::write(&fake, "#!/bin/sh\nsleep 30\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let env = Env::from_parts([("PATH", bin.path().to_string_lossy().into_owned())], bin.path());
+        let started = Instant::now();
+        let err = message(gather_within("HEAD", &env, 100, Duration::from_secs(1)));
+        assert_eq!(
+            err,
+            "--diff: git diff HEAD did not finish within 1s | name the files with -f instead, or diff a smaller change"
+        );
+        assert!(started.elapsed() < Duration::from_secs(6), "took {:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_long_diff_is_read_only_as_far_as_the_budget_could_take() {
+        let dir = repo();
+        std::fs::write(dir.path().join("a.rs"), "x\n".repeat(200_000)).unwrap_or_else(|e| panic!("{e}"));
+        let g = gather("HEAD", &env(dir.path()), 1000).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.pieces[0].text.len(), read::read_limit(1000));
+    }
+}

@@ -1,0 +1,227 @@
+//! Context for `frontier run` as users meet it (DESIGN.md §4.2): `-f` files, directories
+//! and globs, `--diff`, piped stdin, `--dry-run`, the budget, and the errors for what
+//! cannot be sent; every request carries the same context, and history keeps the list of
+//! sources, never their contents.
+
+// Tests may panic on what they do not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::Path;
+
+use common::TestEnv;
+use pretty_assertions::assert_eq;
+use serde_json::json;
+
+/// A panel of two members, a judge and a synth on the fake server.
+const PANEL: [&str; 6] = ["--models", "local:m1,local:m2", "--judge", "local:judge", "--synth", "local:synth"];
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn run_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["run"];
+    args.extend(PANEL);
+    args.extend(extra);
+    args
+}
+
+#[test]
+fn a_files_text_reaches_every_member_the_judge_and_the_synth_and_history_keeps_only_the_list() {
+    let env = TestEnv::new();
+    write(env.work_dir(), "src/pool.rs", b"fn pool() { /* SENTINEL-CONTENTS-4417 */ }\n");
+    let out = env.frontier(run_args(&["--json", "-f", "src/pool.rs", "why is the pool slow?"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let requests = env.server().requests();
+    assert_eq!(requests.len(), 4, "two members, the judge and the synth");
+    for request in &requests {
+        let user = request.user_message();
+        assert!(
+            user.contains("--- file src/pool.rs (43 bytes) ---\nfn pool() { /* SENTINEL-CONTENTS-4417 */ }\n"),
+            "{user}"
+        );
+        assert!(user.contains("why is the pool slow?"), "{user}");
+    }
+    let report = out.json();
+    assert_eq!(report["context"], json!([{"kind": "file", "path": "src/pool.rs", "bytes": 43}]));
+    // The record is the report: its list of sources, and no byte of their contents.
+    let shown = env.frontier(["show", report["run_id"].as_str().unwrap(), "--json"]).output();
+    assert_eq!(shown.json()["context"], report["context"]);
+    let state = env.frontier_home().join("state");
+    let mut stored = 0;
+    for entry in std::fs::read_dir(&state).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("history.sqlite3") {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            stored += bytes.len();
+            assert!(!String::from_utf8_lossy(&bytes).contains("SENTINEL-CONTENTS-4417"), "{:?}", entry.path());
+        }
+    }
+    assert!(stored > 0, "the run was recorded");
+}
+
+#[test]
+fn a_directory_sends_its_text_files_and_lists_what_it_skipped() {
+    let env = TestEnv::new();
+    let dir = env.work_dir().join("proj");
+    write(&dir, ".gitignore", b"ignored.txt\n");
+    write(&dir, "a.md", b"# notes\n");
+    write(&dir, "ignored.txt", b"IGNORED-TEXT\n");
+    write(&dir, ".env", b"KEY=ENV-SECRET\n");
+    write(&dir, "key.pem", b"PEM-SECRET\n");
+    write(&dir, "logo.png", b"\x89PNG\0\0");
+    let out = env.frontier(run_args(&["--json", "-f", "proj", "summarise"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(
+        out.json()["context"],
+        json!([
+            {"kind": "file", "path": "proj/a.md", "bytes": 8},
+            {"kind": "file", "path": "proj/key.pem", "bytes": 0, "skipped": "secret"},
+            {"kind": "file", "path": "proj/logo.png", "bytes": 0, "skipped": "binary"},
+        ])
+    );
+    for request in env.server().requests() {
+        let user = request.user_message();
+        assert!(user.contains("--- file proj/a.md (8 bytes) ---\n# notes\n"), "{user}");
+        for never in ["IGNORED-TEXT", "ENV-SECRET", "PEM-SECRET", "PNG"] {
+            assert!(!user.contains(never), "{never} in {user}");
+        }
+    }
+}
+
+#[test]
+fn piped_stdin_is_context_and_a_dash_prompt_is_still_the_prompt() {
+    let env = TestEnv::new();
+    let out = env.frontier(run_args(&["--json", "what failed?"])).stdin("error: PIPED-LOG-LINE\n").output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json()["context"], json!([{"kind": "stdin", "bytes": 22}]));
+    for request in env.server().requests() {
+        assert!(request.user_message().contains("--- stdin (22 bytes) ---\nerror: PIPED-LOG-LINE\n"), "{request:?}");
+    }
+    let env = TestEnv::new();
+    let out = env.frontier(run_args(&["--json", "-"])).stdin("the prompt itself").output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json().get("context"), None, "no context: stdin was the prompt");
+    assert_eq!(out.json()["prompt"], "the prompt itself");
+}
+
+#[test]
+fn a_dry_run_prints_the_sources_and_the_budget_and_sends_nothing() {
+    let env = TestEnv::new();
+    write(env.work_dir(), "a.rs", b"fn a() {}\n");
+    write(env.work_dir(), "blob.bin", b"\0\0\0");
+    let out = env.frontier(run_args(&["--dry-run", "-f", "a.rs", "-f", "*.bin", "explain"])).output();
+    assert_eq!(out.code, Some(2), "a glob of binaries only has nothing to send: {out}");
+    let out = env.frontier(run_args(&["--dry-run", "-f", "a.rs", "-f", "blob.bin", "explain"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(env.server().requests().len(), 0, "nothing was sent");
+    insta::assert_snapshot!(out.stdout);
+    let out = env.frontier(run_args(&["--dry-run", "--json", "-f", "a.rs", "explain"])).output();
+    let dry = out.json();
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(dry["budget_chars"], 100_000);
+    assert_eq!(dry["context"], json!([{"kind": "file", "path": "a.rs", "bytes": 10}]));
+    assert_eq!(dry["panel"], json!(["local:m1", "local:m2"]));
+    assert_eq!(env.frontier_home().join("state/history.sqlite3").exists(), false, "a dry run is not recorded");
+}
+
+#[test]
+fn the_smallest_context_window_lowers_the_budget_and_a_long_file_is_cut_and_marked() {
+    let env = TestEnv::new().extra_config("\n[models.tiny]\nroutes = [\"local:tiny\"]\ncontext_window = 12000\n");
+    let out = env.frontier(["run", "--model", "tiny", "--dry-run", "--json", "q"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    // 12,000 tokens less 2,000 of instructions, 1 of prompt and 4,096 of answer, at 3 a token.
+    assert_eq!((out.json()["budget_chars"].clone(), out.json()["limited_by"].clone()), (json!(17_709), json!("tiny")));
+
+    let env = with_top_level("context_chars = 1000\n");
+    write(env.work_dir(), "big.txt", "line of text\n".repeat(1000).as_bytes());
+    let out = env.frontier(run_args(&["--json", "-f", "big.txt", "q"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json()["context"], json!([{"kind": "file", "path": "big.txt", "bytes": 1000, "truncated": true}]));
+    for request in env.server().requests() {
+        let user = request.user_message();
+        assert!(user.contains("--- file big.txt (cut to 1000 of 4004 bytes) ---\n"), "{user}");
+        assert!(user.contains("[… cut here: 3004 more bytes not sent]\n"), "{user}");
+    }
+}
+
+#[test]
+fn the_diff_of_the_work_tree_is_sent_without_secret_files() {
+    let env = TestEnv::new();
+    env.real_programs(&["git"]);
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .current_dir(env.work_dir())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    write(env.work_dir(), "a.rs", b"fn a() {}\n");
+    write(env.work_dir(), ".env", b"KEY=OLD\n");
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "one"]);
+    let out = env.frontier(run_args(&["--json", "--diff", "what changed?"])).output();
+    assert_eq!(
+        out.json()["context"],
+        json!([{"kind": "diff", "path": "HEAD", "bytes": 0, "skipped": "empty"}]),
+        "{out}"
+    );
+    write(env.work_dir(), "a.rs", b"fn a() { CHANGED() }\n");
+    write(env.work_dir(), ".env", b"KEY=NEW-SECRET\n");
+    let out = env.frontier(run_args(&["--json", "--diff=HEAD", "what changed?"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    for request in env.server().requests().iter().skip(4) {
+        let user = request.user_message();
+        assert!(user.contains("+fn a() { CHANGED() }") && !user.contains("NEW-SECRET"), "{user}");
+    }
+}
+
+#[test]
+fn what_cannot_be_sent_exits_2_naming_it_with_a_hint() {
+    let env = TestEnv::new();
+    env.real_programs(&["git"]);
+    write(env.work_dir(), ".env", b"KEY=V\n");
+    write(env.work_dir(), "id_rsa", b"KEY\n");
+    std::fs::create_dir_all(env.work_dir().join("empty")).unwrap();
+    let mut text = String::new();
+    for extra in [
+        &["-f", "missing.rs"][..],
+        &["-f", ".env"],
+        &["-f", "id_rsa"],
+        &["-f", "*.go"],
+        &["-f", "empty"],
+        &["--diff"],
+        &["--diff=-p"],
+    ] {
+        let out = env.frontier(run_args(&[extra, &["q"]].concat())).output();
+        assert_eq!(out.code, Some(2), "{out}");
+        let stderr = out.stderr.replace(&env.work_dir().display().to_string(), "[WORK]");
+        text.push_str(&format!("$ frontier run {} q\n{stderr}\n", extra.join(" ")));
+    }
+    assert_eq!(env.server().requests().len(), 0);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn a_bad_context_chars_is_refused_at_load() {
+    let env = with_top_level("context_chars = 2000001\n");
+    let out = env.frontier(run_args(&["q"])).output();
+    assert_eq!(out.code, Some(2), "{out}");
+    assert!(out.stderr.contains("`context_chars` is 2000001; it must be from 0 (no context) to 2000000"), "{out}");
+}
+
+/// A `TestEnv` whose config.toml starts with `keys` (top-level keys precede the tables).
+fn with_top_level(keys: &str) -> TestEnv {
+    let env = TestEnv::new();
+    let text = format!("{keys}{}", env.config_toml());
+    env.config(&text)
+}
