@@ -74,7 +74,8 @@ struct Served {
 
 /// Why the hook relayed nothing, and what the user is told to do about it: `None`
 /// before the input is known to be a host's prompt event (the user is told nothing on
-/// stdout then, since the host may not be one).
+/// stdout then, since the host may not be one), and after a cancelling signal (the host
+/// that sent it has stopped reading).
 struct Failed {
     message: String,
     todo: Option<String>,
@@ -176,9 +177,10 @@ fn armed(
     };
     let report = execute::carry_out(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
+    // A cancelling signal means the host gave up on the hook: nothing on stdout then.
     let report = report.map_err(|e| match e {
-        Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),
-        e => e.to_string(),
+        Error::Cancelled { .. } => Failed::quiet(format!("{e}; every model it started was stopped")),
+        e => Failed::from(e.to_string()),
     })?;
     let warning = crate::history::record_or_warning(
         config.settings.history,
