@@ -194,29 +194,204 @@ fn a_200_kb_prompt_and_a_200_kb_answer_make_valid_json() {
     std::fs::write(&state, text).unwrap();
     let prompt = format!("{PROMPT} {}", "x".repeat(200_000));
     let text = context(&hook(&env, &[], &claude_event(&repo, &prompt)), "UserPromptSubmit");
-    assert!(text.contains(&big_answer));
+    // Cut for Claude Code, and saved whole.
+    assert!(text.encode_utf16().count() <= 9_000, "{}", text.len());
+    let file = saved_answer(&env, &text);
+    assert_eq!(std::fs::read_to_string(file).unwrap(), big_answer);
+}
+
+/// Gives the synth of the armed scope's state file `reply` (too long for an argument).
+fn script_synth(env: &TestEnv, reply: &str) {
+    let scopes = env.frontier_home().join("state/scopes");
+    for entry in std::fs::read_dir(scopes).unwrap() {
+        let state = entry.unwrap().path();
+        let text = std::fs::read_to_string(&state).unwrap();
+        let escaped: String = form_escape(reply);
+        let text = text.replace("synth = \"mock:s\"", &format!("synth = \"mock:s?reply={escaped}\""));
+        std::fs::write(&state, text).unwrap();
+    }
+}
+
+/// `text` %-escaped for a mock's query (every byte that is not alphanumeric).
+fn form_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// The answer file a cut context names: the absolute path between backticks after
+/// "The whole answer is in the file ", checked to be under the state dir with mode 0600.
+fn saved_answer(env: &TestEnv, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let lead = "The whole answer is in the file `";
+    let start = text.find(lead).map(|i| i + lead.len()).unwrap_or_else(|| panic!("no file named: {text}"));
+    let path = std::path::PathBuf::from(&text[start..start + text[start..].find('`').unwrap()]);
+    assert!(path.starts_with(env.frontier_home().join("state/answers")), "{}", path.display());
+    assert!(path.is_absolute());
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let nonce = frame_nonce(text);
+    assert!(
+        text.contains(&format!("\n[[cut {nonce}: the answer goes on in the file]]\n[[end frontier-answer {nonce}]]\n")),
+        "{text}"
+    );
+    assert!(text.ends_with(&format!("read the rest in `{}` before you reply.\n", path.display())), "{text}");
+    path
+}
+
+/// Arms a fusion of mock members on `scope` whose synth answers `reply`.
+fn arm_long_synth(env: &TestEnv, repo: &Path, scope: &str, reply: &str) {
+    arm(
+        env,
+        repo,
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--judge", "mock:j", "--synth", "mock:s", "--scope", scope],
+    );
+    script_synth(env, reply);
 }
 
 #[test]
-fn any_failure_exits_0_with_empty_stdout_and_one_line_on_stderr() {
+fn a_long_answer_fits_each_hosts_ceiling_and_is_saved_whole() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    // Code and CJK: fewer characters per token, more bytes per character.
+    let answer: String = (0..600).map(|i| format!("fn f{i}() -> &'static str {{ \"長い答え\" }}\n")).collect();
+    type Event = fn(&Path, &str) -> String;
+    type Measure = fn(&str) -> usize;
+    let cases: [(&str, Event, &str, Measure); 2] = [
+        ("claude-project", claude_event, "UserPromptSubmit", |t| t.encode_utf16().count()),
+        ("codex-project", codex_event, "UserPromptSubmit", str::len),
+    ];
+    for (scope, event, name, measure) in cases {
+        arm_long_synth(&env, &repo, scope, &answer);
+        let text = context(&hook(&env, &[], &event(&repo, PROMPT)), name);
+        assert!(measure(&text) <= 9_000, "{scope}: {}", measure(&text));
+        assert!(text.starts_with("⚡ Frontier · fusion · custom · 2 models · "), "{text}");
+        let file = saved_answer(&env, &text);
+        assert_eq!(std::fs::read_to_string(file).unwrap(), answer, "{scope}");
+        // The frame holds the answer's beginning.
+        let nonce = frame_nonce(&text);
+        let open = format!("\n[[frontier-answer {nonce}]]\n");
+        let head = &text[text.find(&open).unwrap() + open.len()..text.find(&format!("\n[[cut {nonce}")).unwrap()];
+        assert!(head.len() > 4_000 && answer.starts_with(head), "{scope}: {} bytes", head.len());
+    }
+    // Gemini CLI has no ceiling: the whole answer goes, and no file is written.
+    arm_long_synth(&env, &repo, "gemini-project", &answer);
+    let before = std::fs::read_dir(env.frontier_home().join("state/answers")).unwrap().count();
+    let text = context(&hook(&env, &[], &gemini_event(&repo, PROMPT)), "BeforeAgent");
+    assert!(text.contains(answer.trim_end()), "gemini gets it whole");
+    assert_eq!(std::fs::read_dir(env.frontier_home().join("state/answers")).unwrap().count(), before);
+    // `tune --relay-chars` sets a ceiling for Gemini CLI too, and raises Claude Code's.
+    for (scope, chars) in [("gemini-project", "3000"), ("claude-project", "60000")] {
+        let mut tune = env.command(["tune", "--scope", scope, "--relay-chars", chars]);
+        tune.current_dir(&repo);
+        assert!(tune.output().unwrap().status.success());
+    }
+    let text = context(&hook(&env, &[], &gemini_event(&repo, PROMPT)), "BeforeAgent");
+    assert!(text.encode_utf16().count() <= 3_000, "{}", text.len());
+    saved_answer(&env, &text);
+    let text = context(&hook(&env, &[], &claude_event(&repo, PROMPT)), "UserPromptSubmit");
+    assert!(text.contains(answer.trim_end()) && !text.contains("[[cut "), "60,000 holds it whole");
+}
+
+#[test]
+fn a_hooked_synth_is_told_the_room_its_host_leaves() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    let told = |user: &str| -> Option<usize> {
+        let lead = "The final answer must fit in about ";
+        let start = user.find(lead)? + lead.len();
+        user[start..].split(' ').next()?.parse().ok()
+    };
+    let mut seen = Vec::new();
+    for (scope, event) in [
+        ("claude-project", claude_event as fn(&Path, &str) -> String),
+        ("codex-project", codex_event),
+        ("gemini-project", gemini_event),
+    ] {
+        arm(
+            &env,
+            &repo,
+            &[
+                "mode",
+                "fusion",
+                "--models",
+                "mock:a,mock:b",
+                "--judge",
+                "mock:j",
+                "--synth",
+                "local:synth",
+                "--scope",
+                scope,
+            ],
+        );
+        context(
+            &hook(&env, &[], &event(&repo, PROMPT)),
+            if scope == "gemini-project" { "BeforeAgent" } else { "UserPromptSubmit" },
+        );
+        let requests = env.server().requests_for("synth");
+        seen.push(told(requests.last().unwrap().user_message()));
+    }
+    // Claude Code counts UTF-16 units, Codex bytes (the banner's `⚡` and `·` take more).
+    let (claude, codex) = (seen[0].unwrap_or_default(), seen[1].unwrap_or_default());
+    assert!((6_000..8_000).contains(&claude) && (claude - 30..claude).contains(&codex), "{seen:?}");
+    assert_eq!(seen[2], None, "Gemini CLI has no ceiling");
+    // `frontier run` is not a hook: its synth is told nothing.
+    let out =
+        env.frontier(["run", "--models", "mock:a", "--judge", "mock:j", "--synth", "local:synth", PROMPT]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(told(env.server().requests_for("synth").last().unwrap().user_message()), None);
+}
+
+/// The `systemMessage` of a failed hook's stdout, checking it is the only key of one line.
+fn system_message(out: &Outcome) -> String {
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.stdout.matches('\n').count(), 1, "one line of JSON: {out}");
+    let value = out.json();
+    assert_eq!(value.as_object().map(|o| o.len()), Some(1), "only a systemMessage: {out}");
+    value["systemMessage"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn any_failure_exits_0_with_one_line_on_stderr_and_tells_the_user_once_the_host_is_known() {
     let env = TestEnv::new();
     let repo = repo(&env);
     let one_line = |out: &Outcome, why: &str| {
-        assert_nothing(out, why);
+        assert_eq!(out.code, Some(0), "{why}: {out}");
         assert_eq!(out.stderr.lines().count(), 1, "{why}: {out}");
         assert!(out.stderr.starts_with("frontier hook: "), "{why}: {out}");
     };
-    one_line(&hook(&env, &[], "this is not json"), "garbage stdin");
-    one_line(&hook(&env, &[], ""), "empty stdin");
-    one_line(&hook(&env, &[], "{\"hook_event_name\": 7}"), "wrong types");
+    // Not a host's prompt event: nothing on stdout.
+    for (stdin, why) in
+        [("this is not json", "garbage stdin"), ("", "empty stdin"), ("{\"hook_event_name\": 7}", "wrong types")]
+    {
+        let out = hook(&env, &[], stdin);
+        one_line(&out, why);
+        assert_nothing(&out, why);
+    }
     // An unreadable state file reads as off, with a warning.
     arm(&env, &repo, &["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
     let state = std::fs::read_dir(env.frontier_home().join("state/scopes")).unwrap().next().unwrap().unwrap().path();
     std::fs::write(&state, "mode = [broken").unwrap();
-    one_line(&hook(&env, &[], &claude_event(&repo, PROMPT)), "broken state");
-    // A run whose every member fails.
-    arm(&env, &repo, &["mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", "claude-project"]);
-    one_line(&hook(&env, &[], &claude_event(&repo, PROMPT)), "failed run");
+    let out = hook(&env, &[], &claude_event(&repo, PROMPT));
+    one_line(&out, "broken state");
+    let said = system_message(&out);
+    assert!(said.starts_with("frontier: invalid scope state `"), "{said}");
+    assert!(said.ends_with(" — `frontier mode` re-arms the scope"), "{said}");
+    // A run whose every member fails, told to each host in the same one line.
+    let mut lines = Vec::new();
+    for (scope, event) in [
+        ("claude-project", claude_event as fn(&Path, &str) -> String),
+        ("codex-project", codex_event),
+        ("gemini-project", gemini_event),
+    ] {
+        arm(&env, &repo, &["mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", scope]);
+        let out = hook(&env, &[], &event(&repo, PROMPT));
+        one_line(&out, "failed run");
+        system_message(&out);
+        lines.push(format!("{scope}: {}", out.stdout));
+    }
+    insta::with_settings!({filters => vec![(r"\d{8}-\d{6}-[0-9a-f]{8}", "RUN_ID")]}, {
+        insta::assert_snapshot!(lines.join(""));
+    });
     // A malformed config.toml.
     let broken = TestEnv::new().config("concurrency = [");
     let repo2 = self::repo(&broken);
@@ -288,8 +463,14 @@ fn tune_validates_and_status_shows_it() {
     let status = env.frontier(["status", "--scope", "t", "--json"]).output().json();
     assert_eq!(
         status["tuning"],
-        json!({"min_chars": 30, "fan_commands": false, "fan_loops": true, "budget_secs": 120, "context_turns": 6,
-               "context_files": true})
+        json!({
+            "min_chars": 30,
+            "fan_commands": false,
+            "fan_loops": true,
+            "budget_secs": 120,
+            "context_turns": 6,
+            "context_files": true
+        })
     );
 }
 
@@ -388,7 +569,11 @@ fn a_message_quoting_a_line_break_is_still_one_line() {
     std::fs::create_dir_all(&scopes).unwrap();
     std::fs::write(scopes.join("x.toml"), "mode = \"single\"\nmodel = \"nosuch\\nsecond line\"\n").unwrap();
     let out = env.frontier(["hook"]).stdin(&claude_event(&repo, PROMPT)).env("FRONTIER_SCOPE", "x").output();
-    assert_nothing(&out, "invalid panel");
+    assert_eq!(
+        system_message(&out),
+        "frontier: scope `x` is armed with an invalid panel: unknown model `nosuch second line` — `frontier doctor` \
+         checks the setup"
+    );
     assert_eq!(
         out.stderr,
         "frontier hook: scope `x` is armed with an invalid panel: unknown model `nosuch second line`; \
@@ -404,7 +589,8 @@ fn a_history_that_can_not_record_adds_no_second_line() {
     // A directory where the database should be: history can't open it.
     std::fs::create_dir_all(env.frontier_home().join("state/history.sqlite3")).unwrap();
     let failed = hook(&env, &[], &claude_event(&repo, PROMPT));
-    assert_nothing(&failed, "failed run");
+    // Not recorded: the user is not sent to `frontier runs`.
+    assert!(system_message(&failed).ends_with("— `frontier doctor` checks the models"), "{failed}");
     assert_eq!(failed.stderr.lines().count(), 1, "{failed}");
     assert!(
         failed.stderr.starts_with("frontier hook: the run failed (all_panels_failed); also, history: "),
@@ -557,4 +743,35 @@ fn a_missing_transcript_or_context_turns_0_leaves_the_conversation_out() {
     assert_eq!(last_context(&env, &repo), serde_json::Value::Null);
     let last = env.server().requests().pop().unwrap();
     assert!(!last.user_message().contains("First canned answer"), "{}", last.user_message());
+}
+
+#[test]
+fn files_the_prompt_mentions_inside_the_workspace_are_sent_and_others_listed() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::write(repo.join("src/pool.rs"), "fn pool_marker_9d1() {}\n").unwrap();
+    std::fs::write(repo.join(".env"), "SECRET_MARKER_77=1\n").unwrap();
+    arm(&env, &repo, &["mode", "single", "--model", "local:solo", "--scope", "claude-project"]);
+    let prompt = "Why does @src/pool.rs deadlock, and what about @.env and @../outside.rs?";
+    let event = claude_event(&repo, prompt);
+    context(&hook(&env, &[], &event), "UserPromptSubmit");
+    let sent = env.server().requests().pop().unwrap().user_message().to_string();
+    assert!(sent.contains("fn pool_marker_9d1() {}"), "{sent}");
+    assert!(!sent.contains("SECRET_MARKER_77"), "{sent}");
+    let listed = last_context(&env, &repo);
+    let kinds: Vec<(&str, &str, bool)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "mention")
+        .map(|s| (s["path"].as_str().unwrap_or(""), s["skipped"].as_str().unwrap_or(""), s["bytes"] != 0))
+        .collect();
+    assert!(kinds.contains(&("src/pool.rs", "", true)), "{listed}");
+    assert!(kinds.iter().any(|(p, why, _)| p.ends_with(".env") && why.contains("secret")), "{listed}");
+    // Turned off, nothing the prompt mentions is read.
+    arm(&env, &repo, &["tune", "--context-files", "off", "--scope", "claude-project"]);
+    context(&hook(&env, &[], &event), "UserPromptSubmit");
+    let sent = env.server().requests().pop().unwrap().user_message().to_string();
+    assert!(!sent.contains("pool_marker_9d1"), "{sent}");
 }

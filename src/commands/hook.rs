@@ -2,12 +2,18 @@
 //! and when the workspace's scope is armed and no guard applies, runs the armed mode and
 //! prints the host's JSON with the fused answer, in one write.
 //!
+//! The answer is fitted under the host's ceiling (`hook::ceiling`), and the synth is told
+//! how much room it has; an answer still too long goes whole to a file the context names.
+//!
 //! It never blocks or corrupts the user's turn: every failure (garbage stdin, a stdin that
 //! never closes, a broken state file, a failed run, a cancelling signal, even a panic)
-//! exits 0 with empty stdout and exactly one line on stderr. The off path reads stdin
-//! and one state file: no runtime, no catalog.
+//! exits 0 with exactly one line on stderr. Once the input is a host's prompt event, the
+//! failure is also told to the user as the host's one-line `systemMessage` on stdout
+//! (`hook::failure`); before that (garbage stdin), and on the off path, stdout stays
+//! empty. The off path reads stdin and one state file: no runtime, no catalog.
 
 use std::panic::AssertUnwindSafe;
+use std::time::SystemTime;
 
 use super::selection::Selection;
 use super::{execute, limits};
@@ -16,8 +22,9 @@ use crate::config::{Config, Host, Paths, atomic};
 use crate::context::transcript;
 use crate::env::Env;
 use crate::error::Error;
+use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
-use crate::hook::{guards, input, progress, relay};
+use crate::hook::{failure, guards, input, overflow, progress, relay};
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
 use crate::scope;
 use crate::scope::state::{self, Armed};
@@ -47,10 +54,13 @@ pub fn run(args: HookArgs, env: &Env) -> i32 {
             }
         }
         Ok(Ok(None)) => {}
-        Ok(Err(message)) => crate::render::write_stderr(&format!(
-            "frontier hook: {}; the prompt went through unchanged\n",
-            one_line(&message)
-        )),
+        Ok(Err(failed)) => {
+            let message = one_line(&failed.message);
+            if let Some(todo) = &failed.todo {
+                crate::render::write_raw(&failure::output(&message, todo));
+            }
+            crate::render::write_stderr(&format!("frontier hook: {message}; the prompt went through unchanged\n"));
+        }
         Err(_) => eprintln!("frontier hook: internal error; the prompt went through unchanged"),
     }
     0
@@ -61,6 +71,37 @@ pub fn run(args: HookArgs, env: &Env) -> i32 {
 struct Served {
     json: String,
     warning: Option<String>,
+}
+
+/// Why the hook relayed nothing, and what the user is told to do about it: `None`
+/// before the input is known to be a host's prompt event (the user is told nothing on
+/// stdout then, since the host may not be one), and after a cancelling signal (the host
+/// that sent it has stopped reading).
+struct Failed {
+    message: String,
+    todo: Option<String>,
+}
+
+/// What to do about a failure of the setup (configuration, catalog, panel).
+const CHECK_SETUP: &str = "`frontier doctor` checks the setup";
+
+impl Failed {
+    fn quiet(message: String) -> Failed {
+        Failed { message, todo: None }
+    }
+}
+
+/// A failure once the host is known, of the setup unless said otherwise.
+impl From<String> for Failed {
+    fn from(message: String) -> Failed {
+        Failed { message, todo: Some(CHECK_SETUP.to_string()) }
+    }
+}
+
+impl From<&str> for Failed {
+    fn from(message: &str) -> Failed {
+        Failed::from(message.to_string())
+    }
 }
 
 /// `message` as one line of at most `MAX_LINE_CHARS`: the hook's contract is one line
@@ -77,10 +118,10 @@ fn one_line(message: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, String> {
-    let bytes = stdin::read_all(STDIN_DEADLINE, MAX_STDIN_BYTES).map_err(|e| e.to_string())?;
+fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
+    let bytes = stdin::read_all(STDIN_DEADLINE, MAX_STDIN_BYTES).map_err(|e| Failed::quiet(e.to_string()))?;
     let event: input::HookInput =
-        serde_json::from_slice(&bytes).map_err(|e| format!("stdin is not a hook event ({e})"))?;
+        serde_json::from_slice(&bytes).map_err(|e| Failed::quiet(format!("stdin is not a hook event ({e})")))?;
     let named = args.host.map(|h| match h {
         HostArg::ClaudeCode => Host::ClaudeCode,
         HostArg::Codex => Host::Codex,
@@ -92,12 +133,13 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, String> {
     let scope = scope::resolve(None, env, Some((host, &workspace))).map_err(|e| e.to_string())?;
     let loaded = state::load(&paths.scopes_dir(), &scope.name);
     if let Some(warning) = loaded.warning {
-        return Err(warning);
+        return Err(Failed { message: warning, todo: Some("`frontier mode` re-arms the scope".to_string()) });
     }
     if loaded.state.armed == Armed::Off || guards::skip(&event.prompt, &loaded.state.tuning).is_some() {
         return Ok(None);
     }
-    armed(env, &paths, &scope.name, &loaded.state, &event).map(Some)
+    let ceiling = Ceiling::of(host, loaded.state.tuning.relay_chars);
+    armed(env, &paths, &scope.name, &loaded.state, &event, ceiling).map(Some)
 }
 
 /// Runs the scope's armed mode on the prompt and returns the host's JSON.
@@ -107,7 +149,8 @@ fn armed(
     scope: &str,
     armed: &state::ScopeState,
     event: &input::HookInput,
-) -> Result<Served, String> {
+    ceiling: Option<Ceiling>,
+) -> Result<Served, Failed> {
     let config = Config::load(env).map_err(|e| e.to_string())?;
     let selection = Selection::from_state(armed, &config)
         .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
@@ -117,11 +160,13 @@ fn armed(
     let seed = crate::random::u64();
     let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;
-    // coordinator: replace with helper A's budget from the plan.
-    const CONTEXT_BUDGET_CHARS: usize = 100_000;
-    plan.context = crate::context::assemble(gather_context(&armed.tuning, event, env), CONTEXT_BUDGET_CHARS);
+    let budget = super::context::budget(&plan, &config).chars;
+    plan.context = crate::context::assemble(gather_context(&armed.tuning, event, env, budget), budget);
     execute::check_cost(&plan).map_err(|e| e.to_string())?;
     let mode = armed.armed.mode().as_str();
+    // The synth is told the room the host leaves; the banner's seconds are not known yet.
+    plan.answer_chars =
+        ceiling.map(|c| relay::answer_room(&c, &relay::banner(mode, selection.label(), plan.panel.len(), 0)));
     let writer = ProgressWriter {
         file: progress::path(&paths.state_dir, scope),
         progress: std::sync::Mutex::new(progress::ProgressFile {
@@ -135,9 +180,10 @@ fn armed(
     };
     let report = execute::carry_out(plan, &writer);
     let _ = std::fs::remove_file(&writer.file);
+    // A cancelling signal means the host gave up on the hook: nothing on stdout then.
     let report = report.map_err(|e| match e {
-        Error::Cancelled { .. } => format!("{e}; every model it started was stopped"),
-        e => e.to_string(),
+        Error::Cancelled { .. } => Failed::quiet(format!("{e}; every model it started was stopped")),
+        e => Failed::from(e.to_string()),
     })?;
     let warning = crate::history::record_or_warning(
         config.settings.history,
@@ -147,28 +193,40 @@ fn armed(
     );
     let (Status::Ok, Some(answer)) = (report.status, &report.final_answer) else {
         let reason = report.failure_reason.map_or("no answer".to_string(), |r| r.to_string());
-        return Err(match warning {
+        let todo = match (&warning, config.settings.history) {
+            (None, true) => format!("`frontier runs` lists run {}; `frontier doctor` checks the models", report.run_id),
+            _ => "`frontier doctor` checks the models".to_string(),
+        };
+        let message = match warning {
             Some(warning) => format!("the run failed ({reason}); also, {warning}"),
             None => format!("the run failed ({reason})"),
-        });
+        };
+        return Err(Failed { message, todo: Some(todo) });
     };
     let banner = relay::banner(mode, selection.label(), report.panel.len(), report.totals.wall_ms);
-    let json = relay::output(&event.hook_event_name, &relay::context(&banner, answer, &report.notes));
+    let spill = || overflow::save(&overflow::dir(&paths.state_dir), &report.run_id, answer, SystemTime::now());
+    let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
+    let json = relay::output(&event.hook_event_name, &context);
     Ok(Served { json, warning })
 }
 
 /// What the panel sees besides the prompt: the host's last turns, then the files the
 /// prompt mentions, each as the scope's tuning allows. Nothing here fails the hook: a
 /// source that can't be read is listed as skipped.
-fn gather_context(tuning: &state::Tuning, event: &input::HookInput, env: &Env) -> crate::context::Gathered {
+fn gather_context(
+    tuning: &state::Tuning,
+    event: &input::HookInput,
+    env: &Env,
+    budget: usize,
+) -> crate::context::Gathered {
     let mut gathered = crate::context::Gathered::default();
     if let (turns @ 1.., Some(path)) = (tuning.context_turns, &event.transcript_path) {
-        let limits = transcript::Limits { turns: turns as usize, chars: transcript::DEFAULT_CHARS };
+        let limits = transcript::Limits { turns: turns as usize, chars: transcript::DEFAULT_CHARS.min(budget) };
         gathered.extend(transcript::gather(path, &event.prompt, limits));
     }
     if tuning.context_files {
-        let _workspace = event.cwd.as_deref().unwrap_or(env.cwd());
-        // coordinator: gathered.extend(crate::context::mention::gather(&event.prompt, _workspace));
+        let workspace = event.cwd.as_deref().unwrap_or(env.cwd());
+        gathered.extend(crate::context::mention::gather_within(&event.prompt, workspace, budget));
     }
     gathered
 }

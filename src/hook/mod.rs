@@ -1,6 +1,8 @@
 //! The editor-agent hook's pure parts: what the hosts send (`input`) and reading it off
 //! stdin with a deadline (`stdin`), when a prompt is left alone (`guards`), what is sent
-//! back (`relay`), and the in-flight progress file the status line reads (`progress`).
+//! back (`relay`, under each host's `ceiling`, with the `overflow` file for an answer too
+//! long for it), what a failed run tells the user (`failure`), and the in-flight progress
+//! file the status line reads (`progress`).
 //!
 //! Knows nothing about providers, about the configuration and scope state files, or about
 //! how a run is carried out: it is handed values (the host list from `config`, a scope's
@@ -8,8 +10,11 @@
 //! command wires it to the rest. Nothing here starts a runtime or loads the catalog, so
 //! the off path stays cheap.
 
+pub mod ceiling;
+pub mod failure;
 pub mod guards;
 pub mod input;
+pub mod overflow;
 pub mod progress;
 pub mod relay;
 pub mod stdin;

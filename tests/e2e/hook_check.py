@@ -3,7 +3,7 @@
 (pinned in tests/e2e/setup), each driven headless against a local model server:
 
     python tests/e2e/hook_check.py target/debug/frontier [--npm-bin DIR] [--llmock PATH]
-        [--hosts claude,codex,gemini] [--checks install,armed,guard,off,reentry,transcript]
+        [--hosts claude,codex,gemini] [--checks install,armed,guard,off,relay,failure,reentry,transcript]
         [--hand-registered]
 
 For each host, in its own temporary git repo with its own HOME, CODEX_HOME and
@@ -18,6 +18,15 @@ frontier binary):
            and the host still finishes its turn with the model's reply;
   guard    a prompt under the 12-character minimum reaches the model untouched;
   off      after `frontier mode off`, nothing of frontier's reaches the model;
+  relay    (Claude Code, Codex) a synth answering 30,000 characters of code and CJK: the
+           request to the host's model carries the banner, the answer's beginning and the
+           path of the file that holds it whole, and none of the host's own cuts (Claude
+           Code's `<persisted-output>` preview, Codex's `Warning: truncated output` and
+           `Full hook output saved to`); the file holds the whole answer, mode 0600;
+  failure  a panel that all fails: the host's turn goes on with the prompt unchanged, and
+           the hook's one-line `systemMessage` shows where the host shows it (Gemini CLI:
+           `Hook system message: ...` on stderr; Claude Code: in its hook events, as `-p`
+           shows it nowhere else; Codex: `codex exec` shows it nowhere, checked so);
   re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
            hooked project, so the member's own prompt hook fires: it sees
            FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
@@ -61,6 +70,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from e2e_common import (CheckFailed, Checks, Llmock, MessagesServer, agent_cli_env, cli_version, expect,
                         request_text, run_tree, write_codex_config, write_gemini_auth)
@@ -99,13 +109,21 @@ PANEL_MODEL = "transcript-panel-model"
 TRANSCRIPT_HEADING_RE = re.compile(r"--- conversation so far (\S+) \(\d+ bytes\) ---")
 CONTEXT_BLOCK_RE = re.compile(r"\[\[context ([0-9a-f]{32})\]\]\n(.*?)\[\[end context \1\]\]", re.S)
 
-CHECKS = ("install", "armed", "guard", "off", "reentry", "transcript")
+
+# The relay case: 30,000 characters of code and CJK (fewer characters per token, more
+# bytes per character), and the marks of each host's own cut of a long hook context.
+LONG_ANSWER = "".join(f"fn f{i}(x: &str) -> usize {{ x.len() }} // 長さを数える {i}\n" for i in range(800))[:30_000]
+HOST_CUTS = ("<persisted-output>", "Warning: truncated output", "Full hook output saved to")
+# How a failed hooked run's systemMessage begins.
+FAILURE_LINE = "frontier: the run failed (all_panels_failed) — "
 
 KEYS = {  # dummy keys, distinct so a leak can be spotted
     "ANTHROPIC_API_KEY": "e2e-hook-anthropic-key-2f91",
     "LOCAL_API_KEY": "e2e-hook-codex-key-6c0d",
     "GEMINI_API_KEY": "e2e-hook-gemini-key-a7e4",
 }
+
+CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "reentry", "transcript")
 
 FRONTIER_TIMEOUT = 60  # seconds for a frontier command (install, mode, status)
 HOST_TIMEOUT = 120  # seconds for one headless host run, hook included
@@ -179,14 +197,26 @@ class Sandbox:
     def arm_demo(self) -> None:
         self.frontier("mode", "fusion", "--preset", "demo", "--scope", self.host.scope_alias)
 
+    def script_synth(self, reply: str) -> None:
+        """Gives the armed scope's `mock:s` synth `reply`, in the state file (too long for
+        an argument)."""
+        scopes = self.frontier_home / "state" / "scopes"
+        files = list(scopes.glob("*.toml")) if scopes.is_dir() else []
+        expect(len(files) == 1, f"{len(files)} scope state files in {scopes}")
+        text = files[0].read_text()
+        expect('synth = "mock:s"' in text, f"the state file does not arm `mock:s` as synth: {text[:300]!r}")
+        files[0].write_text(text.replace('synth = "mock:s"', f'synth = "mock:s?reply={quote(reply, safe="")}"'))
+
     def disarm(self) -> None:
         self.frontier("mode", "off", "--scope", self.host.scope_alias)
 
-    def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False) -> dict:
+    def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False,
+                 claude_output: tuple[str, ...] = ("json",)) -> dict:
         """One headless turn of the host in the repo, or with `resume` the next turn of
-        the last session (claude and codex); returns run_tree's result."""
+        the last session (claude and codex); returns run_tree's result. `claude_output`
+        is what follows claude's `--output-format`."""
         if self.host.key == "claude":
-            argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", "json",
+            argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", *claude_output,
                     "--model", OUTER_MODEL, "--tools", "", "--disable-slash-commands", "--system-prompt", "Be terse."]
         elif self.host.key == "codex":
             argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
@@ -206,6 +236,8 @@ class Sandbox:
         out = result["stdout"]
         if self.host.key == "codex":
             return out  # codex exec prints the last message on stdout
+        if self.host.key == "claude" and out.startswith('{"type":"system"'):  # stream-json: the last line
+            out = out.strip().splitlines()[-1]
         try:
             value = json.loads(out)
         except ValueError:
@@ -485,6 +517,74 @@ class Suite(Checks):
             expect(not seen, f"a model request carries frontier's context: {seen}")
         return f"{len(requests)} model request(s), none with frontier's context; host run {result['wall']:.1f}s"
 
+    # -- relay and failure ---------------------------------------------------------------
+
+    def relay(self, sb: Sandbox) -> str:
+        sb.frontier("mode", "fusion", "--models", "mock:a,mock:b", "--judge", "mock:j", "--synth", "mock:s",
+                    "--scope", sb.host.scope_alias)
+        sb.script_synth(LONG_ANSWER)
+        sb.script_reply()
+        result = sb.run_host(PROMPT)
+        self.timing(sb.host.key, "relay", result["wall"])
+        expect(result["rc"] == 0, f"{sb.host.key} exited {result['rc']}: {result['stderr'][-600:]}")
+        expect(HOST_REPLY in sb.host_answer(result), f"{sb.host.key} did not finish its turn with the model's reply")
+        requests = sb.model_requests()
+        with_banner = [r for r in requests if "⚡ Frontier · fusion · custom · 2 models · " in r["text"]]
+        expect(len(with_banner) == 1, f"{len(with_banner)} of {len(requests)} model requests carry the banner")
+        text = with_banner[0]["text"]
+        for cut in HOST_CUTS:
+            expect(cut not in text, f"the request to {sb.host.key}'s model carries the host's cut {cut!r}")
+        found = re.search(r"The whole answer is in the file `([^`]+)`", text)
+        expect(found is not None, "the request does not name the file with the whole answer")
+        path = Path(found.group(1))
+        expect(f"read the rest in `{path}` before you reply." in text, "the request lacks the closing pointer")
+        expect(path.is_absolute() and path.is_relative_to(sb.frontier_home / "state" / "answers"),
+               f"the answer file {path} is not under the state dir's answers/")
+        expect(path.is_file(), f"the answer file {path} does not exist")
+        expect((path.stat().st_mode & 0o777) == 0o600, f"the answer file's mode is {path.stat().st_mode & 0o777:o}")
+        expect(path.read_text() == LONG_ANSWER, "the answer file does not hold the whole answer")
+        nonces = set(ANSWER_NONCE_RE.findall(text))
+        expect(len(nonces) == 1, f"the request holds {len(nonces)} answer nonces, not one")
+        nonce = nonces.pop()
+        start = text.rindex(f"{ANSWER_OPEN}{nonce}]]\n") + len(f"{ANSWER_OPEN}{nonce}]]\n")
+        cut_at = text.index(f"\n[[cut {nonce}: the answer goes on in the file]]\n{ANSWER_CLOSE}{nonce}]]")
+        head = text[start:cut_at]
+        expect(len(head) > 2000 and LONG_ANSWER.startswith(head),
+               f"the frame does not hold the answer's beginning ({len(head)} characters)")
+        pointer = f"read the rest in `{path}` before you reply.\n"
+        context = text[text.index("⚡ Frontier"):text.index(pointer) + len(pointer)]
+        size = len(context.encode()) if sb.host.key == "codex" else len(context.encode("utf-16-le")) // 2
+        expect(size <= 9000, f"frontier's context measures {size}, over the host's 9,000")
+        return (f"the model request carries the banner, {len(head)} of {len(LONG_ANSWER)} characters of the "
+                f"answer and {path.name}; no host cut; frontier's context measures {size} "
+                f"{'bytes' if sb.host.key == 'codex' else 'UTF-16 units'}; run {result['wall']:.1f}s")
+
+    def failure(self, sb: Sandbox) -> str:
+        sb.frontier("mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", sb.host.scope_alias)
+        sb.script_reply()
+        hook_events = ("stream-json", "--verbose", "--include-hook-events")
+        result = sb.run_host(PROMPT, claude_output=hook_events)
+        self.timing(sb.host.key, "failure", result["wall"])
+        expect(result["rc"] == 0, f"{sb.host.key} exited {result['rc']}: {result['stderr'][-600:]}")
+        untouched = self.expect_untouched(sb, result, PROMPT)
+        shown = result["stdout"] + result["stderr"]
+        if sb.host.key == "gemini":
+            line = re.search(r"^Hook system message: (frontier: the run failed .*)$", result["stderr"], re.M)
+            expect(line is not None, f"gemini's stderr lacks `Hook system message: {FAILURE_LINE}...`: "
+                                     f"{result['stderr'][-600:]!r}")
+            where_shown = f"gemini's stderr: {line.group(0)[:160]!r}"
+        elif sb.host.key == "claude":
+            events = [json.loads(l) for l in result["stdout"].splitlines() if l.startswith("{")]
+            said = [json.loads(e["stdout"]).get("systemMessage", "") for e in events
+                    if e.get("subtype") == "hook_response" and e.get("stdout", "").startswith("{")]
+            expect(any(s.startswith(FAILURE_LINE) for s in said), f"claude's hook events lack the systemMessage: "
+                                                                   f"{[e.get('subtype') for e in events]}")
+            where_shown = f"claude's hook_response event: {said[0][:160]!r}"
+        else:
+            expect(FAILURE_LINE not in shown, "codex exec now shows the systemMessage: update docs/hooks.md")
+            where_shown = "codex exec shows it nowhere (stdout, stderr), as docs/hooks.md says"
+        return f"{untouched}; {where_shown}"
+
     # -- re-entry -------------------------------------------------------------------------
 
     def reentry(self) -> str:
@@ -618,8 +718,8 @@ def main() -> int:
                         help="directory holding the claude, codex and gemini executables")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--hosts", default=",".join(HOSTS), help="hosts to test (default: all)")
-    parser.add_argument("--checks", default=",".join(CHECKS),
-                        help=f"checks to run (default: all of {','.join(CHECKS)}); the others need install")
+    parser.add_argument("--checks", default=",".join(CHECKS), help="checks to run (default: all); install "
+                        "always runs, as the others need the hook registered")
     parser.add_argument("--hand-registered", action="store_true",
                         help="write the hook registration by hand instead of running `frontier install`")
     args = parser.parse_args()
@@ -672,12 +772,23 @@ def main() -> int:
             if not suite.check(f"[{key}] install: {how} in {host.settings}",
                                lambda: suite.install(sb)):
                 print(f"      ({key}: the checks below run anyway, on whatever install left in place)", flush=True)
-            suite.check(f"[{key}] armed: demo preset on {host.scope_alias} -> the model request carries the "
-                        "banner and the fused answer", lambda: suite.armed(sb))
-            suite.check(f"[{key}] guard: a {len(SHORT_PROMPT)}-character prompt reaches the model untouched",
-                        lambda: suite.guard(sb))
-            suite.check(f"[{key}] off: after `frontier mode off --scope {host.scope_alias}` nothing of frontier's "
-                        "reaches the model", lambda: suite.off(sb))
+            if "armed" in checks:
+                suite.check(f"[{key}] armed: demo preset on {host.scope_alias} -> the model request carries the "
+                            "banner and the fused answer", lambda: suite.armed(sb))
+            if "guard" in checks:
+                if "armed" not in checks:
+                    sb.arm_demo()
+                suite.check(f"[{key}] guard: a {len(SHORT_PROMPT)}-character prompt reaches the model untouched",
+                            lambda: suite.guard(sb))
+            if "off" in checks:
+                suite.check(f"[{key}] off: after `frontier mode off --scope {host.scope_alias}` nothing of "
+                            "frontier's reaches the model", lambda: suite.off(sb))
+            if "relay" in checks and key in ("claude", "codex"):
+                suite.check(f"[{key}] relay: a 30,000-character answer reaches the model cut under the host's "
+                            "ceiling, with the path of the file that holds it whole", lambda: suite.relay(sb))
+            if "failure" in checks:
+                suite.check(f"[{key}] failure: a panel that all fails leaves the prompt unchanged and tells the "
+                            "user one line where the host shows it", lambda: suite.failure(sb))
         if "claude" in hosts and "reentry" in checks:
             suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
                         "re-enter frontier", suite.reentry)

@@ -12,7 +12,14 @@ even if it is alone. Keep the valuable points unique to one answer, fill the bli
 what is wrong. Answer the user directly, in the format the question calls for; do not mention the \
 candidates, labels, the judge or this process.";
 
-pub fn user_message(prompt: &str, answers: &[Labelled<'_>], verdict: Option<&Verdict>) -> String {
+/// The synth's request; with `answer_chars`, it is told the final answer must fit in about
+/// that many characters (its reader, the host of a hook, cuts longer text).
+pub fn user_message(
+    prompt: &str,
+    answers: &[Labelled<'_>],
+    verdict: Option<&Verdict>,
+    answer_chars: Option<usize>,
+) -> String {
     let mut text = format!("## Question\n\n{prompt}\n\n");
     for answer in answers {
         text.push_str(&format!("## Candidate {}\n\n{}\n\n", answer.label, answer.content.trim()));
@@ -43,6 +50,28 @@ pub fn user_message(prompt: &str, answers: &[Labelled<'_>], verdict: Option<&Ver
         }
         None => text.push_str("(No judge's analysis is available: weigh the candidates yourself.)\n\n"),
     }
-    text.push_str("Write the final answer now.");
+    match answer_chars {
+        Some(n) => text.push_str(&format!(
+            "The final answer must fit in about {n} characters: it is relayed through a channel that cuts longer \
+             text. Keep what matters most (the direct answer, the essential code or steps) and drop the rest. \
+             Write the final answer now."
+        )),
+        None => text.push_str("Write the final answer now."),
+    }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_synth_is_told_the_answer_budget_only_when_there_is_one() {
+        let told = "The final answer must fit in about 6500 characters: it is relayed through a channel that cuts \
+                    longer text. Keep what matters most (the direct answer, the essential code or steps) and drop \
+                    the rest. Write the final answer now.";
+        assert!(user_message("Why?", &[], None, Some(6_500)).ends_with(told));
+        let free = user_message("Why?", &[], None, None);
+        assert!(free.ends_with("\n\nWrite the final answer now.") && !free.contains("must fit"), "{free}");
+    }
 }

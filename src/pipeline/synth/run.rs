@@ -28,7 +28,7 @@ pub(in crate::pipeline) async fn stage(
     observer: &dyn Observer,
     report: &mut RunReport,
 ) {
-    let user = user_message(&plan.question(), labelled, verdict);
+    let user = user_message(&plan.question(), labelled, verdict, plan.answer_chars);
     let estimate = cost::estimate(
         plan.synth.as_ref().and_then(|s| s.price),
         estimate_tokens(SYSTEM) + estimate_tokens(&user),
