@@ -48,19 +48,24 @@ fn a_files_text_reaches_every_member_the_judge_and_the_synth_and_history_keeps_o
     }
     let report = out.json();
     assert_eq!(report["context"], json!([{"kind": "file", "path": "src/pool.rs", "bytes": 43}]));
-    // The record is the report: its list of sources, and no byte of their contents.
+    // The record is the report: its list of sources, and no byte of their contents, in
+    // the history's inbox (where the run left it) and in the database (where `show` moves it).
+    let state = env.frontier_home().join("state");
+    let stored = || {
+        let mut stored = 0;
+        for entry in std::fs::read_dir(&state).unwrap().flatten() {
+            if entry.file_name().to_string_lossy().starts_with("history.sqlite3") {
+                let bytes = std::fs::read(entry.path()).unwrap();
+                stored += bytes.len();
+                assert!(!String::from_utf8_lossy(&bytes).contains("SENTINEL-CONTENTS-4417"), "{:?}", entry.path());
+            }
+        }
+        stored
+    };
+    assert!(stored() > 0, "the run was recorded");
     let shown = env.frontier(["show", report["run_id"].as_str().unwrap(), "--json"]).output();
     assert_eq!(shown.json()["context"], report["context"]);
-    let state = env.frontier_home().join("state");
-    let mut stored = 0;
-    for entry in std::fs::read_dir(&state).unwrap().flatten() {
-        if entry.file_name().to_string_lossy().starts_with("history.sqlite3") {
-            let bytes = std::fs::read(entry.path()).unwrap();
-            stored += bytes.len();
-            assert!(!String::from_utf8_lossy(&bytes).contains("SENTINEL-CONTENTS-4417"), "{:?}", entry.path());
-        }
-    }
-    assert!(stored > 0, "the run was recorded");
+    assert!(stored() > 0, "the run was recorded");
 }
 
 #[test]
@@ -126,6 +131,7 @@ fn a_dry_run_prints_the_sources_and_the_budget_and_sends_nothing() {
     assert_eq!(dry["context"], json!([{"kind": "file", "path": "a.rs", "bytes": 10}]));
     assert_eq!(dry["panel"], json!(["local:m1", "local:m2"]));
     assert_eq!(env.frontier_home().join("state/history.sqlite3").exists(), false, "a dry run is not recorded");
+    assert_eq!(env.frontier_home().join("state/history.sqlite3-inbox").exists(), false, "a dry run is not recorded");
 }
 
 #[test]

@@ -586,8 +586,8 @@ fn a_history_that_can_not_record_adds_no_second_line() {
     let env = TestEnv::new();
     let repo = repo(&env);
     arm(&env, &repo, &["mode", "fusion", "--models", "mock:a?fail=500,mock:b?fail=429", "--scope", "claude-project"]);
-    // A directory where the database should be: history can't open it.
-    std::fs::create_dir_all(env.frontier_home().join("state/history.sqlite3")).unwrap();
+    // A directory where the history's inbox should be: a run can't record itself.
+    std::fs::create_dir_all(env.frontier_home().join("state/history.sqlite3-inbox")).unwrap();
     let failed = hook(&env, &[], &claude_event(&repo, PROMPT));
     // Not recorded: the user is not sent to `frontier runs`.
     assert!(system_message(&failed).ends_with("— `frontier doctor` checks the models"), "{failed}");
