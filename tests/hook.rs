@@ -657,38 +657,10 @@ fn every_panel_judge_and_synth_request_carries_the_hosts_earlier_turns() {
     ] {
         let env = TestEnv::new();
         let repo = repo(&env);
-        arm(
-            &env,
-            &repo,
-            &[
-                "mode",
-                "fusion",
-                "--models",
-                "local:a,local:b",
-                "--judge",
-                "local:judge",
-                "--synth",
-                "local:synth",
-                "--scope",
-                "claude-project",
-            ],
-        );
-        arm(
-            &env,
-            &repo,
-            &[
-                "mode",
-                "fusion",
-                "--models",
-                "local:a,local:b",
-                "--judge",
-                "local:judge",
-                "--synth",
-                "local:synth",
-                "--scope",
-                "codex-project",
-            ],
-        );
+        for scope in ["claude-project", "codex-project"] {
+            let panel = ["--models", "local:a,local:b", "--judge", "local:judge", "--synth", "local:synth"];
+            arm(&env, &repo, &[&["mode", "fusion"][..], &panel, &["--scope", scope]].concat());
+        }
         let transcript = transcript_at_second_hook(&env, fixture, lines);
         let out = hook(&env, &[], &event_with_transcript(host_event(&repo, SECOND), &transcript));
         context(&out, "UserPromptSubmit");
