@@ -47,11 +47,7 @@ impl Provider for MockProvider {
         let answer = self.answer(&request);
         let input_tokens = estimate_tokens(&request.system) + estimate_tokens(&request.user);
         Box::pin(async_stream::try_stream! {
-            // No timer at all for no delay: tokio's timer rounds every sleep up to the next
-            // millisecond, which a zero-latency benchmark would count as frontier's own time.
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
+            latency(delay).await;
             match fail {
                 Some(MockFailure::Timeout) => {
                     futures::future::pending::<()>().await;
@@ -68,6 +64,32 @@ impl Provider for MockProvider {
             let usage = Usage { input_tokens, output_tokens: estimate_tokens(&text) };
             yield StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
         })
+    }
+}
+
+/// How much of a delay the blocking pool sleeps, precisely, after tokio's timer.
+const PRECISE_TAIL: Duration = Duration::from_millis(2);
+
+/// Waits `delay`, as closely as a real server's first byte would arrive. tokio's timer
+/// has a resolution of a millisecond and wakes up to one (or, parked in `epoll_wait`,
+/// two) late, where a socket wakes the runtime the moment data arrives; benchmarks of
+/// frontier's overhead (docs/benchmarks.md) would count the mock's lateness as
+/// frontier's. So the timer takes all but the last 2 ms, and a blocking-pool thread
+/// sleeps those precisely; a cancelled run leaves that thread at most 2 ms to finish.
+async fn latency(delay: Duration) {
+    if delay.is_zero() {
+        return;
+    }
+    let until = std::time::Instant::now() + delay;
+    if let Some(coarse) = delay.checked_sub(PRECISE_TAIL) {
+        tokio::time::sleep(coarse).await;
+    }
+    let tail = until.saturating_duration_since(std::time::Instant::now());
+    if !tail.is_zero() {
+        // A runtime without a blocking pool can't happen here; the timer is then close enough.
+        if tokio::task::spawn_blocking(move || std::thread::sleep(tail)).await.is_err() {
+            tokio::time::sleep(tail).await;
+        }
     }
 }
 
@@ -233,5 +255,15 @@ mod tests {
         );
         let scripted = MockProvider::new("r", MockOptions { reply: Some("exactly this".into()), ..Default::default() });
         assert_eq!(collect(&scripted, request("q", None)).await, Ok("exactly this".into()));
+    }
+
+    #[tokio::test]
+    async fn a_delay_is_never_cut_short() {
+        for ms in [1, 2, 3, 25] {
+            let delay = Duration::from_millis(ms);
+            let started = std::time::Instant::now();
+            latency(delay).await;
+            assert!(started.elapsed() >= delay, "{ms} ms took {:?}", started.elapsed());
+        }
     }
 }
