@@ -111,9 +111,9 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
     if text.is_empty() {
         let skipped =
             vec![Source { kind: SourceKind::Diff, path, bytes: 0, truncated: false, skipped: Some("empty".into()) }];
-        return Ok(Gathered { pieces: vec![], skipped });
+        return Ok(Gathered { pieces: vec![], skipped, notes: Vec::new() });
     }
-    Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![] })
+    Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![], notes: Vec::new() })
 }
 
 /// The usage error for a git that failed, from what it said.

@@ -73,6 +73,8 @@ pub struct Context {
     pub block: String,
     /// Every source considered, sent or skipped, in the order they were given.
     pub sources: Vec<Source>,
+    /// Notes for the run's report (a source that could not be read).
+    pub notes: Vec<String>,
 }
 
 impl Context {
@@ -86,6 +88,9 @@ impl Context {
 pub struct Gathered {
     pub pieces: Vec<Piece>,
     pub skipped: Vec<Source>,
+    /// What the run's report should say about a source that went wrong (not the
+    /// ordinary skips, which `skipped` lists).
+    pub notes: Vec<String>,
 }
 
 impl Gathered {
@@ -93,5 +98,6 @@ impl Gathered {
     pub fn extend(&mut self, other: Gathered) {
         self.pieces.extend(other.pieces);
         self.skipped.extend(other.skipped);
+        self.notes.extend(other.notes);
     }
 }

@@ -49,15 +49,21 @@ fn gather_from(fd: impl AsFd, idle: Duration, budget_chars: usize) -> Gathered {
     if bytes.is_empty() {
         return match end {
             End::Closed | End::Full => Gathered::default(),
-            End::Idle => Gathered { pieces: vec![], skipped: vec![skipped(idle_note())] },
-            End::Failed(e) => Gathered { pieces: vec![], skipped: vec![skipped(format!("unreadable ({e})"))] },
+            End::Idle => Gathered { pieces: vec![], skipped: vec![skipped(idle_note())], notes: Vec::new() },
+            End::Failed(e) => {
+                Gathered { pieces: vec![], skipped: vec![skipped(format!("unreadable ({e})"))], notes: Vec::new() }
+            }
         };
     }
     let text = match read::decode(bytes, limit) {
         Text::Text { text, .. } => text,
-        Text::Binary => return Gathered { pieces: vec![], skipped: vec![skipped("binary".into())] },
+        Text::Binary => return Gathered { pieces: vec![], skipped: vec![skipped("binary".into())], notes: Vec::new() },
     };
-    let mut gathered = Gathered { pieces: vec![Piece { kind: SourceKind::Stdin, path: None, text }], skipped: vec![] };
+    let mut gathered = Gathered {
+        pieces: vec![Piece { kind: SourceKind::Stdin, path: None, text }],
+        skipped: vec![],
+        notes: Vec::new(),
+    };
     if end == End::Idle {
         gathered.skipped.push(skipped(idle_note()));
     }

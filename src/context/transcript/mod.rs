@@ -99,19 +99,27 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
             truncated: false,
             skipped: Some(why),
         }],
+        notes: Vec::new(),
+    };
+    // Something wrong with the file, not a session too new to have one: the report says so.
+    let noted = |why: String| Gathered {
+        notes: vec![format!("the host's transcript `{name}` was not sent: {why}")],
+        ..skipped(why)
     };
     let tail = match read_tail(path, MAX_TAIL_BYTES) {
         Ok(tail) => tail,
-        Err(why) => return skipped(why),
+        Err(why) if why.starts_with("not found") => return skipped(why),
+        Err(why) => return noted(why),
     };
     let turns = match parse(&tail) {
         Some(turns) => turns,
-        None => return skipped("not a transcript format frontier reads (Claude Code or Codex JSONL)".into()),
+        None => return noted("not a transcript format frontier reads (Claude Code or Codex JSONL)".into()),
     };
     match render(&recent(turns, prompt, limits), limits.chars) {
         Some(text) => Gathered {
             pieces: vec![Piece { kind: SourceKind::Transcript, path: Some(name), text }],
             skipped: Vec::new(),
+            notes: Vec::new(),
         },
         None => skipped("no earlier turns".into()),
     }

@@ -251,6 +251,25 @@ fn a_missing_unreadable_unknown_or_empty_transcript_is_a_skipped_source_with_the
     assert_eq!(skipped(gather(&write(&dir, &prefix("codex-0.169.0.jsonl", 7)), THIRD, LIMITS)), "no earlier turns");
 }
 
+#[test]
+fn a_transcript_that_is_there_but_unusable_leaves_a_note_and_a_new_session_none() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(gather(&dir.path().join("nope.jsonl"), THIRD, LIMITS).notes, Vec::<String>::new());
+    assert_eq!(gather(&write(&dir, ""), THIRD, LIMITS).notes, Vec::<String>::new());
+    let unknown = write(&dir, "{\"level\":\"info\"}\n");
+    assert_eq!(
+        gather(&unknown, THIRD, LIMITS).notes,
+        vec![format!(
+            "the host's transcript `{}` was not sent: not a transcript format frontier reads (Claude Code or Codex JSONL)",
+            unknown.display()
+        )]
+    );
+    assert_eq!(
+        gather(dir.path(), THIRD, LIMITS).notes,
+        vec![format!("the host's transcript `{}` was not sent: not a regular file", dir.path().display())]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_is_not_opened() {

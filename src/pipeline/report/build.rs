@@ -32,9 +32,16 @@ pub(in crate::pipeline) fn after_panel(
         final_source: None,
         failed_models: members().filter(|(_, r)| r.is_err()).map(|(p, _)| p.model.clone()).collect(),
         failure_reason: None,
-        notes: members()
-            .filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated))
-            .map(|(p, _)| truncation_note(&p.model, plan.limits.max_answer_bytes))
+        notes: plan
+            .context
+            .notes
+            .iter()
+            .cloned()
+            .chain(
+                members()
+                    .filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated))
+                    .map(|(p, _)| truncation_note(&p.model, plan.limits.max_answer_bytes)),
+            )
             .collect(),
         timings: Timings { panel_ms, judge_ms: None, synth_ms: None },
         totals: Totals::default(),
