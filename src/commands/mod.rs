@@ -13,6 +13,7 @@ mod install;
 mod limits;
 mod mode;
 mod preset;
+mod probe;
 mod readiness;
 mod run;
 mod runs;

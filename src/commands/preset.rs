@@ -38,7 +38,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         preset.panel.join(", "),
                         preset.judge,
                         preset.synth,
-                        if row.is_some_and(|r| r.ready) { "yes" } else { "no" }
+                        row.map_or("no", |r| r.readiness)
                     ));
                     crate::render::write_stdout(&text);
                 }
