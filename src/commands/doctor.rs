@@ -120,32 +120,40 @@ fn human(r: &DoctorReport) -> String {
             r.depth
         ));
     }
+    // One line a provider or model; what to do goes on the lines under it, one fix a
+    // line, so that the lines stay short enough to read on a narrow terminal.
     out.push_str("\nproviders\n");
     let width = r.providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + width + 2 + 10 + 2);
     for p in &r.providers {
-        let detail = match (&p.missing, &p.fix, &p.not_checked, &p.probe) {
-            (Some(what), Some(fix), ..) => format!("{what}; {fix}"),
-            (_, _, Some(what), _) => format!("not checked: {what}"),
-            (_, _, _, Some(probe)) => format!("ready ({}; {probe})", p.needs),
+        let detail = match (&p.missing, &p.not_checked, &p.probe) {
+            (Some(what), ..) => what.clone(),
+            (_, Some(what), _) => format!("not checked: {what}"),
+            (_, _, Some(probe)) => format!("ready ({}; {probe})", p.needs),
             _ => format!("ready ({})", p.needs),
         };
         let mark = mark3(p.ready, p.not_checked.is_some());
         out.push_str(&format!("  {mark} {:width$}  {:10}  {detail}\n", p.name, p.kind));
+        if let Some(fix) = &p.fix {
+            out.push_str(&format!("{indent}fix: {fix}\n"));
+        }
     }
     out.push_str("\nmodels\n");
     let width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + width + 2);
     for m in &r.models {
         let route = m.route.as_deref().unwrap_or("-");
         let detail = match (m.ready, &m.not_checked, &m.missing) {
             (true, ..) => format!("via {route}"),
             (_, Some(what), _) => format!("via {route}, not checked: {what}"),
-            (_, _, Some(missing)) => {
-                let fix = m.fix.as_deref().map(|f| format!("; fix: {f}")).unwrap_or_default();
-                format!("no ready route; first is {route}: {missing}{fix}")
-            }
+            (_, _, Some(missing)) => format!("no ready route; first is {route}: {missing}"),
             _ => "no route".into(),
         };
         out.push_str(&format!("  {} {:width$}  {detail}\n", mark3(m.ready, m.not_checked.is_some()), m.model));
+        for (i, fix) in m.fixes.iter().enumerate() {
+            let lead = if i == 0 { "fix:" } else { " or:" };
+            out.push_str(&format!("{indent}{lead} {fix}\n"));
+        }
     }
     out.push_str(&format!(
         "\n{} of {} catalog models ready. `--preset demo` runs offline with mock models.\n",

@@ -18,6 +18,9 @@ pub struct ModelStatus {
     pub missing: Option<String>,
     /// What would make the model usable: every route's fix, joined with "; or ".
     pub fix: Option<String>,
+    /// The same fixes one by one, for output that puts each on its own line.
+    #[serde(skip)]
+    pub fixes: Vec<String>,
 }
 
 impl ModelStatus {
@@ -52,17 +55,19 @@ pub fn check_probed(config: &Config, env: &Env, name: &str, probes: &Probes) -> 
                 not_checked: None,
                 missing: Some(err.to_string()),
                 fix: Some(err.hint()),
+                fixes: vec![err.hint()],
             };
         }
     };
     let model = spec.name.clone();
-    let status = |route: String, ready, not_checked, missing, fix| ModelStatus {
+    let status = |route: String, ready, not_checked, missing, fixes: Vec<String>| ModelStatus {
         model: model.clone(),
         route: Some(route),
         ready,
         not_checked,
         missing,
-        fix,
+        fix: (!fixes.is_empty()).then(|| fixes.join("; or ")),
+        fixes,
     };
     match Catalog::select_probed(&spec, env, probes) {
         None => ModelStatus {
@@ -72,13 +77,14 @@ pub fn check_probed(config: &Config, env: &Env, name: &str, probes: &Probes) -> 
             not_checked: None,
             missing: Some("no route".into()),
             fix: None,
+            fixes: Vec::new(),
         },
-        Some((route, Readiness::Ready)) => status(route.label(), true, None, None, None),
-        Some((route, Readiness::NotChecked { what })) => status(route.label(), false, Some(what), None, None),
+        Some((route, Readiness::Ready)) => status(route.label(), true, None, None, Vec::new()),
+        Some((route, Readiness::NotChecked { what })) => status(route.label(), false, Some(what), None, Vec::new()),
         Some((route, Readiness::Missing { what, fix })) => {
             let fixes = Catalog::fixes(&spec, env, probes);
-            let fix = if fixes.is_empty() { fix } else { fixes.join("; or ") };
-            status(route.label(), false, None, Some(what), Some(fix))
+            let fixes = if fixes.is_empty() { vec![fix] } else { fixes };
+            status(route.label(), false, None, Some(what), fixes)
         }
     }
 }
