@@ -2,6 +2,8 @@
 //! the code uses stated in `--help`, the exit status in its footer, a manual page that
 //! renders without warnings, and completion that knows the user's presets.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use clap::CommandFactory as _;

@@ -5,6 +5,8 @@
 //! what they armed that is not ready, and `compose` names its scope; deleting an armed
 //! preset names the scopes that armed it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::{Read as _, Write as _};
@@ -29,7 +31,7 @@ fn ollama_at(port: u16) -> String {
     )
 }
 
-fn find<'a>(list: &'a serde_json::Value, key: &str, name: &str) -> serde_json::Value {
+fn find(list: &serde_json::Value, key: &str, name: &str) -> serde_json::Value {
     list.as_array().into_iter().flatten().find(|v| v[key] == name).cloned().unwrap_or_default()
 }
 

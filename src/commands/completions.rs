@@ -27,7 +27,10 @@ pub fn run(shell: clap_complete::Shell) -> Result<i32> {
     let name = shell.to_string();
     let shells = Shells::builtins();
     let Some(completer) = shells.completer(&name) else {
-        return Err(Error::usage(format!("no completion for shell `{name}`"), "use bash, zsh, fish, elvish or powershell"));
+        return Err(Error::usage(
+            format!("no completion for shell `{name}`"),
+            "use bash, zsh, fish, elvish or powershell",
+        ));
     };
     let mut out = Vec::new();
     completer
@@ -120,8 +123,10 @@ fn presets(config: &Config) -> Vec<CompletionCandidate> {
 
 fn models(config: &Config) -> Vec<CompletionCandidate> {
     let ids = config.catalog.models().map(|m| CompletionCandidate::new(&m.id).help(Some(m.description.clone().into())));
-    let aliases =
-        config.catalog.aliases().map(|(alias, id)| CompletionCandidate::new(alias).help(Some(format!("= {id}").into())));
+    let aliases = config
+        .catalog
+        .aliases()
+        .map(|(alias, id)| CompletionCandidate::new(alias).help(Some(format!("= {id}").into())));
     ids.chain(aliases).collect()
 }
 

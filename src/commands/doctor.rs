@@ -71,7 +71,8 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
             }
         })
         .collect();
-    let models: Vec<ModelStatus> = config.catalog.models().map(|m| readiness::check_probed(&config, env, &m.id, &probes)).collect();
+    let models: Vec<ModelStatus> =
+        config.catalog.models().map(|m| readiness::check_probed(&config, env, &m.id, &probes)).collect();
     let report = DoctorReport {
         config_file: config.paths.config_file().display().to_string(),
         config_present: config.paths.config_file().exists(),

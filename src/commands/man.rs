@@ -112,7 +112,10 @@ fn trailer() -> Roff {
             "Keep everything under this directory: the configuration in $FRONTIER_HOME/config, the state in $FRONTIER_HOME/state.",
         ),
         ("FRONTIER_SCOPE", "The scope commands use when --scope is not given (else \"default\")."),
-        ("OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, OPENROUTER_API_KEY, ...", "Provider keys; `frontier doctor` lists the ones the catalog uses."),
+        (
+            "OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY, OPENROUTER_API_KEY, ...",
+            "Provider keys; `frontier doctor` lists the ones the catalog uses.",
+        ),
     ] {
         roff.control("TP", []).text([bold(var)]).text([roman(what)]);
     }

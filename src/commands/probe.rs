@@ -69,7 +69,8 @@ fn connect_error(e: &std::io::Error) -> String {
 
 /// Sends the GET on `stream` and reads the status line, before `end`.
 fn ask(mut stream: TcpStream, local: &Loopback, end: Instant, deadline: Duration) -> Reach {
-    let late = || Reach::Unreachable { why: format!("connected, but no HTTP answer within {} ms", deadline.as_millis()) };
+    let late =
+        || Reach::Unreachable { why: format!("connected, but no HTTP answer within {} ms", deadline.as_millis()) };
     let left = || end.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
     let Some(t) = left() else { return late() };
     if stream.set_write_timeout(Some(t)).is_err() {

@@ -68,7 +68,11 @@ impl BaseUrl {
         };
         let port = url.port_or_known_default()?;
         let shown = format!("{host}:{port}");
-        Some(Loopback { addrs: ips.into_iter().map(|ip| (ip, port).into()).collect(), shown, path: url.path().to_string() })
+        Some(Loopback {
+            addrs: ips.into_iter().map(|ip| (ip, port).into()).collect(),
+            shown,
+            path: url.path().to_string(),
+        })
     }
 }
 
@@ -145,12 +149,18 @@ mod tests {
         let v4 = local("http://user:pw@127.0.0.2:11434/v1").unwrap_or_else(|| panic!("127.0.0.2 is loopback"));
         assert_eq!(
             v4,
-            Loopback { addrs: vec!["127.0.0.2:11434".parse().unwrap_or_else(|e| panic!("{e}"))], shown: "127.0.0.2:11434".into(), path: "/v1".into() }
+            Loopback {
+                addrs: vec!["127.0.0.2:11434".parse().unwrap_or_else(|e| panic!("{e}"))],
+                shown: "127.0.0.2:11434".into(),
+                path: "/v1".into()
+            }
         );
         let named = local("http://LocalHost/v1").unwrap_or_else(|| panic!("localhost is loopback"));
         assert_eq!((named.addrs.len(), named.shown.as_str()), (2, "localhost:80"));
         assert_eq!(local("https://[::1]:8443").map(|l| l.shown), Some("[::1]:8443".to_string()));
-        for remote in ["https://api.openai.com/v1", "http://10.0.0.1:11434", "http://localhost.example.com", "http://[::2]"] {
+        for remote in
+            ["https://api.openai.com/v1", "http://10.0.0.1:11434", "http://localhost.example.com", "http://[::2]"]
+        {
             assert_eq!(local(remote), None, "{remote}");
         }
     }

@@ -20,8 +20,13 @@ pub enum Readiness {
     Ready,
     /// Nothing frontier can see is missing, but only contacting the server would prove
     /// it is there: a server that needs no key (Ollama), or one on this machine.
-    NotChecked { what: String },
-    Missing { what: String, fix: String },
+    NotChecked {
+        what: String,
+    },
+    Missing {
+        what: String,
+        fix: String,
+    },
 }
 
 impl Readiness {
@@ -40,8 +45,12 @@ impl Readiness {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
     /// Something answered HTTP there (any status: the server is up).
-    Answered { status: u16 },
-    Unreachable { why: String },
+    Answered {
+        status: u16,
+    },
+    Unreachable {
+        why: String,
+    },
 }
 
 /// Probe outcomes by provider name; empty when nothing was probed.
@@ -106,9 +115,9 @@ impl Catalog {
                     provider.name
                 ),
             },
-            None if local.is_some() => Readiness::NotChecked {
-                what: format!("server at {at} not checked (`frontier doctor` probes it)"),
-            },
+            None if local.is_some() => {
+                Readiness::NotChecked { what: format!("server at {at} not checked (`frontier doctor` probes it)") }
+            }
             None if provider.api_key_env.is_none() => {
                 Readiness::NotChecked { what: format!("needs no key; server at {at} not checked") }
             }
