@@ -68,7 +68,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         if let Some(p) = &preset {
             plan.push_str(&format!("would save preset `{}` in {}\n", p.name, config.paths.presets_dir().display()));
         }
-        plan.push_str(&format!("would arm {target} (dry run: nothing written)\n"));
+        plan.push_str(&format!("would arm {target}; dry run: nothing written\n"));
         crate::render::write_stdout(&plan);
         return Ok(0);
     }
