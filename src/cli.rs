@@ -9,11 +9,26 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{Error, Result, echo};
 
+/// The footer of `frontier --help` and `frontier run --help`: what the exit status
+/// means (`error::exit_code`; the signal codes are 128 + the signal's number) and the
+/// variables that move frontier's files and scope. `frontier man` prints the same.
+pub const HELP_FOOTER: &str = "\
+Exit status:
+  0    success
+  1    the run failed or was refused (no answer, models not ready, a file not written)
+  2    usage: bad flags, unknown model or preset, invalid config.toml or preset file
+  130  cancelled by SIGINT (Ctrl-C); 143 by SIGTERM; 129 by SIGHUP
+
+Environment:
+  FRONTIER_HOME   keep config (config.toml, presets/) and state (scopes, history) under this directory
+  FRONTIER_SCOPE  the scope to use when --scope is not given";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "frontier",
     version,
     about = "Ask a panel of models at once; a judge compares their answers and a synth writes one grounded answer.",
+    after_help = HELP_FOOTER,
     propagate_version = true,
     disable_help_subcommand = true
 )]
@@ -25,6 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
+    #[command(after_help = HELP_FOOTER)]
     Run(RunArgs),
     /// List recorded runs, newest first, or per-model statistics over all of them.
     Runs(RunsArgs),
@@ -53,17 +69,22 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove frontier's prompt hook, and its skill if unchanged, from an editor agent.
     Uninstall(InstallArgs),
-    /// Print a shell completion script.
+    /// Print a shell completion script that also completes preset and model names,
+    /// e.g. `source <(frontier completions bash)`.
     Completions {
+        /// The shell to complete for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print frontier's manual page (roff), e.g. `frontier man | man -l -`.
+    Man,
 }
 
 /// The panel a command should use, as given on the command line.
 #[derive(Debug, Clone, Default, Args)]
 pub struct PanelArgs {
     /// A preset name (`frontier preset list`); `custom` means the `--models` panel.
+    /// [default: the scope's armed mode, else `default_preset` in config.toml]
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// A custom panel of 1 to 8 models, comma-separated.
@@ -88,32 +109,36 @@ pub struct RunArgs {
     #[command(flatten)]
     pub panel: PanelArgs,
     /// The scope whose armed mode runs when no panel is given.
+    /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
     /// Print one JSON RunReport on stdout instead of the streamed answer.
     #[arg(long)]
     pub json: bool,
     /// Seconds each model call may take.
+    /// [default: `member_timeout_secs` in config.toml, else 180]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub timeout: Option<u64>,
-    /// Seconds the whole run may take.
+    /// Seconds the whole run may take. [default: `budget_secs` in config.toml, else 540]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub budget: Option<u64>,
-    /// How many panel members run at once.
+    /// How many panel members run at once. [default: `concurrency` in config.toml, else 4]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
     pub concurrency: Option<usize>,
     /// Seconds a stream may go without completing an event before it counts as stalled
     /// (keep-alive comments and partial lines do not count).
+    /// [default: `idle_timeout_secs` in config.toml, else 60]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub idle_timeout: Option<u64>,
-    /// Print the answer when it is complete instead of streaming it.
+    /// Print the answer when it is complete instead of streaming it as it arrives.
     #[arg(long)]
     pub no_stream: bool,
     /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
-    /// synth when they would cross it.
+    /// synth when they would cross it. [default: `max_cost_usd` in config.toml, else no cap]
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
     pub max_cost: Option<f64>,
     /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
+    /// [default: a fresh random seed each run]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     pub seed: Option<u64>,
     /// Send a file, a directory (walked, honouring .gitignore, hidden files skipped) or a
@@ -167,14 +192,18 @@ pub struct ModeArgs {
     #[command(flatten)]
     pub panel: PanelArgs,
     /// The scope to arm: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// The scope to show: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
+    /// Print JSON instead of lines.
     #[arg(long)]
     pub json: bool,
 }
@@ -202,24 +231,27 @@ pub enum OnOff {
 #[derive(Debug, Args)]
 pub struct TuneArgs {
     /// The scope to tune: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
-    /// Prompts shorter than this many characters are left alone.
+    /// Prompts shorter than this many characters are left alone. [default: 12]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
     pub min_chars: Option<u32>,
-    /// Whether slash commands (`/review ...`) go through the panel.
+    /// Whether slash commands (`/review ...`) go through the panel. [default: off]
     #[arg(long, value_enum, value_name = "on|off")]
     pub fan_commands: Option<OnOff>,
-    /// Whether autonomous-loop prompts (`/loop ...`) go through the panel.
+    /// Whether autonomous-loop prompts (`/loop ...`) go through the panel. [default: off]
     #[arg(long, value_enum, value_name = "on|off")]
     pub fan_loops: Option<OnOff>,
     /// Seconds a hooked run may take (under the hosts' 600 s hook timeout).
+    /// [default: `budget_secs` in config.toml, else 540]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub budget: Option<u64>,
     /// How many of the host conversation's last turns a hooked run sends as context (0: none).
+    /// [default: 6]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
     pub context_turns: Option<u32>,
-    /// Whether files the prompt mentions as `@path` are sent as context.
+    /// Whether files the prompt mentions as `@path` are sent as context. [default: on]
     #[arg(long, value_enum, value_name = "on|off")]
     pub context_files: Option<OnOff>,
     /// The most characters the hook hands the host (default: the host's own ceiling).
@@ -262,14 +294,16 @@ pub struct ComposeArgs {
     /// The panel: 1 to 8 models, comma-separated.
     #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
     pub models: Vec<String>,
+    /// The judge model. [default: the first panel model]
     #[arg(long, value_name = "MODEL")]
     pub judge: Option<String>,
+    /// The synth model. [default: the first panel model]
     #[arg(long, value_name = "MODEL")]
     pub synth: Option<String>,
     /// Also save the panel as a preset of this name.
     #[arg(long, value_name = "NAME")]
     pub save: Option<String>,
-    /// The scope to arm.
+    /// The scope to arm. [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
     /// Check and show what would happen; write nothing.
@@ -283,24 +317,34 @@ pub enum PresetCommand {
     List(JsonArg),
     /// Show one preset.
     Show {
+        /// The preset's name or alias.
         name: String,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Save a panel as a preset of your own.
     Save {
+        /// The new preset's name.
         name: String,
+        /// The panel: 1 to 8 models, comma-separated.
         #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
         models: Vec<String>,
+        /// The judge model. [default: the first panel model]
         #[arg(long, value_name = "MODEL")]
         judge: Option<String>,
+        /// The synth model. [default: the first panel model]
         #[arg(long, value_name = "MODEL")]
         synth: Option<String>,
+        /// One line saying what the preset is for. [default: its models and judge]
         #[arg(long, value_name = "TEXT")]
         description: Option<String>,
     },
-    /// Delete a preset of your own.
-    Delete { name: String },
+    /// Delete a preset of your own (warns when a scope has it armed).
+    Delete {
+        /// The preset's name.
+        name: String,
+    },
 }
 
 /// A flag that takes a count from 1 (timeouts, budgets, concurrency, limits). The range
@@ -483,7 +527,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions, man\n"
         );
     }
 

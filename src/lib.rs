@@ -30,6 +30,10 @@ pub use error::Error;
 
 /// Runs frontier with `args` (program name first) in `env`; returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>, env: Env) -> i32 {
+    let args: Vec<OsString> = args.into_iter().collect();
+    if let Some(code) = commands::serve_completion(&args, &env) {
+        return code;
+    }
     let cli = match cli::parse(args) {
         Ok(cli::Parsed::Command(cli)) => cli,
         Ok(cli::Parsed::Printed) => return 0,

@@ -342,7 +342,8 @@ fn presets_can_be_saved_shown_listed_and_deleted() {
         shown,
         serde_json::json!({
             "name": "mine", "aliases": [], "builtin": false, "description": "mock:a, mock:b judged by mock:j",
-            "panel": ["mock:a", "mock:b"], "judge": "mock:j", "synth": "mock:a", "ready": true
+            "panel": ["mock:a", "mock:b"], "judge": "mock:j", "synth": "mock:a", "ready": true,
+            "readiness": "yes"
         })
     );
     let listed = env.frontier(["preset", "list", "--json"]).output().json();
@@ -366,7 +367,7 @@ fn compose_checks_readiness_before_arming_and_dry_run_writes_nothing() {
     let dry =
         env.frontier(["compose", "--models", "mock:a,mock:b", "--save", "duo", "--scope", "c", "--dry-run"]).output();
     assert_eq!(dry.code, Some(0), "{dry}");
-    assert!(dry.stdout.contains("would arm scope `c` (dry run: nothing written)"), "{dry}");
+    assert!(dry.stdout.contains("would arm scope `c` (chosen by --scope); dry run: nothing written"), "{dry}");
     assert!(!env.frontier_home().join("state").exists() && !env.frontier_home().join("config/presets").exists());
     let real = env.frontier(["compose", "--models", "mock:a,mock:b", "--save", "duo", "--scope", "c"]).output();
     assert_eq!(real.code, Some(0), "{real}");
@@ -401,7 +402,8 @@ fn completions_are_printed_for_each_shell() {
     for shell in ["bash", "zsh", "fish"] {
         let out = env.frontier(["completions", shell]).output();
         assert_eq!(out.code, Some(0), "{out}");
-        assert!(out.stdout.contains("frontier") && out.stdout.contains("compose"), "{shell}");
+        // A registration script that calls frontier back for the names (tests/conventions.rs).
+        assert!(out.stdout.contains("frontier") && out.stdout.contains("FRONTIER_COMPLETE"), "{shell}");
     }
 }
 

@@ -1,5 +1,7 @@
 //! `frontier catalog`: every model with its aliases, the route it would take and whether
-//! it is ready; the providers; and the presets.
+//! it is ready; the providers; and the presets. Contacts no server: what only a
+//! connection would prove (a keyless or local server) is shown as "not checked", and
+//! `doctor` probes the local ones.
 
 use serde::Serialize;
 
@@ -44,7 +46,10 @@ pub(super) struct PresetRow {
     pub panel: Vec<String>,
     pub judge: String,
     pub synth: String,
+    /// Every model checked and ready.
     pub ready: bool,
+    /// `yes`, `not checked` (nothing missing, but a server was not contacted) or `no`.
+    pub readiness: &'static str,
 }
 
 pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
@@ -52,7 +57,10 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
         .presets
         .iter()
         .map(|p| {
-            let models = p.panel.iter().chain([&p.judge, &p.synth]);
+            let statuses: Vec<ModelStatus> =
+                p.panel.iter().chain([&p.judge, &p.synth]).map(|m| readiness::check(config, env, m)).collect();
+            let ready = statuses.iter().all(|s| s.ready);
+            let usable = statuses.iter().all(ModelStatus::usable);
             PresetRow {
                 name: p.name.clone(),
                 aliases: p.aliases.clone(),
@@ -61,7 +69,12 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
                 panel: p.panel.clone(),
                 judge: p.judge.clone(),
                 synth: p.synth.clone(),
-                ready: models.into_iter().all(|m| readiness::check(config, env, m).ready),
+                ready,
+                readiness: match (ready, usable) {
+                    (true, _) => "yes",
+                    (false, true) => "not checked",
+                    (false, false) => "no",
+                },
             }
         })
         .collect()
@@ -77,15 +90,11 @@ pub(super) fn preset_table(rows: &[PresetRow]) -> String {
             p.panel.join(", "),
             p.judge.clone(),
             p.synth.clone(),
-            yes_no(p.ready).into(),
+            p.readiness.into(),
             p.description.clone(),
         ]));
     }
     t.to_string()
-}
-
-fn yes_no(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
@@ -124,16 +133,17 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
     }
     let mut models = table::new(&["model", "aliases", "route", "ready", "missing / fix"]);
     for m in &report.models {
-        let missing = match (&m.status.missing, &m.status.fix) {
-            (Some(w), Some(f)) => format!("{w}; {f}"),
-            (Some(w), None) => w.clone(),
+        let missing = match (&m.status.missing, &m.status.fix, &m.status.not_checked) {
+            (Some(w), Some(f), _) => format!("{w}; fix: {f}"),
+            (Some(w), None, _) => w.clone(),
+            (None, _, Some(what)) => what.clone(),
             _ => String::new(),
         };
         models.add_row(crate::render::table::row(vec![
             m.id.clone(),
             m.aliases.join(", "),
             m.status.route.clone().unwrap_or_default(),
-            yes_no(m.status.ready).into(),
+            m.status.word().into(),
             missing,
         ]));
     }
@@ -141,7 +151,10 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
     for p in &report.providers {
         let key = match &p.api_key_env {
             Some(var) => format!("{var} ({})", if p.key_set { "set" } else { "not set" }),
-            None => "none needed".into(),
+            None if p.kind == "mock" => "none needed".into(),
+            None if p.kind.ends_with("-cli") => "none (the CLI's own login)".into(),
+            // Without a key, only a connection would show the server is there.
+            None => "none needed (server not checked)".into(),
         };
         providers.add_row(crate::render::table::row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]));
     }

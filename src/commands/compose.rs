@@ -1,5 +1,8 @@
 //! `frontier compose`: checks a custom panel (ids and readiness) before anything is
-//! armed, optionally saves it as a preset, then arms it. `--dry-run` writes nothing.
+//! armed, optionally saves it as a preset, then arms it and says which scope (and why
+//! that one). A model that is missing something refuses the whole panel, naming every
+//! route's fix; one that was only not checked (a local server) arms with a warning.
+//! `--dry-run` writes nothing.
 
 use super::readiness;
 use super::selection::Selection;
@@ -27,13 +30,17 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
     let mut plan = format!("panel   {}\njudge   {judge}\nsynth   {synth}\n", panel.join(", "));
-    let not_ready: Vec<_> = statuses.iter().filter(|s| !s.ready).collect();
+    let not_ready: Vec<_> = statuses.iter().filter(|s| !s.usable()).collect();
     for s in &statuses {
         let route = s.route.as_deref().unwrap_or("-");
-        let state =
-            if s.ready { "ready".to_string() } else { format!("not ready: {}", s.missing.as_deref().unwrap_or("?")) };
+        let state = match (s.ready, &s.not_checked) {
+            (true, _) => "ready".to_string(),
+            (false, Some(what)) => format!("not checked: {what}"),
+            (false, None) => format!("not ready: {}", s.missing.as_deref().unwrap_or("?")),
+        };
         plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
     }
+    let target = format!("scope `{}` (chosen by {})", scope.name, scope.source.describe());
     if !not_ready.is_empty() {
         crate::render::write_stderr(&plan);
         let mut fixes: Vec<String> = Vec::new();
@@ -61,7 +68,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         if let Some(p) = &preset {
             plan.push_str(&format!("would save preset `{}` in {}\n", p.name, config.paths.presets_dir().display()));
         }
-        plan.push_str(&format!("would arm scope `{}` (dry run: nothing written)\n", scope.name));
+        plan.push_str(&format!("would arm {target}; dry run: nothing written\n"));
         crate::render::write_stdout(&plan);
         return Ok(0);
     }
@@ -80,7 +87,8 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         s.synth = custom.then(|| synth.clone());
         s.armed_at = Some(super::now_rfc3339());
     })?;
-    plan.push_str(&format!("armed scope `{}`: fusion\n", scope.name));
+    plan.push_str(&format!("armed {target}: fusion\n"));
     crate::render::write_stdout(&plan);
+    crate::render::write_stderr(&readiness::warnings(&statuses));
     Ok(0)
 }

@@ -1,12 +1,14 @@
 //! `frontier doctor`: what is ready, what is missing, and how to fix it — the config
-//! file, the state directory, the recursion guard, every provider (key set or program
-//! found) and every catalog model (the route it would take). Shows variable names,
-//! never their values.
+//! file, the state directory, the recursion guard, every provider (key set, program
+//! found, or — for a server on this machine — a probe that it answers) and every catalog
+//! model (the route it would take, and every route's fix). Shows variable names, never
+//! their values; probes loopback addresses only (`probe`), never a remote host.
 
 use serde::Serialize;
 
+use super::probe;
 use super::readiness::{self, ModelStatus};
-use crate::config::{Catalog, Readiness};
+use crate::config::{Catalog, Reach, Readiness};
 use crate::env::Env;
 use crate::error::Result;
 
@@ -29,12 +31,16 @@ struct ProviderCheck {
     ready: bool,
     /// What readiness rests on: the key variable, or the program.
     needs: String,
+    /// What the probe of a server on this machine found; `None` when none was made.
+    probe: Option<String>,
+    not_checked: Option<String>,
     missing: Option<String>,
     fix: Option<String>,
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
+    let probes = probe::local_servers(&config.catalog);
     let providers: Vec<ProviderCheck> = config
         .catalog
         .providers()
@@ -44,14 +50,29 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
                 (None, Some(var)) => var.clone(),
                 (None, None) => "no key needed".into(),
             };
-            let (missing, fix) = match Catalog::provider_readiness(p, env) {
-                Readiness::Ready => (None, None),
-                Readiness::Missing { what, fix } => (Some(what), Some(fix)),
+            let (not_checked, missing, fix) = match Catalog::provider_readiness(p, env, &probes) {
+                Readiness::Ready => (None, None, None),
+                Readiness::NotChecked { what } => (Some(what), None, None),
+                Readiness::Missing { what, fix } => (None, Some(what), Some(fix)),
             };
-            ProviderCheck { name: p.name.clone(), kind: p.kind.as_str(), ready: missing.is_none(), needs, missing, fix }
+            let probe = probes.get(&p.name).map(|reach| match reach {
+                Reach::Answered { status } => format!("answers HTTP {status}"),
+                Reach::Unreachable { why } => format!("not reachable: {why}"),
+            });
+            ProviderCheck {
+                name: p.name.clone(),
+                kind: p.kind.as_str(),
+                ready: missing.is_none() && not_checked.is_none(),
+                needs,
+                probe,
+                not_checked,
+                missing,
+                fix,
+            }
         })
         .collect();
-    let models: Vec<ModelStatus> = config.catalog.models().map(|m| readiness::check(&config, env, &m.id)).collect();
+    let models: Vec<ModelStatus> =
+        config.catalog.models().map(|m| readiness::check_probed(&config, env, &m.id, &probes)).collect();
     let report = DoctorReport {
         config_file: config.paths.config_file().display().to_string(),
         config_present: config.paths.config_file().exists(),
@@ -79,6 +100,15 @@ fn mark(ok: bool) -> &'static str {
     if ok { "✓" } else { "✗" }
 }
 
+/// `✓` ready, `?` not checked, `✗` missing.
+fn mark3(ready: bool, not_checked: bool) -> &'static str {
+    match (ready, not_checked) {
+        (true, _) => "✓",
+        (false, true) => "?",
+        (false, false) => "✗",
+    }
+}
+
 fn human(r: &DoctorReport) -> String {
     let mut out = String::new();
     let config_state = if r.config_present { "parsed" } else { "not present: built-in defaults" };
@@ -91,26 +121,40 @@ fn human(r: &DoctorReport) -> String {
             r.depth
         ));
     }
+    // One line a provider or model; what to do goes on the lines under it, one fix a
+    // line, so that the lines stay short enough to read on a narrow terminal.
     out.push_str("\nproviders\n");
     let width = r.providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + width + 2 + 10 + 2);
     for p in &r.providers {
-        let detail = match (&p.missing, &p.fix) {
-            (Some(what), Some(fix)) => format!("{what}; {fix}"),
+        let detail = match (&p.missing, &p.not_checked, &p.probe) {
+            (Some(what), ..) => what.clone(),
+            (_, Some(what), _) => format!("not checked: {what}"),
+            (_, _, Some(probe)) => format!("ready ({}; {probe})", p.needs),
             _ => format!("ready ({})", p.needs),
         };
-        out.push_str(&format!("  {} {:width$}  {:10}  {detail}\n", mark(p.ready), p.name, p.kind));
+        let mark = mark3(p.ready, p.not_checked.is_some());
+        out.push_str(&format!("  {mark} {:width$}  {:10}  {detail}\n", p.name, p.kind));
+        if let Some(fix) = &p.fix {
+            out.push_str(&format!("{indent}fix: {fix}\n"));
+        }
     }
     out.push_str("\nmodels\n");
     let width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + width + 2);
     for m in &r.models {
-        let detail = match (m.ready, &m.route, &m.missing) {
-            (true, Some(route), _) => format!("via {route}"),
-            (_, _, Some(missing)) => {
-                format!("no ready route; first is {}: {missing}", m.route.as_deref().unwrap_or("-"))
-            }
+        let route = m.route.as_deref().unwrap_or("-");
+        let detail = match (m.ready, &m.not_checked, &m.missing) {
+            (true, ..) => format!("via {route}"),
+            (_, Some(what), _) => format!("via {route}, not checked: {what}"),
+            (_, _, Some(missing)) => format!("no ready route; first is {route}: {missing}"),
             _ => "no route".into(),
         };
-        out.push_str(&format!("  {} {:width$}  {detail}\n", mark(m.ready), m.model));
+        out.push_str(&format!("  {} {:width$}  {detail}\n", mark3(m.ready, m.not_checked.is_some()), m.model));
+        for (i, fix) in m.fixes.iter().enumerate() {
+            let lead = if i == 0 { "fix:" } else { " or:" };
+            out.push_str(&format!("{indent}{lead} {fix}\n"));
+        }
     }
     out.push_str(&format!(
         "\n{} of {} catalog models ready. `--preset demo` runs offline with mock models.\n",

@@ -12,8 +12,10 @@ mod execute;
 mod hook;
 mod install;
 mod limits;
+mod man;
 mod mode;
 mod preset;
+mod probe;
 mod readiness;
 mod run;
 mod runs;
@@ -44,7 +46,14 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
         Command::Install(args) => install::install(args, env),
         Command::Uninstall(args) => install::uninstall(args, env),
         Command::Completions { shell } => completions::run(shell),
+        Command::Man => man::run(),
     }
+}
+
+/// Answers a shell's completion request (`FRONTIER_COMPLETE` set by the script that
+/// `frontier completions` prints); `None` when this invocation is not one.
+pub fn serve_completion(args: &[std::ffi::OsString], env: &Env) -> Option<i32> {
+    completions::serve(args, env)
 }
 
 /// Loads the configuration for a command run by the user, printing on stderr (once, as

@@ -1,5 +1,6 @@
 //! `frontier mode off|single|fusion`: validates what it arms at arm time, then writes the
-//! scope's state, keeping the operator's tuning.
+//! scope's state, keeping the operator's tuning, and warns about every armed model that
+//! is not ready (with every route's fix) or not checked.
 
 use super::readiness;
 use super::selection::Selection;
@@ -71,15 +72,15 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         Some(sel) => {
             let mode = if matches!(sel, Selection::Single { .. }) { "single" } else { "fusion" };
             crate::render::write_stderr(&format!("scope `{}` armed: {mode} · {}\n", scope.name, sel.label()));
-            for model in sel.models() {
-                let status = readiness::check(&config, env, model);
-                if let (false, Some(missing), Some(fix)) = (status.ready, &status.missing, &status.fix) {
-                    crate::render::write_stderr(&format!(
-                        "warning: `{}` is not ready: {missing}\nhint: {fix}\n",
-                        status.model
-                    ));
-                }
+            let statuses: Vec<_> = sel.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
+            let mut warnings = readiness::warnings(&statuses);
+            if statuses.iter().any(|s| !s.usable()) {
+                warnings.push_str(&format!(
+                    "warning: runs in scope `{}` will fail until the models above are ready\n",
+                    scope.name
+                ));
             }
+            crate::render::write_stderr(&warnings);
         }
     }
     Ok(0)

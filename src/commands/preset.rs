@@ -1,4 +1,5 @@
-//! `frontier preset list|show|save|delete`.
+//! `frontier preset list|show|save|delete`. Deleting a preset that scopes have armed
+//! deletes it and warns, naming each such scope: runs there fail until it is re-armed.
 
 use super::catalog::{preset_rows, preset_table};
 use crate::cli::PresetCommand;
@@ -6,6 +7,7 @@ use crate::config::presets::{check_panel, judge_and_synth};
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
 use crate::error::Result;
+use crate::scope::state::{self, Armed};
 
 pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
@@ -38,7 +40,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         preset.panel.join(", "),
                         preset.judge,
                         preset.synth,
-                        if row.is_some_and(|r| r.ready) { "yes" } else { "no" }
+                        row.map_or("no", |r| r.readiness)
                     ));
                     crate::render::write_stdout(&text);
                 }
@@ -62,8 +64,26 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
             crate::render::write_stderr(&format!("saved preset `{}` to {}\n", preset.name, path.display()));
         }
         PresetCommand::Delete { name } => {
+            let preset = config.presets.get(&name)?.clone();
             let path = config.presets.delete(&name)?;
-            crate::render::write_stderr(&format!("deleted preset `{name}` ({})\n", path.display()));
+            let mut text = format!("deleted preset `{name}` ({})\n", path.display());
+            let dir = config.paths.scopes_dir();
+            let armed: Vec<String> = state::scopes(&dir)
+                .into_iter()
+                .filter(|scope| match state::load(&dir, scope).state.armed {
+                    Armed::Preset { name } => name == preset.name || preset.aliases.contains(&name),
+                    _ => false,
+                })
+                .collect();
+            if !armed.is_empty() {
+                let list = armed.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ");
+                let noun = if armed.len() == 1 { "scope" } else { "scopes" };
+                text.push_str(&format!(
+                    "warning: {noun} {list} armed preset `{}`; runs there fail until it is re-armed\nhint: `frontier mode fusion --scope {} --preset NAME`, or `frontier mode off --scope {}`\n",
+                    preset.name, armed[0], armed[0]
+                ));
+            }
+            crate::render::write_stderr(&text);
         }
     }
     Ok(0)

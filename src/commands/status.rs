@@ -1,5 +1,6 @@
 //! `frontier status`: what a scope has armed, its tuning, and whether its models are
-//! ready. Reads one state file and the catalog; starts no runtime.
+//! ready. Reads one state file and the catalog; starts no runtime and contacts no
+//! server, so a keyless or local server shows as "not checked" (`doctor` probes it).
 
 use serde::Serialize;
 
@@ -23,7 +24,10 @@ struct StatusReport {
     synth: Option<String>,
     armed_at: Option<String>,
     tuning: Tuning,
+    /// Every model checked and ready.
     ready: bool,
+    /// `yes`, `not checked` or `no`, as `ready` says it on the terminal.
+    readiness: &'static str,
     models: Vec<ModelStatus>,
     warning: Option<String>,
     config_file: String,
@@ -59,6 +63,12 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         armed_at: loaded.state.armed_at.clone(),
         tuning: loaded.state.tuning.clone(),
         ready: selection.is_some() && models.iter().all(|m| m.ready),
+        readiness: match (models.iter().all(|m| m.ready), models.iter().all(ModelStatus::usable)) {
+            _ if selection.is_none() => "no",
+            (true, _) => "yes",
+            (false, true) => "not checked",
+            (false, false) => "no",
+        },
         models,
         warning,
         config_file: config.paths.config_file().display().to_string(),
@@ -98,8 +108,12 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         t.budget_secs.unwrap_or(default_budget)
     ));
     if r.mode != "off" {
-        out.push_str(&format!("ready   {}\n", if r.ready { "yes" } else { "no" }));
+        out.push_str(&format!("ready   {}\n", r.readiness));
         for m in r.models.iter().filter(|m| !m.ready) {
+            if let Some(what) = &m.not_checked {
+                out.push_str(&format!("  ? {}: not checked: {what}\n", m.model));
+                continue;
+            }
             let missing = m.missing.as_deref().unwrap_or("not ready");
             let fix = m.fix.as_deref().map(|f| format!(" (fix: {f})")).unwrap_or_default();
             out.push_str(&format!("  ✗ {}: {missing}{fix}\n", m.model));

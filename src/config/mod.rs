@@ -14,7 +14,7 @@ pub mod presets;
 pub mod settings;
 pub(crate) mod toml_file;
 
-pub use catalog::{Catalog, ModelSpec, Readiness, Route};
+pub use catalog::{Catalog, ModelSpec, Probes, Reach, Readiness, Route};
 pub use host::Host;
 pub use paths::Paths;
 pub use presets::{Preset, PresetSource, Presets};

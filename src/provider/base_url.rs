@@ -49,6 +49,40 @@ impl BaseUrl {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Where a server on this machine listens — a host in 127.0.0.0/8, `::1` or
+    /// `localhost` — for `doctor` to probe; `None` for every other host, which nothing
+    /// but a run's own requests ever contacts. Carries no userinfo.
+    pub fn loopback(&self) -> Option<Loopback> {
+        let url = reqwest::Url::parse(&self.0).ok()?;
+        let host = url.host_str()?;
+        let ips: Vec<std::net::IpAddr> = match host.trim_start_matches('[').trim_end_matches(']').parse() {
+            Ok(ip) if std::net::IpAddr::is_loopback(&ip) => vec![ip],
+            Ok(_) => return None,
+            // Not resolved: `localhost` is this machine by definition (RFC 6761), and
+            // asking a resolver would be a lookup `doctor` promised not to make.
+            Err(_) if host.eq_ignore_ascii_case("localhost") => {
+                vec![std::net::Ipv4Addr::LOCALHOST.into(), std::net::Ipv6Addr::LOCALHOST.into()]
+            }
+            Err(_) => return None,
+        };
+        let port = url.port_or_known_default()?;
+        let shown = format!("{host}:{port}");
+        Some(Loopback {
+            addrs: ips.into_iter().map(|ip| (ip, port).into()).collect(),
+            shown,
+            path: url.path().to_string(),
+        })
+    }
+}
+
+/// A base URL's server on this machine: the addresses to try, in order, `host:port` as
+/// configured (for messages), and the base path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loopback {
+    pub addrs: Vec<std::net::SocketAddr>,
+    pub shown: String,
+    pub path: String,
 }
 
 impl std::fmt::Display for BaseUrl {
@@ -106,6 +140,28 @@ mod tests {
             ["http://h:99999/v1", "http://h /v1", "http://h/v1\t", "http://", "file:///etc", "h/v1", "http://h/v1#x"]
         {
             assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn only_hosts_on_this_machine_are_loopback() {
+        let local = |raw: &str| BaseUrl::parse(raw).ok().and_then(|u| u.loopback());
+        let v4 = local("http://user:pw@127.0.0.2:11434/v1").unwrap_or_else(|| panic!("127.0.0.2 is loopback"));
+        assert_eq!(
+            v4,
+            Loopback {
+                addrs: vec!["127.0.0.2:11434".parse().unwrap_or_else(|e| panic!("{e}"))],
+                shown: "127.0.0.2:11434".into(),
+                path: "/v1".into()
+            }
+        );
+        let named = local("http://LocalHost/v1").unwrap_or_else(|| panic!("localhost is loopback"));
+        assert_eq!((named.addrs.len(), named.shown.as_str()), (2, "localhost:80"));
+        assert_eq!(local("https://[::1]:8443").map(|l| l.shown), Some("[::1]:8443".to_string()));
+        for remote in
+            ["https://api.openai.com/v1", "http://10.0.0.1:11434", "http://localhost.example.com", "http://[::2]"]
+        {
+            assert_eq!(local(remote), None, "{remote}");
         }
     }
 }

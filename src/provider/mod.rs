@@ -31,7 +31,7 @@ use std::time::Duration;
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
-pub use base_url::BaseUrl;
+pub use base_url::{BaseUrl, Loopback};
 pub use connect::{Endpoint, connect};
 pub use http::HttpProvider;
 pub use kind::{AgentCli, ProviderKind};

@@ -172,6 +172,20 @@ pub fn path(dir: &Path, scope: &str) -> PathBuf {
     dir.join(format!("{scope}.toml"))
 }
 
+/// The scopes with a state file in `dir`, sorted; none when the directory is missing.
+pub fn scopes(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "toml").then(|| path.file_stem()?.to_str().map(str::to_string))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// Reads a scope; a missing file is `off`, an unreadable one is `off` with a warning.
 pub fn load(dir: &Path, scope: &str) -> Loaded {
     let path = path(dir, scope);
@@ -220,6 +234,18 @@ mod tests {
         let loaded = load(dir.path(), "x");
         assert_eq!(loaded.state, ScopeState::default());
         assert!(loaded.warning.unwrap_or_default().contains("mode `fusion` without a `preset` or `panel`"));
+    }
+
+    #[test]
+    fn scopes_lists_the_state_files() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(scopes(&dir.path().join("missing")), Vec::<String>::new());
+        for scope in ["b", "a"] {
+            update(dir.path(), scope, |s| s.armed = Armed::Preset { name: "p".into() })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(scopes(dir.path()), vec!["a".to_string(), "b".to_string()]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod toml;
 use std::collections::BTreeMap;
 
 pub use model::{ModelEntry, ModelSpec, ProviderInfo, Route};
-pub use readiness::Readiness;
+pub use readiness::{Probes, Reach, Readiness};
 pub(crate) use toml::{CatalogToml, ModelToml, ProviderToml};
 
 use crate::provider::usage::Price;

@@ -1,35 +1,81 @@
 //! Whether a route can be used right now, and if not, what is missing and how to fix it:
-//! its key is set, or its agent CLI installed. The lookups are the provider layer's own
-//! (`provider::lookup`), the same ones `provider::connect` makes, so a route said to be
-//! ready connects.
+//! its key is set, its agent CLI installed, or — for a server that needs no key or runs on
+//! this machine — what a probe found (`Probes`), else "not checked". The lookups are the
+//! provider layer's own (`provider::lookup`), the same ones `provider::connect` makes, so
+//! a route said to be ready connects.
 //!
-//! Knows nothing about how a route is called.
+//! Knows nothing about how a route is called, nor how a server is probed: `doctor` probes
+//! and hands the outcomes in.
+
+use std::collections::BTreeMap;
 
 use super::{Catalog, ModelSpec, ProviderInfo, Route};
 use crate::env::Env;
+use crate::provider::ProviderKind;
 use crate::provider::lookup::{self, KeyProblem};
 
 /// Whether a route can be used right now, and if not, what is missing and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Readiness {
     Ready,
-    Missing { what: String, fix: String },
+    /// Nothing frontier can see is missing, but only contacting the server would prove
+    /// it is there: a server that needs no key (Ollama), or one on this machine.
+    NotChecked {
+        what: String,
+    },
+    Missing {
+        what: String,
+        fix: String,
+    },
 }
 
 impl Readiness {
+    /// Checked and ready.
     pub fn is_ready(&self) -> bool {
         matches!(self, Readiness::Ready)
+    }
+
+    /// Worth trying: ready, or not checked. A run takes such a route.
+    pub fn is_usable(&self) -> bool {
+        !matches!(self, Readiness::Missing { .. })
+    }
+}
+
+/// What a probe found at a provider's server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// Something answered HTTP there (any status: the server is up).
+    Answered {
+        status: u16,
+    },
+    Unreachable {
+        why: String,
+    },
+}
+
+/// Probe outcomes by provider name; empty when nothing was probed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Probes(BTreeMap<String, Reach>);
+
+impl Probes {
+    pub fn insert(&mut self, provider: &str, reach: Reach) {
+        self.0.insert(provider.to_string(), reach);
+    }
+
+    pub fn get(&self, provider: &str) -> Option<&Reach> {
+        self.0.get(provider)
     }
 }
 
 impl Catalog {
-    /// Whether `route` can be used in `env`.
+    /// Whether `route` can be used in `env`, with nothing probed.
     pub fn readiness(route: &Route, env: &Env) -> Readiness {
-        Catalog::provider_readiness(&route.provider, env)
+        Catalog::provider_readiness(&route.provider, env, &Probes::default())
     }
 
-    /// Whether a provider can be used in `env`: its key is set, or its program installed.
-    pub fn provider_readiness(provider: &ProviderInfo, env: &Env) -> Readiness {
+    /// Whether a provider can be used in `env`: its key is set, or its program installed;
+    /// and, for a keyless or local server, what `probes` found there (else not checked).
+    pub fn provider_readiness(provider: &ProviderInfo, env: &Env, probes: &Probes) -> Readiness {
         if let Some(cli) = provider.kind.agent_cli() {
             return match cli.locate(env) {
                 Ok(_) => Readiness::Ready,
@@ -43,24 +89,66 @@ impl Catalog {
                 },
             };
         }
-        let Some(var) = &provider.api_key_env else { return Readiness::Ready };
-        let fix = || format!("export {var}=<your key> (provider `{}`)", provider.name);
-        match lookup::key(var, env) {
-            Ok(_) => Readiness::Ready,
-            Err(KeyProblem::Unset) => Readiness::Missing { what: format!("{var} is not set"), fix: fix() },
-            Err(KeyProblem::TooShort) => {
-                Readiness::Missing { what: format!("{var} is too short to be a key"), fix: fix() }
+        if provider.kind == ProviderKind::Mock {
+            return Readiness::Ready;
+        }
+        if let Some(var) = &provider.api_key_env {
+            let fix = || format!("export {var}=<your key> (provider `{}`)", provider.name);
+            match lookup::key(var, env) {
+                Ok(_) => {}
+                Err(KeyProblem::Unset) => {
+                    return Readiness::Missing { what: format!("{var} is not set"), fix: fix() };
+                }
+                Err(KeyProblem::TooShort) => {
+                    return Readiness::Missing { what: format!("{var} is too short to be a key"), fix: fix() };
+                }
             }
+        }
+        let local = provider.base_url.loopback();
+        let at = local.as_ref().map_or_else(|| provider.base_url.to_string(), |l| l.shown.clone());
+        match probes.get(&provider.name) {
+            Some(Reach::Answered { .. }) => Readiness::Ready,
+            Some(Reach::Unreachable { why }) => Readiness::Missing {
+                what: format!("no server answers at {at} ({why})"),
+                fix: format!(
+                    "start the server (Ollama: `ollama serve`), or set [providers.{}] base_url in config.toml to where it listens",
+                    provider.name
+                ),
+            },
+            None if local.is_some() => {
+                Readiness::NotChecked { what: format!("server at {at} not checked (`frontier doctor` probes it)") }
+            }
+            None if provider.api_key_env.is_none() => {
+                Readiness::NotChecked { what: format!("needs no key; server at {at} not checked") }
+            }
+            None => Readiness::Ready,
         }
     }
 
-    /// The route a run would take for `spec`: the first ready one, else the first.
+    /// The route a run would take for `spec`: the first usable one (ready or not
+    /// checked, in the catalog's order of preference), else the first.
     pub fn select<'a>(spec: &'a ModelSpec, env: &Env) -> Option<(&'a Route, Readiness)> {
-        spec.routes
-            .iter()
-            .map(|r| (r, Catalog::readiness(r, env)))
-            .find(|(_, readiness)| readiness.is_ready())
-            .or_else(|| spec.routes.first().map(|r| (r, Catalog::readiness(r, env))))
+        Catalog::select_probed(spec, env, &Probes::default())
+    }
+
+    /// `select`, knowing what probes found.
+    pub fn select_probed<'a>(spec: &'a ModelSpec, env: &Env, probes: &Probes) -> Option<(&'a Route, Readiness)> {
+        let judged = || spec.routes.iter().map(|r| (r, Catalog::provider_readiness(&r.provider, env, probes)));
+        judged().find(|(_, readiness)| readiness.is_usable()).or_else(|| judged().next())
+    }
+
+    /// What would make `spec` usable: the fix of every route that lacks one, in order,
+    /// once each (a key, a logged-in CLI, OpenRouter...). Empty when a route is usable.
+    pub fn fixes(spec: &ModelSpec, env: &Env, probes: &Probes) -> Vec<String> {
+        let mut fixes = Vec::new();
+        for route in &spec.routes {
+            match Catalog::provider_readiness(&route.provider, env, probes) {
+                Readiness::Missing { fix, .. } if !fixes.contains(&fix) => fixes.push(fix),
+                Readiness::Missing { .. } => {}
+                Readiness::Ready | Readiness::NotChecked { .. } => return Vec::new(),
+            }
+        }
+        fixes
     }
 }
 
@@ -109,13 +197,58 @@ mod tests {
         let codex = catalog.providers().find(|p| p.name == "codex-cli").unwrap_or_else(|| panic!("built-in codex"));
         let pointed = Env::from_parts([("PATH", "/nonexistent"), ("FRONTIER_CODEX_BIN", "my-codex")], "/");
         assert_eq!(
-            Catalog::provider_readiness(codex, &pointed),
+            Catalog::provider_readiness(codex, &pointed, &Probes::default()),
             Readiness::Missing {
                 what: "`my-codex` is not on PATH".into(),
                 fix: "install and log in to `codex`, or set FRONTIER_CODEX_BIN to its path".into()
             }
         );
         let installed = Env::from_parts([("PATH", "/nonexistent"), ("FRONTIER_CODEX_BIN", "/bin/sh")], "/");
-        assert_eq!(Catalog::provider_readiness(codex, &installed), Readiness::Ready);
+        assert_eq!(Catalog::provider_readiness(codex, &installed, &Probes::default()), Readiness::Ready);
+    }
+
+    #[test]
+    fn every_route_lacking_something_gets_its_fix() {
+        let spec = catalog().resolve("gpt-5.5").unwrap_or_else(|e| panic!("{e}"));
+        let bare = Env::from_parts([("PATH", "/nonexistent")], "/");
+        assert_eq!(
+            Catalog::fixes(&spec, &bare, &Probes::default()),
+            vec![
+                "export OPENAI_API_KEY=<your key> (provider `openai`)".to_string(),
+                "install and log in to `codex`, or set FRONTIER_CODEX_BIN to its path".to_string(),
+                "export OPENROUTER_API_KEY=<your key> (provider `openrouter`)".to_string(),
+            ]
+        );
+        let with_router = Env::from_parts([("PATH", "/nonexistent"), ("OPENROUTER_API_KEY", "sk-or-x")], "/");
+        assert_eq!(Catalog::fixes(&spec, &with_router, &Probes::default()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_keyless_local_server_is_not_checked_until_probed() {
+        let spec = catalog().resolve("ollama:llama3.2").unwrap_or_else(|e| panic!("{e}"));
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let (route, readiness) = Catalog::select(&spec, &bare).unwrap_or_else(|| panic!("has routes"));
+        assert_eq!(
+            (route.label(), readiness.clone()),
+            (
+                "ollama:llama3.2".to_string(),
+                Readiness::NotChecked {
+                    what: "server at localhost:11434 not checked (`frontier doctor` probes it)".into()
+                }
+            )
+        );
+        // Not checked is still worth a run's try; only a probe makes it ready or missing.
+        assert!(readiness.is_usable() && !readiness.is_ready());
+        let mut probes = Probes::default();
+        probes.insert("ollama", Reach::Answered { status: 200 });
+        assert_eq!(Catalog::provider_readiness(&route.provider, &bare, &probes), Readiness::Ready);
+        probes.insert("ollama", Reach::Unreachable { why: "connection refused".into() });
+        assert_eq!(
+            Catalog::provider_readiness(&route.provider, &bare, &probes),
+            Readiness::Missing {
+                what: "no server answers at localhost:11434 (connection refused)".into(),
+                fix: "start the server (Ollama: `ollama serve`), or set [providers.ollama] base_url in config.toml to where it listens".into()
+            }
+        );
     }
 }
