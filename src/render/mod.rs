@@ -10,7 +10,9 @@ mod progress;
 pub mod recorded;
 pub mod sanitize;
 mod scores;
+pub mod screen;
 pub mod table;
+pub mod wrap;
 
 use std::io::{IsTerminal as _, Write as _};
 
