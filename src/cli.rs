@@ -109,6 +109,9 @@ pub struct RunArgs {
     /// Print the answer when it is complete instead of streaming it.
     #[arg(long)]
     pub no_stream: bool,
+    /// Print the answer alone: no progress, score table, analysis or summary on stderr.
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
     /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
     /// synth when they would cross it.
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]

@@ -46,11 +46,10 @@ mod tests {
 
     #[test]
     fn a_table_of_long_cells_fits_80_columns() {
-        let mut table =
-            fitted(&["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"], Fit {
-                width: Some(80),
-                ascii: false,
-            });
+        let mut table = fitted(
+            &["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"],
+            Fit { width: Some(80), ascii: false },
+        );
         table.add_row(row(vec![
             "1".into(),
             "openrouter/some-very-long-model-name".into(),

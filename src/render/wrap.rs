@@ -11,14 +11,22 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
     let mut out = String::new();
     let mut prefix = first;
+    let rest_after = rest;
     for source_line in text.trim_end().lines() {
-        let Some(width) = width else {
-            out.push_str(&format!("{prefix}{}\n", source_line.trim_end()));
+        let source_line = source_line.trim_end().replace('\t', "    ");
+        let fits = width.is_none_or(|w| prefix.width() + source_line.width() <= w);
+        let Some(width) = width.filter(|_| !fits) else {
+            // A line that fits keeps its spacing (code, tables, aligned text).
+            out.push_str(&format!("{prefix}{source_line}\n"));
             prefix = rest;
             continue;
         };
-        let mut line = prefix.to_string();
-        let mut used = prefix.width();
+        // A reflowed line keeps its own indentation on every row it takes.
+        let lead: String = source_line.chars().take_while(|c| *c == ' ').collect();
+        let rest_here = format!("{rest}{lead}");
+        let rest = rest_here.as_str();
+        let mut line = format!("{prefix}{lead}");
+        let mut used = line.width();
         // Where the current line's text starts: a line never breaks before it.
         let mut indent = used;
         let mut empty = true;
@@ -53,19 +61,28 @@ pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String
         }
         out.push_str(line.trim_end());
         out.push('\n');
-        prefix = rest;
+        prefix = rest_after;
     }
     out
 }
 
-/// `text` as one line of at most `max` characters: whitespace runs (newlines included)
+/// `text` as one line at most `max` columns wide: whitespace runs (newlines included)
 /// become one space, and a longer text ends in `…`.
 pub fn one_line(text: &str, max: usize) -> String {
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
+    if flat.width() <= max {
         return flat;
     }
-    let mut cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in flat.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
     cut.truncate(cut.trim_end().len());
     cut.push('…');
     cut
@@ -82,6 +99,10 @@ mod tests {
         assert_eq!(wrap("one two three four", Some(12), "- ", "  "), "- one two\n  three four\n");
         assert_eq!(wrap("abcdefghijklmnop", Some(8), "> ", "  "), "> abcdef\n  ghijkl\n  mnop\n");
         assert_eq!(wrap("a\nb", None, "* ", "  "), "* a\n  b\n");
+        assert_eq!(
+            wrap("    let  x = 1;\n        deep words here", Some(20), "", ""),
+            "    let  x = 1;\n        deep words\n        here\n"
+        );
         assert_eq!(wrap("日本語の文です ok", Some(10), "", ""), "日本語の文\nです ok\n");
         for line in wrap(&"word ".repeat(100), Some(30), "  - ", "    ").lines() {
             assert!(line.width() <= 30, "{line:?}");
