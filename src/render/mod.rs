@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod history;
+pub mod markdown;
 mod progress;
 pub mod recorded;
 pub mod sanitize;

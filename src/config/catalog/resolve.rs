@@ -100,7 +100,12 @@ mod tests {
         assert_eq!(spec.name, "mock:a");
         assert_eq!(
             spec.routes[0].mock,
-            MockOptions { delay_ms: 25, fail: Some(MockFailure::Status(503)), reply: Some("hi there!".into()) }
+            MockOptions {
+                delay_ms: 25,
+                fail: Some(MockFailure::Status(503)),
+                reply: Some("hi there!".into()),
+                ..Default::default()
+            }
         );
     }
 
