@@ -12,10 +12,18 @@ use crate::pipeline::cost::format_usd;
 /// How much of a prompt the runs table shows.
 const PROMPT_CELL_CHARS: usize = 40;
 
+/// Below this width the runs table leaves out source, models and cost (`show` has them).
+const NARROW_COLUMNS: usize = 120;
+
 /// One row per run.
 pub fn runs_table(runs: &[Summary], fit: Fit) -> String {
-    let mut table =
-        super::table::fitted(&["run", "started", "prompt", "source · mode", "status", "models", "cost", "wall"], fit);
+    let narrow = fit.width.is_some_and(|w| w < NARROW_COLUMNS);
+    let header: &[&str] = if narrow {
+        &["run", "started (local)", "prompt", "status", "wall"]
+    } else {
+        &["run", "started (local)", "prompt", "source · mode", "status", "models", "cost", "wall"]
+    };
+    let mut table = super::table::fitted(header, fit);
     for run in runs {
         let mut source = match &run.scope {
             Some(scope) => format!("{} ({scope}) · {}", run.source, run.mode),
@@ -28,17 +36,18 @@ pub fn runs_table(runs: &[Summary], fit: Fit) -> String {
             Some(reason) => format!("{} ({reason})", run.status),
             None => run.status.clone(),
         };
-        table.add_row(super::table::row(vec![
-            run.run_id.clone(),
-            minutes(&run.started_local),
-            one_line(run.prompt_head.as_deref().unwrap_or("-"), PROMPT_CELL_CHARS),
-            source,
-            status,
-            run.models.join(", "),
-            cost(run.cost_usd),
-            format_ms(u64::try_from(run.wall_ms).unwrap_or(0)),
-        ]));
+        let wall = format_ms(u64::try_from(run.wall_ms).unwrap_or(0));
+        let prompt = one_line(run.prompt_head.as_deref().unwrap_or("-"), PROMPT_CELL_CHARS);
+        let started = minutes(&run.started_local);
+        table.add_row(super::table::row(if narrow {
+            vec![run.run_id.clone(), started, prompt, status, wall]
+        } else {
+            vec![run.run_id.clone(), started, prompt, source, status, run.models.join(", "), cost(run.cost_usd), wall]
+        }));
     }
+    // An id is copied whole from here, and a time reads badly broken.
+    super::table::keep_whole(&mut table, 0, 40);
+    super::table::keep_whole(&mut table, 1, 20);
     table.to_string()
 }
 
@@ -66,11 +75,12 @@ pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: 
     format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))
 }
 
-/// `2026-11-21 10:10:10 +01:00` as `2026-11-21 10:10 +01:00`: seconds are noise in a list.
+/// `2026-11-21 10:10:10 +01:00` as `2026-11-21 10:10`: seconds and the offset are noise
+/// in a list (`show` has both).
 fn minutes(local: &str) -> String {
     match local.split_once(' ') {
         Some((date, rest)) if rest.len() >= 8 && rest.as_bytes().get(5) == Some(&b':') => {
-            format!("{date} {}{}", &rest[..5], &rest[8..])
+            format!("{date} {}", &rest[..5])
         }
         _ => local.to_string(),
     }
@@ -85,8 +95,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn start_times_drop_the_seconds_and_keep_the_offset() {
-        assert_eq!(minutes("2026-11-21 10:10:10 +01:00"), "2026-11-21 10:10 +01:00");
+    fn start_times_drop_the_seconds_and_the_offset() {
+        assert_eq!(minutes("2026-11-21 10:10:10 +01:00"), "2026-11-21 10:10");
         assert_eq!(minutes("2026-11-21T10:10:10.123Z"), "2026-11-21T10:10:10.123Z");
     }
 }

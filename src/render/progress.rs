@@ -24,7 +24,7 @@ use crate::pipeline::{Observer, RunEvent, RunPlan, Stage};
 /// How often the live line is redrawn while nothing happens.
 const LIVE_TICK: Duration = Duration::from_secs(1);
 /// The most of a failed member's error a progress line shows (`frontier show` has all).
-const ERROR_LINE_CHARS: usize = 200;
+const ERROR_LINE_CHARS: usize = 120;
 /// How often a plain stream hears what the run is still waiting for.
 const PLAIN_TICK: Duration = Duration::from_secs(5);
 
@@ -170,11 +170,12 @@ impl Shared {
             state.line_open = !done;
             // A line wider than the terminal wraps, and `\r` would then redraw only its
             // last row: the live line is cut to one row less a column for the cursor.
-            let text = match (done, self.width) {
-                (false, Some(width)) => wrap::one_line(&text, width.saturating_sub(1)),
-                _ => text,
-            };
-            format!("\r\x1b[2K{text}{}", if done { "\n" } else { "" })
+            // A finished line stays on screen: it wraps to the width like any other.
+            match (done, self.width) {
+                (false, Some(width)) => format!("\r\x1b[2K{}", wrap::one_line(&text, width.saturating_sub(1))),
+                (false, None) => format!("\r\x1b[2K{text}"),
+                (true, width) => format!("\r\x1b[2K{}", wrap::wrap(&text, width, "", "  ")),
+            }
         } else {
             wrap::wrap(&text, self.width, "frontier: ", "  ")
         };

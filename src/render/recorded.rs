@@ -10,9 +10,9 @@
 use serde_json::Value;
 
 use super::history::cost;
-use super::scores::{ERROR_CELL_CHARS, format_ms};
+use super::scores::format_ms;
 use super::screen::Fit;
-use super::wrap::{one_line, wrap};
+use super::wrap::wrap;
 use crate::history::Summary;
 
 pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
@@ -187,13 +187,10 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
     })
 }
 
-/// Panel members, then judge and synth; a failure's error and a judge's reason cut to
-/// one line (the answers below have them whole).
+/// Panel members, then judge and synth (errors and reasons are in the answers below it).
 fn calls_table(report: &Value, fit: Fit) -> String {
-    let mut table = super::table::fitted(
-        &["role", "model", "label", "status", "latency", "tokens in/out", "cost", "score", "notes"],
-        fit,
-    );
+    let mut table =
+        super::table::fitted(&["role", "model", "label", "status", "latency", "tokens in/out", "cost", "score"], fit);
     let panel = items(report.get("panel")).enumerate().map(|(i, m)| ("panel", Some(i), m));
     let stages =
         ["judge", "synth"].into_iter().filter_map(|r| Some((r, None, report.get(r).filter(|v| v.is_object())?)));
@@ -206,11 +203,6 @@ fn calls_table(report: &Value, fit: Fit) -> String {
             Some(u) => format!("{}/{}", number(u.get("input_tokens")), number(u.get("output_tokens"))),
             None => "-".to_string(),
         };
-        let notes = match (ok, score) {
-            (false, _) => text(call, "error").unwrap_or_default(),
-            (true, Some(s)) => text(s, "reason").unwrap_or_default(),
-            (true, None) => String::new(),
-        };
         table.add_row(super::table::row(vec![
             role.to_string(),
             get("model"),
@@ -220,9 +212,9 @@ fn calls_table(report: &Value, fit: Fit) -> String {
             tokens,
             cost(call.get("cost_usd").and_then(Value::as_f64)),
             score.and_then(|s| s.get("score")?.as_f64()).map_or("-".to_string(), format_score),
-            one_line(&notes, ERROR_CELL_CHARS),
         ]));
     }
+    super::table::keep_whole(&mut table, 1, 30);
     table.to_string()
 }
 

@@ -7,7 +7,10 @@ use crate::pipeline::{FinalSource, RunReport};
 
 /// The most characters of a failed member's error a table shows (on one line; `frontier
 /// show` prints all of it).
-pub const ERROR_CELL_CHARS: usize = 60;
+pub const ERROR_CELL_CHARS: usize = 40;
+/// The most characters of a judge's reason `run`'s table shows (`frontier show` prints
+/// all of it).
+const REASON_CELL_CHARS: usize = 160;
 
 /// One row per panel member: ranked answers first, then unranked, then failures.
 pub fn table(report: &RunReport, fit: Fit) -> String {
@@ -40,7 +43,7 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
         let cost = m.cost_usd.map_or("-".to_string(), |c| format!("{estimated}{}", format_usd(c)));
         let notes = match (&m.error, score) {
             (Some(err), _) => format!("failed: {}", one_line(err, ERROR_CELL_CHARS)),
-            (None, Some(s)) => s.reason.clone(),
+            (None, Some(s)) => one_line(&s.reason, REASON_CELL_CHARS),
             (None, None) => String::new(),
         };
         table.add_row(super::table::row(vec![
@@ -54,6 +57,7 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
             notes,
         ]));
     }
+    super::table::keep_whole(&mut table, 1, 30);
     table.to_string()
 }
 

@@ -2,7 +2,7 @@
 //! before the table measures them (cleaning after would misalign the borders), and
 //! [`fit`], which makes a table fit a stream's width.
 
-use comfy_table::{ContentArrangement, Table, presets};
+use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
 
 use super::screen::Fit;
 
@@ -30,6 +30,17 @@ pub fn fit(table: &mut Table, fit: Fit) {
     if let Some(width) = fit.width {
         table.set_content_arrangement(ContentArrangement::Dynamic);
         table.set_width(u16::try_from(width).unwrap_or(u16::MAX));
+    }
+}
+
+/// Keeps column `index` from wrapping below its content's width, up to `max` columns:
+/// ids and model names read badly broken mid-word. Call once the rows are in.
+pub fn keep_whole(table: &mut Table, index: usize, max: u16) {
+    let widest = table.column_max_content_widths().get(index).copied().unwrap_or(0);
+    let constraint =
+        if widest <= max { ColumnConstraint::ContentWidth } else { ColumnConstraint::LowerBoundary(Width::Fixed(max)) };
+    if let Some(column) = table.column_mut(index) {
+        column.set_constraint(constraint);
     }
 }
 

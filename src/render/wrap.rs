@@ -66,10 +66,11 @@ pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String
     out
 }
 
-/// `text` as one line at most `max` columns wide: whitespace runs (newlines included)
-/// become one space, and a longer text ends in `…`.
+/// `text` as one line at most `max` columns wide: cleaned of control sequences first (a
+/// cut must not split one), whitespace runs (newlines included) become one space, and a
+/// longer text ends in `…`.
 pub fn one_line(text: &str, max: usize) -> String {
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = super::sanitize::clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.width() <= max {
         return flat;
     }
@@ -114,5 +115,6 @@ mod tests {
         assert_eq!(one_line("a\n  b\tc", 10), "a b c");
         assert_eq!(one_line("abcdefghij", 5), "abcd…");
         assert_eq!(one_line("ab  cdefgh", 4), "ab…");
+        assert_eq!(one_line("a\x1b]52;c;long-payload\x07 end", 6), "a end");
     }
 }
