@@ -5,6 +5,8 @@
 //! progress line: with a 3-second member, the elapsed seconds and the pending members
 //! change on screen while nothing else happens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::io::Read as _;

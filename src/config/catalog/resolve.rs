@@ -119,7 +119,7 @@ mod tests {
         );
         assert_eq!(
             err("mock:a?speed=1"),
-            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply)"
+            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, error_chars, reason_chars)"
         );
         assert_eq!(
             err("mock:a?reply=%zz"),
