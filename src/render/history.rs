@@ -71,6 +71,7 @@ pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: 
             ]));
         }
     }
+    super::table::keep_whole(&mut table, 0, 30);
     let plural = if runs == 1 { "" } else { "s" };
     format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))
 }
