@@ -133,6 +133,9 @@ pub struct RunArgs {
     /// Print the answer when it is complete instead of streaming it as it arrives.
     #[arg(long)]
     pub no_stream: bool,
+    /// Print the answer alone: no progress, score table, analysis or summary on stderr.
+    #[arg(long, short = 'q', conflicts_with = "json")]
+    pub quiet: bool,
     /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
     /// synth when they would cross it. [default: `max_cost_usd` in config.toml, else no cap]
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
@@ -156,25 +159,37 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct RunsArgs {
-    /// How many runs to list, from 1 to 10000.
-    #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true, value_parser = positive::<usize>)]
-    pub limit: usize,
+    /// How many runs to list, from 1 to 10000 (default 20); with --stats, how many of the
+    /// newest runs to count (default all).
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
+    pub limit: Option<usize>,
+    /// Only runs started within this long before now (`30m`, `7d`, `2w`).
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
-    /// Per-model runs, calls, success rate, p50/p95 latency and cost, over every recorded run.
-    #[arg(long, conflicts_with = "limit")]
+    /// Per-model runs, calls, success rate, p50/p95 latency and cost, per role (member,
+    /// judge, synth), over the runs --limit and --since select.
+    #[arg(long)]
     pub stats: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The run's id, or a prefix of it matching one run (`frontier runs` lists them).
+    /// The run's id, a prefix of it matching one run (`frontier runs` lists them), or
+    /// `last` for the newest run.
     #[arg(value_name = "RUN_ID")]
     pub run_id: String,
     /// Print the stored RunReport as JSON, exactly as `run --json` printed it.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["markdown", "answer"])]
     pub json: bool,
+    /// Print the whole run as one Markdown document, to paste into an issue or a PR.
+    #[arg(long, conflicts_with = "answer")]
+    pub markdown: bool,
+    /// Print one member's answer alone, by its label (`A`) or its model.
+    #[arg(long, value_name = "LABEL|MODEL")]
+    pub answer: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

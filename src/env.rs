@@ -1,7 +1,9 @@
-//! A snapshot of the process environment (variables and working directory), taken once
-//! at start-up and passed down as a value.
+//! A snapshot of the process environment (variables, working directory, and whether
+//! stdout and stderr are terminals and how wide), taken once at start-up and passed down
+//! as a value.
 //!
-//! Knows nothing about what the variables mean; `config` and `provider` interpret them.
+//! Knows nothing about what the variables mean; `config`, `provider` and `render`
+//! interpret them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,29 @@ use std::path::{Path, PathBuf};
 pub struct Env {
     vars: BTreeMap<String, String>,
     cwd: PathBuf,
+    terminal: Terminal,
+}
+
+/// What the standard output streams were at start-up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout: bool,
+    pub stderr: bool,
+    /// The terminal's width in columns, read from whichever of stdout and stderr is one.
+    pub columns: Option<u16>,
+}
+
+impl Terminal {
+    fn capture() -> Terminal {
+        use std::io::IsTerminal as _;
+        let size = terminal_size::terminal_size_of(std::io::stdout())
+            .or_else(|| terminal_size::terminal_size_of(std::io::stderr()));
+        Terminal {
+            stdout: std::io::stdout().is_terminal(),
+            stderr: std::io::stderr().is_terminal(),
+            columns: size.map(|(w, _)| w.0).filter(|w| *w > 0),
+        }
+    }
 }
 
 impl Env {
@@ -21,6 +46,7 @@ impl Env {
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .collect(),
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            terminal: Terminal::capture(),
         }
     }
 
@@ -30,7 +56,21 @@ impl Env {
         K: Into<String>,
         V: Into<String>,
     {
-        Env { vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), cwd: cwd.into() }
+        Env {
+            vars: vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            cwd: cwd.into(),
+            terminal: Terminal::default(),
+        }
+    }
+
+    /// The same environment, as if its streams were `terminal`.
+    pub fn with_terminal(mut self, terminal: Terminal) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    pub fn terminal(&self) -> Terminal {
+        self.terminal
     }
 
     /// The value of `name`, if set. An empty value counts as unset.

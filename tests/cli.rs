@@ -145,6 +145,7 @@ fn human_output_puts_the_table_on_stderr_and_the_answer_on_stdout() {
     assert_eq!(outcome.stdout, "s on \"Why is the sky blue?\": I would weigh the trade-offs. Mock answer b0ee.\n");
     // Latencies vary: fold them, and the table's padding, before comparing.
     let stderr = fold_latencies(&outcome.stderr);
+    let stderr = regex::Regex::new(r"\d{8}-\d{6}-[0-9a-f]{8}").unwrap().replace_all(&stderr, "RUN_ID");
     insta::assert_snapshot!(stderr);
 }
 

@@ -60,7 +60,7 @@ fn help_states_the_defaults_the_code_uses() {
         assert!(tune.contains(&expected), "`tune --help` lacks {expected}:\n{tune}");
     }
     let runs = env.frontier(["runs", "--help"]).output().stdout;
-    assert!(runs.contains("[default: 20]"), "{runs}");
+    assert!(runs.contains("(default 20)"), "{runs}");
 }
 
 #[test]

@@ -91,6 +91,7 @@ fn sixteen_concurrent_runs_leave_sixteen_records_returned_whole() {
                 "output_tokens": report["totals"]["output_tokens"],
                 "cost_usd": report["totals"]["cost_usd"],
                 "wall_ms": report["totals"]["wall_ms"],
+                "prompt_head": report["prompt"],
             })
         );
     }

@@ -25,7 +25,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("context", &["env", "error", "random"]),
     ("pipeline", &["provider", "context", "random"]),
     ("history", &["pipeline", "context", "error"]),
-    ("render", &["pipeline", "history", "context", "provider"]),
+    // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
+    ("render", &["pipeline", "history", "context", "provider", "env"]),
     ("hook", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
     ("install", &["config", "env", "error"]),
     // The top: commands put the layers together.

@@ -14,7 +14,7 @@ use crate::render;
 use crate::scope::{self, state};
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
-    let output = render::RunOutput::new(args.json, args.no_stream);
+    let output = render::RunOutput::new(env, args.json, args.no_stream, args.quiet);
     // The recursion guard comes first: a nested frontier does nothing at all.
     if env.depth() >= 1 {
         let mode = if args.panel.model.is_some() { RunMode::Single } else { RunMode::Fusion };
@@ -25,7 +25,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             String::new(),
             FailureReason::FusionInvocationCapped,
         );
-        output.finish(&report);
+        output.finish(&report, false);
         return Err(execute::failed(
             FailureReason::FusionInvocationCapped,
             format!("FRONTIER_DEPTH is {}", env.depth()),
@@ -68,13 +68,13 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         return Ok(0);
     }
     execute::check_cost(&plan)?;
-    let observer = output.observer();
+    let observer = output.observer(&plan);
     let report = execute::carry_out(plan, &observer).inspect_err(|e| {
         if matches!(e, Error::Cancelled { .. }) {
             observer.interrupted();
         }
     })?;
-    output.finish(&report);
+    output.finish(&report, config.settings.history);
     crate::history::record_or_warn(
         config.settings.history,
         &config.paths.history_file(),

@@ -1,23 +1,25 @@
-//! `frontier runs`: the newest recorded runs, or with `--stats` per-model statistics
-//! over every recorded run. Never creates the database: with none yet, there is
-//! nothing to list.
+//! `frontier runs`: the newest recorded runs, or with `--stats` statistics per model and
+//! role, over the runs `--limit` and `--since` select. Never creates the database: with
+//! none yet, there is nothing to list.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::cli::RunsArgs;
 use crate::env::Env;
-use crate::error::{Error, Result};
-use crate::history::{Store, stats};
-use crate::render;
+use crate::error::{Error, Result, echo};
+use crate::history::{Store, Window, stats};
+use crate::render::{self, Screen};
 
 /// The most runs one listing shows.
 pub const MAX_LIMIT: usize = 10_000;
+/// How many runs a listing shows without `--limit`.
+const DEFAULT_LIMIT: usize = 20;
 
 pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
-    if !(1..=MAX_LIMIT).contains(&args.limit) {
-        return Err(Error::usage(
-            format!("--limit {} is out of range", args.limit),
-            format!("give from 1 to {MAX_LIMIT}"),
-        ));
+    if let Some(limit) = args.limit.filter(|l| !(1..=MAX_LIMIT).contains(l)) {
+        return Err(Error::usage(format!("--limit {limit} is out of range"), format!("give from 1 to {MAX_LIMIT}")));
     }
+    let since_ms = args.since.as_deref().map(since).transpose()?;
     let config = super::load_config(env)?;
     if !config.settings.history {
         eprintln!(
@@ -26,29 +28,43 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
         );
     }
     let store = Store::open_existing(&config.paths.history_file())?;
+    let fit = Screen::of(env).stdout();
     if args.stats {
+        let window = Window { since_ms, limit: args.limit };
         let (samples, (runs, cost)) = match &store {
-            Some(store) => (store.call_samples()?, store.totals()?),
+            Some(store) => (store.call_samples_in(window)?, store.totals_in(window)?),
             None => (Vec::new(), (0, None)),
         };
         let per_model = stats::per_model(&samples);
         if args.json {
             super::print_json(&per_model);
         } else {
-            render::write_stdout(&format!("{}\n", render::history::stats_table(&per_model, runs, cost)));
+            render::write_stdout(&format!("{}\n", render::history::stats_table(&per_model, runs, cost, fit)));
         }
         return Ok(0);
     }
+    let window = Window { since_ms, limit: Some(args.limit.unwrap_or(DEFAULT_LIMIT)) };
     let runs = match &store {
-        Some(store) => store.list(args.limit)?,
+        Some(store) => store.list_window(window)?,
         None => Vec::new(),
     };
     if args.json {
         super::print_json(&runs);
     } else if runs.is_empty() {
-        eprintln!("no runs recorded yet; `frontier run --preset demo \"hello\"` makes one");
+        let when = if since_ms.is_some() { " in that time" } else { " yet" };
+        eprintln!("no runs recorded{when}; `frontier run --preset demo \"hello\"` makes one");
     } else {
-        render::write_stdout(&format!("{}\n", render::history::runs_table(&runs)));
+        render::write_stdout(&format!("{}\n", render::history::runs_table(&runs, fit)));
     }
     Ok(0)
+}
+
+/// `--since 7d` as the Unix time in ms that long ago.
+fn since(text: &str) -> Result<i64> {
+    let span = humantime::parse_duration(text.trim()).map_err(|e| {
+        Error::usage(format!("--since `{}` is not a duration ({e})", echo(text)), "give one like `30m`, `12h`, `7d`")
+    })?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let ago = now.saturating_sub(span);
+    Ok(i64::try_from(ago.as_millis()).unwrap_or(i64::MAX))
 }

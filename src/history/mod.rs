@@ -21,7 +21,7 @@ pub mod stats;
 mod store;
 
 pub use error::{HistoryError, HistoryErrorKind};
-pub use query::{Found, Summary};
+pub use query::{Found, Summary, Window};
 pub use stats::ModelStats;
 pub use store::Store;
 

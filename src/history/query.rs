@@ -1,6 +1,10 @@
 //! Reading the history back: the newest runs as summaries, one run's stored report by
-//! id or unique prefix, and the model calls `--stats` aggregates. Each query is one
-//! read, so it sees a consistent snapshot while other processes write.
+//! id or unique prefix, and the model calls `--stats` aggregates, over a [`Window`] (the
+//! newest N runs, runs since a time). Each query is one read, so it sees a consistent
+//! snapshot while other processes write.
+//!
+//! Start times are stored in UTC; SQLite's `localtime` gives each run's local time and
+//! offset as the C library sees the time zone (`TZ`, else the system's).
 
 use rusqlite::{Params, Row, params};
 use serde::Serialize;
@@ -28,7 +32,34 @@ pub struct Summary {
     pub output_tokens: i64,
     pub cost_usd: Option<f64>,
     pub wall_ms: i64,
+    /// The prompt's first characters (the whole prompt is in the report).
+    pub prompt_head: Option<String>,
+    /// The start in local time, `2026-11-21 11:10:10 +01:00`; for people, not for JSON.
+    #[serde(skip)]
+    pub started_local: String,
 }
+
+/// Which runs a query covers: those since a time, and of them the newest few.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    /// Unix time in ms.
+    pub since_ms: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+impl Window {
+    /// The runs' filter, on `runs` columns, taking parameters `?1` (since) and `?2`
+    /// (limit; -1 is none).
+    const RUNS: &str = "SELECT run_id FROM runs WHERE started_at_ms >= ?1 \
+                        ORDER BY started_at_ms DESC, rowid DESC LIMIT ?2";
+
+    fn params(self) -> [i64; 2] {
+        [self.since_ms.unwrap_or(i64::MIN), self.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))]
+    }
+}
+
+/// How many characters of the prompt a summary carries.
+const PROMPT_HEAD_CHARS: usize = 120;
 
 /// The outcome of looking a run up by id or prefix.
 #[derive(Debug)]
@@ -40,24 +71,54 @@ pub enum Found {
     Ambiguous(Vec<String>),
 }
 
-const SUMMARY_COLUMNS: &str = "run_id, started_at_ms, source, scope, mode, preset, status, failure_reason, \
-                               models, input_tokens, output_tokens, cost_usd, wall_ms";
+/// The columns `summary` reads, in its order; the report, when selected, comes after.
+fn summary_columns() -> String {
+    let start = "started_at_ms / 1000, 'unixepoch'";
+    format!(
+        "run_id, started_at_ms, source, scope, mode, preset, status, failure_reason, \
+         models, input_tokens, output_tokens, cost_usd, wall_ms, \
+         substr(json_extract(report, '$.prompt'), 1, {PROMPT_HEAD_CHARS}), \
+         strftime('%Y-%m-%d %H:%M:%S', {start}, 'localtime'), \
+         CAST(round((julianday({start}, 'localtime') - julianday({start})) * 1440) AS INTEGER)"
+    )
+}
+
+/// The index of the report column after the summary's.
+const REPORT_COLUMN: usize = 16;
 
 impl Store {
     /// The newest `limit` runs, newest first.
     pub fn list(&self, limit: usize) -> Result<Vec<Summary>, HistoryError> {
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM runs ORDER BY started_at_ms DESC, rowid DESC LIMIT ?1");
-        self.rows(&sql, [i64::try_from(limit).unwrap_or(i64::MAX)], summary)
+        self.list_window(Window { since_ms: None, limit: Some(limit) })
+    }
+
+    /// The runs of `window`, newest first.
+    pub fn list_window(&self, window: Window) -> Result<Vec<Summary>, HistoryError> {
+        let sql = format!(
+            "SELECT {} FROM runs WHERE run_id IN ({}) ORDER BY started_at_ms DESC, rowid DESC",
+            summary_columns(),
+            Window::RUNS
+        );
+        self.rows(&sql, window.params(), summary)
+    }
+
+    /// The newest run.
+    pub fn last(&self) -> Result<Found, HistoryError> {
+        let sql =
+            format!("SELECT {}, report FROM runs ORDER BY started_at_ms DESC, rowid DESC LIMIT 1", summary_columns());
+        let rows = self.rows(&sql, [], |row| Ok((summary(row)?, row.get::<_, String>(REPORT_COLUMN)?)))?;
+        self.found(rows)
     }
 
     /// The run whose id is `id`, else the one run whose id starts with it.
     pub fn find(&self, id: &str) -> Result<Found, HistoryError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, report FROM runs
+            "SELECT {}, report FROM runs
              WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1
-             ORDER BY run_id = ?1 DESC, run_id LIMIT 6"
+             ORDER BY run_id = ?1 DESC, run_id LIMIT 6",
+            summary_columns()
         );
-        let rows = self.rows(&sql, params![id], |row| Ok((summary(row)?, row.get::<_, String>(13)?)))?;
+        let rows = self.rows(&sql, params![id], |row| Ok((summary(row)?, row.get::<_, String>(REPORT_COLUMN)?)))?;
         let exact = rows.first().is_some_and(|(s, _)| s.run_id == id);
         match rows.len() {
             0 => Ok(Found::NotFound),
@@ -81,23 +142,36 @@ impl Store {
 
     /// Every model call recorded, for `--stats`.
     pub fn call_samples(&self) -> Result<Vec<CallSample>, HistoryError> {
-        let sql = "SELECT model, run_id, ok, latency_ms, cost_usd FROM calls ORDER BY model";
-        self.rows(sql, [], |row| {
+        self.call_samples_in(Window::default())
+    }
+
+    /// The model calls of the runs in `window`.
+    pub fn call_samples_in(&self, window: Window) -> Result<Vec<CallSample>, HistoryError> {
+        let sql = format!(
+            "SELECT model, run_id, ok, latency_ms, cost_usd, role FROM calls WHERE run_id IN ({}) ORDER BY model",
+            Window::RUNS
+        );
+        self.rows(&sql, window.params(), |row| {
             Ok(CallSample {
                 model: row.get(0)?,
                 run_id: row.get(1)?,
                 ok: row.get(2)?,
                 latency_ms: row.get(3)?,
                 cost_usd: row.get(4)?,
+                role: row.get(5)?,
             })
         })
     }
 
     /// How many runs are recorded, and their total cost (`None` when no run had a price).
     pub fn totals(&self) -> Result<(i64, Option<f64>), HistoryError> {
-        self.conn
-            .query_row("SELECT COUNT(*), SUM(cost_usd) FROM runs", [], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(|e| self.error(&e))
+        self.totals_in(Window::default())
+    }
+
+    /// How many runs `window` covers, and their total cost.
+    pub fn totals_in(&self, window: Window) -> Result<(i64, Option<f64>), HistoryError> {
+        let sql = format!("SELECT COUNT(*), SUM(cost_usd) FROM runs WHERE run_id IN ({})", Window::RUNS);
+        self.conn.query_row(&sql, window.params(), |row| Ok((row.get(0)?, row.get(1)?))).map_err(|e| self.error(&e))
     }
 
     /// Every row `sql` selects, each mapped by `map`.
@@ -129,7 +203,18 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
         output_tokens: row.get(10)?,
         cost_usd: row.get(11)?,
         wall_ms: row.get(12)?,
+        prompt_head: row.get(13)?,
+        started_local: match (row.get::<_, Option<String>>(14)?, row.get::<_, Option<i64>>(15)?) {
+            (Some(time), Some(offset)) => format!("{time} {}", utc_offset(offset)),
+            _ => rfc3339_millis(started_at_ms),
+        },
     })
+}
+
+/// `+01:00` for 60 minutes east of UTC.
+fn utc_offset(minutes: i64) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
 }
 
 fn rfc3339_millis(ms: i64) -> String {

@@ -1,6 +1,7 @@
 //! Per-model statistics over recorded calls: how many runs and calls a model took part
 //! in, how many succeeded, its p50/p95 latency over successful calls (nearest rank), and
-//! its total cost.
+//! its total cost; over all its calls and per role (panel member, judge, synth), since a
+//! model's latency as a judge says nothing about it as a member.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ pub struct CallSample {
     pub ok: bool,
     pub latency_ms: i64,
     pub cost_usd: Option<f64>,
+    /// `panel`, `judge` or `synth`.
+    pub role: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +34,9 @@ pub struct ModelStats {
     pub p95_ms: Option<i64>,
     /// USD over the calls with a known price; `None` when none had one.
     pub cost_usd: Option<f64>,
+    /// The same statistics for each role the model took (`panel`, `judge`, `synth`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub roles: BTreeMap<String, ModelStats>,
 }
 
 /// Statistics per model, by model name.
@@ -39,7 +45,17 @@ pub fn per_model(samples: &[CallSample]) -> BTreeMap<String, ModelStats> {
     for sample in samples {
         by_model.entry(&sample.model).or_default().push(sample);
     }
-    by_model.into_iter().map(|(model, calls)| (model.to_string(), stats(&calls))).collect()
+    by_model
+        .into_iter()
+        .map(|(model, calls)| {
+            let mut by_role: BTreeMap<&str, Vec<&CallSample>> = BTreeMap::new();
+            for call in &calls {
+                by_role.entry(&call.role).or_default().push(call);
+            }
+            let roles = by_role.into_iter().map(|(role, calls)| (role.to_string(), stats(&calls))).collect();
+            (model.to_string(), ModelStats { roles, ..stats(&calls) })
+        })
+        .collect()
 }
 
 fn stats(calls: &[&CallSample]) -> ModelStats {
@@ -58,6 +74,7 @@ fn stats(calls: &[&CallSample]) -> ModelStats {
         p50_ms: percentile(&latencies, 50),
         p95_ms: percentile(&latencies, 95),
         cost_usd: (!costs.is_empty()).then(|| costs.iter().sum()),
+        roles: BTreeMap::new(),
     }
 }
 
@@ -77,7 +94,8 @@ mod tests {
     use super::*;
 
     fn sample(model: &str, run: &str, ok: bool, latency_ms: i64, cost_usd: Option<f64>) -> CallSample {
-        CallSample { model: model.into(), run_id: run.into(), ok, latency_ms, cost_usd }
+        let role = if run == "r2" && model == "a" { "judge" } else { "panel" };
+        CallSample { model: model.into(), run_id: run.into(), ok, latency_ms, cost_usd, role: role.into() }
     }
 
     #[test]
@@ -98,6 +116,26 @@ mod tests {
             sample("b", "r2", false, 9, None),
         ];
         let stats = per_model(&samples);
+        let as_member = ModelStats {
+            runs: 1,
+            calls: 2,
+            ok: 2,
+            success_rate: 1.0,
+            p50_ms: Some(100),
+            p95_ms: Some(300),
+            cost_usd: Some(0.25),
+            roles: BTreeMap::new(),
+        };
+        let as_judge = ModelStats {
+            runs: 1,
+            calls: 1,
+            ok: 0,
+            success_rate: 0.0,
+            p50_ms: None,
+            p95_ms: None,
+            cost_usd: Some(0.5),
+            roles: BTreeMap::new(),
+        };
         assert_eq!(
             stats["a"],
             ModelStats {
@@ -108,11 +146,19 @@ mod tests {
                 p50_ms: Some(100),
                 p95_ms: Some(300),
                 cost_usd: Some(0.75),
+                roles: BTreeMap::from([("judge".to_string(), as_judge), ("panel".to_string(), as_member)]),
             }
         );
-        assert_eq!(
-            stats["b"],
-            ModelStats { runs: 1, calls: 1, ok: 0, success_rate: 0.0, p50_ms: None, p95_ms: None, cost_usd: None }
-        );
+        let b = ModelStats {
+            runs: 1,
+            calls: 1,
+            ok: 0,
+            success_rate: 0.0,
+            p50_ms: None,
+            p95_ms: None,
+            cost_usd: None,
+            roles: BTreeMap::new(),
+        };
+        assert_eq!(stats["b"], ModelStats { roles: BTreeMap::from([("panel".to_string(), b.clone())]), ..b });
     }
 }

@@ -1,76 +1,90 @@
-//! The tables of `frontier runs`: recorded runs, newest first, and per-model statistics.
+//! The tables of `frontier runs`: recorded runs, newest first (local time, the prompt's
+//! first words), and statistics per model and role.
 
 use std::collections::BTreeMap;
 
 use super::scores::format_ms;
+use super::screen::Fit;
+use super::wrap::one_line;
 use crate::history::{ModelStats, Summary};
 use crate::pipeline::cost::format_usd;
 
+/// How much of a prompt the runs table shows.
+const PROMPT_CELL_CHARS: usize = 40;
+
+/// Below this width the runs table leaves out source, models and cost (`show` has them).
+const NARROW_COLUMNS: usize = 120;
+
 /// One row per run.
-pub fn runs_table(runs: &[Summary]) -> String {
-    let mut table = super::table::new(&[
-        "run",
-        "started (UTC)",
-        "source",
-        "mode · preset",
-        "status",
-        "models",
-        "tokens in/out",
-        "cost",
-        "wall",
-    ]);
+pub fn runs_table(runs: &[Summary], fit: Fit) -> String {
+    let narrow = fit.width.is_some_and(|w| w < NARROW_COLUMNS);
+    let header: &[&str] = if narrow {
+        &["run", "started (local)", "prompt", "status", "wall"]
+    } else {
+        &["run", "started (local)", "prompt", "source · mode", "status", "models", "cost", "wall"]
+    };
+    let mut table = super::table::fitted(header, fit);
     for run in runs {
-        let source = match &run.scope {
-            Some(scope) => format!("{} ({scope})", run.source),
-            None => run.source.clone(),
+        let mut source = match &run.scope {
+            Some(scope) => format!("{} ({scope}) · {}", run.source, run.mode),
+            None => format!("{} · {}", run.source, run.mode),
         };
-        let mode = match &run.preset {
-            Some(preset) => format!("{} · {preset}", run.mode),
-            None => run.mode.clone(),
-        };
+        if let Some(preset) = &run.preset {
+            source.push_str(&format!(" · {preset}"));
+        }
         let status = match &run.failure_reason {
             Some(reason) => format!("{} ({reason})", run.status),
             None => run.status.clone(),
         };
-        table.add_row(super::table::row(vec![
-            run.run_id.clone(),
-            started(&run.started_at),
-            source,
-            mode,
-            status,
-            run.models.join(", "),
-            format!("{}/{}", run.input_tokens, run.output_tokens),
-            cost(run.cost_usd),
-            format_ms(u64::try_from(run.wall_ms).unwrap_or(0)),
-        ]));
+        let wall = format_ms(u64::try_from(run.wall_ms).unwrap_or(0));
+        let prompt = one_line(run.prompt_head.as_deref().unwrap_or("-"), PROMPT_CELL_CHARS);
+        let started = minutes(&run.started_local);
+        table.add_row(super::table::row(if narrow {
+            vec![run.run_id.clone(), started, prompt, status, wall]
+        } else {
+            vec![run.run_id.clone(), started, prompt, source, status, run.models.join(", "), cost(run.cost_usd), wall]
+        }));
     }
+    // An id is copied whole from here, and a time reads badly broken.
+    super::table::keep_whole(&mut table, 0, 40);
+    super::table::keep_whole(&mut table, 1, 20);
     table.to_string()
 }
 
-/// One row per model, then a line with the number of runs and their total cost.
-pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: Option<f64>) -> String {
-    let mut table = super::table::new(&["model", "runs", "calls", "ok", "success", "p50", "p95", "cost"]);
-    for (model, s) in stats {
-        let ms = |v: Option<i64>| v.map_or("-".to_string(), |v| format_ms(u64::try_from(v).unwrap_or(0)));
-        table.add_row(super::table::row(vec![
-            model.clone(),
-            s.runs.to_string(),
-            s.calls.to_string(),
-            s.ok.to_string(),
-            format!("{:.0}%", s.success_rate * 100.0),
-            ms(s.p50_ms),
-            ms(s.p95_ms),
-            cost(s.cost_usd),
-        ]));
+/// One row per model and role, then a line with the number of runs and their total cost.
+pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: Option<f64>, fit: Fit) -> String {
+    let mut table =
+        super::table::fitted(&["model", "role", "runs", "calls", "ok", "success", "p50", "p95", "cost"], fit);
+    for (model, all) in stats {
+        for (role, s) in &all.roles {
+            let ms = |v: Option<i64>| v.map_or("-".to_string(), |v| format_ms(u64::try_from(v).unwrap_or(0)));
+            table.add_row(super::table::row(vec![
+                model.clone(),
+                role.clone(),
+                s.runs.to_string(),
+                s.calls.to_string(),
+                s.ok.to_string(),
+                format!("{:.0}%", s.success_rate * 100.0),
+                ms(s.p50_ms),
+                ms(s.p95_ms),
+                cost(s.cost_usd),
+            ]));
+        }
     }
+    super::table::keep_whole(&mut table, 0, 30);
     let plural = if runs == 1 { "" } else { "s" };
     format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))
 }
 
-/// `2026-11-21T10:10:10.123Z` as `2026-11-21 10:10:10`.
-fn started(rfc3339: &str) -> String {
-    let seconds = rfc3339.split('.').next().unwrap_or(rfc3339);
-    seconds.trim_end_matches('Z').replacen('T', " ", 1)
+/// `2026-11-21 10:10:10 +01:00` as `2026-11-21 10:10`: seconds and the offset are noise
+/// in a list (`show` has both).
+fn minutes(local: &str) -> String {
+    match local.split_once(' ') {
+        Some((date, rest)) if rest.len() >= 8 && rest.as_bytes().get(5) == Some(&b':') => {
+            format!("{date} {}", &rest[..5])
+        }
+        _ => local.to_string(),
+    }
 }
 
 pub(super) fn cost(usd: Option<f64>) -> String {
@@ -82,7 +96,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn start_times_drop_the_t_and_the_fraction() {
-        assert_eq!(started("2026-11-21T10:10:10.123Z"), "2026-11-21 10:10:10");
+    fn start_times_drop_the_seconds_and_the_offset() {
+        assert_eq!(minutes("2026-11-21 10:10:10 +01:00"), "2026-11-21 10:10");
+        assert_eq!(minutes("2026-11-21T10:10:10.123Z"), "2026-11-21T10:10:10.123Z");
     }
 }

@@ -1,70 +1,68 @@
-//! Human and JSON output. Progress and tables go to stderr, answers and `--json`
-//! documents to stdout. Decides once whether each stream is a terminal; the layers
-//! below never print.
+//! Human and JSON output. Progress, tables and the analysis of a run go to stderr,
+//! answers and `--json` documents to stdout (so `frontier run ... > file` keeps only the
+//! answer). Decides once, from the `Env` snapshot (`screen`), whether each stream is a
+//! terminal and how wide; the layers below never print.
 //!
 //! Knows nothing about how a run is carried out: it reads `RunEvent`s and the
 //! finished `RunReport`.
 
+pub mod analysis;
 pub mod context;
 pub mod history;
+pub mod markdown;
 mod progress;
 pub mod recorded;
 pub mod sanitize;
 mod scores;
+pub mod screen;
 pub mod table;
+pub mod wrap;
 
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 
 pub use progress::RunObserver;
+pub use screen::Screen;
 
-use crate::pipeline::{FinalSource, RunMode, RunReport};
+use crate::env::Env;
+use crate::pipeline::{FinalSource, RunMode, RunPlan, RunReport};
 
 /// How a run's output is shown.
 pub struct RunOutput {
     json: bool,
     /// Stream the final answer to stdout as it arrives.
     stream: bool,
-    /// Redraw one live progress line on stderr instead of printing plain lines.
-    live: bool,
     /// Print no progress at all.
-    quiet: bool,
+    quiet_progress: bool,
+    /// `--quiet`: the answer alone, nothing on stderr but warnings and errors.
+    answer_only: bool,
+    screen: Screen,
 }
 
 impl RunOutput {
-    pub fn new(json: bool, no_stream: bool) -> RunOutput {
-        let stderr_tty = std::io::stderr().is_terminal();
+    pub fn new(env: &Env, json: bool, no_stream: bool, quiet: bool) -> RunOutput {
+        let screen = Screen::of(env);
         RunOutput {
             json,
-            stream: !json && !no_stream && std::io::stdout().is_terminal(),
-            live: stderr_tty,
-            quiet: json && !stderr_tty,
+            stream: !json && !no_stream && screen.stdout_tty,
+            quiet_progress: quiet || (json && !screen.stderr_tty),
+            answer_only: quiet && !json,
+            screen,
         }
     }
 
-    pub fn observer(&self) -> RunObserver {
-        RunObserver::new(self.live, self.quiet, self.stream)
+    pub fn observer(&self, plan: &RunPlan) -> RunObserver {
+        RunObserver::new(plan, self.screen.live(), self.quiet_progress, self.stream, self.screen.stderr().width)
     }
 
-    /// Prints what is left to print once the run is over.
-    pub fn finish(&self, report: &RunReport) {
+    /// Prints what is left to print once the run is over: the answer (unless it was
+    /// streamed), then on stderr the score table, the judge's analysis, the notes and the
+    /// summary line naming the run id (`recorded`: whether `frontier show` will find it).
+    pub fn finish(&self, report: &RunReport, recorded: bool) {
         if self.json {
             let text = serde_json::to_string_pretty(report).unwrap_or_default();
             write_raw(&format!("{text}\n"));
             return;
         }
-        let mut err = String::new();
-        if report.mode == RunMode::Fusion && !report.panel.is_empty() {
-            err.push_str(&scores::table(report));
-            err.push('\n');
-        }
-        for note in &report.notes {
-            err.push_str(&format!("note: {note}\n"));
-        }
-        if !report.panel.is_empty() {
-            err.push_str(&scores::summary(report));
-            err.push('\n');
-        }
-        write_stderr(&err);
         if let Some(answer) = &report.final_answer {
             let streamed_all =
                 self.stream && matches!(report.final_source, Some(FinalSource::Synth | FinalSource::Single));
@@ -73,6 +71,32 @@ impl RunOutput {
                 write_stdout(&format!("{}\n", answer.trim_end()));
             }
         }
+        if self.answer_only {
+            return;
+        }
+        let fit = self.screen.stderr();
+        let mut err = String::new();
+        if report.mode == RunMode::Fusion && !report.panel.is_empty() {
+            err.push_str(&scores::table(report, fit));
+            err.push('\n');
+            let value = serde_json::to_value(report).unwrap_or_default();
+            err.push_str(&analysis::text(&value, fit.width));
+        }
+        for note in &report.notes {
+            err.push_str(&wrap::wrap(note, fit.width, "note: ", "  "));
+        }
+        if !report.panel.is_empty() {
+            err.push_str(&wrap::wrap(&scores::summary(report), fit.width, "", "  "));
+            if recorded {
+                err.push_str(&wrap::wrap(
+                    &format!("every answer: frontier show {}", report.run_id),
+                    fit.width,
+                    "",
+                    "  ",
+                ));
+            }
+        }
+        write_stderr(&err);
     }
 }
 

@@ -1,114 +1,248 @@
-//! A recorded run as `frontier show` prints it: the prompt, every model call with its
-//! status, latency, tokens, cost and score, the ranking, the notes and the answer.
+//! A recorded run as `frontier show` prints it: the prompt, the context sources, every
+//! model call with its status, latency, tokens, cost and score, each member's answer
+//! under its label and model (a failure with its whole error), the judge's analysis, the
+//! notes and the final answer. [`member_answer`] finds one member by label or model for
+//! `show --answer`.
 //!
 //! Reads the stored report as JSON by key, so reports recorded by older or newer
-//! versions of frontier still print: what a report lacks shows as `-`.
+//! versions of frontier still print: what a report lacks shows as `-` or is left out.
 
 use serde_json::Value;
 
 use super::history::cost;
 use super::scores::format_ms;
+use super::screen::Fit;
+use super::wrap::wrap;
 use crate::history::Summary;
 
-pub fn report(summary: &Summary, report: &Value) -> String {
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
-    let mut out = format!("run {} · {} · {}", summary.run_id, summary.started_at, summary.source);
-    if let Some(scope) = &summary.scope {
-        out.push_str(&format!(" ({scope})"));
+pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
+    let width = fit.width;
+    let mut out: String = headline(summary).iter().map(|line| wrap(line, width, "", "  ")).collect();
+    out.push_str(&format!("\nprompt:\n{}", wrap(&text(report, "prompt").unwrap_or_default(), width, "  ", "  ")));
+    let sources = context(report);
+    if !sources.is_empty() {
+        out.push_str("\ncontext:\n");
+        for source in sources {
+            out.push_str(&wrap(&source, width, "  - ", "    "));
+        }
     }
-    let mut headline = vec![summary.mode.clone()];
-    headline.extend(summary.preset.clone());
-    headline.push(match &summary.failure_reason {
-        Some(reason) => format!("{} ({reason})", summary.status),
-        None => summary.status.clone(),
-    });
-    headline.push(format_ms(u64::try_from(summary.wall_ms).unwrap_or(0)));
-    headline.push(format!("{}/{} tokens", summary.input_tokens, summary.output_tokens));
-    headline.push(cost(summary.cost_usd));
-    out.push_str(&format!(
-        "\n{}\n\nprompt:\n{}\n\n",
-        headline.join(" · "),
-        indent(&text(report, "prompt").unwrap_or_default())
-    ));
-    out.push_str(&calls_table(report));
     out.push('\n');
+    out.push_str(&calls_table(report, fit));
+    out.push('\n');
+    let members = members(report);
+    if !members.is_empty() {
+        out.push_str("\nanswers:\n");
+        for m in &members {
+            out.push_str(&wrap(&m.heading(), width, "  ", "    "));
+            if let Some(reason) = &m.reason {
+                out.push_str(&wrap(reason, width, "    judge: ", "      "));
+            }
+            match (&m.content, &m.error) {
+                (_, Some(error)) => out.push_str(&wrap(error, width, "    error: ", "      ")),
+                (Some(content), None) => out.push_str(&wrap(content, width, "    ", "    ")),
+                (None, None) => out.push_str("    (no answer recorded)\n"),
+            }
+        }
+    }
+    let analysis = super::analysis::text(report, width);
+    if !analysis.is_empty() {
+        out.push('\n');
+        out.push_str(&analysis);
+    }
     let ranking: Vec<&str> = items(report.pointer("/analysis/ranking")).filter_map(Value::as_str).collect();
     if !ranking.is_empty() {
-        out.push_str(&format!("ranking: {}\n", ranking.join(" > ")));
+        out.push_str(&wrap(&format!("ranking: {}", ranking.join(" > ")), width, "", "  "));
     }
     for note in items(report.get("notes")).filter_map(Value::as_str) {
-        out.push_str(&format!("note: {note}\n"));
+        out.push_str(&wrap(note, width, "note: ", "  "));
     }
     match text(report, "final") {
         Some(answer) => {
             let source = text(report, "final_source").map_or(String::new(), |s| format!(" ({s})"));
-            out.push_str(&format!("\nanswer{source}:\n{}\n", answer.trim_end()));
+            out.push_str(&format!("\nanswer{source}:\n{}", wrap(&answer, width, "", "")));
         }
         None => out.push_str("\nno answer\n"),
     }
     out
 }
 
-/// Panel members, then judge and synth.
-fn calls_table(report: &Value) -> String {
+/// `run ID · 2026-11-21 11:10:10 +01:00 · run`, then mode, preset, status, wall time,
+/// tokens and cost.
+pub(super) fn headline(summary: &Summary) -> Vec<String> {
+    let mut first = format!("run {} · {} · {}", summary.run_id, summary.started_local, summary.source);
+    if let Some(scope) = &summary.scope {
+        first.push_str(&format!(" ({scope})"));
+    }
+    let mut second = vec![summary.mode.clone()];
+    second.extend(summary.preset.clone());
+    second.push(match &summary.failure_reason {
+        Some(reason) => format!("{} ({reason})", summary.status),
+        None => summary.status.clone(),
+    });
+    second.push(format_ms(u64::try_from(summary.wall_ms).unwrap_or(0)));
+    second.push(format!("{}/{} tokens", summary.input_tokens, summary.output_tokens));
+    second.push(cost(summary.cost_usd));
+    vec![first, second.join(" · ")]
+}
+
+/// Each context source on a line: `file src/a.rs · 1234 bytes · truncated`, or what
+/// was skipped and why.
+pub(super) fn context(report: &Value) -> Vec<String> {
+    items(report.get("context"))
+        .map(|s| {
+            let mut parts =
+                vec![[text(s, "kind"), text(s, "path")].into_iter().flatten().collect::<Vec<_>>().join(" ")];
+            match text(s, "skipped") {
+                Some(why) => parts.push(format!("skipped: {why}")),
+                None => parts.push(format!("{} bytes", s.get("bytes").and_then(Value::as_u64).unwrap_or(0))),
+            }
+            if s.get("truncated").and_then(Value::as_bool) == Some(true) {
+                parts.push("truncated".into());
+            }
+            parts.join(" · ")
+        })
+        .collect()
+}
+
+/// One panel member as `show` prints it.
+pub(super) struct Member {
+    pub label: Option<String>,
+    pub model: String,
+    pub score: Option<f64>,
+    pub reason: Option<String>,
+    pub latency_ms: Option<u64>,
+    pub content: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Member {
+    /// `A · mock:one · score 8 · 1.5s`, or `mock:bad · failed after 3 ms`.
+    pub fn heading(&self) -> String {
+        let mut parts: Vec<String> = self.label.iter().cloned().collect();
+        parts.push(self.model.clone());
+        if let Some(score) = self.score {
+            parts.push(format!("score {}", format_score(score)));
+        }
+        let latency = self.latency_ms.map_or("-".to_string(), format_ms);
+        parts.push(if self.error.is_some() { format!("failed after {latency}") } else { latency });
+        parts.join(" · ")
+    }
+}
+
+pub(super) fn members(report: &Value) -> Vec<Member> {
+    items(report.get("panel"))
+        .enumerate()
+        .map(|(i, m)| {
+            let score = score_of(report, i);
+            let ok = m.get("ok").and_then(Value::as_bool).unwrap_or(false);
+            Member {
+                label: text(m, "label"),
+                model: text(m, "model").unwrap_or_else(|| "-".into()),
+                score: score.and_then(|s| s.get("score")?.as_f64()),
+                reason: score.and_then(|s| text(s, "reason")).filter(|r| !r.trim().is_empty()),
+                latency_ms: m.get("latency_ms").and_then(Value::as_u64),
+                content: text(m, "content"),
+                error: if ok { None } else { Some(text(m, "error").unwrap_or_else(|| "failed".into())) },
+            }
+        })
+        .collect()
+}
+
+/// The member `key` names: its label, else its model when one member has it, else its
+/// label in another case (`a` for `A`). The error lists what `key` could be.
+pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
+    let members = members(report);
+    let label = |exact: bool| {
+        members
+            .iter()
+            .find(|m| m.label.as_deref().is_some_and(|l| if exact { l == key } else { l.eq_ignore_ascii_case(key) }))
+    };
+    let by_model: Vec<&Member> = members.iter().filter(|m| m.model == key).collect();
+    let by_label = label(true).or_else(|| if by_model.is_empty() { label(false) } else { None });
+    let member = match (by_label, by_model.as_slice()) {
+        (Some(m), _) | (None, &[m]) => m,
+        (None, []) => {
+            let valid: Vec<String> = members
+                .iter()
+                .map(|m| match &m.label {
+                    Some(label) => format!("{label} ({})", m.model),
+                    None => m.model.clone(),
+                })
+                .collect();
+            return Err(format!("the run's members are: {}", valid.join(", ")));
+        }
+        (None, several) => {
+            let labels: Vec<&str> = several.iter().filter_map(|m| m.label.as_deref()).collect();
+            return Err(format!(
+                "`{key}` is in the panel {} times: give a label ({})",
+                several.len(),
+                labels.join(", ")
+            ));
+        }
+    };
+    Ok(match (&member.content, &member.error) {
+        (_, Some(error)) => format!("{} failed: {error}\n", member.model),
+        (Some(content), None) => format!("{}\n", content.trim_end()),
+        (None, None) => String::new(),
+    })
+}
+
+/// Panel members, then judge and synth (errors and reasons are in the answers below it).
+fn calls_table(report: &Value, fit: Fit) -> String {
     let mut table =
-        super::table::new(&["role", "model", "route", "status", "latency", "tokens in/out", "cost", "score", "notes"]);
+        super::table::fitted(&["role", "model", "label", "status", "latency", "tokens in/out", "cost", "score"], fit);
     let panel = items(report.get("panel")).enumerate().map(|(i, m)| ("panel", Some(i), m));
     let stages =
         ["judge", "synth"].into_iter().filter_map(|r| Some((r, None, report.get(r).filter(|v| v.is_object())?)));
     for (role, member, call) in panel.chain(stages) {
-        let get = |key: &str| call.get(key).and_then(Value::as_str).unwrap_or("-").to_string();
+        let get = |key: &str| text(call, key).unwrap_or_else(|| "-".into());
         let ok = call.get("ok").and_then(Value::as_bool).unwrap_or(false);
-        let score = member.and_then(|i| {
-            items(report.pointer("/analysis/scores"))
-                .find(|s| s.get("member").and_then(Value::as_u64) == Some(i as u64))
-        });
+        let score = member.and_then(|i| score_of(report, i));
         let number = |v: Option<&Value>| v.and_then(Value::as_u64).map_or("-".to_string(), |n| n.to_string());
         let tokens = match call.get("usage").filter(|u| u.is_object()) {
             Some(u) => format!("{}/{}", number(u.get("input_tokens")), number(u.get("output_tokens"))),
             None => "-".to_string(),
         };
-        let notes = match (ok, score) {
-            (false, _) => call.get("error").and_then(Value::as_str).unwrap_or_default().to_string(),
-            (true, Some(s)) => s.get("reason").and_then(Value::as_str).unwrap_or_default().to_string(),
-            (true, None) => String::new(),
-        };
         table.add_row(super::table::row(vec![
             role.to_string(),
             get("model"),
-            get("route"),
+            if member.is_some() { get("label") } else { String::new() },
             (if ok { "ok" } else { "failed" }).to_string(),
             call.get("latency_ms").and_then(Value::as_u64).map_or("-".to_string(), format_ms),
             tokens,
             cost(call.get("cost_usd").and_then(Value::as_f64)),
             score.and_then(|s| s.get("score")?.as_f64()).map_or("-".to_string(), format_score),
-            notes,
         ]));
     }
+    super::table::keep_whole(&mut table, 1, 30);
     table.to_string()
 }
 
-fn format_score(score: f64) -> String {
+fn score_of(report: &Value, member: usize) -> Option<&Value> {
+    items(report.pointer("/analysis/scores")).find(|s| s.get("member").and_then(Value::as_u64) == Some(member as u64))
+}
+
+pub(super) fn format_score(score: f64) -> String {
     if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score:.1}") }
 }
 
-fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value.and_then(Value::as_array).into_iter().flatten()
+pub(super) fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
 }
 
-fn indent(text: &str) -> String {
-    text.trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+pub(super) fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
 }
 
 #[cfg(test)]
 mod tests {
+    use pretty_assertions::assert_eq;
     use serde_json::json;
 
     use super::*;
 
-    #[test]
-    fn a_report_missing_most_fields_still_prints() {
-        let summary = Summary {
+    fn summary() -> Summary {
+        Summary {
             run_id: "r1".into(),
             started_at: "2026-11-21T10:10:10.000Z".into(),
             source: "run".into(),
@@ -122,13 +256,51 @@ mod tests {
             output_tokens: 2,
             cost_usd: None,
             wall_ms: 5,
-        };
-        let text = report(&summary, &json!({"prompt": "hi", "panel": [{"model": "m", "ok": true}], "final": "yo"}));
+            prompt_head: Some("hi".into()),
+            started_local: "2026-11-21 11:10:10 +01:00".into(),
+        }
+    }
+
+    #[test]
+    fn a_report_missing_most_fields_still_prints() {
+        let text = report(
+            &summary(),
+            &json!({"prompt": "hi", "panel": [{"model": "m", "ok": true}], "final": "yo"}),
+            Fit::UNLIMITED,
+        );
         assert!(
-            text.starts_with("run r1 · 2026-11-21T10:10:10.000Z · run\nsingle · ok · 5 ms · 1/2 tokens · -\n"),
+            text.starts_with("run r1 · 2026-11-21 11:10:10 +01:00 · run\nsingle · ok · 5 ms · 1/2 tokens · -\n"),
             "{text}"
         );
         assert!(text.contains("prompt:\n  hi\n"), "{text}");
+        assert!(text.contains("answers:\n  m · -\n    (no answer recorded)\n"), "{text}");
         assert!(text.ends_with("\nanswer:\nyo\n"), "{text}");
+    }
+
+    #[test]
+    fn context_sources_say_what_was_sent_and_what_was_skipped() {
+        let report = json!({"context": [
+            {"kind": "file", "path": "src/a.rs", "bytes": 120, "truncated": true},
+            {"kind": "file", "path": ".env", "bytes": 0, "skipped": "secret"},
+            {"kind": "stdin", "bytes": 5},
+        ]});
+        assert_eq!(
+            context(&report),
+            ["file src/a.rs · 120 bytes · truncated", "file .env · skipped: secret", "stdin · 5 bytes"]
+        );
+    }
+
+    #[test]
+    fn one_member_is_found_by_label_or_unique_model() {
+        let report = json!({"panel": [
+            {"model": "a", "label": "B", "ok": true, "content": "from a\n"},
+            {"model": "b", "label": "A", "ok": false, "error": "HTTP 503"},
+            {"model": "a", "label": "C", "ok": true, "content": "a again"},
+        ]});
+        assert_eq!(member_answer(&report, "B"), Ok("from a\n".into()));
+        assert_eq!(member_answer(&report, "b"), Ok("b failed: HTTP 503\n".into()));
+        assert_eq!(member_answer(&report, "c"), Ok("a again\n".into()));
+        assert_eq!(member_answer(&report, "a"), Err("`a` is in the panel 2 times: give a label (B, C)".into()));
+        assert_eq!(member_answer(&report, "z"), Err("the run's members are: B (a), A (b), C (a)".into()));
     }
 }

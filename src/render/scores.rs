@@ -1,11 +1,21 @@
 //! The score table and summary line of a finished run.
 
+use super::screen::Fit;
+use super::wrap::one_line;
 use crate::pipeline::cost::format_usd;
 use crate::pipeline::{FinalSource, RunReport};
 
+/// The most characters of a failed member's error a table shows (on one line; `frontier
+/// show` prints all of it).
+pub const ERROR_CELL_CHARS: usize = 40;
+/// The most characters of a judge's reason `run`'s table shows (`frontier show` prints
+/// all of it).
+const REASON_CELL_CHARS: usize = 160;
+
 /// One row per panel member: ranked answers first, then unranked, then failures.
-pub fn table(report: &RunReport) -> String {
-    let mut table = super::table::new(&["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"]);
+pub fn table(report: &RunReport, fit: Fit) -> String {
+    let mut table =
+        super::table::fitted(&["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"], fit);
     let ranked: Vec<usize> = match &report.analysis {
         Some(a) => {
             let mut order: Vec<usize> = Vec::new();
@@ -32,8 +42,8 @@ pub fn table(report: &RunReport) -> String {
         let tokens = m.usage.map_or("-".to_string(), |u| format!("{estimated}{}/{}", u.input_tokens, u.output_tokens));
         let cost = m.cost_usd.map_or("-".to_string(), |c| format!("{estimated}{}", format_usd(c)));
         let notes = match (&m.error, score) {
-            (Some(err), _) => format!("failed: {err}"),
-            (None, Some(s)) => s.reason.clone(),
+            (Some(err), _) => format!("failed: {}", one_line(err, ERROR_CELL_CHARS)),
+            (None, Some(s)) => one_line(&s.reason, REASON_CELL_CHARS),
             (None, None) => String::new(),
         };
         table.add_row(super::table::row(vec![
@@ -47,13 +57,15 @@ pub fn table(report: &RunReport) -> String {
             notes,
         ]));
     }
+    super::table::keep_whole(&mut table, 1, 30);
     table.to_string()
 }
 
-/// `fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens`.
+/// `run ID · fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens · $0.01`.
 pub fn summary(report: &RunReport) -> String {
     let answered = report.panel.iter().filter(|m| m.call.ok).count();
     let mut parts = vec![
+        format!("run {}", report.run_id),
         format!("{:?}", report.mode).to_lowercase(),
         report.preset.clone().unwrap_or_else(|| report.panel.first().map(|m| m.call.model.clone()).unwrap_or_default()),
         format!("{answered}/{} answered", report.panel.len()),

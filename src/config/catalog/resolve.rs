@@ -100,7 +100,12 @@ mod tests {
         assert_eq!(spec.name, "mock:a");
         assert_eq!(
             spec.routes[0].mock,
-            MockOptions { delay_ms: 25, fail: Some(MockFailure::Status(503)), reply: Some("hi there!".into()) }
+            MockOptions {
+                delay_ms: 25,
+                fail: Some(MockFailure::Status(503)),
+                reply: Some("hi there!".into()),
+                ..Default::default()
+            }
         );
     }
 
@@ -114,7 +119,7 @@ mod tests {
         );
         assert_eq!(
             err("mock:a?speed=1"),
-            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply)"
+            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, error_chars, reason_chars)"
         );
         assert_eq!(
             err("mock:a?reply=%zz"),

@@ -34,9 +34,36 @@ impl MockProvider {
         }
         let seed = fnv1a(&[self.name.as_bytes(), request.system.as_bytes(), request.user.as_bytes()]);
         Some(match &request.json_schema {
-            Some(schema) => instance(&schema.schema, seed, "").to_string(),
+            Some(schema) => {
+                let mut value = instance(&schema.schema, seed, "");
+                if let Some(chars) = self.options.reason_chars {
+                    lengthen_reasons(&mut value, chars);
+                }
+                value.to_string()
+            }
             None => prose(&self.name, &request.user, seed),
         })
+    }
+}
+
+/// `text` repeated (space-separated, as words) to exactly `chars` characters.
+fn padded(text: &str, chars: usize) -> String {
+    std::iter::repeat_n(text, chars / (text.len() + 1) + 1).collect::<Vec<_>>().join(" ").chars().take(chars).collect()
+}
+
+/// Every `reason` string in `value`, made `chars` characters long.
+fn lengthen_reasons(value: &mut Value, chars: usize) {
+    match value {
+        Value::Object(map) => {
+            for (key, sub) in map.iter_mut() {
+                match sub {
+                    Value::String(s) if key == "reason" => *s = padded(s, chars),
+                    _ => lengthen_reasons(sub, chars),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| lengthen_reasons(v, chars)),
+        _ => {}
     }
 }
 
@@ -44,6 +71,7 @@ impl Provider for MockProvider {
     fn stream(&self, request: ChatRequest) -> EventStream {
         let delay = Duration::from_millis(self.options.delay_ms);
         let fail = self.options.fail;
+        let message = self.options.error_chars.map_or("mock failure".to_string(), |n| padded("mock failure", n));
         let answer = self.answer(&request);
         let input_tokens = estimate_tokens(&request.system) + estimate_tokens(&request.user);
         Box::pin(async_stream::try_stream! {
@@ -53,7 +81,7 @@ impl Provider for MockProvider {
                     futures::future::pending::<()>().await;
                 }
                 Some(MockFailure::Status(status)) => {
-                    Err(ProviderError::Http { status, message: "mock failure".into(), retry_after: None })?;
+                    Err(ProviderError::Http { status, message, retry_after: None })?;
                 }
                 None => {}
             }

@@ -1,6 +1,8 @@
 //! What a `mock:NAME?...` model does, from its query options: `delay_ms=N` waits before
 //! the first token, `fail=STATUS|timeout` fails instead of answering, `reply=TEXT` answers
-//! with exactly that text. The query is read as a URL query (`form_urlencoded`:
+//! with exactly that text, `error_chars=N` makes a failure's message N characters long,
+//! and `reason_chars=N` makes each `reason` of a structured answer (a judge's scores) N
+//! characters long (for what long outside text does to the output). The query is read as a URL query (`form_urlencoded`:
 //! `%`-escapes, `+` for a space); a malformed escape is an error, not kept as written.
 //!
 //! Knows nothing about model addresses: the catalog splits `mock:NAME?` off and hands
@@ -15,6 +17,10 @@ pub struct MockOptions {
     pub fail: Option<MockFailure>,
     /// Answer with exactly this text.
     pub reply: Option<String>,
+    /// A failure's message is this many characters long.
+    pub error_chars: Option<usize>,
+    /// Each `reason` of a structured answer is this many characters long.
+    pub reason_chars: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +33,8 @@ pub enum MockFailure {
 
 /// The longest `delay_ms` a mock accepts: an hour.
 const MAX_DELAY_MS: u64 = 3_600_000;
+/// The longest padded text a mock makes.
+const MAX_CHARS: usize = 1 << 20;
 
 impl MockOptions {
     /// Parses `delay_ms=N&fail=STATUS|timeout&reply=TEXT`; the error says what is wrong.
@@ -51,7 +59,23 @@ impl MockOptions {
                     });
                 }
                 "reply" => options.reply = Some(value.into_owned()),
-                other => return Err(format!("unknown mock option `{other}` (known: delay_ms, fail, reply)")),
+                "error_chars" | "reason_chars" => {
+                    let chars = value
+                        .parse()
+                        .ok()
+                        .filter(|n| *n <= MAX_CHARS)
+                        .ok_or_else(|| format!("`{key}={value}` is not a whole number up to {MAX_CHARS}"))?;
+                    if key == "error_chars" {
+                        options.error_chars = Some(chars);
+                    } else {
+                        options.reason_chars = Some(chars);
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "unknown mock option `{other}` (known: delay_ms, fail, reply, error_chars, reason_chars)"
+                    ));
+                }
             }
         }
         Ok(options)
@@ -87,21 +111,34 @@ mod tests {
     fn options_parse_with_escapes_and_plus_for_space() {
         assert_eq!(
             MockOptions::parse("delay_ms=25&fail=503&reply=hi+there%21"),
-            Ok(MockOptions { delay_ms: 25, fail: Some(MockFailure::Status(503)), reply: Some("hi there!".into()) })
+            Ok(MockOptions {
+                delay_ms: 25,
+                fail: Some(MockFailure::Status(503)),
+                reply: Some("hi there!".into()),
+                ..Default::default()
+            })
         );
         assert_eq!(MockOptions::parse(""), Ok(MockOptions::default()));
         assert_eq!(
             MockOptions::parse("&fail=timeout&&reply=%E2%9C%93"),
-            Ok(MockOptions { delay_ms: 0, fail: Some(MockFailure::Timeout), reply: Some("✓".into()) })
+            Ok(MockOptions { fail: Some(MockFailure::Timeout), reply: Some("✓".into()), ..Default::default() })
         );
         assert_eq!(MockOptions::parse("reply"), Ok(MockOptions { reply: Some(String::new()), ..Default::default() }));
+        assert_eq!(
+            MockOptions::parse("error_chars=2000&reason_chars=500"),
+            Ok(MockOptions { error_chars: Some(2000), reason_chars: Some(500), ..Default::default() })
+        );
     }
 
     #[test]
     fn bad_options_say_what_is_wrong() {
         let err = |query: &str| MockOptions::parse(query).err().unwrap_or_default();
         assert_eq!(err("fail=200"), "`fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
-        assert_eq!(err("speed=1"), "unknown mock option `speed` (known: delay_ms, fail, reply)");
+        assert_eq!(
+            err("speed=1"),
+            "unknown mock option `speed` (known: delay_ms, fail, reply, error_chars, reason_chars)"
+        );
+        assert_eq!(err("error_chars=x"), "`error_chars=x` is not a whole number up to 1048576");
         assert_eq!(err("delay_ms=3600001"), "`delay_ms=3600001` is not a whole number of milliseconds up to 3600000");
         assert_eq!(err("delay_ms=-1"), "`delay_ms=-1` is not a whole number of milliseconds up to 3600000");
         for malformed in ["reply=100%", "reply=%zz", "reply=%4", "reply=%FF", "reply=ok&reply=%C3"] {

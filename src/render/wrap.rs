@@ -1,0 +1,120 @@
+//! Prose fitted to a width: words wrapped by their display width (a word wider than the
+//! line is broken), and outside text cut to one line for a table cell.
+//!
+//! Knows nothing about terminals: callers pass the width from `screen`.
+
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
+/// `text` wrapped to `width` columns, its first line after `first`, later lines after
+/// `rest` (a hanging indent); each line of `text` starts a new line. No width: `text` as
+/// it is, after `first` and with `rest` before its later lines.
+pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut prefix = first;
+    let rest_after = rest;
+    for source_line in text.trim_end().lines() {
+        let source_line = source_line.trim_end().replace('\t', "    ");
+        let fits = width.is_none_or(|w| prefix.width() + source_line.width() <= w);
+        let Some(width) = width.filter(|_| !fits) else {
+            // A line that fits keeps its spacing (code, tables, aligned text).
+            out.push_str(&format!("{prefix}{source_line}\n"));
+            prefix = rest;
+            continue;
+        };
+        // A reflowed line keeps its own indentation on every row it takes.
+        let lead: String = source_line.chars().take_while(|c| *c == ' ').collect();
+        let rest_here = format!("{rest}{lead}");
+        let rest = rest_here.as_str();
+        let mut line = format!("{prefix}{lead}");
+        let mut used = line.width();
+        // Where the current line's text starts: a line never breaks before it.
+        let mut indent = used;
+        let mut empty = true;
+        for word in source_line.split_whitespace() {
+            let w = word.width();
+            if !empty && used + 1 + w > width {
+                out.push_str(&line);
+                out.push('\n');
+                line = rest.to_string();
+                used = rest.width();
+                indent = used;
+                empty = true;
+            }
+            if !empty {
+                line.push(' ');
+                used += 1;
+            }
+            // A word wider than a whole line is broken wherever the line runs out.
+            for c in word.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > width && used > indent {
+                    out.push_str(&line);
+                    out.push('\n');
+                    line = rest.to_string();
+                    used = rest.width();
+                    indent = used;
+                }
+                line.push(c);
+                used += cw;
+            }
+            empty = false;
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+        prefix = rest_after;
+    }
+    out
+}
+
+/// `text` as one line at most `max` columns wide: cleaned of control sequences first (a
+/// cut must not split one), whitespace runs (newlines included) become one space, and a
+/// longer text ends in `…`.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat = super::sanitize::clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.width() <= max {
+        return flat;
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in flat.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        cut.push(c);
+        used += w;
+    }
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn words_wrap_under_a_hanging_indent_and_long_words_break() {
+        assert_eq!(wrap("one two three four", Some(12), "- ", "  "), "- one two\n  three four\n");
+        assert_eq!(wrap("abcdefghijklmnop", Some(8), "> ", "  "), "> abcdef\n  ghijkl\n  mnop\n");
+        assert_eq!(wrap("a\nb", None, "* ", "  "), "* a\n  b\n");
+        assert_eq!(
+            wrap("    let  x = 1;\n        deep words here", Some(20), "", ""),
+            "    let  x = 1;\n        deep words\n        here\n"
+        );
+        assert_eq!(wrap("日本語の文です ok", Some(10), "", ""), "日本語の文\nです ok\n");
+        for line in wrap(&"word ".repeat(100), Some(30), "  - ", "    ").lines() {
+            assert!(line.width() <= 30, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn one_line_flattens_and_cuts_with_an_ellipsis() {
+        assert_eq!(one_line("a\n  b\tc", 10), "a b c");
+        assert_eq!(one_line("abcdefghij", 5), "abcd…");
+        assert_eq!(one_line("ab  cdefgh", 4), "ab…");
+        assert_eq!(one_line("a\x1b]52;c;long-payload\x07 end", 6), "a end");
+    }
+}

@@ -1,0 +1,183 @@
+//! What `frontier run`, `show` and `runs` look like to a person: `run` in a real
+//! pseudo-terminal of a fixed size (80 and 160 columns), `show`, `show --markdown` and
+//! `runs` at `COLUMNS=80`, with a member failing with a 2,000-character error and a judge
+//! giving 500-character reasons; no line is ever wider than the terminal. And the live
+//! progress line: with a 3-second member, the elapsed seconds and the pending members
+//! change on screen while nothing else happens.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Read as _;
+use std::os::fd::OwnedFd;
+use std::process::Stdio;
+
+use common::TestEnv;
+use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+use rustix::termios::{OptionalActions, OutputModes, Winsize, tcgetattr, tcsetattr, tcsetwinsize};
+use unicode_width::UnicodeWidthStr as _;
+
+/// A fusion run with long outside text: a member's 2,000-character error, a judge's
+/// 500-character reasons. One-second members keep latencies the same from run to run.
+const LONG_RUN: &[&str] = &[
+    "run",
+    "--seed",
+    "7",
+    "--models",
+    "mock:one?delay_ms=1000,mock:two?delay_ms=1000,mock:bad?fail=503&error_chars=2000&delay_ms=1000",
+    "--judge",
+    "mock:judge?reason_chars=500",
+    "--synth",
+    "mock:synth",
+    "Why is the sky blue?",
+];
+
+/// What a pseudo-terminal of `columns` showed while `args` ran: the bytes as written,
+/// stdout and stderr both on the terminal.
+fn in_terminal(env: &TestEnv, args: &[&str], columns: u16) -> Vec<u8> {
+    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
+    grantpt(&master).unwrap();
+    unlockpt(&master).unwrap();
+    let name = ptsname(&master, Vec::new()).unwrap();
+    let slave: OwnedFd =
+        std::fs::OpenOptions::new().read(true).write(true).open(name.to_str().unwrap()).unwrap().into();
+    tcsetwinsize(&slave, Winsize { ws_row: 50, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0 }).unwrap();
+    // The line discipline would turn every `\n` into `\r\n`: keep the bytes as written.
+    let mut modes = tcgetattr(&slave).unwrap();
+    modes.output_modes.remove(OutputModes::ONLCR);
+    tcsetattr(&slave, OptionalActions::Now, &modes).unwrap();
+
+    let mut cmd = env.command(args);
+    cmd.env("TERM", "xterm-256color")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave));
+    let mut child = cmd.spawn().unwrap();
+    // Only the child holds the terminal now: its exit ends the reads below.
+    drop(cmd);
+    let mut master = std::fs::File::from(master);
+    let reader = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        // A pseudo-terminal reports EIO, not EOF, once the last writer is gone.
+        while let Ok(n @ 1..) = master.read(&mut buf) {
+            seen.extend_from_slice(&buf[..n]);
+        }
+        seen
+    });
+    assert!(child.wait().unwrap().success());
+    reader.join().unwrap()
+}
+
+/// The screen's lines once `bytes` are drawn: a `\r` (with the erase that follows it)
+/// starts its line again, as the live progress line does.
+fn screen(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('\n').map(|line| line.rsplit('\r').next().unwrap_or("").replace("\x1b[2K", "")).collect()
+}
+
+/// Every redraw of the live line, in order.
+fn redraws(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split("\r\x1b[2K").skip(1).map(|s| s.split(['\n', '\r']).next().unwrap_or("").to_string()).collect()
+}
+
+/// Run ids, local times and sub-second latencies vary: each is replaced by a
+/// placeholder of the same width, so the layout (wrapping, table widths) stays as shown.
+fn stable(text: &str) -> String {
+    // Each match's digits (and an id's hex letters) become `#`.
+    let same_width = |pattern: &str, text: &str| {
+        let re = regex::Regex::new(pattern).unwrap();
+        re.replace_all(text, |caps: &regex::Captures<'_>| {
+            caps[0]
+                .chars()
+                .map(|c| if c.is_ascii_digit() || matches!(c, 'a'..='f') { '#' } else { c })
+                .collect::<String>()
+        })
+        .into_owned()
+    };
+    let text = same_width(r"\d{8}-\d{6}-[0-9a-f]{8}", text);
+    let text = same_width(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( [+-]\d{2}:\d{2})?", &text);
+    same_width(r"\b\d+ ms\b", &text)
+}
+
+fn assert_fits(lines: &[String], columns: usize) {
+    for line in lines {
+        assert!(line.width() <= columns, "{} columns wide, over {columns}: {line:?}", line.width());
+    }
+}
+
+#[test]
+fn run_on_a_terminal_ends_with_the_table_the_analysis_and_the_run_id_at_80_and_160_columns() {
+    for columns in [80u16, 160] {
+        let env = TestEnv::new();
+        let bytes = in_terminal(&env, LONG_RUN, columns);
+        let lines = screen(&bytes);
+        assert_fits(&lines, usize::from(columns));
+        let shown = stable(&lines.join("\n"));
+        // 2,000 characters are about 150 times `mock failure`: cut to one line, a few remain.
+        let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.matches("mock failure").count() < 20, "the error is cut:\n{shown}");
+        insta::assert_snapshot!(format!("run_{columns}_columns"), shown);
+    }
+}
+
+#[test]
+fn the_live_line_shows_elapsed_seconds_and_the_members_still_pending() {
+    let env = TestEnv::new();
+    let args = [
+        "run",
+        "--models",
+        "mock:quick?delay_ms=1000,mock:slow?delay_ms=3000",
+        "--judge",
+        "mock:j",
+        "--synth",
+        "mock:s",
+        "hi",
+    ];
+    let bytes = in_terminal(&env, &args, 100);
+    let panel: Vec<String> = redraws(&bytes).into_iter().filter(|r| r.starts_with("panel ")).collect();
+    let with = |needle: &str| panel.iter().position(|r| r.contains(needle));
+    let both = with("waiting for mock:quick, mock:slow").unwrap_or_else(|| panic!("{panel:#?}"));
+    let slow_only =
+        panel.iter().position(|r| r.ends_with("waiting for mock:slow")).unwrap_or_else(|| panic!("{panel:#?}"));
+    assert!(both < slow_only, "{panel:#?}");
+    for second in ["· 0s ·", "· 1s ·", "· 2s ·"] {
+        assert!(with(second).is_some(), "{second} in {panel:#?}");
+    }
+    let two_seconds = with("panel 1/2 · 2s · waiting for mock:slow").unwrap_or_else(|| panic!("{panel:#?}"));
+    assert!(slow_only <= two_seconds, "{panel:#?}");
+}
+
+#[test]
+fn show_show_markdown_and_runs_fit_80_columns() {
+    let env = TestEnv::new();
+    let out = env.frontier(LONG_RUN).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let id = env.frontier(["runs", "--json"]).output().json()[0]["run_id"].as_str().unwrap().to_string();
+
+    let show = env.frontier(["show", "last"]).env("COLUMNS", "80").env("TZ", "UTC").output();
+    assert_eq!(show.code, Some(0), "{show}");
+    let lines: Vec<String> = show.stdout.lines().map(str::to_string).collect();
+    assert_fits(&lines, 80);
+    assert!(show.stdout.contains(&format!("run {id} · ")), "{show}");
+    // The whole error is in `show`, wrapped: 2,000 characters of `mock failure`.
+    let flat = show.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.matches("mock failure").count() >= 2000 / 13, "{show}");
+    insta::assert_snapshot!("show_80_columns", stable(&show.stdout));
+
+    let markdown = env.frontier(["show", &id, "--markdown"]).env("TZ", "UTC").output();
+    assert_eq!(markdown.code, Some(0), "{markdown}");
+    insta::assert_snapshot!("show_markdown", stable(&markdown.stdout));
+
+    let runs = env.frontier(["runs"]).env("COLUMNS", "80").env("TZ", "UTC").output();
+    assert_eq!(runs.code, Some(0), "{runs}");
+    assert_fits(&runs.stdout.lines().map(str::to_string).collect::<Vec<_>>(), 80);
+    insta::assert_snapshot!("runs_80_columns", stable(&runs.stdout));
+
+    let stats = env.frontier(["runs", "--stats", "--since", "1h", "--limit", "5"]).env("COLUMNS", "80").output();
+    assert_eq!(stats.code, Some(0), "{stats}");
+    assert_fits(&stats.stdout.lines().map(str::to_string).collect::<Vec<_>>(), 80);
+    insta::assert_snapshot!("runs_stats_80_columns", stable(&stats.stdout));
+}
