@@ -104,8 +104,9 @@ fn stable(text: &str, env: &TestEnv, port: u16) -> String {
 fn doctor_output() {
     let port = free_port();
     let env = TestEnv::new().config(&ollama_at(port));
-    let outcome = env.frontier(["doctor"]).output();
+    let outcome = env.frontier(["doctor"]).env("COLUMNS", "80").output();
     assert_eq!(outcome.code, Some(0), "{outcome}");
+    assert_fits(&outcome.stdout, 80);
     insta::assert_snapshot!(stable(&outcome.stdout, &env, port));
 }
 
@@ -113,9 +114,17 @@ fn doctor_output() {
 fn catalog_output() {
     // The catalog contacts no server: the port is never probed.
     let env = TestEnv::new().config(&ollama_at(9));
-    let outcome = env.frontier(["catalog"]).env("COLUMNS", "160").output();
+    let outcome = env.frontier(["catalog"]).env("COLUMNS", "80").output();
     assert_eq!(outcome.code, Some(0), "{outcome}");
+    assert_fits(&outcome.stdout, 80);
     insta::assert_snapshot!(outcome.stdout);
+}
+
+/// No line of `text` is wider than `columns` characters (every character here takes one).
+fn assert_fits(text: &str, columns: usize) {
+    for line in text.lines() {
+        assert!(line.chars().count() <= columns, "{} wide: {line}\n{text}", line.chars().count());
+    }
 }
 
 #[test]

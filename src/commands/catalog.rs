@@ -9,7 +9,8 @@ use super::readiness::{self, ModelStatus};
 use crate::config::{Config, PresetSource};
 use crate::env::Env;
 use crate::error::Result;
-use crate::render::table;
+use crate::render::screen::{Fit, Screen};
+use crate::render::{table, wrap};
 
 #[derive(Debug, Serialize)]
 struct CatalogReport {
@@ -80,8 +81,8 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
         .collect()
 }
 
-pub(super) fn preset_table(rows: &[PresetRow]) -> String {
-    let mut t = table::new(&["preset", "panel", "judge", "synth", "ready", "description"]);
+pub(super) fn preset_table(rows: &[PresetRow], fit: Fit) -> String {
+    let mut t = table::fitted(&["preset", "panel", "judge", "synth", "ready", "description"], fit);
     for p in rows {
         let name = if p.aliases.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.aliases.join(", ")) };
         let name = if p.builtin { name } else { format!("{name} [user]") };
@@ -94,6 +95,7 @@ pub(super) fn preset_table(rows: &[PresetRow]) -> String {
             p.description.clone(),
         ]));
     }
+    table::keep_whole(&mut t, 0, 24);
     t.to_string()
 }
 
@@ -131,23 +133,36 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
         super::print_json(&report);
         return Ok(0);
     }
-    let mut models = table::new(&["model", "aliases", "route", "ready", "missing / fix"]);
+    let fit = Screen::of(env).stdout();
+    let mut models = table::fitted(&["model", "aliases", "route", "ready"], fit);
+    // What each model lacks, and every way to fix it, under the table: a fix lists
+    // every route, too long for a cell of a table that must fit the terminal.
+    let mut fixes = String::new();
     for m in &report.models {
         let missing = match (&m.status.missing, &m.status.fix, &m.status.not_checked) {
-            (Some(w), Some(f), _) => format!("{w}; fix: {f}"),
-            (Some(w), None, _) => w.clone(),
-            (None, _, Some(what)) => what.clone(),
-            _ => String::new(),
+            (Some(w), Some(f), _) => Some(format!("{w}; fix: {f}")),
+            (Some(w), None, _) => Some(w.clone()),
+            (None, _, Some(what)) => Some(format!("not checked: {what}")),
+            _ => None,
         };
+        if let Some(missing) = missing {
+            fixes.push_str(&wrap::wrap(
+                &crate::render::sanitize::clean(&missing),
+                fit.width,
+                &format!("{}: ", m.id),
+                "    ",
+            ));
+        }
         models.add_row(crate::render::table::row(vec![
             m.id.clone(),
             m.aliases.join(", "),
             m.status.route.clone().unwrap_or_default(),
             m.status.word().into(),
-            missing,
         ]));
     }
-    let mut providers = table::new(&["provider", "kind", "base url", "key variable"]);
+    table::keep_whole(&mut models, 0, 16);
+    table::keep_whole(&mut models, 2, 28);
+    let mut providers = table::fitted(&["provider", "kind", "base url", "key variable"], fit);
     for p in &report.providers {
         let key = match &p.api_key_env {
             Some(var) => format!("{var} ({})", if p.key_set { "set" } else { "not set" }),
@@ -158,10 +173,15 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
         };
         providers.add_row(crate::render::table::row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]));
     }
-    let text = format!(
-        "{models}\n\n{providers}\n\n{}\n\nAny model can also be addressed as provider:model (e.g. openai:gpt-4.1, ollama:llama3.2, mock:any).\n",
-        preset_table(&report.presets)
+    table::keep_whole(&mut providers, 0, 16);
+    let footer = wrap::wrap(
+        "Any model can also be addressed as provider:model (e.g. openai:gpt-4.1, ollama:llama3.2, mock:any).",
+        fit.width,
+        "",
+        "",
     );
+    let fixes = if fixes.is_empty() { String::new() } else { format!("\n{fixes}") };
+    let text = format!("{models}\n{fixes}\n{providers}\n\n{}\n\n{footer}", preset_table(&report.presets, fit));
     crate::render::write_stdout(&text);
     Ok(0)
 }

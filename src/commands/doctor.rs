@@ -11,6 +11,7 @@ use super::readiness::{self, ModelStatus};
 use crate::config::{Catalog, Reach, Readiness};
 use crate::env::Env;
 use crate::error::Result;
+use crate::render::wrap;
 
 #[derive(Debug, Serialize)]
 struct DoctorReport {
@@ -86,7 +87,8 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
     if json {
         super::print_json(&report);
     } else {
-        crate::render::write_stdout(&human(&report));
+        let width = crate::render::screen::Screen::of(env).stdout().width;
+        crate::render::write_stdout(&human(&report, width));
     }
     Ok(0)
 }
@@ -109,23 +111,32 @@ fn mark3(ready: bool, not_checked: bool) -> &'static str {
     }
 }
 
-fn human(r: &DoctorReport) -> String {
+/// The human report, every line fitted to `width` (a long detail or fix wraps under its
+/// own column, so it stays readable on a narrow terminal).
+fn human(r: &DoctorReport, width: Option<usize>) -> String {
     let mut out = String::new();
     let config_state = if r.config_present { "parsed" } else { "not present: built-in defaults" };
-    out.push_str(&format!("✓ config  {} ({config_state})\n", r.config_file));
+    let head = "          ";
+    out.push_str(&wrap::wrap(&format!("{} ({config_state})", r.config_file), width, "✓ config  ", head));
     let state = if r.state_writable { "writable" } else { "NOT writable: arming scopes will fail" };
-    out.push_str(&format!("{} state   {} ({state})\n", mark(r.state_writable), r.state_dir));
+    out.push_str(&wrap::wrap(
+        &format!("{} ({state})", r.state_dir),
+        width,
+        &format!("{} state   ", mark(r.state_writable)),
+        head,
+    ));
     if r.depth > 0 {
-        out.push_str(&format!(
-            "✗ depth   FRONTIER_DEPTH is {}: runs here refuse (fusion_invocation_capped); unset it outside frontier's children\n",
+        let depth = format!(
+            "FRONTIER_DEPTH is {}: runs here refuse (fusion_invocation_capped); unset it outside frontier's children",
             r.depth
-        ));
+        );
+        out.push_str(&wrap::wrap(&depth, width, "✗ depth   ", head));
     }
     // One line a provider or model; what to do goes on the lines under it, one fix a
     // line, so that the lines stay short enough to read on a narrow terminal.
     out.push_str("\nproviders\n");
-    let width = r.providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
-    let indent = " ".repeat(4 + width + 2 + 10 + 2);
+    let name_width = r.providers.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + name_width + 2 + 10 + 2);
     for p in &r.providers {
         let detail = match (&p.missing, &p.not_checked, &p.probe) {
             (Some(what), ..) => what.clone(),
@@ -134,14 +145,15 @@ fn human(r: &DoctorReport) -> String {
             _ => format!("ready ({})", p.needs),
         };
         let mark = mark3(p.ready, p.not_checked.is_some());
-        out.push_str(&format!("  {mark} {:width$}  {:10}  {detail}\n", p.name, p.kind));
+        let lead = format!("  {mark} {:name_width$}  {:10}  ", p.name, p.kind);
+        out.push_str(&wrap::wrap(&detail, width, &lead, &indent));
         if let Some(fix) = &p.fix {
-            out.push_str(&format!("{indent}fix: {fix}\n"));
+            out.push_str(&wrap::wrap(fix, width, &format!("{indent}fix: "), &format!("{indent}     ")));
         }
     }
     out.push_str("\nmodels\n");
-    let width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
-    let indent = " ".repeat(4 + width + 2);
+    let name_width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
+    let indent = " ".repeat(4 + name_width + 2);
     for m in &r.models {
         let route = m.route.as_deref().unwrap_or("-");
         let detail = match (m.ready, &m.not_checked, &m.missing) {
@@ -150,10 +162,11 @@ fn human(r: &DoctorReport) -> String {
             (_, _, Some(missing)) => format!("no ready route; first is {route}: {missing}"),
             _ => "no route".into(),
         };
-        out.push_str(&format!("  {} {:width$}  {detail}\n", mark3(m.ready, m.not_checked.is_some()), m.model));
+        let lead = format!("  {} {:name_width$}  ", mark3(m.ready, m.not_checked.is_some()), m.model);
+        out.push_str(&wrap::wrap(&detail, width, &lead, &indent));
         for (i, fix) in m.fixes.iter().enumerate() {
             let lead = if i == 0 { "fix:" } else { " or:" };
-            out.push_str(&format!("{indent}{lead} {fix}\n"));
+            out.push_str(&wrap::wrap(fix, width, &format!("{indent}{lead} "), &format!("{indent}     ")));
         }
     }
     out.push_str(&format!(

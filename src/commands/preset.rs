@@ -17,7 +17,8 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
             if args.json {
                 super::print_json(&rows);
             } else {
-                crate::render::write_stdout(&format!("{}\n", preset_table(&rows)));
+                let fit = crate::render::screen::Screen::of(env).stdout();
+                crate::render::write_stdout(&format!("{}\n", preset_table(&rows, fit)));
             }
         }
         PresetCommand::Show { name, json } => {
