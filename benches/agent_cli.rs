@@ -13,7 +13,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_frontier");
+/// The binary to time: `FRONTIER_BENCH_BIN` (bench/run sets it to the static release
+/// build of scripts/build-release), else the one cargo built for this bench.
+fn bin() -> &'static str {
+    let path = std::env::var("FRONTIER_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_frontier").to_string());
+    Box::leak(path.into_boxed_str())
+}
 const PROMPT: &str = "Explain why the borrow checker rejects two mutable borrows.";
 /// The most frontier may add over the CLI itself.
 const OVERHEAD_BAR: Duration = Duration::from_millis(20);
@@ -64,7 +69,7 @@ fn direct(fake: &Path) -> Command {
 
 fn through_frontier(home: &Path, fake_dir: &Path) -> Command {
     let path = format!("{}:{}", fake_dir.display(), std::env::var("PATH").unwrap_or_default());
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(["run", "--model", "claude-cli:opus", PROMPT])
         .env_clear()
         .env("FRONTIER_HOME", home)

@@ -9,7 +9,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_frontier");
+/// The binary to time: `FRONTIER_BENCH_BIN` (bench/run sets it to the static release
+/// build of scripts/build-release), else the one cargo built for this bench.
+fn bin() -> &'static str {
+    let path = std::env::var("FRONTIER_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_frontier").to_string());
+    Box::leak(path.into_boxed_str())
+}
 
 /// The critical path of the fusion cases: slowest member 300 ms, judge 100, synth 100.
 const CRITICAL_PATH: Duration = Duration::from_millis(500);
@@ -36,7 +41,7 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
         .collect();
     Case {
         name,
-        program: BIN,
+        program: bin(),
         args: vec![
             "run".into(),
             "--json".into(),
@@ -113,7 +118,7 @@ fn main() {
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
         Case {
             name: "status",
-            program: BIN,
+            program: bin(),
             args: vec!["status".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
@@ -121,7 +126,7 @@ fn main() {
         },
         Case {
             name: "catalog --json",
-            program: BIN,
+            program: bin(),
             args: vec!["catalog".into(), "--json".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
@@ -137,7 +142,7 @@ fn main() {
         },
         Case {
             name: "hook, scope off (the off path)",
-            program: BIN,
+            program: bin(),
             args: vec!["hook".into(), "--host".into(), "claude-code".into()],
             baseline: Duration::ZERO,
             runs: runs * 5,
