@@ -276,7 +276,9 @@ mod tests {
         let mut with = report();
         let high = crate::provider::Params { reasoning: Some(crate::provider::Reasoning::High), ..Default::default() };
         with.panel[0].call.params = Some(high);
-        with.judge.as_mut().map(|j| j.params = Some(high));
+        if let Some(judge) = with.judge.as_mut() {
+            judge.params = Some(high);
+        }
         let json = serde_json::to_string(&with).unwrap_or_default();
         assert!(json.contains(r#""cost_usd":0.5,"truncated":true,"params":{"reasoning":"high"}}"#), "{json}");
         assert!(
