@@ -144,6 +144,12 @@ pub struct RunArgs {
     /// [default: a fresh random seed each run]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     pub seed: Option<u64>,
+    /// Set a model's parameter for this run: `temperature` (0 to 2), `max_output_tokens`
+    /// or `reasoning` (low, medium, high), e.g. `--param gpt-5.5.reasoning=high`; repeatable.
+    /// MODEL must be one of the run's panel, judge or synth; this overrides the preset's
+    /// and the model's own value.
+    #[arg(long = "param", value_name = "MODEL.KEY=VALUE")]
+    pub params: Vec<String>,
     /// Send a file, a directory (walked, honouring .gitignore, hidden files skipped) or a
     /// quoted glob as context; repeatable.
     #[arg(short = 'f', long = "file", value_name = "PATH")]

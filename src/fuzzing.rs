@@ -42,7 +42,8 @@ pub fn config_file(text: &str) -> Result<(Settings, Catalog)> {
 pub fn preset_file(name: &str, text: &str, catalog: &Catalog) -> Result<Preset> {
     let path = Path::new("presets").join(format!("{name}.toml"));
     let raw: PresetToml = toml_file::parse(text, &path, "preset file")?;
-    let preset = Preset::from_toml(name, raw, PresetSource::User(path.clone()));
+    let preset = Preset::from_toml(name, raw, PresetSource::User(path.clone()))
+        .map_err(|message| Error::InvalidFile { what: "preset file", path: path.clone(), message })?;
     presets::check_panel(catalog, &preset.panel).map_err(|e| Error::InvalidFile {
         what: "preset file",
         path,

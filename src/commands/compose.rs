@@ -25,8 +25,10 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     let Some(selection) = Selection::from_flags(&flags, &config)? else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
+    // A model's own parameter its route can't honour refuses the panel before anything is armed.
+    selection.check_params(&config, env)?;
     let statuses: Vec<_> = selection.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
-    let Selection::Fusion { panel, judge, synth, .. } = selection else {
+    let Selection::Fusion { panel, judge, synth, params, .. } = selection else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
     let mut plan = format!("panel   {}\njudge   {judge}\nsynth   {synth}\n", panel.join(", "));
@@ -62,6 +64,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         panel: panel.clone(),
         judge: judge.clone(),
         synth: synth.clone(),
+        params: params.clone(),
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {

@@ -14,7 +14,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::cost::format_usd;
 use crate::pipeline::{self, CostEstimate, FailureReason, Limits, Observer, Participant, RunMode, RunPlan, RunReport};
-use crate::provider::{self, http::Transport};
+use crate::provider::{self, Params, http::Transport};
 
 /// The plan for running `prompt` through `selection`.
 pub fn plan(
@@ -29,14 +29,14 @@ pub fn plan(
     let transport = Transport::new(idle_timeout, config.settings.run.retry.clone())
         .map(Arc::new)
         .map_err(|e| Error::internal(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
-    let participant = |name: &str| participant(config, env, &transport, name);
+    let participant = |name: &str, params| participant(config, env, &transport, name, params);
     Ok(match selection {
-        Selection::Single { model } => RunPlan {
+        Selection::Single { model, params } => RunPlan {
             run_id: new_run_id(),
             mode: RunMode::Single,
             preset: None,
             prompt,
-            panel: vec![participant(model)?],
+            panel: vec![participant(model, *params)?],
             judge: None,
             synth: None,
             limits,
@@ -44,14 +44,14 @@ pub fn plan(
             context: Context::default(),
             answer_chars: None,
         },
-        Selection::Fusion { preset, panel, judge, synth } => RunPlan {
+        Selection::Fusion { preset, panel, judge, synth, params } => RunPlan {
             run_id: new_run_id(),
             mode: RunMode::Fusion,
             preset: Some(preset.clone().unwrap_or_else(|| "custom".into())),
             prompt,
-            panel: panel.iter().map(|m| participant(m)).collect::<Result<_>>()?,
-            judge: Some(participant(judge)?),
-            synth: Some(participant(synth)?),
+            panel: panel.iter().enumerate().map(|(i, m)| participant(m, params.member(i))).collect::<Result<_>>()?,
+            judge: Some(participant(judge, params.judge)?),
+            synth: Some(participant(synth, params.synth)?),
             limits,
             seed,
             context: Context::default(),
@@ -123,11 +123,23 @@ pub fn failed(reason: FailureReason, detail: String) -> Error {
     Error::RunFailed { reason: reason.as_str(), hint: reason.hint(), detail }
 }
 
-fn participant(config: &Config, env: &Env, transport: &Arc<Transport>, name: &str) -> Result<Participant> {
+/// The participant for `name` on the route it takes now, with the model's own parameters
+/// under `layer` (the preset's and the run's); refused, before anything is sent, when the
+/// route can't honour one of them.
+fn participant(
+    config: &Config,
+    env: &Env,
+    transport: &Arc<Transport>,
+    name: &str,
+    layer: Params,
+) -> Result<Participant> {
     let spec = config.catalog.resolve(name)?;
     let (route, _) = Catalog::select(&spec, env)
         .ok_or_else(|| Error::refused(format!("model `{name}` has no route"), "add a route in config.toml"))?;
+    let params = spec.params.over(layer);
+    super::selection::check_route(name, route, &params)?;
     Ok(Participant {
+        params,
         model: spec.name.clone(),
         route: route.label(),
         provider: provider::connect(route, env, transport),

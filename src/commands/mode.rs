@@ -1,4 +1,5 @@
-//! `frontier mode off|single|fusion`: validates what it arms at arm time, then writes the
+//! `frontier mode off|single|fusion`: validates what it arms at arm time (models, and the
+//! parameters each call's route must honour), then writes the
 //! scope's state, keeping the operator's tuning, and warns about every armed model that
 //! is not ready (with every route's fix) or not checked.
 
@@ -50,13 +51,17 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
             selection
         }
     };
+    // Refused at arm time, not at the first run: a parameter the route can't honour.
+    if let Some(selection) = &selection {
+        selection.check_params(&config, env)?;
+    }
     let (armed, judge, synth) = match &selection {
         None => (Armed::Off, None, None),
-        Some(Selection::Single { model }) => (Armed::Single { model: model.clone() }, None, None),
+        Some(Selection::Single { model, .. }) => (Armed::Single { model: model.clone() }, None, None),
         Some(Selection::Fusion { preset: Some(name), .. }) => {
             (Armed::Preset { name: name.clone() }, flags.judge.clone(), flags.synth.clone())
         }
-        Some(Selection::Fusion { preset: None, panel, judge, synth }) => {
+        Some(Selection::Fusion { preset: None, panel, judge, synth, .. }) => {
             (Armed::Custom { panel: panel.clone() }, Some(judge.clone()), Some(synth.clone()))
         }
     };

@@ -59,6 +59,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 panel: models,
                 judge,
                 synth,
+                params: crate::config::params::PanelParams::default(),
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;

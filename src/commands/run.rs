@@ -41,7 +41,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     };
     let limits = limits::for_run(&config.settings.run, flags)?;
     let scope_flag = args.scope.as_deref();
-    let selection = select(&args, &config, env, scope_flag)?;
+    let selection = select(&args, &config, env, scope_flag)?.with_run_params(&args.params, &config)?;
 
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;

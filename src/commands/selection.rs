@@ -1,18 +1,24 @@
 //! Which models a command works with: from flags, from a scope's armed state, or from
-//! the configured default preset; validated against the catalog.
+//! the configured default preset; validated against the catalog. Each call carries the
+//! parameters a preset or `--param` gives it (`with_run_params`); `check_params` refuses,
+//! before anything is armed or sent, one its route can't honour.
 
 use crate::cli::PanelArgs;
-use crate::config::Config;
+use crate::config::params::PanelParams;
 use crate::config::presets::{CUSTOM, check_panel, judge_and_synth};
+use crate::config::{Catalog, Config, Route};
+use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::provider::agent_cli;
+use crate::provider::{ParamKey, Params, agent_cli, params};
 use crate::scope::state::{Armed, ScopeState};
 
 /// A resolved choice of models.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Selection {
-    Single { model: String },
-    Fusion { preset: Option<String>, panel: Vec<String>, judge: String, synth: String },
+    /// `params`: what `--param` sets for the model, on top of its own.
+    Single { model: String, params: Params },
+    /// `params`: what the preset's inline tables and `--param` set for each call.
+    Fusion { preset: Option<String>, panel: Vec<String>, judge: String, synth: String, params: PanelParams },
 }
 
 impl Selection {
@@ -26,7 +32,7 @@ impl Selection {
                         "use `--models a,b --judge j` for fusion, or drop --judge/--synth",
                     ));
                 }
-                Some(Selection::Single { model: model.clone() })
+                Some(Selection::Single { model: model.clone(), params: Params::default() })
             }
             (None, Some(CUSTOM), None) => {
                 return Err(Error::usage("--preset custom needs --models", "add `--models a,b,...`"));
@@ -44,6 +50,7 @@ impl Selection {
                     panel: preset.panel.clone(),
                     judge: preset.judge.clone(),
                     synth: preset.synth.clone(),
+                    params: preset.params.clone(),
                 })
             }
             (None, _, Some(models)) => Some(custom(models.clone())),
@@ -56,14 +63,24 @@ impl Selection {
     pub fn from_state(state: &ScopeState, config: &Config) -> Result<Option<Selection>> {
         let selection = match &state.armed {
             Armed::Off => return Ok(None),
-            Armed::Single { model } => Selection::Single { model: model.clone() },
+            Armed::Single { model } => Selection::Single { model: model.clone(), params: Params::default() },
             Armed::Preset { name } => {
                 let preset = config.presets.get(name)?;
+                // A judge or synth the scope names instead of the preset's has none of
+                // the preset's parameters for it.
+                let mut params = preset.params.clone();
+                if state.judge.as_ref().is_some_and(|j| *j != preset.judge) {
+                    params.judge = Params::default();
+                }
+                if state.synth.as_ref().is_some_and(|x| *x != preset.synth) {
+                    params.synth = Params::default();
+                }
                 Selection::Fusion {
                     preset: Some(preset.name.clone()),
                     panel: preset.panel.clone(),
                     judge: state.judge.clone().unwrap_or_else(|| preset.judge.clone()),
                     synth: state.synth.clone().unwrap_or_else(|| preset.synth.clone()),
+                    params,
                 }
             }
             Armed::Custom { panel } => {
@@ -85,12 +102,14 @@ impl Selection {
     /// Applies `--judge`/`--synth` from `flags`.
     pub fn with_overrides(mut self, flags: &PanelArgs) -> Result<Selection> {
         match &mut self {
-            Selection::Fusion { judge, synth, .. } => {
-                if let Some(j) = &flags.judge {
+            Selection::Fusion { judge, synth, params, .. } => {
+                if let Some(j) = flags.judge.as_ref().filter(|j| *j != judge) {
                     judge.clone_from(j);
+                    params.judge = Params::default();
                 }
-                if let Some(s) = &flags.synth {
+                if let Some(s) = flags.synth.as_ref().filter(|s| *s != synth) {
                     synth.clone_from(s);
+                    params.synth = Params::default();
                 }
             }
             Selection::Single { .. } if flags.judge.is_some() || flags.synth.is_some() => {
@@ -122,10 +141,81 @@ impl Selection {
         Ok(self)
     }
 
+    /// Applies `--param MODEL.KEY=VALUE` flags: each to every call of MODEL (the panel
+    /// member, the judge, the synth), over what the preset gives it. A MODEL this run does
+    /// not call is a usage error naming it.
+    pub fn with_run_params(mut self, flags: &[String], config: &Config) -> Result<Selection> {
+        if flags.is_empty() {
+            return Ok(self);
+        }
+        let canonical = |name: &str| config.catalog.resolve(name).map(|spec| spec.name);
+        let in_run: Vec<String> = self.models().into_iter().map(canonical).collect::<Result<_>>()?;
+        let mut by_model: Vec<(String, Params)> = Vec::new();
+        for flag in flags {
+            let (model, key, value) = parse_param_flag(flag)?;
+            let name = canonical(model)?;
+            if !in_run.contains(&name) {
+                return Err(Error::usage(
+                    format!("--param `{flag}` names model `{model}`, which this run does not call"),
+                    format!("name one of the run's models: {}", self.models().join(", ")),
+                ));
+            }
+            let at = match by_model.iter().position(|(m, _)| *m == name) {
+                Some(at) => at,
+                None => {
+                    by_model.push((name, Params::default()));
+                    by_model.len() - 1
+                }
+            };
+            by_model[at].1.set(key, value).map_err(|e| {
+                Error::usage(format!("--param `{flag}`: {e}"), "e.g. `--param gpt-5.5.temperature=0.7`")
+            })?;
+        }
+        let run = |name: &str| -> Params {
+            let name = canonical(name).unwrap_or_default();
+            by_model.iter().find(|(m, _)| *m == name).map(|(_, p)| *p).unwrap_or_default()
+        };
+        match &mut self {
+            Selection::Single { model, params } => *params = params.over(run(model)),
+            Selection::Fusion { panel, judge, synth, params, .. } => {
+                params.panel = panel.iter().enumerate().map(|(i, m)| params.member(i).over(run(m))).collect();
+                params.judge = params.judge.over(run(judge));
+                params.synth = params.synth.over(run(synth));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Every call the selection makes, with the parameters the selection gives it (the
+    /// model's own come on top in `effective_params`).
+    pub fn calls(&self) -> Vec<(&str, Params)> {
+        match self {
+            Selection::Single { model, params } => vec![(model.as_str(), *params)],
+            Selection::Fusion { panel, judge, synth, params, .. } => panel
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.as_str(), params.member(i)))
+                .chain([(judge.as_str(), params.judge), (synth.as_str(), params.synth)])
+                .collect(),
+        }
+    }
+
+    /// Refuses a parameter that the route each call would take now can't honour: at arm
+    /// time (`mode`, `compose`), so the run does not fail later.
+    pub fn check_params(&self, config: &Config, env: &Env) -> Result<()> {
+        for (name, layer) in self.calls() {
+            let spec = config.catalog.resolve(name)?;
+            if let Some((route, _)) = Catalog::select(&spec, env) {
+                check_route(name, route, &spec.params.over(layer))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The preset name, `custom`, or the single model: how the selection is shown.
     pub fn label(&self) -> &str {
         match self {
-            Selection::Single { model } => model,
+            Selection::Single { model, .. } => model,
             Selection::Fusion { preset: Some(p), .. } => p,
             Selection::Fusion { preset: None, .. } => CUSTOM,
         }
@@ -134,7 +224,7 @@ impl Selection {
     /// Every model the selection would call, in order, without repeats.
     pub fn models(&self) -> Vec<&str> {
         let all: Vec<&str> = match self {
-            Selection::Single { model } => vec![model],
+            Selection::Single { model, .. } => vec![model],
             Selection::Fusion { panel, judge, synth, .. } => {
                 panel.iter().map(String::as_str).chain([judge.as_str(), synth.as_str()]).collect()
             }
@@ -151,5 +241,40 @@ impl Selection {
 
 fn custom(panel: Vec<String>) -> Selection {
     let (judge, synth) = judge_and_synth(&panel, None, None);
-    Selection::Fusion { preset: None, panel, judge, synth }
+    Selection::Fusion { preset: None, panel, judge, synth, params: PanelParams::default() }
+}
+
+/// `MODEL.KEY=VALUE`, split at the first `=` and the last `.` before it (model names
+/// have dots: `gpt-5.5.reasoning=high`).
+fn parse_param_flag(flag: &str) -> Result<(&str, ParamKey, &str)> {
+    let bad = |what: String| {
+        Error::usage(
+            format!("--param `{flag}` {what}"),
+            "write MODEL.KEY=VALUE with KEY one of temperature, max_output_tokens, reasoning, \
+             e.g. `--param gpt-5.5.reasoning=high`",
+        )
+    };
+    let (target, value) = flag.split_once('=').ok_or_else(|| bad("has no `=VALUE`".into()))?;
+    let (model, key) = target.rsplit_once('.').ok_or_else(|| bad("names no `MODEL.KEY`".into()))?;
+    let key = ParamKey::parse(key).ok_or_else(|| bad(format!("has the unknown parameter `{key}`")))?;
+    if model.is_empty() || value.is_empty() {
+        return Err(bad("needs a model and a value".into()));
+    }
+    Ok((model, key, value))
+}
+
+/// Refuses `params` if `route` can't honour one of them, naming the model, the route and
+/// the parameter: a usage error, before anything is sent.
+pub fn check_route(model: &str, route: &Route, params: &Params) -> Result<()> {
+    params::check(route.provider.kind, params).map_err(|refusal| {
+        Error::usage(
+            format!(
+                "model `{model}` (route `{}`) does not take parameter `{}`{}",
+                route.label(),
+                refusal.key.as_str(),
+                refusal.detail
+            ),
+            refusal.hint,
+        )
+    })
 }

@@ -45,8 +45,8 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         selection.iter().flat_map(Selection::models).map(|m| readiness::check(&config, env, m)).collect();
     let (preset, model, panel, judge, synth) = match &selection {
         None => (None, None, Vec::new(), None, None),
-        Some(Selection::Single { model }) => (None, Some(model.clone()), Vec::new(), None, None),
-        Some(Selection::Fusion { preset, panel, judge, synth }) => {
+        Some(Selection::Single { model, .. }) => (None, Some(model.clone()), Vec::new(), None, None),
+        Some(Selection::Fusion { preset, panel, judge, synth, .. }) => {
             (preset.clone(), None, panel.clone(), Some(judge.clone()), Some(synth.clone()))
         }
     };

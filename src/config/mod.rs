@@ -9,6 +9,7 @@
 pub mod atomic;
 pub mod catalog;
 pub mod host;
+pub mod params;
 pub mod paths;
 pub mod presets;
 pub mod settings;

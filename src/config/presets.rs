@@ -7,6 +7,10 @@
 //! (with its parse error), so one bad file can't break `--preset demo` or the hook. A
 //! file named like a built-in preset or alias is ignored with a warning, too.
 //!
+//! A panel member, the judge or the synth may be an inline table that gives the model
+//! parameters for this preset (`{ model = "gpt-5.5", reasoning = "high" }`,
+//! `config::params`); a plain name keeps the model's own.
+//!
 //! Knows the catalog only to check that a panel's models exist.
 
 use std::path::{Path, PathBuf};
@@ -14,8 +18,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::catalog::Catalog;
+use super::params::{MemberToml, PanelParams};
 use super::{atomic, toml_file};
 use crate::error::{Error, Result, suggest};
+use crate::provider::Params;
 
 /// The most models a panel may have.
 pub const MAX_PANEL: usize = 8;
@@ -42,9 +48,10 @@ pub(crate) struct PresetToml {
     description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     aliases: Vec<String>,
-    panel: Vec<String>,
-    judge: Option<String>,
-    synth: Option<String>,
+    /// Names, or inline tables of a name and its parameters for this preset.
+    panel: Vec<MemberToml>,
+    judge: Option<MemberToml>,
+    synth: Option<MemberToml>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +60,7 @@ pub enum PresetSource {
     User(PathBuf),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Preset {
     pub name: String,
     pub description: String,
@@ -63,6 +70,8 @@ pub struct Preset {
     pub judge: String,
     /// Defaults to the first panel model.
     pub synth: String,
+    /// What the preset's inline tables set for each call, on top of the models' own.
+    pub params: PanelParams,
     pub source: PresetSource,
 }
 
@@ -74,18 +83,33 @@ pub fn judge_and_synth(panel: &[String], judge: Option<String>, synth: Option<St
 }
 
 impl Preset {
-    pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> Preset {
-        let (judge, synth) = judge_and_synth(&raw.panel, raw.judge, raw.synth);
-        Preset {
+    /// The preset a file describes; the error says which entry's parameter is wrong.
+    pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> std::result::Result<Preset, String> {
+        let panel: Vec<String> = raw.panel.iter().map(|m| m.model().to_string()).collect();
+        let member_params = raw.panel.iter().map(MemberToml::params).collect::<std::result::Result<_, _>>()?;
+        let params_of = |m: &Option<MemberToml>| m.as_ref().map_or(Ok(Params::default()), MemberToml::params);
+        // A judge or synth left out defaults to the first member, with that member's
+        // parameters: it is the same model as the preset wrote it.
+        let first = member_params_first(&raw.panel)?;
+        let judge_params = if raw.judge.is_some() { params_of(&raw.judge)? } else { first };
+        let synth_params = if raw.synth.is_some() { params_of(&raw.synth)? } else { first };
+        let name_of = |m: Option<MemberToml>| m.map(|m| m.model().to_string());
+        let (judge, synth) = judge_and_synth(&panel, name_of(raw.judge), name_of(raw.synth));
+        Ok(Preset {
             name: name.to_string(),
             description: raw.description,
             aliases: raw.aliases,
             judge,
             synth,
-            panel: raw.panel,
+            panel,
+            params: PanelParams { panel: member_params, judge: judge_params, synth: synth_params },
             source,
-        }
+        })
     }
+}
+
+fn member_params_first(panel: &[MemberToml]) -> std::result::Result<Params, String> {
+    panel.first().map_or(Ok(Params::default()), MemberToml::params)
 }
 
 #[derive(Debug, Clone)]
@@ -113,7 +137,12 @@ impl Presets {
         for (name, text) in BUILTIN {
             let path = PathBuf::from(format!("<built-in>/presets/{name}.toml"));
             let raw: PresetToml = toml_file::parse(text, &path, "built-in preset")?;
-            list.push(Preset::from_toml(name, raw, PresetSource::BuiltIn));
+            let preset = Preset::from_toml(name, raw, PresetSource::BuiltIn).map_err(|message| Error::InvalidFile {
+                what: "built-in preset",
+                path: path.clone(),
+                message,
+            })?;
+            list.push(preset);
         }
         let mut user = Vec::new();
         let (mut broken, mut warnings) = (Vec::new(), Vec::new());
@@ -140,15 +169,13 @@ impl Presets {
             }
             let loaded = toml_file::read::<PresetToml>(&path, "preset file").and_then(|raw| {
                 let Some(raw) = raw else { return Ok(None) };
-                check_panel(catalog, &raw.panel).map_err(|e| Error::InvalidFile {
-                    what: "preset file",
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                Ok(Some(raw))
+                let invalid = |message: String| Error::InvalidFile { what: "preset file", path: path.clone(), message };
+                let preset = Preset::from_toml(&name, raw, PresetSource::User(path.clone())).map_err(invalid)?;
+                check_panel(catalog, &preset.panel).map_err(|e| invalid(e.to_string()))?;
+                Ok(Some(preset))
             });
             match loaded {
-                Ok(Some(raw)) => user.push(Preset::from_toml(&name, raw, PresetSource::User(path))),
+                Ok(Some(preset)) => user.push(preset),
                 Ok(None) => {}
                 Err(err) => {
                     let message = match err {
@@ -206,9 +233,9 @@ impl Presets {
         let raw = PresetToml {
             description: preset.description.clone(),
             aliases: Vec::new(),
-            panel: preset.panel.clone(),
-            judge: Some(preset.judge.clone()),
-            synth: Some(preset.synth.clone()),
+            panel: preset.panel.iter().enumerate().map(|(i, m)| MemberToml::new(m, preset.params.member(i))).collect(),
+            judge: Some(MemberToml::new(&preset.judge, preset.params.judge)),
+            synth: Some(MemberToml::new(&preset.synth, preset.params.synth)),
         };
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
@@ -348,6 +375,44 @@ mod tests {
         );
         assert!(warnings[0].ends_with("; only `--preset bad` fails until it is fixed"), "{warnings:?}");
         assert!(warnings[1].contains("ghost.toml` is ignored: unknown model `no-such-model`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn inline_tables_give_members_judge_and_synth_their_parameters() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("deep.toml"),
+            "panel = [\"mock:a\", { model = \"mock:b\", reasoning = \"high\" }]\n\
+             synth = { model = \"mock:c\", temperature = 0.2 }\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("hot.toml"), "panel = [{ model = \"mock:a\", temperature = 9.0 }]\n").unwrap();
+        let all = presets(dir.path());
+        let deep = all.get("deep").unwrap_or_else(|e| panic!("{e}"));
+        let high = Params { reasoning: Some(crate::provider::Reasoning::High), ..Params::default() };
+        let cool = Params { temperature: Some(0.2), ..Params::default() };
+        assert_eq!(
+            (deep.panel.clone(), deep.judge.clone(), deep.synth.clone()),
+            (vec!["mock:a".to_string(), "mock:b".to_string()], "mock:a".to_string(), "mock:c".to_string())
+        );
+        assert_eq!(
+            deep.params,
+            PanelParams { panel: vec![Params::default(), high], judge: Params::default(), synth: cool }
+        );
+        assert_eq!(
+            all.get("hot").err().map(|e| e.to_string()),
+            Some(format!(
+                "invalid preset file `{}`: `mock:a`: `temperature` is 9; it must be from 0 to 2",
+                dir.path().join("hot.toml").display()
+            ))
+        );
+        // Saved and read back, the tables are kept.
+        let mut copy = deep.clone();
+        copy.name = "copy".into();
+        all.save(dir.path(), &copy).unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(dir.path().join("copy.toml")).unwrap();
+        assert!(text.contains("{ model = \"mock:b\", reasoning = \"high\" }"), "{text}");
+        assert_eq!(presets(dir.path()).get("copy").map(|p| p.params.clone()).ok(), Some(deep.params.clone()));
     }
 
     #[test]

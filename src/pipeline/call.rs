@@ -9,7 +9,7 @@ use futures::StreamExt as _;
 use tokio::time::Instant;
 
 use super::cost::{Price, estimate_tokens};
-use crate::provider::{ChatRequest, ErrorKind, JsonSchema, Provider, ProviderError, StreamEvent, Usage};
+use crate::provider::{ChatRequest, ErrorKind, JsonSchema, Params, Provider, ProviderError, StreamEvent, Usage};
 
 /// A model taking part in a run: its display name, its route, and its provider (or why
 /// it could not be set up, such as a missing key).
@@ -20,6 +20,15 @@ pub struct Participant {
     pub provider: Result<Arc<dyn Provider>, ProviderError>,
     /// What its tokens cost; `None` when no price is known (agent CLIs, unpriced routes).
     pub price: Option<Price>,
+    /// The parameters every request to it carries, already checked against its route.
+    pub params: Params,
+}
+
+impl Participant {
+    /// Its parameters as a report records them: none when it has none.
+    pub fn reported_params(&self) -> Option<Params> {
+        (!self.params.is_empty()).then_some(self.params)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,7 +75,13 @@ pub async fn call(
         Err(err) => return Err(fail(err.to_string(), err.kind())),
     };
     let deadline = start + timeout;
-    let request = ChatRequest { system: system.to_string(), user: user.to_string(), json_schema, deadline };
+    let request = ChatRequest {
+        system: system.to_string(),
+        user: user.to_string(),
+        json_schema,
+        deadline,
+        params: participant.params,
+    };
     let mut stream = provider.stream(request);
     let mut text = String::new();
     let mut finished = None;
@@ -171,7 +186,13 @@ mod tests {
     async fn capped(deltas: Vec<&'static str>, max_bytes: usize) -> (Completion, String, usize) {
         let pulled = Arc::new(AtomicUsize::new(0));
         let provider: Arc<dyn Provider> = Arc::new(Scripted { deltas, pulled: pulled.clone() });
-        let participant = Participant { model: "m".into(), route: "r".into(), provider: Ok(provider), price: None };
+        let participant = Participant {
+            model: "m".into(),
+            route: "r".into(),
+            provider: Ok(provider),
+            price: None,
+            params: Params::default(),
+        };
         let heard = Mutex::new(String::new());
         let listen = |d: Option<&str>| heard.lock().unwrap().push_str(d.unwrap_or_default());
         let timeout = Duration::from_secs(5);

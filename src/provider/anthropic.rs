@@ -6,6 +6,12 @@
 //! schema; the tool's input then streams as JSON fragments, which are passed on as text
 //! so that the collected answer is the JSON object.
 //!
+//! Parameters: `temperature` and `max_tokens` as given (`max_output_tokens`, else 8192);
+//! `reasoning` turns on extended thinking with a budget per level
+//! (`Reasoning::anthropic_budget_tokens`), added to `max_tokens` so the answer keeps its
+//! own cap. A temperature other than 1 next to thinking is refused before this is reached
+//! (`params::check`).
+//!
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
@@ -30,9 +36,14 @@ impl Adapter for AnthropicWire {
 /// The streaming Messages request for `request`. `base_url` has no `/v1`
 /// (`https://api.anthropic.com`). The transport sets `content-type` with the JSON body.
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+    let params = &request.params;
+    let answer_tokens = params.max_output_tokens.unwrap_or(MAX_OUTPUT_TOKENS);
+    let thinking = params.reasoning.map(|level| level.anthropic_budget_tokens());
     let mut body = json!({
         "model": model,
-        "max_tokens": MAX_OUTPUT_TOKENS,
+        // Thinking counts against `max_tokens`, which must exceed its budget: the answer's
+        // own cap comes on top of the budget.
+        "max_tokens": answer_tokens.saturating_add(thinking.unwrap_or(0)),
         "system": request.system,
         "messages": [{"role": "user", "content": request.user}],
         "stream": true,
@@ -43,7 +54,18 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
             "description": format!("Reply with the `{}` object: fill every field its input schema requires.", schema.name),
             "input_schema": schema.schema,
         }]);
-        body["tool_choice"] = json!({"type": "tool", "name": schema.name});
+        // Extended thinking can't be combined with a forced tool: the model is left to
+        // choose it, as the instructions ask.
+        body["tool_choice"] = match thinking {
+            None => json!({"type": "tool", "name": schema.name}),
+            Some(_) => json!({"type": "auto"}),
+        };
+    }
+    if let Some(t) = params.temperature {
+        body["temperature"] = json!(t);
+    }
+    if let Some(budget) = thinking {
+        body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
     }
     WireRequest {
         url: format!("{}/v1/messages", base_url.trim_end_matches('/')),
@@ -323,7 +345,13 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            json_schema,
+            deadline: tokio::time::Instant::now(),
+            params: crate::provider::Params::default(),
+        }
     }
 
     #[test]
@@ -386,5 +414,66 @@ mod tests {
         );
         // Whatever the count becomes, the stream must still parse.
         assert!(replay(bytes.as_bytes(), 0).is_ok());
+    }
+
+    #[test]
+    fn parameters_set_temperature_max_tokens_and_a_thinking_budget() {
+        let with = |params: crate::provider::Params| {
+            let request = ChatRequest { params, ..chat(None) };
+            build_request("http://h", "claude-x", None, &request).body
+        };
+        let plain = crate::provider::Params { temperature: Some(0.5), max_output_tokens: Some(1000), reasoning: None };
+        assert_eq!(
+            with(plain),
+            json!({
+                "model": "claude-x",
+                "max_tokens": 1000,
+                "system": "sys",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "temperature": 0.5,
+            })
+        );
+        let thinking = crate::provider::Params {
+            temperature: Some(1.0),
+            max_output_tokens: Some(1000),
+            reasoning: Some(crate::provider::Reasoning::Medium),
+        };
+        assert_eq!(
+            with(thinking),
+            json!({
+                "model": "claude-x",
+                "max_tokens": 9192,
+                "system": "sys",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "temperature": 1.0,
+                "thinking": {"type": "enabled", "budget_tokens": 8192},
+            })
+        );
+    }
+
+    #[test]
+    fn thinking_leaves_the_judges_tool_to_the_model() {
+        let schema = testing::judge_schema();
+        let params = crate::provider::Params { reasoning: Some(crate::provider::Reasoning::Low), ..Default::default() };
+        let request = ChatRequest { params, ..chat(Some(schema.clone())) };
+        assert_eq!(
+            build_request("http://h", "claude-x", None, &request).body,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 10240,
+                "system": "sys",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "tools": [{
+                    "name": "judge_verdict",
+                    "description": "Reply with the `judge_verdict` object: fill every field its input schema requires.",
+                    "input_schema": schema.schema,
+                }],
+                "tool_choice": {"type": "auto"},
+                "thinking": {"type": "enabled", "budget_tokens": 2048},
+            })
+        );
     }
 }

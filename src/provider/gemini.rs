@@ -6,6 +6,9 @@
 //! `responseSchema`, which takes a subset of OpenAPI 3.0 rather than JSON Schema;
 //! `response_schema` translates one into the other.
 //!
+//! Parameters go in `generationConfig`: `temperature`, `maxOutputTokens`, and
+//! `thinkingConfig` (`thinkingLevel` for Gemini 3 on, a `thinkingBudget` for 2.x).
+//!
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes. Knows nothing
 //! about retries, which events other providers send, or what the text is used for.
 
@@ -14,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Reasoning, Secret, StreamEvent, Usage};
 
 impl Adapter for GeminiWire {
     fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
@@ -36,11 +39,39 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         body["generationConfig"] =
             json!({"responseMimeType": "application/json", "responseSchema": response_schema(&schema.schema)});
     }
+    let params = &request.params;
+    if !params.is_empty() {
+        let config = &mut body["generationConfig"];
+        if let Some(t) = params.temperature {
+            config["temperature"] = json!(t);
+        }
+        if let Some(n) = params.max_output_tokens {
+            config["maxOutputTokens"] = json!(n);
+        }
+        if let Some(level) = params.reasoning {
+            config["thinkingConfig"] = thinking_config(model, level);
+        }
+    }
     WireRequest {
         url: format!("{}/v1beta/models/{model}:streamGenerateContent?alt=sse", base_url.trim_end_matches('/')),
         headers: vec![("accept".into(), "text/event-stream".into())],
         auth: key.map(|k| ("x-goog-api-key".to_string(), String::new(), k)),
         body,
+    }
+}
+
+/// Gemini 3 and later take a `thinkingLevel`; the 2.x models only a `thinkingBudget` in
+/// tokens (and refuse the level), so those get a budget per level.
+fn thinking_config(model: &str, level: Reasoning) -> Value {
+    if model.starts_with("gemini-2") || model.starts_with("gemini-1") {
+        let budget = match level {
+            Reasoning::Low => 1_024,
+            Reasoning::Medium => 8_192,
+            Reasoning::High => 24_576,
+        };
+        json!({"thinkingBudget": budget})
+    } else {
+        json!({"thinkingLevel": level.as_str()})
     }
 }
 
@@ -313,7 +344,13 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            json_schema,
+            deadline: tokio::time::Instant::now(),
+            params: crate::provider::Params::default(),
+        }
     }
 
     #[test]
@@ -426,5 +463,40 @@ mod tests {
         );
         // Whatever the count becomes, the stream must still parse.
         assert!(replay(bytes.as_bytes(), 0).is_ok());
+    }
+
+    #[test]
+    fn parameters_go_in_the_generation_config() {
+        let params = crate::provider::Params {
+            temperature: Some(0.4),
+            max_output_tokens: Some(700),
+            reasoning: Some(Reasoning::High),
+        };
+        let body = |model: &str, schema: Option<JsonSchema>| {
+            build_request("http://h", model, None, &ChatRequest { params, ..chat(schema) }).body
+        };
+        assert_eq!(
+            body("gemini-3.1-pro", None),
+            json!({
+                "systemInstruction": {"parts": [{"text": "sys"}]},
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "generationConfig": {"temperature": 0.4, "maxOutputTokens": 700, "thinkingConfig": {"thinkingLevel": "high"}},
+            })
+        );
+        let schema = JsonSchema { name: "v".into(), schema: json!({"type": "object"}) };
+        assert_eq!(
+            body("models/gemini-2.5-flash", Some(schema)),
+            json!({
+                "systemInstruction": {"parts": [{"text": "sys"}]},
+                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+                "generationConfig": {
+                    "responseMimeType": "application/json",
+                    "responseSchema": {"type": "OBJECT"},
+                    "temperature": 0.4,
+                    "maxOutputTokens": 700,
+                    "thinkingConfig": {"thinkingBudget": 24576},
+                },
+            })
+        );
     }
 }

@@ -21,6 +21,7 @@ pub mod kind;
 pub mod lookup;
 pub mod mock;
 pub mod openai;
+pub mod params;
 pub mod retry;
 mod secret;
 pub mod sse;
@@ -35,6 +36,7 @@ pub use base_url::{BaseUrl, Loopback};
 pub use connect::{Endpoint, connect};
 pub use http::HttpProvider;
 pub use kind::{AgentCli, ProviderKind};
+pub use params::{ParamKey, Params, Reasoning};
 pub use secret::{MIN_KEY_CHARS, Secret, redact_all};
 pub use usage::{Price, Usage};
 
@@ -47,6 +49,8 @@ pub struct ChatRequest {
     pub json_schema: Option<JsonSchema>,
     /// When the caller stops waiting; retries are not started past it.
     pub deadline: tokio::time::Instant,
+    /// The model's parameters; each adapter translates them into its API's fields.
+    pub params: Params,
 }
 
 #[derive(Debug, Clone, PartialEq)]

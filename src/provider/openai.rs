@@ -1,8 +1,11 @@
 //! The OpenAI Chat Completions adapter (also every OpenAI-compatible server): builds a
-//! streaming request with `async-openai`'s types and parses its SSE chunks.
+//! streaming request with `async-openai`'s types and parses its SSE chunks. Parameters
+//! go out as `temperature`, `max_completion_tokens` (the field that replaced
+//! `max_tokens`, which reasoning models refuse) and `reasoning_effort`.
 //!
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes.
 
+use async_openai::types::chat::ReasoningEffort;
 use async_openai::types::chat::{
     ChatCompletionRequestMessage, ChatCompletionStreamOptions, CreateChatCompletionRequest,
     CreateChatCompletionStreamResponse, ResponseFormat, ResponseFormatJsonSchema,
@@ -10,7 +13,7 @@ use async_openai::types::chat::{
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Reasoning, Secret, StreamEvent, Usage};
 
 /// The data of the frame that ends an OpenAI stream.
 const END_MARKER: &str = "[DONE]";
@@ -39,13 +42,30 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
                 strict: Some(true),
             },
         }),
+        max_completion_tokens: request.params.max_output_tokens,
+        reasoning_effort: request.params.reasoning.map(reasoning_effort),
         ..Default::default()
     };
+    let mut body = serde_json::to_value(body).unwrap_or_default();
+    if let Some(t) = request.params.temperature {
+        // Written as the f64 it was given: through the library's f32, 0.7 would go out
+        // as 0.699999988079071.
+        body["temperature"] = serde_json::json!(t);
+    }
     WireRequest {
         url: format!("{}/chat/completions", base_url.trim_end_matches('/')),
         headers: vec![("accept".into(), "text/event-stream".into())],
         auth: key.map(|k| ("authorization".to_string(), "Bearer ".to_string(), k)),
-        body: serde_json::to_value(body).unwrap_or_default(),
+        body,
+    }
+}
+
+/// OpenAI's effort level for ours: the same three words.
+fn reasoning_effort(level: Reasoning) -> ReasoningEffort {
+    match level {
+        Reasoning::Low => ReasoningEffort::Low,
+        Reasoning::Medium => ReasoningEffort::Medium,
+        Reasoning::High => ReasoningEffort::High,
     }
 }
 
@@ -156,6 +176,7 @@ mod tests {
             user: "hi".into(),
             json_schema: Some(JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) }),
             deadline: tokio::time::Instant::now(),
+            params: crate::provider::Params::default(),
         };
         let wire = build_request("http://h/v1/", "m", Some(Secret::new("sk-x")), &request);
         assert_eq!(wire.url, "http://h/v1/chat/completions");
@@ -170,5 +191,33 @@ mod tests {
             })
         );
         assert!(!wire.body.to_string().contains("sk-x"));
+    }
+
+    #[test]
+    fn parameters_go_in_the_chat_completions_fields() {
+        let request = ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            json_schema: None,
+            deadline: tokio::time::Instant::now(),
+            params: crate::provider::Params {
+                temperature: Some(0.7),
+                max_output_tokens: Some(1200),
+                reasoning: Some(Reasoning::High),
+            },
+        };
+        let wire = build_request("http://h/v1", "m", None, &request);
+        assert_eq!(
+            wire.body,
+            serde_json::json!({
+                "model": "m",
+                "messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "max_completion_tokens": 1200,
+                "reasoning_effort": "high",
+                "temperature": 0.7,
+            })
+        );
     }
 }

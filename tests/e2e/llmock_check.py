@@ -19,7 +19,14 @@ environment:
       into `frontier run "q"`: every panel, judge and synth request body carries exactly
       the expected sources and none of the excluded ones.
 
-    --only context   runs just the (e) cases (and --only retries everything else).
+  (f) parameters (DESIGN.md §4.5): `--param` on each API's member puts temperature,
+      the output cap and the reasoning level in that API's own fields (OpenAI
+      `temperature`/`max_completion_tokens`/`reasoning_effort`, Anthropic
+      `temperature`/`max_tokens`/`thinking`, Gemini `generationConfig`); a parameter a
+      route can't take (a temperature over 1 on Anthropic) exits 2 before any request.
+
+    --only context   runs just the (e) cases, --only params just the (f) cases (and
+                     --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -125,7 +132,7 @@ class Frontier:
         }
 
     def run(self, models: list[str], *extra: str, cwd: Path | None = None, stdin: bytes | None = None,
-            prompt: str = PROMPT) -> dict:
+            prompt: str = PROMPT, expect_json: bool = True) -> dict:
         argv = [self.binary, "run", "--json", "--models", ",".join(models), *extra, prompt]
         try:
             proc = subprocess.run(argv, env=self.env, cwd=cwd or self.home,
@@ -140,6 +147,8 @@ class Frontier:
         try:
             report = json.loads(stdout)
         except ValueError:
+            if not expect_json:
+                return {"rc": proc.returncode, "report": None, "stderr": stderr}
             raise CheckFailed(f"exit {proc.returncode}, stdout is not JSON: {stdout[:300]!r}; stderr: {stderr[-500:]}") from None
         return {"rc": proc.returncode, "report": report, "stderr": stderr}
 
@@ -456,12 +465,75 @@ class ContextCases:
         return self.check((), ["stdin"], ["NOTES-TEXT-a31f"], stdin=log)
 
 
+# What each API's request body must carry for --param temperature=0.5,
+# max_output_tokens=256, reasoning=high (Anthropic: thinking needs temperature 1, and the
+# thinking budget of `high`, 24576 tokens, comes on top of the answer's 256).
+PARAMS = {
+    "openai": (("temperature=0.5", "max_output_tokens=256", "reasoning=high"),
+               {"/temperature": 0.5, "/max_completion_tokens": 256, "/reasoning_effort": "high"}),
+    "anthropic": (("temperature=1", "max_output_tokens=256", "reasoning=high"),
+                  {"/temperature": 1.0, "/max_tokens": 256 + 24576,
+                   "/thinking": {"type": "enabled", "budget_tokens": 24576}}),
+    "gemini": (("temperature=0.5", "max_output_tokens=256", "reasoning=high"),
+               {"/generationConfig/temperature": 0.5, "/generationConfig/maxOutputTokens": 256,
+                "/generationConfig/thinkingConfig": {"thinkingBudget": 24576}}),
+}
+
+
+def pointer(body: object, path: str) -> object:
+    """The value at a JSON pointer of simple keys, or None."""
+    for key in path.strip("/").split("/"):
+        if not isinstance(body, dict) or key not in body:
+            return None
+        body = body[key]
+    return body
+
+
+class ParamCases:
+    """(f): each API's member run alone with parameters; the bodies llmock received."""
+
+    def __init__(self, mock: Llmock, frontier: Frontier, kinds: list[str]) -> None:
+        self.mock, self.frontier, self.kinds = mock, frontier, kinds
+
+    def translated(self, kind: str) -> str:
+        self.mock.reset()
+        model = member_id(kind)
+        flags, want = PARAMS[kind]
+        extra: list[str] = []
+        for flag in flags:
+            extra += ["--param", f"{model}.{flag}"]
+        result = self.frontier.run([model, "mock:b"], "--judge", "mock:b", "--synth", "mock:b", *extra)
+        report = expect_run_ok(result)
+        shown = member(report, kind).get("params")
+        expect(shown is not None, f"the report records no params for {model}")
+        bodies = [r["body"] for r in self.mock.requests() if r.get("body") is not None]
+        expect(len(bodies) == 1, f"expected one request to llmock, got {len(bodies)}")
+        got = {path: pointer(bodies[0], path) for path in want}
+        expect(got == want, f"body fields {got}, want {want}")
+        return f"{', '.join(f'{p}={v}' for p, v in got.items())}; report {shown}"
+
+    def refused(self) -> str:
+        self.mock.reset()
+        model = member_id("anthropic")
+        result = self.frontier.run([model, "mock:b"], "--param", f"{model}.temperature=1.5", expect_json=False)
+        raise_unless_refused(result, model)
+        seen = self.mock.requests()
+        expect(not seen, f"llmock received {len(seen)} request(s)")
+        return "exit 2, llmock's request log empty"
+
+
+def raise_unless_refused(result: dict, model: str) -> None:
+    expect(result["rc"] == 2, f"exit {result['rc']}, want 2; stderr {result['stderr'][-300:]!r}")
+    want = f"error: model `{model}` (route `{model}`) does not take parameter `temperature`"
+    expect(want in result["stderr"], f"stderr {result['stderr'][-300:]!r} lacks {want!r}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context"], help="run only these cases")
+    parser.add_argument("--only", choices=["retries", "context", "params"], help="run only these cases")
     args = parser.parse_args()
 
     binary = str(Path(args.frontier).resolve())
@@ -489,9 +561,15 @@ def main() -> int:
         frontier = Frontier(binary, workdir, mock, kinds)
         suite = Suite(mock, frontier, kinds)
 
-        if args.only != "context":
+        if args.only in (None, "retries"):
             retry_cases(suite, kinds)
-        if args.only != "retries":
+        if args.only in (None, "params"):
+            cases = ParamCases(mock, frontier, kinds)
+            for kind in kinds:
+                suite.check(f"(f) {kind}: each parameter in the API's own field", lambda k=kind: cases.translated(k))
+            if "anthropic" in kinds:
+                suite.check("(f) anthropic: temperature 1.5 refused, exit 2, no request", cases.refused)
+        if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)
             suite.check("(e) -f a directory: its text files, no ignored, hidden, binary or .env file", cases.directory)

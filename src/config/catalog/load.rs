@@ -11,6 +11,7 @@ use std::path::Path;
 use super::key_var::check_key_variable;
 use super::toml::CatalogToml;
 use super::{Catalog, MOCK_PROVIDER, ModelEntry, ProviderInfo, prices};
+use crate::config::params::ParamsToml;
 use crate::config::toml_file;
 use crate::error::{Error, Result};
 use crate::provider::BaseUrl;
@@ -79,8 +80,16 @@ impl Catalog {
                     m.context_window.unwrap_or_default()
                 )));
             }
+            let params = ParamsToml {
+                temperature: m.temperature,
+                max_output_tokens: m.max_output_tokens,
+                reasoning: m.reasoning.clone(),
+            }
+            .resolve()
+            .map_err(|e| invalid(format!("model `{id}`: {e}")))?;
             let description = m.description.unwrap_or_default();
-            let entry = ModelEntry { id: id.clone(), description, routes: m.routes, context_window: m.context_window };
+            let entry =
+                ModelEntry { id: id.clone(), description, routes: m.routes, context_window: m.context_window, params };
             self.models.insert(id, entry);
         }
         self.aliases.extend(raw.aliases);
@@ -158,6 +167,29 @@ mod tests {
         assert_eq!(
             load("[providers.c]\nkind = \"claude\"\n"),
             "invalid config file `c.toml`: provider `c` has kind `claude`; the kinds are openai, anthropic, gemini, claude-cli, codex-cli, gemini-cli"
+        );
+    }
+
+    #[test]
+    fn a_model_carries_its_parameters_and_a_bad_one_is_refused() {
+        let load = |text: &str| {
+            let overlay: CatalogToml = ::toml::from_str(text).unwrap_or_else(|e| panic!("{e}"));
+            Catalog::with_overlay(overlay, Path::new("c.toml"))
+        };
+        let catalog = load("[models.deep]\nroutes = [\"mock:d\"]\nreasoning = \"high\"\nmax_output_tokens = 900\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let spec = catalog.resolve("deep").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            spec.params,
+            crate::provider::Params {
+                temperature: None,
+                max_output_tokens: Some(900),
+                reasoning: Some(crate::provider::Reasoning::High)
+            }
+        );
+        assert_eq!(
+            load("[models.deep]\nroutes = [\"mock:d\"]\ntemperature = -1.0\n").err().map(|e| e.to_string()),
+            Some("invalid config file `c.toml`: model `deep`: `temperature` is -1; it must be from 0 to 2".to_string())
         );
     }
 }

@@ -6,7 +6,7 @@
 //! Knows nothing about TOML, resolution or readiness.
 
 use crate::provider::mock::MockOptions;
-use crate::provider::{BaseUrl, Endpoint, ProviderKind};
+use crate::provider::{BaseUrl, Endpoint, Params, ProviderKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderInfo {
@@ -16,7 +16,7 @@ pub struct ProviderInfo {
     pub api_key_env: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelEntry {
     pub id: String,
     pub description: String,
@@ -25,6 +25,8 @@ pub struct ModelEntry {
     /// Its context window in tokens, approximately (`context_window`); `None` when the
     /// catalog does not know it. The context budget stays inside the smallest one.
     pub context_window: Option<u64>,
+    /// The parameters every call to it carries (`temperature`, ... on the model's table).
+    pub params: Params,
 }
 
 /// One way to reach a model: a provider and the model's id there.
@@ -56,11 +58,13 @@ impl From<&Route> for Endpoint {
 }
 
 /// A model as the user named it, with the routes that can serve it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelSpec {
     /// The canonical name: a catalog id, or `provider:model` for a direct address.
     pub name: String,
     pub routes: Vec<Route>,
+    /// The catalog model's own parameters; none for a direct address.
+    pub params: Params,
 }
 
 #[cfg(test)]

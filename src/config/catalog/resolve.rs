@@ -7,7 +7,7 @@
 use super::{Catalog, MOCK_PROVIDER, ModelSpec, ProviderInfo, Route};
 use crate::error::{Error, Result, suggest};
 use crate::provider::mock::MockOptions;
-use crate::provider::{BaseUrl, ProviderKind};
+use crate::provider::{BaseUrl, Params, ProviderKind};
 
 impl Catalog {
     /// Resolves a model name: a catalog id, an alias, or `provider:model[?options]`.
@@ -26,7 +26,7 @@ impl Catalog {
                     "address a model as `provider:model`; `frontier catalog` lists the providers",
                 )
             })?;
-            return Ok(ModelSpec { name: route.label(), routes: vec![route] });
+            return Ok(ModelSpec { name: route.label(), routes: vec![route], params: Params::default() });
         }
         let id = self.aliases.get(name).map(String::as_str).unwrap_or(name);
         let Some(entry) = self.models.get(id) else {
@@ -34,7 +34,7 @@ impl Catalog {
             return Err(Error::UnknownModel { name: name.to_string(), suggestion: suggest(name, known) });
         };
         let routes = entry.routes.iter().filter_map(|r| self.parse_direct(r).ok()).collect();
-        Ok(ModelSpec { name: entry.id.clone(), routes })
+        Ok(ModelSpec { name: entry.id.clone(), routes, params: entry.params })
     }
 
     /// Parses `provider:model[?options]`; the error says what is wrong.

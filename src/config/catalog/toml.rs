@@ -40,4 +40,9 @@ pub(crate) struct ModelToml {
     pub(super) routes: Vec<String>,
     /// Its context window in tokens, approximately; absent when unknown.
     pub(super) context_window: Option<u64>,
+    /// The parameters every call to it carries, unless a preset or the run sets others.
+    /// Listed one by one: `deny_unknown_fields` can't see through `flatten`.
+    pub(super) temperature: Option<f64>,
+    pub(super) max_output_tokens: Option<i64>,
+    pub(super) reasoning: Option<String>,
 }

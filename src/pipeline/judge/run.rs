@@ -116,6 +116,7 @@ async fn ask(
         usage_estimated,
         cost_usd: usage.zip(judge_model.price).map(|(u, p)| p.cost(u)),
         truncated,
+        params: judge_model.reported_params(),
     };
     (outcome, report)
 }

@@ -101,6 +101,7 @@ pub(in crate::pipeline) fn call_report(p: &Participant, result: &Result<Completi
             usage_estimated: c.usage_estimated,
             cost_usd: p.price.map(|price| price.cost(c.usage)),
             truncated: c.truncated,
+            params: p.reported_params(),
         },
         Err(f) => CallReport {
             model: p.model.clone(),
@@ -113,6 +114,7 @@ pub(in crate::pipeline) fn call_report(p: &Participant, result: &Result<Completi
             usage_estimated: false,
             cost_usd: None,
             truncated: false,
+            params: p.reported_params(),
         },
     }
 }

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::provider::{ErrorKind, Usage};
+use crate::provider::{ErrorKind, Params, Usage};
 
 /// One model call's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,10 @@ pub struct CallReport {
     /// so reports of uncut calls read as before.
     #[serde(default, skip_serializing_if = "is_false")]
     pub truncated: bool,
+    /// The parameters the call was sent with (`temperature`, ...); written only when it
+    /// had some, so reports of calls without read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<Params>,
 }
 
 /// A panel member's outcome: its call, the label the judge saw it under, its answer.
@@ -60,6 +64,8 @@ struct MemberOut<'a> {
     cost_usd: Option<f64>,
     #[serde(skip_serializing_if = "is_false")]
     truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<Params>,
 }
 
 /// A member as read, from this version's reports and every earlier one.
@@ -78,6 +84,8 @@ struct MemberIn {
     cost_usd: Option<f64>,
     #[serde(default)]
     truncated: bool,
+    #[serde(default)]
+    params: Option<Params>,
 }
 
 impl Serialize for MemberReport {
@@ -96,6 +104,7 @@ impl Serialize for MemberReport {
             usage_estimated: c.usage_estimated,
             cost_usd: c.cost_usd,
             truncated: c.truncated,
+            params: c.params,
         }
         .serialize(serializer)
     }
@@ -116,6 +125,7 @@ impl<'de> Deserialize<'de> for MemberReport {
                 usage_estimated: m.usage_estimated,
                 cost_usd: m.cost_usd,
                 truncated: m.truncated,
+                params: m.params,
             },
             label: m.label,
             content: m.content,

@@ -174,6 +174,7 @@ mod tests {
             usage_estimated: truncated,
             cost_usd: ok.then_some(0.5),
             truncated,
+            params: None,
         }
     }
 
@@ -268,5 +269,22 @@ mod tests {
         let json = serde_json::to_string(&bare).unwrap_or_default();
         assert!(!json.contains(r#""context""#), "{json}");
         assert_eq!(serde_json::from_str::<RunReport>(&json).ok(), Some(bare));
+    }
+
+    #[test]
+    fn a_call_with_parameters_records_them_last_and_reads_back() {
+        let mut with = report();
+        let high = crate::provider::Params { reasoning: Some(crate::provider::Reasoning::High), ..Default::default() };
+        with.panel[0].call.params = Some(high);
+        if let Some(judge) = with.judge.as_mut() {
+            judge.params = Some(high);
+        }
+        let json = serde_json::to_string(&with).unwrap_or_default();
+        assert!(json.contains(r#""cost_usd":0.5,"truncated":true,"params":{"reasoning":"high"}}"#), "{json}");
+        assert!(
+            json.contains(r#""usage_estimated":false,"cost_usd":0.5,"params":{"reasoning":"high"}},"synth""#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<RunReport>(&json).ok(), Some(with));
     }
 }

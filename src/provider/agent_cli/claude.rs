@@ -9,16 +9,19 @@ use serde::Deserialize;
 
 use super::model_id::ModelId;
 use super::{Answer, Reply};
-use crate::provider::Usage;
+use crate::provider::{Reasoning, Usage};
 
 pub const PROGRAM: &str = "claude";
 
 /// `claude -p` in plan mode (no edits, no commands): the prompt is read from stdin, and
-/// the session is not saved to the user's history.
-pub fn argv(model: &ModelId) -> Vec<OsString> {
+/// the session is not saved to the user's history. A reasoning level becomes
+/// `--effort LEVEL`, the one parameter Claude Code has a flag for.
+pub fn argv(model: &ModelId, reasoning: Option<Reasoning>) -> Vec<OsString> {
+    let effort = reasoning.map(|r| ["--effort", r.as_str()]);
     ["-p", "--output-format", "json", "--permission-mode", "plan", "--no-session-persistence", "--model"]
         .into_iter()
         .chain([model.as_str()])
+        .chain(effort.into_iter().flatten())
         .map(OsString::from)
         .collect()
 }
@@ -102,7 +105,10 @@ mod tests {
     const NOT_LOGGED_IN: &str = include_str!("../../../tests/fixtures/agent_cli/claude-2.1.197-not-logged-in.json");
 
     fn args(model: &str) -> Vec<String> {
-        argv(&ModelId::parse(model).expect("valid")).into_iter().map(|a| a.into_string().expect("UTF-8")).collect()
+        argv(&ModelId::parse(model).expect("valid"), None)
+            .into_iter()
+            .map(|a| a.into_string().expect("UTF-8"))
+            .collect()
     }
 
     #[test]
@@ -120,6 +126,15 @@ mod tests {
                 "opus"
             ]
         );
+    }
+
+    #[test]
+    fn a_reasoning_level_is_claudes_effort() {
+        let args: Vec<String> = argv(&ModelId::parse("opus").expect("valid"), Some(Reasoning::High))
+            .into_iter()
+            .map(|a| a.into_string().expect("UTF-8"))
+            .collect();
+        assert_eq!(args[args.len() - 4..], ["--model", "opus", "--effort", "high"]);
     }
 
     #[test]

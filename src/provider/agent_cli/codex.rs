@@ -10,14 +10,16 @@ use serde::Deserialize;
 
 use super::model_id::ModelId;
 use super::{Answer, Reply};
-use crate::provider::Usage;
+use crate::provider::{Reasoning, Usage};
 
 pub const PROGRAM: &str = "codex";
 
 /// `codex exec` in the read-only sandbox, never asking for approval, reading the prompt
 /// from stdin (`-`), printing JSONL events (for usage) and writing the final message to
 /// `last_message`. `--ask-for-approval` is a global option, so it comes before `exec`.
-pub fn argv(model: &ModelId, last_message: &Path) -> Vec<OsString> {
+/// A reasoning level becomes `-c model_reasoning_effort="LEVEL"`: the one `-c` frontier
+/// ever passes, its key fixed here and its value one of three words.
+pub fn argv(model: &ModelId, last_message: &Path, reasoning: Option<Reasoning>) -> Vec<OsString> {
     let mut args: Vec<OsString> = [
         "--ask-for-approval",
         "never",
@@ -37,8 +39,17 @@ pub fn argv(model: &ModelId, last_message: &Path) -> Vec<OsString> {
     .map(OsString::from)
     .collect();
     args.push(last_message.as_os_str().to_owned());
+    if let Some(level) = reasoning {
+        args.push("-c".into());
+        args.push(reasoning_override(level).into());
+    }
     args.push("-".into());
     args
+}
+
+/// The `-c` override that sets codex's reasoning effort to `level`.
+pub(crate) fn reasoning_override(level: Reasoning) -> String {
+    format!("model_reasoning_effort=\"{}\"", level.as_str())
 }
 
 /// One line of `codex exec --json`; only the fields read here.
@@ -162,7 +173,7 @@ mod tests {
 
     #[test]
     fn argv_is_read_only_exec_with_stdin_and_the_output_file() {
-        let args: Vec<String> = argv(&ModelId::parse("gpt-5.5").expect("valid"), Path::new("/tmp/x/last.txt"))
+        let args: Vec<String> = argv(&ModelId::parse("gpt-5.5").expect("valid"), Path::new("/tmp/x/last.txt"), None)
             .into_iter()
             .map(|a| a.into_string().expect("UTF-8"))
             .collect();

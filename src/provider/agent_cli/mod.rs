@@ -2,8 +2,9 @@
 //! (`claude`, `codex`, `gemini`) run headless and read-only, one process per request.
 //!
 //! Each CLI's file builds its argv from a validated model id (and, for codex, the path
-//! of its output file) and parses what it printed; nothing else can reach the argv, so
-//! no write-granting or approval-bypassing flag can be configured. `child_env` decides
+//! of its output file, and the effort level of the CLIs that take one) and parses what
+//! it printed; nothing else can reach the argv, so no write-granting or
+//! approval-bypassing flag can be configured. `child_env` decides
 //! which variables a child sees, `prompt` makes the one text it reads on stdin, and
 //! `run` is the one place that spawns a process. The whole answer is emitted as one
 //! delta, then `Done`. Knows nothing about panels, judges or HTTP.
@@ -22,7 +23,8 @@ use child_env::{ChildEnv, child_env};
 use model_id::ModelId;
 use run::{Finished, Spawn, SpawnError};
 
-use super::kind::AgentCli;
+use super::kind::{AgentCli, ProviderKind};
+use super::params::{self, Reasoning};
 use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent, Usage};
 use crate::env::Env;
 
@@ -87,9 +89,15 @@ impl AgentCliProvider {
 
     /// Everything one request needs, owned, so the stream does not borrow `self`.
     fn job(&self, request: &ChatRequest) -> Result<Job, ProviderError> {
+        let model = self.model.clone()?;
+        // Refused when the run was planned; checked again so no parameter is ever dropped.
+        params::check(ProviderKind::AgentCli(self.cli), &request.params).map_err(|refusal| {
+            ProviderError::Unsendable(format!("`{}` takes no `{}`", self.cli.program(), refusal.key.as_str()))
+        })?;
         Ok(Job {
             cli: self.cli,
-            model: self.model.clone()?,
+            model,
+            reasoning: request.params.reasoning,
             spawn: Spawn {
                 program: self.program.clone(),
                 args: Vec::new(),
@@ -124,6 +132,8 @@ impl Provider for AgentCliProvider {
 struct Job {
     cli: AgentCli,
     model: ModelId,
+    /// The effort level, for the CLIs that have a flag for it.
+    reasoning: Option<Reasoning>,
     /// The process to run, without its arguments yet.
     spawn: Spawn,
     env: ChildEnv,
@@ -134,7 +144,7 @@ impl Job {
     async fn run(mut self) -> Result<Answer, ProviderError> {
         let (reply, finished) = match self.cli {
             AgentCli::Claude => {
-                self.spawn.args = claude::argv(&self.model);
+                self.spawn.args = claude::argv(&self.model, self.reasoning);
                 let finished = self.start().await?;
                 (claude::parse(&finished.stdout), finished)
             }
@@ -142,7 +152,7 @@ impl Job {
                 let scratch =
                     run::scratch_dir(&self.tmp).map_err(|e| self.failure(None, format!("no temp dir: {e}")))?;
                 let last_message = scratch.path().join("last-message.txt");
-                self.spawn.args = codex::argv(&self.model, &last_message);
+                self.spawn.args = codex::argv(&self.model, &last_message, self.reasoning);
                 let finished = self.start().await?;
                 let text = run::read_file(&last_message, run::FILE_LIMIT_BYTES).await;
                 (codex::parse(&finished.stdout, text.as_deref()), finished)

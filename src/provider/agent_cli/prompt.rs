@@ -37,6 +37,7 @@ mod tests {
             user: user.into(),
             json_schema: schema.map(|schema| JsonSchema { name: "verdict".into(), schema }),
             deadline: tokio::time::Instant::now(),
+            params: crate::provider::Params::default(),
         }
     }
 

@@ -54,9 +54,13 @@ const HOSTILE: &[&str] = &[
 ];
 
 fn argv_of(cli: AgentCli, model: &ModelId) -> Vec<String> {
+    argv_with(cli, model, None)
+}
+
+fn argv_with(cli: AgentCli, model: &ModelId, reasoning: Option<Reasoning>) -> Vec<String> {
     let args = match cli {
-        AgentCli::Claude => claude::argv(model),
-        AgentCli::Codex => codex::argv(model, Path::new("/tmp/frontier-cli-x/last-message.txt")),
+        AgentCli::Claude => claude::argv(model, reasoning),
+        AgentCli::Codex => codex::argv(model, Path::new("/tmp/frontier-cli-x/last-message.txt"), reasoning),
         AgentCli::Gemini => gemini::argv(model),
     };
     args.into_iter().map(|a| a.into_string().expect("UTF-8")).collect()
@@ -72,7 +76,12 @@ fn read_only_pairs(cli: AgentCli) -> &'static [(&'static str, &'static str)] {
 }
 
 fn assert_read_only(cli: AgentCli, args: &[String]) {
-    for arg in args {
+    for (i, arg) in args.iter().enumerate() {
+        // The one `-c` allowed: codex's reasoning effort, set to one of the three levels.
+        let effort = [Reasoning::Low, Reasoning::Medium, Reasoning::High].map(codex::reasoning_override);
+        if cli == AgentCli::Codex && arg == "-c" && args.get(i + 1).is_some_and(|v| effort.contains(v)) {
+            continue;
+        }
         assert!(!FORBIDDEN.contains(&arg.as_str()), "{cli:?} argv contains {arg:?}: {args:?}");
     }
     for (flag, value) in read_only_pairs(cli) {
@@ -86,12 +95,26 @@ fn assert_read_only(cli: AgentCli, args: &[String]) {
 fn every_cli_argv_is_read_only() {
     for cli in [AgentCli::Claude, AgentCli::Codex, AgentCli::Gemini] {
         for model in ["opus", "gpt-5.5", "gemini-3.1-pro", "yolo", "auto", "acceptEdits"] {
-            let args = argv_of(cli, &ModelId::parse(model).expect("valid"));
-            // The model id is a value, so a model merely named like a mode is harmless.
-            let without_model: Vec<String> = args.iter().filter(|a| *a != model).cloned().collect();
-            assert_read_only(cli, &without_model);
+            for reasoning in [None, Some(Reasoning::Low), Some(Reasoning::Medium), Some(Reasoning::High)] {
+                let args = argv_with(cli, &ModelId::parse(model).expect("valid"), reasoning);
+                // The model id is a value, so a model merely named like a mode is harmless.
+                let without_model: Vec<String> = args.iter().filter(|a| *a != model).cloned().collect();
+                assert_read_only(cli, &without_model);
+            }
         }
     }
+}
+
+#[test]
+fn a_parameter_a_cli_has_no_flag_for_is_refused_not_dropped() {
+    let params = crate::provider::Params { temperature: Some(0.5), ..Default::default() };
+    for cli in [AgentCli::Claude, AgentCli::Codex, AgentCli::Gemini] {
+        let err = provider(cli, "opus").job(&ChatRequest { params, ..request() }).err().expect("refused");
+        assert_eq!(err, ProviderError::Unsendable(format!("`{}` takes no `temperature`", cli.program())));
+    }
+    let codex = provider(AgentCli::Codex, "gpt-5.5");
+    let reasoning = crate::provider::Params { reasoning: Some(Reasoning::High), ..Default::default() };
+    assert!(codex.job(&ChatRequest { params: reasoning, ..request() }).is_ok());
 }
 
 #[test]
@@ -126,7 +149,13 @@ fn provider(cli: AgentCli, model: &str) -> AgentCliProvider {
 }
 
 fn request() -> ChatRequest {
-    ChatRequest { system: "sys".into(), user: "hi".into(), json_schema: None, deadline: tokio::time::Instant::now() }
+    ChatRequest {
+        system: "sys".into(),
+        user: "hi".into(),
+        json_schema: None,
+        deadline: tokio::time::Instant::now(),
+        params: crate::provider::Params::default(),
+    }
 }
 
 fn job(cli: AgentCli) -> Job {

@@ -223,6 +223,7 @@ mod tests {
             user: user.into(),
             json_schema: schema.map(|schema| JsonSchema { name: "x".into(), schema }),
             deadline: tokio::time::Instant::now() + Duration::from_secs(5),
+            params: crate::provider::Params::default(),
         }
     }
 
