@@ -9,7 +9,7 @@ use futures::StreamExt as _;
 use tokio::time::Instant;
 
 use super::cost::{Price, estimate_tokens};
-use crate::provider::{ChatRequest, ErrorKind, JsonSchema, Provider, ProviderError, StreamEvent, Usage};
+use crate::provider::{ChatRequest, Conversation, ErrorKind, JsonSchema, Provider, ProviderError, StreamEvent, Usage};
 
 /// A model taking part in a run: its display name, its route, and its provider (or why
 /// it could not be set up, such as a missing key).
@@ -59,6 +59,22 @@ pub async fn call(
     max_bytes: usize,
     listener: Listener<'_>,
 ) -> Result<Completion, CallFailure> {
+    let conversation = Conversation::default();
+    converse(participant, system, &conversation, user, json_schema, timeout, max_bytes, listener).await
+}
+
+/// `call`, for a request whose `user` message continues `conversation`.
+#[allow(clippy::too_many_arguments)] // one call's whole request, as `call` takes it
+pub async fn converse(
+    participant: &Participant,
+    system: &str,
+    conversation: &Conversation,
+    user: &str,
+    json_schema: Option<JsonSchema>,
+    timeout: Duration,
+    max_bytes: usize,
+    listener: Listener<'_>,
+) -> Result<Completion, CallFailure> {
     let start = Instant::now();
     let fail = |error: String, kind: ErrorKind| CallFailure { error, kind, latency: start.elapsed() };
     let provider = match &participant.provider {
@@ -66,7 +82,13 @@ pub async fn call(
         Err(err) => return Err(fail(err.to_string(), err.kind())),
     };
     let deadline = start + timeout;
-    let request = ChatRequest { system: system.to_string(), user: user.to_string(), json_schema, deadline };
+    let request = ChatRequest {
+        system: system.to_string(),
+        user: user.to_string(),
+        conversation: conversation.clone(),
+        json_schema,
+        deadline,
+    };
     let mut stream = provider.stream(request);
     let mut text = String::new();
     let mut finished = None;
@@ -119,8 +141,9 @@ pub async fn call(
     let (usage, usage_estimated) = match usage {
         Some(usage) => (usage, false),
         None => {
-            let input_tokens = estimate_tokens(system) + estimate_tokens(user);
-            (Usage { input_tokens, output_tokens: estimate_tokens(&text) }, true)
+            let prior = conversation.prior.iter().map(|t| estimate_tokens(&t.text)).sum::<u64>();
+            let input_tokens = estimate_tokens(system) + prior + estimate_tokens(user);
+            (Usage::new(input_tokens, estimate_tokens(&text)), true)
         }
     };
     Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated })
@@ -156,7 +179,7 @@ mod tests {
             let pulled = self.pulled.clone();
             let mut events: Vec<StreamEvent> = self.deltas.iter().map(|d| StreamEvent::Delta(d.to_string())).collect();
             events.push(StreamEvent::Done {
-                usage: Some(Usage { input_tokens: 1, output_tokens: 2 }),
+                usage: Some(Usage::new(1, 2)),
                 stop_reason: None,
             });
             Box::pin(futures::stream::iter(events).map(move |e| {

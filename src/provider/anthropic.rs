@@ -14,7 +14,7 @@ use serde_json::json;
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Role, Secret, StreamEvent, Usage};
 
 /// The API version every request declares.
 const API_VERSION: &str = "2023-06-01";
@@ -30,11 +30,33 @@ impl Adapter for AnthropicWire {
 /// The streaming Messages request for `request`. `base_url` has no `/v1`
 /// (`https://api.anthropic.com`). The transport sets `content-type` with the JSON body.
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
+    // A shared prefix is marked twice, as the API reads a cache entry only at a mark: at
+    // the system text and at the end of the message that closes the prefix. The request
+    // that wrote the entry and the one that reads it mark the same blocks.
+    let system = match request.caches_prefix() && !request.system.is_empty() {
+        true => json!([{"type": "text", "text": request.system, "cache_control": ephemeral()}]),
+        false => json!(request.system),
+    };
+    let messages: Vec<serde_json::Value> = request
+        .messages()
+        .into_iter()
+        .map(|m| {
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            };
+            let content = match m.ends_shared_prefix {
+                true => json!([{"type": "text", "text": m.text, "cache_control": ephemeral()}]),
+                false => json!(m.text),
+            };
+            json!({"role": role, "content": content})
+        })
+        .collect();
     let mut body = json!({
         "model": model,
         "max_tokens": MAX_OUTPUT_TOKENS,
-        "system": request.system,
-        "messages": [{"role": "user", "content": request.user}],
+        "system": system,
+        "messages": messages,
         "stream": true,
     });
     if let Some(schema) = &request.json_schema {
@@ -51,6 +73,11 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         auth: key.map(|k| ("x-api-key".to_string(), String::new(), k)),
         body,
     }
+}
+
+/// The cache mark: the default five-minute entry, long enough for a judge and its synth.
+fn ephemeral() -> serde_json::Value {
+    json!({"type": "ephemeral"})
 }
 
 /// One event's data, by its `type`. Unknown types are kept as `Other` and ignored.
@@ -128,12 +155,16 @@ pub struct AnthropicState {
 impl AnthropicState {
     fn record(&mut self, usage: &UsageWire) {
         let current = self.usage.get_or_insert_with(Usage::default);
+        if let Some(read) = usage.cache_read_input_tokens {
+            current.cached_input_tokens = read;
+        }
+        if let Some(written) = usage.cache_creation_input_tokens {
+            current.cache_write_tokens = written;
+        }
+        // `input_tokens` excludes the cache's reads and writes: the total adds them back.
         if let Some(input) = usage.input_tokens {
-            let cached = usage
-                .cache_creation_input_tokens
-                .unwrap_or(0)
-                .saturating_add(usage.cache_read_input_tokens.unwrap_or(0));
-            current.input_tokens = input.saturating_add(cached);
+            current.input_tokens =
+                input.saturating_add(current.cached_input_tokens).saturating_add(current.cache_write_tokens);
         }
         if let Some(output) = usage.output_tokens {
             current.output_tokens = output;
@@ -245,7 +276,7 @@ mod tests {
 
     fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> StreamEvent {
         StreamEvent::Done {
-            usage: Some(Usage { input_tokens, output_tokens }),
+            usage: Some(Usage::new(input_tokens, output_tokens)),
             stop_reason: Some(stop_reason.to_string()),
         }
     }
@@ -323,7 +354,7 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema, deadline: tokio::time::Instant::now() }
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Role, Secret, StreamEvent, Usage};
 
 impl Adapter for GeminiWire {
     fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
@@ -26,9 +26,20 @@ impl Adapter for GeminiWire {
 /// (`https://generativelanguage.googleapis.com`); the key goes in a header, never the URL.
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
     let model = model.strip_prefix("models/").unwrap_or(model);
-    let mut body = json!({
-        "contents": [{"role": "user", "parts": [{"text": request.user}]}],
-    });
+    // Gemini caches prompt prefixes by itself (implicit caching): a request that
+    // continues another repeats its leading contents, byte for byte, and needs no mark.
+    let contents: Vec<Value> = request
+        .messages()
+        .into_iter()
+        .map(|m| {
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "model",
+            };
+            json!({"role": role, "parts": [{"text": m.text}]})
+        })
+        .collect();
+    let mut body = json!({ "contents": contents });
     if !request.system.is_empty() {
         body["systemInstruction"] = json!({"parts": [{"text": request.system}]});
     }
@@ -170,6 +181,9 @@ struct UsageWire {
     candidates_token_count: u64,
     #[serde(default)]
     thoughts_token_count: u64,
+    /// The part of `promptTokenCount` served from a cache.
+    #[serde(default)]
+    cached_content_token_count: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,9 +225,10 @@ impl WireFormat for GeminiWire {
             return Err(ProviderError::Remote(message));
         }
         if let Some(usage) = response.usage_metadata {
+            let output = usage.candidates_token_count.saturating_add(usage.thoughts_token_count);
             state.usage = Some(Usage {
-                input_tokens: usage.prompt_token_count,
-                output_tokens: usage.candidates_token_count.saturating_add(usage.thoughts_token_count),
+                cached_input_tokens: usage.cached_content_token_count,
+                ..Usage::new(usage.prompt_token_count, output)
             });
         }
         let Some(candidate) = response.candidates.into_iter().next() else {
@@ -270,7 +285,7 @@ mod tests {
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
                 StreamEvent::Done {
-                    usage: Some(Usage { input_tokens: 9, output_tokens: 10 }),
+                    usage: Some(Usage::new(9, 10)),
                     stop_reason: Some("STOP".into()),
                 },
             ],
@@ -292,7 +307,7 @@ mod tests {
             "\"usageMetadata\": {\"promptTokenCount\": 5,\"totalTokenCount\": 5}}\n\n",
         );
         let done = StreamEvent::Done {
-            usage: Some(Usage { input_tokens: 5, output_tokens: 0 }),
+            usage: Some(Usage::new(5, 0)),
             stop_reason: Some("SAFETY".into()),
         };
         conformance::parses_at_every_split(&GeminiWire, bytes, &[done]);
@@ -313,7 +328,7 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema, deadline: tokio::time::Instant::now() }
     }
 
     #[test]

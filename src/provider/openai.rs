@@ -10,7 +10,7 @@ use async_openai::types::chat::{
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Role, Secret, StreamEvent, Usage};
 
 /// The data of the frame that ends an OpenAI stream.
 const END_MARKER: &str = "[DONE]";
@@ -25,10 +25,7 @@ impl Adapter for OpenAiWire {
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
     let body = CreateChatCompletionRequest {
         model: model.to_string(),
-        messages: vec![
-            ChatCompletionRequestMessage::System(request.system.clone().into()),
-            ChatCompletionRequestMessage::User(request.user.clone().into()),
-        ],
+        messages: messages(request),
         stream: Some(true),
         stream_options: Some(ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
         response_format: request.json_schema.as_ref().map(|s| ResponseFormat::JsonSchema {
@@ -47,6 +44,18 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         auth: key.map(|k| ("authorization".to_string(), "Bearer ".to_string(), k)),
         body: serde_json::to_value(body).unwrap_or_default(),
     }
+}
+
+/// The system message, then the conversation's turns and the user message. OpenAI caches
+/// prompt prefixes by itself: a request that continues another sends the same leading
+/// messages, byte for byte, and needs no mark.
+fn messages(request: &ChatRequest) -> Vec<ChatCompletionRequestMessage> {
+    let system = ChatCompletionRequestMessage::System(request.system.clone().into());
+    let turns = request.messages().into_iter().map(|m| match m.role {
+        Role::User => ChatCompletionRequestMessage::User(m.text.into()),
+        Role::Assistant => ChatCompletionRequestMessage::Assistant(m.text.into()),
+    });
+    std::iter::once(system).chain(turns).collect()
 }
 
 /// Parses `data:` frames of `chat.completion.chunk` objects, ended by `data: [DONE]`.
@@ -79,9 +88,11 @@ impl WireFormat for OpenAiWire {
         let chunk: CreateChatCompletionStreamResponse = serde_json::from_value(value)
             .map_err(|e| ProviderError::Malformed(format!("unexpected chunk shape: {e}")))?;
         if let Some(usage) = chunk.usage {
+            // `prompt_tokens` counts the cached ones too; the details say how many they were.
+            let cached = usage.prompt_tokens_details.and_then(|d| d.cached_tokens).unwrap_or(0);
             state.usage = Some(Usage {
-                input_tokens: u64::from(usage.prompt_tokens),
-                output_tokens: u64::from(usage.completion_tokens),
+                cached_input_tokens: u64::from(cached),
+                ..Usage::new(u64::from(usage.prompt_tokens), u64::from(usage.completion_tokens))
             });
         }
         let mut events = Vec::new();
@@ -128,7 +139,7 @@ mod tests {
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
                 StreamEvent::Done {
-                    usage: Some(Usage { input_tokens: 12, output_tokens: 3 }),
+                    usage: Some(Usage::new(12, 3)),
                     stop_reason: Some("stop".into()),
                 },
             ],
@@ -154,6 +165,7 @@ mod tests {
         let request = ChatRequest {
             system: "sys".into(),
             user: "hi".into(),
+            conversation: Default::default(),
             json_schema: Some(JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) }),
             deadline: tokio::time::Instant::now(),
         };

@@ -170,7 +170,7 @@ mod tests {
             error: (!ok).then(|| "timed out after 5s".into()),
             error_kind: (!ok).then_some(ErrorKind::Timeout),
             latency_ms: 12,
-            usage: ok.then_some(Usage { input_tokens: 25, output_tokens: 18 }),
+            usage: ok.then_some(Usage::new(25, 18)),
             usage_estimated: truncated,
             cost_usd: ok.then_some(0.5),
             truncated,

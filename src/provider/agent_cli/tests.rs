@@ -126,7 +126,7 @@ fn provider(cli: AgentCli, model: &str) -> AgentCliProvider {
 }
 
 fn request() -> ChatRequest {
-    ChatRequest { system: "sys".into(), user: "hi".into(), json_schema: None, deadline: tokio::time::Instant::now() }
+    ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema: None, deadline: tokio::time::Instant::now() }
 }
 
 fn job(cli: AgentCli) -> Job {
@@ -245,7 +245,7 @@ fn the_whole_answer_is_one_delta_then_done() {
         [
             Ok(StreamEvent::Delta("Blue.".into())),
             Ok(StreamEvent::Done {
-                usage: Some(Usage { input_tokens: 3, output_tokens: 1 }),
+                usage: Some(Usage::new(3, 1)),
                 stop_reason: Some("end_turn".into())
             })
         ]

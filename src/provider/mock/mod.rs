@@ -45,7 +45,7 @@ impl Provider for MockProvider {
         let delay = Duration::from_millis(self.options.delay_ms);
         let fail = self.options.fail;
         let answer = self.answer(&request);
-        let input_tokens = estimate_tokens(&request.system) + estimate_tokens(&request.user);
+        let input_tokens = request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
         Box::pin(async_stream::try_stream! {
             latency(delay).await;
             match fail {
@@ -61,7 +61,7 @@ impl Provider for MockProvider {
             for piece in chunks(&text) {
                 yield StreamEvent::Delta(piece.to_string());
             }
-            let usage = Usage { input_tokens, output_tokens: estimate_tokens(&text) };
+            let usage = Usage::new(input_tokens, estimate_tokens(&text));
             yield StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
         })
     }
@@ -193,6 +193,7 @@ mod tests {
         ChatRequest {
             system: "s".into(),
             user: user.into(),
+            conversation: Default::default(),
             json_schema: schema.map(|schema| JsonSchema { name: "x".into(), schema }),
             deadline: tokio::time::Instant::now() + Duration::from_secs(5),
         }
