@@ -226,8 +226,8 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
@@ -286,8 +286,15 @@ mod tests {
         let recording = Recording {
             bytes: RECORDED,
             end_marker: "event: message_stop",
-            // Cache writes and reads count as input.
-            events: vec![StreamEvent::Delta("Hel".into()), StreamEvent::Delta("lo ✓".into()), done(25, 7, "end_turn")],
+            // Cache writes and reads count as input, and apart.
+            events: vec![
+                StreamEvent::Delta("Hel".into()),
+                StreamEvent::Delta("lo ✓".into()),
+                StreamEvent::Done {
+                    usage: Some(Usage { cached_input_tokens: 2, cache_write_tokens: 3, ..Usage::new(25, 7) }),
+                    stop_reason: Some("end_turn".into()),
+                },
+            ],
         };
         let failure = MidStreamError {
             bytes: concat!(
@@ -299,6 +306,85 @@ mod tests {
             error: ProviderError::Remote("Overloaded".into()),
         };
         conformance::check(&AnthropicWire, &recording, &failure);
+    }
+
+    /// A judge that wrote the shared prefix to the cache, then the synth that read it.
+    const RECORDED_JUDGE: &str = include_str!("../../tests/fixtures/cache/anthropic-judge.sse");
+    const RECORDED_SYNTH: &str = include_str!("../../tests/fixtures/cache/anthropic-synth.sse");
+
+    #[test]
+    fn cache_writes_and_reads_are_parsed_and_priced_at_their_rates() {
+        let written = Usage { input_tokens: 3156, output_tokens: 380, cached_input_tokens: 0, cache_write_tokens: 3150 };
+        let read = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3150, cache_write_tokens: 0 };
+        let judge = [
+            StreamEvent::Delta(r#"{"ranking": ["A", "B"]}"#.into()),
+            StreamEvent::Done { usage: Some(written), stop_reason: Some("end_turn".into()) },
+        ];
+        conformance::parses_at_every_split(&AnthropicWire, RECORDED_JUDGE, &judge);
+        let synth = [
+            StreamEvent::Delta("Retries with backoff spread the load.".into()),
+            StreamEvent::Done { usage: Some(read), stop_reason: Some("end_turn".into()) },
+        ];
+        conformance::parses_at_every_split(&AnthropicWire, RECORDED_SYNTH, &synth);
+        // claude-sonnet-5's built-in price: $3 in, $0.30 cached, $3.75 cache write, $15 out.
+        let price = Price { cached_input: Some(0.3), cache_write: Some(3.75), ..Price::new(3.0, 15.0) };
+        // 6 × 3 + 3 150 × 3.75 + 380 × 15, per million.
+        assert!((price.cost(written) - 0.017_530_5).abs() < 1e-9, "{}", price.cost(written));
+        // 520 × 3 + 3 150 × 0.3 + 412 × 15, per million.
+        assert!((price.cost(read) - 0.008_685).abs() < 1e-9, "{}", price.cost(read));
+    }
+
+    #[test]
+    fn the_shared_prefix_carries_cache_control_in_both_requests() {
+        let (judge, synth) = conversation::testing::judge_then_synth(None, true);
+        let judge = build_request("http://h", "claude-x", None, &judge).body;
+        let synth = build_request("http://h", "claude-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        let system = json!([{"type": "text", "text": conversation::testing::SYSTEM, "cache_control": {"type": "ephemeral"}}]);
+        let judged = json!({"role": "user", "content": [
+            {"type": "text", "text": conversation::testing::JUDGED, "cache_control": {"type": "ephemeral"}},
+        ]});
+        assert_eq!(
+            judge,
+            json!({"model": "claude-x", "max_tokens": 8192, "system": system, "messages": [judged], "stream": true})
+        );
+        assert_eq!(
+            synth,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": system,
+                "messages": [
+                    judged,
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+            })
+        );
+    }
+
+    #[test]
+    fn a_continuation_without_a_shared_prefix_marks_nothing_and_drops_the_judges_tool() {
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), false);
+        let judge = build_request("http://h", "claude-x", None, &judge).body;
+        let synth = build_request("http://h", "claude-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        assert!(judge.get("tools").is_some());
+        assert_eq!(
+            synth,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": conversation::testing::SYSTEM,
+                "messages": [
+                    {"role": "user", "content": conversation::testing::JUDGED},
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+            })
+        );
     }
 
     #[test]

@@ -54,3 +54,51 @@ impl super::ChatRequest {
         self.conversation.cache_through.is_some()
     }
 }
+
+/// A judge's request and the synth's that continues it, as the pipeline builds them, for
+/// the adapters' tests of the conversation's wire shape.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+    use crate::provider::{ChatRequest, JsonSchema};
+
+    pub const SYSTEM: &str = "Judge the answers.";
+    pub const JUDGED: &str = "## Question\n\nWhy?\n\n## Answer A\n\nBecause.";
+    pub const VERDICT: &str = "{\"ranking\": [\"A\"]}";
+    pub const INSTRUCTION: &str = "Now write the final answer.";
+
+    /// The judge's request (with `schema`, and marking its prefix when `cached`), then
+    /// the synth's: no schema, the judge's message and verdict before its own.
+    pub fn judge_then_synth(schema: Option<JsonSchema>, cached: bool) -> (ChatRequest, ChatRequest) {
+        let deadline = tokio::time::Instant::now();
+        let cache_through = cached.then_some(0);
+        let judge = ChatRequest {
+            system: SYSTEM.into(),
+            user: JUDGED.into(),
+            conversation: Conversation { prior: Vec::new(), cache_through },
+            json_schema: schema,
+            deadline,
+        };
+        let prior = vec![
+            Turn { role: Role::User, text: JUDGED.into() },
+            Turn { role: Role::Assistant, text: VERDICT.into() },
+        ];
+        let synth = ChatRequest {
+            system: SYSTEM.into(),
+            user: INSTRUCTION.into(),
+            conversation: Conversation { prior, cache_through },
+            json_schema: None,
+            deadline,
+        };
+        (judge, synth)
+    }
+
+    /// The synth's `key` array (messages, contents) begins with the judge's, byte for byte.
+    pub fn assert_continues(judge: &serde_json::Value, synth: &serde_json::Value, key: &str) {
+        let first = judge[key].as_array().cloned().unwrap_or_default();
+        let then = synth[key].as_array().cloned().unwrap_or_default();
+        assert!(!first.is_empty() && then.len() == first.len() + 2, "{judge}\n{synth}");
+        let bytes = |v: &[serde_json::Value]| serde_json::to_string(v).unwrap_or_default();
+        assert_eq!(bytes(&then[..first.len()]), bytes(&first));
+    }
+}

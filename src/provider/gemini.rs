@@ -258,8 +258,8 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
 
     /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
@@ -298,6 +298,41 @@ mod tests {
             error: ProviderError::Remote("The model is overloaded.".into()),
         };
         conformance::check(&GeminiWire, &recording, &failure);
+    }
+
+    /// A synth's stream when Gemini's implicit cache served part of the prompt.
+    const RECORDED_CACHED: &str = include_str!("../../tests/fixtures/cache/gemini-synth.sse");
+
+    #[test]
+    fn cached_content_tokens_are_parsed_and_priced_at_the_cached_rate() {
+        let usage = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3100, cache_write_tokens: 0 };
+        let events = [
+            StreamEvent::Delta("Retries with backoff spread the load.".into()),
+            StreamEvent::Done { usage: Some(usage), stop_reason: Some("STOP".into()) },
+        ];
+        conformance::parses_at_every_split(&GeminiWire, RECORDED_CACHED, &events);
+        // gemini-3.1-pro's built-in price: 570 uncached at $2, 3 100 cached at $0.20, 412 out at $12.
+        let price = Price { cached_input: Some(0.2), ..Price::new(2.0, 12.0) };
+        assert!((price.cost(usage) - 0.006_704).abs() < 1e-9, "{}", price.cost(usage));
+    }
+
+    #[test]
+    fn a_continued_conversation_repeats_the_judges_contents_without_its_schema() {
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
+        let judge = build_request("http://h", "gemini-x", None, &judge).body;
+        let synth = build_request("http://h", "gemini-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "contents");
+        assert_eq!(
+            synth,
+            json!({
+                "systemInstruction": {"parts": [{"text": conversation::testing::SYSTEM}]},
+                "contents": [
+                    {"role": "user", "parts": [{"text": conversation::testing::JUDGED}]},
+                    {"role": "model", "parts": [{"text": conversation::testing::VERDICT}]},
+                    {"role": "user", "parts": [{"text": conversation::testing::INSTRUCTION}]},
+                ],
+            })
+        );
     }
 
     #[test]

@@ -113,8 +113,8 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
+    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
 
     const RECORDED: &str = concat!(
@@ -152,6 +152,47 @@ mod tests {
             error: ProviderError::Remote("overloaded".into()),
         };
         conformance::check(&OpenAiWire, &recording, &failure);
+    }
+
+    /// A synth's stream as the API sends it when the judge's prefix was cached: the
+    /// cached part is in `prompt_tokens` and again in its details.
+    const RECORDED_CACHED: &str = include_str!("../../tests/fixtures/cache/openai-synth.sse");
+
+    #[test]
+    fn cached_prompt_tokens_are_parsed_and_priced_at_the_cached_rate() {
+        let usage = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3072, cache_write_tokens: 0 };
+        let done = StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
+        conformance::parses_at_every_split(
+            &OpenAiWire,
+            RECORDED_CACHED,
+            &[StreamEvent::Delta("Retries with backoff spread the load.".into()), done],
+        );
+        // gpt-5.5's built-in price: 598 uncached at $5, 3 072 cached at $0.50, 412 out at $30.
+        let price = Price { cached_input: Some(0.5), ..Price::new(5.0, 30.0) };
+        assert!((price.cost(usage) - 0.016_886).abs() < 1e-9, "{}", price.cost(usage));
+    }
+
+    #[test]
+    fn a_continued_conversation_repeats_the_judges_messages_without_its_schema() {
+        let schema = JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) };
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(schema), true);
+        let judge = build_request("http://h/v1", "m", None, &judge).body;
+        let synth = build_request("http://h/v1", "m", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        assert_eq!(
+            synth,
+            serde_json::json!({
+                "model": "m",
+                "messages": [
+                    {"role": "system", "content": conversation::testing::SYSTEM},
+                    {"role": "user", "content": conversation::testing::JUDGED},
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+            })
+        );
     }
 
     #[test]
