@@ -116,11 +116,21 @@ pub struct Timings {
 pub struct Totals {
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Of `input_tokens`, those read from a provider's prompt cache; absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cached_input_tokens: u64,
+    /// Of `input_tokens`, those written to a prompt cache; absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cache_write_tokens: u64,
     pub wall_ms: u64,
     /// USD over every call with a known price; `None` when no call had one.
     pub cost_usd: Option<f64>,
     /// Some usage was estimated, or some call had no price: `cost_usd` is a lower bound.
     pub cost_estimated: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RunReport {
@@ -233,6 +243,8 @@ mod tests {
             totals: Totals {
                 input_tokens: 75,
                 output_tokens: 54,
+                cached_input_tokens: 0,
+                cache_write_tokens: 0,
                 wall_ms: 3,
                 cost_usd: Some(1.5),
                 cost_estimated: true,
