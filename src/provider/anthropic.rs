@@ -59,7 +59,7 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         "messages": messages,
         "stream": true,
     });
-    if let Some(schema) = &request.json_schema {
+    if let Some(schema) = request.wire_schema() {
         body["tools"] = json!([{
             "name": schema.name,
             "description": format!("Reply with the `{}` object: fill every field its input schema requires.", schema.name),
@@ -336,7 +336,8 @@ mod tests {
 
     #[test]
     fn the_shared_prefix_carries_cache_control_in_both_requests() {
-        let (judge, synth) = conversation::testing::judge_then_synth(None, true);
+        // The judge's schema is asked for in words: its forced tool would key the cache.
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
         let judge = build_request("http://h", "claude-x", None, &judge).body;
         let synth = build_request("http://h", "claude-x", None, &synth).body;
         conversation::testing::assert_continues(&judge, &synth, "messages");

@@ -4,6 +4,16 @@
 //! automatic prefix caching (OpenAI, Gemini) need no mark: a byte-identical prefix is
 //! enough.
 //!
+//! A request that marks a shared prefix gets no structured-output setting on the wire,
+//! even when it carries a JSON schema: every API sends one ahead of or beside the
+//! messages (OpenAI's schema leads the prompt, Anthropic's forced tool sits above the
+//! system text in its cache order and its `tool_choice` keys the messages' cache,
+//! Gemini's `responseSchema` is part of the request's configuration), and the request
+//! that continues the conversation (a synth writing prose) cannot send it, so a prefix
+//! sent with it would never be read from the cache. Such a request asks for its JSON in
+//! the prompt's words, and its caller validates the reply. Agent CLIs and the mock,
+//! which have no cache to share, keep honouring the schema as before.
+//!
 //! Knows nothing about which stage continues which; the pipeline builds the turns.
 
 /// Who said a turn.
@@ -52,6 +62,12 @@ impl super::ChatRequest {
     /// Whether the request marks a shared prefix (the system text is always part of it).
     pub fn caches_prefix(&self) -> bool {
         self.conversation.cache_through.is_some()
+    }
+
+    /// The schema to send as the API's structured-output setting: none for a request
+    /// whose prefix is shared, as the module's doc says why.
+    pub fn wire_schema(&self) -> Option<&super::JsonSchema> {
+        self.json_schema.as_ref().filter(|_| !self.caches_prefix())
     }
 }
 

@@ -43,7 +43,7 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
     if !request.system.is_empty() {
         body["systemInstruction"] = json!({"parts": [{"text": request.system}]});
     }
-    if let Some(schema) = &request.json_schema {
+    if let Some(schema) = request.wire_schema() {
         body["generationConfig"] =
             json!({"responseMimeType": "application/json", "responseSchema": response_schema(&schema.schema)});
     }

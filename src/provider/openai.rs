@@ -28,7 +28,7 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         messages: messages(request),
         stream: Some(true),
         stream_options: Some(ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
-        response_format: request.json_schema.as_ref().map(|s| ResponseFormat::JsonSchema {
+        response_format: request.wire_schema().map(|s| ResponseFormat::JsonSchema {
             json_schema: ResponseFormatJsonSchema {
                 description: None,
                 name: s.name.clone(),

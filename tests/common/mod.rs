@@ -112,6 +112,18 @@ impl Recorded {
     }
 }
 
+impl Recorded {
+    /// The text of the request's last message: a synth that continues the judge's
+    /// conversation is told its task (and its answer's budget) there.
+    pub fn last_message(&self) -> &str {
+        let last = ["/messages", "/contents"].iter().find_map(|p| self.body.pointer(p)?.as_array()?.last());
+        last.and_then(|m| {
+            m["content"].as_str().or_else(|| m["content"][0]["text"].as_str()).or_else(|| m["parts"][0]["text"].as_str())
+        })
+        .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Default)]
 struct State {
     requests: Vec<Recorded>,

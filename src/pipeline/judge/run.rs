@@ -3,14 +3,10 @@
 //! what was wrong. A judge that fails leaves the synth to work from the raw answers.
 //!
 //! When the synth is the judge's own model on the same route, the synth continues the
-//! judge's conversation, so the judge's request is made to be a cacheable prefix: its
-//! shared prefix is marked (for providers that want a mark), and the verdict's schema is
-//! asked for in words only. Every API sends a structured-output schema ahead of or with
-//! the messages (OpenAI's schema leads the prompt, Anthropic's forced tool sits above
-//! the system text in its cache order, Gemini's `responseSchema` is part of the request's
-//! configuration), and a synth that writes prose cannot send it, so a judge that kept it
-//! would share no cached prefix with the synth. The verdict is validated, and re-asked
-//! once, either way.
+//! judge's conversation, so the judge's request says its prompt is a prefix to share
+//! (`Conversation::cache_through`); the HTTP adapters then mark it where the API wants a
+//! mark and send the verdict's schema in the prompt's words only (see
+//! `provider::conversation`). The verdict is validated, and re-asked once, either way.
 //!
 //! Knows nothing about wire formats or what the synth does with the verdict.
 
@@ -86,7 +82,7 @@ async fn ask(
     let limits = plan.limits;
     let labels: Vec<&str> = labelled.iter().map(|l| l.label.as_str()).collect();
     let shared = shares_prefix(plan);
-    let schema = (!shared).then(|| schema(&labels));
+    let schema = schema(&labels);
     // The judge's one message ends the prefix the synth's request repeats.
     let conversation = Conversation { prior: Vec::new(), cache_through: shared.then_some(0) };
     let mut usage: Option<Usage> = None;
@@ -110,7 +106,7 @@ async fn ask(
             SYSTEM,
             &conversation,
             &message,
-            schema.clone(),
+            Some(schema.clone()),
             timeout,
             max_bytes,
             Listener::None,

@@ -32,10 +32,16 @@ impl MockProvider {
         if let Some(reply) = &self.options.reply {
             return Some(reply.clone());
         }
-        let seed = fnv1a(&[self.name.as_bytes(), request.system.as_bytes(), request.user.as_bytes()]);
+        // Every message counts: a request of one message hashes as it always did.
+        let messages = request.messages();
+        let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
+        parts.extend(messages.iter().map(|m| m.text.as_bytes()));
+        let seed = fnv1a(&parts);
+        // A continued conversation's question is in its first message.
+        let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
         Some(match &request.json_schema {
             Some(schema) => instance(&schema.schema, seed, "").to_string(),
-            None => prose(&self.name, &request.user, seed),
+            None => prose(&self.name, opening, seed),
         })
     }
 }
