@@ -14,6 +14,8 @@
 pub mod agent_cli;
 pub mod anthropic;
 pub mod base_url;
+#[cfg(test)]
+mod cache_figure;
 mod connect;
 pub mod conversation;
 pub mod gemini;

@@ -19,7 +19,13 @@ environment:
       into `frontier run "q"`: every panel, judge and synth request body carries exactly
       the expected sources and none of the excluded ones.
 
-    --only context   runs just the (e) cases (and --only retries everything else).
+  (f) a cacheable synth (DESIGN.md §4.5): with judge and synth one model on one route,
+      the synth's request body begins with the judge's messages (Gemini: contents) byte
+      for byte, then the verdict as the model's turn and the synth's task; on Anthropic
+      both requests mark the system text and the judge's message with cache_control.
+
+    --only context   runs just the (e) cases, --only cache the (f) ones (and --only
+    retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -273,8 +279,10 @@ class Suite(Checks):
         return f"tokens in/out: {usage}; judge ok={judge.get('ok')}, final from {report.get('final_source')}"
 
     def judged_by(self, kind: str) -> str:
-        """Judge and synth on one API: its structured-output request must go through."""
-        result = self.frontier.run(self.models, "--judge", member_id(kind), "--synth", member_id(kind))
+        """Judge and synth on one API: its structured-output request must go through. The
+        synth is another model of that API: with the judge's own model the judge's request
+        is a shared prefix, which asks for its JSON in words (case (f))."""
+        result = self.frontier.run(self.models, "--judge", member_id(kind), "--synth", f"llmock-{kind}:synth-{kind}")
         report = expect_run_ok(result)
         for k in self.kinds:
             expect_member_ok(report, k)
@@ -461,7 +469,7 @@ def main() -> int:
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context"], help="run only these cases")
+    parser.add_argument("--only", choices=["retries", "context", "cache"], help="run only these cases")
     args = parser.parse_args()
 
     binary = str(Path(args.frontier).resolve())
@@ -489,9 +497,13 @@ def main() -> int:
         frontier = Frontier(binary, workdir, mock, kinds)
         suite = Suite(mock, frontier, kinds)
 
-        if args.only != "context":
+        if args.only in (None, "retries"):
             retry_cases(suite, kinds)
-        if args.only != "retries":
+        if args.only in (None, "cache"):
+            for kind in kinds:
+                suite.check(f"(f) {kind}: the synth continues the judge's conversation",
+                            lambda k=kind: cache_case(suite, k))
+        if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)
             suite.check("(e) -f a directory: its text files, no ignored, hidden, binary or .env file", cases.directory)
@@ -525,6 +537,45 @@ def main() -> int:
 
     print(f"{suite.passed} passed, {suite.failed} failed")
     return 0 if suite.failed == 0 else 1
+
+
+def cache_case(suite: Suite, kind: str) -> str:
+    """Judge and synth on one model of `kind`: llmock is scripted to give the judge a
+    verdict (asked in words, as a shared prefix carries no schema on the wire)."""
+    model = f"judge-{kind}"
+    judge = f"llmock-{kind}:{model}"
+    labels = [chr(ord("A") + i) for i in range(len(suite.models))]
+    verdict = json.dumps({
+        "scores": {l: {"score": 9 - i, "reason": f"answer {l} is sound"} for i, l in enumerate(labels)},
+        "ranking": labels, "consensus": ["backoff spreads retries"], "contradictions": [],
+        "partial_coverage": [], "unique_insights": [], "blind_spots": [],
+    })
+    suite.mock.queue({"type": "reply", "text": verdict, "times": 1, "match": {"model": model}})
+    report = expect_run_ok(suite.frontier.run(suite.models, "--judge", judge, "--synth", judge))
+    expect((report.get("judge") or {}).get("ok") is True, f"judge failed: {(report.get('judge') or {}).get('error')}")
+    expect((report.get("synth") or {}).get("ok") is True, "synth failed")
+    expect(report.get("final_source") == "synth", f"final from {report.get('final_source')}")
+    asked = [r for r in suite.mock.requests() if model in (r.get("model") or "") or model in (r.get("path") or "")]
+    expect(len(asked) == 2, f"{len(asked)} requests to {model}; want the judge's and the synth's")
+    first, then = asked[0]["body"], asked[1]["body"]
+    key = "contents" if kind == "gemini" else "messages"
+    a, b = first.get(key) or [], then.get(key) or []
+    expect(len(b) == len(a) + 2, f"the synth sent {len(b)} {key}, the judge {len(a)}")
+    expect(json.dumps(b[:len(a)]) == json.dumps(a), f"the synth's {key} do not begin with the judge's")
+    roles = [m.get("role") for m in b[len(a):]]
+    expect(roles == ["model" if kind == "gemini" else "assistant", "user"], f"then {roles}")
+    for name in ("system", "systemInstruction"):
+        expect(json.dumps(first.get(name)) == json.dumps(then.get(name)), f"`{name}` differs from the judge's")
+    for name in ("tools", "tool_choice", "response_format", "generationConfig"):
+        expect(name not in first and name not in then, f"a shared prefix carries `{name}`, which keys the cache")
+    detail = f"{key}: {len(a)} shared + {roles}"
+    if kind == "anthropic":
+        marks = [first["system"][0].get("cache_control"), a[-1]["content"][0].get("cache_control")]
+        expect(marks == [{"type": "ephemeral"}] * 2, f"cache_control marks {marks}")
+        detail += "; system and judge's message marked ephemeral in both"
+    pending = suite.mock.get("/_llmock/scenario")["pending"]
+    expect(pending == [], f"behaviours left unconsumed: {pending}")
+    return detail
 
 
 def retry_cases(suite: Suite, kinds: list[str]) -> None:
