@@ -99,10 +99,7 @@ fn over_anthropic_both_requests_mark_the_shared_prefix_and_the_cache_read_is_rep
     assert!(user.starts_with("## Question\n\nWhy is the sky blue?") && user.contains("## Answer B"), "{user}");
     let marked = json!([{"type": "text", "text": user, "cache_control": {"type": "ephemeral"}}]);
     let system = json!([{"type": "text", "text": common_system(), "cache_control": {"type": "ephemeral"}}]);
-    assert_eq!(
-        [&judge["system"], &judge["messages"]],
-        [&system, &json!([{"role": "user", "content": marked}])]
-    );
+    assert_eq!([&judge["system"], &judge["messages"]], [&system, &json!([{"role": "user", "content": marked}])]);
     assert_eq!(bytes(&synth["system"]), bytes(&judge["system"]));
     assert_eq!([judge.get("tools"), synth.get("tools"), synth.get("tool_choice")], [None, None, None]);
     assert_eq!([&verdict["role"], &task["role"]], [&json!("assistant"), &json!("user")]);
@@ -152,7 +149,8 @@ fn a_synth_on_another_model_continues_the_conversation_unmarked_and_without_the_
 #[test]
 fn a_failed_judge_leaves_the_synth_its_standalone_request() {
     let env = env();
-    let args = ["run", PROMPT, "--json", "--models", "local:a,local:b", "--judge", "local:junk", "--synth", "local:junk"];
+    let args =
+        ["run", PROMPT, "--json", "--models", "local:a,local:b", "--judge", "local:junk", "--synth", "local:junk"];
     let out = env.frontier(args).output();
     assert_eq!(out.code, Some(0), "{out}");
     let asked = env.server().requests_for("junk");

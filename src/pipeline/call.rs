@@ -178,10 +178,7 @@ mod tests {
         fn stream(&self, _: ChatRequest) -> EventStream {
             let pulled = self.pulled.clone();
             let mut events: Vec<StreamEvent> = self.deltas.iter().map(|d| StreamEvent::Delta(d.to_string())).collect();
-            events.push(StreamEvent::Done {
-                usage: Some(Usage::new(1, 2)),
-                stop_reason: None,
-            });
+            events.push(StreamEvent::Done { usage: Some(Usage::new(1, 2)), stop_reason: None });
             Box::pin(futures::stream::iter(events).map(move |e| {
                 pulled.fetch_add(1, Ordering::SeqCst);
                 Ok(e)

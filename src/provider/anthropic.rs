@@ -227,8 +227,8 @@ mod tests {
 
     use super::*;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
-    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
@@ -314,7 +314,8 @@ mod tests {
 
     #[test]
     fn cache_writes_and_reads_are_parsed_and_priced_at_their_rates() {
-        let written = Usage { input_tokens: 3156, output_tokens: 380, cached_input_tokens: 0, cache_write_tokens: 3150 };
+        let written =
+            Usage { input_tokens: 3156, output_tokens: 380, cached_input_tokens: 0, cache_write_tokens: 3150 };
         let read = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3150, cache_write_tokens: 0 };
         let judge = [
             StreamEvent::Delta(r#"{"ranking": ["A", "B"]}"#.into()),
@@ -341,7 +342,8 @@ mod tests {
         let judge = build_request("http://h", "claude-x", None, &judge).body;
         let synth = build_request("http://h", "claude-x", None, &synth).body;
         conversation::testing::assert_continues(&judge, &synth, "messages");
-        let system = json!([{"type": "text", "text": conversation::testing::SYSTEM, "cache_control": {"type": "ephemeral"}}]);
+        let system =
+            json!([{"type": "text", "text": conversation::testing::SYSTEM, "cache_control": {"type": "ephemeral"}}]);
         let judged = json!({"role": "user", "content": [
             {"type": "text", "text": conversation::testing::JUDGED, "cache_control": {"type": "ephemeral"}},
         ]});
@@ -441,7 +443,13 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            conversation: Default::default(),
+            json_schema,
+            deadline: tokio::time::Instant::now(),
+        }
     }
 
     #[test]

@@ -42,8 +42,13 @@ fn the_shared_prefix_cuts_the_synths_input_cost() {
     let rows = [
         ("anthropic synth (sonnet-5)", synth.input_tokens, synth.cached_input_tokens, synth_cached, synth_plain),
         ("anthropic judge, its cache write", judge.input_tokens, 0, judge_written, judge_plain),
-        ("anthropic judge + synth", judge.input_tokens + synth.input_tokens, synth.cached_input_tokens,
-         judge_written + synth_cached, judge_plain + synth_plain),
+        (
+            "anthropic judge + synth",
+            judge.input_tokens + synth.input_tokens,
+            synth.cached_input_tokens,
+            judge_written + synth_cached,
+            judge_plain + synth_plain,
+        ),
         ("openai synth (gpt-5.5)", openai.input_tokens, openai.cached_input_tokens, openai_cached, openai_plain),
     ];
     println!("| call | input tokens | read from cache | input cost with the shared prefix | without | change |");

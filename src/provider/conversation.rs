@@ -55,7 +55,11 @@ impl super::ChatRequest {
         turns
             .chain(std::iter::once((Role::User, self.user.as_str())))
             .enumerate()
-            .map(|(i, (role, text))| Message { role, text, ends_shared_prefix: self.conversation.cache_through == Some(i) })
+            .map(|(i, (role, text))| Message {
+                role,
+                text,
+                ends_shared_prefix: self.conversation.cache_through == Some(i),
+            })
             .collect()
     }
 
@@ -95,10 +99,8 @@ pub mod testing {
             json_schema: schema,
             deadline,
         };
-        let prior = vec![
-            Turn { role: Role::User, text: JUDGED.into() },
-            Turn { role: Role::Assistant, text: VERDICT.into() },
-        ];
+        let prior =
+            vec![Turn { role: Role::User, text: JUDGED.into() }, Turn { role: Role::Assistant, text: VERDICT.into() }];
         let synth = ChatRequest {
             system: SYSTEM.into(),
             user: INSTRUCTION.into(),

@@ -259,8 +259,8 @@ mod tests {
 
     use super::*;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
-    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
     /// and the last frame carrying `finishReason`.
@@ -284,10 +284,7 @@ mod tests {
             events: vec![
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
-                StreamEvent::Done {
-                    usage: Some(Usage::new(9, 10)),
-                    stop_reason: Some("STOP".into()),
-                },
+                StreamEvent::Done { usage: Some(Usage::new(9, 10)), stop_reason: Some("STOP".into()) },
             ],
         };
         let failure = MidStreamError {
@@ -341,10 +338,7 @@ mod tests {
             "data: {\"candidates\": [{\"finishReason\": \"SAFETY\",\"index\": 0,\"safetyRatings\": [{\"category\": \"HARM_CATEGORY_DANGEROUS_CONTENT\",\"probability\": \"HIGH\",\"blocked\": true}]}],",
             "\"usageMetadata\": {\"promptTokenCount\": 5,\"totalTokenCount\": 5}}\n\n",
         );
-        let done = StreamEvent::Done {
-            usage: Some(Usage::new(5, 0)),
-            stop_reason: Some("SAFETY".into()),
-        };
+        let done = StreamEvent::Done { usage: Some(Usage::new(5, 0)), stop_reason: Some("SAFETY".into()) };
         conformance::parses_at_every_split(&GeminiWire, bytes, &[done]);
     }
 
@@ -363,7 +357,13 @@ mod tests {
     }
 
     fn chat(json_schema: Option<JsonSchema>) -> ChatRequest {
-        ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema, deadline: tokio::time::Instant::now() }
+        ChatRequest {
+            system: "sys".into(),
+            user: "hi".into(),
+            conversation: Default::default(),
+            json_schema,
+            deadline: tokio::time::Instant::now(),
+        }
     }
 
     #[test]

@@ -114,8 +114,8 @@ mod tests {
 
     use super::*;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
-    use crate::provider::{JsonSchema, Price, conversation};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     const RECORDED: &str = concat!(
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -138,10 +138,7 @@ mod tests {
             events: vec![
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
-                StreamEvent::Done {
-                    usage: Some(Usage::new(12, 3)),
-                    stop_reason: Some("stop".into()),
-                },
+                StreamEvent::Done { usage: Some(Usage::new(12, 3)), stop_reason: Some("stop".into()) },
             ],
         };
         let failure = MidStreamError {

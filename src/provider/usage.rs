@@ -110,7 +110,8 @@ mod tests {
     #[test]
     fn cached_and_written_input_is_priced_at_its_own_rate_or_else_the_input_rate() {
         // 10 000 input tokens: 6 000 read from the cache, 3 000 written to it, 1 000 plain.
-        let usage = Usage { input_tokens: 10_000, output_tokens: 1_000, cached_input_tokens: 6_000, cache_write_tokens: 3_000 };
+        let usage =
+            Usage { input_tokens: 10_000, output_tokens: 1_000, cached_input_tokens: 6_000, cache_write_tokens: 3_000 };
         let priced = Price { input: 3.0, output: 15.0, cached_input: Some(0.3), cache_write: Some(3.75) };
         // 1 000 × 3 + 6 000 × 0.3 + 3 000 × 3.75 + 1 000 × 15, per million.
         assert!((priced.cost(usage) - 0.031_05).abs() < 1e-12, "{}", priced.cost(usage));
@@ -120,7 +121,8 @@ mod tests {
 
     #[test]
     fn usage_adds_without_overflowing() {
-        let mut total = Usage { input_tokens: u64::MAX - 1, output_tokens: 1, cached_input_tokens: 4, cache_write_tokens: 0 };
+        let mut total =
+            Usage { input_tokens: u64::MAX - 1, output_tokens: 1, cached_input_tokens: 4, cache_write_tokens: 0 };
         total += Usage { input_tokens: 5, output_tokens: 2, cached_input_tokens: u64::MAX, cache_write_tokens: 7 };
         assert_eq!(
             total,

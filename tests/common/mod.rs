@@ -118,7 +118,10 @@ impl Recorded {
     pub fn last_message(&self) -> &str {
         let last = ["/messages", "/contents"].iter().find_map(|p| self.body.pointer(p)?.as_array()?.last());
         last.and_then(|m| {
-            m["content"].as_str().or_else(|| m["content"][0]["text"].as_str()).or_else(|| m["parts"][0]["text"].as_str())
+            m["content"]
+                .as_str()
+                .or_else(|| m["content"][0]["text"].as_str())
+                .or_else(|| m["parts"][0]["text"].as_str())
         })
         .unwrap_or_default()
     }

@@ -91,7 +91,10 @@ pub fn parse(events: &str, last_message: Option<&str>) -> Reply {
             "turn.completed" => {
                 if let Some(u) = event.usage {
                     let total = usage.get_or_insert_with(Usage::default);
-                    *total += Usage { cached_input_tokens: u.cached_input_tokens, ..Usage::new(u.input_tokens, u.output_tokens) };
+                    *total += Usage {
+                        cached_input_tokens: u.cached_input_tokens,
+                        ..Usage::new(u.input_tokens, u.output_tokens)
+                    };
                 }
             }
             "item.completed" => {

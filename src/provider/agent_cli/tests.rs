@@ -126,7 +126,13 @@ fn provider(cli: AgentCli, model: &str) -> AgentCliProvider {
 }
 
 fn request() -> ChatRequest {
-    ChatRequest { system: "sys".into(), user: "hi".into(), conversation: Default::default(), json_schema: None, deadline: tokio::time::Instant::now() }
+    ChatRequest {
+        system: "sys".into(),
+        user: "hi".into(),
+        conversation: Default::default(),
+        json_schema: None,
+        deadline: tokio::time::Instant::now(),
+    }
 }
 
 fn job(cli: AgentCli) -> Job {
@@ -244,10 +250,7 @@ fn the_whole_answer_is_one_delta_then_done() {
         collect(&provider, request),
         [
             Ok(StreamEvent::Delta("Blue.".into())),
-            Ok(StreamEvent::Done {
-                usage: Some(Usage::new(3, 1)),
-                stop_reason: Some("end_turn".into())
-            })
+            Ok(StreamEvent::Done { usage: Some(Usage::new(3, 1)), stop_reason: Some("end_turn".into()) })
         ]
     );
 }

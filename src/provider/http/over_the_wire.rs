@@ -103,7 +103,13 @@ fn transport() -> Arc<Transport> {
 async fn failure_of<A: Adapter>(base_url: &str) -> ProviderError {
     let provider = HttpProvider::<A>::new(transport(), base_url, "m", Some(Secret::new(KEY)));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest { system: "sys".into(), user: "the prompt".into(), conversation: Default::default(), json_schema: None, deadline };
+    let request = ChatRequest {
+        system: "sys".into(),
+        user: "the prompt".into(),
+        conversation: Default::default(),
+        json_schema: None,
+        deadline,
+    };
     let mut stream = provider.stream(request);
     while let Some(event) = stream.next().await {
         if let Err(err) = event {
@@ -159,7 +165,13 @@ async fn an_endless_error_body_is_read_to_the_cap_and_dropped() {
         Some(Secret::new(KEY)),
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest { system: "s".into(), user: "u".into(), conversation: Default::default(), json_schema: None, deadline };
+    let request = ChatRequest {
+        system: "s".into(),
+        user: "u".into(),
+        conversation: Default::default(),
+        json_schema: None,
+        deadline,
+    };
     let outcome: Vec<_> = provider.stream(request).collect().await;
     let Some(Err(ProviderError::Http { status: 500, message, .. })) = outcome.last() else {
         panic!("{outcome:?}");
@@ -225,7 +237,13 @@ async fn a_key_that_makes_an_invalid_header_fails_once_without_a_request() {
     let server = serve(Answer::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec())).await;
     let provider = HttpProvider::<AnthropicWire>::new(transport(), &server.origin, "m", Some(Secret::new("sk-a\nb")));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest { system: "s".into(), user: "u".into(), conversation: Default::default(), json_schema: None, deadline };
+    let request = ChatRequest {
+        system: "s".into(),
+        user: "u".into(),
+        conversation: Default::default(),
+        json_schema: None,
+        deadline,
+    };
     let outcome: Vec<_> = provider.stream(request).collect().await;
     assert!(matches!(outcome.as_slice(), [Err(ProviderError::Unsendable(_))]), "{outcome:?}");
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);

@@ -51,7 +51,8 @@ impl Provider for MockProvider {
         let delay = Duration::from_millis(self.options.delay_ms);
         let fail = self.options.fail;
         let answer = self.answer(&request);
-        let input_tokens = request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
+        let input_tokens =
+            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
         Box::pin(async_stream::try_stream! {
             latency(delay).await;
             match fail {
