@@ -128,7 +128,10 @@ fn claude_answers_with_usage_from_a_read_only_run() {
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(member(&report)["content"], "Rayleigh scattering, says claude.");
-    assert_eq!(member(&report)["usage"], json!({"input_tokens": 1112, "output_tokens": 9}));
+    assert_eq!(
+        member(&report)["usage"],
+        json!({"input_tokens": 1112, "output_tokens": 9, "cached_input_tokens": 1000, "cache_write_tokens": 100})
+    );
     assert_eq!(
         clis.args("claude"),
         ["-p", "--output-format", "json", "--permission-mode", "plan", "--no-session-persistence", "--model", "opus"]

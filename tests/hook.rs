@@ -328,7 +328,7 @@ fn a_hooked_synth_is_told_the_room_its_host_leaves() {
             if scope == "gemini-project" { "BeforeAgent" } else { "UserPromptSubmit" },
         );
         let requests = env.server().requests_for("synth");
-        seen.push(told(requests.last().unwrap().user_message()));
+        seen.push(told(requests.last().unwrap().last_message()));
     }
     // Claude Code counts UTF-16 units, Codex bytes (the banner's `⚡` and `·` take more).
     let (claude, codex) = (seen[0].unwrap_or_default(), seen[1].unwrap_or_default());
@@ -338,7 +338,7 @@ fn a_hooked_synth_is_told_the_room_its_host_leaves() {
     let out =
         env.frontier(["run", "--models", "mock:a", "--judge", "mock:j", "--synth", "local:synth", PROMPT]).output();
     assert_eq!(out.code, Some(0), "{out}");
-    assert_eq!(told(env.server().requests_for("synth").last().unwrap().user_message()), None);
+    assert_eq!(told(env.server().requests_for("synth").last().unwrap().last_message()), None);
 }
 
 /// The `systemMessage` of a failed hook's stdout, checking it is the only key of one line.

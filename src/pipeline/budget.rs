@@ -106,7 +106,7 @@ impl CostEstimate {
         let answers = plan.panel.len() as u64 * ASSUMED_ANSWER_TOKENS;
         let mut estimate = CostEstimate::default();
         let mut add = |p: &Participant, input: u64, output: u64| match p.price {
-            Some(price) => estimate.usd += price.cost(Usage { input_tokens: input, output_tokens: output }),
+            Some(price) => estimate.usd += price.cost(Usage::new(input, output)),
             None if !estimate.unpriced.contains(&p.model) => estimate.unpriced.push(p.model.clone()),
             None => {}
         };

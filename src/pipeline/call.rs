@@ -9,7 +9,9 @@ use futures::StreamExt as _;
 use tokio::time::Instant;
 
 use super::cost::{Price, estimate_tokens};
-use crate::provider::{ChatRequest, ErrorKind, JsonSchema, Params, Provider, ProviderError, StreamEvent, Usage};
+use crate::provider::{
+    ChatRequest, Conversation, ErrorKind, JsonSchema, Params, Provider, ProviderError, StreamEvent, Usage,
+};
 
 /// A model taking part in a run: its display name, its route, and its provider (or why
 /// it could not be set up, such as a missing key).
@@ -68,6 +70,22 @@ pub async fn call(
     max_bytes: usize,
     listener: Listener<'_>,
 ) -> Result<Completion, CallFailure> {
+    let conversation = Conversation::default();
+    converse(participant, system, &conversation, user, json_schema, timeout, max_bytes, listener).await
+}
+
+/// `call`, for a request whose `user` message continues `conversation`.
+#[allow(clippy::too_many_arguments)] // one call's whole request, as `call` takes it
+pub async fn converse(
+    participant: &Participant,
+    system: &str,
+    conversation: &Conversation,
+    user: &str,
+    json_schema: Option<JsonSchema>,
+    timeout: Duration,
+    max_bytes: usize,
+    listener: Listener<'_>,
+) -> Result<Completion, CallFailure> {
     let start = Instant::now();
     let fail = |error: String, kind: ErrorKind| CallFailure { error, kind, latency: start.elapsed() };
     let provider = match &participant.provider {
@@ -81,6 +99,7 @@ pub async fn call(
         json_schema,
         deadline,
         params: participant.params,
+        conversation: conversation.clone(),
     };
     let mut stream = provider.stream(request);
     let mut text = String::new();
@@ -134,8 +153,9 @@ pub async fn call(
     let (usage, usage_estimated) = match usage {
         Some(usage) => (usage, false),
         None => {
-            let input_tokens = estimate_tokens(system) + estimate_tokens(user);
-            (Usage { input_tokens, output_tokens: estimate_tokens(&text) }, true)
+            let prior = conversation.prior.iter().map(|t| estimate_tokens(&t.text)).sum::<u64>();
+            let input_tokens = estimate_tokens(system) + prior + estimate_tokens(user);
+            (Usage::new(input_tokens, estimate_tokens(&text)), true)
         }
     };
     Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated })
@@ -170,10 +190,7 @@ mod tests {
         fn stream(&self, _: ChatRequest) -> EventStream {
             let pulled = self.pulled.clone();
             let mut events: Vec<StreamEvent> = self.deltas.iter().map(|d| StreamEvent::Delta(d.to_string())).collect();
-            events.push(StreamEvent::Done {
-                usage: Some(Usage { input_tokens: 1, output_tokens: 2 }),
-                stop_reason: None,
-            });
+            events.push(StreamEvent::Done { usage: Some(Usage::new(1, 2)), stop_reason: None });
             Box::pin(futures::stream::iter(events).map(move |e| {
                 pulled.fetch_add(1, Ordering::SeqCst);
                 Ok(e)

@@ -13,7 +13,7 @@ pub const ASSUMED_VERDICT_TOKENS: u64 = 600;
 
 /// The estimated cost of one call with `input` text and `output_tokens` expected.
 pub fn estimate(price: Option<Price>, input: u64, output_tokens: u64) -> f64 {
-    price.map_or(0.0, |p| p.cost(Usage { input_tokens: input, output_tokens }))
+    price.map_or(0.0, |p| p.cost(Usage::new(input, output_tokens)))
 }
 
 /// `$0.0123`, with enough digits to tell small costs apart.
@@ -33,7 +33,7 @@ mod tests {
 
     #[test]
     fn an_estimate_is_the_cost_at_the_price_and_free_without_one() {
-        let price = Price { input: 5.0, output: 25.0 };
+        let price = Price::new(5.0, 25.0);
         assert!((estimate(Some(price), 2_000, 400) - 0.02).abs() < 1e-12);
         assert_eq!(estimate(None, 10_000, 10_000), 0.0);
     }

@@ -20,7 +20,7 @@ use serde_json::json;
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Role, Secret, StreamEvent, Usage};
 
 /// The API version every request declares.
 const API_VERSION: &str = "2023-06-01";
@@ -39,16 +39,38 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
     let params = &request.params;
     let answer_tokens = params.max_output_tokens.unwrap_or(MAX_OUTPUT_TOKENS);
     let thinking = params.reasoning.map(|level| level.anthropic_budget_tokens());
+    // A shared prefix is marked twice, as the API reads a cache entry only at a mark: at
+    // the system text and at the end of the message that closes the prefix. The request
+    // that wrote the entry and the one that reads it mark the same blocks.
+    let system = match request.caches_prefix() && !request.system.is_empty() {
+        true => json!([{"type": "text", "text": request.system, "cache_control": ephemeral()}]),
+        false => json!(request.system),
+    };
+    let messages: Vec<serde_json::Value> = request
+        .messages()
+        .into_iter()
+        .map(|m| {
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+            };
+            let content = match m.ends_shared_prefix {
+                true => json!([{"type": "text", "text": m.text, "cache_control": ephemeral()}]),
+                false => json!(m.text),
+            };
+            json!({"role": role, "content": content})
+        })
+        .collect();
     let mut body = json!({
         "model": model,
         // Thinking counts against `max_tokens`, which must exceed its budget: the answer's
         // own cap comes on top of the budget.
         "max_tokens": answer_tokens.saturating_add(thinking.unwrap_or(0)),
-        "system": request.system,
-        "messages": [{"role": "user", "content": request.user}],
+        "system": system,
+        "messages": messages,
         "stream": true,
     });
-    if let Some(schema) = &request.json_schema {
+    if let Some(schema) = request.wire_schema() {
         body["tools"] = json!([{
             "name": schema.name,
             "description": format!("Reply with the `{}` object: fill every field its input schema requires.", schema.name),
@@ -73,6 +95,11 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         auth: key.map(|k| ("x-api-key".to_string(), String::new(), k)),
         body,
     }
+}
+
+/// The cache mark: the default five-minute entry, long enough for a judge and its synth.
+fn ephemeral() -> serde_json::Value {
+    json!({"type": "ephemeral"})
 }
 
 /// One event's data, by its `type`. Unknown types are kept as `Other` and ignored.
@@ -150,12 +177,16 @@ pub struct AnthropicState {
 impl AnthropicState {
     fn record(&mut self, usage: &UsageWire) {
         let current = self.usage.get_or_insert_with(Usage::default);
+        if let Some(read) = usage.cache_read_input_tokens {
+            current.cached_input_tokens = read;
+        }
+        if let Some(written) = usage.cache_creation_input_tokens {
+            current.cache_write_tokens = written;
+        }
+        // `input_tokens` excludes the cache's reads and writes: the total adds them back.
         if let Some(input) = usage.input_tokens {
-            let cached = usage
-                .cache_creation_input_tokens
-                .unwrap_or(0)
-                .saturating_add(usage.cache_read_input_tokens.unwrap_or(0));
-            current.input_tokens = input.saturating_add(cached);
+            current.input_tokens =
+                input.saturating_add(current.cached_input_tokens).saturating_add(current.cache_write_tokens);
         }
         if let Some(output) = usage.output_tokens {
             current.output_tokens = output;
@@ -217,9 +248,9 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
@@ -267,7 +298,7 @@ mod tests {
 
     fn done(input_tokens: u64, output_tokens: u64, stop_reason: &str) -> StreamEvent {
         StreamEvent::Done {
-            usage: Some(Usage { input_tokens, output_tokens }),
+            usage: Some(Usage::new(input_tokens, output_tokens)),
             stop_reason: Some(stop_reason.to_string()),
         }
     }
@@ -277,8 +308,15 @@ mod tests {
         let recording = Recording {
             bytes: RECORDED,
             end_marker: "event: message_stop",
-            // Cache writes and reads count as input.
-            events: vec![StreamEvent::Delta("Hel".into()), StreamEvent::Delta("lo ✓".into()), done(25, 7, "end_turn")],
+            // Cache writes and reads count as input, and apart.
+            events: vec![
+                StreamEvent::Delta("Hel".into()),
+                StreamEvent::Delta("lo ✓".into()),
+                StreamEvent::Done {
+                    usage: Some(Usage { cached_input_tokens: 2, cache_write_tokens: 3, ..Usage::new(25, 7) }),
+                    stop_reason: Some("end_turn".into()),
+                },
+            ],
         };
         let failure = MidStreamError {
             bytes: concat!(
@@ -290,6 +328,88 @@ mod tests {
             error: ProviderError::Remote("Overloaded".into()),
         };
         conformance::check(&AnthropicWire, &recording, &failure);
+    }
+
+    /// A judge that wrote the shared prefix to the cache, then the synth that read it.
+    const RECORDED_JUDGE: &str = include_str!("../../tests/fixtures/cache/anthropic-judge.sse");
+    const RECORDED_SYNTH: &str = include_str!("../../tests/fixtures/cache/anthropic-synth.sse");
+
+    #[test]
+    fn cache_writes_and_reads_are_parsed_and_priced_at_their_rates() {
+        let written =
+            Usage { input_tokens: 3156, output_tokens: 380, cached_input_tokens: 0, cache_write_tokens: 3150 };
+        let read = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3150, cache_write_tokens: 0 };
+        let judge = [
+            StreamEvent::Delta(r#"{"ranking": ["A", "B"]}"#.into()),
+            StreamEvent::Done { usage: Some(written), stop_reason: Some("end_turn".into()) },
+        ];
+        conformance::parses_at_every_split(&AnthropicWire, RECORDED_JUDGE, &judge);
+        let synth = [
+            StreamEvent::Delta("Retries with backoff spread the load.".into()),
+            StreamEvent::Done { usage: Some(read), stop_reason: Some("end_turn".into()) },
+        ];
+        conformance::parses_at_every_split(&AnthropicWire, RECORDED_SYNTH, &synth);
+        // claude-sonnet-5's built-in price: $3 in, $0.30 cached, $3.75 cache write, $15 out.
+        let price = Price { cached_input: Some(0.3), cache_write: Some(3.75), ..Price::new(3.0, 15.0) };
+        // 6 × 3 + 3 150 × 3.75 + 380 × 15, per million.
+        assert!((price.cost(written) - 0.017_530_5).abs() < 1e-9, "{}", price.cost(written));
+        // 520 × 3 + 3 150 × 0.3 + 412 × 15, per million.
+        assert!((price.cost(read) - 0.008_685).abs() < 1e-9, "{}", price.cost(read));
+    }
+
+    #[test]
+    fn the_shared_prefix_carries_cache_control_in_both_requests() {
+        // The judge's schema is asked for in words: its forced tool would key the cache.
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
+        let judge = build_request("http://h", "claude-x", None, &judge).body;
+        let synth = build_request("http://h", "claude-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        let system =
+            json!([{"type": "text", "text": conversation::testing::SYSTEM, "cache_control": {"type": "ephemeral"}}]);
+        let judged = json!({"role": "user", "content": [
+            {"type": "text", "text": conversation::testing::JUDGED, "cache_control": {"type": "ephemeral"}},
+        ]});
+        assert_eq!(
+            judge,
+            json!({"model": "claude-x", "max_tokens": 8192, "system": system, "messages": [judged], "stream": true})
+        );
+        assert_eq!(
+            synth,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": system,
+                "messages": [
+                    judged,
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+            })
+        );
+    }
+
+    #[test]
+    fn a_continuation_without_a_shared_prefix_marks_nothing_and_drops_the_judges_tool() {
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), false);
+        let judge = build_request("http://h", "claude-x", None, &judge).body;
+        let synth = build_request("http://h", "claude-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        assert!(judge.get("tools").is_some());
+        assert_eq!(
+            synth,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": conversation::testing::SYSTEM,
+                "messages": [
+                    {"role": "user", "content": conversation::testing::JUDGED},
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+            })
+        );
     }
 
     #[test]
@@ -351,6 +471,7 @@ mod tests {
             json_schema,
             deadline: tokio::time::Instant::now(),
             params: crate::provider::Params::default(),
+            conversation: Default::default(),
         }
     }
 

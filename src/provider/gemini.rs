@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Reasoning, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Reasoning, Role, Secret, StreamEvent, Usage};
 
 impl Adapter for GeminiWire {
     fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
@@ -29,13 +29,24 @@ impl Adapter for GeminiWire {
 /// (`https://generativelanguage.googleapis.com`); the key goes in a header, never the URL.
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
     let model = model.strip_prefix("models/").unwrap_or(model);
-    let mut body = json!({
-        "contents": [{"role": "user", "parts": [{"text": request.user}]}],
-    });
+    // Gemini caches prompt prefixes by itself (implicit caching): a request that
+    // continues another repeats its leading contents, byte for byte, and needs no mark.
+    let contents: Vec<Value> = request
+        .messages()
+        .into_iter()
+        .map(|m| {
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "model",
+            };
+            json!({"role": role, "parts": [{"text": m.text}]})
+        })
+        .collect();
+    let mut body = json!({ "contents": contents });
     if !request.system.is_empty() {
         body["systemInstruction"] = json!({"parts": [{"text": request.system}]});
     }
-    if let Some(schema) = &request.json_schema {
+    if let Some(schema) = request.wire_schema() {
         body["generationConfig"] =
             json!({"responseMimeType": "application/json", "responseSchema": response_schema(&schema.schema)});
     }
@@ -201,6 +212,9 @@ struct UsageWire {
     candidates_token_count: u64,
     #[serde(default)]
     thoughts_token_count: u64,
+    /// The part of `promptTokenCount` served from a cache.
+    #[serde(default)]
+    cached_content_token_count: u64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -242,9 +256,10 @@ impl WireFormat for GeminiWire {
             return Err(ProviderError::Remote(message));
         }
         if let Some(usage) = response.usage_metadata {
+            let output = usage.candidates_token_count.saturating_add(usage.thoughts_token_count);
             state.usage = Some(Usage {
-                input_tokens: usage.prompt_token_count,
-                output_tokens: usage.candidates_token_count.saturating_add(usage.thoughts_token_count),
+                cached_input_tokens: usage.cached_content_token_count,
+                ..Usage::new(usage.prompt_token_count, output)
             });
         }
         let Some(candidate) = response.candidates.into_iter().next() else {
@@ -274,9 +289,9 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     /// A thinking model's answer: a thought part to skip, usage growing frame by frame,
     /// and the last frame carrying `finishReason`.
@@ -300,10 +315,7 @@ mod tests {
             events: vec![
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
-                StreamEvent::Done {
-                    usage: Some(Usage { input_tokens: 9, output_tokens: 10 }),
-                    stop_reason: Some("STOP".into()),
-                },
+                StreamEvent::Done { usage: Some(Usage::new(9, 10)), stop_reason: Some("STOP".into()) },
             ],
         };
         let failure = MidStreamError {
@@ -316,16 +328,48 @@ mod tests {
         conformance::check(&GeminiWire, &recording, &failure);
     }
 
+    /// A synth's stream when Gemini's implicit cache served part of the prompt.
+    const RECORDED_CACHED: &str = include_str!("../../tests/fixtures/cache/gemini-synth.sse");
+
+    #[test]
+    fn cached_content_tokens_are_parsed_and_priced_at_the_cached_rate() {
+        let usage = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3100, cache_write_tokens: 0 };
+        let events = [
+            StreamEvent::Delta("Retries with backoff spread the load.".into()),
+            StreamEvent::Done { usage: Some(usage), stop_reason: Some("STOP".into()) },
+        ];
+        conformance::parses_at_every_split(&GeminiWire, RECORDED_CACHED, &events);
+        // gemini-3.1-pro's built-in price: 570 uncached at $2, 3 100 cached at $0.20, 412 out at $12.
+        let price = Price { cached_input: Some(0.2), ..Price::new(2.0, 12.0) };
+        assert!((price.cost(usage) - 0.006_704).abs() < 1e-9, "{}", price.cost(usage));
+    }
+
+    #[test]
+    fn a_continued_conversation_repeats_the_judges_contents_without_its_schema() {
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
+        let judge = build_request("http://h", "gemini-x", None, &judge).body;
+        let synth = build_request("http://h", "gemini-x", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "contents");
+        assert_eq!(
+            synth,
+            json!({
+                "systemInstruction": {"parts": [{"text": conversation::testing::SYSTEM}]},
+                "contents": [
+                    {"role": "user", "parts": [{"text": conversation::testing::JUDGED}]},
+                    {"role": "model", "parts": [{"text": conversation::testing::VERDICT}]},
+                    {"role": "user", "parts": [{"text": conversation::testing::INSTRUCTION}]},
+                ],
+            })
+        );
+    }
+
     #[test]
     fn a_safety_stop_without_text_still_ends_the_stream() {
         let bytes = concat!(
             "data: {\"candidates\": [{\"finishReason\": \"SAFETY\",\"index\": 0,\"safetyRatings\": [{\"category\": \"HARM_CATEGORY_DANGEROUS_CONTENT\",\"probability\": \"HIGH\",\"blocked\": true}]}],",
             "\"usageMetadata\": {\"promptTokenCount\": 5,\"totalTokenCount\": 5}}\n\n",
         );
-        let done = StreamEvent::Done {
-            usage: Some(Usage { input_tokens: 5, output_tokens: 0 }),
-            stop_reason: Some("SAFETY".into()),
-        };
+        let done = StreamEvent::Done { usage: Some(Usage::new(5, 0)), stop_reason: Some("SAFETY".into()) };
         conformance::parses_at_every_split(&GeminiWire, bytes, &[done]);
     }
 
@@ -350,6 +394,7 @@ mod tests {
             json_schema,
             deadline: tokio::time::Instant::now(),
             params: crate::provider::Params::default(),
+            conversation: Default::default(),
         }
     }
 

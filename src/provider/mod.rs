@@ -14,7 +14,10 @@
 pub mod agent_cli;
 pub mod anthropic;
 pub mod base_url;
+#[cfg(test)]
+mod cache_figure;
 mod connect;
+pub mod conversation;
 pub mod gemini;
 pub mod http;
 pub mod kind;
@@ -34,17 +37,21 @@ use serde::{Deserialize, Serialize};
 
 pub use base_url::{BaseUrl, Loopback};
 pub use connect::{Endpoint, connect};
+pub use conversation::{Conversation, Message, Role, Turn};
 pub use http::HttpProvider;
 pub use kind::{AgentCli, ProviderKind};
 pub use params::{ParamKey, Params, Reasoning};
 pub use secret::{MIN_KEY_CHARS, Secret, redact_all};
 pub use usage::{Price, Usage};
 
-/// One request to a model: a system instruction and one user message.
+/// One request to a model: a system instruction and a user message, after the earlier
+/// turns of the `conversation` it continues, if any.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatRequest {
     pub system: String,
     pub user: String,
+    /// The turns before `user` and the prefix it shares with an earlier request.
+    pub conversation: Conversation,
     /// Ask for output matching this JSON schema, where the provider supports it.
     pub json_schema: Option<JsonSchema>,
     /// When the caller stops waiting; retries are not started past it.

@@ -13,7 +13,7 @@ use async_openai::types::chat::{
 
 use super::http::{Adapter, WireFormat, WireRequest};
 use super::sse::Frame;
-use super::{ChatRequest, ProviderError, Reasoning, Secret, StreamEvent, Usage};
+use super::{ChatRequest, ProviderError, Reasoning, Role, Secret, StreamEvent, Usage};
 
 /// The data of the frame that ends an OpenAI stream.
 const END_MARKER: &str = "[DONE]";
@@ -28,13 +28,10 @@ impl Adapter for OpenAiWire {
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
     let body = CreateChatCompletionRequest {
         model: model.to_string(),
-        messages: vec![
-            ChatCompletionRequestMessage::System(request.system.clone().into()),
-            ChatCompletionRequestMessage::User(request.user.clone().into()),
-        ],
+        messages: messages(request),
         stream: Some(true),
         stream_options: Some(ChatCompletionStreamOptions { include_usage: Some(true), ..Default::default() }),
-        response_format: request.json_schema.as_ref().map(|s| ResponseFormat::JsonSchema {
+        response_format: request.wire_schema().map(|s| ResponseFormat::JsonSchema {
             json_schema: ResponseFormatJsonSchema {
                 description: None,
                 name: s.name.clone(),
@@ -69,6 +66,18 @@ fn reasoning_effort(level: Reasoning) -> ReasoningEffort {
     }
 }
 
+/// The system message, then the conversation's turns and the user message. OpenAI caches
+/// prompt prefixes by itself: a request that continues another sends the same leading
+/// messages, byte for byte, and needs no mark.
+fn messages(request: &ChatRequest) -> Vec<ChatCompletionRequestMessage> {
+    let system = ChatCompletionRequestMessage::System(request.system.clone().into());
+    let turns = request.messages().into_iter().map(|m| match m.role {
+        Role::User => ChatCompletionRequestMessage::User(m.text.into()),
+        Role::Assistant => ChatCompletionRequestMessage::Assistant(m.text.into()),
+    });
+    std::iter::once(system).chain(turns).collect()
+}
+
 /// Parses `data:` frames of `chat.completion.chunk` objects, ended by `data: [DONE]`.
 #[derive(Default)]
 pub struct OpenAiWire;
@@ -99,9 +108,11 @@ impl WireFormat for OpenAiWire {
         let chunk: CreateChatCompletionStreamResponse = serde_json::from_value(value)
             .map_err(|e| ProviderError::Malformed(format!("unexpected chunk shape: {e}")))?;
         if let Some(usage) = chunk.usage {
+            // `prompt_tokens` counts the cached ones too; the details say how many they were.
+            let cached = usage.prompt_tokens_details.and_then(|d| d.cached_tokens).unwrap_or(0);
             state.usage = Some(Usage {
-                input_tokens: u64::from(usage.prompt_tokens),
-                output_tokens: u64::from(usage.completion_tokens),
+                cached_input_tokens: u64::from(cached),
+                ..Usage::new(u64::from(usage.prompt_tokens), u64::from(usage.completion_tokens))
             });
         }
         let mut events = Vec::new();
@@ -122,9 +133,9 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
     use crate::provider::http::testing;
+    use crate::provider::{JsonSchema, Price, conversation};
 
     const RECORDED: &str = concat!(
         "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n",
@@ -147,10 +158,7 @@ mod tests {
             events: vec![
                 StreamEvent::Delta("Hel".into()),
                 StreamEvent::Delta("lo ✓".into()),
-                StreamEvent::Done {
-                    usage: Some(Usage { input_tokens: 12, output_tokens: 3 }),
-                    stop_reason: Some("stop".into()),
-                },
+                StreamEvent::Done { usage: Some(Usage::new(12, 3)), stop_reason: Some("stop".into()) },
             ],
         };
         let failure = MidStreamError {
@@ -161,6 +169,47 @@ mod tests {
             error: ProviderError::Remote("overloaded".into()),
         };
         conformance::check(&OpenAiWire, &recording, &failure);
+    }
+
+    /// A synth's stream as the API sends it when the judge's prefix was cached: the
+    /// cached part is in `prompt_tokens` and again in its details.
+    const RECORDED_CACHED: &str = include_str!("../../tests/fixtures/cache/openai-synth.sse");
+
+    #[test]
+    fn cached_prompt_tokens_are_parsed_and_priced_at_the_cached_rate() {
+        let usage = Usage { input_tokens: 3670, output_tokens: 412, cached_input_tokens: 3072, cache_write_tokens: 0 };
+        let done = StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
+        conformance::parses_at_every_split(
+            &OpenAiWire,
+            RECORDED_CACHED,
+            &[StreamEvent::Delta("Retries with backoff spread the load.".into()), done],
+        );
+        // gpt-5.5's built-in price: 598 uncached at $5, 3 072 cached at $0.50, 412 out at $30.
+        let price = Price { cached_input: Some(0.5), ..Price::new(5.0, 30.0) };
+        assert!((price.cost(usage) - 0.016_886).abs() < 1e-9, "{}", price.cost(usage));
+    }
+
+    #[test]
+    fn a_continued_conversation_repeats_the_judges_messages_without_its_schema() {
+        let schema = JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) };
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(schema), true);
+        let judge = build_request("http://h/v1", "m", None, &judge).body;
+        let synth = build_request("http://h/v1", "m", None, &synth).body;
+        conversation::testing::assert_continues(&judge, &synth, "messages");
+        assert_eq!(
+            synth,
+            serde_json::json!({
+                "model": "m",
+                "messages": [
+                    {"role": "system", "content": conversation::testing::SYSTEM},
+                    {"role": "user", "content": conversation::testing::JUDGED},
+                    {"role": "assistant", "content": conversation::testing::VERDICT},
+                    {"role": "user", "content": conversation::testing::INSTRUCTION},
+                ],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+            })
+        );
     }
 
     #[test]
@@ -174,6 +223,7 @@ mod tests {
         let request = ChatRequest {
             system: "sys".into(),
             user: "hi".into(),
+            conversation: Default::default(),
             json_schema: Some(JsonSchema { name: "verdict".into(), schema: serde_json::json!({"type": "object"}) }),
             deadline: tokio::time::Instant::now(),
             params: crate::provider::Params::default(),
@@ -198,6 +248,7 @@ mod tests {
         let request = ChatRequest {
             system: "sys".into(),
             user: "hi".into(),
+            conversation: Default::default(),
             json_schema: None,
             deadline: tokio::time::Instant::now(),
             params: crate::provider::Params {

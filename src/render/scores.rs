@@ -82,7 +82,11 @@ pub fn summary(report: &RunReport) -> String {
         _ => {}
     }
     parts.push(format_ms(report.totals.wall_ms));
-    parts.push(format!("{} tokens", report.totals.input_tokens + report.totals.output_tokens));
+    let tokens = report.totals.input_tokens + report.totals.output_tokens;
+    parts.push(match report.totals.cached_input_tokens {
+        0 => format!("{tokens} tokens"),
+        cached => format!("{tokens} tokens ({cached} cached)"),
+    });
     parts.push(match report.totals.cost_usd {
         Some(usd) if report.totals.cost_estimated => {
             format!("at least ~{} (some costs estimated or unknown)", format_usd(usd))

@@ -387,7 +387,11 @@ impl Parts {
             Kind::OpenAi => (
                 super::chunk(model, json!([{"index": 0, "delta": {"role": "assistant", "content": ""}}]), None),
                 super::chunk(model, json!([{"index": 0, "delta": {}, "finish_reason": "stop"}]), None)
-                    + &super::chunk(model, json!([]), Some(super::Usage { prompt_tokens: 5, completion_tokens: 5 }))
+                    + &super::chunk(
+                        model,
+                        json!([]),
+                        Some(super::Usage { prompt_tokens: 5, completion_tokens: 5, cached_tokens: 0 }),
+                    )
                     + "data: [DONE]\n\n",
             ),
             Kind::Anthropic => {

@@ -60,12 +60,18 @@ pub fn answer_of(model: &str) -> String {
 pub struct Usage {
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// Of `prompt_tokens`, those the server said came from its prompt cache.
+    pub cached_tokens: u64,
 }
 
 impl Usage {
-    /// The same usage as a `RunReport` shows it.
+    /// The same usage as a `RunReport` shows it (cached tokens only when there are some).
     pub fn as_report(self) -> Value {
-        json!({"input_tokens": self.prompt_tokens, "output_tokens": self.completion_tokens})
+        let mut usage = json!({"input_tokens": self.prompt_tokens, "output_tokens": self.completion_tokens});
+        if self.cached_tokens > 0 {
+            usage["cached_input_tokens"] = json!(self.cached_tokens);
+        }
+        usage
     }
 }
 
@@ -93,15 +99,31 @@ impl Recorded {
             .any(|p| self.body.pointer(p).is_some())
     }
 
-    /// The content of the request's user message.
+    /// The content of the request's user message (the text of its first block, when
+    /// it is a list of blocks, as Anthropic's are when marked for caching).
     pub fn user_message(&self) -> &str {
         self.body["messages"]
             .as_array()
             .into_iter()
             .flatten()
             .find(|m| m["role"] == "user")
-            .and_then(|m| m["content"].as_str())
+            .and_then(|m| m["content"].as_str().or_else(|| m["content"][0]["text"].as_str()))
             .unwrap_or_default()
+    }
+}
+
+impl Recorded {
+    /// The text of the request's last message: a synth that continues the judge's
+    /// conversation is told its task (and its answer's budget) there.
+    pub fn last_message(&self) -> &str {
+        let last = ["/messages", "/contents"].iter().find_map(|p| self.body.pointer(p)?.as_array()?.last());
+        last.and_then(|m| {
+            m["content"]
+                .as_str()
+                .or_else(|| m["content"][0]["text"].as_str())
+                .or_else(|| m["parts"][0]["text"].as_str())
+        })
+        .unwrap_or_default()
     }
 }
 
@@ -377,10 +399,27 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
 /// The judge gets a verdict; everyone else gets `plain`.
 fn reply_text(model: &str, body: &Value, plain: String) -> String {
     let labels = body.pointer("/response_format/json_schema/schema/properties/ranking/items/enum");
-    match labels.and_then(Value::as_array) {
-        Some(labels) => verdict(model, labels),
+    match labels.and_then(Value::as_array).cloned().or_else(|| labels_asked_in_words(body)) {
+        Some(labels) => verdict(model, &labels),
         None => plain,
     }
+}
+
+/// The labels of a judge's request that asks for the verdict in words only (as it does
+/// when the synth will continue its conversation): its last message is the judge's, with
+/// an `## Answer X` heading per label and the task of returning a ranking.
+pub fn labels_asked_in_words(body: &Value) -> Option<Vec<Value>> {
+    let last = ["/messages", "/contents"].iter().find_map(|p| body.pointer(p)?.as_array()?.last())?;
+    let text = last["content"]
+        .as_str()
+        .or_else(|| last["content"][0]["text"].as_str())
+        .or_else(|| last["parts"][0]["text"].as_str())?;
+    if !text.contains("## Your task") || !text.contains("\"ranking\"") {
+        return None;
+    }
+    let labels: Vec<Value> =
+        text.lines().filter_map(|l| l.strip_prefix("## Answer ")).map(|l| Value::from(l.trim())).collect();
+    (!labels.is_empty()).then_some(labels)
 }
 
 /// A valid verdict ranking the labels in the schema's order, best first.
@@ -416,7 +455,11 @@ fn usage_of(body: &Value, text: &str) -> Usage {
         .filter_map(|m| m["content"].as_str())
         .map(|c| c.chars().count())
         .sum();
-    Usage { prompt_tokens: (prompt_chars / 4 + 1) as u64, completion_tokens: text.split_whitespace().count() as u64 }
+    Usage {
+        prompt_tokens: (prompt_chars / 4 + 1) as u64,
+        completion_tokens: text.split_whitespace().count() as u64,
+        cached_tokens: 0,
+    }
 }
 
 async fn read_request(socket: &mut TcpStream) -> Option<(String, String, BTreeMap<String, String>, Vec<u8>)> {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{Behaviour, JUNK_ANSWER, NEUTRAL_ANSWER, Usage, answer_of, verdict};
+use super::{Behaviour, JUNK_ANSWER, NEUTRAL_ANSWER, Usage, answer_of, labels_asked_in_words, verdict};
 
 /// Gemini's thinking tokens in every fake answer; a report counts them as output.
 const GEMINI_THOUGHT_TOKENS: u64 = 5;
@@ -103,8 +103,10 @@ pub fn reply(
         Api::Anthropic => body.pointer("/tools/0/input_schema/properties/ranking/items/enum"),
         Api::Gemini => body.pointer("/generationConfig/responseSchema/properties/ranking/items/enum"),
     };
-    let judged = labels.and_then(Value::as_array).filter(|_| behaviour != Behaviour::Junk);
-    let text = judged.map_or(text, |labels| verdict(model, labels));
+    let forced = labels.and_then(Value::as_array).is_some();
+    let judged = labels.and_then(Value::as_array).cloned().or_else(|| labels_asked_in_words(body));
+    let judged = judged.filter(|_| behaviour != Behaviour::Junk);
+    let text = judged.as_ref().map_or(text, |labels| verdict(model, labels));
     let prompt: usize =
         ["/system", "/messages/0/content", "/systemInstruction/parts/0/text", "/contents/0/parts/0/text"]
             .iter()
@@ -115,11 +117,18 @@ pub fn reply(
     let output = text.split_whitespace().count() as u64;
     match api {
         Api::Anthropic => {
-            let usage = Usage { prompt_tokens: input + ANTHROPIC_CACHE_READ_TOKENS, completion_tokens: output };
-            Reply::Stream { frames: anthropic_frames(&text, judged.is_some(), input, output), usage: Some(usage) }
+            let usage = Usage {
+                prompt_tokens: input + ANTHROPIC_CACHE_READ_TOKENS,
+                completion_tokens: output,
+                cached_tokens: ANTHROPIC_CACHE_READ_TOKENS,
+            };
+            // Only a forced tool's verdict streams as the tool's input.
+            let tool = forced && judged.is_some();
+            Reply::Stream { frames: anthropic_frames(&text, tool, input, output), usage: Some(usage) }
         }
         Api::Gemini => {
-            let usage = Usage { prompt_tokens: input, completion_tokens: output + GEMINI_THOUGHT_TOKENS };
+            let usage =
+                Usage { prompt_tokens: input, completion_tokens: output + GEMINI_THOUGHT_TOKENS, cached_tokens: 0 };
             Reply::Stream { frames: gemini_frames(&text, input, output), usage: Some(usage) }
         }
     }

@@ -25,8 +25,14 @@ environment:
       `temperature`/`max_tokens`/`thinking`, Gemini `generationConfig`); a parameter a
       route can't take (a temperature over 1 on Anthropic) exits 2 before any request.
 
-    --only context   runs just the (e) cases, --only params just the (f) cases (and
-                     --only retries everything else).
+  (g) a cacheable synth (DESIGN.md §4.5): with judge and synth one model on one route,
+      the synth's request body begins with the judge's messages (Gemini: contents) byte
+      for byte, then the verdict as the model's turn and the synth's task; on Anthropic
+      both requests mark the system text and the judge's message with cache_control.
+
+
+    --only context   runs just the (e) cases, --only params the (f) ones, --only cache the (g)
+                     ones (and --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -282,8 +288,10 @@ class Suite(Checks):
         return f"tokens in/out: {usage}; judge ok={judge.get('ok')}, final from {report.get('final_source')}"
 
     def judged_by(self, kind: str) -> str:
-        """Judge and synth on one API: its structured-output request must go through."""
-        result = self.frontier.run(self.models, "--judge", member_id(kind), "--synth", member_id(kind))
+        """Judge and synth on one API: its structured-output request must go through. The
+        synth is another model of that API: with the judge's own model the judge's request
+        is a shared prefix, which asks for its JSON in words (case (f))."""
+        result = self.frontier.run(self.models, "--judge", member_id(kind), "--synth", f"llmock-{kind}:synth-{kind}")
         report = expect_run_ok(result)
         for k in self.kinds:
             expect_member_ok(report, k)
@@ -533,7 +541,7 @@ def main() -> int:
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context", "params"], help="run only these cases")
+    parser.add_argument("--only", choices=["retries", "context", "params", "cache"], help="run only these cases")
     args = parser.parse_args()
 
     binary = str(Path(args.frontier).resolve())
@@ -569,6 +577,10 @@ def main() -> int:
                 suite.check(f"(f) {kind}: each parameter in the API's own field", lambda k=kind: cases.translated(k))
             if "anthropic" in kinds:
                 suite.check("(f) anthropic: temperature 1.5 refused, exit 2, no request", cases.refused)
+        if args.only in (None, "cache"):
+            for kind in kinds:
+                suite.check(f"(g) {kind}: the synth continues the judge's conversation",
+                            lambda k=kind: cache_case(suite, k))
         if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)
@@ -603,6 +615,45 @@ def main() -> int:
 
     print(f"{suite.passed} passed, {suite.failed} failed")
     return 0 if suite.failed == 0 else 1
+
+
+def cache_case(suite: Suite, kind: str) -> str:
+    """Judge and synth on one model of `kind`: llmock is scripted to give the judge a
+    verdict (asked in words, as a shared prefix carries no schema on the wire)."""
+    model = f"judge-{kind}"
+    judge = f"llmock-{kind}:{model}"
+    labels = [chr(ord("A") + i) for i in range(len(suite.models))]
+    verdict = json.dumps({
+        "scores": {l: {"score": 9 - i, "reason": f"answer {l} is sound"} for i, l in enumerate(labels)},
+        "ranking": labels, "consensus": ["backoff spreads retries"], "contradictions": [],
+        "partial_coverage": [], "unique_insights": [], "blind_spots": [],
+    })
+    suite.mock.queue({"type": "reply", "text": verdict, "times": 1, "match": {"model": model}})
+    report = expect_run_ok(suite.frontier.run(suite.models, "--judge", judge, "--synth", judge))
+    expect((report.get("judge") or {}).get("ok") is True, f"judge failed: {(report.get('judge') or {}).get('error')}")
+    expect((report.get("synth") or {}).get("ok") is True, "synth failed")
+    expect(report.get("final_source") == "synth", f"final from {report.get('final_source')}")
+    asked = [r for r in suite.mock.requests() if model in (r.get("model") or "") or model in (r.get("path") or "")]
+    expect(len(asked) == 2, f"{len(asked)} requests to {model}; want the judge's and the synth's")
+    first, then = asked[0]["body"], asked[1]["body"]
+    key = "contents" if kind == "gemini" else "messages"
+    a, b = first.get(key) or [], then.get(key) or []
+    expect(len(b) == len(a) + 2, f"the synth sent {len(b)} {key}, the judge {len(a)}")
+    expect(json.dumps(b[:len(a)]) == json.dumps(a), f"the synth's {key} do not begin with the judge's")
+    roles = [m.get("role") for m in b[len(a):]]
+    expect(roles == ["model" if kind == "gemini" else "assistant", "user"], f"then {roles}")
+    for name in ("system", "systemInstruction"):
+        expect(json.dumps(first.get(name)) == json.dumps(then.get(name)), f"`{name}` differs from the judge's")
+    for name in ("tools", "tool_choice", "response_format", "generationConfig"):
+        expect(name not in first and name not in then, f"a shared prefix carries `{name}`, which keys the cache")
+    detail = f"{key}: {len(a)} shared + {roles}"
+    if kind == "anthropic":
+        marks = [first["system"][0].get("cache_control"), a[-1]["content"][0].get("cache_control")]
+        expect(marks == [{"type": "ephemeral"}] * 2, f"cache_control marks {marks}")
+        detail += "; system and judge's message marked ephemeral in both"
+    pending = suite.mock.get("/_llmock/scenario")["pending"]
+    expect(pending == [], f"behaviours left unconsumed: {pending}")
+    return detail
 
 
 def retry_cases(suite: Suite, kinds: list[str]) -> None:

@@ -11,19 +11,23 @@ impl Catalog {
     /// The price of a route: configured by its `provider:model` label; mock models are free.
     pub fn price(&self, route: &Route) -> Option<Price> {
         if route.provider.kind == ProviderKind::Mock {
-            return Some(Price { input: 0.0, output: 0.0 });
+            return Some(Price::new(0.0, 0.0));
         }
         self.prices.get(&route.label()).copied()
     }
 }
 
-/// Checks the price configured for `route`: two non-negative, finite numbers.
+/// Checks the price configured for `route`: two non-negative, finite numbers, and so are
+/// its cache rates when it has them.
 pub(super) fn check(route: &str, price: Price) -> Result<(), String> {
-    if price.input >= 0.0 && price.output >= 0.0 && price.input.is_finite() && price.output.is_finite() {
-        Ok(())
-    } else {
-        Err(format!("the price of `{route}` must be two non-negative numbers"))
+    let fine = |rate: f64| rate >= 0.0 && rate.is_finite();
+    if !(fine(price.input) && fine(price.output)) {
+        return Err(format!("the price of `{route}` must be two non-negative numbers"));
     }
+    if ![price.cached_input, price.cache_write].into_iter().flatten().all(fine) {
+        return Err(format!("the cache rates of `{route}` (cached_input, cache_write) must be non-negative numbers"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -36,18 +40,24 @@ mod tests {
     fn mock_models_are_free_and_unpriced_routes_have_no_price() {
         let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
         let route = |name: &str| catalog.resolve(name).unwrap_or_else(|e| panic!("{e}")).routes.remove(0);
-        assert_eq!(catalog.price(&route("mock:a")), Some(Price { input: 0.0, output: 0.0 }));
+        assert_eq!(catalog.price(&route("mock:a")), Some(Price::new(0.0, 0.0)));
         assert_eq!(catalog.price(&route("openai:no-such-model")), None);
     }
 
     #[test]
     fn a_price_is_two_non_negative_numbers() {
-        assert_eq!(check("p:m", Price { input: 0.0, output: 2.5 }), Ok(()));
+        assert_eq!(check("p:m", Price::new(0.0, 2.5)), Ok(()));
         for (input, output) in [(-1.0, 1.0), (1.0, f64::NAN), (f64::INFINITY, 1.0)] {
             assert_eq!(
-                check("p:m", Price { input, output }),
+                check("p:m", Price::new(input, output)),
                 Err("the price of `p:m` must be two non-negative numbers".to_string())
             );
         }
+        let cached = Price { cached_input: Some(0.5), cache_write: Some(6.25), ..Price::new(5.0, 25.0) };
+        assert_eq!(check("p:m", cached), Ok(()));
+        assert_eq!(
+            check("p:m", Price { cache_write: Some(-1.0), ..cached }),
+            Err("the cache rates of `p:m` (cached_input, cache_write) must be non-negative numbers".to_string())
+        );
     }
 }

@@ -11,5 +11,6 @@ mod verdict;
 
 pub use labels::{Labelled, label};
 pub use prompt::{SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
+pub use run::shares_prefix;
 pub(super) use run::stage;
-pub use verdict::{Verdict, parse};
+pub use verdict::{Exchange, Verdict, parse};

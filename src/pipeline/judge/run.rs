@@ -2,6 +2,12 @@
 //! else one call for a verdict and, when the reply is unusable, one re-ask that says
 //! what was wrong. A judge that fails leaves the synth to work from the raw answers.
 //!
+//! When the synth is the judge's own model on the same route, the synth continues the
+//! judge's conversation, so the judge's request says its prompt is a prefix to share
+//! (`Conversation::cache_through`); the HTTP adapters then mark it where the API wants a
+//! mark and send the verdict's schema in the prompt's words only (see
+//! `provider::conversation`). The verdict is validated, and re-asked once, either way.
+//!
 //! Knows nothing about wire formats or what the synth does with the verdict.
 
 use std::time::Duration;
@@ -10,14 +16,23 @@ use tokio::time::Instant;
 
 use super::labels::Labelled;
 use super::prompt::{SYSTEM, repair_message, schema, user_message};
-use super::verdict::{Verdict, parse};
+use super::verdict::{Exchange, Verdict, parse};
 use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
 use crate::pipeline::call::{self, Listener, Participant};
 use crate::pipeline::cost::{self, ASSUMED_VERDICT_TOKENS, estimate_tokens};
 use crate::pipeline::observer::{Observer, RunEvent, Stage};
 use crate::pipeline::report::{CallReport, RunReport, build};
 use crate::pipeline::{RunPlan, ms};
-use crate::provider::Usage;
+use crate::provider::{Conversation, Usage};
+
+/// Whether the synth will continue the judge's conversation on the same model and route,
+/// so that a provider's prompt cache can serve the synth the prefix the judge sent.
+pub fn shares_prefix(plan: &RunPlan) -> bool {
+    match (&plan.judge, &plan.synth) {
+        (Some(judge), Some(synth)) => judge.model == synth.model && judge.route == synth.route,
+        _ => false,
+    }
+}
 
 /// The judge stage of a fusion run: its call report, notes and timing go into `report`;
 /// the verdict, when there is a usable one, is returned for the synth.
@@ -66,7 +81,10 @@ async fn ask(
 ) -> (Result<Verdict, String>, CallReport) {
     let limits = plan.limits;
     let labels: Vec<&str> = labelled.iter().map(|l| l.label.as_str()).collect();
+    let shared = shares_prefix(plan);
     let schema = schema(&labels);
+    // The judge's one message ends the prefix the synth's request repeats.
+    let conversation = Conversation { prior: Vec::new(), cache_through: shared.then_some(0) };
     let mut usage: Option<Usage> = None;
     let mut usage_estimated = false;
     let mut truncated = false;
@@ -83,14 +101,27 @@ async fn ask(
         };
         let timeout = limits.member_timeout.min(clock.remaining());
         let max_bytes = limits.max_answer_bytes;
-        match call::call(judge_model, SYSTEM, &message, Some(schema.clone()), timeout, max_bytes, Listener::None).await
-        {
+        let sent = call::converse(
+            judge_model,
+            SYSTEM,
+            &conversation,
+            &message,
+            Some(schema.clone()),
+            timeout,
+            max_bytes,
+            Listener::None,
+        )
+        .await;
+        match sent {
             Ok(c) => {
                 latency += c.latency;
                 truncated |= c.truncated;
                 *usage.get_or_insert_default() += c.usage;
                 usage_estimated |= c.usage_estimated;
-                outcome = parse(&c.text, &labels);
+                outcome = parse(&c.text, &labels).map(|v| Verdict {
+                    exchange: Some(Exchange { user: message, reply: c.text, cached: shared }),
+                    ..v
+                });
                 failure = None;
             }
             Err(f) => {

@@ -44,6 +44,19 @@ pub struct Verdict {
     pub scores: BTreeMap<String, (f64, String)>,
     pub ranking: Vec<String>,
     pub comparison: Comparison,
+    /// The judge's conversation that gave this verdict, for the synth to continue; set
+    /// by the stage that made the call (`parse` sees only the text).
+    pub exchange: Option<Exchange>,
+}
+
+/// One judge call as it went over the wire: the user message sent (the first ask or the
+/// re-ask) and the reply received, both byte for byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    pub user: String,
+    pub reply: String,
+    /// Whether the judge's request marked its prefix as one the synth will share.
+    pub cached: bool,
 }
 
 /// Parses the judge's reply: the whole text as JSON, else the outermost `{...}` in it
@@ -105,6 +118,7 @@ fn validate(wire: VerdictWire, labels: &[&str]) -> Result<Verdict, String> {
             unique_insights: wire.unique_insights,
             blind_spots: wire.blind_spots,
         },
+        exchange: None,
     })
 }
 

@@ -126,6 +126,8 @@ pub(in crate::pipeline) fn finish_totals(report: &mut RunReport, wall_ms: u64) {
         let Some(usage) = call.usage else { continue };
         totals.input_tokens = totals.input_tokens.saturating_add(usage.input_tokens);
         totals.output_tokens = totals.output_tokens.saturating_add(usage.output_tokens);
+        totals.cached_input_tokens = totals.cached_input_tokens.saturating_add(usage.cached_input_tokens);
+        totals.cache_write_tokens = totals.cache_write_tokens.saturating_add(usage.cache_write_tokens);
         totals.cost_estimated |= call.usage_estimated || call.cost_usd.is_none();
         if let Some(cost) = call.cost_usd {
             *totals.cost_usd.get_or_insert(0.0) += cost;

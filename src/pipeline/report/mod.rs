@@ -116,11 +116,21 @@ pub struct Timings {
 pub struct Totals {
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Of `input_tokens`, those read from a provider's prompt cache; absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cached_input_tokens: u64,
+    /// Of `input_tokens`, those written to a prompt cache; absent when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cache_write_tokens: u64,
     pub wall_ms: u64,
     /// USD over every call with a known price; `None` when no call had one.
     pub cost_usd: Option<f64>,
     /// Some usage was estimated, or some call had no price: `cost_usd` is a lower bound.
     pub cost_estimated: bool,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl RunReport {
@@ -170,7 +180,7 @@ mod tests {
             error: (!ok).then(|| "timed out after 5s".into()),
             error_kind: (!ok).then_some(ErrorKind::Timeout),
             latency_ms: 12,
-            usage: ok.then_some(Usage { input_tokens: 25, output_tokens: 18 }),
+            usage: ok.then_some(Usage::new(25, 18)),
             usage_estimated: truncated,
             cost_usd: ok.then_some(0.5),
             truncated,
@@ -234,6 +244,8 @@ mod tests {
             totals: Totals {
                 input_tokens: 75,
                 output_tokens: 54,
+                cached_input_tokens: 0,
+                cache_write_tokens: 0,
                 wall_ms: 3,
                 cost_usd: Some(1.5),
                 cost_estimated: true,

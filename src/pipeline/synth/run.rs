@@ -1,17 +1,61 @@
 //! Running the synth stage: skipped when the budget's floor or the cost cap forbids it,
 //! else one streamed call whose text is the final answer. When it fails or is skipped,
 //! the final answer falls back to the judge's top-ranked answer, else the longest one,
-//! and the report says which and why.
+//! and the report says which and why. After a usable verdict the synth's request
+//! continues the judge's conversation (same system text, same user message, the verdict
+//! as the assistant's turn, then the synth's instruction), so that a provider's prompt
+//! cache serves the part the judge already sent; without one it stands alone.
 //!
 //! Knows nothing about wire formats, nor how the verdict came about.
 
 use tokio::time::Instant;
 
-use super::prompt::{SYSTEM, user_message};
+use super::prompt::{SYSTEM, continuation, user_message};
 use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
 use crate::pipeline::call::{self, Listener};
 use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
-use crate::pipeline::judge::{Labelled, Verdict};
+use crate::pipeline::judge::{self, Labelled, Verdict};
+use crate::provider::{Conversation, Role, Turn};
+
+/// The synth's request: its system text, the conversation it continues, its last message.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::pipeline) struct Request {
+    pub system: &'static str,
+    pub conversation: Conversation,
+    pub user: String,
+}
+
+impl Request {
+    /// After a verdict from a call, the judge's conversation continued; else the
+    /// standalone request with the question, the candidates and what the judge said.
+    pub fn new(plan: &RunPlan, labelled: &[Labelled<'_>], verdict: Option<&Verdict>) -> Request {
+        match verdict.and_then(|v| v.exchange.as_ref()) {
+            Some(exchange) => Request {
+                system: judge::SYSTEM,
+                conversation: Conversation {
+                    prior: vec![
+                        Turn { role: Role::User, text: exchange.user.clone() },
+                        Turn { role: Role::Assistant, text: exchange.reply.clone() },
+                    ],
+                    // The same mark as the judge's request, so the read finds its entry.
+                    cache_through: exchange.cached.then_some(0),
+                },
+                user: continuation(plan.answer_chars),
+            },
+            None => Request {
+                system: SYSTEM,
+                conversation: Conversation::default(),
+                user: user_message(&plan.question(), labelled, verdict, plan.answer_chars),
+            },
+        }
+    }
+
+    /// Tokens of everything sent, as estimated before the call (a cache hit is not assumed).
+    fn estimated_tokens(&self) -> u64 {
+        let prior: u64 = self.conversation.prior.iter().map(|t| estimate_tokens(&t.text)).sum();
+        estimate_tokens(self.system) + prior + estimate_tokens(&self.user)
+    }
+}
 use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
 use crate::pipeline::report::{FinalSource, RunReport, build};
 use crate::pipeline::{RunPlan, ms};
@@ -28,12 +72,9 @@ pub(in crate::pipeline) async fn stage(
     observer: &dyn Observer,
     report: &mut RunReport,
 ) {
-    let user = user_message(&plan.question(), labelled, verdict, plan.answer_chars);
-    let estimate = cost::estimate(
-        plan.synth.as_ref().and_then(|s| s.price),
-        estimate_tokens(SYSTEM) + estimate_tokens(&user),
-        ASSUMED_ANSWER_TOKENS,
-    );
+    let request = Request::new(plan, labelled, verdict);
+    let estimate =
+        cost::estimate(plan.synth.as_ref().and_then(|s| s.price), request.estimated_tokens(), ASSUMED_ANSWER_TOKENS);
     let max_bytes = plan.limits.max_answer_bytes;
     let result = match &plan.synth {
         Some(synth_model)
@@ -44,8 +85,11 @@ pub(in crate::pipeline) async fn stage(
             observer.on(RunEvent::StageStarted { stage: Stage::Synth, models: 1 });
             let timeout = plan.limits.member_timeout.min(clock.remaining());
             let stream = answer_stream(observer);
+            // No schema: the judge's structured-output settings are not the synth's.
+            let listener = Listener::Stream(&stream);
+            let Request { system, conversation, user } = &request;
             let result =
-                call::call(synth_model, SYSTEM, &user, None, timeout, max_bytes, Listener::Stream(&stream)).await;
+                call::converse(synth_model, system, conversation, user, None, timeout, max_bytes, listener).await;
             report.timings.synth_ms = Some(ms(start.elapsed()));
             observer.on(RunEvent::StageDone {
                 stage: Stage::Synth,

@@ -83,6 +83,8 @@ pub fn parse(stdout: &str) -> Reply {
             .saturating_add(u.cache_creation_input_tokens)
             .saturating_add(u.cache_read_input_tokens),
         output_tokens: u.output_tokens,
+        cached_input_tokens: u.cache_read_input_tokens,
+        cache_write_tokens: u.cache_creation_input_tokens,
     });
     Reply::Answer(Answer { text: message, usage, stop_reason: object.stop_reason })
 }
@@ -141,7 +143,7 @@ mod tests {
     fn a_recorded_answer_parses_with_usage() {
         let Reply::Answer(answer) = parse(SUCCESS) else { panic!("not an answer: {:?}", parse(SUCCESS)) };
         assert!(answer.text.starts_with("Hello! You said: <system-reminder>"), "{}", answer.text);
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 119, output_tokens: 34 }));
+        assert_eq!(answer.usage, Some(Usage::new(119, 34)));
         assert_eq!(answer.stop_reason.as_deref(), Some("end_turn"));
     }
 
@@ -149,7 +151,10 @@ mod tests {
     fn cache_tokens_count_as_input() {
         let line = r#"{"type":"result","subtype":"success","is_error":false,"result":"ok","usage":{"input_tokens":10,"cache_creation_input_tokens":200,"cache_read_input_tokens":3000,"output_tokens":7}}"#;
         let Reply::Answer(answer) = parse(line) else { panic!() };
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 3210, output_tokens: 7 }));
+        assert_eq!(
+            answer.usage,
+            Some(Usage { input_tokens: 3210, output_tokens: 7, cached_input_tokens: 3000, cache_write_tokens: 200 })
+        );
     }
 
     #[test]

@@ -74,6 +74,8 @@ struct UsageObject {
     #[serde(default)]
     input_tokens: u64,
     #[serde(default)]
+    cached_input_tokens: u64,
+    #[serde(default)]
     output_tokens: u64,
 }
 
@@ -100,7 +102,10 @@ pub fn parse(events: &str, last_message: Option<&str>) -> Reply {
             "turn.completed" => {
                 if let Some(u) = event.usage {
                     let total = usage.get_or_insert_with(Usage::default);
-                    *total += Usage { input_tokens: u.input_tokens, output_tokens: u.output_tokens };
+                    *total += Usage {
+                        cached_input_tokens: u.cached_input_tokens,
+                        ..Usage::new(u.input_tokens, u.output_tokens)
+                    };
                 }
             }
             "item.completed" => {
@@ -204,7 +209,7 @@ mod tests {
         let reply = parse(EVENTS, Some(LAST_MESSAGE));
         let Reply::Answer(answer) = reply else { panic!("not an answer: {reply:?}") };
         assert_eq!(answer.text, LAST_MESSAGE);
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 6713, output_tokens: 34 }));
+        assert_eq!(answer.usage, Some(Usage::new(6713, 34)));
     }
 
     #[test]
@@ -223,7 +228,7 @@ mod tests {
             r#"{"type":"turn.completed","usage":{"input_tokens":5,"cached_input_tokens":0,"output_tokens":1}}"#,
         );
         let Reply::Answer(answer) = parse(two, Some("ok")) else { panic!() };
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 15, output_tokens: 3 }));
+        assert_eq!(answer.usage, Some(Usage { cached_input_tokens: 4, ..Usage::new(15, 3) }));
         let Reply::Answer(answer) = parse("", Some("ok")) else { panic!() };
         assert_eq!(answer.usage, None);
     }

@@ -81,11 +81,11 @@ pub fn parse(stdout: &str, stderr: &str) -> Reply {
     };
     let usage = output.stats.and_then(|stats| {
         let tokens: Vec<Tokens> = stats.models.into_values().filter_map(|m| m.tokens).collect();
-        (!tokens.is_empty()).then(|| Usage {
-            input_tokens: tokens.iter().fold(0u64, |sum, t| sum.saturating_add(t.prompt)),
-            output_tokens: tokens
-                .iter()
-                .fold(0u64, |sum, t| sum.saturating_add(t.candidates.saturating_add(t.thoughts))),
+        (!tokens.is_empty()).then(|| {
+            Usage::new(
+                tokens.iter().fold(0u64, |sum, t| sum.saturating_add(t.prompt)),
+                tokens.iter().fold(0u64, |sum, t| sum.saturating_add(t.candidates.saturating_add(t.thoughts))),
+            )
         })
     });
     Reply::Answer(Answer { text, usage, stop_reason: None })
@@ -123,7 +123,7 @@ mod tests {
         let reply = parse(SUCCESS, "Warning: 256-color support not detected.\n");
         let Reply::Answer(answer) = reply else { panic!("not an answer: {reply:?}") };
         assert!(answer.text.starts_with("Hello! You said: <session_context>"), "{}", answer.text);
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 5465, output_tokens: 34 }));
+        assert_eq!(answer.usage, Some(Usage::new(5465, 34)));
     }
 
     #[test]
@@ -132,7 +132,7 @@ mod tests {
             "gemini-3.1-pro":{"tokens":{"prompt":100,"candidates":10,"thoughts":5,"cached":40}},
             "gemini-2.5-flash-lite":{"tokens":{"prompt":20,"candidates":1,"thoughts":0}}}}}"#;
         let Reply::Answer(answer) = parse(out, "") else { panic!() };
-        assert_eq!(answer.usage, Some(Usage { input_tokens: 120, output_tokens: 16 }));
+        assert_eq!(answer.usage, Some(Usage::new(120, 16)));
         let Reply::Answer(answer) = parse(r#"{"response":"ok"}"#, "") else { panic!() };
         assert_eq!(answer.usage, None);
     }

@@ -1,16 +1,25 @@
 //! The one text an agent CLI receives on stdin. The CLIs take a single prompt and have
 //! their own system prompts, so the request's system text goes first, then the user
-//! text, then (for structured output) the JSON schema the reply must match.
+//! text, then (for structured output) the JSON schema the reply must match. A request
+//! that continues a conversation is flattened: each earlier turn in order, the model's
+//! own under a `Your earlier reply:` line, then the user text (a CLI has no prompt cache
+//! frontier could reuse, so only the order matters).
 //!
 //! Knows nothing about which CLI reads it.
 
-use crate::provider::ChatRequest;
+use crate::provider::{ChatRequest, Role};
 
 /// The request as one prompt.
 pub fn compose(request: &ChatRequest) -> String {
     let mut parts: Vec<String> = Vec::with_capacity(3);
     if !request.system.trim().is_empty() {
         parts.push(request.system.trim_end().to_string());
+    }
+    for turn in &request.conversation.prior {
+        parts.push(match turn.role {
+            Role::User => turn.text.trim_end().to_string(),
+            Role::Assistant => format!("Your earlier reply:\n{}", turn.text.trim_end()),
+        });
     }
     parts.push(request.user.trim_end().to_string());
     if let Some(schema) = &request.json_schema {
@@ -29,12 +38,13 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::provider::JsonSchema;
+    use crate::provider::{JsonSchema, Turn};
 
     fn request(system: &str, user: &str, schema: Option<serde_json::Value>) -> ChatRequest {
         ChatRequest {
             system: system.into(),
             user: user.into(),
+            conversation: Default::default(),
             json_schema: schema.map(|schema| JsonSchema { name: "verdict".into(), schema }),
             deadline: tokio::time::Instant::now(),
             params: crate::provider::Params::default(),
@@ -46,6 +56,19 @@ mod tests {
         assert_eq!(
             compose(&request("Be brief.\n", "Why is the sky blue?", None)),
             "Be brief.\n\nWhy is the sky blue?\n"
+        );
+    }
+
+    #[test]
+    fn a_continued_conversation_is_flattened_in_order() {
+        let mut continued = request("Judge.", "Now write the answer.", None);
+        continued.conversation.prior = vec![
+            Turn { role: Role::User, text: "Answers: ...\n".into() },
+            Turn { role: Role::Assistant, text: "{\"ranking\": [\"A\"]}".into() },
+        ];
+        assert_eq!(
+            compose(&continued),
+            "Judge.\n\nAnswers: ...\n\nYour earlier reply:\n{\"ranking\": [\"A\"]}\n\nNow write the answer.\n"
         );
     }
 

@@ -155,6 +155,7 @@ fn request() -> ChatRequest {
         json_schema: None,
         deadline: tokio::time::Instant::now(),
         params: crate::provider::Params::default(),
+        conversation: Default::default(),
     }
 }
 
@@ -273,10 +274,7 @@ fn the_whole_answer_is_one_delta_then_done() {
         collect(&provider, request),
         [
             Ok(StreamEvent::Delta("Blue.".into())),
-            Ok(StreamEvent::Done {
-                usage: Some(Usage { input_tokens: 3, output_tokens: 1 }),
-                stop_reason: Some("end_turn".into())
-            })
+            Ok(StreamEvent::Done { usage: Some(Usage::new(3, 1)), stop_reason: Some("end_turn".into()) })
         ]
     );
 }

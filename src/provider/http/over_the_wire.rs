@@ -109,6 +109,7 @@ async fn failure_of<A: Adapter>(base_url: &str) -> ProviderError {
         json_schema: None,
         deadline,
         params: crate::provider::Params::default(),
+        conversation: Default::default(),
     };
     let mut stream = provider.stream(request);
     while let Some(event) = stream.next().await {
@@ -171,6 +172,7 @@ async fn an_endless_error_body_is_read_to_the_cap_and_dropped() {
         json_schema: None,
         deadline,
         params: crate::provider::Params::default(),
+        conversation: Default::default(),
     };
     let outcome: Vec<_> = provider.stream(request).collect().await;
     let Some(Err(ProviderError::Http { status: 500, message, .. })) = outcome.last() else {
@@ -243,6 +245,7 @@ async fn a_key_that_makes_an_invalid_header_fails_once_without_a_request() {
         json_schema: None,
         deadline,
         params: crate::provider::Params::default(),
+        conversation: Default::default(),
     };
     let outcome: Vec<_> = provider.stream(request).collect().await;
     assert!(matches!(outcome.as_slice(), [Err(ProviderError::Unsendable(_))]), "{outcome:?}");

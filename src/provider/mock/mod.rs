@@ -32,7 +32,13 @@ impl MockProvider {
         if let Some(reply) = &self.options.reply {
             return Some(reply.clone());
         }
-        let seed = fnv1a(&[self.name.as_bytes(), request.system.as_bytes(), request.user.as_bytes()]);
+        // Every message counts: a request of one message hashes as it always did.
+        let messages = request.messages();
+        let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
+        parts.extend(messages.iter().map(|m| m.text.as_bytes()));
+        let seed = fnv1a(&parts);
+        // A continued conversation's question is in its first message.
+        let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
         Some(match &request.json_schema {
             Some(schema) => {
                 let mut value = instance(&schema.schema, seed, "");
@@ -41,7 +47,7 @@ impl MockProvider {
                 }
                 value.to_string()
             }
-            None => prose(&self.name, &request.user, seed),
+            None => prose(&self.name, opening, seed),
         })
     }
 }
@@ -73,7 +79,8 @@ impl Provider for MockProvider {
         let fail = self.options.fail;
         let message = self.options.error_chars.map_or("mock failure".to_string(), |n| padded("mock failure", n));
         let answer = self.answer(&request);
-        let input_tokens = estimate_tokens(&request.system) + estimate_tokens(&request.user);
+        let input_tokens =
+            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
         Box::pin(async_stream::try_stream! {
             latency(delay).await;
             match fail {
@@ -89,7 +96,7 @@ impl Provider for MockProvider {
             for piece in chunks(&text) {
                 yield StreamEvent::Delta(piece.to_string());
             }
-            let usage = Usage { input_tokens, output_tokens: estimate_tokens(&text) };
+            let usage = Usage::new(input_tokens, estimate_tokens(&text));
             yield StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
         })
     }
@@ -221,6 +228,7 @@ mod tests {
         ChatRequest {
             system: "s".into(),
             user: user.into(),
+            conversation: Default::default(),
             json_schema: schema.map(|schema| JsonSchema { name: "x".into(), schema }),
             deadline: tokio::time::Instant::now() + Duration::from_secs(5),
             params: crate::provider::Params::default(),
