@@ -62,6 +62,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         panel: panel.clone(),
         judge: judge.clone(),
         synth: synth.clone(),
+        grace: None,
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {

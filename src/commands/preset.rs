@@ -58,6 +58,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 panel: models,
                 judge,
                 synth,
+                grace: None,
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;

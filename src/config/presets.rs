@@ -45,6 +45,9 @@ pub(crate) struct PresetToml {
     panel: Vec<String>,
     judge: Option<String>,
     synth: Option<String>,
+    /// Seconds the rest of the panel get once the quorum has answered (`--grace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    grace_secs: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +66,9 @@ pub struct Preset {
     pub judge: String,
     /// Defaults to the first panel model.
     pub synth: String,
+    /// How long the rest get once the quorum has answered (`grace_secs`); `None`: the
+    /// config's.
+    pub grace: Option<std::time::Duration>,
     pub source: PresetSource,
 }
 
@@ -83,6 +89,10 @@ impl Preset {
             judge,
             synth,
             panel: raw.panel,
+            grace: raw
+                .grace_secs
+                .filter(|s| crate::config::settings::grace_allowed(*s))
+                .map(std::time::Duration::from_secs_f64),
             source,
         }
     }
@@ -145,6 +155,13 @@ impl Presets {
                     path: path.clone(),
                     message: e.to_string(),
                 })?;
+                if let Some(secs) = raw.grace_secs.filter(|s| !crate::config::settings::grace_allowed(*s)) {
+                    return Err(Error::InvalidFile {
+                        what: "preset file",
+                        path: path.clone(),
+                        message: format!("`grace_secs` is {secs}; it must be more than 0 and at most 3600"),
+                    });
+                }
                 Ok(Some(raw))
             });
             match loaded {
@@ -209,6 +226,7 @@ impl Presets {
             panel: preset.panel.clone(),
             judge: Some(preset.judge.clone()),
             synth: Some(preset.synth.clone()),
+            grace_secs: preset.grace.map(|g| g.as_secs_f64()),
         };
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")

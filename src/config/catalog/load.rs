@@ -79,8 +79,21 @@ impl Catalog {
                     m.context_window.unwrap_or_default()
                 )));
             }
+            if let Some(secs) = m.first_token_timeout_secs.filter(|s| !crate::config::settings::secs_allowed(*s)) {
+                return Err(invalid(format!(
+                    "model `{id}` has first_token_timeout_secs {secs}; it must be from 1 to {}",
+                    crate::config::settings::MAX_TIMEOUT_SECS
+                )));
+            }
             let description = m.description.unwrap_or_default();
-            let entry = ModelEntry { id: id.clone(), description, routes: m.routes, context_window: m.context_window };
+            let first_token_timeout = m.first_token_timeout_secs.map(std::time::Duration::from_secs);
+            let entry = ModelEntry {
+                id: id.clone(),
+                description,
+                routes: m.routes,
+                context_window: m.context_window,
+                first_token_timeout,
+            };
             self.models.insert(id, entry);
         }
         self.aliases.extend(raw.aliases);

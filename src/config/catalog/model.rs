@@ -25,6 +25,9 @@ pub struct ModelEntry {
     /// Its context window in tokens, approximately (`context_window`); `None` when the
     /// catalog does not know it. The context budget stays inside the smallest one.
     pub context_window: Option<u64>,
+    /// How long it may think before its first text (`first_token_timeout_secs`);
+    /// `None` takes the config's.
+    pub first_token_timeout: Option<std::time::Duration>,
 }
 
 /// One way to reach a model: a provider and the model's id there.

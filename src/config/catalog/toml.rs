@@ -40,4 +40,7 @@ pub(crate) struct ModelToml {
     pub(super) routes: Vec<String>,
     /// Its context window in tokens, approximately; absent when unknown.
     pub(super) context_window: Option<u64>,
+    /// How long it may think before its first text, overriding the config's
+    /// `first_token_timeout_secs` (still bounded by the member timeout).
+    pub(super) first_token_timeout_secs: Option<u64>,
 }

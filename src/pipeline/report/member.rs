@@ -38,6 +38,10 @@ pub struct MemberReport {
     /// The neutral label the judge saw this answer under; none for failed members.
     pub label: Option<String>,
     pub content: Option<String>,
+    /// Cut by the grace period (`--grace`) while still answering: `ok` is false, `error`
+    /// says why, `error_kind` is none, and it is not among the failed models. Written only
+    /// when true, so reports without a cut read as before.
+    pub cut: bool,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -60,6 +64,8 @@ struct MemberOut<'a> {
     cost_usd: Option<f64>,
     #[serde(skip_serializing_if = "is_false")]
     truncated: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    cut: bool,
 }
 
 /// A member as read, from this version's reports and every earlier one.
@@ -78,6 +84,8 @@ struct MemberIn {
     cost_usd: Option<f64>,
     #[serde(default)]
     truncated: bool,
+    #[serde(default)]
+    cut: bool,
 }
 
 impl Serialize for MemberReport {
@@ -96,6 +104,7 @@ impl Serialize for MemberReport {
             usage_estimated: c.usage_estimated,
             cost_usd: c.cost_usd,
             truncated: c.truncated,
+            cut: self.cut,
         }
         .serialize(serializer)
     }
@@ -119,6 +128,7 @@ impl<'de> Deserialize<'de> for MemberReport {
             },
             label: m.label,
             content: m.content,
+            cut: m.cut,
         })
     }
 }
