@@ -56,6 +56,33 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
     }
 }
 
+/// A fusion whose third member straggles (200, 300 and 3000 ms; judge and synth 100 ms),
+/// with `grace` as `--grace` when given. Its critical path: the straggler's 3 s without
+/// a grace; the quorum's 300 ms plus the grace with one (then judge and synth).
+fn straggler_case(name: &'static str, grace: Option<&str>, runs: usize) -> Case {
+    let mut args: Vec<String> = [
+        "run",
+        "--json",
+        "--models",
+        "mock:a?delay_ms=200,mock:b?delay_ms=300,mock:straggler?delay_ms=3000",
+        "--judge",
+        "mock:judge?delay_ms=100",
+        "--synth",
+        "mock:synth?delay_ms=100",
+    ]
+    .map(String::from)
+    .to_vec();
+    let baseline = match grace {
+        Some(secs) => {
+            args.extend(["--grace".to_string(), secs.to_string()]);
+            Duration::from_millis(300 + 200) + Duration::from_secs_f64(secs.parse().unwrap_or_default())
+        }
+        None => Duration::from_millis(3000 + 200),
+    };
+    args.push("Explain why the borrow checker rejects two mutable borrows.".into());
+    Case { name, program: BIN, args, baseline, runs, stdin: None }
+}
+
 fn time_once(home: &Path, program: &str, args: &[String], stdin: Option<&Path>) -> Duration {
     let input = match stdin {
         Some(path) => Stdio::from(std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))),
@@ -111,6 +138,13 @@ fn main() {
         fusion_case("run, panel of 1 (mock, 500 ms critical path)", 1, runs),
         fusion_case("run, panel of 3 (mock, 500 ms critical path)", 3, runs),
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
+        // Side by side: a straggler waited for, and cut after half a second of grace.
+        straggler_case("run, straggler 200/300/3000 ms, no --grace (3.2 s critical path)", None, runs.div_ceil(6)),
+        straggler_case(
+            "run, straggler 200/300/3000 ms, --grace 0.5 (1.0 s critical path)",
+            Some("0.5"),
+            runs.div_ceil(6),
+        ),
         Case {
             name: "status",
             program: BIN,

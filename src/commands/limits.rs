@@ -86,10 +86,10 @@ pub fn for_run(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Resul
 /// `grace_secs` over them when it names one.
 pub fn defaults_for(config: &Config, selection: &Selection) -> RunDefaults {
     let mut defaults = config.settings.run.clone();
-    if let Selection::Fusion { preset: Some(name), .. } = selection {
-        if let Some(grace) = config.presets.get(name).ok().and_then(|p| p.grace) {
-            defaults.grace = Some(grace);
-        }
+    if let Selection::Fusion { preset: Some(name), .. } = selection
+        && let Some(grace) = config.presets.get(name).ok().and_then(|p| p.grace)
+    {
+        defaults.grace = Some(grace);
     }
     defaults
 }
