@@ -18,6 +18,8 @@ fn bin() -> &'static str {
 
 /// The critical path of the fusion cases: slowest member 300 ms, judge 100, synth 100.
 const CRITICAL_PATH: Duration = Duration::from_millis(500);
+/// The critical path of a panel of one, which answers alone: its member's 300 ms.
+const SOLE_PATH: Duration = Duration::from_millis(300);
 
 struct Case {
     name: &'static str,
@@ -55,10 +57,38 @@ fn fusion_case(name: &'static str, members: usize, runs: usize) -> Case {
             "mock:synth?delay_ms=100".into(),
             "Explain why the borrow checker rejects two mutable borrows.".into(),
         ],
-        baseline: CRITICAL_PATH,
+        // One member answers alone (no judge, no synth): its own 300 ms is the path.
+        baseline: if members == 1 { SOLE_PATH } else { CRITICAL_PATH },
         runs,
         stdin: None,
     }
+}
+
+/// A fusion whose third member straggles (200, 300 and 3000 ms; judge and synth 100 ms),
+/// with `grace` as `--grace` when given. Its critical path: the straggler's 3 s without
+/// a grace; the quorum's 300 ms plus the grace with one (then judge and synth).
+fn straggler_case(name: &'static str, grace: Option<&str>, runs: usize) -> Case {
+    let mut args: Vec<String> = [
+        "run",
+        "--json",
+        "--models",
+        "mock:a?delay_ms=200,mock:b?delay_ms=300,mock:straggler?delay_ms=3000",
+        "--judge",
+        "mock:judge?delay_ms=100",
+        "--synth",
+        "mock:synth?delay_ms=100",
+    ]
+    .map(String::from)
+    .to_vec();
+    let baseline = match grace {
+        Some(secs) => {
+            args.extend(["--grace".to_string(), secs.to_string()]);
+            Duration::from_millis(300 + 200) + Duration::from_secs_f64(secs.parse().unwrap_or_default())
+        }
+        None => Duration::from_millis(3000 + 200),
+    };
+    args.push("Explain why the borrow checker rejects two mutable borrows.".into());
+    Case { name, program: bin(), args, baseline, runs, stdin: None }
 }
 
 fn time_once(home: &Path, program: &str, args: &[String], stdin: Option<&Path>) -> Duration {
@@ -113,9 +143,16 @@ fn main() {
         std::env::var("FRONTIER_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(if full { 30 } else { 1 });
     let home = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let cases = vec![
-        fusion_case("run, panel of 1 (mock, 500 ms critical path)", 1, runs),
+        fusion_case("run, panel of 1 (mock, 300 ms critical path: it answers alone)", 1, runs),
         fusion_case("run, panel of 3 (mock, 500 ms critical path)", 3, runs),
         fusion_case("run, panel of 8 (mock, 500 ms critical path)", 8, runs),
+        // Side by side: a straggler waited for, and cut after half a second of grace.
+        straggler_case("run, straggler 200/300/3000 ms, no --grace (3.2 s critical path)", None, runs.div_ceil(6)),
+        straggler_case(
+            "run, straggler 200/300/3000 ms, --grace 0.5 (1.0 s critical path)",
+            Some("0.5"),
+            runs.div_ceil(6),
+        ),
         Case {
             name: "status",
             program: bin(),

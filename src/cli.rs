@@ -130,6 +130,15 @@ pub struct RunArgs {
     /// [default: `idle_timeout_secs` in config.toml, else 60]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub idle_timeout: Option<u64>,
+    /// Once the quorum of members has answered, wait at most this many more seconds
+    /// (fractions allowed, e.g. 0.5) for the rest; a member still answering then is cut.
+    /// [default: `grace_secs` in the preset or config.toml, else no limit]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = seconds)]
+    pub grace: Option<f64>,
+    /// How many answers start the --grace period.
+    /// [default: `quorum` in config.toml, else all members but one]
+    #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = count::<usize>)]
+    pub quorum: Option<usize>,
     /// Print the answer when it is complete instead of streaming it as it arrives.
     #[arg(long)]
     pub no_stream: bool,
@@ -378,6 +387,11 @@ fn positive<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> 
 /// A flag that takes a count from 0 (a seed, a minimum length).
 fn count<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String> {
     text.trim().parse().map_err(|_| "it must be a whole number, 0 or more".to_string())
+}
+
+/// `--grace`: a number of seconds, fractions allowed (its range is checked where it is used).
+fn seconds(text: &str) -> std::result::Result<f64, String> {
+    text.trim().parse().map_err(|_| "it must be a positive number of seconds, e.g. 0.5".to_string())
 }
 
 /// `--max-cost`: a number of US dollars (its sign is checked where it is used).

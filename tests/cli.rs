@@ -597,7 +597,8 @@ fn answers_errors_and_names_reach_the_terminal_without_control_sequences() {
     // Percent-encoded: `\x1b]52;c;eA==\x07` and `\x1b[2J\r\u{9d}0;t\x07` around plain words.
     let member = "mock:a?reply=kept%1B%5D52%3Bc%3BeA%3D%3D%07+words";
     let synth = "mock:s?reply=fused%1B%5B2J%0D%C2%9D0%3Bt%07+answer%0D%0Anext";
-    let args = ["run", "--models", &format!("evil:m,{member}"), "--judge", "mock:j", "--synth", synth, "hi"];
+    // Two answers, so that the synth runs (one survivor would answer alone).
+    let args = ["run", "--models", &format!("evil:m,{member},mock:b"), "--judge", "mock:j", "--synth", synth, "hi"];
     let human = env.frontier(args).output();
     assert_eq!(human.code, Some(0), "{human}");
     assert_eq!(human.stdout, "fused answer\nnext\n");

@@ -99,13 +99,14 @@ fn a_stage_that_would_cross_the_cap_is_skipped_and_the_report_says_why() {
         "\n[prices]\n\"local:judge\" = { input = 1000.0, output = 1000.0 }\n\
          \"local:synth\" = { input = 1000.0, output = 1000.0 }\n",
     );
-    let long = format!("mock:long?reply={}", "word+".repeat(8_000));
-    let out = priced_run(&env, &long, &["--max-cost", "6"]);
+    // Two answers, so that there is something to judge (one survivor would answer alone).
+    let long = format!("mock:long?reply={},mock:short?reply=brief", "word+".repeat(8_000));
+    let out = priced_run(&env, &long, &["--max-cost", "8"]);
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(notes[0].starts_with("judge skipped: it would bring the cost to about $"), "{notes:?}");
-    assert!(notes[0].ends_with("over the $6.000 cap ($0 spent so far)"), "{notes:?}");
+    assert!(notes[0].ends_with("over the $8.000 cap ($0 spent so far)"), "{notes:?}");
     assert!(notes[1].starts_with("synth skipped: "), "{notes:?}");
     assert_eq!((report["judge"].clone(), report["synth"].clone()), (Value::Null, Value::Null));
     assert_eq!(report["final_source"], "longest");

@@ -171,17 +171,19 @@ fn a_keep_alive_every_100_ms_ends_at_the_member_timeout() {
     assert_failed(&out, "timeout");
 }
 
-/// The idle timeout counts events, not bytes: keep-alive comments do not keep a stream
-/// alive past it.
+/// Keep-alive comments are not content: before a stream's first text they neither count
+/// nor move the first-token deadline, so a stream of them ends there (retried like any
+/// timeout), not at the member timeout. (Before the first text the idle timeout does not
+/// apply: a reasoning model may think for longer than it; `tests/e2e` checks that.)
 #[test]
-fn keep_alive_comments_do_not_reset_the_idle_timeout() {
-    let env = env(Hostile::KeepAlive);
+fn keep_alive_comments_do_not_hold_the_first_token_deadline() {
+    let env = env_with(Hostile::KeepAlive, "first_token_timeout_secs = 1\n");
     let (out, took) = run(&env, &["--timeout", "30", "--idle-timeout", "1"]);
-    // Three attempts of one idle second each, plus the retries' short delays.
+    // Three attempts of one second each, plus the retries' short delays.
     assert!(took < Duration::from_secs(5), "took {took:?}\n{out}");
     assert_failed(&out, "timeout");
     let error = out.json()["panel"][0]["error"].as_str().unwrap_or_default().to_string();
-    assert_eq!(error, "no event for 1s; the stream stalled");
+    assert_eq!(error, "no answer text within 1s (first_token_timeout_secs)");
 }
 
 #[test]

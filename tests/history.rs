@@ -203,7 +203,8 @@ fn stats_count_runs_calls_and_successes_per_model() {
         vec![
             ("mock:a", json!([3, 3, 2, 2.0 / 3.0, true])),
             ("mock:b", json!([2, 2, 1, 0.5, true])),
-            ("mock:j", json!([2, 4, 4, 1.0, true])),
+            // The second run's one survivor answered alone: no judge or synth call.
+            ("mock:j", json!([1, 2, 2, 1.0, true])),
         ]
     );
     for (model, s) in stats.as_object().unwrap() {

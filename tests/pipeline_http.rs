@@ -177,7 +177,8 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
         panel,
         vec![
             json!({
-                "model": "local:a", "route": "local:a", "label": "A", "ok": true,
+                // Its answer is the only one: no judge saw it under a label.
+                "model": "local:a", "route": "local:a", "label": null, "ok": true,
                 "content": answer_of("a"), "error": null, "error_kind": null, "usage": usage_a,
                 // No price is configured for the local routes.
                 "usage_estimated": false, "cost_usd": null,
@@ -193,10 +194,12 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
             "status": "ok",
             "failed_models": ["local:fail-500", "local:fail-400", "local:hang"],
             "failure_reason": null,
-            "final": answer_of("synth"),
-            "final_source": "synth",
+            "final": answer_of("a"),
+            "final_source": "sole_survivor",
         })
     );
+    // One survivor answers alone: neither the judge nor the synth was asked.
+    assert_eq!((env.server().requests_for("judge").len(), env.server().requests_for("synth").len()), (0, 0));
     // Retries are off: each failing member was asked once.
     assert_eq!(env.server().requests_for("fail-500").len(), 1);
     assert_eq!(env.server().requests_for("fail-400").len(), 1);

@@ -65,6 +65,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         judge: judge.clone(),
         synth: synth.clone(),
         params: params.clone(),
+        grace: None,
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {

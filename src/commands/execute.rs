@@ -27,7 +27,7 @@ pub fn plan(
     seed: u64,
 ) -> Result<RunPlan> {
     let transport = Transport::new(idle_timeout, config.settings.run.retry.clone())
-        .map(Arc::new)
+        .map(|t| Arc::new(t.with_first_token_timeout(config.settings.run.first_token_timeout)))
         .map_err(|e| Error::internal(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
     let participant = |name: &str, params| participant(config, env, &transport, name, params);
     Ok(match selection {
@@ -138,6 +138,15 @@ fn participant(
         .ok_or_else(|| Error::refused(format!("model `{name}` has no route"), "add a route in config.toml"))?;
     let params = spec.params.over(layer);
     super::selection::check_route(name, route, &params)?;
+    // A model known to think long before it writes has its own first-token timeout.
+    let own;
+    let transport = match config.catalog.first_token_timeout(name) {
+        Some(first_token) => {
+            own = Arc::new(transport.with_first_token_timeout(Some(first_token)));
+            &own
+        }
+        None => transport,
+    };
     Ok(Participant {
         params,
         model: spec.name.clone(),

@@ -156,7 +156,7 @@ fn armed(
         .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
         .ok_or("the scope is off")?;
     let run = &config.settings.run;
-    let limits = limits::for_hook(run, armed.tuning.budget_secs);
+    let limits = limits::for_hook(&limits::defaults_for(&config, &selection), armed.tuning.budget_secs);
     let seed = crate::random::u64();
     let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;

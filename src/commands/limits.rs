@@ -9,8 +9,10 @@
 
 use std::time::Duration;
 
+use super::selection::Selection;
+use crate::config::Config;
 use crate::config::settings::{
-    MAX_CONCURRENCY, MAX_TIMEOUT_SECS, RunDefaults, concurrency_allowed, cost_cap_allowed, secs_allowed,
+    MAX_CONCURRENCY, MAX_TIMEOUT_SECS, RunDefaults, concurrency_allowed, cost_cap_allowed, grace_allowed, secs_allowed,
 };
 use crate::error::{Error, Result};
 use crate::pipeline::Limits;
@@ -25,11 +27,16 @@ pub struct Flags {
     pub budget: Option<u64>,
     /// `--max-cost`, USD.
     pub max_cost_usd: Option<f64>,
+    /// `--grace`, seconds (fractions allowed).
+    pub grace: Option<f64>,
+    /// `--quorum`, a number of members.
+    pub quorum: Option<usize>,
 }
 
-/// The limits of a `frontier run`: the defaults with the flags over them. A flag out of
-/// its range is a usage error naming it.
-pub fn for_run(defaults: &RunDefaults, flags: Flags) -> Result<Limits> {
+/// The limits of a `frontier run` of `panel_size` members: the defaults (with the
+/// preset's `grace_secs` over config.toml's) with the flags over them. A flag out of its
+/// range is a usage error naming it.
+pub fn for_run(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Result<Limits> {
     let concurrency = match flags.concurrency {
         None => defaults.concurrency,
         Some(n) if concurrency_allowed(n) => n,
@@ -52,14 +59,55 @@ pub fn for_run(defaults: &RunDefaults, flags: Flags) -> Result<Limits> {
         Some(usd) => Some(usd),
         None => defaults.max_cost_usd,
     };
-    Ok(limits(defaults, concurrency, member_timeout, budget, max_cost_usd))
+    let grace = match flags.grace {
+        None => defaults.grace,
+        Some(secs) if grace_allowed(secs) => Some(Duration::from_secs_f64(secs)),
+        Some(secs) => {
+            return Err(Error::usage(
+                format!("--grace {secs} is out of range"),
+                format!("give more than 0 and at most {MAX_TIMEOUT_SECS} seconds, e.g. 0.5"),
+            ));
+        }
+    };
+    let quorum = match flags.quorum {
+        None => defaults.quorum,
+        Some(k) if (1..=panel_size.max(1)).contains(&k) => Some(k),
+        Some(k) => {
+            return Err(Error::usage(
+                format!("--quorum {k} is out of range for a panel of {panel_size}"),
+                format!("give from 1 to {}", panel_size.max(1)),
+            ));
+        }
+    };
+    Ok(Limits { grace, quorum, ..limits(defaults, concurrency, member_timeout, budget, max_cost_usd) })
+}
+
+/// The defaults a run of `selection` starts from: config.toml's, with its preset's
+/// `grace_secs` over them when it names one.
+pub fn defaults_for(config: &Config, selection: &Selection) -> RunDefaults {
+    let mut defaults = config.settings.run.clone();
+    if let Selection::Fusion { preset: Some(name), .. } = selection
+        && let Some(grace) = config.presets.get(name).ok().and_then(|p| p.grace)
+    {
+        defaults.grace = Some(grace);
+    }
+    defaults
+}
+
+/// How many members `selection` asks.
+pub fn panel_size(selection: &Selection) -> usize {
+    match selection {
+        Selection::Single { .. } => 1,
+        Selection::Fusion { panel, .. } => panel.len(),
+    }
 }
 
 /// The longest a hooked run may take: the hosts kill hooks at 600 s, and the answer
 /// still has to be relayed.
 pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
 
-/// The limits of a hooked run: the defaults, with the scope's tuned budget (`frontier
+/// The limits of a hooked run: the defaults (with the armed preset's `grace_secs` over
+/// config.toml's), with the scope's tuned budget (`frontier
 /// tune --budget`, checked when it was set) over them, and never past
 /// `MAX_HOOK_BUDGET_SECS`.
 pub fn for_hook(defaults: &RunDefaults, tuned_budget_secs: Option<u64>) -> Limits {
@@ -96,6 +144,8 @@ fn limits(
         stage_floor: defaults.stage_floor,
         max_cost_usd,
         max_answer_bytes: defaults.max_answer_bytes,
+        grace: defaults.grace,
+        quorum: defaults.quorum,
     }
 }
 
@@ -116,7 +166,7 @@ mod tests {
     fn flags_override_the_defaults_and_no_call_outlasts_the_budget() {
         let defaults = RunDefaults { max_cost_usd: Some(1.0), ..RunDefaults::default() };
         assert_eq!(
-            for_run(&defaults, Flags::default()).ok(),
+            for_run(&defaults, Flags::default(), 3).ok(),
             Some(Limits {
                 concurrency: 4,
                 member_timeout: Duration::from_secs(180),
@@ -124,21 +174,30 @@ mod tests {
                 stage_floor: Duration::from_secs(5),
                 max_cost_usd: Some(1.0),
                 max_answer_bytes: 256 * 1024,
+                grace: None,
+                quorum: None,
             })
         );
-        let flags =
-            Flags { concurrency: Some(2), member_timeout: Some(300), budget: Some(60), max_cost_usd: Some(0.5) };
-        let limits = for_run(&defaults, flags).ok();
+        let flags = Flags {
+            concurrency: Some(2),
+            member_timeout: Some(300),
+            budget: Some(60),
+            max_cost_usd: Some(0.5),
+            grace: Some(0.5),
+            quorum: Some(3),
+        };
+        let limits = for_run(&defaults, flags, 3).ok();
         assert_eq!(
             limits.map(|l| (l.concurrency, l.member_timeout, l.budget, l.max_cost_usd)),
             Some((2, Duration::from_secs(60), Duration::from_secs(60), Some(0.5)))
         );
+        assert_eq!(limits.map(|l| (l.grace, l.quorum)), Some((Some(Duration::from_millis(500)), Some(3))));
     }
 
     #[test]
     fn flags_out_of_range_name_the_flag_and_the_range() {
         let defaults = RunDefaults::default();
-        let error = |flags| usage_error(for_run(&defaults, flags));
+        let error = |flags| usage_error(for_run(&defaults, flags, 3));
         assert_eq!(
             error(Flags { concurrency: Some(33), ..Flags::default() }),
             Some(("--concurrency 33 is out of range".into(), "give from 1 to 32".into()))
@@ -150,6 +209,22 @@ mod tests {
         assert_eq!(
             error(Flags { max_cost_usd: Some(f64::NAN), ..Flags::default() }),
             Some(("--max-cost NaN is not allowed".into(), "give a positive number of USD, e.g. 0.25".into()))
+        );
+        let grace_hint = "give more than 0 and at most 3600 seconds, e.g. 0.5".to_string();
+        assert_eq!(
+            [0.0, -1.0, f64::INFINITY].map(|g| error(Flags { grace: Some(g), ..Flags::default() })),
+            [
+                Some(("--grace 0 is out of range".into(), grace_hint.clone())),
+                Some(("--grace -1 is out of range".into(), grace_hint.clone())),
+                Some(("--grace inf is out of range".into(), grace_hint)),
+            ]
+        );
+        assert_eq!(
+            [0, 4].map(|k| error(Flags { quorum: Some(k), ..Flags::default() })),
+            [
+                Some(("--quorum 0 is out of range for a panel of 3".into(), "give from 1 to 3".into())),
+                Some(("--quorum 4 is out of range for a panel of 3".into(), "give from 1 to 3".into())),
+            ]
         );
     }
 

@@ -60,6 +60,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 judge,
                 synth,
                 params: crate::config::params::PanelParams::default(),
+                grace: None,
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;

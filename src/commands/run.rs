@@ -38,10 +38,13 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         member_timeout: args.timeout,
         budget: args.budget,
         max_cost_usd: args.max_cost,
+        grace: args.grace,
+        quorum: args.quorum,
     };
-    let limits = limits::for_run(&config.settings.run, flags)?;
     let scope_flag = args.scope.as_deref();
     let selection = select(&args, &config, env, scope_flag)?.with_run_params(&args.params, &config)?;
+    let defaults = limits::defaults_for(&config, &selection);
+    let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
 
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;

@@ -52,6 +52,9 @@ pub(crate) struct PresetToml {
     panel: Vec<MemberToml>,
     judge: Option<MemberToml>,
     synth: Option<MemberToml>,
+    /// Seconds the rest of the panel get once the quorum has answered (`--grace`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    grace_secs: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +75,9 @@ pub struct Preset {
     pub synth: String,
     /// What the preset's inline tables set for each call, on top of the models' own.
     pub params: PanelParams,
+    /// How long the rest get once the quorum has answered (`grace_secs`); `None`: the
+    /// config's.
+    pub grace: Option<std::time::Duration>,
     pub source: PresetSource,
 }
 
@@ -103,6 +109,10 @@ impl Preset {
             synth,
             panel,
             params: PanelParams { panel: member_params, judge: judge_params, synth: synth_params },
+            grace: raw
+                .grace_secs
+                .filter(|s| crate::config::settings::grace_allowed(*s))
+                .map(std::time::Duration::from_secs_f64),
             source,
         })
     }
@@ -170,6 +180,9 @@ impl Presets {
             let loaded = toml_file::read::<PresetToml>(&path, "preset file").and_then(|raw| {
                 let Some(raw) = raw else { return Ok(None) };
                 let invalid = |message: String| Error::InvalidFile { what: "preset file", path: path.clone(), message };
+                if let Some(secs) = raw.grace_secs.filter(|s| !crate::config::settings::grace_allowed(*s)) {
+                    return Err(invalid(format!("`grace_secs` is {secs}; it must be more than 0 and at most 3600")));
+                }
                 let preset = Preset::from_toml(&name, raw, PresetSource::User(path.clone())).map_err(invalid)?;
                 check_panel(catalog, &preset.panel).map_err(|e| invalid(e.to_string()))?;
                 Ok(Some(preset))
@@ -236,6 +249,7 @@ impl Presets {
             panel: preset.panel.iter().enumerate().map(|(i, m)| MemberToml::new(m, preset.params.member(i))).collect(),
             judge: Some(MemberToml::new(&preset.judge, preset.params.judge)),
             synth: Some(MemberToml::new(&preset.synth, preset.params.synth)),
+            grace_secs: preset.grace.map(|g| g.as_secs_f64()),
         };
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")

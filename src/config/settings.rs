@@ -55,6 +55,12 @@ pub fn secs_allowed(secs: u64) -> bool {
     (1..=MAX_TIMEOUT_SECS).contains(&secs)
 }
 
+/// Whether `secs` is a grace period a user may set (`--grace`, `grace_secs`): more than
+/// nothing, at most the longest timeout.
+pub fn grace_allowed(secs: f64) -> bool {
+    secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS as f64
+}
+
 /// Whether `usd` is a cost cap a user may set, in `config.toml` or a flag.
 pub fn cost_cap_allowed(usd: f64) -> bool {
     usd.is_finite() && usd > 0.0
@@ -69,6 +75,9 @@ pub(crate) struct SettingsToml {
     budget_secs: Option<u64>,
     stage_floor_secs: Option<u64>,
     idle_timeout_secs: Option<u64>,
+    first_token_timeout_secs: Option<u64>,
+    grace_secs: Option<f64>,
+    quorum: Option<usize>,
     max_cost_usd: Option<f64>,
     max_answer_bytes: Option<u64>,
     context_chars: Option<u64>,
@@ -125,6 +134,12 @@ pub struct RunDefaults {
     pub budget: Duration,
     pub stage_floor: Duration,
     pub idle_timeout: Duration,
+    /// How long a call may go before its first text; `None`: the member timeout.
+    pub first_token_timeout: Option<Duration>,
+    /// Once the quorum has answered, how much longer the rest get; `None`: no limit.
+    pub grace: Option<Duration>,
+    /// How many answers start the grace period; `None`: all members but one.
+    pub quorum: Option<usize>,
     pub retry: RetryPolicy,
     /// USD a run may spend; none by default.
     pub max_cost_usd: Option<f64>,
@@ -143,6 +158,9 @@ impl Default for RunDefaults {
             budget: Duration::from_secs(DEFAULT_BUDGET_SECS),
             stage_floor: Duration::from_secs(DEFAULT_STAGE_FLOOR_SECS),
             idle_timeout: Duration::from_secs(DEFAULT_IDLE_TIMEOUT_SECS),
+            first_token_timeout: None,
+            grace: None,
+            quorum: None,
             retry: RetryPolicy::default(),
             max_cost_usd: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
@@ -216,6 +234,23 @@ impl Settings {
                 budget: secs(raw.budget_secs, "budget_secs", defaults.budget)?,
                 stage_floor,
                 idle_timeout: secs(raw.idle_timeout_secs, "idle_timeout_secs", defaults.idle_timeout)?,
+                first_token_timeout: match raw.first_token_timeout_secs {
+                    None => None,
+                    Some(v) => Some(secs(Some(v), "first_token_timeout_secs", Duration::ZERO)?),
+                },
+                grace: match raw.grace_secs {
+                    None => None,
+                    Some(v) if grace_allowed(v) => Some(Duration::from_secs_f64(v)),
+                    Some(v) => {
+                        return Err(invalid(format!(
+                            "`grace_secs` is {v}; it must be more than 0 and at most {MAX_TIMEOUT_SECS}"
+                        )));
+                    }
+                },
+                quorum: match raw.quorum {
+                    Some(0) => return Err(invalid("`quorum` is 0; it must be at least 1".into())),
+                    other => other,
+                },
                 retry,
                 max_cost_usd: match raw.max_cost_usd {
                     Some(usd) if !cost_cap_allowed(usd) => {

@@ -50,6 +50,9 @@ pub struct CallFailure {
     pub error: String,
     pub kind: ErrorKind,
     pub latency: Duration,
+    /// Not a failure of the model: the panel's grace period ran out while it was still
+    /// answering (`--grace`), and its call was dropped.
+    pub cut: bool,
 }
 
 /// What the caller wants to hear while the answer streams in.
@@ -87,7 +90,7 @@ pub async fn converse(
     listener: Listener<'_>,
 ) -> Result<Completion, CallFailure> {
     let start = Instant::now();
-    let fail = |error: String, kind: ErrorKind| CallFailure { error, kind, latency: start.elapsed() };
+    let fail = |error: String, kind: ErrorKind| CallFailure { error, kind, latency: start.elapsed(), cut: false };
     let provider = match &participant.provider {
         Ok(provider) => provider,
         Err(err) => return Err(fail(err.to_string(), err.kind())),

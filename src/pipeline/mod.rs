@@ -54,6 +54,11 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
     } else if plan.mode == RunMode::Single {
         report.final_answer = Some(answers[0].1.to_string());
         report.final_source = Some(FinalSource::Single);
+    } else if let [(index, answer)] = answers.as_slice() {
+        // Nothing to compare or fuse: a judge and a synth would only cost time and tokens.
+        report.final_answer = Some(answer.to_string());
+        report.final_source = Some(FinalSource::SoleSurvivor);
+        report.notes.push(format!("only {} answered; judge and synth skipped", plan.panel[*index].model));
     } else {
         // The judge sees the answers under neutral labels, in an order shuffled by the seed.
         let labelled = judge::label(&answers, plan.seed);

@@ -1,16 +1,24 @@
 //! The panel stage: every member asked at once under a semaphore (`concurrency`), each
 //! within its own timeout and what is left of the budget; results keep panel order, and
-//! a failure is a value, never an early return.
+//! a failure is a value, never an early return. With a grace period (`--grace`), once
+//! the quorum (`--quorum`, else all members but one) has answered, the rest get at most
+//! that long: a member still answering then is cut, its request dropped (which closes
+//! its connection or ends its agent CLI), and it is reported as cut, not failed.
 //!
 //! Knows nothing about wire formats, nor what the judge and synth do with the answers.
 
-use futures::future::join_all;
+use std::time::Duration;
+
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
 use super::budget::Clock;
 use super::call::{self, CallFailure, Completion, Listener};
 use super::observer::{Observer, RunEvent, Stage, answer_stream};
 use super::{RunMode, RunPlan, ms};
+use crate::provider::ErrorKind;
 
 /// The instruction every panel member gets.
 pub(super) const MEMBER_SYSTEM: &str =
@@ -22,6 +30,12 @@ pub(super) struct Panel {
     pub elapsed_ms: u64,
 }
 
+/// How many answers start the grace period of a panel of `size`: `quorum` (at most the
+/// panel), else all members but one (and at least one).
+pub(super) fn quorum(size: usize, quorum: Option<usize>) -> usize {
+    quorum.unwrap_or(size.saturating_sub(1)).clamp(1, size.max(1))
+}
+
 /// Asks every member; in single mode the one answer streams to the observer.
 pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) -> Panel {
     observer.on(RunEvent::StageStarted { stage: Stage::Panel, models: plan.panel.len() });
@@ -30,26 +44,112 @@ pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) 
     let single = plan.mode == RunMode::Single;
     let max_bytes = plan.limits.max_answer_bytes;
     let question = plan.question();
-    let results = join_all(plan.panel.iter().enumerate().map(|(index, member)| {
-        let semaphore = &semaphore;
-        let stream = &stream;
-        let prompt = question.as_ref();
-        async move {
-            let _permit = semaphore.acquire().await.ok();
-            let timeout = plan.limits.member_timeout.min(clock.remaining());
-            let listener = if single { Listener::Stream(stream) } else { Listener::None };
-            let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, max_bytes, listener).await;
-            let (ok, latency, error) = match &result {
-                Ok(c) => (true, c.latency, None),
-                Err(f) => (false, f.latency, Some(f.error.as_str())),
-            };
-            observer.on(RunEvent::MemberDone { index, model: &member.model, ok, latency_ms: ms(latency), error });
-            result
+    let started = Instant::now();
+    let mut pending: FuturesUnordered<_> = plan
+        .panel
+        .iter()
+        .enumerate()
+        .map(|(index, member)| {
+            let semaphore = &semaphore;
+            let stream = &stream;
+            let prompt = question.as_ref();
+            async move {
+                let _permit = semaphore.acquire().await.ok();
+                let timeout = plan.limits.member_timeout.min(clock.remaining());
+                let listener = if single { Listener::Stream(stream) } else { Listener::None };
+                let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, max_bytes, listener).await;
+                let (ok, latency, error) = match &result {
+                    Ok(c) => (true, c.latency, None),
+                    Err(f) => (false, f.latency, Some(f.error.as_str())),
+                };
+                observer.on(RunEvent::MemberDone { index, model: &member.model, ok, latency_ms: ms(latency), error });
+                (index, result)
+            }
+        })
+        .collect();
+    let mut results: Vec<Option<Result<Completion, CallFailure>>> = plan.panel.iter().map(|_| None).collect();
+    let quorum = quorum(plan.panel.len(), plan.limits.quorum);
+    let mut answered = 0;
+    let mut cut_at: Option<Instant> = None;
+    loop {
+        let next = match cut_at {
+            None => pending.next().await,
+            Some(at) => match tokio::time::timeout_at(at, pending.next()).await {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+        };
+        let Some((index, result)) = next else { break };
+        if result.is_ok() {
+            answered += 1;
+            if let Some(grace) = plan.limits.grace.filter(|_| cut_at.is_none() && answered >= quorum) {
+                cut_at = Some(Instant::now() + grace);
+            }
         }
-    }))
-    .await;
+        results[index] = Some(result);
+    }
+    // Dropping the calls still running cancels their requests: an HTTP connection is
+    // closed, an agent CLI's process group ended, before the judge is asked.
+    drop(pending);
+    let grace = plan.limits.grace.unwrap_or_default();
+    let results: Vec<_> = results
+        .into_iter()
+        .enumerate()
+        .map(|(index, result)| {
+            result.unwrap_or_else(|| {
+                let cut = cut(grace, quorum, started.elapsed());
+                let member = &plan.panel[index];
+                observer.on(RunEvent::MemberDone {
+                    index,
+                    model: &member.model,
+                    ok: false,
+                    latency_ms: ms(cut.latency),
+                    error: Some(&cut.error),
+                });
+                Err(cut)
+            })
+        })
+        .collect();
     let elapsed_ms = ms(clock.elapsed());
     let answered = results.iter().filter(|r| r.is_ok()).count();
     observer.on(RunEvent::StageDone { stage: Stage::Panel, ok: answered > 0, elapsed_ms });
     Panel { results, elapsed_ms }
+}
+
+/// The outcome of a member cut `grace` after a quorum of `quorum` had answered,
+/// `elapsed` into the panel.
+fn cut(grace: Duration, quorum: usize, elapsed: Duration) -> CallFailure {
+    let others = if quorum == 1 { "1 member".to_string() } else { format!("{quorum} members") };
+    CallFailure {
+        error: format!("cut: still answering {}s after {others} had answered (--grace)", grace.as_secs_f64()),
+        // Never shown: a cut member's report carries no error kind, and a run with a cut
+        // member has answers, so no failure reason is drawn from it.
+        kind: ErrorKind::Timeout,
+        latency: elapsed,
+        cut: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn the_quorum_is_all_but_one_by_default_and_never_past_the_panel() {
+        assert_eq!(
+            [(3, None), (2, None), (1, None), (3, Some(1)), (3, Some(5)), (0, None)].map(|(n, q)| quorum(n, q)),
+            [2, 1, 1, 1, 3, 1]
+        );
+    }
+
+    #[test]
+    fn a_cut_says_after_how_long_and_how_many_answers() {
+        let cut = cut(Duration::from_millis(500), 2, Duration::from_millis(812));
+        assert_eq!(
+            (cut.error.as_str(), cut.latency, cut.cut),
+            ("cut: still answering 0.5s after 2 members had answered (--grace)", Duration::from_millis(812), true)
+        );
+    }
 }

@@ -23,6 +23,12 @@ pub struct Limits {
     pub max_cost_usd: Option<f64>,
     /// The most of each answer kept (members, judge and synth); the rest is not read.
     pub max_answer_bytes: usize,
+    /// Once `quorum` members have answered, how much longer the rest get before they are
+    /// cut; `None`: as long as their timeout.
+    pub grace: Option<Duration>,
+    /// How many answers start the grace period; `None`: all members but one. Never more
+    /// than the panel (the pipeline takes the smaller).
+    pub quorum: Option<usize>,
 }
 
 /// A run, resolved and ready to execute.

@@ -1,8 +1,11 @@
 //! The one place providers do I/O: send a wire request over HTTP, decode its SSE stream
 //! (`sse`, bounded), and hand each frame to a wire format's parser. Retries what
 //! `retry::decide` says to (429, 408, 5xx, broken connections and streams, after the
-//! backoff it gives); abandons a stream that completes no event within the idle timeout
-//! (bytes that complete none do not count); stops reading at the request's deadline
+//! backoff it gives); before a stream's first content (a non-empty text delta) waits up to
+//! the first-token timeout (by default, the request's own deadline), since a reasoning
+//! model may think for minutes before it writes; once content has come, abandons a
+//! stream that completes no event within the idle timeout (bytes that complete none do
+//! not count); stops reading at the request's deadline
 //! however fast the bytes come, yielding to the runtime after every chunk; never starts
 //! an attempt past the deadline; treats a stream that ends without its end marker as a
 //! failure.
@@ -91,11 +94,15 @@ impl WireRequest {
     }
 }
 
-/// Sends requests; shared by every HTTP provider of a run.
-#[derive(Debug)]
+/// Sends requests; shared by every HTTP provider of a run (a model with its own
+/// first-token timeout gets a copy that shares the connection pool).
+#[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
     idle_timeout: Duration,
+    /// How long an attempt may go without content before its first text delta; `None`
+    /// waits until the request's deadline (the member timeout).
+    first_token_timeout: Option<Duration>,
     retry: RetryPolicy,
 }
 
@@ -110,7 +117,12 @@ impl Transport {
             .user_agent(concat!("frontier/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ProviderError::Unsendable(describe_reqwest(&e)))?;
-        Ok(Transport { client, idle_timeout, retry })
+        Ok(Transport { client, idle_timeout, first_token_timeout: None, retry })
+    }
+
+    /// The same transport (and connection pool) with another first-token timeout.
+    pub fn with_first_token_timeout(&self, first_token_timeout: Option<Duration>) -> Transport {
+        Transport { first_token_timeout, ..self.clone() }
     }
 
     /// Streams `request`, retrying as the policy allows until `deadline`.
@@ -133,19 +145,28 @@ impl Transport {
                         let mut state = W::State::default();
                         let mut body = response.bytes_stream();
                         let mut decoder = sse::Decoder::new();
-                        // Idle means no *event* for `idle_timeout`, not no bytes: keep-alive
-                        // comments, a trickle, or an endless line complete none, so they do not
-                        // keep a stream alive (docs/configuration.md, `idle_timeout_secs`).
-                        let mut idle_at = Instant::now() + this.idle_timeout;
+                        // Until the first content, only the first-token deadline (fixed when
+                        // the attempt started) and the request's deadline apply: frames that
+                        // carry no text (a role, an empty delta, a ping, thinking the adapter
+                        // drops) neither count as content nor move that deadline, so a server
+                        // can't hold a call open with them. After it, idle means no *event*
+                        // for `idle_timeout`, not no bytes: keep-alive comments, a trickle, or
+                        // an endless line complete none, so they do not keep a stream alive
+                        // (docs/configuration.md, `idle_timeout_secs`, `first_token_timeout_secs`).
+                        let first_token_at = this.first_token_timeout.map_or(deadline, |t| (Instant::now() + t).min(deadline));
+                        let mut idle_at: Option<Instant> = None;
                         let mut undecodable: Option<sse::SseError> = None;
                         let mut outcome = Err(ProviderError::Truncated);
                         'read: loop {
                             while let Some(frame) = decoder.next_frame() {
-                                idle_at = Instant::now() + this.idle_timeout;
                                 let events = match wire.parse(&mut state, &frame) {
                                     Ok(events) => events,
                                     Err(err) => { outcome = Err(err); break 'read; }
                                 };
+                                let content = events.iter().any(|e| matches!(e, StreamEvent::Delta(text) if !text.is_empty()));
+                                if content || idle_at.is_some() {
+                                    idle_at = Some(Instant::now() + this.idle_timeout);
+                                }
                                 let mut done = false;
                                 for event in events {
                                     done |= matches!(event, StreamEvent::Done { .. });
@@ -163,8 +184,17 @@ impl Transport {
                             // `timeout_at` see its deadline pass.
                             let now = Instant::now();
                             if now >= deadline { outcome = Err(ProviderError::Deadline); break; }
-                            if now >= idle_at { outcome = Err(ProviderError::Idle(this.idle_timeout)); break; }
-                            match tokio::time::timeout_at(idle_at.min(deadline), body.next()).await {
+                            let wait_until = match idle_at {
+                                Some(idle_at) if now >= idle_at => { outcome = Err(ProviderError::Idle(this.idle_timeout)); break; }
+                                Some(idle_at) => idle_at,
+                                None if now >= first_token_at => {
+                                    let waited = this.first_token_timeout.unwrap_or_default();
+                                    outcome = Err(ProviderError::FirstToken(waited));
+                                    break;
+                                }
+                                None => first_token_at,
+                            };
+                            match tokio::time::timeout_at(wait_until.min(deadline), body.next()).await {
                                 Err(_) => continue,
                                 Ok(None) => break,
                                 Ok(Some(Err(err))) => {

@@ -112,6 +112,10 @@ pub enum ProviderError {
     Connect(String),
     #[error("no event for {}s; the stream stalled", .0.as_secs())]
     Idle(Duration),
+    /// No text came within the first-token timeout (`first_token_timeout_secs`) of the
+    /// attempt's start; the idle timeout only applies once text has come.
+    #[error("no answer text within {}s (first_token_timeout_secs)", .0.as_secs_f64())]
+    FirstToken(Duration),
     #[error("the stream ended without its end marker")]
     Truncated,
     #[error("malformed stream: {0}")]
@@ -158,9 +162,10 @@ impl ProviderError {
             ProviderError::Http { status: 429, .. } => ErrorKind::RateLimited,
             ProviderError::Http { status: 401 | 403, .. } => ErrorKind::Auth,
             ProviderError::Http { status: 402, .. } => ErrorKind::Credits,
-            ProviderError::Http { status: 408, .. } | ProviderError::Deadline | ProviderError::Idle(_) => {
-                ErrorKind::Timeout
-            }
+            ProviderError::Http { status: 408, .. }
+            | ProviderError::Deadline
+            | ProviderError::Idle(_)
+            | ProviderError::FirstToken(_) => ErrorKind::Timeout,
             ProviderError::Http { status, .. } if *status >= 500 => ErrorKind::Server,
             ProviderError::Http { .. } | ProviderError::Redirect { .. } | ProviderError::Unsendable(_) => {
                 ErrorKind::Request
@@ -201,6 +206,7 @@ impl ProviderError {
             ProviderError::ShortKey { var } => ProviderError::ShortKey { var },
             ProviderError::MissingProgram { program } => ProviderError::MissingProgram { program },
             ProviderError::Idle(after) => ProviderError::Idle(after),
+            ProviderError::FirstToken(after) => ProviderError::FirstToken(after),
             ProviderError::Truncated => ProviderError::Truncated,
             ProviderError::Deadline => ProviderError::Deadline,
         }
@@ -254,6 +260,7 @@ mod tests {
             ProviderError::Deadline,
             ProviderError::BadModelId { model: quote.clone(), reason: "r" },
             ProviderError::Cli { program: "claude".into(), code: Some(1), api_status: None, detail: quote },
+            ProviderError::FirstToken(Duration::from_secs(1)),
         ]
     }
 
@@ -277,6 +284,7 @@ mod tests {
             ProviderError::Deadline => 12,
             ProviderError::BadModelId { .. } => 13,
             ProviderError::Cli { .. } => 14,
+            ProviderError::FirstToken(_) => 15,
         }
     }
 

@@ -117,6 +117,7 @@ mod tests {
             http(503),
             ProviderError::Connect("reset".into()),
             ProviderError::Idle(Duration::from_secs(1)),
+            ProviderError::FirstToken(Duration::from_secs(1)),
             ProviderError::Truncated,
             ProviderError::Malformed("m".into()),
             ProviderError::Remote("overloaded".into()),

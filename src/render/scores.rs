@@ -42,6 +42,8 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
         let tokens = m.usage.map_or("-".to_string(), |u| format!("{estimated}{}/{}", u.input_tokens, u.output_tokens));
         let cost = m.cost_usd.map_or("-".to_string(), |c| format!("{estimated}{}", format_usd(c)));
         let notes = match (&m.error, score) {
+            // A cut member's error already starts with `cut:`.
+            (Some(err), _) if member.cut => one_line(err, ERROR_CELL_CHARS),
             (Some(err), _) => format!("failed: {}", one_line(err, ERROR_CELL_CHARS)),
             (None, Some(s)) => one_line(&s.reason, REASON_CELL_CHARS),
             (None, None) => String::new(),
@@ -79,6 +81,7 @@ pub fn summary(report: &RunReport) -> String {
     match report.final_source {
         Some(FinalSource::JudgeTop) => parts.push("answer: judge's top pick".into()),
         Some(FinalSource::Longest) => parts.push("answer: longest".into()),
+        Some(FinalSource::SoleSurvivor) => parts.push("answer: the only one".into()),
         _ => {}
     }
     parts.push(format_ms(report.totals.wall_ms));

@@ -30,9 +30,12 @@ environment:
       for byte, then the verdict as the model's turn and the synth's task; on Anthropic
       both requests mark the system text and the judge's message with cache_control.
 
+  (h) thinking is not stalling: a member whose first token comes after 8 s, with
+      --idle-timeout 3, answers in one attempt; a stall after its first chunks is still
+      cut by the idle timeout and retried.
 
-    --only context   runs just the (e) cases, --only params the (f) ones, --only cache the (g)
-                     ones (and --only retries everything else).
+    --only context|params|cache|thinking runs just the (e), (f), (g) or (h) cases (and
+    --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -68,6 +71,8 @@ KEYS = {kind: f"e2e-{kind}-key-7f3a9c" for kind in KINDS}
 # The config's idle timeout; the stall case lowers it with --idle-timeout.
 CONFIG_IDLE_SECS = 5
 STALL_IDLE_SECS = 1
+FIRST_TOKEN_SECS = 8.0  # a reasoning model's silence before it writes
+FIRST_TOKEN_IDLE_SECS = 3  # shorter than that silence: it must not count
 STALL_SECONDS = 6.0  # longer than both: only the idle timeout can end the stall early
 RETRY_AFTER_SECS = 1
 
@@ -346,6 +351,22 @@ class Suite(Checks):
         expect(pending == [], f"behaviours left unconsumed: {pending}")
         return f"{summarise(attempts)}; retried after {gap:.2f}s; run {wall:.1f}s"
 
+    def slow_first_token(self, kind: str) -> str:
+        """A first token after 8 s with --idle-timeout 3: one attempt, no retry."""
+        slow = {"type": "slow_first_token", "seconds": FIRST_TOKEN_SECS, "match": {"provider": kind, "stream": True}}
+        reply = {"type": "reply", "text": SCRIPTED, "times": 1, "match": {"provider": kind}}
+        self.mock.queue(slow, reply)
+        started = time.monotonic()
+        result = self.frontier.run(self.models, "--idle-timeout", str(FIRST_TOKEN_IDLE_SECS))
+        wall = time.monotonic() - started
+        report = expect_run_ok(result)
+        m = member(report, kind)
+        expect(m["ok"] and m["content"] == SCRIPTED, f"{kind} did not answer: {m.get('error')}")
+        attempts = panel_attempts(self.mock.requests(), kind)
+        expect(len(attempts) == 1, f"expected 1 attempt, saw {len(attempts)}: {summarise(attempts)}")
+        expect(m["latency_ms"] >= FIRST_TOKEN_SECS * 1000 - 100, f"answered in {m['latency_ms']} ms, before the 8 s delay")
+        return f"{summarise(attempts)}; answered in {m['latency_ms']} ms; run {wall:.1f}s"
+
     def unauthorized(self, kind: str) -> str:
         self.mock.queue({"type": "fail", "status": 401, "message": "invalid x-api-key",
                          "match": {"provider": kind}})
@@ -541,7 +562,8 @@ def main() -> int:
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context", "params", "cache"], help="run only these cases")
+    parser.add_argument("--only", choices=["retries", "context", "params", "cache", "thinking"],
+                        help="run only these cases")
     args = parser.parse_args()
 
     binary = str(Path(args.frontier).resolve())
@@ -581,6 +603,13 @@ def main() -> int:
             for kind in kinds:
                 suite.check(f"(g) {kind}: the synth continues the judge's conversation",
                             lambda k=kind: cache_case(suite, k))
+        if args.only in (None, "thinking"):
+            for kind in kinds:
+                suite.check(f"(h) {kind}: first token after {FIRST_TOKEN_SECS:.0f}s with --idle-timeout "
+                            f"{FIRST_TOKEN_IDLE_SECS}: one attempt", lambda k=kind: suite.slow_first_token(k))
+                suite.check(f"(h) {kind}: a stall after the first chunks is cut by the idle timeout and retried",
+                            lambda k=kind: suite.fault(k, [stream_fault(k, "stall")], "stream:stall",
+                                                       ("--idle-timeout", str(STALL_IDLE_SECS))))
         if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)

@@ -87,9 +87,22 @@ impl Catalog {
             }
             .resolve()
             .map_err(|e| invalid(format!("model `{id}`: {e}")))?;
+            if let Some(secs) = m.first_token_timeout_secs.filter(|s| !crate::config::settings::secs_allowed(*s)) {
+                return Err(invalid(format!(
+                    "model `{id}` has first_token_timeout_secs {secs}; it must be from 1 to {}",
+                    crate::config::settings::MAX_TIMEOUT_SECS
+                )));
+            }
             let description = m.description.unwrap_or_default();
-            let entry =
-                ModelEntry { id: id.clone(), description, routes: m.routes, context_window: m.context_window, params };
+            let first_token_timeout = m.first_token_timeout_secs.map(std::time::Duration::from_secs);
+            let entry = ModelEntry {
+                id: id.clone(),
+                description,
+                routes: m.routes,
+                context_window: m.context_window,
+                params,
+                first_token_timeout,
+            };
             self.models.insert(id, entry);
         }
         self.aliases.extend(raw.aliases);

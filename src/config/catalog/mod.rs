@@ -51,6 +51,13 @@ impl Catalog {
         self.models.get(id).and_then(|m| m.context_window)
     }
 
+    /// How long the model a participant is named by may think before its first text,
+    /// when its catalog entry says (`first_token_timeout_secs`).
+    pub fn first_token_timeout(&self, name: &str) -> Option<std::time::Duration> {
+        let id = self.aliases.get(name).map_or(name, String::as_str);
+        self.models.get(id).and_then(|m| m.first_token_timeout)
+    }
+
     pub fn providers(&self) -> impl Iterator<Item = &ProviderInfo> {
         self.providers.values()
     }

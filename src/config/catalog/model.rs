@@ -27,6 +27,9 @@ pub struct ModelEntry {
     pub context_window: Option<u64>,
     /// The parameters every call to it carries (`temperature`, ... on the model's table).
     pub params: Params,
+    /// How long it may think before its first text (`first_token_timeout_secs`);
+    /// `None` takes the config's.
+    pub first_token_timeout: Option<std::time::Duration>,
 }
 
 /// One way to reach a model: a provider and the model's id there.

@@ -45,4 +45,7 @@ pub(crate) struct ModelToml {
     pub(super) temperature: Option<f64>,
     pub(super) max_output_tokens: Option<i64>,
     pub(super) reasoning: Option<String>,
+    /// How long it may think before its first text, overriding the config's
+    /// `first_token_timeout_secs` (still bounded by the member timeout).
+    pub(super) first_token_timeout_secs: Option<u64>,
 }

@@ -30,7 +30,11 @@ pub(in crate::pipeline) fn after_panel(
         analysis: None,
         final_answer: None,
         final_source: None,
-        failed_models: members().filter(|(_, r)| r.is_err()).map(|(p, _)| p.model.clone()).collect(),
+        // A cut member did not fail: it was not waited for.
+        failed_models: members()
+            .filter(|(_, r)| r.as_ref().is_err_and(|f| !f.cut))
+            .map(|(p, _)| p.model.clone())
+            .collect(),
         failure_reason: None,
         notes: plan
             .context
@@ -80,7 +84,12 @@ pub(in crate::pipeline) fn analysis(v: &Verdict, labelled: &[Labelled<'_>], pane
 }
 
 fn member_report(p: &Participant, result: &Result<Completion, CallFailure>) -> MemberReport {
-    MemberReport { call: call_report(p, result), label: None, content: result.as_ref().ok().map(|c| c.text.clone()) }
+    MemberReport {
+        call: call_report(p, result),
+        label: None,
+        content: result.as_ref().ok().map(|c| c.text.clone()),
+        cut: result.as_ref().is_err_and(|f| f.cut),
+    }
 }
 
 /// The report's note on an answer cut at `max_bytes`.
@@ -108,7 +117,7 @@ pub(in crate::pipeline) fn call_report(p: &Participant, result: &Result<Completi
             route: p.route.clone(),
             ok: false,
             error: Some(f.error.clone()),
-            error_kind: Some(f.kind),
+            error_kind: (!f.cut).then_some(f.kind),
             latency_ms: ms(f.latency),
             usage: None,
             usage_estimated: false,

@@ -42,6 +42,10 @@ pub struct MemberReport {
     /// The neutral label the judge saw this answer under; none for failed members.
     pub label: Option<String>,
     pub content: Option<String>,
+    /// Cut by the grace period (`--grace`) while still answering: `ok` is false, `error`
+    /// says why, `error_kind` is none, and it is not among the failed models. Written only
+    /// when true, so reports without a cut read as before.
+    pub cut: bool,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -64,6 +68,8 @@ struct MemberOut<'a> {
     cost_usd: Option<f64>,
     #[serde(skip_serializing_if = "is_false")]
     truncated: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    cut: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     params: Option<Params>,
 }
@@ -85,6 +91,7 @@ struct MemberIn {
     #[serde(default)]
     truncated: bool,
     #[serde(default)]
+    cut: bool,
     params: Option<Params>,
 }
 
@@ -104,6 +111,7 @@ impl Serialize for MemberReport {
             usage_estimated: c.usage_estimated,
             cost_usd: c.cost_usd,
             truncated: c.truncated,
+            cut: self.cut,
             params: c.params,
         }
         .serialize(serializer)
@@ -129,6 +137,7 @@ impl<'de> Deserialize<'de> for MemberReport {
             },
             label: m.label,
             content: m.content,
+            cut: m.cut,
         })
     }
 }

@@ -67,6 +67,8 @@ pub enum FinalSource {
     JudgeTop,
     /// Neither judge nor synth helped: the longest answer.
     Longest,
+    /// Only one member of a fusion answered: its answer, with no judge or synth call.
+    SoleSurvivor,
 }
 
 /// The judge's verdict, in models: scores, ranking and the comparison of the answers.
@@ -213,8 +215,13 @@ mod tests {
                 },
             ],
             panel: vec![
-                MemberReport { call: call("a", true, true), label: Some("A".into()), content: Some("cut".into()) },
-                MemberReport { call: call("b", false, false), label: None, content: None },
+                MemberReport {
+                    call: call("a", true, true),
+                    label: Some("A".into()),
+                    content: Some("cut".into()),
+                    cut: false,
+                },
+                MemberReport { call: call("b", false, false), label: None, content: None, cut: false },
             ],
             judge: Some(call("j", true, false)),
             synth: Some(call("s", true, false)),
