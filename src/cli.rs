@@ -41,7 +41,7 @@ pub struct Cli {
 pub enum Command {
     /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
     #[command(after_help = HELP_FOOTER)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List recorded runs, newest first, or per-model statistics over all of them.
     Runs(RunsArgs),
     /// Print one recorded run: prompt, panel, analysis, notes and answer.
