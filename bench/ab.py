@@ -3,8 +3,8 @@
 drifts: each round runs every variant once, in turn, so drift falls on all of them alike.
 
     bench/ab.py hook BIN [BIN...]     the hook's off path (scope off) of each binary, and /bin/true
-    bench/ab.py history BIN           a run with and without `history = false`, zero-latency
-                                      mocks and 300+100+100 ms mocks
+    bench/ab.py history BIN           a run of two members with and without `history = false`,
+                                      zero-latency mocks and 300+100+100 ms mocks
 
 Prints the median of each variant. Uses temporary FRONTIER_HOMEs; sends nothing anywhere.
 """
@@ -52,8 +52,10 @@ def history(binary, rounds=25):
             f.write(config)
         homes[name] = home
     panels = {
-        "zero-latency mocks": ["mock:a", "mock:judge", "mock:synth"],
-        "300+100+100 ms mocks": ["mock:a?delay_ms=300", "mock:judge?delay_ms=100", "mock:synth?delay_ms=100"],
+        # Two members: a panel of one answers alone, without judge and synth.
+        "zero-latency mocks": ["mock:a,mock:b", "mock:judge", "mock:synth"],
+        "300+100+100 ms mocks": ["mock:a?delay_ms=300,mock:b?delay_ms=250", "mock:judge?delay_ms=100",
+                                 "mock:synth?delay_ms=100"],
     }
     results = {}
     for _ in range(rounds):
