@@ -166,7 +166,9 @@ def expect_member_answer(report: dict, cli: str, model: str, text: str) -> dict:
     expect(m["content"] == text, f"{m['model']} answered {m['content']!r}, not the scripted {text!r}")
     usage = m.get("usage") or {}
     if cli == "claude":
-        want = {"input_tokens": CLAUDE_INPUT, "output_tokens": CLAUDE_USAGE["output_tokens"]}
+        want = {"input_tokens": CLAUDE_INPUT, "output_tokens": CLAUDE_USAGE["output_tokens"],
+                "cached_input_tokens": CLAUDE_USAGE["cache_read_input_tokens"],
+                "cache_write_tokens": CLAUDE_USAGE["cache_creation_input_tokens"]}
         expect(usage == want, f"{m['model']} usage {usage}, want {want} (input + cache writes + cache reads)")
     else:
         expect(usage.get("input_tokens", 0) > 0 and usage.get("output_tokens", 0) > 0,

@@ -597,7 +597,8 @@ class Suite(Checks):
         self.install_quietly(sb)
         witness_log = sb.tmp.parent / "witness.jsonl"
         self.add_witness(sb, witness_log)
-        sb.frontier("mode", "fusion", "--models", f"claude-cli:{MEMBER_MODEL}", "--judge", "mock:judge",
+        # Two members: a panel of one would answer alone, with no synth to re-enter.
+        sb.frontier("mode", "fusion", "--models", f"claude-cli:{MEMBER_MODEL},mock:second", "--judge", "mock:judge",
                     "--synth", f"claude-cli:{MEMBER_MODEL}", "--scope", "claude-project")
         sb.script_reply(OUTER_MODEL, HOST_REPLY)
         sb.script_reply(MEMBER_MODEL, MEMBER_ANSWER)  # the panel member answers first,
@@ -619,8 +620,8 @@ class Suite(Checks):
         with_banner = [r for r in requests if "⚡ Frontier" in r["text"]]
         expect(with_banner == outer, f"{len(with_banner)} requests carry the banner, want only the outer one")
         outer_text = outer[0]["text"]
-        expect(re.search(r"⚡ Frontier · fusion · custom · 1 model · \d+s", outer_text) is not None,
-               "the outer request's banner is not `⚡ Frontier · fusion · custom · 1 model · <N>s`")
+        expect(re.search(r"⚡ Frontier · fusion · custom · 2 models · \d+s", outer_text) is not None,
+               "the outer request's banner is not `⚡ Frontier · fusion · custom · 2 models · <N>s`")
         expect(SYNTH_ANSWER in outer_text, "the outer request lacks the synth's answer")
         for r in inner:
             seen = frontier_markers(r["text"])
