@@ -1,6 +1,10 @@
 //! The command line as clap types: raw arguments only. `commands` turns them into
 //! resolved configuration. Clap's own errors are mapped into `Error::Usage` so that
 //! every error is rendered the same way.
+//!
+//! Longer than the other files on purpose: it is one concept, every subcommand's
+//! arguments with their help, and clap's derive wants them side by side, where `--help`
+//! and `frontier man` are read from.
 
 use std::ffi::OsString;
 

@@ -10,6 +10,10 @@
 //! an attempt past the deadline; treats a stream that ends without its end marker as a
 //! failure.
 //!
+//! Longer than most files: the attempt loop and its deadlines (request, first token,
+//! idle, retry backoff) are one state machine, and split it would hide how they bound
+//! each other.
+//!
 //! One policy for every provider: no redirect is followed (a 3xx is an error naming
 //! where it pointed), error bodies are read to a small cap, and every failure passes the
 //! one redaction chokepoint (`ProviderError::scrubbed`) before anyone sees it.
