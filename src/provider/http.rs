@@ -11,7 +11,7 @@
 //! failure.
 //!
 //! Longer than most files: the attempt loop and its deadlines (request, first token,
-//! idle, retry backoff) are one state machine, and split it would hide how they bound
+//! idle, retry backoff) are one state machine, and splitting it would hide how they bound
 //! each other.
 //!
 //! One policy for every provider: no redirect is followed (a 3xx is an error naming
