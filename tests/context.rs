@@ -84,6 +84,7 @@ fn a_directory_sends_its_text_files_and_lists_what_it_skipped() {
         out.json()["context"],
         json!([
             {"kind": "file", "path": "proj/a.md", "bytes": 8},
+            {"kind": "file", "path": "proj/.env", "bytes": 0, "skipped": "secret"},
             {"kind": "file", "path": "proj/key.pem", "bytes": 0, "skipped": "secret"},
             {"kind": "file", "path": "proj/logo.png", "bytes": 0, "skipped": "binary"},
         ])

@@ -172,6 +172,13 @@ impl<'a> Collector<'a> {
                     self.skip(&path, why);
                 }
             }
+            // Hidden files are never read; a secret among them (a `.env`) is named, so the
+            // user sees it was kept back.
+            Met::Hidden(path) => {
+                if glob.is_none_or(|g| g.matches(&path)) && secret::is_secret_path(&path) {
+                    self.skip(&path, "secret");
+                }
+            }
             Met::Stopped => self.skip(root, format!("walk stopped after {MAX_FILES} files; name fewer files")),
         }
         true
@@ -275,7 +282,8 @@ mod tests {
             sent(&g),
             vec![("a.rs", "fn a() {}\n"), ("nested/c.md", "# c\n"), ("nested/deep/b.rs", "fn b() {}\n")]
         );
-        assert_eq!(skipped(&g), vec![("logo.png", "binary"), ("server.pem", "secret")]);
+        // `.hidden` and `.git-hooks/` are left out unlisted; `.env`, hidden too, is named.
+        assert_eq!(skipped(&g), vec![(".env", "secret"), ("logo.png", "binary"), ("server.pem", "secret")]);
         assert!(g.skipped.iter().all(|s: &Source| s.kind == SourceKind::File && s.bytes == 0));
     }
 
@@ -315,7 +323,7 @@ mod tests {
         let g = gather(&items(&["nested/*"]), &cwd(&dir), 100_000).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(sent(&g), vec![("nested/c.md", "# c\n")], "`*` does not cross a `/`");
         let g = gather(&items(&["*"]), &cwd(&dir), 100_000).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(skipped(&g), vec![("logo.png", "binary"), ("server.pem", "secret")]);
+        assert_eq!(skipped(&g), vec![(".env", "secret"), ("logo.png", "binary"), ("server.pem", "secret")]);
     }
 
     #[test]

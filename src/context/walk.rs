@@ -1,5 +1,6 @@
 //! Walking a directory for context: `.gitignore` (and `.ignore`, `.git/info/exclude`, the
-//! global git excludes) honoured, hidden files and directories skipped, symbolic links
+//! global git excludes) honoured, hidden directories skipped and hidden files set apart
+//! (`Met::Hidden`: the caller lists the secrets among them), symbolic links
 //! never followed out of the tree, names sorted so that two runs send the same files in
 //! the same order. The `ignore` crate does the walk and the ignore rules; this file
 //! only chooses its settings and sorts what it meets into files to read and files to
@@ -18,6 +19,10 @@ pub const MAX_FILES: usize = 10_000;
 pub enum Met {
     /// A regular file, or a link to one inside the tree.
     File(PathBuf),
+    /// A hidden file (its name starts with a dot): never read, and not listed unless the
+    /// caller has a reason to name it (a `.env` is a secret). Hidden directories are not
+    /// entered at all.
+    Hidden(PathBuf),
     /// Something not sent, and why.
     Skipped(PathBuf, String),
     /// The walk stopped at [`MAX_FILES`].
@@ -29,7 +34,10 @@ pub enum Met {
 pub fn walk(root: &Path, visit: &mut dyn FnMut(Met) -> bool) {
     let tree = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
+        // Hidden files are met (as `Met::Hidden`) so that a secret among them can be
+        // listed; hidden directories (`.git`, `.venv`) are not entered.
+        .hidden(false)
+        .filter_entry(|e| e.depth() == 0 || !(is_hidden(e.file_name()) && e.file_type().is_some_and(|t| t.is_dir())))
         .git_ignore(true)
         .git_exclude(true)
         .git_global(true)
@@ -62,8 +70,11 @@ pub fn walk(root: &Path, visit: &mut dyn FnMut(Met) -> bool) {
             visit(Met::Stopped);
             return;
         }
+        let hidden = is_hidden(entry.file_name());
         let path = entry.into_path();
-        let met = if file_type.is_file() {
+        let met = if hidden {
+            Met::Hidden(path)
+        } else if file_type.is_file() {
             Met::File(path)
         } else if file_type.is_symlink() {
             match std::fs::canonicalize(&path) {
@@ -80,6 +91,11 @@ pub fn walk(root: &Path, visit: &mut dyn FnMut(Met) -> bool) {
             return;
         }
     }
+}
+
+/// Whether a file name is hidden by the Unix convention: it starts with a dot.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 /// The path an error is about, when it names one.
