@@ -22,6 +22,8 @@ pub mod provider;
 mod random;
 pub mod render;
 pub mod scope;
+#[cfg(test)]
+mod testing;
 
 use std::ffi::OsString;
 

@@ -170,8 +170,16 @@ fn frontmatter(text: &str) -> &str {
 fn fake(dir: &Path, name: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let path = dir.join("frontier");
-    std::fs::write(&path, format!("#!/bin/sh\necho \"{name}: $*\"\n/bin/cat\n")).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Written by a shell, so that no other test's fork holds it open for writing when it
+    // runs ("Text file busy").
+    let script = format!("#!/bin/sh\necho \"{name}: $*\"\n/bin/cat\n");
+    let written = Command::new("/bin/sh")
+        .args(["-c", r#"printf '%s' "$1" > "$0" && chmod 755 "$0""#])
+        .arg(&path)
+        .arg(script)
+        .status()
+        .unwrap();
+    assert!(written.success());
     path
 }
 

@@ -218,9 +218,7 @@ mod tests {
     fn a_git_that_hangs_is_killed_at_the_deadline() {
         let bin = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let fake = bin.path().join("git");
-        std::fs::write(&fake, "#!/bin/sh\nsleep 30\n").unwrap_or_else(|e| panic!("{e}"));
-        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .unwrap_or_else(|e| panic!("{e}"));
+        crate::testing::write_program(&fake, "#!/bin/sh\nsleep 30\n");
         let env = Env::from_parts([("PATH", bin.path().to_string_lossy().into_owned())], bin.path());
         let started = Instant::now();
         let err = message(gather_within("HEAD", &env, 100, Duration::from_secs(1)));

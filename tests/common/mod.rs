@@ -675,12 +675,18 @@ impl TestEnv {
     /// Writes an executable `/bin/sh` script `name` with `body` into `bin_dir`, and returns
     /// its path. The commands in `body` resolve through the same `PATH`: name the real
     /// ones it needs with `real_program`.
+    ///
+    /// A shell writes it: written from this multi-threaded process, another test's `fork`
+    /// could hold it open for writing when it runs, which fails with "Text file busy".
     pub fn fake_program(&self, name: &str, body: &str) -> PathBuf {
-        use std::os::unix::fs::PermissionsExt as _;
         let path = self.ensure_bin_dir().join(name);
-        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("a fake program can be written");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
-            .expect("a fake program can be made executable");
+        let status = std::process::Command::new("/bin/sh")
+            .args(["-c", r#"printf '%s' "$1" > "$0" && chmod 755 "$0""#])
+            .arg(&path)
+            .arg(format!("#!/bin/sh\n{body}\n"))
+            .status()
+            .expect("a shell can write a fake program");
+        assert!(status.success(), "writing {} failed: {status}", path.display());
         path
     }
 

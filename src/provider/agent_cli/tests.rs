@@ -260,12 +260,10 @@ fn collect(provider: &AgentCliProvider, request: ChatRequest) -> Vec<Result<Stre
 
 #[test]
 fn the_whole_answer_is_one_delta_then_done() {
-    use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().expect("temp dir");
     let script = dir.path().join("claude");
     let body = r#"{"type":"result","subtype":"success","is_error":false,"result":"Blue.","stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":1}}"#;
-    std::fs::write(&script, format!("#!/bin/sh\ncat >/dev/null\necho '{body}'\n")).expect("write");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    crate::testing::write_program(&script, &format!("#!/bin/sh\ncat >/dev/null\necho '{body}'\n"));
     let env = Env::from_parts([("PATH", "/usr/bin:/bin")], dir.path());
     let provider = AgentCliProvider::new(AgentCli::Claude, script, "opus", &env);
     let mut request = request();
