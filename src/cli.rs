@@ -105,6 +105,33 @@ pub struct PanelArgs {
     pub synth: Option<String>,
 }
 
+/// How a fusion runs beyond who is on its panel: for one run (`run`), or for every run of
+/// a scope (`mode`, `compose`, which check them when they arm).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ShapeArgs {
+    /// Set a model's parameter: `temperature` (0 to 2), `max_output_tokens` or
+    /// `reasoning` (low, medium, high), e.g. `--param gpt-5.5.reasoning=high`; repeatable.
+    /// MODEL must be one of the panel, judge or synth; this overrides the preset's and
+    /// the model's own value.
+    #[arg(long = "param", value_name = "MODEL.KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Once the quorum of members has answered, wait at most this many more seconds
+    /// (fractions allowed, e.g. 0.5) for the rest; a member still answering then is cut.
+    /// [default: `grace_secs` in the preset or config.toml, else no limit]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = seconds)]
+    pub grace: Option<f64>,
+    /// How many answers start the --grace period.
+    /// [default: `quorum` in config.toml, else all members but one]
+    #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = count::<usize>)]
+    pub quorum: Option<usize>,
+}
+
+impl ShapeArgs {
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty() && self.grace.is_none() && self.quorum.is_none()
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The prompt, or `-` to read it from stdin.
@@ -112,6 +139,8 @@ pub struct RunArgs {
     pub prompt: String,
     #[command(flatten)]
     pub panel: PanelArgs,
+    #[command(flatten)]
+    pub shape: ShapeArgs,
     /// The scope whose armed mode runs when no panel is given.
     /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
@@ -134,15 +163,6 @@ pub struct RunArgs {
     /// [default: `idle_timeout_secs` in config.toml, else 60]
     #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
     pub idle_timeout: Option<u64>,
-    /// Once the quorum of members has answered, wait at most this many more seconds
-    /// (fractions allowed, e.g. 0.5) for the rest; a member still answering then is cut.
-    /// [default: `grace_secs` in the preset or config.toml, else no limit]
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = seconds)]
-    pub grace: Option<f64>,
-    /// How many answers start the --grace period.
-    /// [default: `quorum` in config.toml, else all members but one]
-    #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = count::<usize>)]
-    pub quorum: Option<usize>,
     /// Print the answer when it is complete instead of streaming it as it arrives.
     #[arg(long)]
     pub no_stream: bool,
@@ -157,12 +177,6 @@ pub struct RunArgs {
     /// [default: a fresh random seed each run]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]
     pub seed: Option<u64>,
-    /// Set a model's parameter for this run: `temperature` (0 to 2), `max_output_tokens`
-    /// or `reasoning` (low, medium, high), e.g. `--param gpt-5.5.reasoning=high`; repeatable.
-    /// MODEL must be one of the run's panel, judge or synth; this overrides the preset's
-    /// and the model's own value.
-    #[arg(long = "param", value_name = "MODEL.KEY=VALUE")]
-    pub params: Vec<String>,
     /// Send a file, a directory (walked, honouring .gitignore, hidden files skipped) or a
     /// quoted glob as context; repeatable.
     #[arg(short = 'f', long = "file", value_name = "PATH")]
@@ -225,6 +239,8 @@ pub struct ModeArgs {
     pub mode: ModeWord,
     #[command(flatten)]
     pub panel: PanelArgs,
+    #[command(flatten)]
+    pub shape: ShapeArgs,
     /// The scope to arm: a name, or `codex-project`, `claude-project`, `gemini-project`.
     /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
@@ -334,6 +350,8 @@ pub struct ComposeArgs {
     /// The synth model. [default: the first panel model]
     #[arg(long, value_name = "MODEL")]
     pub synth: Option<String>,
+    #[command(flatten)]
+    pub shape: ShapeArgs,
     /// Also save the panel as a preset of this name.
     #[arg(long, value_name = "NAME")]
     pub save: Option<String>,

@@ -4,8 +4,8 @@
 //! route's fix; one that was only not checked (a local server) arms with a warning.
 //! `--dry-run` writes nothing.
 
-use super::readiness;
 use super::selection::Selection;
+use super::{readiness, shape};
 use crate::cli::{ComposeArgs, PanelArgs};
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
@@ -25,8 +25,10 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     let Some(selection) = Selection::from_flags(&flags, &config)? else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
-    // A model's own parameter its route can't honour refuses the panel before anything is armed.
-    selection.check_params(&config, env)?;
+    // A parameter a route can't honour, or a grace or quorum out of range, refuses the
+    // panel before anything is armed; `--param` lands on the calls it names.
+    let shape = shape::from_flags(&args.shape);
+    let selection = shape::check_for_arming(&selection, &shape, &config, env)?;
     let statuses: Vec<_> = selection.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
     let Selection::Fusion { panel, judge, synth, params, .. } = selection else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
@@ -65,7 +67,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         judge: judge.clone(),
         synth: synth.clone(),
         params: params.clone(),
-        grace: None,
+        grace: shape.grace_secs.map(std::time::Duration::from_secs_f64),
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {
@@ -85,8 +87,12 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         None => Armed::Custom { panel: panel.clone() },
     };
     let custom = matches!(armed, Armed::Custom { .. });
+    // A saved preset holds the parameters and the grace itself; the scope keeps only what
+    // a preset has no key for, so that editing the preset later is not undone by the scope.
+    let shape = if custom { shape } else { state::Shape { quorum: shape.quorum, ..state::Shape::default() } };
     state::update(&config.paths.scopes_dir(), &scope.name, |s| {
         s.armed = armed;
+        s.shape = shape;
         s.judge = custom.then(|| judge.clone());
         s.synth = custom.then(|| synth.clone());
         s.armed_at = Some(super::now_rfc3339());

@@ -16,7 +16,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::SystemTime;
 
 use super::selection::Selection;
-use super::{execute, limits};
+use super::{execute, limits, shape};
 use crate::cli::{HookArgs, HostArg};
 use crate::config::{Config, Host, Paths, atomic};
 use crate::context::transcript;
@@ -155,8 +155,16 @@ fn armed(
     let selection = Selection::from_state(armed, &config)
         .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
         .ok_or("the scope is off")?;
+    let selection = shape::apply(selection, &armed.shape, &config)
+        .map_err(|e| format!("scope `{scope}` is armed with an invalid --param: {e}"))?;
     let run = &config.settings.run;
-    let limits = limits::for_hook(&limits::defaults_for(&config, &selection), armed.tuning.budget_secs);
+    let limits = limits::for_hook(
+        &limits::defaults_for(&config, &selection),
+        armed.tuning.budget_secs,
+        shape::limit_flags(&armed.shape, limits::Flags::default()),
+        limits::panel_size(&selection),
+    )
+    .map_err(|e| format!("scope `{scope}` is armed with a shape its panel can't take: {e}"))?;
     let seed = crate::random::u64();
     let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;

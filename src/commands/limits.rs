@@ -59,6 +59,13 @@ pub fn for_run(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Resul
         Some(usd) => Some(usd),
         None => defaults.max_cost_usd,
     };
+    let (grace, quorum) = stragglers(defaults, flags, panel_size)?;
+    Ok(Limits { grace, quorum, ..limits(defaults, concurrency, member_timeout, budget, max_cost_usd) })
+}
+
+/// The grace and quorum `flags` ask for over the defaults, each checked for a panel of
+/// `panel_size`.
+fn stragglers(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Result<(Option<Duration>, Option<usize>)> {
     let grace = match flags.grace {
         None => defaults.grace,
         Some(secs) if grace_allowed(secs) => Some(Duration::from_secs_f64(secs)),
@@ -79,7 +86,7 @@ pub fn for_run(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Resul
             ));
         }
     };
-    Ok(Limits { grace, quorum, ..limits(defaults, concurrency, member_timeout, budget, max_cost_usd) })
+    Ok((grace, quorum))
 }
 
 /// The defaults a run of `selection` starts from: config.toml's, with its preset's
@@ -106,14 +113,22 @@ pub fn panel_size(selection: &Selection) -> usize {
 /// still has to be relayed.
 pub const MAX_HOOK_BUDGET_SECS: u64 = 570;
 
-/// The limits of a hooked run: the defaults (with the armed preset's `grace_secs` over
-/// config.toml's), with the scope's tuned budget (`frontier
-/// tune --budget`, checked when it was set) over them, and never past
+/// The limits of a hooked run of `panel_size` members: the defaults (with the armed
+/// preset's `grace_secs` over config.toml's), with the scope's tuned budget (`frontier
+/// tune --budget`, checked when it was set) and its armed grace and quorum (`shape`,
+/// checked again as `run` checks its flags) over them, and never past
 /// `MAX_HOOK_BUDGET_SECS`.
-pub fn for_hook(defaults: &RunDefaults, tuned_budget_secs: Option<u64>) -> Limits {
+pub fn for_hook(
+    defaults: &RunDefaults,
+    tuned_budget_secs: Option<u64>,
+    shape: Flags,
+    panel_size: usize,
+) -> Result<Limits> {
     let budget = tuned_budget_secs.map_or(defaults.budget, Duration::from_secs);
     let budget = budget.min(Duration::from_secs(MAX_HOOK_BUDGET_SECS));
-    limits(defaults, defaults.concurrency, defaults.member_timeout, budget, defaults.max_cost_usd)
+    let (grace, quorum) = stragglers(defaults, shape, panel_size)?;
+    let limits = limits(defaults, defaults.concurrency, defaults.member_timeout, budget, defaults.max_cost_usd);
+    Ok(Limits { grace, quorum, ..limits })
 }
 
 /// `value` seconds from `flag`, in the range `config.toml`'s timeouts have.
@@ -231,9 +246,24 @@ mod tests {
     #[test]
     fn a_hooked_run_keeps_within_the_hosts_timeout() {
         let defaults = RunDefaults { budget: Duration::from_secs(3600), ..RunDefaults::default() };
-        assert_eq!(for_hook(&defaults, None).budget, Duration::from_secs(570));
-        assert_eq!(for_hook(&defaults, Some(9999)).budget, Duration::from_secs(570));
-        let tuned = for_hook(&defaults, Some(30));
+        let hook = |budget| for_hook(&defaults, budget, Flags::default(), 3).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(hook(None).budget, Duration::from_secs(570));
+        assert_eq!(hook(Some(9999)).budget, Duration::from_secs(570));
+        let tuned = hook(Some(30));
         assert_eq!((tuned.budget, tuned.member_timeout), (Duration::from_secs(30), Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn a_hooked_run_takes_the_armed_grace_and_quorum_checked_like_the_flags() {
+        let defaults = RunDefaults { grace: Some(Duration::from_secs(9)), ..RunDefaults::default() };
+        let armed = Flags { grace: Some(0.5), quorum: Some(2), ..Flags::default() };
+        let limits = for_hook(&defaults, None, armed, 3).ok();
+        assert_eq!(limits.map(|l| (l.grace, l.quorum)), Some((Some(Duration::from_millis(500)), Some(2))));
+        let unarmed = for_hook(&defaults, None, Flags::default(), 3).ok();
+        assert_eq!(unarmed.map(|l| (l.grace, l.quorum)), Some((Some(Duration::from_secs(9)), None)));
+        assert_eq!(
+            usage_error(for_hook(&defaults, None, Flags { quorum: Some(3), ..Flags::default() }, 2)),
+            Some(("--quorum 3 is out of range for a panel of 2".into(), "give from 1 to 2".into()))
+        );
     }
 }

@@ -20,6 +20,7 @@ mod readiness;
 mod run;
 mod runs;
 mod selection;
+mod shape;
 mod show;
 mod status;
 mod statusline;

@@ -1,10 +1,11 @@
-//! `frontier mode off|single|fusion`: validates what it arms at arm time (models, and the
-//! parameters each call's route must honour), then writes the
-//! scope's state, keeping the operator's tuning, and warns about every armed model that
-//! is not ready (with every route's fix) or not checked.
+//! `frontier mode off|single|fusion`: validates what it arms at arm time (models, the
+//! parameters each call's route must honour, the grace and quorum for the panel), then
+//! writes the scope's state, keeping the operator's tuning and replacing the shape, and
+//! warns about every armed model that is not ready (with every route's fix) or not
+//! checked.
 
-use super::readiness;
 use super::selection::Selection;
+use super::{readiness, shape};
 use crate::cli::{ModeArgs, ModeWord};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -21,9 +22,10 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         || flags.judge.is_some()
         || flags.synth.is_some();
     let selection = match args.mode {
-        ModeWord::Off if any_panel_flag => {
+        ModeWord::Off if any_panel_flag || !args.shape.is_empty() => {
+            let what = if any_panel_flag { "panel" } else { "--param, --grace or --quorum" };
             return Err(Error::usage(
-                "`mode off` takes no panel",
+                format!("`mode off` takes no {what}"),
                 "run `frontier mode off` alone (with --scope if needed)",
             ));
         }
@@ -51,9 +53,11 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
             selection
         }
     };
-    // Refused at arm time, not at the first run: a parameter the route can't honour.
+    // Refused at arm time, not at the first run: a parameter the route can't honour, a
+    // grace or quorum out of range for the panel.
+    let shape = shape::from_flags(&args.shape);
     if let Some(selection) = &selection {
-        selection.check_params(&config, env)?;
+        shape::check_for_arming(selection, &shape, &config, env)?;
     }
     let (armed, judge, synth) = match &selection {
         None => (Armed::Off, None, None),
@@ -71,6 +75,7 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         s.judge = judge;
         s.synth = synth;
         s.armed_at = armed_at;
+        s.shape = shape;
     })?;
     match &selection {
         None => crate::render::write_stderr(&format!("scope `{}` is off\n", scope.name)),

@@ -4,14 +4,15 @@
 use std::io::Read as _;
 
 use super::selection::Selection;
-use super::{context, execute, limits, readiness};
+use super::{context, execute, limits, readiness, shape};
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::{FailureReason, RunMode, RunReport, Status};
 use crate::render;
-use crate::scope::{self, state};
+use crate::scope;
+use crate::scope::state::{self, Shape};
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let output = render::RunOutput::new(env, args.json, args.no_stream, args.quiet);
@@ -33,16 +34,19 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
-    let flags = limits::Flags {
-        concurrency: args.concurrency,
-        member_timeout: args.timeout,
-        budget: args.budget,
-        max_cost_usd: args.max_cost,
-        grace: args.grace,
-        quorum: args.quorum,
-    };
-    let scope_flag = args.scope.as_deref();
-    let selection = select(&args, &config, env, scope_flag)?.with_run_params(&args.params, &config)?;
+    let (selection, armed) = select(&args, &config, env, args.scope.as_deref())?;
+    let shape = shape::over(&armed, &args.shape);
+    let selection = shape::apply(selection, &shape, &config)?;
+    let flags = shape::limit_flags(
+        &shape,
+        limits::Flags {
+            concurrency: args.concurrency,
+            member_timeout: args.timeout,
+            budget: args.budget,
+            max_cost_usd: args.max_cost,
+            ..limits::Flags::default()
+        },
+    );
     let defaults = limits::defaults_for(&config, &selection);
     let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
 
@@ -125,10 +129,11 @@ fn read_prompt(arg: &str) -> Result<String> {
     Ok(prompt)
 }
 
-/// Flags first, then the scope's armed mode, then `default_preset`.
-fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) -> Result<Selection> {
+/// Flags first, then the scope's armed mode (with the shape it armed), then
+/// `default_preset`.
+fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) -> Result<(Selection, Shape)> {
     if let Some(selection) = Selection::from_flags(&args.panel, config)? {
-        return Ok(selection);
+        return Ok((selection, Shape::default()));
     }
     let scope = scope::resolve(scope_flag, env, None)?;
     let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
@@ -136,13 +141,13 @@ fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) 
         crate::render::write_stderr(&format!("warning: {warning}\n"));
     }
     if let Some(selection) = Selection::from_state(&loaded.state, config)? {
-        return selection.with_overrides(&args.panel);
+        return Ok((selection.with_overrides(&args.panel)?, loaded.state.shape));
     }
     if let Some(name) = &config.settings.default_preset {
         let preset = config.presets.get(name)?;
         let flags = crate::cli::PanelArgs { preset: Some(preset.name.clone()), ..args.panel.clone() };
         if let Some(selection) = Selection::from_flags(&flags, config)? {
-            return Ok(selection);
+            return Ok((selection, Shape::default()));
         }
     }
     let ready = readiness::ready_models(config, env);

@@ -10,7 +10,7 @@ use crate::cli::StatusArgs;
 use crate::env::Env;
 use crate::error::Result;
 use crate::scope;
-use crate::scope::state::{self, Armed, Tuning};
+use crate::scope::state::{self, Armed, Shape, Tuning};
 
 #[derive(Debug, Serialize)]
 struct StatusReport {
@@ -23,6 +23,8 @@ struct StatusReport {
     judge: Option<String>,
     synth: Option<String>,
     armed_at: Option<String>,
+    /// What `mode`/`compose` armed beyond the panel: parameters, grace, quorum, rounds.
+    shape: Shape,
     tuning: Tuning,
     /// Every model checked and ready.
     ready: bool,
@@ -61,6 +63,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         judge,
         synth,
         armed_at: loaded.state.armed_at.clone(),
+        shape: loaded.state.shape.clone(),
         tuning: loaded.state.tuning.clone(),
         ready: selection.is_some() && models.iter().all(|m| m.ready),
         readiness: match (models.iter().all(|m| m.ready), models.iter().all(ModelStatus::usable)) {
@@ -98,6 +101,9 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
     if let Some(at) = &r.armed_at {
         out.push_str(&format!("armed   {at}\n"));
     }
+    if !r.shape.is_empty() {
+        out.push_str(&format!("shape   {}\n", shape_line(&r.shape)));
+    }
     let t = &r.tuning;
     let on = |b: bool| if b { "fanned" } else { "skipped" };
     out.push_str(&format!(
@@ -124,4 +130,20 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         out.push_str(&format!("warning: {w}\n"));
     }
     out
+}
+
+/// `--param a.reasoning=high · grace 0.5s · quorum 2 · rounds 2`: the flags that would
+/// arm the same shape, in words.
+fn shape_line(shape: &Shape) -> String {
+    let mut parts: Vec<String> = shape.params.iter().map(|p| format!("--param {p}")).collect();
+    if let Some(secs) = shape.grace_secs {
+        parts.push(format!("grace {secs}s"));
+    }
+    if let Some(k) = shape.quorum {
+        parts.push(format!("quorum {k}"));
+    }
+    if let Some(n) = shape.rounds {
+        parts.push(format!("rounds {n}"));
+    }
+    parts.join(" · ")
 }

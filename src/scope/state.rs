@@ -98,13 +98,41 @@ impl Default for Tuning {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// How each run of the scope is shaped beyond its panel, as `mode`/`compose` armed it:
+/// replaced whenever the scope is re-armed (it belongs to the panel it was checked
+/// against), unlike the tuning. Kept as the user wrote it; `commands` checks it again
+/// when a run uses it, with the messages of the run flags.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Shape {
+    /// `--param MODEL.KEY=VALUE`, each as given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<String>,
+    /// `--grace`, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_secs: Option<f64>,
+    /// `--quorum`, a number of members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<usize>,
+    /// `--rounds`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
+}
+
+impl Shape {
+    pub fn is_empty(&self) -> bool {
+        *self == Shape::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopeState {
     pub armed: Armed,
     pub judge: Option<String>,
     pub synth: Option<String>,
     /// RFC 3339, UTC.
     pub armed_at: Option<String>,
+    pub shape: Shape,
     pub tuning: Tuning,
 }
 
@@ -124,6 +152,8 @@ pub(crate) struct ScopeStateToml {
     synth: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     armed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Shape::is_empty")]
+    shape: Shape,
     #[serde(default)]
     tuning: Tuning,
 }
@@ -138,7 +168,14 @@ impl ScopeStateToml {
             (Mode::Single, None, ..) => return Err("mode `single` without a `model`".into()),
             (Mode::Fusion, _, None, None) => return Err("mode `fusion` without a `preset` or `panel`".into()),
         };
-        Ok(ScopeState { armed, judge: self.judge, synth: self.synth, armed_at: self.armed_at, tuning: self.tuning })
+        Ok(ScopeState {
+            armed,
+            judge: self.judge,
+            synth: self.synth,
+            armed_at: self.armed_at,
+            shape: self.shape,
+            tuning: self.tuning,
+        })
     }
 
     pub(crate) fn from_state(state: &ScopeState) -> ScopeStateToml {
@@ -147,6 +184,7 @@ impl ScopeStateToml {
             judge: state.judge.clone(),
             synth: state.synth.clone(),
             armed_at: state.armed_at.clone(),
+            shape: state.shape.clone(),
             tuning: state.tuning.clone(),
             ..ScopeStateToml::default()
         };
@@ -161,7 +199,7 @@ impl ScopeStateToml {
 }
 
 /// A scope's state as read, with a warning when the file was there but unusable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub state: ScopeState,
     pub warning: Option<String>,
@@ -277,7 +315,13 @@ mod tests {
             Armed::Preset { name: "demo".into() },
             Armed::Custom { panel: vec!["a".into(), "b".into()] },
         ] {
-            let want = ScopeState { armed, judge: Some("j".into()), ..ScopeState::default() };
+            let shape = Shape {
+                params: vec!["gpt-5.5.reasoning=high".into()],
+                grace_secs: Some(0.5),
+                quorum: Some(2),
+                rounds: Some(2),
+            };
+            let want = ScopeState { armed, judge: Some("j".into()), shape, ..ScopeState::default() };
             let w = want.clone();
             update(dir.path(), "s", move |s| *s = w).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(load(dir.path(), "s"), Loaded { state: want, warning: None });

@@ -1,0 +1,62 @@
+//! How a fusion runs beyond who is on its panel: the models' parameters (`--param`), the
+//! grace and quorum for stragglers, the rounds. A run takes them from its flags over what
+//! its scope armed; `mode` and `compose` check them when they arm, with the same
+//! messages a run's flags get, so a scope never holds a shape its runs would refuse.
+//!
+//! Knows nothing about how the pipeline honours them: it turns them into a `Selection`'s
+//! parameters and `limits::Flags`.
+
+use super::limits;
+use super::selection::Selection;
+use crate::cli::ShapeArgs;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::scope::state::Shape;
+
+/// The shape `flags` ask for, as a scope keeps it.
+pub fn from_flags(flags: &ShapeArgs) -> Shape {
+    Shape { params: flags.params.clone(), grace_secs: flags.grace, quorum: flags.quorum, rounds: None }
+}
+
+/// `flags` over `armed`: each flag given replaces the scope's value; parameters add up,
+/// the flags' last, so a run's `--param` wins over the scope's for the same key.
+pub fn over(armed: &Shape, flags: &ShapeArgs) -> Shape {
+    Shape {
+        params: armed.params.iter().chain(&flags.params).cloned().collect(),
+        grace_secs: flags.grace.or(armed.grace_secs),
+        quorum: flags.quorum.or(armed.quorum),
+        rounds: armed.rounds,
+    }
+}
+
+/// `selection` with `shape`'s parameters on its calls.
+pub fn apply(selection: Selection, shape: &Shape, config: &Config) -> Result<Selection> {
+    selection.with_run_params(&shape.params, config)
+}
+
+/// The limit flags `shape` sets, to go with the run's own.
+pub fn limit_flags(shape: &Shape, flags: limits::Flags) -> limits::Flags {
+    limits::Flags { grace: shape.grace_secs, quorum: shape.quorum, ..flags }
+}
+
+/// Checks `shape` for arming `selection`: its parameters name the selection's models
+/// and its routes honour them, and the grace and quorum are in range for its panel.
+/// Single mode has no stragglers to wait for: a grace or a quorum there is refused.
+pub fn check_for_arming(
+    selection: &Selection,
+    shape: &Shape,
+    config: &Config,
+    env: &crate::env::Env,
+) -> Result<Selection> {
+    if matches!(selection, Selection::Single { .. }) && (shape.grace_secs.is_some() || shape.quorum.is_some()) {
+        return Err(Error::usage(
+            "--grace and --quorum shape a panel, but single mode runs one model",
+            "arm a fusion panel to use them, or leave them out",
+        ));
+    }
+    let shaped = apply(selection.clone(), shape, config)?;
+    let defaults = limits::defaults_for(config, &shaped);
+    limits::for_run(&defaults, limit_flags(shape, limits::Flags::default()), limits::panel_size(&shaped))?;
+    shaped.check_params(config, env)?;
+    Ok(shaped)
+}

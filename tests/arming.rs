@@ -1,0 +1,165 @@
+//! A scope armed with a shape (DESIGN.md §4.5): `mode` and `compose` take `--param`,
+//! `--grace` and `--quorum`, check them when they arm with the messages a run's flags
+//! get, and every run of the scope (the hook's, and `run` without a panel) honours them,
+//! with a run's own flags over them.
+
+// Tests may panic on what they do not expect.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::TestEnv;
+use common::workspace::{arm, claude_event, repo};
+use pretty_assertions::assert_eq;
+use serde_json::{Value, json};
+
+/// A panel on the fake server, judged and synthesised there too.
+const PANEL: &[&str] = &["--models", "local:a,local:b", "--judge", "local:j", "--synth", "local:s"];
+
+fn status(env: &TestEnv) -> Value {
+    let out = env.frontier(["status", "--json"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    out.json()
+}
+
+fn temperature_sent_to(env: &TestEnv, model: &str) -> Vec<Value> {
+    env.server().requests_for(model).into_iter().map(|r| r.body["temperature"].clone()).collect()
+}
+
+#[test]
+fn a_scope_keeps_its_shape_and_its_runs_honour_it_under_their_own_flags() {
+    let env = TestEnv::new();
+    let mut args = vec!["mode", "fusion"];
+    args.extend(PANEL);
+    args.extend(["--param", "local:a.temperature=0.25", "--grace", "0.5", "--quorum", "1"]);
+    let out = env.frontier(args).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(status(&env)["shape"], json!({"params": ["local:a.temperature=0.25"], "grace_secs": 0.5, "quorum": 1}));
+    let human = env.frontier(["status"]).output();
+    assert!(human.stdout.contains("shape   --param local:a.temperature=0.25 · grace 0.5s · quorum 1\n"), "{human}");
+
+    // `run` without a panel runs the scope's, with its parameters...
+    let out = env.frontier(["run", "--json", "Why?"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json()["panel"][0]["params"], json!({"temperature": 0.25}));
+    assert_eq!(temperature_sent_to(&env, "a"), [json!(0.25)]);
+    assert_eq!(temperature_sent_to(&env, "b"), [Value::Null]);
+    // ...and the run's own --param over them.
+    let out = env.frontier(["run", "--json", "--param", "local:a.temperature=0.75", "Why?"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(temperature_sent_to(&env, "a"), [json!(0.25), json!(0.75)]);
+
+    // Re-arming replaces the shape (it was checked against the old panel); the tuning stays.
+    let out = env.frontier(["tune", "--min-chars", "40"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let out = env.frontier(["mode", "fusion", "--models", "local:a,local:b"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let state = status(&env);
+    assert_eq!((state["shape"].clone(), state["tuning"]["min_chars"].clone()), (json!({}), json!(40)));
+}
+
+#[test]
+fn a_hooked_run_cuts_a_straggler_after_the_armed_grace() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    let panel = "mock:a?delay_ms=100,mock:b?delay_ms=150,mock:slow?delay_ms=8000";
+    arm(
+        &env,
+        &repo,
+        &[
+            "mode",
+            "fusion",
+            "--scope",
+            "claude-project",
+            "--models",
+            panel,
+            "--judge",
+            "mock:judge",
+            "--synth",
+            "mock:synth",
+            "--grace",
+            "0.3",
+        ],
+    );
+    let start = Instant::now();
+    let out = env
+        .frontier(["hook"])
+        .stdin(&claude_event(&repo, "Why does my borrow checker complain about two borrows?"))
+        .output();
+    let took = start.elapsed();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert!(out.stdout.contains("additionalContext"), "{out}");
+    // The straggler answers after 8 s: the run ended long before.
+    assert!(took < Duration::from_secs(6), "took {took:?}");
+    let show = env.frontier(["show", "last", "--json"]).output();
+    assert_eq!(show.code, Some(0), "{show}");
+    let slow = &show.json()["panel"][2];
+    assert_eq!((slow["model"].clone(), slow["cut"].clone()), (json!("mock:slow"), json!(true)), "{slow}");
+}
+
+/// `$ args`, the exit code and stderr of each case, for one snapshot.
+fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
+    let mut out = String::new();
+    for args in cases {
+        let outcome = env.frontier(*args).output();
+        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
+    }
+    out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
+}
+
+#[test]
+fn a_shape_its_runs_would_refuse_is_refused_when_it_is_armed() {
+    let env = TestEnv::new().extra_config("\n[models.cli]\nroutes = [\"claude-cli:opus\"]\n");
+    let text = transcript(
+        &env,
+        &[
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:c.temperature=1"],
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:a.temperature=9"],
+            &["mode", "fusion", "--models", "mock:a,cli", "--param", "cli.temperature=1"],
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--quorum", "3"],
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--grace", "0"],
+            &["mode", "single", "--model", "mock:a", "--grace", "1"],
+            &["mode", "off", "--param", "mock:a.temperature=1"],
+            &["compose", "--models", "mock:a,mock:b", "--quorum", "5"],
+            &["compose", "--models", "mock:a,mock:b", "--param", "mock:z.reasoning=high"],
+        ],
+    );
+    insta::assert_snapshot!(text);
+    // Nothing was armed by any of them.
+    assert_eq!(status(&env)["mode"], json!("off"));
+}
+
+#[test]
+fn compose_saves_the_parameters_and_grace_in_the_preset_and_arms_the_quorum() {
+    let env = TestEnv::new();
+    let out = env
+        .frontier([
+            "compose",
+            "--models",
+            "mock:a,mock:b",
+            "--param",
+            "mock:b.reasoning=high",
+            "--grace",
+            "2",
+            "--quorum",
+            "1",
+            "--save",
+            "tuned",
+        ])
+        .output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let preset = std::fs::read_to_string(env.frontier_home().join("config/presets/tuned.toml")).unwrap();
+    assert!(preset.contains("grace_secs = 2.0"), "{preset}");
+    assert!(preset.contains("{ model = \"mock:b\", reasoning = \"high\" }"), "{preset}");
+    assert_eq!(status(&env)["shape"], json!({"quorum": 1}));
+    let out = env.frontier(["run", "--json", "Why?"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json()["panel"][1]["params"], json!({"reasoning": "high"}));
+
+    // Without --save, the scope holds the whole shape.
+    let out = env.frontier(["compose", "--models", "mock:a,mock:b", "--param", "mock:a.temperature=0.5"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(status(&env)["shape"], json!({"params": ["mock:a.temperature=0.5"]}));
+}
