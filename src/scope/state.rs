@@ -168,6 +168,11 @@ impl ScopeStateToml {
             (Mode::Single, None, ..) => return Err("mode `single` without a `model`".into()),
             (Mode::Fusion, _, None, None) => return Err("mode `fusion` without a `preset` or `panel`".into()),
         };
+        // Checked again when a run uses it; refused here only so that a file that reads
+        // is one that writes back the same (NaN is not equal to itself).
+        if let Some(secs) = self.shape.grace_secs.filter(|s| !crate::config::settings::grace_allowed(*s)) {
+            return Err(format!("`grace_secs` in [shape] is {secs}; it must be more than 0 and at most 3600"));
+        }
         Ok(ScopeState {
             armed,
             judge: self.judge,
@@ -272,6 +277,18 @@ mod tests {
         let loaded = load(dir.path(), "x");
         assert_eq!(loaded.state, ScopeState::default());
         assert!(loaded.warning.unwrap_or_default().contains("mode `fusion` without a `preset` or `panel`"));
+    }
+
+    #[test]
+    fn a_grace_out_of_range_is_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for grace in ["nan", "0.0", "-1.0", "inf"] {
+            let text = format!("mode = \"single\"\nmodel = \"m\"\n[shape]\ngrace_secs = {grace}\n");
+            std::fs::write(path(dir.path(), "x"), text).unwrap_or_else(|e| panic!("{e}"));
+            let loaded = load(dir.path(), "x");
+            assert_eq!(loaded.state, ScopeState::default(), "{grace}");
+            assert!(loaded.warning.unwrap_or_default().contains("`grace_secs` in [shape] is"), "{grace}");
+        }
     }
 
     #[test]
