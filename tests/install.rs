@@ -355,7 +355,10 @@ fn mcp_installs_write_each_hosts_own_file_for_a_project_and_the_user() {
         }
     }
     assert_eq!(read_json(&proj.join(".mcp.json")), json!({"mcpServers": {"frontier": mcp_json_entry("claude-code")}}));
-    assert_eq!(read_json(&home.join(".claude.json")), json!({"mcpServers": {"frontier": mcp_json_entry("claude-code")}}));
+    assert_eq!(
+        read_json(&home.join(".claude.json")),
+        json!({"mcpServers": {"frontier": mcp_json_entry("claude-code")}})
+    );
     assert_eq!(std::fs::read_to_string(proj.join(".codex/config.toml")).unwrap(), codex_section());
     assert_eq!(std::fs::read_to_string(home.join("codex-home/config.toml")).unwrap(), codex_section());
     for settings in [proj.join(".gemini/settings.json"), home.join(".gemini/settings.json")] {
