@@ -330,6 +330,9 @@ pub struct InstallArgs {
     /// Show the change as a diff; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Register (or remove) frontier's MCP server, `frontier mcp`, instead of its prompt hook.
+    #[arg(long)]
+    pub mcp: bool,
 }
 
 #[derive(Debug, Args)]

@@ -330,3 +330,189 @@ fn whose_settings_must_be_said() {
     );
     assert_eq!(host_files(&env), Vec::new(), "nothing written");
 }
+
+// -- `--mcp`: frontier's MCP server in each host's own list of servers --------------
+
+fn mcp_json_entry(host: &str) -> Value {
+    match host {
+        "claude-code" => json!({"type": "stdio", "command": binary(), "args": ["mcp"]}),
+        _ => json!({"command": binary(), "args": ["mcp"], "timeout": 600_000}),
+    }
+}
+
+fn codex_section() -> String {
+    format!("[mcp_servers.frontier]\ncommand = \"{}\"\nargs = [\"mcp\"]\ntool_timeout_sec = 600\n", binary())
+}
+
+#[test]
+fn mcp_installs_write_each_hosts_own_file_for_a_project_and_the_user() {
+    let env = TestEnv::new();
+    let proj = project(&env);
+    let home = env.home();
+    for scope in [&["--project", "proj"][..], &["--user"]] {
+        for host in ["claude-code", "codex", "gemini"] {
+            ok(&env, &[&["install", host, "--mcp"][..], scope].concat());
+        }
+    }
+    assert_eq!(read_json(&proj.join(".mcp.json")), json!({"mcpServers": {"frontier": mcp_json_entry("claude-code")}}));
+    assert_eq!(
+        read_json(&home.join(".claude.json")),
+        json!({"mcpServers": {"frontier": mcp_json_entry("claude-code")}})
+    );
+    assert_eq!(std::fs::read_to_string(proj.join(".codex/config.toml")).unwrap(), codex_section());
+    assert_eq!(std::fs::read_to_string(home.join("codex-home/config.toml")).unwrap(), codex_section());
+    for settings in [proj.join(".gemini/settings.json"), home.join(".gemini/settings.json")] {
+        assert_eq!(read_json(&settings), json!({"mcpServers": {"frontier": mcp_json_entry("gemini")}}));
+    }
+    assert!(!proj.join(".claude/settings.json").exists(), "the MCP install registers no hook");
+    assert_eq!(std::fs::read_to_string(proj.join(".claude/skills/frontier/SKILL.md")).unwrap(), SKILL);
+    assert_eq!(mode(&home.join(".claude.json")), 0o600);
+}
+
+#[test]
+fn an_mcp_install_merges_into_existing_files_and_a_second_changes_nothing() {
+    let env = TestEnv::new();
+    let state = env.home().join(".claude.json");
+    let original = json!({
+        "numStartups": 3,
+        "projects": {"/x": {"allowedTools": []}},
+        "mcpServers": {"docs": {"type": "stdio", "command": "docs-mcp", "args": []}}
+    });
+    write(&state, &serde_json::to_string_pretty(&original).unwrap());
+    ok(&env, &["install", "claude-code", "--mcp", "--user"]);
+    let mut expected = original.clone();
+    expected["mcpServers"]["frontier"] = mcp_json_entry("claude-code");
+    assert_eq!(read_json(&state), expected);
+    let keys: Vec<String> = read_json(&state)["mcpServers"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["docs", "frontier"]);
+    let first = std::fs::read(&state).unwrap();
+    let again = ok(&env, &["install", "claude-code", "--mcp", "--user"]);
+    assert!(again.stderr.contains("already installed, nothing to change"), "{again}");
+    assert_eq!(std::fs::read(&state).unwrap(), first, "byte-identical");
+
+    let config = env.home().join("codex-home/config.toml");
+    let text = "# my codex setup\nmodel = \"gpt-5.5\" # fast enough\n\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
+    write(&config, text);
+    ok(&env, &["install", "codex", "--mcp", "--user"]);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), format!("{text}\n{}", codex_section()));
+    let first = std::fs::read(&config).unwrap();
+    ok(&env, &["install", "codex", "--mcp", "--user"]);
+    assert_eq!(std::fs::read(&config).unwrap(), first, "byte-identical");
+}
+
+#[test]
+fn a_stale_mcp_entry_is_updated_and_the_users_keys_kept() {
+    let env = TestEnv::new();
+    let settings = project(&env).join(".gemini/settings.json");
+    write(
+        &settings,
+        &serde_json::to_string_pretty(&json!({"mcpServers": {"frontier": {
+            "command": "/old/place/frontier", "args": ["mcp"], "env": {"FRONTIER_HOME": "/h"}
+        }}}))
+        .unwrap(),
+    );
+    let outcome = ok(&env, &["install", "gemini", "--mcp", "--project", "proj"]);
+    assert!(outcome.stderr.contains("server  frontier updated in"), "{outcome}");
+    assert_eq!(
+        read_json(&settings),
+        json!({"mcpServers": {"frontier": {
+            "command": binary(), "args": ["mcp"], "env": {"FRONTIER_HOME": "/h"}, "timeout": 600_000
+        }}})
+    );
+
+    let config = project(&env).join(".codex/config.toml");
+    write(&config, "[mcp_servers.frontier]\n# pinned by me\ncommand = \"/old/frontier\"\nargs = [\"mcp\"]\n");
+    ok(&env, &["install", "codex", "--mcp", "--project", "proj"]);
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        format!(
+            "[mcp_servers.frontier]\n# pinned by me\ncommand = \"{}\"\nargs = [\"mcp\"]\ntool_timeout_sec = 600\n",
+            binary()
+        )
+    );
+}
+
+#[test]
+fn mcp_uninstall_removes_only_frontiers_server_and_keeps_the_skill_the_hook_uses() {
+    let env = TestEnv::new();
+    let proj = project(&env);
+    let settings = proj.join(".gemini/settings.json");
+    let original = json!({"mcpServers": {"docs": {"command": "docs-mcp"}}, "ui": {"theme": "dark"}});
+    write(&settings, &serde_json::to_string_pretty(&original).unwrap());
+    ok(&env, &["install", "gemini", "--project", "proj"]);
+    ok(&env, &["install", "gemini", "--mcp", "--project", "proj"]);
+    let skill = proj.join(".gemini/skills/frontier/SKILL.md");
+
+    let outcome = ok(&env, &["uninstall", "gemini", "--mcp", "--project", "proj"]);
+    assert!(outcome.stderr.contains("server  frontier removed from"), "{outcome}");
+    assert!(outcome.stderr.contains("frontier's hook is still registered there and uses it"), "{outcome}");
+    assert!(skill.is_file(), "the hook still uses the skill");
+    let left = read_json(&settings);
+    assert_eq!(left["mcpServers"], original["mcpServers"]);
+    assert!(left["hooks"]["BeforeAgent"].is_array(), "the hook is untouched");
+
+    ok(&env, &["uninstall", "gemini", "--project", "proj"]);
+    assert_eq!(read_json(&settings), original);
+    assert!(!skill.exists(), "neither uses it now");
+
+    // Codex: the TOML section goes, the rest of the file stays byte for byte.
+    let config = proj.join(".codex/config.toml");
+    let text = "model = \"o3\"\n\n[mcp_servers.docs]\ncommand = \"docs-mcp\"\n";
+    write(&config, text);
+    ok(&env, &["install", "codex", "--mcp", "--project", "proj"]);
+    ok(&env, &["uninstall", "codex", "--mcp", "--project", "proj"]);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+    let again = ok(&env, &["uninstall", "codex", "--mcp", "--project", "proj"]);
+    assert!(again.stderr.contains("not installed, nothing to remove"), "{again}");
+}
+
+#[test]
+fn an_mcp_dry_run_writes_nothing_and_prints_the_change() {
+    let env = TestEnv::new();
+    let config = env.home().join("codex-home/config.toml");
+    write(&config, "# mine\nmodel = \"o3\"\n");
+    let before = host_files(&env);
+    let outcome = ok(&env, &["install", "codex", "--mcp", "--user", "--dry-run"]);
+    assert_eq!(host_files(&env), before, "a dry run writes nothing");
+    insta::assert_snapshot!(redact(
+        &env,
+        &format!("--- stdout ---\n{}--- stderr ---\n{}", outcome.stdout, outcome.stderr)
+            .replace(&env.home().display().to_string(), "[HOME]")
+    ));
+    ok(&env, &["install", "codex", "--mcp", "--user"]);
+    let before = host_files(&env);
+    let outcome = ok(&env, &["uninstall", "codex", "--mcp", "--user", "--dry-run"]);
+    assert_eq!(host_files(&env), before);
+    assert!(outcome.stdout.contains(&format!("-[mcp_servers.frontier]\n-command = \"{}\"\n", binary())), "{outcome}");
+}
+
+#[test]
+fn malformed_or_foreign_mcp_entries_are_refused_and_left_intact() {
+    let env = TestEnv::new();
+    let proj = project(&env);
+    let cases = [
+        ("claude-code", proj.join(".mcp.json"), "{\"mcpServers\": {", "is not valid JSON"),
+        ("claude-code", proj.join(".mcp.json"), "{\"mcpServers\": []}", "`mcpServers` is not an object"),
+        (
+            "claude-code",
+            proj.join(".mcp.json"),
+            "{\"mcpServers\": {\"frontier\": {\"command\": \"npx\", \"args\": [\"other\"]}}}",
+            "`mcpServers.frontier` is another server: it runs `npx`, not frontier",
+        ),
+        ("codex", proj.join(".codex/config.toml"), "[mcp_servers\ncommand = 1\n", "is not valid TOML"),
+        ("codex", proj.join(".codex/config.toml"), "mcp_servers = \"no\"\n", "`mcp_servers` is not a table"),
+    ];
+    for (host, path, text, says) in cases {
+        write(&path, text);
+        for verb in ["install", "uninstall"] {
+            let outcome = run(&env, &[verb, host, "--mcp", "--project", "proj"]);
+            assert_eq!(outcome.code, Some(1), "{outcome}");
+            assert!(outcome.stderr.starts_with("error: "), "{outcome}");
+            assert!(outcome.stderr.contains(&format!("`{}`", path.display())), "names the file:\n{outcome}");
+            assert!(outcome.stderr.contains(says), "{says}:\n{outcome}");
+            assert!(outcome.stderr.contains("\nhint: frontier leaves a file"), "{outcome}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), text, "left intact");
+        }
+    }
+    assert!(!proj.join(".claude/skills").exists(), "nothing else was written either");
+}

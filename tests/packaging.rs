@@ -145,6 +145,14 @@ fn the_skill_and_the_slash_command_say_what_agents_need() {
         "frontier tune",
         "Frontier ON (<label>)",
         "frontier status --scope codex-project --json",
+        // When an agent should and should not call the MCP server's tools.
+        "**Call `fuse` when",
+        "**Do not call `fuse`**",
+        "already fused",
+        "- `ask`:",
+        "- `catalog`:",
+        "- `runs`:",
+        "`show`:",
     ] {
         assert!(skill.contains(needed), "SKILL.md does not mention {needed:?}");
     }

@@ -1,5 +1,6 @@
-//! `frontier install HOST` and `frontier uninstall HOST`: resolve whose settings to edit
-//! (`--user` or `--project DIR`) and which binary the hook runs, plan the change with
+//! `frontier install HOST [--mcp]` and `frontier uninstall HOST [--mcp]`: resolve whose
+//! settings to edit (`--user` or `--project DIR`), what to register (the prompt hook, or
+//! with `--mcp` the MCP server) and which binary it runs, plan the change with
 //! `install`, then show it (`--dry-run`) or carry it out and say what is left to do.
 //!
 //! Status lines go to stderr; a dry run's diff goes to stdout.
@@ -10,19 +11,19 @@ use crate::cli::{HostArg, InstallArgs};
 use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::install::{self, HookChange, Location, Plan, SkillChange, Target, host};
+use crate::install::{self, EntryChange, Kind, Location, Plan, SkillChange, Target, host};
 
 pub fn install(args: InstallArgs, env: &Env) -> Result<i32> {
-    let dry_run = args.dry_run;
+    let (dry_run, kind) = (args.dry_run, kind(&args));
     let target = target(args, env, "install")?;
-    let plan = install::plan_install(target, &running_binary()?)?;
+    let plan = install::plan_install(target, kind, &running_binary()?)?;
     finish(&plan, dry_run, Verb::Install)
 }
 
 pub fn uninstall(args: InstallArgs, env: &Env) -> Result<i32> {
-    let dry_run = args.dry_run;
+    let (dry_run, kind) = (args.dry_run, kind(&args));
     let target = target(args, env, "uninstall")?;
-    let plan = install::plan_uninstall(target)?;
+    let plan = install::plan_uninstall(target, kind)?;
     finish(&plan, dry_run, Verb::Uninstall)
 }
 
@@ -30,6 +31,10 @@ pub fn uninstall(args: InstallArgs, env: &Env) -> Result<i32> {
 enum Verb {
     Install,
     Uninstall,
+}
+
+fn kind(args: &InstallArgs) -> Kind {
+    if args.mcp { Kind::Mcp } else { Kind::Hook }
 }
 
 fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
@@ -102,19 +107,23 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
     };
     let would = |done: &str, planned: &str| if dry_run { planned.to_string() } else { done.to_string() };
     let settings = plan.settings_path.display();
-    let event = host::event(plan.target.host);
     let mut out = format!("{name} ({whose}){state}\n");
-    let hook = match plan.hook {
-        HookChange::Added => format!("{} {settings}", would("added to", "would be added to")),
-        HookChange::Updated => format!("{} {settings}", would("updated in", "would be updated in")),
-        HookChange::Unchanged => format!("already in {settings}"),
-        HookChange::Removed => format!("{} {settings}", would("removed from", "would be removed from")),
-        HookChange::Absent => format!("none in {settings}"),
+    let entry = match plan.entry {
+        EntryChange::Added => format!("{} {settings}", would("added to", "would be added to")),
+        EntryChange::Updated => format!("{} {settings}", would("updated in", "would be updated in")),
+        EntryChange::Unchanged => format!("already in {settings}"),
+        EntryChange::Removed => format!("{} {settings}", would("removed from", "would be removed from")),
+        EntryChange::Absent => format!("none in {settings}"),
     };
-    out.push_str(&format!("  hook    {event} {hook}\n"));
-    if let Some(command) = &plan.command {
-        let (timeout, unit) = host::timeout(plan.target.host);
-        out.push_str(&format!("  runs    {command} (timeout {timeout} {unit})\n"));
+    let (timeout, unit) = host::timeout(plan.target.host);
+    match plan.kind {
+        Kind::Hook => out.push_str(&format!("  hook    {} {entry}\n", host::event(plan.target.host))),
+        Kind::Mcp => out.push_str(&format!("  server  frontier {entry}\n")),
+    }
+    match (&plan.command, plan.kind) {
+        (Some(command), Kind::Hook) => out.push_str(&format!("  runs    {command} (timeout {timeout} {unit})\n")),
+        (Some(command), Kind::Mcp) => out.push_str(&format!("  runs    {command}\n")),
+        (None, _) => {}
     }
     let path = plan.skill_path.display();
     let skill = match plan.skill {
@@ -127,6 +136,13 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
         SkillChange::Kept => {
             format!("left at {path}: it differs from this frontier's skill (edited, or another version's)")
         }
+        SkillChange::InUse => {
+            let other = match plan.kind {
+                Kind::Hook => "MCP server",
+                Kind::Mcp => "hook",
+            };
+            format!("left at {path}: frontier's {other} is still registered there and uses it")
+        }
         SkillChange::Absent => format!("none at {path}"),
     };
     out.push_str(&format!("  skill   {skill}\n"));
@@ -136,10 +152,15 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
     }
     if verb == Verb::Install && plan.changes_anything() {
         let scope = host::project_scope(plan.target.host);
-        out.push_str(&format!(
-            "next: arm a project from its directory, e.g. `frontier mode fusion --preset demo --scope {scope}`\n"
-        ));
-        for note in host::follow_up(&plan.target) {
+        out.push_str(&match plan.kind {
+            Kind::Hook => format!(
+                "next: arm a project from its directory, e.g. `frontier mode fusion --preset demo --scope {scope}`\n"
+            ),
+            Kind::Mcp => format!(
+                "next: ask {name} for a second opinion; it calls frontier's `fuse` tool when it judges one worth it\n"
+            ),
+        });
+        for note in install::follow_up(&plan.target, plan.kind) {
             out.push_str(&format!("note: {note}\n"));
         }
     }

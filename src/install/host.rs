@@ -2,6 +2,9 @@
 //! for the user and for a project, which event carries the prompt, the shape of a hook
 //! entry and the unit of its timeout, and what the user must still do afterwards.
 //!
+//! Where each host keeps its MCP servers is here too (`mcp_path`); what their entries
+//! look like is in `mcp`.
+//!
 //! Facts checked against the hosts' documentation and the CLIs pinned in TESTING.md
 //! (docs/hooks.md lists them): Claude Code and Codex read `UserPromptSubmit` entries with
 //! a `timeout` in seconds; Gemini CLI reads `BeforeAgent` entries with a `timeout` in
@@ -35,17 +38,25 @@ pub struct Target {
     pub location: Location,
     settings: PathBuf,
     skill: PathBuf,
+    mcp: PathBuf,
 }
 
 impl Target {
     /// Resolves the files of `host` at `location`. User files follow each host's own
     /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        let (settings, skills) = match &location {
+        let (settings, skills, mcp) = match &location {
             Location::Project(dir) => match host {
-                Host::ClaudeCode => (dir.join(".claude/settings.json"), dir.join(".claude/skills")),
-                Host::Codex => (dir.join(".codex/hooks.json"), dir.join(".agents/skills")),
-                Host::Gemini => (dir.join(".gemini/settings.json"), dir.join(".gemini/skills")),
+                Host::ClaudeCode => {
+                    (dir.join(".claude/settings.json"), dir.join(".claude/skills"), dir.join(".mcp.json"))
+                }
+                Host::Codex => {
+                    (dir.join(".codex/hooks.json"), dir.join(".agents/skills"), dir.join(".codex/config.toml"))
+                }
+                Host::Gemini => {
+                    let settings = dir.join(".gemini/settings.json");
+                    (settings.clone(), dir.join(".gemini/skills"), settings)
+                }
             },
             Location::User => {
                 let var = |name: &str| env.var(name).map(|dir| env.cwd().join(dir));
@@ -56,21 +67,31 @@ impl Target {
                 };
                 match host {
                     Host::ClaudeCode => {
-                        let dir = var("CLAUDE_CONFIG_DIR").map_or_else(|| home().map(|h| h.join(".claude")), Ok)?;
-                        (dir.join("settings.json"), dir.join("skills"))
+                        // Claude Code keeps user-scope MCP servers in `.claude.json`: in
+                        // CLAUDE_CONFIG_DIR when set, else beside (not in) `~/.claude`.
+                        let (dir, state) = match var("CLAUDE_CONFIG_DIR") {
+                            Some(dir) => (dir.clone(), dir.join(".claude.json")),
+                            None => (home()?.join(".claude"), home()?.join(".claude.json")),
+                        };
+                        (dir.join("settings.json"), dir.join("skills"), state)
                     }
                     Host::Codex => {
                         let dir = var("CODEX_HOME").map_or_else(|| home().map(|h| h.join(".codex")), Ok)?;
-                        (dir.join("hooks.json"), home()?.join(".agents/skills"))
+                        (dir.join("hooks.json"), home()?.join(".agents/skills"), dir.join("config.toml"))
                     }
                     Host::Gemini => {
                         let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
-                        (dir.join("settings.json"), dir.join("skills"))
+                        (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
                     }
                 }
             }
         };
-        Ok(Target { host, location, settings, skill: skills.join("frontier/SKILL.md") })
+        Ok(Target { host, location, settings, skill: skills.join("frontier/SKILL.md"), mcp })
+    }
+
+    /// The file that lists the host's MCP servers.
+    pub fn mcp_path(&self) -> PathBuf {
+        self.mcp.clone()
     }
 
     /// The settings file that holds the hook entry.
@@ -245,6 +266,27 @@ mod tests {
         assert_eq!(settings(Host::ClaudeCode), PathBuf::from("/cc/settings.json"));
         assert_eq!(settings(Host::Codex), PathBuf::from("/work/cx/hooks.json"));
         assert_eq!(settings(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
+        let mcp =
+            |host| Target::resolve(host, Location::User, &env).map(|t| t.mcp_path()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mcp(Host::ClaudeCode), PathBuf::from("/cc/.claude.json"));
+        assert_eq!(mcp(Host::Codex), PathBuf::from("/work/cx/config.toml"));
+        assert_eq!(mcp(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
+    }
+
+    #[test]
+    fn mcp_files_of_each_host_for_the_user_and_a_project() {
+        let env = Env::from_parts([("HOME", "/home/u")], "/work");
+        let mcp = |host, location| {
+            Target::resolve(host, location, &env).map(|t| t.mcp_path()).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(mcp(Host::ClaudeCode, Location::User), p("/home/u/.claude.json"));
+        assert_eq!(mcp(Host::Codex, Location::User), p("/home/u/.codex/config.toml"));
+        assert_eq!(mcp(Host::Gemini, Location::User), p("/home/u/.gemini/settings.json"));
+        let project = || Location::Project(p("/repo"));
+        assert_eq!(mcp(Host::ClaudeCode, project()), p("/repo/.mcp.json"));
+        assert_eq!(mcp(Host::Codex, project()), p("/repo/.codex/config.toml"));
+        assert_eq!(mcp(Host::Gemini, project()), p("/repo/.gemini/settings.json"));
     }
 
     #[test]

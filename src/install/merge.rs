@@ -14,17 +14,17 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::HookChange;
+use super::EntryChange;
 
 /// Puts `handler` among `event`'s hooks: in place of an existing frontier handler (the
 /// first one; any others are dropped), else in a matcher group of its own at the end.
-pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<HookChange, String> {
+pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChange, String> {
     let hooks = object_entry(root(doc)?, "hooks", "`hooks`")?;
     let groups = array_entry(hooks, event, &format!("`hooks.{event}`"))?;
     let found = frontier_handlers(groups);
     let Some(&(first_group, first_handler)) = found.first() else {
         groups.push(json!({ "hooks": [handler] }));
-        return Ok(HookChange::Added);
+        return Ok(EntryChange::Added);
     };
     let mut changed = false;
     if let (Some(existing), Some(new)) = (handler_mut(groups, first_group, first_handler), handler.as_object()) {
@@ -39,7 +39,7 @@ pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<HookChang
         remove_handler(groups, group, index);
         changed = true;
     }
-    Ok(if changed { HookChange::Updated } else { HookChange::Unchanged })
+    Ok(if changed { EntryChange::Updated } else { EntryChange::Unchanged })
 }
 
 /// Takes every frontier handler out of `event`'s hooks, then the groups, the event and
@@ -68,6 +68,14 @@ pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, String> {
         root.shift_remove("hooks");
     }
     Ok(true)
+}
+
+/// Whether `event`'s hooks hold a frontier handler.
+pub fn has(doc: &Value, event: &str) -> bool {
+    doc.get("hooks")
+        .and_then(|h| h.get(event))
+        .and_then(Value::as_array)
+        .is_some_and(|g| !frontier_handlers(g).is_empty())
 }
 
 /// Whether `command` runs frontier's hook: a program named `frontier` (bare, or a path
@@ -175,7 +183,7 @@ mod tests {
     fn adds_a_group_of_its_own_after_the_others() {
         let mut doc =
             json!({"model": "x", "hooks": {"UserPromptSubmit": [{"hooks": [{"type": "command", "command": "lint"}]}]}});
-        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/a/frontier")), Ok(HookChange::Added));
+        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/a/frontier")), Ok(EntryChange::Added));
         assert_eq!(
             doc,
             json!({"model": "x", "hooks": {"UserPromptSubmit": [
@@ -183,7 +191,7 @@ mod tests {
                 {"hooks": [ours("/a/frontier")]}
             ]}})
         );
-        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/a/frontier")), Ok(HookChange::Unchanged));
+        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/a/frontier")), Ok(EntryChange::Unchanged));
     }
 
     #[test]
@@ -193,7 +201,7 @@ mod tests {
             {"matcher": "", "hooks": [{"command": "lint"}, stale]},
             {"hooks": [ours("/older/frontier")]}
         ]}});
-        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/new/frontier")), Ok(HookChange::Updated));
+        assert_eq!(install(&mut doc, "UserPromptSubmit", ours("/new/frontier")), Ok(EntryChange::Updated));
         assert_eq!(
             doc,
             json!({"hooks": {"UserPromptSubmit": [

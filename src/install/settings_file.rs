@@ -1,5 +1,6 @@
 //! Reading a host's file safely (regular files only, never through a symbolic link),
-//! parsing it as JSON, and rendering an edited document in the file's own indentation.
+//! parsing it as JSON (or, for Codex's config.toml, as TOML that keeps its comments),
+//! and rendering an edited document in the file's own indentation.
 //!
 //! Knows nothing about hooks: `merge` edits the parsed value.
 
@@ -46,6 +47,16 @@ pub fn parse(path: &Path, text: Option<&str>) -> Result<Value> {
             format!("`{}` is not valid JSON: {err}", path.display()),
             "frontier leaves a file it cannot parse untouched (comments included): fix it or move it aside, \
              then run the command again",
+        )
+    })
+}
+
+/// The TOML document in `text`, comments and layout included (a missing file is empty).
+pub fn parse_toml(path: &Path, text: Option<&str>) -> Result<toml_edit::DocumentMut> {
+    text.unwrap_or_default().parse().map_err(|err: toml_edit::TomlError| {
+        Error::refused(
+            format!("`{}` is not valid TOML: {}", path.display(), err.message()),
+            "frontier leaves a file it cannot parse untouched: fix it or move it aside, then run the command again",
         )
     })
 }
