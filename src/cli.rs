@@ -65,6 +65,8 @@ pub enum Command {
     Doctor(JsonArg),
     /// Serve an editor agent's prompt hook: reads the host's JSON on stdin (used by the plugins).
     Hook(HookArgs),
+    /// Serve the Model Context Protocol on stdio: tools `fuse`, `ask`, `catalog`, `runs`, `show` for an agent (docs/mcp.md).
+    Mcp,
     /// Set a scope's hook tuning: which prompts the hook leaves alone, and its time budget.
     Tune(TuneArgs),
     /// Print a one-line badge of the armed mode and the live stage, for Claude Code's status line.
