@@ -201,7 +201,10 @@ fn answer_text(report: &RunReport) -> String {
     } else {
         format!(" (failed: {})", report.failed_models.join(", "))
     };
-    let cost = report.totals.cost_usd.map_or_else(|| "no price known".to_string(), crate::pipeline::cost::format_usd);
+    let cost = report
+        .totals
+        .cost_usd
+        .map_or_else(|| "no price known".to_string(), |usd| format!("cost {}", crate::pipeline::cost::format_usd(usd)));
     out.push_str(&format!(
         "\n\nrun {}: {answered} of {} answered{failed}; {cost}; {:.1} s. The `show` tool with this run id gives every answer.",
         report.run_id,
