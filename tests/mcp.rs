@@ -366,16 +366,16 @@ sleep 300
     )
 }
 
-#[test]
-fn a_call_cancelled_mid_panel_leaves_no_agent_cli_process_and_the_server_goes_on() {
-    let env = TestEnv::new();
+/// Starts the fake `claude` and `codex` and a `fuse` of them (request 7); returns the
+/// session and the pids of the CLIs and their grandchildren once all run.
+fn hanging_fusion(env: &TestEnv) -> (Session, Vec<String>) {
     let pids = env.work_dir().join("pids");
     std::fs::create_dir_all(&pids).unwrap();
     env.real_programs(&["basename", "cat", "mv", "sleep"]);
     for name in ["claude", "codex"] {
         env.fake_program(name, &hanging_cli(&pids));
     }
-    let mut mcp = Session::start(&env, &[]);
+    let mut mcp = Session::start(env, &[]);
     let arguments = json!({
         "prompt": "q",
         "models": ["claude-cli:opus", "codex-cli:gpt-5.5"],
@@ -392,7 +392,14 @@ fn a_call_cancelled_mid_panel_leaves_no_agent_cli_process_and_the_server_goes_on
         assert!(Instant::now() < until, "the fake CLIs never all started");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let running: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap().trim().to_string()).collect();
+    let running = files.iter().map(|f| std::fs::read_to_string(f).unwrap().trim().to_string()).collect();
+    (mcp, running)
+}
+
+#[test]
+fn a_call_cancelled_mid_panel_leaves_no_agent_cli_process_and_the_server_goes_on() {
+    let env = TestEnv::new();
+    let (mut mcp, running) = hanging_fusion(&env);
     mcp.send(
         &json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "test"}}),
     );
@@ -405,4 +412,17 @@ fn a_call_cancelled_mid_panel_leaves_no_agent_cli_process_and_the_server_goes_on
     assert!(mcp.finish().success());
     let runs = env.frontier(["runs", "--json"]).output().json();
     assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+}
+
+#[test]
+fn sigterm_to_the_server_mid_panel_kills_every_agent_cli_before_it_exits() {
+    let env = TestEnv::new();
+    let (mcp, running) = hanging_fusion(&env);
+    let pid = rustix::process::Pid::from_raw(i32::try_from(mcp.child.id()).unwrap()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let status = mcp.finish();
+    assert!(status.success(), "{status}");
+    for pid in &running {
+        assert!(gone_soon(pid), "process {pid} outlived the server");
+    }
 }

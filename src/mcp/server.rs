@@ -93,14 +93,14 @@ fn failure(e: &Error) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(error::render(e).trim_end().to_string())])
 }
 
-/// The call's arguments as `I`, or the result that says what is wrong with them.
-fn parse<I: DeserializeOwned>(tool: &str, request: &CallToolRequestParams) -> Result<I, CallToolResult> {
+/// The call's arguments as `I`, or the error that says what is wrong with them.
+fn parse<I: DeserializeOwned>(tool: &str, request: &CallToolRequestParams) -> error::Result<I> {
     let arguments = serde_json::Value::Object(request.arguments.clone().unwrap_or_default());
     serde_json::from_value(arguments).map_err(|e| {
-        failure(&Error::usage(
+        Error::usage(
             format!("the arguments of `{tool}` don't fit its schema: {e}"),
             "`tools/list` shows each tool's input schema",
-        ))
+        )
     })
 }
 
@@ -127,23 +127,23 @@ impl<T: Tools> ServerHandler for Server<T> {
         let result = match &*request.name {
             "fuse" => match parse::<inputs::Fuse>("fuse", &request) {
                 Ok(input) => self.off_thread(&context, move |t, p, c| t.fuse(input, p, c)).await,
-                Err(result) => result,
+                Err(e) => failure(&e),
             },
             "ask" => match parse::<inputs::Ask>("ask", &request) {
                 Ok(input) => self.off_thread(&context, move |t, p, c| t.ask(input, p, c)).await,
-                Err(result) => result,
+                Err(e) => failure(&e),
             },
             "catalog" => match parse::<inputs::Catalog>("catalog", &request) {
                 Ok(_) => self.off_thread(&context, |t, _, _| t.catalog()).await,
-                Err(result) => result,
+                Err(e) => failure(&e),
             },
             "runs" => match parse::<inputs::Runs>("runs", &request) {
                 Ok(input) => self.off_thread(&context, move |t, _, _| t.runs(input)).await,
-                Err(result) => result,
+                Err(e) => failure(&e),
             },
             "show" => match parse::<inputs::Show>("show", &request) {
                 Ok(input) => self.off_thread(&context, move |t, _, _| t.show(input)).await,
-                Err(result) => result,
+                Err(e) => failure(&e),
             },
             other => {
                 return Err(ErrorData::invalid_params(
