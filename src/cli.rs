@@ -65,6 +65,8 @@ pub enum Command {
     Doctor(JsonArg),
     /// Serve an editor agent's prompt hook: reads the host's JSON on stdin (used by the plugins).
     Hook(HookArgs),
+    /// Serve the Model Context Protocol on stdio: tools `fuse`, `ask`, `catalog`, `runs`, `show` for an agent (docs/mcp.md).
+    Mcp,
     /// Set a scope's hook tuning: which prompts the hook leaves alone, and its time budget.
     Tune(TuneArgs),
     /// Print a one-line badge of the armed mode and the live stage, for Claude Code's status line.
@@ -587,7 +589,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, tune, statusline, install, uninstall, completions, man\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, runs, show, mode, status, catalog, compose, preset, doctor, hook, mcp, tune, statusline, install, uninstall, completions, man\n"
         );
     }
 

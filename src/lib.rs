@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod hook;
 pub mod install;
+pub mod mcp;
 pub mod pipeline;
 pub mod provider;
 mod random;

@@ -30,12 +30,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("render", &["pipeline", "history", "context", "provider", "env"]),
     ("hook", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
     ("install", &["config", "env", "error"]),
+    // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
+    // carry the tools out.
+    ("mcp", &["pipeline", "error"]),
     // The top: commands put the layers together.
     (
         "commands",
         &[
-            "cli", "config", "scope", "context", "pipeline", "provider", "history", "hook", "install", "render", "env",
-            "error", "random",
+            "cli", "config", "scope", "context", "pipeline", "provider", "history", "hook", "install", "mcp", "render",
+            "env", "error", "random",
         ],
     ),
     // Entry points for the fuzz targets reach into the parsers of every layer.

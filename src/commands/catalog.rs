@@ -13,7 +13,7 @@ use crate::render::screen::{Fit, Screen};
 use crate::render::{table, wrap};
 
 #[derive(Debug, Serialize)]
-struct CatalogReport {
+pub(super) struct CatalogReport {
     models: Vec<ModelRow>,
     providers: Vec<ProviderRow>,
     presets: Vec<PresetRow>,
@@ -101,9 +101,20 @@ pub(super) fn preset_table(rows: &[PresetRow], fit: Fit) -> String {
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
+    let report = report(&config, env);
+    if json {
+        super::print_json(&report);
+        return Ok(0);
+    }
+    table_text(&report, env)
+}
+
+/// The models, providers and presets with their readiness, as `--json` prints them and
+/// the MCP server's `catalog` returns them.
+pub(super) fn report(config: &Config, env: &Env) -> CatalogReport {
     let aliases_of =
         |id: &str| config.catalog.aliases().filter(|(_, m)| *m == id).map(|(a, _)| a.to_string()).collect::<Vec<_>>();
-    let report = CatalogReport {
+    CatalogReport {
         models: config
             .catalog
             .models()
@@ -112,7 +123,7 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
                 description: m.description.clone(),
                 aliases: aliases_of(&m.id),
                 routes: m.routes.clone(),
-                status: readiness::check(&config, env, &m.id),
+                status: readiness::check(config, env, &m.id),
             })
             .collect(),
         providers: config
@@ -127,12 +138,11 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
                 key_set: p.api_key_env.as_deref().is_none_or(|v| env.var(v).is_some()),
             })
             .collect(),
-        presets: preset_rows(&config, env),
-    };
-    if json {
-        super::print_json(&report);
-        return Ok(0);
+        presets: preset_rows(config, env),
     }
+}
+
+fn table_text(report: &CatalogReport, env: &Env) -> Result<i32> {
     let fit = Screen::of(env).stdout();
     let mut models = table::fitted(&["model", "aliases", "route", "ready"], fit);
     // What each model lacks, and every way to fix it, under the table: a fix lists

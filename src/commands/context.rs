@@ -49,9 +49,15 @@ pub fn wanted(args: &RunArgs) -> bool {
 /// (short, and what the question is usually about), then the `-f` items in order. Each
 /// gatherer reads only what the budget left by those before it could take.
 pub fn gather(args: &RunArgs, env: &Env, budget_chars: usize) -> Result<Gathered> {
+    gather_from(args, env, budget_chars, args.prompt != "-")
+}
+
+/// What `args` name (the diff, then the `-f` items), and piped stdin only when `stdin`:
+/// the MCP server's stdin is its protocol, never context.
+pub fn gather_from(args: &RunArgs, env: &Env, budget_chars: usize, stdin: bool) -> Result<Gathered> {
     let mut gathered = Gathered::default();
     let left = |g: &Gathered| budget_chars.saturating_sub(g.pieces.iter().map(|p| p.text.chars().count()).sum());
-    if args.prompt != "-" {
+    if stdin {
         gathered.extend(context::stdin::gather(budget_chars));
     }
     if let Some(rev) = &args.diff {

@@ -94,27 +94,54 @@ pub fn check_cost(plan: &RunPlan) -> Result<()> {
 /// Nothing on the pipeline blocks its thread for long (file writes of a few bytes, a
 /// progress line); DNS lookups and `tokio::fs` go to the blocking pool as before.
 pub fn carry_out(plan: RunPlan, observer: &dyn Observer) -> Result<RunReport> {
+    // Installed before the pipeline is first polled, so no child is started unguarded.
+    on_runtime(plan, observer, || {
+        let mut cancel = Cancel::install();
+        async move { Error::Cancelled { signal: cancel.received().await } }
+    })
+}
+
+/// Carries out the plan until `cancelled` resolves (the MCP client cancelled the call,
+/// or the server is stopping): the run is then dropped as `carry_out` drops it on a
+/// signal, and this returns a refusal saying so.
+pub fn carry_out_until(
+    plan: RunPlan,
+    observer: &dyn Observer,
+    cancelled: impl std::future::Future<Output = ()>,
+) -> Result<RunReport> {
+    on_runtime(plan, observer, || async {
+        cancelled.await;
+        Error::refused("the call was cancelled", "nothing was kept; call the tool again to run it")
+    })
+}
+
+/// Runs the pipeline on a runtime of its own until it ends or the future `stop` makes
+/// (on that runtime) resolves first with the error to return.
+fn on_runtime<S, F>(plan: RunPlan, observer: &dyn Observer, stop: S) -> Result<RunReport>
+where
+    S: FnOnce() -> F,
+    F: std::future::Future<Output = Error>,
+{
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::internal(format!("could not start the async runtime: {e}"), "check system limits"))?;
-    // Installed before the pipeline is first polled, so no child is started unguarded.
-    let mut cancel = {
+    let stop = {
         let _entered = runtime.enter();
-        Cancel::install()
+        stop()
     };
     let outcome = runtime.block_on(async {
         tokio::select! {
             biased;
-            signal = cancel.received() => Err(signal),
+            error = stop => Err(error),
             report = pipeline::execute(plan, observer) => Ok(report),
         }
     });
-    drop(cancel);
     // The pipeline runs on this thread's future, never as a spawned task, so by now it
-    // has been dropped; shutting down also ends the blocking pool's threads and reapers.
+    // has been dropped (and `stop` with it, the signal handlers included); shutting down
+    // also ends the blocking pool's threads and reapers.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    outcome.map_err(|signal| Error::Cancelled { signal })
+    outcome
 }
 
 /// The error of a run that produced no answer, for `reason`: its code and hint as the

@@ -13,6 +13,7 @@ mod hook;
 mod install;
 mod limits;
 mod man;
+mod mcp;
 mod mode;
 mod preset;
 mod probe;
@@ -42,6 +43,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
         Command::Preset(cmd) => preset::run(cmd, env),
         Command::Doctor(args) => doctor::run(args.json, env),
         Command::Hook(args) => Ok(hook::run(args, env)),
+        Command::Mcp => mcp::run(env),
         Command::Tune(args) => tune::run(args, env),
         Command::Statusline(args) => statusline::run(args, env),
         Command::Install(args) => install::install(args, env),

@@ -34,29 +34,9 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
-    let (selection, armed) = select(&args, &config, env, args.scope.as_deref())?;
-    let shape = shape::over(&armed, &args.shape);
-    let selection = shape::apply(selection, &shape, &config)?;
-    let flags = shape::limit_flags(
-        &shape,
-        limits::Flags {
-            concurrency: args.concurrency,
-            member_timeout: args.timeout,
-            budget: args.budget,
-            max_cost_usd: args.max_cost,
-            ..limits::Flags::default()
-        },
-    );
-    let defaults = limits::defaults_for(&config, &selection);
-    let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
-
-    let idle_timeout =
-        args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
-    let seed = args.seed.unwrap_or_else(crate::random::u64);
-    let mut plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    let (mut plan, budget) = prepare(&args, prompt, &config, env)?;
     // No walk, no git and no read of stdin unless asked: a run without context costs
     // one isatty(3) more than before.
-    let budget = context::budget(&plan, &config);
     if context::wanted(&args) {
         plan.context = crate::context::assemble(context::gather(&args, env, budget.chars)?, budget.chars);
     }
@@ -97,6 +77,40 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
 }
 
+/// Everything between the prompt and the context: the selection (flags, else the scope's
+/// armed mode, else `default_preset`), `--param`, the limits, and the plan with its
+/// context budget. `run` and the MCP server's `fuse`/`ask` share it, so a tool call is
+/// checked by the same rules, in the same words, as the command line.
+pub(super) fn prepare(
+    args: &RunArgs,
+    prompt: String,
+    config: &Config,
+    env: &Env,
+) -> Result<(crate::pipeline::RunPlan, context::Budget)> {
+    let (selection, armed) = select(args, config, env, args.scope.as_deref())?;
+    let shape = shape::over(&armed, &args.shape);
+    let selection = shape::apply(selection, &shape, config)?;
+    let flags = shape::limit_flags(
+        &shape,
+        limits::Flags {
+            concurrency: args.concurrency,
+            member_timeout: args.timeout,
+            budget: args.budget,
+            max_cost_usd: args.max_cost,
+            ..limits::Flags::default()
+        },
+    );
+    let defaults = limits::defaults_for(config, &selection);
+    let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
+
+    let idle_timeout =
+        args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
+    let seed = args.seed.unwrap_or_else(crate::random::u64);
+    let plan = execute::plan(config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    let budget = context::budget(&plan, config);
+    Ok((plan, budget))
+}
+
 /// The most of stdin `frontier run -` reads as a prompt.
 const MAX_STDIN_PROMPT_BYTES: u64 = 16 << 20;
 
@@ -120,6 +134,11 @@ fn read_prompt(arg: &str) -> Result<String> {
     } else {
         arg.to_string()
     };
+    nonempty(prompt)
+}
+
+/// `prompt`, unless it is empty or only white space.
+pub(super) fn nonempty(prompt: String) -> Result<String> {
     if prompt.trim().is_empty() {
         return Err(Error::usage(
             "the prompt is empty",

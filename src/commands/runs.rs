@@ -16,9 +16,7 @@ pub const MAX_LIMIT: usize = 10_000;
 const DEFAULT_LIMIT: usize = 20;
 
 pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
-    if let Some(limit) = args.limit.filter(|l| !(1..=MAX_LIMIT).contains(l)) {
-        return Err(Error::usage(format!("--limit {limit} is out of range"), format!("give from 1 to {MAX_LIMIT}")));
-    }
+    limit(args.limit)?;
     let since_ms = args.since.as_deref().map(since).transpose()?;
     let config = super::load_config(env)?;
     if !config.settings.history {
@@ -59,8 +57,16 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
     Ok(0)
 }
 
+/// `--limit`, checked, or the default.
+pub(super) fn limit(limit: Option<usize>) -> Result<usize> {
+    if let Some(limit) = limit.filter(|l| !(1..=MAX_LIMIT).contains(l)) {
+        return Err(Error::usage(format!("--limit {limit} is out of range"), format!("give from 1 to {MAX_LIMIT}")));
+    }
+    Ok(limit.unwrap_or(DEFAULT_LIMIT))
+}
+
 /// `--since 7d` as the Unix time in ms that long ago.
-fn since(text: &str) -> Result<i64> {
+pub(super) fn since(text: &str) -> Result<i64> {
     let span = humantime::parse_duration(text.trim()).map_err(|e| {
         Error::usage(format!("--since `{}` is not a duration ({e})", echo(text)), "give one like `30m`, `12h`, `7d`")
     })?;

@@ -36,6 +36,8 @@ pub enum Source<'a> {
     Run,
     /// An editor agent's prompt hook, in this scope.
     Hook { scope: &'a str },
+    /// A tool call to `frontier mcp` (`fuse` or `ask`).
+    Mcp,
 }
 
 impl Source<'_> {
@@ -43,12 +45,13 @@ impl Source<'_> {
         match self {
             Source::Run => "run",
             Source::Hook { .. } => "hook",
+            Source::Mcp => "mcp",
         }
     }
 
     pub fn scope(self) -> Option<String> {
         match self {
-            Source::Run => None,
+            Source::Run | Source::Mcp => None,
             Source::Hook { scope } => Some(scope.to_string()),
         }
     }

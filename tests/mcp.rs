@@ -1,0 +1,428 @@
+//! `frontier mcp` driven as an MCP client drives it: the real binary over stdio, one
+//! JSON-RPC message a line. The tools and their schemas; bad inputs refused as tool
+//! results in the CLI's own words; a failing panel; a call cancelled mid-panel leaving no
+//! agent-CLI process behind; eight concurrent fusions all recorded in history with the
+//! source `mcp`; progress notifications in order; the recursion guard.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use common::{TestEnv, gone_soon};
+use pretty_assertions::assert_eq;
+use serde_json::{Value, json};
+
+/// How long the server may take to answer anything here (the mock and the fake server
+/// answer at once; this only bounds a broken build).
+const GENEROUS: Duration = Duration::from_secs(30);
+
+/// A session with `frontier mcp`: its stdin, and every line it writes on stdout.
+struct Session {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<Value>,
+    /// Messages read while waiting for another one.
+    seen: Vec<Value>,
+}
+
+impl Session {
+    /// Starts `frontier mcp` in `env` (with `vars` added) and initializes the session.
+    fn start(env: &TestEnv, vars: &[(&str, &str)]) -> Session {
+        let mut cmd = env.command(["mcp"]);
+        cmd.envs(vars.iter().copied()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = cmd.spawn().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+                if tx.send(value).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut session = Session { child, stdin, lines, seen: Vec::new() };
+        let init = session.request(
+            0,
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "frontier", "{init}");
+        session.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        session
+    }
+
+    fn send(&mut self, message: &Value) {
+        writeln!(self.stdin, "{message}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Sends request `id` and waits for its response.
+    fn request(&mut self, id: u64, method: &str, params: Value) -> Value {
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.response(id)
+    }
+
+    /// Sends a `tools/call` of `tool` as request `id`, with a progress token when `token`.
+    fn start_call(&mut self, id: u64, tool: &str, arguments: Value, token: Option<&str>) {
+        let mut params = json!({"name": tool, "arguments": arguments});
+        if let Some(token) = token {
+            params["_meta"] = json!({"progressToken": token});
+        }
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params}));
+    }
+
+    /// The result of `tools/call` of `tool` as request `id`.
+    fn call(&mut self, id: u64, tool: &str, arguments: Value) -> Value {
+        self.start_call(id, tool, arguments, None);
+        let response = self.response(id);
+        response.get("result").cloned().unwrap_or_else(|| panic!("no result: {response}"))
+    }
+
+    /// Waits for the response to request `id`, keeping what else arrives in `seen`.
+    fn response(&mut self, id: u64) -> Value {
+        if let Some(at) = self.seen.iter().position(|m| m["id"] == id && m.get("method").is_none()) {
+            return self.seen.remove(at);
+        }
+        let until = Instant::now() + GENEROUS;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(m) if m["id"] == id && m.get("method").is_none() => return m,
+                Ok(m) => self.seen.push(m),
+                Err(RecvTimeoutError::Timeout) => panic!("no response to request {id} in {GENEROUS:?}"),
+                Err(RecvTimeoutError::Disconnected) => panic!("the server closed stdout before answering {id}"),
+            }
+        }
+    }
+
+    /// Closes stdin and waits for the server to exit.
+    fn finish(mut self) -> std::process::ExitStatus {
+        drop(self.stdin);
+        let until = Instant::now() + GENEROUS;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if Instant::now() > until {
+                let _ = self.child.kill();
+                panic!("frontier mcp did not exit when its stdin closed");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The single text of a tool result, and whether it is an error.
+fn text_of(result: &Value) -> (String, bool) {
+    let content = result["content"].as_array().unwrap_or_else(|| panic!("no content: {result}"));
+    assert_eq!(content.len(), 1, "{result}");
+    (content[0]["text"].as_str().unwrap().to_string(), result["isError"] == true)
+}
+
+/// What `frontier ARGS` prints on stderr, as the CLI words the same refusal.
+fn cli_error(env: &TestEnv, args: &[&str]) -> String {
+    let out = env.command(args).stdin(Stdio::null()).output().unwrap();
+    assert!(!out.status.success(), "{args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn tools_list_names_five_tools_with_their_schemas() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let list = mcp.request(1, "tools/list", json!({}));
+    let tools = list["result"]["tools"].as_array().unwrap();
+    let shape: Vec<(String, Vec<String>, Value)> = tools
+        .iter()
+        .map(|t| {
+            assert!(t["description"].as_str().is_some_and(|d| d.len() > 40), "{t}");
+            let schema = &t["inputSchema"];
+            assert_eq!(schema["type"], "object", "{t}");
+            let properties = schema["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+            (t["name"].as_str().unwrap().to_string(), properties, schema.get("required").cloned().unwrap_or(json!([])))
+        })
+        .collect();
+    let own = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+    assert_eq!(
+        shape,
+        vec![
+            (
+                "fuse".into(),
+                own(&[
+                    "prompt",
+                    "files",
+                    "diff",
+                    "preset",
+                    "models",
+                    "judge",
+                    "synth",
+                    "rounds",
+                    "max_cost_usd",
+                    "budget_secs"
+                ]),
+                json!(["prompt"])
+            ),
+            ("ask".into(), own(&["prompt", "model", "files", "diff", "max_cost_usd"]), json!(["prompt", "model"])),
+            ("catalog".into(), own(&[]), json!([])),
+            ("runs".into(), own(&["limit", "since"]), json!([])),
+            ("show".into(), own(&["run_id"]), json!(["run_id"])),
+        ]
+    );
+    let fuse = &tools[0]["inputSchema"]["properties"];
+    assert_eq!(fuse["rounds"]["minimum"], 1);
+    assert_eq!(fuse["rounds"]["maximum"], 3);
+    assert!(fuse["judge"]["description"].as_str().unwrap().contains("council"), "{fuse}");
+    assert!(mcp.finish().success());
+}
+
+#[test]
+fn a_bad_input_is_an_error_result_in_the_clis_words() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let nine: Vec<String> = (1..=9).map(|i| format!("local:m{i}")).collect();
+    let nine_flag = nine.join(",");
+    let cases = [
+        (json!({"prompt": "q", "models": ["local:a", "nosuch"]}), vec!["run", "q", "--models", "local:a,nosuch"]),
+        (json!({"prompt": "  ", "preset": "demo"}), vec!["run", "  ", "--preset", "demo"]),
+        (json!({"prompt": "q", "models": nine}), vec!["run", "q", "--models", &nine_flag]),
+        (json!({"prompt": "q", "preset": "nosuch"}), vec!["run", "q", "--preset", "nosuch"]),
+        (
+            json!({"prompt": "q", "preset": "demo", "max_cost_usd": -1.0}),
+            vec!["run", "q", "--preset", "demo", "--max-cost", "-1"],
+        ),
+    ];
+    for (i, (arguments, cli)) in cases.iter().enumerate() {
+        let (text, is_error) = text_of(&mcp.call(10 + i as u64, "fuse", arguments.clone()));
+        assert_eq!((format!("{text}\n"), is_error), (cli_error(&env, cli), true), "{arguments}");
+    }
+    // An argument the schema lacks, and a value of the wrong type, are refused too.
+    let (text, is_error) = text_of(&mcp.call(20, "fuse", json!({"prompt": "q", "temperature": 2})));
+    assert!(
+        is_error
+            && text.starts_with("error: the arguments of `fuse` don't fit its schema: unknown field `temperature`"),
+        "{text}"
+    );
+    assert!(text.contains("\nhint: "), "{text}");
+    let (text, is_error) = text_of(&mcp.call(21, "ask", json!({"prompt": "q"})));
+    assert!(is_error && text.contains("missing field `model`"), "{text}");
+    // An unknown model for `ask`, as `frontier run --model` words it.
+    let (text, is_error) = text_of(&mcp.call(22, "ask", json!({"prompt": "q", "model": "nosuch"})));
+    assert_eq!((format!("{text}\n"), is_error), (cli_error(&env, &["run", "q", "--model", "nosuch"]), true));
+    // The server is still there.
+    let list = mcp.request(23, "tools/list", json!({}));
+    assert_eq!(list["result"]["tools"].as_array().map(Vec::len), Some(5));
+    assert!(mcp.finish().success());
+}
+
+#[test]
+fn a_panel_that_fails_is_an_error_result_and_is_recorded() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let arguments = json!({
+        "prompt": "q",
+        "models": ["local:fail-500-a", "local:fail-500-b"],
+        "judge": "local:j",
+        "synth": "local:s",
+    });
+    let (text, is_error) = text_of(&mcp.call(1, "fuse", arguments));
+    assert!(is_error, "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("error: ") && lines[0].contains("local:fail-500-a, local:fail-500-b"), "{text}");
+    assert!(lines[1].starts_with("hint: "), "{text}");
+    assert!(mcp.finish().success());
+    let runs = env.frontier(["runs", "--json"]).output().json();
+    assert_eq!(
+        (runs[0]["source"].as_str(), runs[0]["status"].as_str(), runs.as_array().map(Vec::len)),
+        (Some("mcp"), Some("error"), Some(1))
+    );
+}
+
+#[test]
+fn eight_concurrent_fusions_on_one_server_all_answer_and_are_all_recorded() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    for id in 1..=8 {
+        mcp.start_call(id, "fuse", json!({"prompt": format!("question {id}"), "preset": "demo"}), None);
+    }
+    let mut ids = Vec::new();
+    for id in 1..=8 {
+        let response = mcp.response(id);
+        let (text, is_error) = text_of(&response["result"]);
+        assert!(!is_error, "{text}");
+        let line = text.lines().rev().find(|l| l.starts_with("run ")).unwrap_or_else(|| panic!("{text}"));
+        ids.push(line[4..].split(':').next().unwrap().to_string());
+    }
+    assert!(mcp.finish().success());
+    let runs = env.frontier(["runs", "--json"]).output().json();
+    let mut recorded: Vec<(String, String, String)> = runs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["run_id"].as_str().unwrap().into(),
+                r["source"].as_str().unwrap().into(),
+                r["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    recorded.sort();
+    ids.sort();
+    let expected: Vec<(String, String, String)> =
+        ids.iter().map(|id| (id.clone(), "mcp".into(), "ok".into())).collect();
+    assert_eq!(recorded, expected);
+}
+
+#[test]
+fn a_fusion_reports_its_progress_in_order_and_returns_the_answer_analysis_and_run_id() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    mcp.start_call(1, "fuse", json!({"prompt": "Why is the sky blue?", "preset": "demo"}), Some("tok-1"));
+    let response = mcp.response(1);
+    let (text, is_error) = text_of(&response["result"]);
+    assert!(!is_error, "{text}");
+    assert!(text.contains("\n\nanalysis (A = mock:"), "{text}");
+    assert!(text.contains("  consensus:\n"), "{text}");
+    // Every notification came before the result.
+    let steps: Vec<(f64, f64, String)> = mcp
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "notifications/progress")
+        .map(|m| {
+            let p = &m["params"];
+            assert_eq!(p["progressToken"], "tok-1");
+            (p["progress"].as_f64().unwrap(), p["total"].as_f64().unwrap(), p["message"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let shape: Vec<(f64, f64, String)> =
+        steps.iter().map(|(p, t, m)| (*p, *t, m.split(" (").next().unwrap().to_string())).collect();
+    let expected = [
+        (0.0, "panel: 0 of 3 answered"),
+        (1.0, "panel: 1 of 3 done"),
+        (2.0, "panel: 2 of 3 done"),
+        (3.0, "panel: 3 of 3 done"),
+        (4.0, "judge: started"),
+        (5.0, "synth: started"),
+    ];
+    assert_eq!(shape, expected.map(|(p, m)| (p, 5.0, m.to_string())).to_vec());
+    // `show` finds the run by the id the result gave, and `runs` lists it.
+    let id = text.lines().rev().find_map(|l| l.strip_prefix("run ")).unwrap().split(':').next().unwrap().to_string();
+    let (shown, is_error) = text_of(&mcp.call(2, "show", json!({"run_id": id})));
+    assert!(!is_error && shown.starts_with(&format!("# frontier run `{id}`")), "{shown}");
+    let (listed, is_error) = text_of(&mcp.call(3, "runs", json!({"limit": 5})));
+    assert!(!is_error && listed.contains(&id[..12]) && listed.contains("mcp"), "{listed}");
+    let (unknown, is_error) = text_of(&mcp.call(4, "show", json!({"run_id": "nosuch"})));
+    assert_eq!((unknown.lines().next(), is_error), (Some("error: unknown run id `nosuch`"), true));
+    assert!(mcp.finish().success());
+}
+
+#[test]
+fn ask_runs_one_model_and_catalog_lists_models_and_presets_with_readiness() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let (text, is_error) = text_of(&mcp.call(1, "ask", json!({"prompt": "q", "model": "local:solo"})));
+    assert!(!is_error && text.contains("run ") && text.contains("1 of 1 answered"), "{text}");
+    let (catalog, is_error) = text_of(&mcp.call(2, "catalog", json!({})));
+    assert!(!is_error, "{catalog}");
+    let catalog: Value = serde_json::from_str(&catalog).unwrap();
+    let demo = catalog["presets"].as_array().unwrap().iter().find(|p| p["name"] == "demo").unwrap();
+    assert_eq!((demo["ready"].as_bool(), demo["readiness"].as_str()), (Some(true), Some("yes")));
+    assert!(catalog["models"].as_array().is_some_and(|m| !m.is_empty() && m.iter().all(|m| m.get("ready").is_some())));
+    assert!(mcp.finish().success());
+}
+
+#[test]
+fn an_mcp_server_started_inside_a_run_refuses_to_start_another() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[("FRONTIER_DEPTH", "1")]);
+    let (text, is_error) = text_of(&mcp.call(1, "fuse", json!({"prompt": "q", "preset": "demo"})));
+    assert!(is_error && text.starts_with("error: ") && text.contains("FRONTIER_DEPTH is 1"), "{text}");
+    assert!(mcp.finish().success());
+    let runs = env.frontier(["runs", "--json"]).output().json();
+    assert_eq!(runs, json!([]));
+}
+
+/// A fake agent CLI that records its pid and its grandchild's, then hangs.
+fn hanging_cli(pids: &Path) -> String {
+    format!(
+        r#"name=$(basename "$0")
+dir='{dir}'
+cat > /dev/null
+sleep 300 &
+echo $! > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.grandchild"
+echo $$ > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.child"
+sleep 300
+"#,
+        dir = pids.display()
+    )
+}
+
+/// Starts the fake `claude` and `codex` and a `fuse` of them (request 7); returns the
+/// session and the pids of the CLIs and their grandchildren once all run.
+fn hanging_fusion(env: &TestEnv) -> (Session, Vec<String>) {
+    let pids = env.work_dir().join("pids");
+    std::fs::create_dir_all(&pids).unwrap();
+    env.real_programs(&["basename", "cat", "mv", "sleep"]);
+    for name in ["claude", "codex"] {
+        env.fake_program(name, &hanging_cli(&pids));
+    }
+    let mut mcp = Session::start(env, &[]);
+    let arguments = json!({
+        "prompt": "q",
+        "models": ["claude-cli:opus", "codex-cli:gpt-5.5"],
+        "judge": "mock:j",
+        "synth": "mock:s",
+    });
+    mcp.start_call(7, "fuse", arguments, Some("tok"));
+    let files: Vec<PathBuf> = ["claude", "codex"]
+        .iter()
+        .flat_map(|n| ["child", "grandchild"].map(|w| pids.join(format!("{n}.{w}"))))
+        .collect();
+    let until = Instant::now() + GENEROUS;
+    while !files.iter().all(|f| f.exists()) {
+        assert!(Instant::now() < until, "the fake CLIs never all started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let running = files.iter().map(|f| std::fs::read_to_string(f).unwrap().trim().to_string()).collect();
+    (mcp, running)
+}
+
+#[test]
+fn a_call_cancelled_mid_panel_leaves_no_agent_cli_process_and_the_server_goes_on() {
+    let env = TestEnv::new();
+    let (mut mcp, running) = hanging_fusion(&env);
+    mcp.send(
+        &json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "test"}}),
+    );
+    for pid in &running {
+        assert!(gone_soon(pid), "process {pid} outlived the cancelled call");
+    }
+    // The server still answers, and the cancelled run was not recorded.
+    let (text, is_error) = text_of(&mcp.call(8, "fuse", json!({"prompt": "q", "preset": "demo"})));
+    assert!(!is_error, "{text}");
+    assert!(mcp.finish().success());
+    let runs = env.frontier(["runs", "--json"]).output().json();
+    assert_eq!(runs.as_array().map(Vec::len), Some(1), "{runs}");
+}
+
+#[test]
+fn sigterm_to_the_server_mid_panel_kills_every_agent_cli_before_it_exits() {
+    let env = TestEnv::new();
+    let (mcp, running) = hanging_fusion(&env);
+    let pid = rustix::process::Pid::from_raw(i32::try_from(mcp.child.id()).unwrap()).unwrap();
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+    let status = mcp.finish();
+    assert!(status.success(), "{status}");
+    for pid in &running {
+        assert!(gone_soon(pid), "process {pid} outlived the server");
+    }
+}
