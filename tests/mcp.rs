@@ -283,6 +283,32 @@ fn eight_concurrent_fusions_on_one_server_all_answer_and_are_all_recorded() {
 }
 
 #[test]
+fn a_call_past_sixteen_in_flight_is_refused_and_the_sixteen_answer() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let slow = json!({"prompt": "q", "models": ["mock:a?delay_ms=3000", "mock:b?delay_ms=3000"]});
+    for id in 1..=16 {
+        mcp.start_call(id, "fuse", slow.clone(), None);
+    }
+    // Calls start in order; the 17th comes while the 16 are still in their panels.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    mcp.start_call(17, "fuse", slow.clone(), None);
+    let (text, is_error) = text_of(&mcp.response(17)["result"]);
+    assert_eq!(
+        (text.as_str(), is_error),
+        (
+            "error: 16 calls are already running on this server\nhint: wait for one of them to finish, then call again",
+            true
+        )
+    );
+    for id in 1..=16 {
+        let (text, is_error) = text_of(&mcp.response(id)["result"]);
+        assert!(!is_error, "{id}: {text}");
+    }
+    assert!(mcp.finish().success());
+}
+
+#[test]
 fn a_fusion_reports_its_progress_in_order_and_returns_the_answer_analysis_and_run_id() {
     let env = TestEnv::new();
     let mut mcp = Session::start(&env, &[]);

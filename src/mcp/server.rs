@@ -29,6 +29,10 @@ const INSTRUCTIONS: &str = "frontier consults a panel of models and fuses their 
 other model; `catalog` to see which models and presets are ready; `runs` and `show` for past \
 runs.";
 
+/// The most calls that run at once: each holds a thread and a run's memory, and a
+/// client asking for more gets an error result to retry, not an unbounded server.
+const MAX_CALLS_IN_FLIGHT: usize = 16;
+
 /// The handler rmcp serves: the tools, and the threads their calls run on (joined when
 /// the server stops, so no run outlives it).
 pub struct Server<T> {
@@ -51,6 +55,16 @@ impl<T: Tools> Server<T> {
         let (queue, mut steps) = mpsc::unbounded_channel();
         let progress = Progress::new(token.is_some().then_some(queue));
         let cancelled: Cancelled = Box::pin(context.ct.clone().cancelled_owned());
+        let busy = self.threads.lock().map(|mut threads| {
+            threads.retain(|t| !t.is_finished());
+            threads.len() >= MAX_CALLS_IN_FLIGHT
+        });
+        if busy.unwrap_or(false) {
+            return failure(&Error::usage(
+                format!("{MAX_CALLS_IN_FLIGHT} calls are already running on this server"),
+                "wait for one of them to finish, then call again",
+            ));
+        }
         let tools = Arc::clone(&self.tools);
         let (done, outcome) = oneshot::channel();
         let spawned = std::thread::Builder::new().name("frontier-mcp-call".into()).spawn(move || {
