@@ -66,6 +66,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         synth: synth.clone(),
         params: params.clone(),
         grace: None,
+        rounds: None,
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {

@@ -45,11 +45,13 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let selection = select(&args, &config, env, scope_flag)?.with_run_params(&args.params, &config)?;
     let defaults = limits::defaults_for(&config, &selection);
     let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
+    let rounds = limits::rounds(args.rounds, defaults.rounds)?;
 
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
     let mut plan = execute::plan(&config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    plan.rounds = rounds;
     // No walk, no git and no read of stdin unless asked: a run without context costs
     // one isatty(3) more than before.
     let budget = context::budget(&plan, &config);

@@ -1,0 +1,225 @@
+//! Refinement rounds (`--rounds N`): after the panel's first answers, each later round
+//! asks every member that answered the round before to revise its answer in the light of
+//! the others'. A member sees the other members' answers under neutral labels (`Answer
+//! A`, `Answer B`, ...) in an order shuffled by the run's seed, the round and the member;
+//! its own answer is left out (not shown unmarked either: it wrote it, and a revision
+//! needs the others' view, not its own back), and no model name appears anywhere.
+//!
+//! A member that failed (or was cut) in a round is not asked again: its failure stands.
+//! When fewer than two members answered a round, when too little of the budget is left
+//! or the next round would cross the cost cap, the later rounds are skipped and a note
+//! says why. The judge and the synth see the last round that ran.
+//!
+//! Knows nothing about wire formats, nor what the judge and synth do with the answers.
+
+use super::budget::Clock;
+use super::call::{CallFailure, Completion};
+use super::cost::{ASSUMED_ANSWER_TOKENS, estimate_tokens, format_usd};
+use super::judge::{Labelled, label};
+use super::observer::{Observer, RunEvent, Stage};
+use super::panel::{self, MEMBER_SYSTEM, Panel};
+use super::RunPlan;
+
+/// The most rounds a run may have.
+pub const MAX_ROUNDS: u32 = 3;
+
+/// A finished round: one result per member, and when it ended.
+pub(super) type Round = Panel;
+
+/// Every round that ran: the earlier ones, the last one, and why later ones did not run.
+pub(super) struct Rounds {
+    pub earlier: Vec<Round>,
+    pub last: Round,
+    pub notes: Vec<String>,
+}
+
+/// Runs the first round, then each later one the plan asks for while they can run.
+pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) -> Rounds {
+    let mut last = panel::run(plan, clock, observer).await;
+    let mut earlier = Vec::new();
+    let mut notes = Vec::new();
+    for round in 2..=plan.rounds.min(MAX_ROUNDS) {
+        let prompts = match revision_prompts(plan, &last.results, round) {
+            Ok(prompts) => prompts,
+            Err(reason) => {
+                skip(&reason, observer, &mut notes);
+                break;
+            }
+        };
+        if let Some(reason) = guard(plan, clock, &earlier, &last, &prompts, round) {
+            skip(&reason, observer, &mut notes);
+            break;
+        }
+        let borrowed: Vec<Option<&str>> = prompts.iter().map(Option::as_deref).collect();
+        let asked = panel::ask(plan, &borrowed, clock, observer).await;
+        let results = asked
+            .results
+            .into_iter()
+            .zip(&last.results)
+            .map(|(now, before)| now.unwrap_or_else(|| before.clone().map_err(|f| not_asked(f, round))))
+            .collect();
+        earlier.push(std::mem::replace(&mut last, Panel { results, elapsed_ms: asked.elapsed_ms }));
+    }
+    Rounds { earlier, last, notes }
+}
+
+fn skip(reason: &str, observer: &dyn Observer, notes: &mut Vec<String>) {
+    observer.on(RunEvent::StageSkipped { stage: Stage::Panel, reason });
+    notes.push(reason.to_string());
+}
+
+/// The failure a member not asked in `round` keeps from the round it failed in.
+fn not_asked(failure: CallFailure, round: u32) -> CallFailure {
+    let error = if failure.error.starts_with("not asked in round") {
+        failure.error
+    } else {
+        format!("not asked in round {round}: failed in round {} ({})", round - 1, failure.error)
+    };
+    CallFailure { error, ..failure }
+}
+
+/// Each member's prompt for `round` (`None`: not asked), or why the round can't run.
+fn revision_prompts(
+    plan: &RunPlan,
+    before: &[Result<Completion, CallFailure>],
+    round: u32,
+) -> Result<Vec<Option<String>>, String> {
+    let answers: Vec<(usize, &str)> =
+        before.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| (i, c.text.as_str()))).collect();
+    if answers.len() < 2 {
+        return Err(format!(
+            "round {round} and later skipped: {} of round {} answered, and a revision needs at least two answers",
+            match answers.len() {
+                0 => "no member".to_string(),
+                n => format!("only {n} member"),
+            },
+            round - 1
+        ));
+    }
+    let question = plan.question();
+    Ok((0..plan.panel.len())
+        .map(|member| {
+            answers.iter().any(|(i, _)| *i == member).then(|| {
+                let others: Vec<(usize, &str)> = answers.iter().copied().filter(|(i, _)| *i != member).collect();
+                revision_message(&question, &label(&others, shuffle_seed(plan.seed, round, member)))
+            })
+        })
+        .collect())
+}
+
+/// The seed of the order `member` sees the others' answers in, in `round`: each member
+/// and each round its own order, reproducible from the run's seed.
+fn shuffle_seed(seed: u64, round: u32, member: usize) -> u64 {
+    seed ^ (u64::from(round) << 32) ^ (member as u64).wrapping_mul(0x9e37_79b9)
+}
+
+/// Why `round` must not run: too little of the budget left, or the cost cap crossed.
+fn guard(
+    plan: &RunPlan,
+    clock: &Clock,
+    earlier: &[Round],
+    last: &Round,
+    prompts: &[Option<String>],
+    round: u32,
+) -> Option<String> {
+    let limits = plan.limits;
+    let left = clock.remaining();
+    if left < limits.stage_floor {
+        return Some(format!(
+            "round {round} and later skipped: {:.1}s left of the {}s budget, under the {}s floor",
+            left.as_secs_f64(),
+            limits.budget.as_secs(),
+            limits.stage_floor.as_secs()
+        ));
+    }
+    let cap = limits.max_cost_usd?;
+    let spent: f64 = earlier
+        .iter()
+        .chain([last])
+        .flat_map(|r| plan.panel.iter().zip(&r.results))
+        .filter_map(|(p, r)| Some(p.price?.cost(r.as_ref().ok()?.usage)))
+        .sum();
+    let estimate: f64 = plan
+        .panel
+        .iter()
+        .zip(prompts)
+        .filter_map(|(p, prompt)| {
+            let input = estimate_tokens(MEMBER_SYSTEM) + estimate_tokens(prompt.as_deref()?);
+            Some(super::cost::estimate(p.price, input, ASSUMED_ANSWER_TOKENS))
+        })
+        .sum();
+    (spent + estimate > cap).then(|| {
+        format!(
+            "round {round} and later skipped: round {round} would bring the cost to about {}, over the {} cap ({} \
+             spent so far)",
+            format_usd(spent + estimate),
+            format_usd(cap),
+            format_usd(spent)
+        )
+    })
+}
+
+/// What a member is asked in a later round: the question, the other members' answers
+/// under their labels, and the task of revising its own. Names no model, and does not
+/// show the member its own answer.
+pub fn revision_message(question: &str, others: &[Labelled<'_>]) -> String {
+    let mut text = format!("{question}\n\n## Other answers\n\n");
+    text.push_str(
+        "Other assistants answered the same question independently. Their answers follow under neutral labels, \
+         in a random order.\n\n",
+    );
+    for answer in others {
+        text.push_str(&format!("### Answer {}\n\n{}\n\n", answer.label, answer.content.trim()));
+    }
+    text.push_str(
+        "## Your task\n\nWrite your best answer to the question above, revised in the light of these answers: keep \
+         what is correct, fix what is wrong, add what was missed, and side with a correct answer even if it is alone. \
+         Answer the question directly; do not mention the other answers, their labels or this process.",
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_revision_shows_the_others_under_labels_and_names_no_model() {
+        let others = label(&[(1, "Use a mutex."), (2, "  Use a channel.\n")], 3);
+        let text = revision_message("How do I share state?", &others);
+        let expected = format!(
+            "How do I share state?\n\n## Other answers\n\nOther assistants answered the same question \
+             independently. Their answers follow under neutral labels, in a random order.\n\n### Answer A\n\n{}\n\n\
+             ### Answer B\n\n{}\n\n## Your task\n\nWrite your best answer to the question above, revised in the \
+             light of these answers: keep what is correct, fix what is wrong, add what was missed, and side with a \
+             correct answer even if it is alone. Answer the question directly; do not mention the other answers, \
+             their labels or this process.",
+            others[0].content.trim(),
+            others[1].content.trim()
+        );
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn each_member_and_round_has_its_own_reproducible_order() {
+        let seeds: std::collections::BTreeSet<u64> =
+            [(2, 0), (2, 1), (3, 0), (3, 1)].map(|(r, m)| shuffle_seed(7, r, m)).into_iter().collect();
+        assert_eq!(seeds.len(), 4);
+        assert_eq!(shuffle_seed(7, 2, 1), shuffle_seed(7, 2, 1));
+    }
+
+    #[test]
+    fn a_member_not_asked_keeps_the_failure_of_the_round_it_failed_in() {
+        let failure = CallFailure {
+            error: "timed out after 5s".into(),
+            kind: crate::provider::ErrorKind::Timeout,
+            latency: std::time::Duration::from_secs(5),
+            cut: false,
+        };
+        let once = not_asked(failure, 2);
+        assert_eq!(once.error, "not asked in round 2: failed in round 1 (timed out after 5s)");
+        assert_eq!(not_asked(once.clone(), 3).error, once.error, "the round it failed in stays named");
+    }
+}
