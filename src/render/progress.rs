@@ -76,7 +76,11 @@ impl RunObserver {
             stream,
             width,
             members: plan.panel.iter().map(|p| sanitize::clean(&p.model)).collect(),
-            judge: plan.judge.as_ref().map(|p| sanitize::clean(&p.model)),
+            judge: if plan.council {
+                Some("council".to_string())
+            } else {
+                plan.judge.as_ref().map(|p| sanitize::clean(&p.model))
+            },
             synth: plan.synth.as_ref().map(|p| sanitize::clean(&p.model)),
             started: Instant::now(),
             state: Mutex::new(State::default()),
@@ -199,6 +203,8 @@ impl Observer for RunObserver {
         match event {
             RunEvent::StageStarted { stage: Stage::Panel, models } => {
                 state.stage = Some(Stage::Panel);
+                // A later round (`--rounds`) counts its answers afresh.
+                state.panel_done = 0;
                 state.pending = vec![true; shared.members.len()];
                 let text = match shared.status(&state) {
                     Some((status, _)) if shared.live => status,
