@@ -12,13 +12,13 @@
 //!
 //! Knows nothing about wire formats, nor what the judge and synth do with the answers.
 
+use super::RunPlan;
 use super::budget::Clock;
 use super::call::{CallFailure, Completion};
 use super::cost::{ASSUMED_ANSWER_TOKENS, estimate_tokens, format_usd};
 use super::judge::{Labelled, label};
 use super::observer::{Observer, RunEvent, Stage};
 use super::panel::{self, MEMBER_SYSTEM, Panel};
-use super::RunPlan;
 
 /// The most rounds a run may have.
 pub const MAX_ROUNDS: u32 = 3;

@@ -182,10 +182,7 @@ fn member(m: &Value, score: Option<&Value>) -> Member {
 }
 
 pub(super) fn members(report: &Value) -> Vec<Member> {
-    items(report.get("panel"))
-        .enumerate()
-        .map(|(i, m)| member(m, score_of(report, i)))
-        .collect()
+    items(report.get("panel")).enumerate().map(|(i, m)| member(m, score_of(report, i))).collect()
 }
 
 /// The member `key` names: its label, else its model when one member has it, else its

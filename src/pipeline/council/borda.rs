@@ -51,7 +51,7 @@ pub fn aggregate(labels: &[&str], rankings: &[&[String]]) -> (Vec<Tally>, Vec<Sp
         .map(|(label, (points, ballots))| Tally { label: label.to_string(), points, ballots })
         .collect();
     // The map iterates by label: a stable sort keeps ties in label order.
-    order.sort_by(|a, b| b.points.cmp(&a.points));
+    order.sort_by_key(|t| std::cmp::Reverse(t.points));
     let position = |ranking: &[String], label: &str| ranking.iter().position(|l| l == label);
     let mut splits = Vec::new();
     for (i, higher) in order.iter().enumerate() {
@@ -97,8 +97,12 @@ mod tests {
 
     #[test]
     fn a_pair_ordered_both_ways_is_a_split_in_the_aggregates_order() {
-        let rankings =
-            [ranking(&["B", "C", "D"]), ranking(&["C", "D", "A"]), ranking(&["B", "A", "D"]), ranking(&["A", "B", "C"])];
+        let rankings = [
+            ranking(&["B", "C", "D"]),
+            ranking(&["C", "D", "A"]),
+            ranking(&["B", "A", "D"]),
+            ranking(&["A", "B", "C"]),
+        ];
         let borrowed: Vec<&[String]> = rankings.iter().map(Vec::as_slice).collect();
         let (order, splits) = aggregate(&["A", "B", "C", "D"], &borrowed);
         assert_eq!(order, [tally("B", 5, 3), tally("A", 3, 3), tally("C", 3, 3), tally("D", 1, 3)]);

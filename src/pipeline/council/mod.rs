@@ -134,7 +134,12 @@ pub(in crate::pipeline) async fn stage(
         },
         disagreements: splits
             .iter()
-            .map(|s| Disagreement { higher: s.higher.clone(), lower: s.lower.clone(), agree: s.agree, dissent: s.dissent })
+            .map(|s| Disagreement {
+                higher: s.higher.clone(),
+                lower: s.lower.clone(),
+                agree: s.agree,
+                dissent: s.dissent,
+            })
             .collect(),
     });
     if counted == 0 {

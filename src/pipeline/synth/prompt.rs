@@ -82,7 +82,14 @@ fn council_section(council: &Council) -> String {
         if council.rankings == 1 { "" } else { "s" }
     );
     for t in &council.tallies {
-        text.push_str(&format!("- {}: {} point{} from {} ranking{}\n", t.label, t.points, plural(t.points), t.ballots, plural(t.ballots as u64)));
+        text.push_str(&format!(
+            "- {}: {} point{} from {} ranking{}\n",
+            t.label,
+            t.points,
+            plural(t.points),
+            t.ballots,
+            plural(t.ballots as u64)
+        ));
     }
     if council.splits.is_empty() {
         text.push_str("\nThe reviewers agreed on the order of every pair.\n");
