@@ -23,6 +23,10 @@ use super::panel::{self, MEMBER_SYSTEM, Panel};
 /// The most rounds a run may have.
 pub const MAX_ROUNDS: u32 = 3;
 
+/// How the error of a member not asked in a round begins: its entry repeats the failure
+/// of the round it failed in, and is no call of its own (history's statistics skip it).
+pub const NOT_ASKED: &str = "not asked in round ";
+
 /// A finished round: one result per member, and when it ended.
 pub(super) type Round = Panel;
 
@@ -70,10 +74,10 @@ fn skip(reason: &str, observer: &dyn Observer, notes: &mut Vec<String>) {
 
 /// The failure a member not asked in `round` keeps from the round it failed in.
 fn not_asked(failure: CallFailure, round: u32) -> CallFailure {
-    let error = if failure.error.starts_with("not asked in round") {
+    let error = if failure.error.starts_with(NOT_ASKED) {
         failure.error
     } else {
-        format!("not asked in round {round}: failed in round {} ({})", round - 1, failure.error)
+        format!("{NOT_ASKED}{round}: failed in round {} ({})", round - 1, failure.error)
     };
     CallFailure { error, ..failure }
 }
@@ -200,6 +204,105 @@ mod tests {
             others[1].content.trim()
         );
         assert_eq!(text, expected);
+    }
+
+    fn plan(seed: u64) -> RunPlan {
+        let member = |name: &str| crate::pipeline::Participant {
+            model: format!("vendor-{name}"),
+            route: format!("mock:{name}"),
+            provider: Err(crate::provider::ProviderError::Truncated),
+            price: None,
+            params: crate::provider::Params::default(),
+        };
+        RunPlan {
+            run_id: "r".into(),
+            mode: crate::pipeline::RunMode::Fusion,
+            preset: None,
+            prompt: "Why?".into(),
+            panel: vec![member("a"), member("b"), member("c")],
+            judge: None,
+            synth: None,
+            limits: crate::pipeline::Limits {
+                concurrency: 4,
+                member_timeout: std::time::Duration::from_secs(1),
+                budget: std::time::Duration::from_secs(1),
+                stage_floor: std::time::Duration::ZERO,
+                max_cost_usd: None,
+                max_answer_bytes: 1024,
+                grace: None,
+                quorum: None,
+            },
+            seed,
+            context: crate::context::Context::default(),
+            answer_chars: None,
+            rounds: 2,
+            council: false,
+        }
+    }
+
+    fn answered(text: &str) -> Result<Completion, CallFailure> {
+        Ok(Completion {
+            text: text.into(),
+            usage: crate::provider::Usage::new(1, 1),
+            usage_estimated: false,
+            latency: std::time::Duration::ZERO,
+            truncated: false,
+        })
+    }
+
+    #[test]
+    fn each_member_is_shown_the_others_answers_never_its_own_and_no_model_name() {
+        let failed = Err(CallFailure {
+            error: "boom".into(),
+            kind: crate::provider::ErrorKind::Server,
+            latency: std::time::Duration::ZERO,
+            cut: false,
+        });
+        let before = [answered("ALPHA says x"), answered("BETA says y"), failed.clone(), answered("DELTA")];
+        let mut plan = plan(7);
+        plan.panel.push(plan.panel[0].clone());
+        plan.panel[3].model = "vendor-d".into();
+        let prompts = revision_prompts(&plan, &before, 2).unwrap_or_default();
+        let mine = ["ALPHA", "BETA", "", "DELTA"];
+        for (member, prompt) in prompts.iter().enumerate() {
+            let Some(prompt) = prompt else {
+                assert_eq!(member, 2, "only the failed member is not asked");
+                continue;
+            };
+            assert!(!prompt.contains(mine[member]), "member {member} sees its own answer: {prompt}");
+            for (other, text) in mine.iter().enumerate().filter(|(o, t)| *o != member && !t.is_empty()) {
+                assert!(prompt.contains(text), "member {member} lacks member {other}'s answer");
+            }
+            assert!(!prompt.contains("vendor-") && !prompt.contains("mock:"), "{prompt}");
+            assert_eq!(prompt.matches("### Answer ").count(), 2);
+        }
+        assert_eq!(prompts[2], None);
+        // The order each member sees depends on the seed.
+        let orders: std::collections::BTreeSet<Option<String>> = (0..16)
+            .map(|seed| revision_prompts(&self::plan_with(seed, &plan), &before, 2).ok().and_then(|p| p[0].clone()))
+            .collect();
+        assert!(orders.len() > 1, "the seed must change the order");
+    }
+
+    fn plan_with(seed: u64, like: &RunPlan) -> RunPlan {
+        RunPlan { seed, panel: like.panel.clone(), ..plan(seed) }
+    }
+
+    #[test]
+    fn with_fewer_than_two_answers_a_round_does_not_run() {
+        let failed = Err(CallFailure {
+            error: "boom".into(),
+            kind: crate::provider::ErrorKind::Server,
+            latency: std::time::Duration::ZERO,
+            cut: false,
+        });
+        let before = [answered("x"), failed.clone(), failed];
+        assert_eq!(
+            revision_prompts(&plan(1), &before, 3),
+            Err("round 3 and later skipped: only 1 member of round 2 answered, and a revision needs at least two \
+                 answers"
+                .to_string())
+        );
     }
 
     #[test]
