@@ -235,6 +235,13 @@ fn rounds_out_of_range_are_usage_errors_naming_the_flag_and_the_range() {
             format!("error: --rounds {n} is out of range\nhint: give from 1 to 3 (1: the panel answers once)\n")
         );
     }
+    let out = env.frontier(["run", PROMPT, "--model", "local:a", "--rounds", "2"]).output();
+    assert_eq!(out.code, Some(2), "{out}");
+    assert_eq!(
+        out.stderr,
+        "error: --rounds needs a panel, but --model runs one model alone\nhint: use `--models a,b --rounds 2`, or \
+         drop --rounds\n"
+    );
     assert!(env.server().requests().is_empty());
 }
 

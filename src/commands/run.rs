@@ -46,6 +46,18 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let defaults = limits::defaults_for(&config, &selection);
     let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
     let rounds = limits::rounds(args.rounds, defaults.rounds)?;
+    // One model alone has nobody's answers to revise by: config.toml's `rounds` does not
+    // apply to it, and asking for rounds on the command line is a mistake.
+    let rounds = match &selection {
+        Selection::Single { .. } if args.rounds.is_some_and(|n| n > 1) => {
+            return Err(Error::usage(
+                "--rounds needs a panel, but --model runs one model alone",
+                "use `--models a,b --rounds 2`, or drop --rounds",
+            ));
+        }
+        Selection::Single { .. } => 1,
+        Selection::Fusion { .. } => rounds,
+    };
 
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;

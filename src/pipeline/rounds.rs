@@ -188,6 +188,7 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+    use crate::pipeline::budget::Clock;
 
     #[test]
     fn a_revision_shows_the_others_under_labels_and_names_no_model() {
@@ -303,6 +304,58 @@ mod tests {
                  answers"
                 .to_string())
         );
+    }
+
+    #[test]
+    fn a_round_is_skipped_with_too_little_budget_left_or_past_the_cost_cap() {
+        let round1 = Panel { results: vec![answered("x"), answered("y"), answered("z")], elapsed_ms: 1 };
+        let prompts: Vec<Option<String>> = vec![Some("p".repeat(4000)); 3];
+        let mut plan = plan(1);
+        plan.limits.stage_floor = std::time::Duration::from_secs(5);
+        let clock = Clock::start(std::time::Duration::from_secs(2));
+        assert_eq!(
+            guard(&plan, &clock, &[], &round1, &prompts, 2).map(|r| r.replace(|c: char| c.is_ascii_digit(), "#")),
+            Some("round # and later skipped: #.#s left of the #s budget, under the #s floor".to_string())
+        );
+        plan.limits.stage_floor = std::time::Duration::ZERO;
+        assert_eq!(guard(&plan, &clock, &[], &round1, &prompts, 2), None, "no cap, time enough");
+        // $1 per million tokens in and out: each revision is about 1,000 tokens in and
+        // 1,200 assumed out, 3 of them about $0.0066, over a cap of $0.005.
+        for member in &mut plan.panel {
+            member.price = Some(crate::pipeline::cost::Price::new(1.0, 1.0));
+        }
+        plan.limits.max_cost_usd = Some(0.005);
+        let note = guard(&plan, &clock, &[], &round1, &prompts, 2).unwrap_or_default();
+        assert!(note.starts_with("round 2 and later skipped: round 2 would bring the cost to about $0.006"), "{note}");
+        assert!(note.ends_with("over the $0.0050 cap ($0.0000 spent so far)"), "{note}");
+        plan.limits.max_cost_usd = Some(0.01);
+        assert_eq!(guard(&plan, &clock, &[], &round1, &prompts, 2), None);
+    }
+
+    #[test]
+    fn the_estimate_before_a_run_counts_every_round_and_the_councils_rankings() {
+        let mut plan = plan(1);
+        for member in &mut plan.panel {
+            member.price = Some(crate::pipeline::cost::Price::new(1.0, 1.0));
+        }
+        plan.rounds = 1;
+        let one = crate::pipeline::CostEstimate::of(&plan).usd;
+        plan.rounds = 2;
+        let two = crate::pipeline::CostEstimate::of(&plan).usd;
+        plan.council = true;
+        let council = crate::pipeline::CostEstimate::of(&plan).usd;
+        // A later round: each member reads the question and the two others' answers and
+        // writes one; the council: each member reads the same and writes a ranking.
+        let answer = crate::pipeline::cost::ASSUMED_ANSWER_TOKENS;
+        let question = estimate_tokens("Why?");
+        let round = 3 * (estimate_tokens(MEMBER_SYSTEM) + question + 2 * answer + answer);
+        let rankings = 3
+            * (estimate_tokens(crate::pipeline::council::SYSTEM)
+                + question
+                + 2 * answer
+                + crate::pipeline::council::ASSUMED_RANKING_TOKENS);
+        let tokens = |usd: f64| (usd * 1e6).round() as u64;
+        assert_eq!((tokens(two - one), tokens(council - two)), (round, rankings));
     }
 
     #[test]
