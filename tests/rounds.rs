@@ -270,14 +270,30 @@ fn rounds_in_config_and_presets_are_checked_and_used() {
     std::fs::create_dir_all(&presets).unwrap();
     std::fs::write(
         presets.join("peers.toml"),
-        "panel = [\"local:a\", \"local:b\"]\njudge = \"council\"\nsynth = \"local:s\"\nrounds = 2\n",
+        "panel = [\"local:a\", \"local:b\", \"local:c\"]\njudge = \"council\"\nsynth = \"local:s\"\nrounds = 2\n",
     )
     .unwrap();
     let out = env.frontier(["run", PROMPT, "--json", "--preset", "peers"]).output();
     assert_eq!(out.code, Some(0), "{out}");
     let report = out.json();
     assert_eq!(report["rounds"].as_array().map(Vec::len), Some(1));
-    assert_eq!(report["council"]["rankers"].as_array().map(Vec::len), Some(2));
+    assert_eq!(report["council"]["rankers"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn a_council_of_two_answers_is_skipped_and_noted() {
+    let env = TestEnv::new();
+    let report = run(&env, "local:a,local:b,local:fail-500", &["--judge", "council", "--synth", "local:s"]);
+    assert!(env.server().requests().iter().all(|r| !r.is_judge()), "no ranking request");
+    assert_eq!((report["council"].clone(), report["judge"].clone()), (Value::Null, Value::Null));
+    assert_eq!(
+        report["notes"],
+        json!([
+            "council skipped: with 2 answers each member could rank only the other's; the synth worked from the raw \
+             answers"
+        ])
+    );
+    assert_eq!(report["final_source"], "synth");
 }
 
 #[test]

@@ -78,7 +78,11 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             block_chars: plan.context.block.chars().count(),
             context: &plan.context.sources,
             panel: plan.panel.iter().map(|p| p.model.as_str()).collect(),
-            judge: plan.judge.as_ref().map(|p| p.model.as_str()),
+            judge: if plan.council {
+                Some(crate::config::presets::COUNCIL)
+            } else {
+                plan.judge.as_ref().map(|p| p.model.as_str())
+            },
             synth: plan.synth.as_ref().map(|p| p.model.as_str()),
         };
         render::context::print(&dry, args.json);

@@ -118,7 +118,8 @@ impl CostEstimate {
                 add(member, estimate_tokens(MEMBER_SYSTEM) + prompt + seen, ASSUMED_ANSWER_TOKENS);
             }
         }
-        if plan.council {
+        // A council of fewer than three is skipped (`council::stage`).
+        if plan.council && plan.panel.len() >= 3 {
             for member in &plan.panel {
                 add(member, estimate_tokens(council::SYSTEM) + prompt + others, council::ASSUMED_RANKING_TOKENS);
             }

@@ -1,5 +1,6 @@
 //! The council (`--judge council`): instead of one judge, every panel member that
-//! answered ranks the other members' answers, one request each, concurrently. A ranker
+//! answered ranks the other members' answers, one request each, concurrently (with only
+//! two answers each could rank only the other's, so the council is skipped, noted). A ranker
 //! sees the answers under the same neutral labels the report records, minus its own
 //! (so it can neither favour nor recognise it), and no model name. The rankings are
 //! aggregated by Borda count (`borda`); a ranker whose call fails or whose reply is no
@@ -49,6 +50,17 @@ pub(in crate::pipeline) async fn stage(
     observer: &dyn Observer,
     report: &mut RunReport,
 ) -> Option<Council> {
+    if labelled.len() < 3 {
+        // Each of two rankers could only rank the other's answer: a tie that costs calls.
+        let reason = format!(
+            "council skipped: with {} answers each member could rank only the other's; the synth worked from the raw \
+             answers",
+            labelled.len()
+        );
+        observer.on(RunEvent::StageSkipped { stage: Stage::Judge, reason: &reason });
+        report.notes.push(reason);
+        return None;
+    }
     if skipped_for_time(Stage::Judge, "council", clock.remaining(), plan.limits, observer, report) {
         return None;
     }
