@@ -38,7 +38,8 @@ environment:
       carries the other members' first answers, not its own, and no model name.
 
   (j) the council: `--judge council` with 3 members makes 3 ranking requests, one from
-      each member, none containing the ranker's own answer nor a model name.
+      each member, none containing the ranker's own answer nor a model name; scripted
+      rankings are read on each API and aggregated (Borda).
 
     --only context|params|cache|thinking|rounds|council runs just the (e) to (j) cases
     (and --only retries everything else).
@@ -722,8 +723,18 @@ class ShapeCases:
                 f"not its own, no model name; final from {report.get('final_source')}")
 
     def council(self) -> str:
+        # A first run learns the labels the fixed seed gives; the second scripts each
+        # member's ranking of the others' labels (best first in label order), so the
+        # rankings can be counted.
         self.script_first_answers()
-        report = expect_run_ok(self.frontier.run(self.models, "--judge", "council", "--synth", "mock:s"))
+        flags = ("--judge", "council", "--synth", "mock:s", "--seed", "7")
+        first = expect_run_ok(self.frontier.run(self.models, *flags))
+        labels = {m["model"]: m.get("label") for m in first["panel"]}
+        self.script_first_answers()
+        self.mock.queue(*[{"type": "reply", "text": json.dumps({"ranking": sorted(
+            l for m, l in labels.items() if m != member_id(k) and l)}), "times": 1, "match": {"provider": k}}
+            for k in self.kinds])
+        report = expect_run_ok(self.frontier.run(self.models, *flags))
         seen = self.by_kind()
         rankings = 0
         for kind in self.kinds:
@@ -742,10 +753,15 @@ class ShapeCases:
         rankers = council.get("rankers") or []
         expect(len(rankers) == len(self.kinds), f"the report has {len(rankers)} rankers")
         expect(report.get("judge") is None, "a council run has no judge call")
-        counted = sum(1 for r in rankers if r.get("ranking"))
         left_out = [f"{r['call']['model']}: {r.get('error')}" for r in rankers if not r.get("ranking")]
-        return (f"{rankings} ranking requests, none with the ranker's own answer; {counted} rankings counted"
-                + (f", left out (llmock's reply is not a ranking): {left_out}" if left_out else ""))
+        expect(not left_out, f"scripted rankings left out: {left_out}")
+        aggregate = council.get("aggregate") or []
+        points = sum(s["points"] for s in aggregate)
+        expect(len(aggregate) == 3 and all(s["ballots"] == 2 for s in aggregate) and points == 3,
+               f"the Borda aggregate of three rankings of two is not 3 labels x 2 ballots, 3 points: {aggregate}")
+        order = " > ".join(f"{s['label']} {s['points']}" for s in aggregate)
+        return (f"{rankings} ranking requests, none with the ranker's own answer or a model name; "
+                f"3 rankings counted on the three APIs; aggregate {order}")
 
 
 def cache_case(suite: Suite, kind: str) -> str:
