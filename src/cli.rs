@@ -99,8 +99,9 @@ pub struct PanelArgs {
     /// One model, answering alone (single mode).
     #[arg(long, value_name = "MODEL", conflicts_with = "preset")]
     pub model: Option<String>,
-    /// The judge model (default: the preset's, else the first panel model).
-    #[arg(long, value_name = "MODEL")]
+    /// The judge model (default: the preset's, else the first panel model), or `council`:
+    /// every panel member ranks the others' answers, aggregated by Borda count.
+    #[arg(long, value_name = "MODEL|council")]
     pub judge: Option<String>,
     /// The synth model (default: the preset's, else the first panel model).
     #[arg(long, value_name = "MODEL")]
@@ -126,11 +127,16 @@ pub struct ShapeArgs {
     /// [default: `quorum` in config.toml, else all members but one]
     #[arg(long, value_name = "K", allow_negative_numbers = true, value_parser = count::<usize>)]
     pub quorum: Option<usize>,
+    /// How many times the panel answers, 1 to 3: in each later round every member sees the
+    /// others' answers, anonymised, and revises its own; the judge and synth see the last.
+    /// [default: `rounds` in the preset or config.toml, else 1]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u32>)]
+    pub rounds: Option<u32>,
 }
 
 impl ShapeArgs {
     pub fn is_empty(&self) -> bool {
-        self.params.is_empty() && self.grace.is_none() && self.quorum.is_none()
+        self.params.is_empty() && self.grace.is_none() && self.quorum.is_none() && self.rounds.is_none()
     }
 }
 

@@ -1,5 +1,5 @@
 //! A scope armed with a shape (DESIGN.md §4.5): `mode` and `compose` take `--param`,
-//! `--grace` and `--quorum`, check them when they arm with the messages a run's flags
+//! `--grace`, `--quorum`, `--rounds` and `--judge council`, check them when they arm with the messages a run's flags
 //! get, and every run of the scope (the hook's, and `run` without a panel) honours them,
 //! with a run's own flags over them.
 
@@ -99,6 +99,43 @@ fn a_hooked_run_cuts_a_straggler_after_the_armed_grace() {
     assert_eq!((slow["model"].clone(), slow["cut"].clone()), (json!("mock:slow"), json!(true)), "{slow}");
 }
 
+#[test]
+fn a_scope_armed_with_rounds_and_a_council_runs_them_in_the_hook() {
+    let env = TestEnv::new();
+    let repo = repo(&env);
+    arm(
+        &env,
+        &repo,
+        &[
+            "mode",
+            "fusion",
+            "--scope",
+            "claude-project",
+            "--models",
+            "local:a,local:b,local:c",
+            "--judge",
+            "council",
+            "--synth",
+            "local:s",
+            "--rounds",
+            "2",
+        ],
+    );
+    let mut status = env.command(["status", "--json", "--scope", "claude-project"]);
+    let state: Value = serde_json::from_slice(&status.current_dir(&repo).output().unwrap().stdout).unwrap();
+    assert_eq!((state["judge"].clone(), state["shape"].clone()), (json!("council"), json!({"rounds": 2})));
+    let out = env
+        .frontier(["hook"])
+        .stdin(&claude_event(&repo, "Why does my borrow checker complain about two borrows?"))
+        .output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert!(out.stdout.contains("additionalContext"), "{out}");
+    let report = env.frontier(["show", "last", "--json"]).output().json();
+    assert_eq!(report["rounds"].as_array().map(Vec::len), Some(1), "the first of two rounds is kept");
+    assert_eq!(report["council"]["rankers"].as_array().map(Vec::len), Some(3), "{}", report["council"]);
+    assert_eq!(report["judge"], Value::Null, "the council judges, not a model");
+}
+
 /// `$ args`, the exit code and stderr of each case, for one snapshot.
 fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
     let mut out = String::new();
@@ -121,6 +158,9 @@ fn a_shape_its_runs_would_refuse_is_refused_when_it_is_armed() {
             &["mode", "fusion", "--models", "mock:a,mock:b", "--quorum", "3"],
             &["mode", "fusion", "--models", "mock:a,mock:b", "--grace", "0"],
             &["mode", "single", "--model", "mock:a", "--grace", "1"],
+            &["mode", "single", "--model", "mock:a", "--rounds", "2"],
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--rounds", "4"],
+            &["mode", "fusion", "--models", "mock:a,mock:b", "--synth", "council"],
             &["mode", "off", "--param", "mock:a.temperature=1"],
             &["compose", "--models", "mock:a,mock:b", "--quorum", "5"],
             &["compose", "--models", "mock:a,mock:b", "--param", "mock:z.reasoning=high"],

@@ -283,6 +283,24 @@ fn eight_concurrent_fusions_on_one_server_all_answer_and_are_all_recorded() {
 }
 
 #[test]
+fn fuse_takes_rounds_and_a_council_as_run_does() {
+    let env = TestEnv::new();
+    let mut mcp = Session::start(&env, &[]);
+    let arguments = json!({"prompt": "q", "models": ["mock:a", "mock:b", "mock:c"], "judge": "council", "rounds": 2});
+    let (text, is_error) = text_of(&mcp.call(1, "fuse", arguments));
+    assert!(!is_error, "{text}");
+    let (text, is_error) = text_of(&mcp.call(2, "fuse", json!({"prompt": "q", "preset": "demo", "rounds": 4})));
+    assert_eq!(
+        (text.as_str(), is_error),
+        ("error: --rounds 4 is out of range\nhint: give from 1 to 3 (1: the panel answers once)", true)
+    );
+    assert!(mcp.finish().success());
+    let report = env.frontier(["show", "last", "--json"]).output().json();
+    assert_eq!(report["rounds"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["council"]["rankers"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
 fn a_call_past_sixteen_in_flight_is_refused_and_the_sixteen_answer() {
     let env = TestEnv::new();
     let mut mcp = Session::start(&env, &[]);

@@ -181,3 +181,37 @@ fn show_show_markdown_and_runs_fit_80_columns() {
     assert_fits(&stats.stdout.lines().map(str::to_string).collect::<Vec<_>>(), 80);
     insta::assert_snapshot!("runs_stats_80_columns", stable(&stats.stdout));
 }
+
+/// Two rounds and a council, one member failing: what `run` ends with, and `show`.
+const COUNCIL_RUN: &[&str] = &[
+    "run",
+    "--seed",
+    "7",
+    "--rounds",
+    "2",
+    "--judge",
+    "council",
+    "--models",
+    "mock:one,mock:two,mock:three,mock:bad?fail=503",
+    "--synth",
+    "mock:synth",
+    "Why?",
+];
+
+#[test]
+fn rounds_and_a_council_show_on_a_terminal_and_in_show_at_80_columns() {
+    let env = TestEnv::new();
+    let lines = screen(&in_terminal(&env, COUNCIL_RUN, 80));
+    assert_fits(&lines, 80);
+    let shown = stable(&lines.join("\n"));
+    assert!(shown.contains("council (Borda points, rankings): "), "{shown}");
+    insta::assert_snapshot!("run_council_80_columns", shown);
+
+    let show = env.frontier(["show", "last"]).env("COLUMNS", "80").env("TZ", "UTC").output();
+    assert_eq!(show.code, Some(0), "{show}");
+    assert_fits(&show.stdout.lines().map(str::to_string).collect::<Vec<_>>(), 80);
+    insta::assert_snapshot!("show_council_80_columns", stable(&show.stdout));
+    let markdown = env.frontier(["show", "last", "--markdown"]).env("TZ", "UTC").output();
+    assert_eq!(markdown.code, Some(0), "{markdown}");
+    insta::assert_snapshot!("show_council_markdown", stable(&markdown.stdout));
+}

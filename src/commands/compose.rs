@@ -68,6 +68,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         synth: synth.clone(),
         params: params.clone(),
         grace: shape.grace_secs.map(std::time::Duration::from_secs_f64),
+        rounds: shape.rounds,
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {

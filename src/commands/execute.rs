@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::cancel::Cancel;
 use super::selection::Selection;
+use crate::config::presets::COUNCIL;
 use crate::config::{Catalog, Config};
 use crate::context::Context;
 use crate::env::Env;
@@ -43,6 +44,8 @@ pub fn plan(
             seed,
             context: Context::default(),
             answer_chars: None,
+            rounds: 1,
+            council: false,
         },
         Selection::Fusion { preset, panel, judge, synth, params } => RunPlan {
             run_id: new_run_id(),
@@ -50,12 +53,16 @@ pub fn plan(
             preset: Some(preset.clone().unwrap_or_else(|| "custom".into())),
             prompt,
             panel: panel.iter().enumerate().map(|(i, m)| participant(m, params.member(i))).collect::<Result<_>>()?,
-            judge: Some(participant(judge, params.judge)?),
+            // The council is the panel itself: no judge participant.
+            judge: if judge == COUNCIL { None } else { Some(participant(judge, params.judge)?) },
             synth: Some(participant(synth, params.synth)?),
             limits,
             seed,
             context: Context::default(),
             answer_chars: None,
+            // The caller sets the rounds (`limits::rounds`), as it sets the context.
+            rounds: 1,
+            council: judge == COUNCIL,
         },
     })
 }

@@ -158,16 +158,20 @@ fn armed(
     let selection = shape::apply(selection, &armed.shape, &config)
         .map_err(|e| format!("scope `{scope}` is armed with an invalid --param: {e}"))?;
     let run = &config.settings.run;
+    let defaults = limits::defaults_for(&config, &selection);
+    let shaped = |e: Error| format!("scope `{scope}` is armed with a shape its panel can't take: {e}");
     let limits = limits::for_hook(
-        &limits::defaults_for(&config, &selection),
+        &defaults,
         armed.tuning.budget_secs,
         shape::limit_flags(&armed.shape, limits::Flags::default()),
         limits::panel_size(&selection),
     )
-    .map_err(|e| format!("scope `{scope}` is armed with a shape its panel can't take: {e}"))?;
+    .map_err(shaped)?;
+    let rounds = shape::rounds(&selection, &armed.shape, &defaults).map_err(shaped)?;
     let seed = crate::random::u64();
     let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
         .map_err(|e| e.to_string())?;
+    plan.rounds = rounds;
     let budget = super::context::budget(&plan, &config).chars;
     plan.context = crate::context::assemble(gather_context(&armed.tuning, event, env, budget), budget);
     execute::check_cost(&plan).map_err(|e| e.to_string())?;

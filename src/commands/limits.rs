@@ -12,7 +12,8 @@ use std::time::Duration;
 use super::selection::Selection;
 use crate::config::Config;
 use crate::config::settings::{
-    MAX_CONCURRENCY, MAX_TIMEOUT_SECS, RunDefaults, concurrency_allowed, cost_cap_allowed, grace_allowed, secs_allowed,
+    MAX_CONCURRENCY, MAX_ROUNDS, MAX_TIMEOUT_SECS, RunDefaults, concurrency_allowed, cost_cap_allowed, grace_allowed,
+    rounds_allowed, secs_allowed,
 };
 use crate::error::{Error, Result};
 use crate::pipeline::Limits;
@@ -90,15 +91,29 @@ fn stragglers(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Result
 }
 
 /// The defaults a run of `selection` starts from: config.toml's, with its preset's
-/// `grace_secs` over them when it names one.
+/// `grace_secs` and `rounds` over them when it names one.
 pub fn defaults_for(config: &Config, selection: &Selection) -> RunDefaults {
     let mut defaults = config.settings.run.clone();
     if let Selection::Fusion { preset: Some(name), .. } = selection
-        && let Some(grace) = config.presets.get(name).ok().and_then(|p| p.grace)
+        && let Ok(preset) = config.presets.get(name)
     {
-        defaults.grace = Some(grace);
+        defaults.grace = preset.grace.or(defaults.grace);
+        defaults.rounds = preset.rounds.unwrap_or(defaults.rounds);
     }
     defaults
+}
+
+/// How many rounds a run has: `flag` (`--rounds`, or what a scope armed), else `default`
+/// (the preset's, else config.toml's). Out of 1 to 3 is a usage error naming the flag.
+pub fn rounds(flag: Option<u32>, default: u32) -> Result<u32> {
+    match flag {
+        None => Ok(default),
+        Some(n) if rounds_allowed(n) => Ok(n),
+        Some(n) => Err(Error::usage(
+            format!("--rounds {n} is out of range"),
+            format!("give from 1 to {MAX_ROUNDS} (1: the panel answers once)"),
+        )),
+    }
 }
 
 /// How many members `selection` asks.
@@ -239,6 +254,22 @@ mod tests {
             [
                 Some(("--quorum 0 is out of range for a panel of 3".into(), "give from 1 to 3".into())),
                 Some(("--quorum 4 is out of range for a panel of 3".into(), "give from 1 to 3".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn rounds_default_and_out_of_range_name_the_flag_and_the_range() {
+        assert_eq!([None, Some(1), Some(3)].map(|f| rounds(f, 2).ok()), [Some(2), Some(1), Some(3)]);
+        let hint = "give from 1 to 3 (1: the panel answers once)".to_string();
+        assert_eq!(
+            [0, 4].map(|n| match rounds(Some(n), 1) {
+                Err(Error::Usage { what, hint }) => Some((what, hint)),
+                _ => None,
+            }),
+            [
+                Some(("--rounds 0 is out of range".into(), hint.clone())),
+                Some(("--rounds 4 is out of range".into(), hint)),
             ]
         );
     }

@@ -47,15 +47,6 @@ struct Server {
 
 impl Tools for Server {
     fn fuse(&self, input: inputs::Fuse, progress: &Progress, cancelled: Cancelled) -> Result<String> {
-        // MERGE(rounds): `frontier run --rounds N` is helper R's, on its own branch; when
-        // `RunArgs` has its `rounds` field, set it from `input.rounds` below (the flag's
-        // own check then refuses 0 or 4) and delete this refusal.
-        if let Some(rounds) = input.rounds.filter(|r| *r != 1) {
-            return Err(Error::usage(
-                format!("rounds = {rounds} is not supported by this build"),
-                "leave `rounds` out (one round)",
-            ));
-        }
         let args = RunArgs {
             prompt: input.prompt,
             panel: PanelArgs {
@@ -65,6 +56,7 @@ impl Tools for Server {
                 judge: input.judge,
                 synth: input.synth,
             },
+            shape: ShapeArgs { rounds: input.rounds, ..ShapeArgs::default() },
             budget: input.budget_secs,
             max_cost: input.max_cost_usd,
             files: input.files,

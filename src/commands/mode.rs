@@ -23,7 +23,7 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         || flags.synth.is_some();
     let selection = match args.mode {
         ModeWord::Off if any_panel_flag || !args.shape.is_empty() => {
-            let what = if any_panel_flag { "panel" } else { "--param, --grace or --quorum" };
+            let what = if any_panel_flag { "panel" } else { "--param, --grace, --quorum or --rounds" };
             return Err(Error::usage(
                 format!("`mode off` takes no {what}"),
                 "run `frontier mode off` alone (with --scope if needed)",

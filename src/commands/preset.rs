@@ -50,7 +50,9 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
         PresetCommand::Save { name, models, judge, synth, description } => {
             check_panel(&config.catalog, &models)?;
             let (judge, synth) = judge_and_synth(&models, judge, synth);
-            config.catalog.resolve(&judge)?;
+            if judge != crate::config::presets::COUNCIL {
+                config.catalog.resolve(&judge)?;
+            }
             config.catalog.resolve(&synth)?;
             let preset = Preset {
                 description: description.unwrap_or_else(|| format!("{} judged by {judge}", models.join(", "))),
@@ -61,6 +63,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 synth,
                 params: crate::config::params::PanelParams::default(),
                 grace: None,
+                rounds: None,
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;

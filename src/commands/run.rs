@@ -48,7 +48,11 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             block_chars: plan.context.block.chars().count(),
             context: &plan.context.sources,
             panel: plan.panel.iter().map(|p| p.model.as_str()).collect(),
-            judge: plan.judge.as_ref().map(|p| p.model.as_str()),
+            judge: if plan.council {
+                Some(crate::config::presets::COUNCIL)
+            } else {
+                plan.judge.as_ref().map(|p| p.model.as_str())
+            },
             synth: plan.synth.as_ref().map(|p| p.model.as_str()),
         };
         render::context::print(&dry, args.json);
@@ -102,11 +106,13 @@ pub(super) fn prepare(
     );
     let defaults = limits::defaults_for(config, &selection);
     let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
+    let rounds = shape::rounds(&selection, &shape, &defaults)?;
 
     let idle_timeout =
         args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
     let seed = args.seed.unwrap_or_else(crate::random::u64);
-    let plan = execute::plan(config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    let mut plan = execute::plan(config, env, &selection, prompt, limits, idle_timeout, seed)?;
+    plan.rounds = rounds;
     let budget = context::budget(&plan, config);
     Ok((plan, budget))
 }

@@ -5,7 +5,7 @@
 
 use crate::cli::PanelArgs;
 use crate::config::params::PanelParams;
-use crate::config::presets::{CUSTOM, check_panel, judge_and_synth};
+use crate::config::presets::{COUNCIL, CUSTOM, check_panel, judge_and_synth};
 use crate::config::{Catalog, Config, Route};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -124,8 +124,14 @@ impl Selection {
     }
 
     fn validated(self, config: &Config) -> Result<Selection> {
-        if let Selection::Fusion { panel, .. } = &self {
+        if let Selection::Fusion { panel, synth, .. } = &self {
             check_panel(&config.catalog, panel)?;
+            if synth == COUNCIL || panel.iter().any(|m| m == COUNCIL) {
+                return Err(Error::usage(
+                    format!("`{COUNCIL}` is not a model: it only judges, as `--judge {COUNCIL}`"),
+                    "name a model for the panel and the synth, e.g. `--models opus,gpt-5.5 --judge council`",
+                ));
+            }
         }
         for name in self.models() {
             let spec = config.catalog.resolve(name)?;
@@ -196,6 +202,8 @@ impl Selection {
                 .enumerate()
                 .map(|(i, m)| (m.as_str(), params.member(i)))
                 .chain([(judge.as_str(), params.judge), (synth.as_str(), params.synth)])
+                // The council is the panel itself: no call of its own.
+                .filter(|(name, _)| *name != COUNCIL)
                 .collect(),
         }
     }
@@ -221,7 +229,8 @@ impl Selection {
         }
     }
 
-    /// Every model the selection would call, in order, without repeats.
+    /// Every model the selection would call, in order, without repeats (`council`, the
+    /// panel itself as a judge, is not a model).
     pub fn models(&self) -> Vec<&str> {
         let all: Vec<&str> = match self {
             Selection::Single { model, .. } => vec![model],
@@ -230,7 +239,7 @@ impl Selection {
             }
         };
         let mut seen = Vec::new();
-        for m in all {
+        for m in all.into_iter().filter(|m| *m != COUNCIL) {
             if !seen.contains(&m) {
                 seen.push(m);
             }

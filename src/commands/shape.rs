@@ -1,5 +1,5 @@
 //! How a fusion runs beyond who is on its panel: the models' parameters (`--param`), the
-//! grace and quorum for stragglers, the rounds. A run takes them from its flags over what
+//! grace and quorum for stragglers, the rounds (`--judge council` is a judge, armed as one). A run takes them from its flags over what
 //! its scope armed; `mode` and `compose` check them when they arm, with the same
 //! messages a run's flags get, so a scope never holds a shape its runs would refuse.
 //!
@@ -10,12 +10,13 @@ use super::limits;
 use super::selection::Selection;
 use crate::cli::ShapeArgs;
 use crate::config::Config;
+use crate::config::settings::RunDefaults;
 use crate::error::{Error, Result};
 use crate::scope::state::Shape;
 
 /// The shape `flags` ask for, as a scope keeps it.
 pub fn from_flags(flags: &ShapeArgs) -> Shape {
-    Shape { params: flags.params.clone(), grace_secs: flags.grace, quorum: flags.quorum, rounds: None }
+    Shape { params: flags.params.clone(), grace_secs: flags.grace, quorum: flags.quorum, rounds: flags.rounds }
 }
 
 /// `flags` over `armed`: each flag given replaces the scope's value; parameters add up,
@@ -25,7 +26,7 @@ pub fn over(armed: &Shape, flags: &ShapeArgs) -> Shape {
         params: armed.params.iter().chain(&flags.params).cloned().collect(),
         grace_secs: flags.grace.or(armed.grace_secs),
         quorum: flags.quorum.or(armed.quorum),
-        rounds: armed.rounds,
+        rounds: flags.rounds.or(armed.rounds),
     }
 }
 
@@ -37,6 +38,22 @@ pub fn apply(selection: Selection, shape: &Shape, config: &Config) -> Result<Sel
 /// The limit flags `shape` sets, to go with the run's own.
 pub fn limit_flags(shape: &Shape, flags: limits::Flags) -> limits::Flags {
     limits::Flags { grace: shape.grace_secs, quorum: shape.quorum, ..flags }
+}
+
+/// How many rounds a run of `selection` has: `shape`'s, else the preset's or
+/// config.toml's (`defaults`), checked as `--rounds` is. One model alone has nobody's
+/// answers to revise by: config.toml's `rounds` does not apply to it, and asking for
+/// rounds there is a mistake.
+pub fn rounds(selection: &Selection, shape: &Shape, defaults: &RunDefaults) -> Result<u32> {
+    let rounds = limits::rounds(shape.rounds, defaults.rounds)?;
+    match selection {
+        Selection::Single { .. } if shape.rounds.is_some_and(|n| n > 1) => Err(Error::usage(
+            "--rounds needs a panel, but single mode runs one model alone",
+            "use `--models a,b --rounds 2`, or drop --rounds",
+        )),
+        Selection::Single { .. } => Ok(1),
+        Selection::Fusion { .. } => Ok(rounds),
+    }
 }
 
 /// Checks `shape` for arming `selection`: its parameters name the selection's models
@@ -57,6 +74,7 @@ pub fn check_for_arming(
     let shaped = apply(selection.clone(), shape, config)?;
     let defaults = limits::defaults_for(config, &shaped);
     limits::for_run(&defaults, limit_flags(shape, limits::Flags::default()), limits::panel_size(&shaped))?;
+    rounds(&shaped, shape, &defaults)?;
     shaped.check_params(config, env)?;
     Ok(shaped)
 }

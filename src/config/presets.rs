@@ -41,6 +41,10 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The word that, as `--preset custom`, means "the panel given by `--models`".
 pub const CUSTOM: &str = "custom";
 
+/// The word that, as `--judge council` (or `judge = "council"` in a preset), means "the
+/// panel ranks its own answers": not a model, and no catalog model may take the name.
+pub const COUNCIL: &str = "council";
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PresetToml {
@@ -55,6 +59,9 @@ pub(crate) struct PresetToml {
     /// Seconds the rest of the panel get once the quorum has answered (`--grace`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     grace_secs: Option<f64>,
+    /// How many times the panel answers (`--rounds`), 1 to 3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rounds: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +85,8 @@ pub struct Preset {
     /// How long the rest get once the quorum has answered (`grace_secs`); `None`: the
     /// config's.
     pub grace: Option<std::time::Duration>,
+    /// How many times the panel answers (`rounds`); `None`: the config's.
+    pub rounds: Option<u32>,
     pub source: PresetSource,
 }
 
@@ -100,6 +109,12 @@ impl Preset {
         let judge_params = if raw.judge.is_some() { params_of(&raw.judge)? } else { first };
         let synth_params = if raw.synth.is_some() { params_of(&raw.synth)? } else { first };
         let name_of = |m: Option<MemberToml>| m.map(|m| m.model().to_string());
+        if raw.judge.as_ref().is_some_and(|j| j.model() == COUNCIL) && !judge_params.is_empty() {
+            return Err(format!("the judge `{COUNCIL}` takes no parameters: each member ranks with its own"));
+        }
+        if let Some(n) = raw.rounds.filter(|n| !crate::config::settings::rounds_allowed(*n)) {
+            return Err(format!("`rounds` is {n}; it must be from 1 to {}", crate::config::settings::MAX_ROUNDS));
+        }
         let (judge, synth) = judge_and_synth(&panel, name_of(raw.judge), name_of(raw.synth));
         Ok(Preset {
             name: name.to_string(),
@@ -113,6 +128,7 @@ impl Preset {
                 .grace_secs
                 .filter(|s| crate::config::settings::grace_allowed(*s))
                 .map(std::time::Duration::from_secs_f64),
+            rounds: raw.rounds,
             source,
         })
     }
@@ -250,6 +266,7 @@ impl Presets {
             judge: Some(MemberToml::new(&preset.judge, preset.params.judge)),
             synth: Some(MemberToml::new(&preset.synth, preset.params.synth)),
             grace_secs: preset.grace.map(|g| g.as_secs_f64()),
+            rounds: preset.rounds,
         };
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")

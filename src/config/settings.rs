@@ -61,6 +61,15 @@ pub fn grace_allowed(secs: f64) -> bool {
     secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS as f64
 }
 
+/// The most rounds a run may have (`--rounds`, `rounds`).
+pub const MAX_ROUNDS: u32 = 3;
+
+/// Whether `n` is a number of rounds a user may ask for, in `config.toml`, a preset or a
+/// flag.
+pub fn rounds_allowed(n: u32) -> bool {
+    (1..=MAX_ROUNDS).contains(&n)
+}
+
 /// Whether `usd` is a cost cap a user may set, in `config.toml` or a flag.
 pub fn cost_cap_allowed(usd: f64) -> bool {
     usd.is_finite() && usd > 0.0
@@ -78,6 +87,7 @@ pub(crate) struct SettingsToml {
     first_token_timeout_secs: Option<u64>,
     grace_secs: Option<f64>,
     quorum: Option<usize>,
+    rounds: Option<u32>,
     max_cost_usd: Option<f64>,
     max_answer_bytes: Option<u64>,
     context_chars: Option<u64>,
@@ -140,6 +150,9 @@ pub struct RunDefaults {
     pub grace: Option<Duration>,
     /// How many answers start the grace period; `None`: all members but one.
     pub quorum: Option<usize>,
+    /// How many times the panel answers (1 to 3); later rounds revise in the light of the
+    /// others' answers.
+    pub rounds: u32,
     pub retry: RetryPolicy,
     /// USD a run may spend; none by default.
     pub max_cost_usd: Option<f64>,
@@ -161,6 +174,7 @@ impl Default for RunDefaults {
             first_token_timeout: None,
             grace: None,
             quorum: None,
+            rounds: 1,
             retry: RetryPolicy::default(),
             max_cost_usd: None,
             max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
@@ -250,6 +264,11 @@ impl Settings {
                 quorum: match raw.quorum {
                     Some(0) => return Err(invalid("`quorum` is 0; it must be at least 1".into())),
                     other => other,
+                },
+                rounds: match raw.rounds {
+                    None => defaults.rounds,
+                    Some(n) if rounds_allowed(n) => n,
+                    Some(n) => return Err(invalid(format!("`rounds` is {n}; it must be from 1 to {MAX_ROUNDS}"))),
                 },
                 retry,
                 max_cost_usd: match raw.max_cost_usd {

@@ -117,11 +117,24 @@ fn insert(conn: &Connection, run_id: &str, entry: &Entry) -> rusqlite::Result<bo
     Ok(true)
 }
 
-/// The panel's calls in order, then the judge's and the synth's.
+/// The panel's calls in order (the earlier rounds' first, `--rounds`), then the judge's
+/// (or the council's rankers', role `council`) and the synth's. A member not asked in a
+/// round repeats an earlier failure and is no call: it is skipped.
 pub(super) fn calls(report: &Value) -> Vec<Call<'_>> {
-    let panel = items(report, "panel").map(|m| ("panel", m));
-    let stages =
-        ["judge", "synth"].into_iter().filter_map(|role| Some((role, report.get(role).filter(|v| v.is_object())?)));
+    let asked = |m: &&Value| {
+        !m.get("error").and_then(Value::as_str).is_some_and(|e| e.starts_with(crate::pipeline::rounds::NOT_ASKED))
+    };
+    let earlier =
+        items(report, "rounds").flat_map(|r| r.get("members").and_then(Value::as_array).into_iter().flatten());
+    let panel = earlier.chain(items(report, "panel")).filter(asked).map(|m| ("panel", m));
+    let rankers = report
+        .pointer("/council/rankers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some(("council", r.get("call").filter(|v| v.is_object())?)));
+    let stage = |role: &'static str| Some((role, report.get(role).filter(|v| v.is_object())?));
+    let stages = stage("judge").into_iter().chain(rankers).chain(stage("synth"));
     panel
         .chain(stages)
         .map(|(role, call)| {
@@ -208,6 +221,34 @@ mod tests {
                     output_tokens: None,
                     cost_usd: None,
                 },
+            ]
+        );
+    }
+
+    #[test]
+    fn earlier_rounds_and_council_rankers_are_calls_and_a_member_not_asked_is_not() {
+        let call = |model: &str, ok: bool| json!({"model": model, "route": format!("mock:{model}"), "ok": ok, "latency_ms": 1, "usage": null});
+        let mut carried = call("b", false);
+        carried["error"] = json!("not asked in round 2: failed in round 1 (timed out after 5s)");
+        let report = json!({
+            "rounds": [{"round": 1, "members": [call("a", true), call("b", false), call("c", true)]}],
+            "panel": [call("a", true), carried, call("c", true)],
+            "judge": null,
+            "council": {"rankers": [{"member": 0, "label": "A", "call": call("a", true)}, {"member": 2, "label": "B", "call": call("c", false)}]},
+            "synth": call("s", true),
+        });
+        let roles: Vec<(&str, &str, bool)> = calls(&report).iter().map(|c| (c.role, c.model, c.ok)).collect();
+        assert_eq!(
+            roles,
+            [
+                ("panel", "a", true),
+                ("panel", "b", false),
+                ("panel", "c", true),
+                ("panel", "a", true),
+                ("panel", "c", true),
+                ("council", "a", true),
+                ("council", "c", false),
+                ("synth", "s", true),
             ]
         );
     }

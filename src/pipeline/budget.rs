@@ -15,7 +15,7 @@ use super::observer::{Observer, RunEvent, Stage};
 use super::panel::MEMBER_SYSTEM;
 use super::plan::{Limits, RunPlan};
 use super::report::{RunReport, build};
-use super::{judge, synth};
+use super::{council, judge, rounds, synth};
 use crate::provider::Usage;
 
 /// When the run started and when its budget runs out.
@@ -40,10 +40,11 @@ impl Clock {
     }
 }
 
-/// Whether `stage`, estimated at `estimate` USD, must be skipped because it would take the
+/// Whether `stage` (`what` in the note: `judge`, `council`, `synth`), estimated at `estimate` USD, must be skipped because it would take the
 /// run past its cost cap; if so, tells the observer and notes why in the report.
 pub(super) fn skipped_for_cost(
     stage: Stage,
+    what: &str,
     estimate: f64,
     limits: Limits,
     observer: &dyn Observer,
@@ -55,8 +56,7 @@ pub(super) fn skipped_for_cost(
         return false;
     }
     let reason = format!(
-        "{} skipped: it would bring the cost to about {}, over the {} cap ({} spent so far)",
-        stage.as_str(),
+        "{what} skipped: it would bring the cost to about {}, over the {} cap ({} spent so far)",
         format_usd(spent + estimate),
         format_usd(cap),
         format_usd(spent)
@@ -70,6 +70,7 @@ pub(super) fn skipped_for_cost(
 /// if so, tells the observer and notes why in the report.
 pub(super) fn skipped_for_time(
     stage: Stage,
+    what: &str,
     left: Duration,
     limits: Limits,
     observer: &dyn Observer,
@@ -79,8 +80,7 @@ pub(super) fn skipped_for_time(
         return false;
     }
     let reason = format!(
-        "{} skipped: {:.1}s left of the {}s budget, under the {}s floor",
-        stage.as_str(),
+        "{what} skipped: {:.1}s left of the {}s budget, under the {}s floor",
         left.as_secs_f64(),
         limits.budget.as_secs(),
         limits.stage_floor.as_secs()
@@ -110,8 +110,19 @@ impl CostEstimate {
             None if !estimate.unpriced.contains(&p.model) => estimate.unpriced.push(p.model.clone()),
             None => {}
         };
-        for member in &plan.panel {
-            add(member, estimate_tokens(MEMBER_SYSTEM) + prompt, ASSUMED_ANSWER_TOKENS);
+        // The first round asks the question; each later one adds the others' answers.
+        let others = plan.panel.len().saturating_sub(1) as u64 * ASSUMED_ANSWER_TOKENS;
+        for round in 1..=plan.rounds.clamp(1, rounds::MAX_ROUNDS) {
+            let seen = if round == 1 { 0 } else { others };
+            for member in &plan.panel {
+                add(member, estimate_tokens(MEMBER_SYSTEM) + prompt + seen, ASSUMED_ANSWER_TOKENS);
+            }
+        }
+        // A council of fewer than three is skipped (`council::stage`).
+        if plan.council && plan.panel.len() >= 3 {
+            for member in &plan.panel {
+                add(member, estimate_tokens(council::SYSTEM) + prompt + others, council::ASSUMED_RANKING_TOKENS);
+            }
         }
         if let Some(j) = &plan.judge {
             add(j, estimate_tokens(judge::SYSTEM) + prompt + answers, ASSUMED_VERDICT_TOKENS);

@@ -5,8 +5,9 @@
 //!
 //! - `plan`: the `RunPlan` and its `Limits`;
 //! - `observer`: the `RunEvent`s a run reports as it goes, and the `Observer` hearing them;
-//! - `panel`: the fan-out under the semaphore;
-//! - `judge/`, `synth/`: each stage with its request, its re-ask or fallback;
+//! - `panel`: the fan-out under the semaphore; `rounds`: the later rounds of revision;
+//! - `judge/`, `synth/`: each stage with its request, its re-ask or fallback; `council/`:
+//!   the panel ranking its own answers instead of a judge (Borda count);
 //! - `budget`: the time budget's clock, the floor and cost guards, a plan's cost estimate;
 //! - `report/`: the report's types and their builders;
 //! - `call`: one model call; `cost`: prices and token estimates; `failure`: why a run
@@ -18,12 +19,14 @@
 mod budget;
 mod call;
 pub mod cost;
+pub mod council;
 mod failure;
 pub mod judge;
 mod observer;
 mod panel;
 mod plan;
 pub mod report;
+pub mod rounds;
 mod synth;
 
 use std::time::Duration;
@@ -34,17 +37,23 @@ pub use failure::FailureReason;
 pub use observer::{Observer, RunEvent, Stage};
 pub use plan::{Limits, RunPlan};
 pub use report::{
-    Analysis, CallReport, Comparison, FinalSource, MemberReport, RunMode, RunReport, Score, Status, Timings, Totals,
+    Analysis, CallReport, Comparison, CouncilReport, Disagreement, FinalSource, MemberReport, RankerReport,
+    RoundReport, RunMode, RunReport, Score, Standing, Status, Timings, Totals,
 };
 
 use budget::Clock;
 use report::build;
+use synth::Assessment;
 
 /// Runs the plan to the end. Never fails: failures are in the report.
 pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
     let clock = Clock::start(plan.limits.budget);
-    let panel = panel::run(&plan, &clock, observer).await;
+    let rounds = rounds::run(&plan, &clock, observer).await;
+    let panel = &rounds.last;
     let mut report = build::after_panel(&plan, &panel.results, panel.elapsed_ms);
+    let earlier: Vec<_> = rounds.earlier.iter().map(|r| (r.results.as_slice(), r.elapsed_ms)).collect();
+    build::set_rounds(&mut report, &plan, &earlier);
+    report.notes.extend(rounds.notes.iter().cloned());
     let answers: Vec<(usize, &str)> =
         panel.results.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| (i, c.text.as_str()))).collect();
     if answers.is_empty() {
@@ -63,9 +72,16 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
         // The judge sees the answers under neutral labels, in an order shuffled by the seed.
         let labelled = judge::label(&answers, plan.seed);
         build::set_labels(&mut report, &labelled);
-        let verdict = judge::stage(&plan, &labelled, &clock, observer, &mut report).await;
-        report.analysis = verdict.as_ref().map(|v| build::analysis(v, &labelled, &plan.panel));
-        synth::stage(&plan, &labelled, verdict.as_ref(), &answers, &clock, observer, &mut report).await;
+        if plan.council {
+            let council = council::stage(&plan, &labelled, &clock, observer, &mut report).await;
+            let assessment = council.as_ref().map_or(Assessment::None, Assessment::Council);
+            synth::stage(&plan, &labelled, assessment, &answers, &clock, observer, &mut report).await;
+        } else {
+            let verdict = judge::stage(&plan, &labelled, &clock, observer, &mut report).await;
+            report.analysis = verdict.as_ref().map(|v| build::analysis(v, &labelled, &plan.panel));
+            let assessment = verdict.as_ref().map_or(Assessment::None, Assessment::Judge);
+            synth::stage(&plan, &labelled, assessment, &answers, &clock, observer, &mut report).await;
+        }
     }
     build::finish_totals(&mut report, ms(clock.elapsed()));
     report

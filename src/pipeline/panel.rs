@@ -36,23 +36,41 @@ pub(super) fn quorum(size: usize, quorum: Option<usize>) -> usize {
     quorum.unwrap_or(size.saturating_sub(1)).clamp(1, size.max(1))
 }
 
-/// Asks every member; in single mode the one answer streams to the observer.
+/// Asks every member the question; in single mode the one answer streams to the observer.
 pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) -> Panel {
-    observer.on(RunEvent::StageStarted { stage: Stage::Panel, models: plan.panel.len() });
+    let question = plan.question();
+    let prompts: Vec<Option<&str>> = plan.panel.iter().map(|_| Some(question.as_ref())).collect();
+    let panel = ask(plan, &prompts, clock, observer).await;
+    let results = panel.results.into_iter().map(|r| r.unwrap_or_else(|| Err(not_asked()))).collect();
+    Panel { results, elapsed_ms: panel.elapsed_ms }
+}
+
+/// A round's outcome: one result per member, `None` for a member not asked.
+pub(super) struct Asked {
+    pub results: Vec<Option<Result<Completion, CallFailure>>>,
+    /// Since the run started, when the round ended.
+    pub elapsed_ms: u64,
+}
+
+/// Asks each member its prompt (`None`: not asked this round) under the semaphore, with
+/// the grace period counted among the members asked.
+pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock, observer: &dyn Observer) -> Asked {
+    let asked = prompts.iter().flatten().count();
+    observer.on(RunEvent::StageStarted { stage: Stage::Panel, models: asked });
     let semaphore = Semaphore::new(plan.limits.concurrency.max(1));
     let stream = answer_stream(observer);
     let single = plan.mode == RunMode::Single;
     let max_bytes = plan.limits.max_answer_bytes;
-    let question = plan.question();
     let started = Instant::now();
     let mut pending: FuturesUnordered<_> = plan
         .panel
         .iter()
+        .zip(prompts)
         .enumerate()
-        .map(|(index, member)| {
+        .filter_map(|(index, (member, prompt))| Some((index, member, (*prompt)?)))
+        .map(|(index, member, prompt)| {
             let semaphore = &semaphore;
             let stream = &stream;
-            let prompt = question.as_ref();
             async move {
                 let _permit = semaphore.acquire().await.ok();
                 let timeout = plan.limits.member_timeout.min(clock.remaining());
@@ -68,7 +86,7 @@ pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) 
         })
         .collect();
     let mut results: Vec<Option<Result<Completion, CallFailure>>> = plan.panel.iter().map(|_| None).collect();
-    let quorum = quorum(plan.panel.len(), plan.limits.quorum);
+    let quorum = quorum(asked, plan.limits.quorum);
     let mut answered = 0;
     let mut cut_at: Option<Instant> = None;
     loop {
@@ -94,9 +112,11 @@ pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) 
     let grace = plan.limits.grace.unwrap_or_default();
     let results: Vec<_> = results
         .into_iter()
+        .zip(prompts)
         .enumerate()
-        .map(|(index, result)| {
-            result.unwrap_or_else(|| {
+        .map(|(index, (result, prompt))| {
+            (*prompt)?;
+            Some(result.unwrap_or_else(|| {
                 let cut = cut(grace, quorum, started.elapsed());
                 let member = &plan.panel[index];
                 observer.on(RunEvent::MemberDone {
@@ -107,13 +127,18 @@ pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) 
                     error: Some(&cut.error),
                 });
                 Err(cut)
-            })
+            }))
         })
         .collect();
     let elapsed_ms = ms(clock.elapsed());
-    let answered = results.iter().filter(|r| r.is_ok()).count();
+    let answered = results.iter().flatten().filter(|r| r.is_ok()).count();
     observer.on(RunEvent::StageDone { stage: Stage::Panel, ok: answered > 0, elapsed_ms });
-    Panel { results, elapsed_ms }
+    Asked { results, elapsed_ms }
+}
+
+/// Never reached: the first round asks every member.
+fn not_asked() -> CallFailure {
+    CallFailure { error: "not asked".into(), kind: ErrorKind::Request, latency: Duration::ZERO, cut: false }
 }
 
 /// The outcome of a member cut `grace` after a quorum of `quorum` had answered,

@@ -49,6 +49,12 @@ pub struct RunPlan {
     /// The most characters the final answer should take, when its reader caps it (a
     /// hooked run: the host's relay ceiling); the synth is told so.
     pub answer_chars: Option<usize>,
+    /// How many times the panel answers (1 to 3): in each later round every member that
+    /// answered sees the others' answers, anonymised, and writes a revised one.
+    pub rounds: u32,
+    /// Fusion mode only: the panel ranks its own answers (`--judge council`) instead of a
+    /// judge scoring them; `judge` is then `None`.
+    pub council: bool,
 }
 
 impl RunPlan {

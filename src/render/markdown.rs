@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::recorded::{context, headline, items, members, text};
+use super::recorded::{context, headline, items, last_round_heading, members, rounds, text};
 use crate::history::Summary;
 
 pub fn report(summary: &Summary, report: &Value) -> String {
@@ -25,9 +25,20 @@ pub fn report(summary: &Summary, report: &Value) -> String {
             out.push_str(&format!("- {}\n", inline(&source)));
         }
     }
+    for (round, members) in rounds(report) {
+        out.push_str(&format!("\n## Answers in round {round}\n"));
+        for m in &members {
+            out.push_str(&format!("\n### {}\n\n", inline(&m.heading())));
+            match (&m.content, &m.error) {
+                (_, Some(error)) => out.push_str(&fence(error)),
+                (Some(content), None) => out.push_str(&fence(content)),
+                (None, None) => out.push_str("(no answer recorded)\n"),
+            }
+        }
+    }
     let members = members(report);
     if !members.is_empty() {
-        out.push_str("\n## Answers\n");
+        out.push_str(&format!("\n## {}\n", capitalised(&last_round_heading(report))));
         for m in &members {
             out.push_str(&format!("\n### {}\n\n", inline(&m.heading())));
             if let Some(reason) = &m.reason {
@@ -57,6 +68,16 @@ pub fn report(summary: &Summary, report: &Value) -> String {
     let ranking: Vec<&str> = items(report.pointer("/analysis/ranking")).filter_map(Value::as_str).collect();
     if !ranking.is_empty() {
         out.push_str(&format!("\nRanking: {}\n", inline(&ranking.join(" > "))));
+    }
+    let rankers = super::council::rankers(report);
+    if !rankers.is_empty() {
+        out.push_str("\n## Council\n\n");
+        for line in rankers {
+            out.push_str(&format!("- {}\n", inline(&line)));
+        }
+        for line in [super::council::aggregate(report), super::council::disagreements(report)].into_iter().flatten() {
+            out.push_str(&format!("\n{}\n", inline(&line)));
+        }
     }
     let notes: Vec<&str> = items(report.get("notes")).filter_map(Value::as_str).collect();
     if !notes.is_empty() {

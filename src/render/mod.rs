@@ -8,6 +8,7 @@
 
 pub mod analysis;
 pub mod context;
+pub mod council;
 pub mod history;
 pub mod markdown;
 mod progress;
@@ -81,6 +82,9 @@ impl RunOutput {
             err.push('\n');
             let value = serde_json::to_value(report).unwrap_or_default();
             err.push_str(&analysis::text(&value, fit.width));
+            for line in [council::aggregate(&value), council::disagreements(&value)].into_iter().flatten() {
+                err.push_str(&wrap::wrap(&line, fit.width, "", "  "));
+            }
         }
         for note in &report.notes {
             err.push_str(&wrap::wrap(note, fit.width, "note: ", "  "));

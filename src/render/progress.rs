@@ -45,6 +45,8 @@ struct Shared {
     members: Vec<String>,
     judge: Option<String>,
     synth: Option<String>,
+    /// The panel ranks itself (`--judge council`): the judge stage is the council's.
+    council: bool,
     started: Instant,
     state: Mutex<State>,
 }
@@ -52,6 +54,8 @@ struct Shared {
 #[derive(Default)]
 struct State {
     panel_done: usize,
+    /// The panel's round in flight (`--rounds`), from 1.
+    round: u32,
     /// The panel members that have not answered or failed yet.
     pending: Vec<bool>,
     /// The stage in flight, if any.
@@ -77,6 +81,7 @@ impl RunObserver {
             width,
             members: plan.panel.iter().map(|p| sanitize::clean(&p.model)).collect(),
             judge: plan.judge.as_ref().map(|p| sanitize::clean(&p.model)),
+            council: plan.council,
             synth: plan.synth.as_ref().map(|p| sanitize::clean(&p.model)),
             started: Instant::now(),
             state: Mutex::new(State::default()),
@@ -118,6 +123,16 @@ impl Shared {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// How a stage is named in progress lines: a later round of the panel is `round N`,
+    /// the council's judging is `council`.
+    fn stage_name(&self, state: &State, stage: Stage) -> String {
+        match stage {
+            Stage::Panel if state.round > 1 => format!("round {}", state.round),
+            Stage::Judge if self.council => "council".to_string(),
+            other => other.as_str().to_string(),
+        }
+    }
+
     /// What the run is doing now, with its elapsed seconds, as the live line shows it
     /// (`panel 1/3 · 4s · waiting for a, b`) and as a plain line says it (`still waiting
     /// for a, b (4s)`).
@@ -129,13 +144,15 @@ impl Shared {
                 let pending: Vec<&str> =
                     (self.members.iter().zip(&state.pending)).filter(|(_, p)| **p).map(|(m, _)| m.as_str()).collect();
                 let pending = pending.join(", ");
-                let head = format!("panel {}/{} · {secs}s", state.panel_done, self.members.len());
+                let head =
+                    format!("{} {}/{} · {secs}s", self.stage_name(state, stage), state.panel_done, self.members.len());
                 if pending.is_empty() {
                     (head, "the panel".to_string())
                 } else {
                     (format!("{head} · waiting for {pending}"), pending)
                 }
             }
+            Stage::Judge if self.council => (format!("council · {secs}s"), "the council".to_string()),
             Stage::Judge | Stage::Synth => {
                 let model = if stage == Stage::Judge { &self.judge } else { &self.synth };
                 let model = model.as_deref().unwrap_or_default();
@@ -199,10 +216,17 @@ impl Observer for RunObserver {
         match event {
             RunEvent::StageStarted { stage: Stage::Panel, models } => {
                 state.stage = Some(Stage::Panel);
+                // A later round (`--rounds`) counts its answers afresh.
+                state.panel_done = 0;
+                state.round += 1;
                 state.pending = vec![true; shared.members.len()];
                 let text = match shared.status(&state) {
                     Some((status, _)) if shared.live => status,
-                    _ => format!("panel: asking {models} model{}…", if models == 1 { "" } else { "s" }),
+                    _ => format!(
+                        "{}: asking {models} model{}…",
+                        shared.stage_name(&state, Stage::Panel),
+                        if models == 1 { "" } else { "s" }
+                    ),
                 };
                 shared.say(&mut state, &text, false);
             }
@@ -210,7 +234,7 @@ impl Observer for RunObserver {
                 state.stage = Some(stage);
                 let text = match shared.status(&state) {
                     Some((status, _)) if shared.live => status,
-                    _ => format!("{}…", stage.as_str()),
+                    _ => format!("{}…", shared.stage_name(&state, stage)),
                 };
                 shared.say(&mut state, &text, false);
             }
@@ -240,20 +264,22 @@ impl Observer for RunObserver {
                         }
                         (false, None) => format!("{model} failed"),
                     };
-                    let text = format!("panel {}/{}: {outcome}", state.panel_done, shared.members.len());
+                    let name = shared.stage_name(&state, Stage::Panel);
+                    let text = format!("{name} {}/{}: {outcome}", state.panel_done, shared.members.len());
                     shared.say(&mut state, &text, true);
                 }
             }
             RunEvent::StageSkipped { reason, .. } => shared.say(&mut state, reason, true),
             RunEvent::StageDone { stage, ok, elapsed_ms } => {
                 state.stage = None;
+                let name = shared.stage_name(&state, stage);
                 if state.streamed > 0 && !state.streamed_newline {
                     // End the streamed answer's last line before stderr writes below it.
                     super::write_raw("\n");
                     state.streamed_newline = true;
                 }
                 let outcome = if ok { "done" } else { "failed" };
-                shared.say(&mut state, &format!("{} {outcome} in {}", stage.as_str(), format_ms(elapsed_ms)), true);
+                shared.say(&mut state, &format!("{name} {outcome} in {}", format_ms(elapsed_ms)), true);
             }
             RunEvent::AnswerDelta(text) if shared.stream => {
                 let text = state.answer_filter.push(text);

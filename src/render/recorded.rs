@@ -29,9 +29,20 @@ pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
     out.push('\n');
     out.push_str(&calls_table(report, fit));
     out.push('\n');
+    for (round, members) in rounds(report) {
+        out.push_str(&format!("\nanswers in round {round}:\n"));
+        for m in &members {
+            out.push_str(&wrap(&m.heading(), width, "  ", "    "));
+            match (&m.content, &m.error) {
+                (_, Some(error)) => out.push_str(&wrap(error, width, "    error: ", "      ")),
+                (Some(content), None) => out.push_str(&wrap(content, width, "    ", "    ")),
+                (None, None) => out.push_str("    (no answer recorded)\n"),
+            }
+        }
+    }
     let members = members(report);
     if !members.is_empty() {
-        out.push_str("\nanswers:\n");
+        out.push_str(&format!("\n{}:\n", last_round_heading(report)));
         for m in &members {
             out.push_str(&wrap(&m.heading(), width, "  ", "    "));
             if let Some(reason) = &m.reason {
@@ -52,6 +63,16 @@ pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
     let ranking: Vec<&str> = items(report.pointer("/analysis/ranking")).filter_map(Value::as_str).collect();
     if !ranking.is_empty() {
         out.push_str(&wrap(&format!("ranking: {}", ranking.join(" > ")), width, "", "  "));
+    }
+    let rankers = super::council::rankers(report);
+    if !rankers.is_empty() {
+        out.push_str("\ncouncil:\n");
+        for line in rankers {
+            out.push_str(&wrap(&line, width, "  ", "    "));
+        }
+        for line in [super::council::aggregate(report), super::council::disagreements(report)].into_iter().flatten() {
+            out.push_str(&wrap(&line, width, "", "  "));
+        }
     }
     for note in items(report.get("notes")).filter_map(Value::as_str) {
         out.push_str(&wrap(note, width, "note: ", "  "));
@@ -129,23 +150,39 @@ impl Member {
     }
 }
 
-pub(super) fn members(report: &Value) -> Vec<Member> {
-    items(report.get("panel"))
+/// `answers`, or with earlier rounds `answers in round N (what the judge saw)`.
+pub(super) fn last_round_heading(report: &Value) -> String {
+    let earlier = items(report.get("rounds")).count();
+    if earlier == 0 { "answers".to_string() } else { format!("answers in round {} (judged)", earlier + 1) }
+}
+
+/// The rounds before the last (`--rounds`), each with its members (no scores: the judge
+/// saw only the last round).
+pub(super) fn rounds(report: &Value) -> Vec<(u64, Vec<Member>)> {
+    items(report.get("rounds"))
         .enumerate()
-        .map(|(i, m)| {
-            let score = score_of(report, i);
-            let ok = m.get("ok").and_then(Value::as_bool).unwrap_or(false);
-            Member {
-                label: text(m, "label"),
-                model: text(m, "model").unwrap_or_else(|| "-".into()),
-                score: score.and_then(|s| s.get("score")?.as_f64()),
-                reason: score.and_then(|s| text(s, "reason")).filter(|r| !r.trim().is_empty()),
-                latency_ms: m.get("latency_ms").and_then(Value::as_u64),
-                content: text(m, "content"),
-                error: if ok { None } else { Some(text(m, "error").unwrap_or_else(|| "failed".into())) },
-            }
+        .map(|(i, r)| {
+            let round = r.get("round").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
+            (round, items(r.get("members")).map(|m| member(m, None)).collect())
         })
         .collect()
+}
+
+fn member(m: &Value, score: Option<&Value>) -> Member {
+    let ok = m.get("ok").and_then(Value::as_bool).unwrap_or(false);
+    Member {
+        label: text(m, "label"),
+        model: text(m, "model").unwrap_or_else(|| "-".into()),
+        score: score.and_then(|s| s.get("score")?.as_f64()),
+        reason: score.and_then(|s| text(s, "reason")).filter(|r| !r.trim().is_empty()),
+        latency_ms: m.get("latency_ms").and_then(Value::as_u64),
+        content: text(m, "content"),
+        error: if ok { None } else { Some(text(m, "error").unwrap_or_else(|| "failed".into())) },
+    }
+}
+
+pub(super) fn members(report: &Value) -> Vec<Member> {
+    items(report.get("panel")).enumerate().map(|(i, m)| member(m, score_of(report, i))).collect()
 }
 
 /// The member `key` names: its label, else its model when one member has it, else its
@@ -191,10 +228,21 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
 fn calls_table(report: &Value, fit: Fit) -> String {
     let mut table =
         super::table::fitted(&["role", "model", "label", "status", "latency", "tokens in/out", "cost", "score"], fit);
-    let panel = items(report.get("panel")).enumerate().map(|(i, m)| ("panel", Some(i), m));
-    let stages =
-        ["judge", "synth"].into_iter().filter_map(|r| Some((r, None, report.get(r).filter(|v| v.is_object())?)));
-    for (role, member, call) in panel.chain(stages) {
+    // Earlier rounds (`--rounds`) first, as `round N`; the last round is the panel.
+    let rounds: Vec<(String, &Value)> = items(report.get("rounds"))
+        .enumerate()
+        .flat_map(|(i, r)| {
+            let round = r.get("round").and_then(Value::as_u64).unwrap_or(i as u64 + 1);
+            items(r.get("members")).map(move |m| (format!("round {round}"), m))
+        })
+        .collect();
+    let earlier = rounds.iter().map(|(role, m)| (role.clone(), None, *m));
+    let panel = items(report.get("panel")).enumerate().map(|(i, m)| ("panel".to_string(), Some(i), m));
+    let rankers = items(report.pointer("/council/rankers"))
+        .filter_map(|r| Some(("council".to_string(), None, r.get("call").filter(|v| v.is_object())?)));
+    let stage = |r: &str| Some((r.to_string(), None, report.get(r).filter(|v| v.is_object())?));
+    let stages = stage("judge").into_iter().chain(rankers).chain(stage("synth"));
+    for (role, member, call) in earlier.chain(panel).chain(stages) {
         let get = |key: &str| text(call, key).unwrap_or_else(|| "-".into());
         let ok = call.get("ok").and_then(Value::as_bool).unwrap_or(false);
         let score = member.and_then(|i| score_of(report, i));
@@ -204,7 +252,7 @@ fn calls_table(report: &Value, fit: Fit) -> String {
             None => "-".to_string(),
         };
         table.add_row(super::table::row(vec![
-            role.to_string(),
+            role,
             get("model"),
             if member.is_some() { get("label") } else { String::new() },
             (if ok { "ok" } else { "failed" }).to_string(),

@@ -75,11 +75,16 @@ pub fn summary(report: &RunReport) -> String {
     if let Some(j) = &report.judge {
         parts.push(format!("judge {} {}", j.model, if j.ok { "ok" } else { "failed" }));
     }
+    if let Some(c) = &report.council {
+        let counted = c.rankers.iter().filter(|r| r.ranking.is_some()).count();
+        parts.push(format!("council {counted}/{} rankings", c.rankers.len()));
+    }
     if let Some(s) = &report.synth {
         parts.push(format!("synth {} {}", s.model, if s.ok { "ok" } else { "failed" }));
     }
     match report.final_source {
         Some(FinalSource::JudgeTop) => parts.push("answer: judge's top pick".into()),
+        Some(FinalSource::CouncilTop) => parts.push("answer: council's top pick".into()),
         Some(FinalSource::Longest) => parts.push("answer: longest".into()),
         Some(FinalSource::SoleSurvivor) => parts.push("answer: the only one".into()),
         _ => {}

@@ -34,8 +34,15 @@ environment:
       --idle-timeout 3, answers in one attempt; a stall after its first chunks is still
       cut by the idle timeout and retried.
 
-    --only context|params|cache|thinking runs just the (e), (f), (g) or (h) cases (and
-    --only retries everything else).
+  (i) rounds (DESIGN.md §4.5): with `--rounds 2`, each member's second-round request
+      carries the other members' first answers, not its own, and no model name.
+
+  (j) the council: `--judge council` with 3 members makes 3 ranking requests, one from
+      each member, none containing the ranker's own answer nor a model name; scripted
+      rankings are read on each API and aggregated (Borda).
+
+    --only context|params|cache|thinking|rounds|council runs just the (e) to (j) cases
+    (and --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -562,7 +569,7 @@ def main() -> int:
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context", "params", "cache", "thinking"],
+    parser.add_argument("--only", choices=["retries", "context", "params", "cache", "thinking", "rounds", "council"],
                         help="run only these cases")
     args = parser.parse_args()
 
@@ -610,6 +617,14 @@ def main() -> int:
                 suite.check(f"(h) {kind}: a stall after the first chunks is cut by the idle timeout and retried",
                             lambda k=kind: suite.fault(k, [stream_fault(k, "stall")], "stream:stall",
                                                        ("--idle-timeout", str(STALL_IDLE_SECS))))
+        if args.only in (None, "rounds"):
+            shapes = ShapeCases(mock, frontier, kinds)
+            suite.check("(i) --rounds 2: each second-round request carries the others' first answers, not its "
+                        "own, and no model name", shapes.rounds)
+        if args.only in (None, "council") and len(kinds) >= 3:
+            shapes = ShapeCases(mock, frontier, kinds)
+            suite.check("(j) --judge council with 3 members: 3 ranking requests, none with the ranker's own "
+                        "answer", shapes.council)
         if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)
@@ -644,6 +659,109 @@ def main() -> int:
 
     print(f"{suite.passed} passed, {suite.failed} failed")
     return 0 if suite.failed == 0 else 1
+
+
+# -- (i), (j) rounds and the council ----------------------------------------------
+
+def shown_text(body: object) -> str:
+    """What a request shows its model: every string of the body but its `model` field
+    (which names the model by design; Gemini's is in the path)."""
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if k != "model"}
+    return request_text(body)
+
+
+def first_answer(kind: str) -> str:
+    return f"FIRST-ANSWER-{kind}-5e1b: retry with backoff so a struggling server can recover."
+
+
+class ShapeCases:
+    """(i) and (j): the requests of later rounds and of the council, as llmock saw them.
+    The judge (for rounds) and the synth are offline mocks, so llmock sees only the
+    panel's and the rankers' requests."""
+
+    def __init__(self, mock: Llmock, frontier: Frontier, kinds: list[str]) -> None:
+        self.mock, self.frontier, self.kinds = mock, frontier, kinds
+        self.models = [member_id(k) for k in kinds]
+
+    def script_first_answers(self) -> None:
+        self.mock.reset()
+        self.mock.queue(*[{"type": "reply", "text": first_answer(k), "times": 1, "match": {"provider": k}}
+                          for k in self.kinds])
+
+    def by_kind(self) -> dict[str, list[dict]]:
+        """Each API's requests in order (one member each), attempts of one call merged."""
+        return {k: [attempts[-1] for attempts in calls_of(self.mock.requests(), k)] for k in self.kinds}
+
+    def expect_no_model_name(self, text: str, where: str) -> None:
+        for kind in self.kinds:
+            for name in (KINDS[kind]["model"], f"llmock-{kind}"):
+                expect(name not in text, f"{where} names {name!r}")
+
+    def rounds(self) -> str:
+        self.script_first_answers()
+        report = expect_run_ok(self.frontier.run(self.models, "--rounds", "2", "--judge", "mock:j",
+                                                 "--synth", "mock:s"))
+        earlier = report.get("rounds") or []
+        expect(len(earlier) == 1, f"the report keeps {len(earlier)} earlier rounds, want 1")
+        firsts = {m["model"]: m.get("content") for m in earlier[0]["members"]}
+        for kind in self.kinds:
+            expect(firsts.get(member_id(kind)) == first_answer(kind), f"{kind}'s first answer: {firsts}")
+        seen = self.by_kind()
+        for kind in self.kinds:
+            calls = seen[kind]
+            expect(len(calls) == 2, f"{kind}: {len(calls)} calls, want two rounds")
+            first, second = (shown_text(c.get("body")) for c in calls)
+            expect(first_answer(kind) not in first, f"{kind}'s first request already holds an answer")
+            where = f"{kind}'s second-round request"
+            for other in self.kinds:
+                has = first_answer(other) in second
+                expect(has == (other != kind), f"{where} {'lacks' if not has else 'carries'} {other}'s first answer")
+            expect("## Other answers" in second, f"{where} lacks the other answers' heading")
+            self.expect_no_model_name(second, where)
+        return (f"{2 * len(self.kinds)} panel requests; each revision carries {len(self.kinds) - 1} other answers, "
+                f"not its own, no model name; final from {report.get('final_source')}")
+
+    def council(self) -> str:
+        # A first run learns the labels the fixed seed gives; the second scripts each
+        # member's ranking of the others' labels (best first in label order), so the
+        # rankings can be counted.
+        self.script_first_answers()
+        flags = ("--judge", "council", "--synth", "mock:s", "--seed", "7")
+        first = expect_run_ok(self.frontier.run(self.models, *flags))
+        labels = {m["model"]: m.get("label") for m in first["panel"]}
+        self.script_first_answers()
+        self.mock.queue(*[{"type": "reply", "text": json.dumps({"ranking": sorted(
+            l for m, l in labels.items() if m != member_id(k) and l)}), "times": 1, "match": {"provider": k}}
+            for k in self.kinds])
+        report = expect_run_ok(self.frontier.run(self.models, *flags))
+        seen = self.by_kind()
+        rankings = 0
+        for kind in self.kinds:
+            calls = seen[kind]
+            expect(len(calls) == 2, f"{kind}: {len(calls)} calls, want its answer and its ranking")
+            text = shown_text(calls[1].get("body"))
+            where = f"{kind}'s ranking request"
+            expect('{"ranking": [...]}' in text, f"{where} does not ask for a ranking")
+            rankings += 1
+            expect(first_answer(kind) not in text, f"{where} carries the ranker's own answer")
+            for other in self.kinds:
+                if other != kind:
+                    expect(first_answer(other) in text, f"{where} lacks {other}'s answer")
+            self.expect_no_model_name(text, where)
+        council = report.get("council") or {}
+        rankers = council.get("rankers") or []
+        expect(len(rankers) == len(self.kinds), f"the report has {len(rankers)} rankers")
+        expect(report.get("judge") is None, "a council run has no judge call")
+        left_out = [f"{r['call']['model']}: {r.get('error')}" for r in rankers if not r.get("ranking")]
+        expect(not left_out, f"scripted rankings left out: {left_out}")
+        aggregate = council.get("aggregate") or []
+        points = sum(s["points"] for s in aggregate)
+        expect(len(aggregate) == 3 and all(s["ballots"] == 2 for s in aggregate) and points == 3,
+               f"the Borda aggregate of three rankings of two is not 3 labels x 2 ballots, 3 points: {aggregate}")
+        order = " > ".join(f"{s['label']} {s['points']}" for s in aggregate)
+        return (f"{rankings} ranking requests, none with the ranker's own answer or a model name; "
+                f"3 rankings counted on the three APIs; aggregate {order}")
 
 
 def cache_case(suite: Suite, kind: str) -> str:

@@ -124,6 +124,15 @@ impl Catalog {
         for route in self.prices.keys() {
             self.parse_direct(route).map_err(|e| invalid(format!("the price of `{route}`: {e}")))?;
         }
+        // `council` judges as the panel itself (`--judge council`): a model of that name
+        // could never be told apart from it.
+        let council = crate::config::presets::COUNCIL;
+        if self.models.contains_key(council) || self.aliases.contains_key(council) {
+            return Err(invalid(format!(
+                "`{council}` is a reserved name (`--judge {council}` is the panel ranking its own answers); \
+                 rename that model or alias"
+            )));
+        }
         for (alias, target) in &self.aliases {
             if self.models.contains_key(alias) {
                 return Err(invalid(format!("alias `{alias}` shadows the model of the same name")));

@@ -45,12 +45,12 @@ pub(in crate::pipeline) async fn stage(
 ) -> Option<Verdict> {
     let judge_model = plan.judge.as_ref()?;
     let user = user_message(&plan.question(), labelled);
-    if skipped_for_time(Stage::Judge, clock.remaining(), plan.limits, observer, report) {
+    if skipped_for_time(Stage::Judge, "judge", clock.remaining(), plan.limits, observer, report) {
         return None;
     }
     let estimate =
         cost::estimate(judge_model.price, estimate_tokens(SYSTEM) + estimate_tokens(&user), ASSUMED_VERDICT_TOKENS);
-    if skipped_for_cost(Stage::Judge, estimate, plan.limits, observer, report) {
+    if skipped_for_cost(Stage::Judge, "judge", estimate, plan.limits, observer, report) {
         return None;
     }
     let start = Instant::now();

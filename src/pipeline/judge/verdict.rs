@@ -76,7 +76,7 @@ pub fn parse(text: &str, labels: &[&str]) -> Result<Verdict, String> {
     validate(wire, labels)
 }
 
-fn outermost_object(text: &str) -> Option<&str> {
+pub(in crate::pipeline) fn outermost_object(text: &str) -> Option<&str> {
     let start = text.find('{')?;
     let end = text.rfind('}')?;
     (end > start).then(|| &text[start..=end])

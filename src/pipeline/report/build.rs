@@ -4,7 +4,7 @@
 //!
 //! Knows nothing about how the calls were made or why a stage ran or not.
 
-use super::{Analysis, CallReport, MemberReport, RunReport, Score, Status, Timings, Totals};
+use super::{Analysis, CallReport, MemberReport, RoundReport, RunReport, Score, Status, Timings, Totals};
 use crate::pipeline::call::{CallFailure, Completion, Participant};
 use crate::pipeline::judge::{Labelled, Verdict};
 use crate::pipeline::{RunPlan, ms};
@@ -25,7 +25,9 @@ pub(in crate::pipeline) fn after_panel(
         prompt: plan.prompt.clone(),
         context: plan.context.sources.clone(),
         panel: members().map(|(p, r)| member_report(p, r)).collect(),
+        rounds: Vec::new(),
         judge: None,
+        council: None,
         synth: None,
         analysis: None,
         final_answer: None,
@@ -50,6 +52,26 @@ pub(in crate::pipeline) fn after_panel(
         timings: Timings { panel_ms, judge_ms: None, synth_ms: None },
         totals: Totals::default(),
         judge_seed: plan.seed,
+    }
+}
+
+/// Records the rounds before the last (`--rounds`): each `(results, ended_ms)`, with a
+/// note for each answer cut at the size cap in them.
+pub(in crate::pipeline) fn set_rounds(
+    report: &mut RunReport,
+    plan: &RunPlan,
+    earlier: &[(&[Result<Completion, CallFailure>], u64)],
+) {
+    for (round, (results, elapsed_ms)) in (1..).zip(earlier) {
+        let members = plan.panel.iter().zip(results.iter());
+        for (p, _) in members.clone().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated)) {
+            report.notes.push(format!("round {round}: {}", truncation_note(&p.model, plan.limits.max_answer_bytes)));
+        }
+        report.rounds.push(RoundReport {
+            round,
+            members: members.map(|(p, r)| member_report(p, r)).collect(),
+            elapsed_ms: *elapsed_ms,
+        });
     }
 }
 
@@ -145,7 +167,17 @@ pub(in crate::pipeline) fn finish_totals(report: &mut RunReport, wall_ms: u64) {
     report.totals = totals;
 }
 
-/// Every call the run made so far: the panel's, then the judge's and the synth's.
+/// Every call the run made so far: the earlier rounds', the panel's, then the judge's
+/// (or the council's rankers') and the synth's. A member not asked in a round carries
+/// its earlier failure, which costs nothing, so nothing is counted twice.
 pub(in crate::pipeline) fn calls(report: &RunReport) -> impl Iterator<Item = &CallReport> {
-    report.panel.iter().map(|m| &m.call).chain(&report.judge).chain(&report.synth)
+    let rankers = report.council.iter().flat_map(|c| c.rankers.iter().map(|r| &r.call));
+    report
+        .rounds
+        .iter()
+        .flat_map(|r| r.members.iter().map(|m| &m.call))
+        .chain(report.panel.iter().map(|m| &m.call))
+        .chain(&report.judge)
+        .chain(rankers)
+        .chain(&report.synth)
 }

@@ -6,10 +6,12 @@
 //! nothing about how a run is carried out, nor how a report is shown or stored.
 
 pub(super) mod build;
+mod council;
 mod member;
 
 use serde::{Deserialize, Serialize};
 
+pub use council::{CouncilReport, Disagreement, RankerReport, RoundReport, Standing};
 pub use member::{CallReport, MemberReport};
 
 use super::FailureReason;
@@ -24,8 +26,17 @@ pub struct RunReport {
     /// Every context source considered: what was sent of each, or why it was skipped.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub context: Vec<crate::context::Source>,
+    /// The last round's answers (the only round without `--rounds`): what the judge and
+    /// the synth saw.
     pub panel: Vec<MemberReport>,
+    /// The rounds before the last (`--rounds 2` or 3), first first; absent without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<RoundReport>,
     pub judge: Option<CallReport>,
+    /// The panel's rankings of each other's answers (`--judge council`), instead of a
+    /// judge's verdict; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub council: Option<CouncilReport>,
     pub synth: Option<CallReport>,
     pub analysis: Option<Analysis>,
     #[serde(rename = "final")]
@@ -69,6 +80,8 @@ pub enum FinalSource {
     Longest,
     /// Only one member of a fusion answered: its answer, with no judge or synth call.
     SoleSurvivor,
+    /// The synth failed or was skipped after a council: the council's top answer.
+    CouncilTop,
 }
 
 /// The judge's verdict, in models: scores, ranking and the comparison of the answers.
@@ -152,7 +165,9 @@ impl RunReport {
             prompt,
             context: Vec::new(),
             panel: Vec::new(),
+            rounds: Vec::new(),
             judge: None,
+            council: None,
             synth: None,
             analysis: None,
             final_answer: None,
@@ -223,7 +238,9 @@ mod tests {
                 },
                 MemberReport { call: call("b", false, false), label: None, content: None, cut: false },
             ],
+            rounds: Vec::new(),
             judge: Some(call("j", true, false)),
+            council: None,
             synth: Some(call("s", true, false)),
             analysis: Some(Analysis {
                 scores: vec![Score {

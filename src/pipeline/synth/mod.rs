@@ -6,5 +6,5 @@
 mod prompt;
 mod run;
 
-pub use prompt::SYSTEM;
+pub use prompt::{Assessment, SYSTEM};
 pub(super) use run::stage;

@@ -6,7 +6,19 @@
 //!
 //! Knows nothing about providers; `run` sends the request and streams it.
 
+use crate::pipeline::council::Council;
 use crate::pipeline::judge::{Labelled, Verdict};
+
+/// What the synth is told about the answers besides the answers themselves.
+#[derive(Debug, Clone, Copy)]
+pub enum Assessment<'a> {
+    /// A judge's verdict.
+    Judge(&'a Verdict),
+    /// The council's aggregate ranking and its disagreements.
+    Council(&'a Council),
+    /// Nothing usable: the judge or the council failed or was skipped.
+    None,
+}
 
 pub const SYSTEM: &str = "You write the final answer to a user's question from several candidate answers \
 and, when available, a judge's analysis of them. Ground every claim in the candidates or in well-established \
@@ -20,15 +32,16 @@ candidates, labels, the judge or this process.";
 pub fn user_message(
     prompt: &str,
     answers: &[Labelled<'_>],
-    verdict: Option<&Verdict>,
+    assessment: Assessment<'_>,
     answer_chars: Option<usize>,
 ) -> String {
     let mut text = format!("## Question\n\n{prompt}\n\n");
     for answer in answers {
         text.push_str(&format!("## Candidate {}\n\n{}\n\n", answer.label, answer.content.trim()));
     }
-    match verdict {
-        Some(v) => {
+    match assessment {
+        Assessment::Council(council) => text.push_str(&council_section(council)),
+        Assessment::Judge(v) => {
             text.push_str("## Judge's analysis\n\n");
             for label in &v.ranking {
                 if let Some((score, reason)) = v.scores.get(label) {
@@ -51,10 +64,56 @@ pub fn user_message(
             }
             text.push('\n');
         }
-        None => text.push_str("(No judge's analysis is available: weigh the candidates yourself.)\n\n"),
+        Assessment::None => text.push_str("(No judge's analysis is available: weigh the candidates yourself.)\n\n"),
     }
     text.push_str(&closing(answer_chars));
     text
+}
+
+/// The council's aggregate and where its rankers disagreed, in labels.
+fn council_section(council: &Council) -> String {
+    let mut text = format!(
+        "## The reviewers' ranking
+
+\
+         The assistants ranked each other's answers (never their own); {} ranking{} counted, by Borda count, \
+         best first:\n",
+        council.rankings,
+        if council.rankings == 1 { "" } else { "s" }
+    );
+    for t in &council.tallies {
+        text.push_str(&format!(
+            "- {}: {} point{} from {} ranking{}\n",
+            t.label,
+            t.points,
+            plural(t.points),
+            t.ballots,
+            plural(t.ballots as u64)
+        ));
+    }
+    if council.splits.is_empty() {
+        text.push_str("\nThe reviewers agreed on the order of every pair.\n");
+    } else {
+        text.push_str("\nWhere the reviewers disagreed:\n");
+        for s in &council.splits {
+            text.push_str(&format!(
+                "- {} over {}: {} ranking{}; {} over {}: {}\n",
+                s.higher,
+                s.lower,
+                s.agree,
+                plural(s.agree as u64),
+                s.lower,
+                s.higher,
+                s.dissent
+            ));
+        }
+    }
+    text.push_str("\nA ranking is a vote, not proof: check the answers themselves where it matters.\n\n");
+    text
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// The synth's instruction as the next user turn of the judge's conversation: the
@@ -94,12 +153,33 @@ mod tests {
         let told = "The final answer must fit in about 6500 characters: it is relayed through a channel that cuts \
                     longer text. Keep what matters most (the direct answer, the essential code or steps) and drop \
                     the rest. Write the final answer now.";
-        assert!(user_message("Why?", &[], None, Some(6_500)).ends_with(told));
-        let free = user_message("Why?", &[], None, None);
+        assert!(user_message("Why?", &[], Assessment::None, Some(6_500)).ends_with(told));
+        let free = user_message("Why?", &[], Assessment::None, None);
         assert!(free.ends_with("\n\nWrite the final answer now.") && !free.contains("must fit"), "{free}");
         assert!(continuation(Some(6_500)).ends_with(told));
         let free = continuation(None);
         assert!(free.ends_with("\n\nWrite the final answer now.") && !free.contains("must fit"), "{free}");
+    }
+
+    #[test]
+    fn after_a_council_the_synth_sees_the_aggregate_and_the_splits_in_labels() {
+        use crate::pipeline::council::{Split, Tally};
+        let council = Council {
+            tallies: vec![
+                Tally { label: "B".into(), points: 3, ballots: 2 },
+                Tally { label: "A".into(), points: 1, ballots: 2 },
+                Tally { label: "C".into(), points: 1, ballots: 1 },
+            ],
+            splits: vec![Split { higher: "B".into(), lower: "A".into(), agree: 1, dissent: 1 }],
+            rankings: 2,
+        };
+        assert_eq!(
+            council_section(&council),
+            "## The reviewers' ranking\n\nThe assistants ranked each other's answers (never their own); 2 rankings \
+             counted, by Borda count, best first:\n- B: 3 points from 2 rankings\n- A: 1 point from 2 rankings\n\
+             - C: 1 point from 1 ranking\n\nWhere the reviewers disagreed:\n- B over A: 1 ranking; A over B: 1\n\n\
+             A ranking is a vote, not proof: check the answers themselves where it matters.\n\n"
+        );
     }
 
     #[test]

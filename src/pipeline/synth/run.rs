@@ -10,11 +10,11 @@
 
 use tokio::time::Instant;
 
-use super::prompt::{SYSTEM, continuation, user_message};
+use super::prompt::{Assessment, SYSTEM, continuation, user_message};
 use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
 use crate::pipeline::call::{self, Listener};
 use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
-use crate::pipeline::judge::{self, Labelled, Verdict};
+use crate::pipeline::judge::{self, Labelled};
 use crate::provider::{Conversation, Role, Turn};
 
 /// The synth's request: its system text, the conversation it continues, its last message.
@@ -28,8 +28,12 @@ pub(in crate::pipeline) struct Request {
 impl Request {
     /// After a verdict from a call, the judge's conversation continued; else the
     /// standalone request with the question, the candidates and what the judge said.
-    pub fn new(plan: &RunPlan, labelled: &[Labelled<'_>], verdict: Option<&Verdict>) -> Request {
-        match verdict.and_then(|v| v.exchange.as_ref()) {
+    pub fn new(plan: &RunPlan, labelled: &[Labelled<'_>], assessment: Assessment<'_>) -> Request {
+        let exchange = match assessment {
+            Assessment::Judge(v) => v.exchange.as_ref(),
+            Assessment::Council(_) | Assessment::None => None,
+        };
+        match exchange {
             Some(exchange) => Request {
                 system: judge::SYSTEM,
                 conversation: Conversation {
@@ -45,7 +49,7 @@ impl Request {
             None => Request {
                 system: SYSTEM,
                 conversation: Conversation::default(),
-                user: user_message(&plan.question(), labelled, verdict, plan.answer_chars),
+                user: user_message(&plan.question(), labelled, assessment, plan.answer_chars),
             },
         }
     }
@@ -66,20 +70,20 @@ use crate::pipeline::{RunPlan, ms};
 pub(in crate::pipeline) async fn stage(
     plan: &RunPlan,
     labelled: &[Labelled<'_>],
-    verdict: Option<&Verdict>,
+    assessment: Assessment<'_>,
     answers: &[(usize, &str)],
     clock: &Clock,
     observer: &dyn Observer,
     report: &mut RunReport,
 ) {
-    let request = Request::new(plan, labelled, verdict);
+    let request = Request::new(plan, labelled, assessment);
     let estimate =
         cost::estimate(plan.synth.as_ref().and_then(|s| s.price), request.estimated_tokens(), ASSUMED_ANSWER_TOKENS);
     let max_bytes = plan.limits.max_answer_bytes;
     let result = match &plan.synth {
         Some(synth_model)
-            if !skipped_for_time(Stage::Synth, clock.remaining(), plan.limits, observer, report)
-                && !skipped_for_cost(Stage::Synth, estimate, plan.limits, observer, report) =>
+            if !skipped_for_time(Stage::Synth, "synth", clock.remaining(), plan.limits, observer, report)
+                && !skipped_for_cost(Stage::Synth, "synth", estimate, plan.limits, observer, report) =>
         {
             let start = Instant::now();
             observer.on(RunEvent::StageStarted { stage: Stage::Synth, models: 1 });
@@ -110,7 +114,7 @@ pub(in crate::pipeline) async fn stage(
             report.final_source = Some(FinalSource::Synth);
         }
         other => {
-            let (text, source, what) = fallback(verdict, labelled, answers);
+            let (text, source, what) = fallback(assessment, labelled, answers);
             report.notes.push(match other {
                 Some(Err(failure)) => format!("synth failed ({}); {what}", failure.error),
                 _ => what.to_string(),
@@ -123,13 +127,23 @@ pub(in crate::pipeline) async fn stage(
 
 /// The answer to give when the synth can't: the judge's top pick, else the longest.
 fn fallback<'a>(
-    verdict: Option<&Verdict>,
+    assessment: Assessment<'_>,
     labelled: &[Labelled<'a>],
     answers: &[(usize, &'a str)],
 ) -> (&'a str, FinalSource, &'static str) {
-    let top = verdict.and_then(|v| v.ranking.first()).and_then(|label| labelled.iter().find(|l| &l.label == label));
-    match top {
-        Some(l) => (l.content, FinalSource::JudgeTop, "the final answer is the judge's top-ranked answer"),
+    let (top, source, what) = match assessment {
+        Assessment::Judge(v) => {
+            (v.ranking.first(), FinalSource::JudgeTop, "the final answer is the judge's top-ranked answer")
+        }
+        Assessment::Council(c) => (
+            c.tallies.first().map(|t| &t.label),
+            FinalSource::CouncilTop,
+            "the final answer is the council's top-ranked answer",
+        ),
+        Assessment::None => (None, FinalSource::Longest, ""),
+    };
+    match top.and_then(|label| labelled.iter().find(|l| &l.label == label)) {
+        Some(l) => (l.content, source, what),
         None => {
             let longest = answers.iter().map(|a| a.1).max_by_key(|t| t.len()).unwrap_or_default();
             (longest, FinalSource::Longest, "the final answer is the longest answer")
