@@ -172,7 +172,7 @@ fn a_shape_its_runs_would_refuse_is_refused_when_it_is_armed() {
 }
 
 #[test]
-fn compose_saves_the_parameters_and_grace_in_the_preset_and_arms_the_quorum() {
+fn compose_saves_the_whole_shape_in_the_preset_it_saves() {
     let env = TestEnv::new();
     let out = env
         .frontier([
@@ -191,9 +191,20 @@ fn compose_saves_the_parameters_and_grace_in_the_preset_and_arms_the_quorum() {
         .output();
     assert_eq!(out.code, Some(0), "{out}");
     let preset = std::fs::read_to_string(env.frontier_home().join("config/presets/tuned.toml")).unwrap();
-    assert!(preset.contains("grace_secs = 2.0"), "{preset}");
+    assert!(preset.contains("grace_secs = 2.0\nquorum = 1\n"), "{preset}");
     assert!(preset.contains("{ model = \"mock:b\", reasoning = \"high\" }"), "{preset}");
-    assert_eq!(status(&env)["shape"], json!({"quorum": 1}));
+    assert_eq!(status(&env)["shape"], json!({}), "the preset holds the whole shape");
+    let shown = env.frontier(["preset", "show", "tuned", "--json"]).output().json();
+    assert_eq!(
+        [&shown["params"], &shown["grace_secs"], &shown["quorum"]],
+        [&json!(["mock:b.reasoning=high"]), &json!(2.0), &json!(1)]
+    );
+    // A preset's quorum is checked against its panel when it loads.
+    let dir = env.frontier_home().join("config/presets");
+    std::fs::write(dir.join("wide.toml"), "panel = [\"mock:a\", \"mock:b\"]\nquorum = 3\n").unwrap();
+    let out = env.frontier(["run", "--preset", "wide", "Why?"]).output();
+    assert_eq!(out.code, Some(2), "{out}");
+    assert!(out.stderr.contains("`quorum` is 3; it must be from 1 to the panel's 2 members"), "{out}");
     let out = env.frontier(["run", "--json", "Why?"]).output();
     assert_eq!(out.code, Some(0), "{out}");
     assert_eq!(out.json()["panel"][1]["params"], json!({"reasoning": "high"}));

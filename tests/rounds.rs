@@ -239,7 +239,7 @@ fn rounds_out_of_range_are_usage_errors_naming_the_flag_and_the_range() {
     assert_eq!(out.code, Some(2), "{out}");
     assert_eq!(
         out.stderr,
-        "error: --rounds needs a panel, but --model runs one model alone\nhint: use `--models a,b --rounds 2`, or \
+        "error: --rounds needs a panel, but single mode runs one model alone\nhint: use `--models a,b --rounds 2`, or \
          drop --rounds\n"
     );
     assert!(env.server().requests().is_empty());

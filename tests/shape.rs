@@ -69,6 +69,7 @@ fn a_straggler_is_cut_after_the_grace_and_the_rest_are_fused() {
             "synth_ok": report["synth"]["ok"],
             "scored": report["analysis"]["scores"].as_array().map(Vec::len),
             "labels": [report["panel"][0]["label"].is_string(), report["panel"][1]["label"].is_string()],
+            "grace": report["grace"],
         }),
         json!({
             "failed_models": [],
@@ -77,6 +78,7 @@ fn a_straggler_is_cut_after_the_grace_and_the_rest_are_fused() {
             "synth_ok": true,
             "scored": 2,
             "labels": [true, true],
+            "grace": {"secs": 0.5, "quorum": 2},
         })
     );
 }
@@ -87,6 +89,7 @@ fn without_grace_every_member_is_waited_for_and_none_is_cut() {
     let (report, _) = fusion(&env, "mock:a?delay_ms=100,mock:b?delay_ms=600", &[]);
     assert_eq!(report["panel"][1]["ok"], json!(true));
     assert_eq!(report["panel"][1].get("cut"), None, "reports without a cut keep their shape");
+    assert_eq!(report.get("grace"), None, "nor a grace");
 }
 
 #[test]

@@ -47,10 +47,32 @@ pub(super) struct PresetRow {
     pub panel: Vec<String>,
     pub judge: String,
     pub synth: String,
+    /// What the preset sets for its runs beyond the panel (`--param` as the inline
+    /// tables give it, `grace_secs`, `quorum`, `rounds`); absent when unset.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_secs: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<u32>,
     /// Every model checked and ready.
     pub ready: bool,
     /// `yes`, `not checked` (nothing missing, but a server was not contacted) or `no`.
     pub readiness: &'static str,
+}
+
+impl PresetRow {
+    /// What the preset sets beyond its panel, as a scope's shape.
+    pub fn shape(&self) -> crate::scope::state::Shape {
+        crate::scope::state::Shape {
+            params: self.params.clone(),
+            grace_secs: self.grace_secs,
+            quorum: self.quorum,
+            rounds: self.rounds,
+        }
+    }
 }
 
 pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
@@ -58,8 +80,14 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
         .presets
         .iter()
         .map(|p| {
-            let statuses: Vec<ModelStatus> =
-                p.panel.iter().chain([&p.judge, &p.synth]).map(|m| readiness::check(config, env, m)).collect();
+            // The council is the panel itself, not a model to check.
+            let statuses: Vec<ModelStatus> = p
+                .panel
+                .iter()
+                .chain([&p.judge, &p.synth])
+                .filter(|m| *m != crate::config::presets::COUNCIL)
+                .map(|m| readiness::check(config, env, m))
+                .collect();
             let ready = statuses.iter().all(|s| s.ready);
             let usable = statuses.iter().all(ModelStatus::usable);
             PresetRow {
@@ -70,6 +98,10 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
                 panel: p.panel.clone(),
                 judge: p.judge.clone(),
                 synth: p.synth.clone(),
+                params: preset_params(p),
+                grace_secs: p.grace.map(|g| g.as_secs_f64()),
+                quorum: p.quorum,
+                rounds: p.rounds,
                 ready,
                 readiness: match (ready, usable) {
                     (true, _) => "yes",
@@ -79,6 +111,23 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
             }
         })
         .collect()
+}
+
+/// The parameters `preset`'s inline tables set, as `--param` writes them
+/// (`MODEL.KEY=VALUE`), by call: each panel member, then the judge and the synth.
+fn preset_params(preset: &crate::config::Preset) -> Vec<String> {
+    let calls = preset.panel.iter().enumerate().map(|(i, m)| (m, preset.params.member(i)));
+    let calls = calls.chain([(&preset.judge, preset.params.judge), (&preset.synth, preset.params.synth)]);
+    let mut out: Vec<String> = Vec::new();
+    for (model, params) in calls {
+        for (key, value) in params.pairs() {
+            let param = format!("{model}.{key}={value}");
+            if !out.contains(&param) {
+                out.push(param);
+            }
+        }
+    }
+    out
 }
 
 pub(super) fn preset_table(rows: &[PresetRow], fit: Fit) -> String {

@@ -69,6 +69,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         params: params.clone(),
         grace: shape.grace_secs.map(std::time::Duration::from_secs_f64),
         rounds: shape.rounds,
+        quorum: shape.quorum,
         source: PresetSource::User(config.paths.presets_dir()),
     });
     if args.dry_run {
@@ -88,9 +89,9 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
         None => Armed::Custom { panel: panel.clone() },
     };
     let custom = matches!(armed, Armed::Custom { .. });
-    // A saved preset holds the parameters and the grace itself; the scope keeps only what
-    // a preset has no key for, so that editing the preset later is not undone by the scope.
-    let shape = if custom { shape } else { state::Shape { quorum: shape.quorum, ..state::Shape::default() } };
+    // A saved preset holds the whole shape itself, so the scope keeps none of it: editing
+    // the preset later is not undone by the scope.
+    let shape = if custom { shape } else { state::Shape::default() };
     state::update(&config.paths.scopes_dir(), &scope.name, |s| {
         s.armed = armed;
         s.shape = shape;

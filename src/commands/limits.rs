@@ -91,7 +91,7 @@ fn stragglers(defaults: &RunDefaults, flags: Flags, panel_size: usize) -> Result
 }
 
 /// The defaults a run of `selection` starts from: config.toml's, with its preset's
-/// `grace_secs` and `rounds` over them when it names one.
+/// `grace_secs`, `rounds` and `quorum` over them when it names one.
 pub fn defaults_for(config: &Config, selection: &Selection) -> RunDefaults {
     let mut defaults = config.settings.run.clone();
     if let Selection::Fusion { preset: Some(name), .. } = selection
@@ -99,6 +99,7 @@ pub fn defaults_for(config: &Config, selection: &Selection) -> RunDefaults {
     {
         defaults.grace = preset.grace.or(defaults.grace);
         defaults.rounds = preset.rounds.unwrap_or(defaults.rounds);
+        defaults.quorum = preset.quorum.or(defaults.quorum);
     }
     defaults
 }

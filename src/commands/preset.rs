@@ -36,12 +36,19 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         text.push_str(&format!("aliases {}\n", preset.aliases.join(", ")));
                     }
                     text.push_str(&format!(
-                        "about   {}\npanel   {}\njudge   {}\nsynth   {}\nsource  {source}\nready   {}\n",
+                        "about   {}\npanel   {}\njudge   {}\nsynth   {}\n",
                         preset.description,
                         preset.panel.join(", "),
                         preset.judge,
                         preset.synth,
-                        row.map_or("no", |r| r.readiness)
+                    ));
+                    let shape = row.as_ref().map(|r| super::shape::words(&r.shape())).unwrap_or_default();
+                    if !shape.is_empty() {
+                        text.push_str(&format!("shape   {shape}\n"));
+                    }
+                    text.push_str(&format!(
+                        "source  {source}\nready   {}\n",
+                        row.as_ref().map_or("no", |r| r.readiness)
                     ));
                     crate::render::write_stdout(&text);
                 }
@@ -64,6 +71,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                 params: crate::config::params::PanelParams::default(),
                 grace: None,
                 rounds: None,
+                quorum: None,
                 source: PresetSource::User(config.paths.presets_dir()),
             };
             let path = config.presets.save(&config.paths.presets_dir(), &preset)?;

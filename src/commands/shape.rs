@@ -78,3 +78,13 @@ pub fn check_for_arming(
     shaped.check_params(config, env)?;
     Ok(shaped)
 }
+
+/// `--param a.reasoning=high · grace 0.5s · quorum 2 · rounds 2`: a shape in the words of
+/// the flags that arm it, for `status` and `preset show`; empty when nothing is set.
+pub fn words(shape: &Shape) -> String {
+    let mut parts: Vec<String> = shape.params.iter().map(|p| format!("--param {p}")).collect();
+    parts.extend(shape.grace_secs.map(|s| format!("grace {s}s")));
+    parts.extend(shape.quorum.map(|k| format!("quorum {k}")));
+    parts.extend(shape.rounds.map(|n| format!("rounds {n}")));
+    parts.join(" · ")
+}

@@ -102,7 +102,7 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         out.push_str(&format!("armed   {at}\n"));
     }
     if !r.shape.is_empty() {
-        out.push_str(&format!("shape   {}\n", shape_line(&r.shape)));
+        out.push_str(&format!("shape   {}\n", super::shape::words(&r.shape)));
     }
     let t = &r.tuning;
     let on = |b: bool| if b { "fanned" } else { "skipped" };
@@ -130,20 +130,4 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         out.push_str(&format!("warning: {w}\n"));
     }
     out
-}
-
-/// `--param a.reasoning=high · grace 0.5s · quorum 2 · rounds 2`: the flags that would
-/// arm the same shape, in words.
-fn shape_line(shape: &Shape) -> String {
-    let mut parts: Vec<String> = shape.params.iter().map(|p| format!("--param {p}")).collect();
-    if let Some(secs) = shape.grace_secs {
-        parts.push(format!("grace {secs}s"));
-    }
-    if let Some(k) = shape.quorum {
-        parts.push(format!("quorum {k}"));
-    }
-    if let Some(n) = shape.rounds {
-        parts.push(format!("rounds {n}"));
-    }
-    parts.join(" · ")
 }

@@ -62,6 +62,9 @@ pub(crate) struct PresetToml {
     /// How many times the panel answers (`--rounds`), 1 to 3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     rounds: Option<u32>,
+    /// How many answers start the grace (`--quorum`), 1 to the panel's size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    quorum: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +90,8 @@ pub struct Preset {
     pub grace: Option<std::time::Duration>,
     /// How many times the panel answers (`rounds`); `None`: the config's.
     pub rounds: Option<u32>,
+    /// How many answers start the grace (`quorum`); `None`: the config's.
+    pub quorum: Option<usize>,
     pub source: PresetSource,
 }
 
@@ -115,6 +120,9 @@ impl Preset {
         if let Some(n) = raw.rounds.filter(|n| !crate::config::settings::rounds_allowed(*n)) {
             return Err(format!("`rounds` is {n}; it must be from 1 to {}", crate::config::settings::MAX_ROUNDS));
         }
+        if let Some(k) = raw.quorum.filter(|k| !(1..=panel.len().max(1)).contains(k)) {
+            return Err(format!("`quorum` is {k}; it must be from 1 to the panel's {} members", panel.len()));
+        }
         let (judge, synth) = judge_and_synth(&panel, name_of(raw.judge), name_of(raw.synth));
         Ok(Preset {
             name: name.to_string(),
@@ -129,6 +137,7 @@ impl Preset {
                 .filter(|s| crate::config::settings::grace_allowed(*s))
                 .map(std::time::Duration::from_secs_f64),
             rounds: raw.rounds,
+            quorum: raw.quorum,
             source,
         })
     }
@@ -267,6 +276,7 @@ impl Presets {
             synth: Some(MemberToml::new(&preset.synth, preset.params.synth)),
             grace_secs: preset.grace.map(|g| g.as_secs_f64()),
             rounds: preset.rounds,
+            quorum: preset.quorum,
         };
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")

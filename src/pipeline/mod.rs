@@ -37,8 +37,8 @@ pub use failure::FailureReason;
 pub use observer::{Observer, RunEvent, Stage};
 pub use plan::{Limits, RunPlan};
 pub use report::{
-    Analysis, CallReport, Comparison, CouncilReport, Disagreement, FinalSource, MemberReport, RankerReport,
-    RoundReport, RunMode, RunReport, Score, Standing, Status, Timings, Totals,
+    Analysis, CallReport, Comparison, CouncilReport, Disagreement, FinalSource, GraceReport, MemberReport,
+    RankerReport, RoundReport, RunMode, RunReport, Score, Standing, Status, Timings, Totals,
 };
 
 use budget::Clock;

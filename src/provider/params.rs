@@ -101,6 +101,22 @@ impl Params {
         PARAM_KEYS.into_iter().zip(set).filter(|(_, s)| *s).map(|(k, _)| k).collect()
     }
 
+    /// The parameters that are set, each as its key and its value as `--param` writes
+    /// it (`temperature`, `0.7`), in `PARAM_KEYS` order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        self.keys()
+            .into_iter()
+            .map(|key| {
+                let value = match key {
+                    ParamKey::Temperature => self.temperature.map(|t| t.to_string()),
+                    ParamKey::MaxOutputTokens => self.max_output_tokens.map(|n| n.to_string()),
+                    ParamKey::Reasoning => self.reasoning.map(|r| r.as_str().to_string()),
+                };
+                (key.as_str(), value.unwrap_or_default())
+            })
+            .collect()
+    }
+
     /// These parameters with every one `later` sets replacing this one's.
     pub fn over(self, later: Params) -> Params {
         Params {

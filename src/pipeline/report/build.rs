@@ -4,7 +4,9 @@
 //!
 //! Knows nothing about how the calls were made or why a stage ran or not.
 
-use super::{Analysis, CallReport, MemberReport, RoundReport, RunReport, Score, Status, Timings, Totals};
+use super::{
+    Analysis, CallReport, GraceReport, MemberReport, RoundReport, RunMode, RunReport, Score, Status, Timings, Totals,
+};
 use crate::pipeline::call::{CallFailure, Completion, Participant};
 use crate::pipeline::judge::{Labelled, Verdict};
 use crate::pipeline::{RunPlan, ms};
@@ -52,6 +54,10 @@ pub(in crate::pipeline) fn after_panel(
         timings: Timings { panel_ms, judge_ms: None, synth_ms: None },
         totals: Totals::default(),
         judge_seed: plan.seed,
+        grace: (plan.mode == RunMode::Fusion).then_some(plan.limits.grace).flatten().map(|g| GraceReport {
+            secs: g.as_secs_f64(),
+            quorum: crate::pipeline::panel::quorum(plan.panel.len(), plan.limits.quorum),
+        }),
     }
 }
 

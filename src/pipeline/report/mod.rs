@@ -50,6 +50,17 @@ pub struct RunReport {
     pub totals: Totals,
     /// Seed of the judge's shuffle of the answers, for reproducing its label order.
     pub judge_seed: u64,
+    /// The grace stragglers had (`--grace`, `grace_secs`), and the answers that started
+    /// it; absent when the run waited for every member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grace: Option<GraceReport>,
+}
+
+/// How long the members still answering got once `quorum` answers had come.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GraceReport {
+    pub secs: f64,
+    pub quorum: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,6 +189,7 @@ impl RunReport {
             timings: Timings::default(),
             totals: Totals::default(),
             judge_seed: 0,
+            grace: None,
         }
     }
 }
@@ -275,6 +287,7 @@ mod tests {
                 cost_estimated: true,
             },
             judge_seed: 7,
+            grace: None,
         }
     }
 
