@@ -289,6 +289,7 @@ fn fuse_takes_rounds_and_a_council_as_run_does() {
     let arguments = json!({"prompt": "q", "models": ["mock:a", "mock:b", "mock:c"], "judge": "council", "rounds": 2});
     let (text, is_error) = text_of(&mcp.call(1, "fuse", arguments));
     assert!(!is_error, "{text}");
+    assert!(text.contains("\n\ncouncil (Borda points, rankings): "), "the answer carries the aggregate: {text}");
     let (text, is_error) = text_of(&mcp.call(2, "fuse", json!({"prompt": "q", "preset": "demo", "rounds": 4})));
     assert_eq!(
         (text.as_str(), is_error),

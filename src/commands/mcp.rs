@@ -185,7 +185,13 @@ fn answer_text(report: &RunReport) -> String {
         out.push_str("\n\n");
         out.push_str(analysis.trim_end());
     }
-    let answered = report.panel.len() - report.failed_models.len();
+    let council = [render::council::aggregate(&json), render::council::disagreements(&json)];
+    for line in council.into_iter().flatten() {
+        out.push_str("\n\n");
+        out.push_str(&line);
+    }
+    // A member cut by the grace is neither failed nor answered.
+    let answered = report.panel.iter().filter(|m| m.call.ok).count();
     let failed = if report.failed_models.is_empty() {
         String::new()
     } else {
