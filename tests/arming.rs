@@ -136,36 +136,23 @@ fn a_scope_armed_with_rounds_and_a_council_runs_them_in_the_hook() {
     assert_eq!(report["judge"], Value::Null, "the council judges, not a model");
 }
 
-/// `$ args`, the exit code and stderr of each case, for one snapshot.
-fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
-    let mut out = String::new();
-    for args in cases {
-        let outcome = env.frontier(*args).output();
-        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
-    }
-    out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
-}
-
 #[test]
 fn a_shape_its_runs_would_refuse_is_refused_when_it_is_armed() {
     let env = TestEnv::new().extra_config("\n[models.cli]\nroutes = [\"claude-cli:opus\"]\n");
-    let text = transcript(
-        &env,
-        &[
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:c.temperature=1"],
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:a.temperature=9"],
-            &["mode", "fusion", "--models", "mock:a,cli", "--param", "cli.temperature=1"],
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--quorum", "3"],
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--grace", "0"],
-            &["mode", "single", "--model", "mock:a", "--grace", "1"],
-            &["mode", "single", "--model", "mock:a", "--rounds", "2"],
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--rounds", "4"],
-            &["mode", "fusion", "--models", "mock:a,mock:b", "--synth", "council"],
-            &["mode", "off", "--param", "mock:a.temperature=1"],
-            &["compose", "--models", "mock:a,mock:b", "--quorum", "5"],
-            &["compose", "--models", "mock:a,mock:b", "--param", "mock:z.reasoning=high"],
-        ],
-    );
+    let text = env.transcript(&[
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:c.temperature=1"],
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--param", "mock:a.temperature=9"],
+        &["mode", "fusion", "--models", "mock:a,cli", "--param", "cli.temperature=1"],
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--quorum", "3"],
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--grace", "0"],
+        &["mode", "single", "--model", "mock:a", "--grace", "1"],
+        &["mode", "single", "--model", "mock:a", "--rounds", "2"],
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--rounds", "4"],
+        &["mode", "fusion", "--models", "mock:a,mock:b", "--synth", "council"],
+        &["mode", "off", "--param", "mock:a.temperature=1"],
+        &["compose", "--models", "mock:a,mock:b", "--quorum", "5"],
+        &["compose", "--models", "mock:a,mock:b", "--param", "mock:z.reasoning=high"],
+    ]);
     insta::assert_snapshot!(text);
     // Nothing was armed by any of them.
     assert_eq!(status(&env)["mode"], json!("off"));

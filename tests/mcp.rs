@@ -9,7 +9,7 @@
 mod common;
 
 use std::io::{BufRead as _, BufReader, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -396,21 +396,6 @@ fn an_mcp_server_started_inside_a_run_refuses_to_start_another() {
     assert_eq!(runs, json!([]));
 }
 
-/// A fake agent CLI that records its pid and its grandchild's, then hangs.
-fn hanging_cli(pids: &Path) -> String {
-    format!(
-        r#"name=$(basename "$0")
-dir='{dir}'
-cat > /dev/null
-sleep 300 &
-echo $! > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.grandchild"
-echo $$ > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.child"
-sleep 300
-"#,
-        dir = pids.display()
-    )
-}
-
 /// Starts the fake `claude` and `codex` and a `fuse` of them (request 7); returns the
 /// session and the pids of the CLIs and their grandchildren once all run.
 fn hanging_fusion(env: &TestEnv) -> (Session, Vec<String>) {
@@ -418,7 +403,7 @@ fn hanging_fusion(env: &TestEnv) -> (Session, Vec<String>) {
     std::fs::create_dir_all(&pids).unwrap();
     env.real_programs(&["basename", "cat", "mv", "sleep"]);
     for name in ["claude", "codex"] {
-        env.fake_program(name, &hanging_cli(&pids));
+        env.fake_program(name, &common::hanging_cli(&pids));
     }
     let mut mcp = Session::start(env, &[]);
     let arguments = json!({

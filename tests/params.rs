@@ -86,16 +86,6 @@ fn mock_routes_take_every_parameter_and_the_report_echoes_them() {
     assert_eq!(params_of(&outcome.json()["panel"][0]), json!({"max_output_tokens": 50, "reasoning": "medium"}));
 }
 
-/// `$ args`, the exit code and stderr of each case, for one snapshot.
-fn transcript(env: &TestEnv, cases: &[&[&str]]) -> String {
-    let mut out = String::new();
-    for args in cases {
-        let outcome = env.frontier(*args).output();
-        out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
-    }
-    out.replace(&env.frontier_home().display().to_string(), "[FRONTIER_HOME]")
-}
-
 #[test]
 fn a_parameter_nothing_can_honour_is_refused_before_any_request() {
     let env = TestEnv::new().extra_config(
@@ -107,31 +97,28 @@ fn a_parameter_nothing_can_honour_is_refused_before_any_request() {
         "thinking",
         "panel = [\"mock:a\", { model = \"gemini-cli:gemini-3.1-pro\", reasoning = \"high\" }]\n",
     );
-    let text = transcript(
-        &env,
+    let text = env.transcript(&[
+        &["run", "--models", "mock:a,local:m", "--param", "local:x.temperature=1", "q"],
+        &["run", "--model", "mock:a", "--param", "mock:a.temp=1", "q"],
+        &["run", "--model", "mock:a", "--param", "mock:a.temperature=2.5", "q"],
+        &["run", "--model", "mock:a", "--param", "mock:a.reasoning", "q"],
+        &["run", "--model", "claude-cli:opus", "--param", "claude-cli:opus.max_output_tokens=10", "q"],
+        &["run", "--model", "anth:claude-x", "--param", "anth:claude-x.temperature=1.5", "q"],
         &[
-            &["run", "--models", "mock:a,local:m", "--param", "local:x.temperature=1", "q"],
-            &["run", "--model", "mock:a", "--param", "mock:a.temp=1", "q"],
-            &["run", "--model", "mock:a", "--param", "mock:a.temperature=2.5", "q"],
-            &["run", "--model", "mock:a", "--param", "mock:a.reasoning", "q"],
-            &["run", "--model", "claude-cli:opus", "--param", "claude-cli:opus.max_output_tokens=10", "q"],
-            &["run", "--model", "anth:claude-x", "--param", "anth:claude-x.temperature=1.5", "q"],
-            &[
-                "run",
-                "--model",
-                "anth:claude-x",
-                "--param",
-                "anth:claude-x.temperature=0.2",
-                "--param",
-                "anth:claude-x.reasoning=low",
-                "q",
-            ],
-            &["mode", "single", "--model", "hot"],
-            &["mode", "fusion", "--preset", "thinking"],
-            &["compose", "--models", "mock:a,hot"],
-            &["status"],
+            "run",
+            "--model",
+            "anth:claude-x",
+            "--param",
+            "anth:claude-x.temperature=0.2",
+            "--param",
+            "anth:claude-x.reasoning=low",
+            "q",
         ],
-    );
+        &["mode", "single", "--model", "hot"],
+        &["mode", "fusion", "--preset", "thinking"],
+        &["compose", "--models", "mock:a,hot"],
+        &["status"],
+    ]);
     insta::assert_snapshot!(text);
     assert_eq!(env.server().requests().len(), 0, "nothing was sent");
 }

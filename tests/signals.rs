@@ -42,7 +42,7 @@ impl Scene {
         }
         env.real_programs(&["basename", "cat", "mv", "sleep"]);
         for name in CLIS {
-            env.fake_program(name, &fake_cli(&pids));
+            env.fake_program(name, &common::hanging_cli(&pids));
         }
         Scene { env, pids, tmp }
     }
@@ -89,27 +89,6 @@ impl Scene {
         let left: Vec<PathBuf> = std::fs::read_dir(&self.tmp).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(left, Vec::<PathBuf>::new(), "TMPDIR is empty again");
     }
-}
-
-/// A fake agent CLI: records where frontier asked for codex's last message, reads its
-/// prompt, starts a grandchild, records both pids (atomically, by rename) and hangs.
-fn fake_cli(pids: &Path) -> String {
-    format!(
-        r#"name=$(basename "$0")
-dir='{dir}'
-prev=
-for a in "$@"; do
-    if [ "$prev" = --output-last-message ]; then printf '%s\n' "$a" > "$dir/$name.scratch"; fi
-    prev=$a
-done
-cat > /dev/null
-sleep 300 &
-echo $! > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.grandchild"
-echo $$ > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.child"
-sleep 300
-"#,
-        dir = pids.display()
-    )
 }
 
 fn send(child: &Child, signal: Signal) {

@@ -667,6 +667,17 @@ impl TestEnv {
         text
     }
 
+    /// `$ frontier ARGS`, the exit code and stderr of each case in turn, with the home
+    /// directory written `[FRONTIER_HOME]`: a transcript for one snapshot.
+    pub fn transcript(&self, cases: &[&[&str]]) -> String {
+        let mut out = String::new();
+        for args in cases {
+            let outcome = self.frontier(*args).output();
+            out.push_str(&format!("$ frontier {}\nexit {:?}\n{}\n", args.join(" "), outcome.code, outcome.stderr));
+        }
+        out.replace(&self.frontier_home().display().to_string(), "[FRONTIER_HOME]")
+    }
+
     /// The one directory on the child's `PATH`; empty until a test names programs.
     pub fn bin_dir(&self) -> PathBuf {
         self.dir.path().join("bin")
@@ -834,4 +845,26 @@ pub fn gone_soon(pid: &str) -> bool {
         }
     }
     false
+}
+
+/// The body of a fake agent CLI (for `fake_program`) that hangs: it records where frontier
+/// asked for codex's last message, reads its prompt, starts a grandchild, records both
+/// pids in `pids` (`NAME.child`, `NAME.grandchild`, atomically by rename) and sleeps.
+pub fn hanging_cli(pids: &Path) -> String {
+    format!(
+        r#"name=$(basename "$0")
+dir='{dir}'
+prev=
+for a in "$@"; do
+    if [ "$prev" = --output-last-message ]; then printf '%s\n' "$a" > "$dir/$name.scratch"; fi
+    prev=$a
+done
+cat > /dev/null
+sleep 300 &
+echo $! > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.grandchild"
+echo $$ > "$dir/$name.tmp" && mv "$dir/$name.tmp" "$dir/$name.child"
+sleep 300
+"#,
+        dir = pids.display()
+    )
 }

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::pipeline::judge::{Labelled, outermost_object};
+use crate::pipeline::judge::{Labelled, json_reply};
 use crate::provider::JsonSchema;
 
 pub const SCHEMA_NAME: &str = "council_ranking";
@@ -56,17 +56,7 @@ struct RankingWire {
 
 /// The ranking in `text`, best first, or why it can't be used.
 pub fn parse(text: &str, labels: &[&str]) -> Result<Vec<String>, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("the reply was empty".into());
-    }
-    let wire: RankingWire = match serde_json::from_str(trimmed) {
-        Ok(wire) => wire,
-        Err(first) => {
-            let inner = outermost_object(trimmed).ok_or_else(|| format!("the reply is not JSON ({first})"))?;
-            serde_json::from_str(inner).map_err(|e| format!("the reply's JSON has no usable ranking ({e})"))?
-        }
-    };
+    let wire: RankingWire = json_reply(text, "has no usable ranking")?;
     let mut ranked: Vec<&str> = wire.ranking.iter().map(String::as_str).collect();
     ranked.sort_unstable();
     let mut expected = labels.to_vec();

@@ -13,5 +13,5 @@ pub use labels::{Labelled, label};
 pub use prompt::{SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
 pub use run::shares_prefix;
 pub(super) use run::stage;
-pub(in crate::pipeline) use verdict::outermost_object;
+pub(in crate::pipeline) use verdict::json_reply;
 pub use verdict::{Exchange, Verdict, parse};

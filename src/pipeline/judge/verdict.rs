@@ -62,18 +62,24 @@ pub struct Exchange {
 /// Parses the judge's reply: the whole text as JSON, else the outermost `{...}` in it
 /// (models wrap JSON in prose or code fences). Then validates it against `labels`.
 pub fn parse(text: &str, labels: &[&str]) -> Result<Verdict, String> {
+    let wire: VerdictWire = json_reply(text, "does not match the schema")?;
+    validate(wire, labels)
+}
+
+/// A model's JSON reply as `T`: the whole text, else the outermost `{...}` in it. The
+/// error says why not; `mismatch` words a JSON object that is not a `T`.
+pub(in crate::pipeline) fn json_reply<T: serde::de::DeserializeOwned>(text: &str, mismatch: &str) -> Result<T, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err("the reply was empty".into());
     }
-    let wire: VerdictWire = match serde_json::from_str(trimmed) {
-        Ok(wire) => wire,
+    match serde_json::from_str(trimmed) {
+        Ok(wire) => Ok(wire),
         Err(first) => {
             let inner = outermost_object(trimmed).ok_or_else(|| format!("the reply is not JSON ({first})"))?;
-            serde_json::from_str(inner).map_err(|e| format!("the reply's JSON does not match the schema ({e})"))?
+            serde_json::from_str(inner).map_err(|e| format!("the reply's JSON {mismatch} ({e})"))
         }
-    };
-    validate(wire, labels)
+    }
 }
 
 pub(in crate::pipeline) fn outermost_object(text: &str) -> Option<&str> {
