@@ -47,32 +47,14 @@ pub(super) struct PresetRow {
     pub panel: Vec<String>,
     pub judge: String,
     pub synth: String,
-    /// What the preset sets for its runs beyond the panel (`--param` as the inline
-    /// tables give it, `grace_secs`, `quorum`, `rounds`); absent when unset.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub params: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grace_secs: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub quorum: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rounds: Option<u32>,
+    /// What the preset sets for its runs beyond the panel, as a scope keeps it: `params`
+    /// (as `--param` writes them), `grace_secs`, `quorum`, `rounds`; each absent when unset.
+    #[serde(flatten)]
+    pub shape: crate::scope::state::Shape,
     /// Every model checked and ready.
     pub ready: bool,
     /// `yes`, `not checked` (nothing missing, but a server was not contacted) or `no`.
     pub readiness: &'static str,
-}
-
-impl PresetRow {
-    /// What the preset sets beyond its panel, as a scope's shape.
-    pub fn shape(&self) -> crate::scope::state::Shape {
-        crate::scope::state::Shape {
-            params: self.params.clone(),
-            grace_secs: self.grace_secs,
-            quorum: self.quorum,
-            rounds: self.rounds,
-        }
-    }
 }
 
 pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
@@ -98,10 +80,12 @@ pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
                 panel: p.panel.clone(),
                 judge: p.judge.clone(),
                 synth: p.synth.clone(),
-                params: preset_params(p),
-                grace_secs: p.grace.map(|g| g.as_secs_f64()),
-                quorum: p.quorum,
-                rounds: p.rounds,
+                shape: crate::scope::state::Shape {
+                    params: preset_params(p),
+                    grace_secs: p.grace.map(|g| g.as_secs_f64()),
+                    quorum: p.quorum,
+                    rounds: p.rounds,
+                },
                 ready,
                 readiness: match (ready, usable) {
                     (true, _) => "yes",
