@@ -47,7 +47,7 @@ pub struct Collector<'a> {
 /// What one walk or glob added.
 #[derive(Debug, Default)]
 pub struct Added {
-    /// Files met at all (matched, for a glob).
+    /// Files met at all (matched, for a glob), listed as skipped ones included.
     pub met: usize,
     /// Files sent, or listed only because the budget was spent.
     pub sendable: usize,
@@ -167,6 +167,7 @@ impl<'a> Collector<'a> {
             }
             Met::Skipped(path, why) => {
                 if glob.is_none_or(|g| g.matches(&path)) {
+                    added.met += 1;
                     self.skip(&path, why);
                 }
             }

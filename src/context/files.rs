@@ -153,7 +153,10 @@ fn check_added(item: &str, what: &str, added: &Added) -> Result<()> {
     let why = if added.met == 0 {
         format!("has no file to send (hidden and .gitignored files are skipped, up to {MAX_FILES} files walked)")
     } else {
-        format!("has nothing to send: its {} file(s) are all binary, secret or unreadable", added.met)
+        format!(
+            "has nothing to send: its {} file(s) are all binary, secret, special, unreadable or links leading out",
+            added.met
+        )
     };
     Err(Error::usage(format!("`-f {item}` ({what}) {why}"), "name text files, or a directory that holds some"))
 }
@@ -303,6 +306,13 @@ mod tests {
         assert_eq!(sent(&g), vec![("build/out.rs", "OUT\n")], "an ignored directory named explicitly is sent");
         let err = error(gather(&items(&["*.png"]), &cwd, 100_000));
         assert!(err.starts_with("`-f *.png` (glob) has nothing to send: its 1 file(s) are all binary"), "{err}");
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), cwd.join("notes.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = error(gather(&items(&["*.md"]), &cwd, 100_000));
+        assert!(
+            err.starts_with("`-f *.md` (glob) has nothing to send: its 1 file(s) are all binary, secret, special"),
+            "{err}"
+        );
     }
 
     #[test]
