@@ -190,8 +190,9 @@ pub struct RunArgs {
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub files: Vec<String>,
     /// Let -f read what you name outside the workspace (the git root, else the working
-    /// directory): absolute paths, `..`, links leading out. Without it, such a path is
-    /// refused, and a link out met in a directory or a glob is skipped either way.
+    /// directory): absolute paths, `..`, links leading out. Without it, a path named
+    /// outside is refused and a named link leading out is skipped; links met walking a
+    /// directory or a glob keep to the walked tree either way.
     #[arg(long, requires = "files")]
     pub outside_workspace: bool,
     /// Send the work tree's `git diff` against REV (default HEAD) as context; give a

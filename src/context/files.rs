@@ -459,6 +459,9 @@ mod tests {
         let (calls, all) = count(&many);
         assert_eq!(calls, once + many.len() - 1, "one walk: every other item was covered before its walk");
         assert_eq!((sent(&all), skipped(&all)), (sent(&one), skipped(&one)));
+        // An ignored directory was not entered by the walk of `.`: named, it is still walked.
+        let (_, with_ignored) = count(&[".", "build"]);
+        assert_eq!(sent(&with_ignored).last(), Some(&("build/out.rs", "OUT\n")));
     }
 
     #[test]
