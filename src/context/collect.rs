@@ -179,6 +179,7 @@ impl<'a> Collector<'a> {
                 }
             }
             Met::Stopped => self.skip(root, format!("walk stopped after {MAX_FILES} files; name fewer files")),
+            Met::Directory => {}
         }
         true
     }

@@ -477,5 +477,13 @@ mod tests {
         let err = super::gather(&items(&[".", "a.rs"]), &cwd, &reach, 100_000, &stop).err().map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("gathering the context was stopped before it finished"));
         assert_eq!(calls.get(), 4, "not asked again once it said stop");
+        // A tree of directories alone is stopped as promptly.
+        for i in 0..50 {
+            std::fs::create_dir_all(cwd.join(format!("many/d{i:02}/e"))).unwrap_or_else(|e| panic!("{e}"));
+        }
+        calls.set(0);
+        let err = super::gather(&items(&["many"]), &cwd, &reach, 100_000, &stop).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("gathering the context was stopped before it finished"));
+        assert_eq!(calls.get(), 4);
     }
 }

@@ -31,6 +31,9 @@ pub enum Met {
     Skipped(PathBuf, String),
     /// The walk stopped at [`MAX_FILES`].
     Stopped,
+    /// A directory the walk enters: nothing to take, but a chance to stop between entries
+    /// however few files a tree holds.
+    Directory,
 }
 
 /// What a walk covered.
@@ -82,9 +85,15 @@ pub fn walk(root: &Path, reach: &Reach, visit: &mut dyn FnMut(Met) -> bool) -> W
         }
         if file_type.is_dir() {
             // Not a link (links are not followed): its resolved path is the tree's plus
-            // the same steps.
-            if let Ok(rel) = entry.path().strip_prefix(root) {
+            // the same steps. Past MAX_FILES of them, the rest only go unrecorded (and
+            // may be walked again if named again).
+            if let Ok(rel) = entry.path().strip_prefix(root)
+                && walked.entered.len() < MAX_FILES
+            {
                 walked.entered.push(tree.join(rel));
+            }
+            if !visit(Met::Directory) {
+                return walked;
             }
             continue;
         }
