@@ -189,6 +189,12 @@ pub struct RunArgs {
     /// quoted glob as context; repeatable.
     #[arg(short = 'f', long = "file", value_name = "PATH")]
     pub files: Vec<String>,
+    /// Let -f read what you name outside the workspace (the git root, else the working
+    /// directory): absolute paths, `..`, links leading out. Without it, a path named
+    /// outside is refused and a named link leading out is skipped; links met walking a
+    /// directory or a glob keep to the walked tree either way.
+    #[arg(long, requires = "files")]
+    pub outside_workspace: bool,
     /// Send the work tree's `git diff` against REV (default HEAD) as context; give a
     /// revision as `--diff=REV`.
     #[arg(long, value_name = "REV", num_args = 0..=1, require_equals = true, default_missing_value = "HEAD")]

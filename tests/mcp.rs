@@ -456,3 +456,67 @@ fn sigterm_to_the_server_mid_panel_kills_every_agent_cli_before_it_exits() {
         assert!(gone_soon(pid), "process {pid} outlived the server");
     }
 }
+
+#[test]
+fn fuse_and_ask_files_never_reach_outside_the_workspace_by_any_route() {
+    use common::outside::{Outside, assert_never_sent};
+    let env = TestEnv::new();
+    let outside = Outside::new();
+    outside.plant_links(env.work_dir());
+    let root = std::fs::canonicalize(env.work_dir()).unwrap();
+    let mut mcp = Session::start(&env, &[]);
+    let panel = |files: Value| json!({"prompt": "q", "models": ["local:m1", "local:m2"], "judge": "local:j", "synth": "local:s", "files": files});
+    // Named outside (an absolute path, `..`, a glob, /proc): an error result naming the
+    // item, whose hint offers the caller no way out.
+    let relative = outside.secret_from(env.work_dir());
+    let named = [
+        outside.secret(),
+        relative.clone(),
+        relative.replace("config.json", "*.json"),
+        "/proc/kmsg".to_string(),
+        "/etc/shadow".to_string(),
+    ];
+    for (id, item) in named.iter().enumerate() {
+        for (tool, arguments) in
+            [("fuse", panel(json!([item]))), ("ask", json!({"prompt": "q", "model": "local:m1", "files": [item]}))]
+        {
+            let (text, is_error) = text_of(&mcp.call(10 + id as u64, tool, arguments));
+            assert_eq!(
+                (text, is_error),
+                (
+                    format!(
+                        "error: `-f {item}` is outside the workspace\nhint: MCP callers read files only inside the \
+                         workspace, {} (the git root, else the server's working directory)",
+                        root.display()
+                    ),
+                    true
+                )
+            );
+        }
+    }
+    assert_eq!(assert_never_sent(env.server()), 0);
+    // Inside by name, out by a link: the run goes on without them, and its report lists them.
+    let files = json!(["notes.md", "kube", "kube/config.json", "docs", "docs/*.json"]);
+    let (text, is_error) = text_of(&mcp.call(20, "fuse", panel(files)));
+    assert!(!is_error, "{text}");
+    assert!(mcp.finish().success());
+    assert_eq!(assert_never_sent(env.server()), 4, "two members, the judge and the synth");
+    let report = env.frontier(["show", "last", "--json"]).output().json();
+    let listed: Vec<(&str, &str)> = report["context"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| Some((s["path"].as_str()?, s["skipped"].as_str()?)))
+        .collect();
+    let links = "links outside the workspace";
+    assert_eq!(
+        listed,
+        [
+            ("notes.md", links),
+            ("kube", links),
+            ("kube/config.json", links),
+            ("docs/config.json", links),
+            ("docs/k8s", links)
+        ]
+    );
+}

@@ -8,6 +8,7 @@
 use crate::cli::RunArgs;
 use crate::config::Config;
 use crate::context::budget::{self, Seat};
+use crate::context::reach::{Outside, Reach};
 use crate::context::{self, Gathered};
 use crate::env::Env;
 use crate::error::Result;
@@ -45,27 +46,58 @@ pub fn wanted(args: &RunArgs) -> bool {
     !args.files.is_empty() || args.diff.is_some() || (args.prompt != "-" && !std::io::stdin().is_terminal())
 }
 
+/// Who asks for context: it decides whether piped stdin is read and whether a path named
+/// outside the workspace may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asker {
+    /// The command line's user: piped stdin when `stdin`; paths they name outside the
+    /// workspace only when they said so (`--outside-workspace`).
+    User { stdin: bool, outside_workspace: bool },
+    /// An MCP caller: never stdin (the protocol's), never outside the workspace, whatever
+    /// it sends.
+    Mcp,
+}
+
 /// What `args` ask for, gathered within `budget_chars`: piped stdin and the diff first
 /// (short, and what the question is usually about), then the `-f` items in order. Each
 /// gatherer reads only what the budget left by those before it could take.
 pub fn gather(args: &RunArgs, env: &Env, budget_chars: usize) -> Result<Gathered> {
-    gather_from(args, env, budget_chars, args.prompt != "-")
+    let asker = Asker::User { stdin: args.prompt != "-", outside_workspace: args.outside_workspace };
+    gather_from(args, env, budget_chars, asker, &|| false)
 }
 
-/// What `args` name (the diff, then the `-f` items), and piped stdin only when `stdin`:
-/// the MCP server's stdin is its protocol, never context.
-pub fn gather_from(args: &RunArgs, env: &Env, budget_chars: usize, stdin: bool) -> Result<Gathered> {
+/// What `args` name (the diff, then the `-f` items) for `asker`, the files confined to the
+/// workspace of the working directory (the git root, else the directory itself).
+/// `stop` is asked between files and between the entries of a walk: once it says yes,
+/// this returns `files::stopped`'s error within one file's read, and nothing is sent.
+pub fn gather_from(
+    args: &RunArgs,
+    env: &Env,
+    budget_chars: usize,
+    asker: Asker,
+    stop: &dyn Fn() -> bool,
+) -> Result<Gathered> {
     let mut gathered = Gathered::default();
     let left = |g: &Gathered| budget_chars.saturating_sub(g.pieces.iter().map(|p| p.text.chars().count()).sum());
-    if stdin {
-        gathered.extend(context::stdin::gather(budget_chars));
-    }
+    let outside = match asker {
+        Asker::User { stdin, outside_workspace } => {
+            if stdin {
+                gathered.extend(context::stdin::gather(budget_chars));
+            }
+            if outside_workspace { Outside::Allowed } else { Outside::Refused }
+        }
+        Asker::Mcp => Outside::Never,
+    };
     if let Some(rev) = &args.diff {
         let diff = context::diff::gather(rev, env, left(&gathered))?;
         gathered.extend(diff);
     }
+    if stop() {
+        return Err(context::files::stopped());
+    }
     if !args.files.is_empty() {
-        let files = context::files::gather(&args.files, env.cwd(), left(&gathered))?;
+        let reach = Reach::new(&crate::scope::workspace_root(env.cwd()), outside);
+        let files = context::files::gather(&args.files, env.cwd(), &reach, left(&gathered), stop)?;
         gathered.extend(files);
     }
     Ok(gathered)

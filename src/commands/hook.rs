@@ -19,6 +19,7 @@ use super::selection::Selection;
 use super::{execute, limits, shape};
 use crate::cli::{HookArgs, HostArg};
 use crate::config::{Config, Host, Paths, atomic};
+use crate::context::reach::{Outside, Reach};
 use crate::context::transcript;
 use crate::env::Env;
 use crate::error::Error;
@@ -237,8 +238,10 @@ fn gather_context(
         gathered.extend(transcript::gather(path, &event.prompt, limits));
     }
     if tuning.context_files {
-        let workspace = event.cwd.as_deref().unwrap_or(env.cwd());
-        gathered.extend(crate::context::mention::gather_within(&event.prompt, workspace, budget));
+        // A prompt never reaches outside the workspace: no tuning or input widens it.
+        let cwd = event.cwd.as_deref().unwrap_or(env.cwd());
+        let reach = Reach::new(&scope::workspace_root(cwd), Outside::Never);
+        gathered.extend(crate::context::mention::gather_within(&event.prompt, cwd, &reach, budget));
     }
     gathered
 }

@@ -137,7 +137,7 @@ impl Server {
         let config = super::load_config(&self.env)?;
         let (mut plan, budget) = run::prepare(args, prompt, &config, &self.env)?;
         if !args.files.is_empty() || args.diff.is_some() {
-            let gathered = context::gather_from(args, &self.env, budget.chars, false)?;
+            let gathered = context::gather_from(args, &self.env, budget.chars, context::Asker::Mcp, &|| false)?;
             plan.context = crate::context::assemble(gathered, budget.chars);
         }
         execute::check_cost(&plan)?;
@@ -170,6 +170,7 @@ fn defaults() -> RunArgs {
         max_cost: None,
         seed: None,
         files: Vec::new(),
+        outside_workspace: false,
         diff: None,
         dry_run: false,
     }

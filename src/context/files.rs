@@ -1,229 +1,174 @@
-//! `-f PATH` (DESIGN.md §4.2): files, directories and globs, read into pieces within the
-//! budget. A file is read only as far as the budget could take it; once the budget is
-//! spent, further files are listed as over it without being read. Secret-bearing files
-//! (`secret`) named explicitly are a usage error; met in a walk or a glob they are skipped
-//! and listed, as are binary files. A missing path, a directory with nothing to send and
-//! a glob that matches nothing are usage errors naming the item.
+//! `-f PATH` (DESIGN.md §4.2) and the MCP tools' `files`: files, directories and globs,
+//! read through the [`Collector`] within the budget and the [`Reach`]. Every item is
+//! judged by the workspace rule (`reach`) before anything is read: a name outside the
+//! workspace (an absolute path, `..`, a glob whose walk would start outside) is a usage
+//! error naming the item unless the user allowed it; a name inside whose links lead out is
+//! skipped and listed. Secret-bearing files (`secret`) named explicitly, special files
+//! (FIFOs, devices, /proc) named explicitly, a missing path, a directory with nothing to
+//! send and a glob that matches nothing are usage errors naming the item. A directory or
+//! glob that an earlier item already covered is not walked again.
 //!
-//! The [`Collector`] is shared with `mention`, which applies the same rules to the files
-//! a prompt mentions, as skipped sources rather than errors.
-//!
-//! Knows nothing about how the budget was chosen or what the pieces become.
+//! Knows nothing about how the budget was chosen, where the workspace is, or what the
+//! pieces become.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::collect::{Added, Collector};
 use super::glob::{self, Glob};
-use super::read::{self, Text};
-use super::walk::{self, MAX_FILES, Met};
-use super::{Gathered, Piece, SourceKind, secret};
+use super::reach::{self, Outside, Place, Reach};
+use super::walk::MAX_FILES;
+use super::{Gathered, SourceKind, secret};
 use crate::error::{Error, Result, echo};
 
+pub use super::collect::OVER_BUDGET;
+
 /// The pieces for `items` (each a file, a directory or a glob, relative to `cwd`), read
-/// within `budget_chars` characters.
-pub fn gather(items: &[String], cwd: &Path, budget_chars: usize) -> Result<Gathered> {
-    let mut collector = Collector::new(SourceKind::File, cwd, budget_chars);
+/// within `budget_chars` characters and within `reach`. `stop` is asked between items,
+/// files and the entries of a walk; once it says yes, the gather ends at once with
+/// [`stopped`]'s error and nothing it read is sent.
+pub fn gather(
+    items: &[String],
+    cwd: &Path,
+    reach: &Reach,
+    budget_chars: usize,
+    stop: &dyn Fn() -> bool,
+) -> Result<Gathered> {
+    let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+    let mut collector = Collector::new(SourceKind::File, &cwd, reach, budget_chars, stop);
     for item in items {
+        if collector.stopped() {
+            break;
+        }
         if glob::is_glob(item) {
-            collector.glob(item)?;
+            glob_item(&mut collector, item)?;
         } else {
-            collector.item(item)?;
+            path_item(&mut collector, item)?;
         }
     }
-    Ok(collector.finish())
+    collector.finish().ok_or_else(stopped)
 }
 
-/// Reason a file is listed without being read: the budget is spent. The same words as
-/// `assemble`'s, for the same cause.
-pub const OVER_BUDGET: &str = "over the context budget";
-
-/// Gathers files of one kind under one budget, each file once.
-pub struct Collector<'a> {
-    kind: SourceKind,
-    cwd: &'a Path,
-    remaining: usize,
-    seen: HashSet<PathBuf>,
-    gathered: Gathered,
+/// The error of a gather whose caller asked it to stop.
+pub fn stopped() -> Error {
+    Error::refused("gathering the context was stopped before it finished", "nothing it read was sent")
 }
 
-/// What one item of a walk or glob added.
-#[derive(Default)]
-struct Added {
-    /// Files met at all (matched, for a glob).
-    met: usize,
-    /// Files sent, or listed only because the budget was spent.
-    sendable: usize,
-}
-
-impl<'a> Collector<'a> {
-    pub fn new(kind: SourceKind, cwd: &'a Path, budget_chars: usize) -> Self {
-        Collector { kind, cwd, remaining: budget_chars, seen: HashSet::new(), gathered: Gathered::default() }
-    }
-
-    pub fn finish(self) -> Gathered {
-        self.gathered
-    }
-
-    /// The path as the user would name it: relative to the working directory when it is
-    /// inside it.
-    pub fn display(&self, path: &Path) -> String {
-        path.strip_prefix(self.cwd).unwrap_or(path).to_string_lossy().into_owned()
-    }
-
-    pub fn skip(&mut self, path: &Path, why: impl Into<String>) {
-        let path = self.display(path);
-        self.gathered.skipped.push(super::Source {
-            kind: self.kind,
-            path: Some(path),
-            bytes: 0,
-            truncated: false,
-            skipped: Some(why.into()),
-        });
-    }
-
-    /// A path named with `-f`: a file or a directory.
-    fn item(&mut self, item: &str) -> Result<()> {
-        let path = self.cwd.join(item);
-        let item = &echo(item);
-        let meta = std::fs::metadata(&path).map_err(|e| {
-            let what = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-                kind => format!("cannot be read ({kind})"),
-            };
-            Error::usage(
-                format!("`-f {item}`: {what}"),
-                format!("paths are relative to the working directory, {}", self.cwd.display()),
-            )
-        })?;
-        if meta.is_dir() {
-            let added = self.walk_directory(&path);
-            return self.check_added(item, "directory", &added);
-        }
-        if !meta.is_file() {
-            return Err(Error::usage(format!("`-f {item}` is not a regular file"), "name a file or a directory"));
-        }
-        // The name given and the name it links to: `notes -> .env` is as secret as `.env`.
-        let target = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if secret::is_secret_path(&path) || secret::is_secret_path(&target) {
-            return Err(Error::usage(format!("`-f {item}` may hold secrets, so it is never sent"), secret::HINT));
-        }
-        self.file(&path, false);
-        Ok(())
-    }
-
-    /// Every file of the directory at `root`, by the walk's rules.
-    /// Every file of the directory at `root`, by the walk's rules (for `mention`).
-    pub fn directory(&mut self, root: &Path) {
-        self.walk_directory(root);
-    }
-
-    fn walk_directory(&mut self, root: &Path) -> Added {
-        let mut added = Added::default();
-        walk::walk(root, &mut |met| self.met(root, met, None, &mut added));
-        added
-    }
-
-    /// A `-f` glob: the files under its base that it matches.
-    fn glob(&mut self, item: &str) -> Result<()> {
-        let glob = Glob::new(item, self.cwd)?;
-        let item = &echo(item);
-        let mut added = Added::default();
-        if glob.base.is_dir() {
-            let base = glob.base.clone();
-            walk::walk(&base, &mut |met| self.met(&base, met, Some(&glob), &mut added));
-        } else if glob.base.is_file() && glob.matches(&glob.base) {
-            added.met += 1;
-            added.sendable += usize::from(self.file(&glob.base, true));
-        }
-        if added.met == 0 {
-            return Err(Error::usage(
-                format!("`-f {item}` matches no file"),
-                "globs match under the working directory, skipping hidden and .gitignored files; quote the \
-                 pattern so the shell leaves it alone",
-            ));
-        }
-        self.check_added(item, "glob", &added)
-    }
-
-    fn check_added(&self, item: &str, what: &str, added: &Added) -> Result<()> {
-        if added.sendable > 0 {
+/// A path named with `-f`: a file or a directory.
+fn path_item(collector: &mut Collector<'_>, item: &str) -> Result<()> {
+    let path = collector.cwd().join(item);
+    let shown = &echo(item);
+    let missing = |e: std::io::Error| {
+        let what = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+            kind => format!("cannot be read ({kind})"),
+        };
+        Error::usage(
+            format!("`-f {shown}`: {what}"),
+            format!("paths are relative to the working directory, {}", collector.cwd().display()),
+        )
+    };
+    let real = match collector.reach().place(&path).map_err(missing)? {
+        Place::Readable(real) => real,
+        Place::NamedOutside => return Err(outside(collector.reach(), shown)),
+        Place::LinksOutside => {
+            collector.skip(&path, reach::LINKS_OUTSIDE);
             return Ok(());
         }
-        let why = if added.met == 0 {
-            format!("has no file to send (hidden and .gitignored files are skipped, up to {MAX_FILES} files walked)")
-        } else {
-            format!("has nothing to send: its {} file(s) are all binary, secret or unreadable", added.met)
-        };
-        Err(Error::usage(format!("`-f {item}` ({what}) {why}"), "name text files, or a directory that holds some"))
+    };
+    match reach::kind(&real).map_err(missing)? {
+        reach::Kind::Directory => match collector.directory(&path, &real) {
+            Some(added) if !collector.halted() => check_added(shown, "directory", &added),
+            _ => Ok(()),
+        },
+        reach::Kind::File if secret::is_secret_path(&path) || secret::is_secret_path(&real) => {
+            Err(Error::usage(format!("`-f {shown}` may hold secrets, so it is never sent"), secret::HINT))
+        }
+        reach::Kind::File => {
+            collector.file(&path, false);
+            Ok(())
+        }
+        reach::Kind::Special(special) => Err(Error::usage(
+            format!("`-f {shown}` is {}", special.reason()),
+            "name a file or a directory: FIFOs, sockets, devices and the files of /proc and /sys are never read",
+        )),
     }
+}
 
-    /// Takes what a walk of `root` met; `false` stops the walk.
-    fn met(&mut self, root: &Path, met: Met, glob: Option<&Glob>, added: &mut Added) -> bool {
-        match met {
-            Met::File(path) => {
-                if glob.is_some_and(|g| !g.matches(&path)) {
-                    return true;
-                }
-                added.met += 1;
-                added.sendable += usize::from(self.file(&path, true));
-            }
-            Met::Skipped(path, why) => {
-                if glob.is_none_or(|g| g.matches(&path)) {
-                    self.skip(&path, why);
-                }
-            }
-            // Hidden files are never read; a secret among them (a `.env`) is named, so the
-            // user sees it was kept back.
-            Met::Hidden(path) => {
-                if glob.is_none_or(|g| g.matches(&path)) && secret::is_secret_path(&path) {
-                    self.skip(&path, "secret");
-                }
-            }
-            Met::Stopped => self.skip(root, format!("walk stopped after {MAX_FILES} files; name fewer files")),
+/// A `-f` glob: the files under its base that it matches.
+fn glob_item(collector: &mut Collector<'_>, item: &str) -> Result<()> {
+    let glob = Glob::new(item, collector.cwd())?;
+    let shown = &echo(item);
+    let no_match = || {
+        Error::usage(
+            format!("`-f {shown}` matches no file"),
+            "globs match under the working directory, skipping hidden and .gitignored files; quote the pattern so \
+             the shell leaves it alone",
+        )
+    };
+    let real = match collector.reach().place(&glob.base) {
+        Ok(Place::Readable(real)) => real,
+        Ok(Place::NamedOutside) => return Err(outside(collector.reach(), shown)),
+        Ok(Place::LinksOutside) => {
+            collector.skip(&glob.base, reach::LINKS_OUTSIDE);
+            return Ok(());
         }
-        true
+        Err(_) => return Err(no_match()),
+    };
+    let added = match reach::kind(&real) {
+        Ok(reach::Kind::Directory) => match collector.glob(&glob, &real) {
+            Some(added) if !collector.halted() => added,
+            _ => return Ok(()),
+        },
+        Ok(reach::Kind::File) if glob.matches(&glob.base) => {
+            Added { met: 1, sendable: usize::from(collector.file(&glob.base, true)) }
+        }
+        _ => Added::default(),
+    };
+    if added.met == 0 {
+        return Err(no_match());
     }
+    check_added(shown, "glob", &added)
+}
 
-    /// Reads one file into a piece, or lists why not. `in_walk`: met in a walk or a glob,
-    /// where a secret is skipped rather than refused. Whether it counts as sendable.
-    pub fn file(&mut self, path: &Path, in_walk: bool) -> bool {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if !self.seen.insert(key) {
-            return true;
-        }
-        if in_walk && secret::is_secret_path(path) {
-            self.skip(path, "secret");
-            return false;
-        }
-        if self.remaining == 0 {
-            self.skip(path, OVER_BUDGET);
-            return true;
-        }
-        match read::file(path, read::read_limit(self.remaining)) {
-            Ok(Text::Text { text, .. }) => {
-                self.remaining = self.remaining.saturating_sub(text.chars().count());
-                let display = self.display(path);
-                self.gathered.pieces.push(Piece { kind: self.kind, path: Some(display), text });
-                true
-            }
-            Ok(Text::Binary) => {
-                self.skip(path, "binary");
-                false
-            }
-            Err(e) => {
-                self.skip(path, format!("unreadable ({})", e.kind()));
-                false
-            }
-        }
+/// The usage error for an item named outside the workspace, with what the asker can do.
+fn outside(reach: &Reach, shown: &str) -> Error {
+    let root = reach.root().display();
+    let hint = match reach.outside() {
+        Outside::Never => format!(
+            "MCP callers read files only inside the workspace, {root} (the git root, else the server's working \
+             directory)"
+        ),
+        Outside::Refused | Outside::Allowed => format!(
+            "context is read only inside the workspace, {root} (the git root, else the working directory); to send a \
+             file from outside it, name it with --outside-workspace"
+        ),
+    };
+    Error::usage(format!("`-f {shown}` is outside the workspace"), hint)
+}
+
+fn check_added(item: &str, what: &str, added: &Added) -> Result<()> {
+    if added.sendable > 0 {
+        return Ok(());
     }
+    let why = if added.met == 0 {
+        format!("has no file to send (hidden and .gitignored files are skipped, up to {MAX_FILES} files walked)")
+    } else {
+        format!(
+            "has nothing to send: its {} file(s) are all binary, secret, special, unreadable or links leading out",
+            added.met
+        )
+    };
+    Err(Error::usage(format!("`-f {item}` ({what}) {why}"), "name text files, or a directory that holds some"))
 }
 
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
 
+    use std::path::PathBuf;
+
     use super::*;
-    use crate::context::Source;
+    use crate::context::{Source, read};
 
     /// A tree with everything a walk must tell apart.
     fn tree() -> tempfile::TempDir {
@@ -261,6 +206,20 @@ mod tests {
             .iter()
             .map(|s| (s.path.as_deref().unwrap_or_default(), s.skipped.as_deref().unwrap_or_default()))
             .collect()
+    }
+
+    /// What `items` give in `cwd`, its own workspace, for the command line's user.
+    fn gather(items: &[String], cwd: &Path, budget_chars: usize) -> Result<Gathered> {
+        super::gather(items, cwd, &Reach::new(cwd, Outside::Refused), budget_chars, &|| false)
+    }
+
+    fn within(items: &[String], cwd: &Path, outside: Outside) -> Result<Gathered> {
+        super::gather(items, cwd, &Reach::new(cwd, outside), 100_000, &|| false)
+    }
+
+    fn fifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status().unwrap_or_else(|e| panic!("{e}"));
+        assert!(made.success());
     }
 
     fn items(items: &[&str]) -> Vec<String> {
@@ -347,22 +306,48 @@ mod tests {
         assert_eq!(sent(&g), vec![("build/out.rs", "OUT\n")], "an ignored directory named explicitly is sent");
         let err = error(gather(&items(&["*.png"]), &cwd, 100_000));
         assert!(err.starts_with("`-f *.png` (glob) has nothing to send: its 1 file(s) are all binary"), "{err}");
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), cwd.join("notes.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let err = error(gather(&items(&["*.md"]), &cwd, 100_000));
+        assert!(
+            err.starts_with("`-f *.md` (glob) has nothing to send: its 1 file(s) are all binary, secret, special"),
+            "{err}"
+        );
     }
 
     #[test]
-    fn a_link_out_of_the_tree_is_not_followed() {
+    fn a_link_met_in_a_walk_is_read_only_inside_the_tree_and_the_workspace() {
         let dir = tree();
         let cwd = cwd(&dir);
-        std::os::unix::fs::symlink(dir.path().join("outside.txt"), cwd.join("nested/out.txt"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::os::unix::fs::symlink("c.md", cwd.join("nested/same.md")).unwrap_or_else(|e| panic!("{e}"));
+        let link = |target: &Path, at: &str| {
+            std::os::unix::fs::symlink(target, cwd.join(at)).unwrap_or_else(|e| panic!("{e}"))
+        };
+        link(&dir.path().join("outside.txt"), "nested/out.txt");
+        link(dir.path(), "nested/updir");
+        link(&cwd.join("a.rs"), "nested/up.rs");
+        link(Path::new("c.md"), "nested/same.md");
+        std::fs::write(cwd.join("nested/.envrc"), "export KEY=SECRET\n").unwrap_or_else(|e| panic!("{e}"));
+        link(&cwd.join("nested/.envrc"), "nested/settings.txt");
+        fifo(&cwd.join("nested/pipe"));
+        link(&cwd.join("nested/pipe"), "nested/to-pipe");
         let g = gather(&items(&["nested"]), &cwd, 100_000).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             sent(&g),
             vec![("nested/c.md", "# c\n"), ("nested/deep/b.rs", "fn b() {}\n")],
             "the link to c.md is c.md"
         );
-        assert_eq!(skipped(&g), vec![("nested/out.txt", "link out of the tree")]);
+        assert_eq!(
+            skipped(&g),
+            vec![
+                ("nested/.envrc", "secret"),
+                ("nested/out.txt", "links outside the workspace"),
+                ("nested/pipe", "not a regular file (a FIFO)"),
+                ("nested/settings.txt", "secret"),
+                ("nested/to-pipe", "not a regular file (a FIFO)"),
+                ("nested/up.rs", "link out of the tree"),
+                ("nested/updir", "links outside the workspace"),
+            ]
+        );
     }
 
     #[test]
@@ -376,9 +361,129 @@ mod tests {
     }
 
     #[test]
-    fn a_path_outside_the_cwd_is_shown_as_given() {
+    fn a_path_named_outside_the_workspace_is_refused_unless_the_user_allowed_it() {
         let dir = tree();
-        let g = gather(&items(&["../outside.txt"]), &cwd(&dir), 100).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(sent(&g), vec![("../outside.txt", "OUTSIDE\n")]);
+        let cwd = cwd(&dir);
+        let outside = dir.path().join("outside.txt").display().to_string();
+        let root = cwd.display();
+        let cli = format!(
+            "context is read only inside the workspace, {root} (the git root, else the working directory); to send a \
+             file from outside it, name it with --outside-workspace"
+        );
+        for item in ["../outside.txt", outside.as_str(), "nested/../../outside.txt", "../*.txt", "../proj/../*"] {
+            let err = error(gather(&items(&["a.rs", item]), &cwd, 100_000));
+            assert_eq!(err, format!("`-f {item}` is outside the workspace | {cli}"));
+        }
+        let mcp = within(&items(&["../outside.txt"]), &cwd, Outside::Never);
+        assert_eq!(
+            error(mcp),
+            format!(
+                "`-f ../outside.txt` is outside the workspace | MCP callers read files only inside the workspace, \
+                 {root} (the git root, else the server's working directory)"
+            )
+        );
+        let g = within(&items(&["../outside.txt", &outside]), &cwd, Outside::Allowed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent(&g), vec![("../outside.txt", "OUTSIDE\n")], "shown as named, read once");
+    }
+
+    #[test]
+    fn a_named_link_leading_out_is_listed_and_read_only_with_the_users_leave() {
+        let dir = tree();
+        let cwd = cwd(&dir);
+        std::os::unix::fs::symlink(dir.path().join("outside.txt"), cwd.join("notes.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        std::os::unix::fs::symlink(dir.path(), cwd.join("updir")).unwrap_or_else(|e| panic!("{e}"));
+        let g = gather(&items(&["notes.md", "updir", "updir/*.txt", "a.rs"]), &cwd, 100_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent(&g), vec![("a.rs", "fn a() {}\n")]);
+        assert_eq!(
+            skipped(&g),
+            vec![("notes.md", "links outside the workspace"), ("updir", "links outside the workspace")],
+            "listed once each"
+        );
+        let g = within(&items(&["notes.md"]), &cwd, Outside::Allowed).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent(&g), vec![("notes.md", "OUTSIDE\n")]);
+    }
+
+    #[test]
+    fn the_whole_workspace_is_in_reach_from_a_subdirectory() {
+        let dir = tree();
+        let sub = cwd(&dir).join("nested");
+        let reach = Reach::new(&cwd(&dir), Outside::Refused);
+        let g = super::gather(&items(&["../a.rs"]), &sub, &reach, 100, &|| false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(sent(&g), vec![("../a.rs", "fn a() {}\n")]);
+    }
+
+    #[test]
+    fn a_special_file_named_is_refused_without_being_opened() {
+        let dir = tree();
+        let cwd = cwd(&dir);
+        fifo(&cwd.join("pipe"));
+        let hint = "name a file or a directory: FIFOs, sockets, devices and the files of /proc and /sys are never read";
+        assert_eq!(
+            error(gather(&items(&["pipe"]), &cwd, 100)),
+            format!("`-f pipe` is not a regular file (a FIFO) | {hint}")
+        );
+        let allowed = |item: &str| error(within(&items(&[item]), &cwd, Outside::Allowed));
+        assert_eq!(allowed("/dev/zero"), format!("`-f /dev/zero` is not a regular file (a device) | {hint}"));
+        if cfg!(target_os = "linux") {
+            assert_eq!(
+                allowed("/proc/self/status"),
+                format!("`-f /proc/self/status` is not a regular file (on procfs) | {hint}")
+            );
+            // Walked, /proc's files are listed, never read.
+            let g = within(&items(&["/proc/self/net"]), &cwd, Outside::Allowed);
+            assert!(error(g).contains("has nothing to send"));
+        }
+    }
+
+    #[test]
+    fn a_directory_named_again_or_covered_by_an_earlier_walk_is_not_walked_again() {
+        let dir = tree();
+        let cwd = cwd(&dir);
+        // The stop check is asked once an item and once for each entry a walk meets: what
+        // it counts is the work done.
+        let count = |list: &[&str]| {
+            let calls = std::cell::Cell::new(0usize);
+            let stop = || {
+                calls.set(calls.get() + 1);
+                false
+            };
+            let reach = Reach::new(&cwd, Outside::Refused);
+            let g = super::gather(&items(list), &cwd, &reach, 100_000, &stop).unwrap_or_else(|e| panic!("{e}"));
+            (calls.get(), g)
+        };
+        let (once, one) = count(&["."]);
+        let mut many = vec!["."; 2000];
+        many.extend(["./nested", "nested/deep", "../proj", "*", "./*", "nested/*"]);
+        let (calls, all) = count(&many);
+        assert_eq!(calls, once + many.len() - 1, "one walk: every other item was covered before its walk");
+        assert_eq!((sent(&all), skipped(&all)), (sent(&one), skipped(&one)));
+        // An ignored directory was not entered by the walk of `.`: named, it is still walked.
+        let (_, with_ignored) = count(&[".", "build"]);
+        assert_eq!(sent(&with_ignored).last(), Some(&("build/out.rs", "OUT\n")));
+    }
+
+    #[test]
+    fn a_gather_asked_to_stop_ends_at_the_next_entry_and_sends_nothing() {
+        let dir = tree();
+        let cwd = cwd(&dir);
+        let calls = std::cell::Cell::new(0usize);
+        let stop = || {
+            calls.set(calls.get() + 1);
+            calls.get() > 3
+        };
+        let reach = Reach::new(&cwd, Outside::Refused);
+        let err = super::gather(&items(&[".", "a.rs"]), &cwd, &reach, 100_000, &stop).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("gathering the context was stopped before it finished"));
+        assert_eq!(calls.get(), 4, "not asked again once it said stop");
+        // A tree of directories alone is stopped as promptly.
+        for i in 0..50 {
+            std::fs::create_dir_all(cwd.join(format!("many/d{i:02}/e"))).unwrap_or_else(|e| panic!("{e}"));
+        }
+        calls.set(0);
+        let err = super::gather(&items(&["many"]), &cwd, &reach, 100_000, &stop).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("gathering the context was stopped before it finished"));
+        assert_eq!(calls.get(), 4);
     }
 }

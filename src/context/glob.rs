@@ -58,6 +58,11 @@ impl Glob {
         Ok(Glob { base, matcher })
     }
 
+    /// The whole pattern, anchored: two globs with the same one match the same files.
+    pub fn pattern(&self) -> &str {
+        self.matcher.glob().glob()
+    }
+
     /// Whether the walk's `path` (under [`Glob::base`]) matches.
     pub fn matches(&self, path: &Path) -> bool {
         self.matcher.is_match(path)

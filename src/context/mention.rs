@@ -1,56 +1,64 @@
 //! Files the prompt mentions as `@path` (DESIGN.md §4.2; the hook sends them): each
-//! `@` token that starts a word and names a file or a directory inside the workspace.
-//! The path is resolved with its links, and a path that resolves outside the workspace
-//! (`@../x`, `@/etc/passwd`, a link pointing out) is never read: it is listed as
-//! skipped. Directories are walked and files read by the same rules as `-f`, except that
-//! nothing here is an error, because the hook must never fail the user's turn: a secret
-//! file is skipped and listed. A token that names nothing (`@alice`) is not a mention.
+//! `@` token that starts a word and names a file or a directory. Paths are relative to
+//! the host's working directory and judged by the workspace rule (`reach`), which a
+//! prompt can never widen: a token naming a path outside the workspace (`@../x`,
+//! `@/etc/passwd`) is listed as outside it, a token whose links lead out is listed as
+//! such, and neither is read. Directories are walked and files read by the same
+//! [`Collector`] as `-f`, except that nothing here is an error, because the hook must
+//! never fail the user's turn: a secret or special file is skipped and listed. A token
+//! that names nothing (`@alice`) is not a mention.
 //!
-//! Knows nothing about the hook or the host.
+//! Knows nothing about the hook, the host, or where the workspace is.
 
 use std::path::Path;
 
-use super::budget::DEFAULT_CONTEXT_CHARS;
-use super::files::Collector;
-use super::{Gathered, Source, SourceKind, secret};
+use super::collect::Collector;
+use super::reach::{self, Place, Reach};
+use super::{Gathered, Source, SourceKind};
 
-/// The files `prompt` mentions inside `workspace`, within the default budget.
-pub fn gather(prompt: &str, workspace: &Path) -> Gathered {
-    gather_within(prompt, workspace, DEFAULT_CONTEXT_CHARS)
-}
-
-/// The files `prompt` mentions inside `workspace`, read within `budget_chars`.
-pub fn gather_within(prompt: &str, workspace: &Path, budget_chars: usize) -> Gathered {
+/// The files `prompt` mentions, relative to `cwd` and within `reach`, read within
+/// `budget_chars`.
+pub fn gather_within(prompt: &str, cwd: &Path, reach: &Reach, budget_chars: usize) -> Gathered {
     let tokens = mentions(prompt);
     if tokens.is_empty() {
         return Gathered::default();
     }
-    let Ok(root) = std::fs::canonicalize(workspace) else { return Gathered::default() };
-    let mut collector = Collector::new(SourceKind::Mention, &root, budget_chars);
+    let Ok(cwd) = std::fs::canonicalize(cwd) else { return Gathered::default() };
+    let never = || false;
+    let mut collector = Collector::new(SourceKind::Mention, &cwd, reach, budget_chars, &never);
     let mut outside = Vec::new();
     for token in tokens {
-        let Ok(path) = std::fs::canonicalize(root.join(token)) else { continue };
-        if !path.starts_with(&root) {
-            outside.push(token);
-            continue;
-        }
-        if path.is_dir() {
-            collector.directory(&path);
-        } else if path.is_file() {
-            if secret::is_secret_name(token.rsplit('/').next().unwrap_or(token)) {
-                collector.skip(&path, "secret");
-            } else {
+        let path = cwd.join(token);
+        let real = match reach.place(&path) {
+            Ok(Place::Readable(real)) => real,
+            Ok(Place::NamedOutside) => {
+                outside.push(token);
+                continue;
+            }
+            Ok(Place::LinksOutside) => {
+                collector.skip(&path, reach::LINKS_OUTSIDE);
+                continue;
+            }
+            Err(_) => continue,
+        };
+        match reach::kind(&real) {
+            Ok(reach::Kind::Directory) => {
+                collector.directory(&path, &real);
+            }
+            Ok(reach::Kind::File) => {
                 collector.file(&path, true);
             }
+            Ok(reach::Kind::Special(special)) => collector.skip(&path, special.reason()),
+            Err(_) => {}
         }
     }
-    let mut gathered = collector.finish();
+    let mut gathered = collector.finish().unwrap_or_default();
     gathered.skipped.extend(outside.into_iter().map(|token| Source {
         kind: SourceKind::Mention,
         path: Some(token.to_string()),
         bytes: 0,
         truncated: false,
-        skipped: Some("outside the workspace".into()),
+        skipped: Some(reach::OUTSIDE.into()),
     }));
     gathered
 }
@@ -80,6 +88,13 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+    use crate::context::budget::DEFAULT_CONTEXT_CHARS;
+    use crate::context::reach::Outside;
+
+    /// What a hooked prompt in `ws` (its own workspace) mentions.
+    fn gather(prompt: &str, ws: &Path) -> Gathered {
+        gather_within(prompt, ws, &Reach::new(ws, Outside::Never), DEFAULT_CONTEXT_CHARS)
+    }
 
     #[test]
     fn mentions_start_a_word_and_lose_their_trailing_punctuation() {
@@ -134,7 +149,8 @@ mod tests {
         std::os::unix::fs::symlink(dir.path().join("outside.txt"), ws.join("link.txt"))
             .unwrap_or_else(|e| panic!("{e}"));
         let outside = dir.path().join("outside.txt");
-        let prompt = format!("read @../outside.txt @{} @link.txt @.env", outside.display());
+        std::os::unix::fs::symlink(dir.path(), ws.join("up")).unwrap_or_else(|e| panic!("{e}"));
+        let prompt = format!("read @../outside.txt @{} @link.txt @up @up/outside.txt @.env", outside.display());
         let g = gather(&prompt, &ws);
         let absolute = outside.display().to_string();
         assert_eq!(
@@ -142,13 +158,37 @@ mod tests {
             (
                 vec![],
                 vec![
+                    ("link.txt", "links outside the workspace"),
+                    ("up", "links outside the workspace"),
+                    ("up/outside.txt", "links outside the workspace"),
                     (".env", "secret"),
                     ("../outside.txt", "outside the workspace"),
                     (absolute.as_str(), "outside the workspace"),
-                    ("link.txt", "outside the workspace"),
                 ]
             )
         );
+    }
+
+    #[test]
+    fn a_mention_reaches_the_whole_workspace_from_a_subdirectory_and_no_further() {
+        let dir = workspace();
+        let ws = dir.path().join("ws");
+        let g =
+            gather_within("@../src/a.rs @../../outside.txt", &ws.join("src"), &Reach::new(&ws, Outside::Never), 100);
+        assert_eq!(
+            summary(&g),
+            (vec![("../src/a.rs", "fn a() {}\n")], vec![("../../outside.txt", "outside the workspace")])
+        );
+    }
+
+    #[test]
+    fn a_fifo_mentioned_is_listed_and_never_opened() {
+        let dir = workspace();
+        let ws = dir.path().join("ws");
+        let made = std::process::Command::new("mkfifo").arg(ws.join("pipe")).status().unwrap_or_else(|e| panic!("{e}"));
+        assert!(made.success());
+        let g = gather("@pipe", &ws);
+        assert_eq!(summary(&g), (vec![], vec![("pipe", "not a regular file (a FIFO)")]));
     }
 
     #[test]

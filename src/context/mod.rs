@@ -3,17 +3,20 @@
 //! Each gatherer turns one kind of source into [`Piece`]s (the text to send) and
 //! [`Source`]s (what was skipped, and why); `assemble` fits the pieces into the run's
 //! budget and renders the one delimited, labelled block every member, the judge and the
-//! synth receive ahead of the question.
+//! synth receive ahead of the question. What may be read at all is `reach`'s one rule:
+//! inside the workspace unless the command line's user says otherwise, regular files only.
 //!
 //! Knows nothing about models, providers or the pipeline: it reads the workspace and
 //! returns values. The budget it is given is worked out by the commands from the panel.
 
 mod assemble;
 pub mod budget;
+mod collect;
 pub mod diff;
 pub mod files;
 mod glob;
 pub mod mention;
+pub mod reach;
 mod read;
 pub mod secret;
 pub mod stdin;

@@ -1,10 +1,10 @@
 //! Reading one file's text for context, bounded: never more of it than the budget could
 //! take, and nothing at all of a binary file.
 //!
-//! Knows nothing about where the file came from or whether it is a secret.
+//! Knows nothing about where the file came from, whether it is a secret, or whether it
+//! may be opened (`reach` opens it).
 
 use std::io::Read as _;
-use std::path::Path;
 
 /// How much of a file is looked at for a NUL byte, as git and grep do.
 const SNIFF_BYTES: usize = 8 << 10;
@@ -27,9 +27,8 @@ pub fn read_limit(chars: usize) -> usize {
     chars.saturating_mul(4).saturating_add(4)
 }
 
-/// Reads at most `limit` bytes of the file at `path`.
-pub fn file(path: &Path, limit: usize) -> std::io::Result<Text> {
-    let file = std::fs::File::open(path)?;
+/// Reads at most `limit` bytes of the open `file`.
+pub fn file(file: std::fs::File, limit: usize) -> std::io::Result<Text> {
     let mut bytes = Vec::new();
     file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok(decode(bytes, limit))

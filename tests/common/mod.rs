@@ -41,6 +41,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 pub mod hostile;
 mod native;
+pub mod outside;
 pub mod workspace;
 
 /// What the neutral (`anon-*`) models answer.

@@ -28,7 +28,7 @@ mod codex;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use super::{Gathered, Piece, Source, SourceKind};
+use super::{Gathered, Piece, Source, SourceKind, reach};
 
 /// How much of the end of a transcript is read. Transcripts grow for the life of a
 /// session (gigabytes for a long one); the last turns fit in far less.
@@ -136,7 +136,14 @@ fn read_tail(path: &Path, cap: u64) -> Result<String, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    let mut file = std::fs::File::open(path).map_err(|e| format!("unreadable ({e})"))?;
+    // The path is the host's word: opened as `reach` opens context, a regular file on an
+    // ordinary file system only, without waiting (a transcript_path of /proc/kmsg would
+    // block a plain read forever).
+    let real = std::fs::canonicalize(path).map_err(|e| format!("unreadable ({e})"))?;
+    let mut file = match reach::open(&real).map_err(|e| format!("unreadable ({e})"))? {
+        reach::Opened::File(file) => file,
+        reach::Opened::Special(special) => return Err(special.reason()),
+    };
     let start = meta.len().saturating_sub(cap);
     if start > 0 {
         file.seek(SeekFrom::Start(start)).map_err(|e| format!("unreadable ({e})"))?;
