@@ -49,7 +49,7 @@ fn request(id: usize) -> String {
 
 #[test]
 fn a_client_that_never_reads_stalls_the_server_under_100_mib_and_then_gets_every_answer() {
-    const TOTAL: usize = 30_000;
+    const TOTAL: usize = 20_000;
     let env = TestEnv::new();
     let mut child =
         env.command(["mcp"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
