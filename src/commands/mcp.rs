@@ -15,7 +15,7 @@ use crate::cli::{PanelArgs, RunArgs, ShapeArgs};
 use crate::env::Env;
 use crate::error::{Error, Result, echo};
 use crate::history::{Found, Source, Store, Window};
-use crate::mcp::{Cancelled, Progress, Tools, inputs};
+use crate::mcp::{Cancellation, Progress, Tools, inputs};
 use crate::pipeline::{FailureReason, RunReport, Status};
 use crate::render;
 
@@ -46,7 +46,7 @@ struct Server {
 }
 
 impl Tools for Server {
-    fn fuse(&self, input: inputs::Fuse, progress: &Progress, cancelled: Cancelled) -> Result<String> {
+    fn fuse(&self, input: inputs::Fuse, progress: &Progress, cancel: Cancellation) -> Result<String> {
         let args = RunArgs {
             prompt: input.prompt,
             panel: PanelArgs {
@@ -63,10 +63,10 @@ impl Tools for Server {
             diff: input.diff,
             ..defaults()
         };
-        self.carry_out(&args, progress, cancelled)
+        self.carry_out(&args, progress, &cancel)
     }
 
-    fn ask(&self, input: inputs::Ask, progress: &Progress, cancelled: Cancelled) -> Result<String> {
+    fn ask(&self, input: inputs::Ask, progress: &Progress, cancel: Cancellation) -> Result<String> {
         let args = RunArgs {
             prompt: input.prompt,
             panel: PanelArgs { model: Some(input.model), ..PanelArgs::default() },
@@ -75,7 +75,7 @@ impl Tools for Server {
             diff: input.diff,
             ..defaults()
         };
-        self.carry_out(&args, progress, cancelled)
+        self.carry_out(&args, progress, &cancel)
     }
 
     fn catalog(&self) -> Result<String> {
@@ -124,7 +124,7 @@ impl Server {
     /// `frontier run` for `args`, as `run::run` does it but without a terminal: the
     /// recursion guard, the plan, the context (never stdin, the protocol's), the cost cap,
     /// the run until it ends or the call is cancelled, and history.
-    fn carry_out(&self, args: &RunArgs, progress: &Progress, cancelled: Cancelled) -> Result<String> {
+    fn carry_out(&self, args: &RunArgs, progress: &Progress, cancel: &Cancellation) -> Result<String> {
         // An agent-CLI member of a run starts with FRONTIER_DEPTH one deeper: a server it
         // starts refuses to run anything, as `frontier run` would.
         if self.env.depth() >= 1 {
@@ -137,11 +137,12 @@ impl Server {
         let config = super::load_config(&self.env)?;
         let (mut plan, budget) = run::prepare(args, prompt, &config, &self.env)?;
         if !args.files.is_empty() || args.diff.is_some() {
-            let gathered = context::gather_from(args, &self.env, budget.chars, context::Asker::Mcp, &|| false)?;
+            let gathered =
+                context::gather_from(args, &self.env, budget.chars, context::Asker::Mcp, &|| cancel.is_cancelled())?;
             plan.context = crate::context::assemble(gathered, budget.chars);
         }
         execute::check_cost(&plan)?;
-        let report = execute::carry_out_until(plan, progress, cancelled)?;
+        let report = execute::carry_out_until(plan, progress, cancel.cancelled())?;
         crate::history::record_or_warn(config.settings.history, &config.paths.history_file(), &report, Source::Mcp);
         match report.status {
             Status::Ok => Ok(answer_text(&report)),

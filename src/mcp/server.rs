@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeResult,
-    ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, ServerCapabilities,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler};
@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{mpsc, oneshot};
 
 use super::progress::Progress;
-use super::{Cancelled, Tools, inputs};
+use super::{Cancellation, Tools, inputs};
 use crate::error::{self, Error};
 
 /// What the server tells a client about itself when it connects.
@@ -47,14 +47,17 @@ impl<T: Tools> Server<T> {
 
     /// Runs `work` on a thread of its own with the call's progress and cancellation,
     /// forwarding progress to the client as it comes; the call's outcome as a tool result.
+    /// A cancelled call returns at once, whatever its thread is doing: the thread ends
+    /// when its work hears the cancellation, and stays counted among the calls running
+    /// until then.
     async fn off_thread<F>(&self, context: &RequestContext<RoleServer>, work: F) -> CallToolResult
     where
-        F: FnOnce(&T, &Progress, Cancelled) -> error::Result<String> + Send + 'static,
+        F: FnOnce(&T, &Progress, Cancellation) -> error::Result<String> + Send + 'static,
     {
         let token = context.meta.get_progress_token();
         let (queue, mut steps) = mpsc::unbounded_channel();
         let progress = Progress::new(token.is_some().then_some(queue));
-        let cancelled: Cancelled = Box::pin(context.ct.clone().cancelled_owned());
+        let cancel = Cancellation::of(context.ct.clone());
         let busy = self.threads.lock().map(|mut threads| {
             threads.retain(|t| !t.is_finished());
             threads.len() >= MAX_CALLS_IN_FLIGHT
@@ -67,8 +70,9 @@ impl<T: Tools> Server<T> {
         }
         let tools = Arc::clone(&self.tools);
         let (done, outcome) = oneshot::channel();
+        let theirs = cancel.clone();
         let spawned = std::thread::Builder::new().name("frontier-mcp-call".into()).spawn(move || {
-            let result = work(&tools, &progress, cancelled);
+            let result = work(&tools, &progress, theirs);
             // The progress queue closes before the result is handed back, so every step
             // is sent before the result is.
             drop(progress);
@@ -85,16 +89,27 @@ impl<T: Tools> Server<T> {
                 return failure(&Error::internal(format!("could not start a thread: {e}"), "check system limits"));
             }
         }
-        if let Some(token) = token {
-            while let Some(step) = steps.recv().await {
-                let note = ProgressNotificationParam::new(token.clone(), f64::from(step.progress))
-                    .with_total(f64::from(step.total))
-                    .with_message(step.message);
-                // A client that can't take a notification still gets its result.
-                let _ = context.peer.notify_progress(note).await;
+        let finished = async {
+            if let Some(token) = token {
+                while let Some(step) = steps.recv().await {
+                    let note = ProgressNotificationParam::new(token.clone(), f64::from(step.progress))
+                        .with_total(f64::from(step.total))
+                        .with_message(step.message);
+                    // A client that can't take a notification still gets its result.
+                    let _ = context.peer.notify_progress(note).await;
+                }
             }
-        }
-        match outcome.await {
+            outcome.await
+        };
+        // A notification waits for a client that reads; a cancel doesn't.
+        let outcome = tokio::select! {
+            biased;
+            () = cancel.cancelled() => {
+                return failure(&Error::refused("the call was cancelled", "nothing was kept; call the tool again to run it"));
+            }
+            outcome = finished => outcome,
+        };
+        match outcome {
             Ok(Ok(text)) => CallToolResult::success(vec![ContentBlock::text(text)]),
             Ok(Err(e)) => failure(&e),
             Err(_) => failure(&Error::internal("the call's thread ended without an answer", "report this as a bug")),
@@ -108,11 +123,10 @@ fn failure(e: &Error) -> CallToolResult {
 }
 
 /// The call's arguments as `I`, or the error that says what is wrong with them.
-fn parse<I: DeserializeOwned>(tool: &str, request: &CallToolRequestParams) -> error::Result<I> {
-    let arguments = serde_json::Value::Object(request.arguments.clone().unwrap_or_default());
-    serde_json::from_value(arguments).map_err(|e| {
+fn parse<I: DeserializeOwned>(tool: &str, arguments: Option<JsonObject>) -> error::Result<I> {
+    serde_json::from_value(serde_json::Value::Object(arguments.unwrap_or_default())).map_err(|e| {
         Error::usage(
-            format!("the arguments of `{tool}` don't fit its schema: {e}"),
+            format!("the arguments of `{tool}` don't fit its schema: {}", super::parser_message(&e)),
             "`tools/list` shows each tool's input schema",
         )
     })
@@ -135,27 +149,29 @@ impl<T: Tools> ServerHandler for Server<T> {
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        // Taken, not copied: they may be megabytes.
+        let arguments = request.arguments.take();
         let result = match &*request.name {
-            "fuse" => match parse::<inputs::Fuse>("fuse", &request) {
+            "fuse" => match parse::<inputs::Fuse>("fuse", arguments) {
                 Ok(input) => self.off_thread(&context, move |t, p, c| t.fuse(input, p, c)).await,
                 Err(e) => failure(&e),
             },
-            "ask" => match parse::<inputs::Ask>("ask", &request) {
+            "ask" => match parse::<inputs::Ask>("ask", arguments) {
                 Ok(input) => self.off_thread(&context, move |t, p, c| t.ask(input, p, c)).await,
                 Err(e) => failure(&e),
             },
-            "catalog" => match parse::<inputs::Catalog>("catalog", &request) {
+            "catalog" => match parse::<inputs::Catalog>("catalog", arguments) {
                 Ok(_) => self.off_thread(&context, |t, _, _| t.catalog()).await,
                 Err(e) => failure(&e),
             },
-            "runs" => match parse::<inputs::Runs>("runs", &request) {
+            "runs" => match parse::<inputs::Runs>("runs", arguments) {
                 Ok(input) => self.off_thread(&context, move |t, _, _| t.runs(input)).await,
                 Err(e) => failure(&e),
             },
-            "show" => match parse::<inputs::Show>("show", &request) {
+            "show" => match parse::<inputs::Show>("show", arguments) {
                 Ok(input) => self.off_thread(&context, move |t, _, _| t.show(input)).await,
                 Err(e) => failure(&e),
             },

@@ -567,7 +567,7 @@ pub struct Watched {
 }
 
 /// One field (in KiB) of `/proc/PID/status`, such as `VmRSS` or `VmHWM`.
-fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     line.trim_start_matches(field).trim_start_matches(':').trim().trim_end_matches("kB").trim().parse().ok()

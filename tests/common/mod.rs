@@ -40,6 +40,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
 pub mod hostile;
+pub mod mcp;
 mod native;
 pub mod outside;
 pub mod workspace;
