@@ -1,7 +1,8 @@
 //! `frontier mcp` against a client that misbehaves: one that writes requests and never
 //! reads (the server stalls, its memory doesn't grow, and every answer arrives once the
 //! client reads), lines over 16 MiB (answered with an error, skipped unread), stdin
-//! closing while calls run (the server ends within 2 s, killing their agent CLIs), and
+//! closing while calls run or gather context (the server ends within 2 s, killing their
+//! agent CLIs), and
 //! cancels of every running call (their places are free at once).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -186,6 +187,33 @@ fn stdin_closing_while_calls_run_ends_the_server_within_2_s_leaving_no_child() {
     }
 }
 
+/// A tree of `WIDE * WIDE` directories (no files: a walk caps files, not directories) in
+/// the workspace, which a debug build takes over a second to walk; sixteen walks at once,
+/// many seconds.
+fn huge_tree(env: &TestEnv) -> Value {
+    const WIDE: usize = 200;
+    let tree = env.work_dir().join("tree");
+    for i in 0..WIDE {
+        for j in 0..WIDE {
+            std::fs::create_dir_all(tree.join(format!("d{i}/e{j}"))).unwrap();
+        }
+    }
+    json!({"prompt": "q", "models": ["mock:x"], "judge": "mock:j", "synth": "mock:s", "files": ["tree"]})
+}
+
+#[test]
+fn stdin_closing_while_calls_gather_a_huge_tree_ends_the_server_within_2_s() {
+    let env = TestEnv::new();
+    let gathering = huge_tree(&env);
+    let mut mcp = Session::start(&env, &[]);
+    for id in 1..=16 {
+        mcp.start_call(id, "fuse", gathering.clone(), None);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let mut child = mcp.hang_up();
+    exits_promptly(&mut child);
+}
+
 #[test]
 fn sigterm_while_calls_run_ends_the_server_within_2_s() {
     let env = TestEnv::new();
@@ -203,10 +231,23 @@ fn sigterm_while_calls_run_ends_the_server_within_2_s() {
 #[test]
 fn cancelling_sixteen_running_calls_frees_their_places_at_once() {
     let env = TestEnv::new();
-    let mut mcp = Session::start(&env, &[]);
     let slow = json!({"prompt": "q", "models": ["mock:x?delay_ms=60000"], "judge": "mock:j", "synth": "mock:s"});
+    cancelling_sixteen_calls_frees_their_places_at_once(&env, &slow);
+}
+
+/// A cancel reaches a walk of the workspace, not only a run: the calls' threads end, so
+/// their places are free at once (a walk that went on would hold them for seconds).
+#[test]
+fn cancelling_sixteen_calls_that_gather_a_huge_tree_frees_their_places_at_once() {
+    let env = TestEnv::new();
+    let gathering = huge_tree(&env);
+    cancelling_sixteen_calls_frees_their_places_at_once(&env, &gathering);
+}
+
+fn cancelling_sixteen_calls_frees_their_places_at_once(env: &TestEnv, call: &Value) {
+    let mut mcp = Session::start(env, &[]);
     for id in 1..=16 {
-        mcp.start_call(id, "fuse", slow.clone(), Some(&format!("tok-{id}")));
+        mcp.start_call(id, "fuse", call.clone(), Some(&format!("tok-{id}")));
     }
     // All sixteen are running: a seventeenth is refused.
     let until = Instant::now() + GENEROUS;
