@@ -19,6 +19,7 @@ pub mod hook;
 pub mod install;
 pub mod mcp;
 pub mod pipeline;
+mod private_dir;
 pub mod provider;
 mod random;
 pub mod render;

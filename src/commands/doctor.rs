@@ -93,9 +93,9 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
     Ok(0)
 }
 
-/// Whether frontier can create files in `dir` (creating it if needed).
+/// Whether frontier can create files in `dir` (creating it, 0700, if needed).
 fn writable(dir: &std::path::Path) -> bool {
-    std::fs::create_dir_all(dir).is_ok() && tempfile::tempfile_in(dir).is_ok()
+    crate::private_dir::create_all(dir).is_ok() && tempfile::tempfile_in(dir).is_ok()
 }
 
 fn mark(ok: bool) -> &'static str {
