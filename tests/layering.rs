@@ -12,12 +12,14 @@ use std::path::{Path, PathBuf};
 /// flows down, towards `provider` and the three leaf modules.
 const ALLOWED: &[(&str, &[&str])] = &[
     // Leaves: they import nothing from the crate.
-    ("error", &[]),
+    ("error", &["invisible"]),
     ("env", &[]),
     ("testing", &[]),
     ("random", &[]),
     // frontier's own directories: made 0700, written through a descriptor.
     ("private_dir", &["random"]),
+    // The characters that draw nothing: one list for the guards and for names shown.
+    ("invisible", &[]),
     // The command line's raw types; clap's errors become ours.
     ("cli", &["error"]),
     // The bottom of the run: wire formats, transports, the shared value types.
@@ -29,8 +31,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("pipeline", &["provider", "context", "random"]),
     ("history", &["pipeline", "context", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
-    ("render", &["pipeline", "history", "context", "provider", "env"]),
-    ("hook", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random", "private_dir"]),
+    ("render", &["pipeline", "history", "context", "provider", "env", "invisible"]),
+    (
+        "hook",
+        &["config", "scope", "context", "pipeline", "provider", "env", "error", "random", "private_dir", "invisible"],
+    ),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.

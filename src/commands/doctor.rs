@@ -152,7 +152,8 @@ fn human(r: &DoctorReport, width: Option<usize>) -> String {
         }
     }
     out.push_str("\nmodels\n");
-    let name_width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
+    let name = |m: &ModelStatus| crate::render::sanitize::name(&m.model);
+    let name_width = r.models.iter().map(|m| name(m).chars().count()).max().unwrap_or(0);
     let indent = " ".repeat(4 + name_width + 2);
     for m in &r.models {
         let route = m.route.as_deref().unwrap_or("-");
@@ -162,7 +163,7 @@ fn human(r: &DoctorReport, width: Option<usize>) -> String {
             (_, _, Some(missing)) => format!("no ready route; first is {route}: {missing}"),
             _ => "no route".into(),
         };
-        let lead = format!("  {} {:name_width$}  ", mark3(m.ready, m.not_checked.is_some()), m.model);
+        let lead = format!("  {} {:name_width$}  ", mark3(m.ready, m.not_checked.is_some()), name(m));
         out.push_str(&wrap::wrap(&detail, width, &lead, &indent));
         for (i, fix) in m.fixes.iter().enumerate() {
             let lead = if i == 0 { "fix:" } else { " or:" };
