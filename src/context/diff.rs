@@ -1,4 +1,4 @@
-//! `--diff [REV]` (DESIGN.md §4.2): `git diff REV`, which compares the work tree (staged
+//! `--diff [REV]` (docs/context.md): `git diff REV`, which compares the work tree (staged
 //! and unstaged changes alike) with `REV`. git runs as a child with a deadline, its
 //! output read only as far as the budget could take; the files `secret` names are left
 //! out with `:(exclude)` pathspecs, so a changed `.env` never leaks through the diff.
