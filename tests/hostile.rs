@@ -366,6 +366,7 @@ fn an_invisible_character_in_a_model_name_is_shown_as_an_escape_wherever_names_a
     let runs = env.frontier(["runs"]).output();
     let stats = env.frontier(["runs", "--stats"]).output();
     let catalog = env.frontier(["catalog"]).output();
+    let preset = env.frontier(["preset", "show", "twins"]).output();
     // The answer is prose (the mock repeats its name in it) and keeps what it says; every
     // name frontier prints about it shows the character.
     for (what, text) in [
@@ -373,6 +374,7 @@ fn an_invisible_character_in_a_model_name_is_shown_as_an_escape_wherever_names_a
         ("runs", &runs.stdout),
         ("runs --stats", &stats.stdout),
         ("catalog", &catalog.stdout),
+        ("preset show", &preset.stdout),
     ] {
         let found: Vec<char> = text.chars().filter(|c| INVISIBLE.contains(c)).collect();
         assert_eq!(found, Vec::<char>::new(), "{what}: {text}");
@@ -385,6 +387,7 @@ fn an_invisible_character_in_a_model_name_is_shown_as_an_escape_wherever_names_a
     assert!(run.stderr.contains(&format!("judge {shown} ok")), "{run}");
     assert_eq!(table_row(&stats.stdout, "mock:gpt5"), 1, "{stats}");
     assert!(catalog.stdout.contains(&format!("{shown}, mock:gpt5")), "{catalog}");
+    assert!(preset.stdout.contains(&format!("panel   {shown}, mock:gpt5\n")), "{preset}");
     // An error quoting the name shows it too.
     let unknown = env.frontier(["run", "--model", "gpt\u{200b}-5.5", "q"]).output();
     assert_eq!(unknown.code, Some(2), "{unknown}");

@@ -44,7 +44,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
             (false, Some(what)) => format!("not checked: {what}"),
             (false, None) => format!("not ready: {}", s.missing.as_deref().unwrap_or("?")),
         };
-        plan.push_str(&format!("  {} via {route}: {state}\n", name(&s.model)));
+        plan.push_str(&format!("  {} via {}: {state}\n", name(&s.model), name(route)));
     }
     let target = format!("scope `{}` (chosen by {})", scope.name, scope.source.describe());
     if !not_ready.is_empty() {
