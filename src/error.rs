@@ -1,8 +1,8 @@
 //! The one error type the commands return, its exit codes, and the one place that
 //! renders it (`error: <what>` naming the offending value, then `hint: <what to do>`).
 //!
-//! Knows nothing about how errors arise and imports nothing from the crate: each layer
-//! maps its own failures into these, as plain values. The rendered text may quote
+//! Knows nothing about how errors arise and imports nothing from the crate but the list
+//! of invisible characters: each layer maps its own failures into these, as plain values. The rendered text may quote
 //! servers, answers and names, so whoever prints it strips control sequences first
 //! (`render::write_stderr`); [`echo`] cuts a quoted user-supplied value to a length
 //! worth reading.
@@ -162,11 +162,13 @@ pub fn render(err: &Error) -> String {
 pub const ECHO_CHARS: usize = 64;
 
 /// `value` as an error quotes it: whole when short, else its first [`ECHO_CHARS`]
-/// characters and `…` (a 100,000-character run id helps no one on the terminal).
+/// characters and `…` (a 100,000-character run id helps no one on the terminal), with
+/// each invisible character written as its escape (`\u{200b}`): an unknown `gpt5` with a
+/// zero-width space in it would otherwise read as the `gpt5` it is not.
 pub fn echo(value: &str) -> String {
     match value.char_indices().nth(ECHO_CHARS) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value.to_string(),
+        Some((cut, _)) => format!("{}…", crate::invisible::escape(&value[..cut])),
+        None => crate::invisible::escape(value).into_owned(),
     }
 }
 
@@ -199,6 +201,7 @@ mod tests {
         assert_eq!(echo("short"), "short");
         assert_eq!(echo(&"x".repeat(ECHO_CHARS)), "x".repeat(ECHO_CHARS));
         assert_eq!(echo(&"é".repeat(100_000)), format!("{}…", "é".repeat(ECHO_CHARS)));
+        assert_eq!(echo("gpt\u{200b}5"), "gpt\\u{200b}5", "an invisible character is shown");
         let err = Error::UnknownPreset { name: "p".repeat(1000), suggestion: None };
         assert!(render(&err).starts_with(&format!("error: unknown preset `{}…`\n", "p".repeat(ECHO_CHARS))));
     }

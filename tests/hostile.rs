@@ -20,6 +20,7 @@ use common::hostile::{
 };
 use common::workspace::{claude_event, repo};
 use common::{Outcome, TestEnv};
+use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 /// A prompt the sink must never see.
@@ -346,6 +347,51 @@ fn control_sequences_from_outside_never_reach_the_terminal() {
         }
     });
     findings.assert_none();
+}
+
+/// Invisible format characters the name tests look for: a zero-width space, joiners, the
+/// word joiner, a byte-order mark, a soft hyphen.
+const INVISIBLE: [char; 6] = ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{00ad}'];
+
+#[test]
+fn an_invisible_character_in_a_model_name_is_shown_as_an_escape_wherever_names_are_printed() {
+    let env = TestEnv::new();
+    // Two models whose names differ only by a zero-width space.
+    let hidden = "mock:gpt\u{200b}5";
+    let saved = env.frontier(["preset", "save", "twins", "--models", &format!("{hidden},mock:gpt5")]).output();
+    assert_eq!(saved.code, Some(0), "{saved}");
+    let shown = "mock:gpt\\u{200b}5";
+    let run = env.frontier(["run", "--preset", "twins", "q"]).output();
+    assert_eq!(run.code, Some(0), "{run}");
+    let runs = env.frontier(["runs"]).output();
+    let stats = env.frontier(["runs", "--stats"]).output();
+    let catalog = env.frontier(["catalog"]).output();
+    let preset = env.frontier(["preset", "show", "twins"]).output();
+    // The answer is prose (the mock repeats its name in it) and keeps what it says; every
+    // name frontier prints about it shows the character.
+    for (what, text) in [
+        ("run's progress, table and summary", &run.stderr),
+        ("runs", &runs.stdout),
+        ("runs --stats", &stats.stdout),
+        ("catalog", &catalog.stdout),
+        ("preset show", &preset.stdout),
+    ] {
+        let found: Vec<char> = text.chars().filter(|c| INVISIBLE.contains(c)).collect();
+        assert_eq!(found, Vec::<char>::new(), "{what}: {text}");
+        assert!(text.contains(shown), "{what} shows the escape: {text}");
+    }
+    let table_row = |text: &str, name: &str| {
+        text.lines().filter(|l| l.starts_with('│') && l.contains(&format!(" {name} "))).count()
+    };
+    assert_eq!((table_row(&run.stderr, shown), table_row(&run.stderr, "mock:gpt5")), (1, 1), "{run}");
+    assert!(run.stderr.contains(&format!("judge {shown} ok")), "{run}");
+    assert_eq!(table_row(&stats.stdout, "mock:gpt5"), 1, "{stats}");
+    assert!(catalog.stdout.contains(&format!("{shown}, mock:gpt5")), "{catalog}");
+    assert!(preset.stdout.contains(&format!("panel   {shown}, mock:gpt5\n")), "{preset}");
+    // An error quoting the name shows it too.
+    let unknown = env.frontier(["run", "--model", "gpt\u{200b}-5.5", "q"]).output();
+    assert_eq!(unknown.code, Some(2), "{unknown}");
+    assert!(unknown.stderr.starts_with("error: unknown model `gpt\\u{200b}-5.5`\n"), "{unknown}");
 }
 
 /// The words of `line` that look like a nonce: 8 or more letters and digits, with a digit.

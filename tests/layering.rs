@@ -12,23 +12,30 @@ use std::path::{Path, PathBuf};
 /// flows down, towards `provider` and the three leaf modules.
 const ALLOWED: &[(&str, &[&str])] = &[
     // Leaves: they import nothing from the crate.
-    ("error", &[]),
+    ("error", &["invisible"]),
     ("env", &[]),
     ("testing", &[]),
     ("random", &[]),
+    // frontier's own directories: made 0700, written through a descriptor.
+    ("private_dir", &["random"]),
+    // The characters that draw nothing: one list for the guards and for names shown.
+    ("invisible", &[]),
     // The command line's raw types; clap's errors become ours.
     ("cli", &["error"]),
     // The bottom of the run: wire formats, transports, the shared value types.
     ("provider", &["env", "random"]),
-    ("config", &["provider", "env", "error"]),
-    ("scope", &["config", "env", "error"]),
+    ("config", &["provider", "env", "error", "private_dir"]),
+    ("scope", &["config", "env", "error", "private_dir"]),
     // What the panel sees besides the prompt: it reads the workspace, nothing else.
     ("context", &["env", "error", "random"]),
     ("pipeline", &["provider", "context", "random"]),
-    ("history", &["pipeline", "context", "error"]),
+    ("history", &["pipeline", "context", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
-    ("render", &["pipeline", "history", "context", "provider", "env"]),
-    ("hook", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
+    ("render", &["pipeline", "history", "context", "provider", "env", "invisible"]),
+    (
+        "hook",
+        &["config", "scope", "context", "pipeline", "provider", "env", "error", "random", "private_dir", "invisible"],
+    ),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.
@@ -37,8 +44,21 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "cli", "config", "scope", "context", "pipeline", "provider", "history", "hook", "install", "mcp", "render",
-            "env", "error", "random",
+            "cli",
+            "config",
+            "scope",
+            "context",
+            "pipeline",
+            "provider",
+            "history",
+            "hook",
+            "install",
+            "mcp",
+            "render",
+            "env",
+            "error",
+            "random",
+            "private_dir",
         ],
     ),
     // Entry points for the fuzz targets reach into the parsers of every layer.

@@ -33,7 +33,9 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     let Selection::Fusion { panel, judge, synth, params, .. } = selection else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
-    let mut plan = format!("panel   {}\njudge   {judge}\nsynth   {synth}\n", panel.join(", "));
+    let name = |n: &str| crate::render::sanitize::name(n);
+    let panel_names: Vec<String> = panel.iter().map(|m| name(m)).collect();
+    let mut plan = format!("panel   {}\njudge   {}\nsynth   {}\n", panel_names.join(", "), name(&judge), name(&synth));
     let not_ready: Vec<_> = statuses.iter().filter(|s| !s.usable()).collect();
     for s in &statuses {
         let route = s.route.as_deref().unwrap_or("-");
@@ -42,7 +44,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
             (false, Some(what)) => format!("not checked: {what}"),
             (false, None) => format!("not ready: {}", s.missing.as_deref().unwrap_or("?")),
         };
-        plan.push_str(&format!("  {} via {route}: {state}\n", s.model));
+        plan.push_str(&format!("  {} via {}: {state}\n", name(&s.model), name(route)));
     }
     let target = format!("scope `{}` (chosen by {})", scope.name, scope.source.describe());
     if !not_ready.is_empty() {

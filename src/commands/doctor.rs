@@ -93,9 +93,9 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
     Ok(0)
 }
 
-/// Whether frontier can create files in `dir` (creating it if needed).
+/// Whether frontier can create files in `dir` (creating it, 0700, if needed).
 fn writable(dir: &std::path::Path) -> bool {
-    std::fs::create_dir_all(dir).is_ok() && tempfile::tempfile_in(dir).is_ok()
+    crate::private_dir::create_all(dir).is_ok() && tempfile::tempfile_in(dir).is_ok()
 }
 
 fn mark(ok: bool) -> &'static str {
@@ -152,7 +152,8 @@ fn human(r: &DoctorReport, width: Option<usize>) -> String {
         }
     }
     out.push_str("\nmodels\n");
-    let name_width = r.models.iter().map(|m| m.model.len()).max().unwrap_or(0);
+    let name = |m: &ModelStatus| crate::render::sanitize::name(&m.model);
+    let name_width = r.models.iter().map(|m| name(m).chars().count()).max().unwrap_or(0);
     let indent = " ".repeat(4 + name_width + 2);
     for m in &r.models {
         let route = m.route.as_deref().unwrap_or("-");
@@ -162,7 +163,7 @@ fn human(r: &DoctorReport, width: Option<usize>) -> String {
             (_, _, Some(missing)) => format!("no ready route; first is {route}: {missing}"),
             _ => "no route".into(),
         };
-        let lead = format!("  {} {:name_width$}  ", mark3(m.ready, m.not_checked.is_some()), m.model);
+        let lead = format!("  {} {:name_width$}  ", mark3(m.ready, m.not_checked.is_some()), name(m));
         out.push_str(&wrap::wrap(&detail, width, &lead, &indent));
         for (i, fix) in m.fixes.iter().enumerate() {
             let lead = if i == 0 { "fix:" } else { " or:" };

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 use super::selection::Selection;
 use super::{execute, limits, shape};
 use crate::cli::{HookArgs, HostArg};
-use crate::config::{Config, Host, Paths, atomic};
+use crate::config::{Config, Host, Paths};
 use crate::context::reach::{Outside, Reach};
 use crate::context::transcript;
 use crate::env::Env;
@@ -181,7 +181,8 @@ fn armed(
     plan.answer_chars =
         ceiling.map(|c| relay::answer_room(&c, &relay::banner(mode, selection.label(), plan.panel.len(), 0)));
     let writer = ProgressWriter {
-        file: progress::path(&paths.state_dir, scope),
+        state_dir: paths.state_dir.clone(),
+        scope: scope.to_string(),
         progress: std::sync::Mutex::new(progress::ProgressFile {
             mode: mode.to_string(),
             label: selection.label().to_string(),
@@ -192,7 +193,7 @@ fn armed(
         }),
     };
     let report = execute::carry_out(plan, &writer);
-    let _ = std::fs::remove_file(&writer.file);
+    let _ = progress::remove(&writer.state_dir, &writer.scope);
     // A cancelling signal means the host gave up on the hook: nothing on stdout then.
     let report = report.map_err(|e| match e {
         Error::Cancelled { .. } => Failed::quiet(format!("{e}; every model it started was stopped")),
@@ -248,7 +249,8 @@ fn gather_context(
 
 /// Keeps the scope's progress file up to date for `frontier statusline`.
 struct ProgressWriter {
-    file: std::path::PathBuf,
+    state_dir: std::path::PathBuf,
+    scope: String,
     progress: std::sync::Mutex<progress::ProgressFile>,
 }
 
@@ -261,9 +263,7 @@ impl Observer for ProgressWriter {
             _ => return,
         }
         // The status line is a nicety: a failed write must not disturb the run.
-        if let Ok(text) = serde_json::to_string(&*p) {
-            let _ = atomic::write(&self.file, &text);
-        }
+        let _ = progress::write(&self.state_dir, &self.scope, &p);
     }
 }
 

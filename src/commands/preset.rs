@@ -35,12 +35,13 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                     if !preset.aliases.is_empty() {
                         text.push_str(&format!("aliases {}\n", preset.aliases.join(", ")));
                     }
+                    let name = |n: &str| crate::render::sanitize::name(n);
                     text.push_str(&format!(
                         "about   {}\npanel   {}\njudge   {}\nsynth   {}\n",
-                        preset.description,
-                        preset.panel.join(", "),
-                        preset.judge,
-                        preset.synth,
+                        name(&preset.description),
+                        preset.panel.iter().map(|m| name(m)).collect::<Vec<_>>().join(", "),
+                        name(&preset.judge),
+                        name(&preset.synth),
                     ));
                     let shape = row.as_ref().map(|r| super::shape::words(&r.shape)).unwrap_or_default();
                     if !shape.is_empty() {

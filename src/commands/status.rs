@@ -85,18 +85,19 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
 }
 
 fn human(r: &StatusReport, default_budget: u64) -> String {
+    let name = |n: &str| crate::render::sanitize::name(n);
     let mut out = format!("scope   {} ({})\nmode    {}\n", r.scope, r.scope_source, r.mode);
     if let Some(model) = &r.model {
-        out.push_str(&format!("model   {model}\n"));
+        out.push_str(&format!("model   {}\n", name(model)));
     }
     if let Some(preset) = &r.preset {
-        out.push_str(&format!("preset  {preset}\n"));
+        out.push_str(&format!("preset  {}\n", name(preset)));
     }
     if !r.panel.is_empty() {
-        out.push_str(&format!("panel   {}\n", r.panel.join(", ")));
+        out.push_str(&format!("panel   {}\n", r.panel.iter().map(|m| name(m)).collect::<Vec<_>>().join(", ")));
     }
     if let (Some(judge), Some(synth)) = (&r.judge, &r.synth) {
-        out.push_str(&format!("judge   {judge}\nsynth   {synth}\n"));
+        out.push_str(&format!("judge   {}\nsynth   {}\n", name(judge), name(synth)));
     }
     if let Some(at) = &r.armed_at {
         out.push_str(&format!("armed   {at}\n"));
@@ -117,12 +118,12 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         out.push_str(&format!("ready   {}\n", r.readiness));
         for m in r.models.iter().filter(|m| !m.ready) {
             if let Some(what) = &m.not_checked {
-                out.push_str(&format!("  ? {}: not checked: {what}\n", m.model));
+                out.push_str(&format!("  ? {}: not checked: {what}\n", name(&m.model)));
                 continue;
             }
             let missing = m.missing.as_deref().unwrap_or("not ready");
             let fix = m.fix.as_deref().map(|f| format!(" (fix: {f})")).unwrap_or_default();
-            out.push_str(&format!("  ✗ {}: {missing}{fix}\n", m.model));
+            out.push_str(&format!("  ✗ {}: {missing}{fix}\n", name(&m.model)));
         }
     }
     out.push_str(&format!("config  {}\n", r.config_file));

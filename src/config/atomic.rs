@@ -1,5 +1,7 @@
 //! Writing a small file so that readers only ever see the old or the new contents:
-//! a temporary file in the same directory, synced, then renamed over the target.
+//! a temporary file in the same directory, synced, then renamed over the target. A file
+//! in a subdirectory of the state dir is written by `private_dir` instead, through the
+//! directory's descriptor; [`dir_error`] words its failures.
 //!
 //! Knows nothing about what the file holds.
 
@@ -7,14 +9,36 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::private_dir::{self, DirError};
 
-/// Replaces `path` with `contents`, mode 0600. Refuses to write through a symbolic link.
+/// Replaces `path` with `contents`, mode 0600, creating missing directories as the
+/// umask allows: for the editor agents' own files. Refuses to write through a symbolic
+/// link.
 pub fn write(path: &Path, contents: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    replace(path, dir, contents)
+}
+
+/// [`write`] for a file in frontier's config dir: missing directories are made 0700.
+pub fn write_private(path: &Path, contents: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    private_dir::create_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
+    replace(path, dir, contents)
+}
+
+/// A failure of one of frontier's own directories, as frontier reports it.
+pub fn dir_error(err: DirError) -> Error {
+    match err {
+        DirError::Symlink(path) => Error::Symlink { path },
+        DirError::Io { action, path, source } => Error::io(action, path, source),
+    }
+}
+
+fn replace(path: &Path, dir: &Path, contents: &str) -> Result<()> {
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Error::Symlink { path: path.to_path_buf() });
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
     // tempfile creates the file with mode 0600 and removes it if anything below fails.
     let mut tmp = tempfile::Builder::new()
         .prefix(".frontier-")
@@ -50,6 +74,15 @@ mod tests {
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, vec!["a.toml".to_string()]);
+    }
+
+    #[test]
+    fn directories_of_a_private_write_are_0700() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        write_private(&dir.path().join("config/presets/a.toml"), "x = 1\n").unwrap_or_else(|e| panic!("{e}"));
+        let mode = |p: &str| std::fs::metadata(dir.path().join(p)).map(|m| m.permissions().mode() & 0o777).ok();
+        let modes = [mode("config"), mode("config/presets"), mode("config/presets/a.toml")];
+        assert_eq!(modes, [Some(0o700), Some(0o700), Some(0o600)]);
     }
 
     #[test]

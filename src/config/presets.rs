@@ -282,7 +282,7 @@ impl Presets {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
         })?;
         let path = dir.join(format!("{}.toml", preset.name));
-        atomic::write(&path, &text)?;
+        atomic::write_private(&path, &text)?;
         Ok(path)
     }
 

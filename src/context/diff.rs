@@ -1,25 +1,26 @@
-//! `--diff [REV]` (DESIGN.md §4.2): `git diff REV`, which compares the work tree (staged
+//! `--diff [REV]` (docs/context.md): `git diff REV`, which compares the work tree (staged
 //! and unstaged changes alike) with `REV`. git runs as a child with a deadline, its
 //! output read only as far as the budget could take; the files `secret` names are left
 //! out with `:(exclude)` pathspecs, so a changed `.env` never leaks through the diff.
-//! Untracked files are not in a diff: name them with `-f`.
+//! Untracked files are not in a diff: name them with `-f`. git runs as `git` (the child
+//! module) runs it: nothing the repository's own config, attributes or hooks name is
+//! executed, and the work tree diffed is the one holding `.git`.
 //!
 //! Knows nothing about the budget's origin; finds git on the environment's `PATH`.
 
-use std::io::Read as _;
-use std::os::unix::process::CommandExt as _;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod git;
 
+use std::time::Duration;
+
+use self::git::{Failure, Git};
 use super::read::{self, Text};
 use super::{Gathered, Piece, Source, SourceKind, secret};
 use crate::env::Env;
 use crate::error::{Error, Result, echo};
 
-/// How long git may take: a diff of a large tree takes well under a second.
+/// How long git may take, all its runs together: a diff of a large tree takes well under
+/// a second.
 pub const DEADLINE: Duration = Duration::from_secs(10);
-/// The most of git's error output kept: its first line is what the user sees.
-const MAX_STDERR_BYTES: u64 = 16 << 10;
 
 /// The diff of the work tree in `env`'s directory against `rev`, read within
 /// `budget_chars`.
@@ -34,75 +35,32 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
             "give a commit, a branch or a tag, e.g. --diff=HEAD~1, or --diff alone for HEAD",
         ));
     }
-    let git = env
+    let program = env
         .find_program("git")
         .ok_or_else(|| Error::usage("--diff needs git, which is not on PATH", "install git, or leave out --diff"))?;
     let limit = read::read_limit(budget_chars);
-    let mut child = Command::new(git)
-        .current_dir(env.cwd())
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .args(["--no-pager", "diff", "--no-color", "--no-ext-diff", "--no-textconv", rev, "--"])
-        .args(secret::git_exclusions())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so that the deadline ends whatever git started too, and
-        // nothing is left holding the pipes the readers wait on.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| Error::usage(format!("--diff could not start git: {e}"), "install git, or leave out --diff"))?;
-    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
-        let _ = child.kill();
-        let _ = child.wait();
-        return Err(Error::internal("git's output pipes were not set up", "report this as a bug"));
-    };
-    // Readers on their own threads, so that a full pipe never stalls git while this
-    // thread watches the clock. The output reader stops at the limit: git then fails
-    // on a closed pipe, and the cut diff is what is sent.
-    let out = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.take(limit as u64 + 1).read_to_end(&mut bytes);
-        bytes
-    });
-    let err = std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.take(MAX_STDERR_BYTES).read_to_end(&mut bytes);
-        bytes
-    });
-    let group = i32::try_from(child.id()).ok().filter(|id| *id > 1).and_then(rustix::process::Pid::from_raw);
-    let kill_group = || {
-        if let Some(group) = group {
-            // ESRCH (the group is already gone) is the usual case after a clean exit.
-            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
-        }
-    };
-    let until = Instant::now() + deadline;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < until => std::thread::sleep(Duration::from_millis(5)),
-            _ => {
-                kill_group();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    kill_group();
-    let bytes = out.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    let Some(status) = status else {
-        return Err(Error::usage(
-            format!("--diff: git diff {} did not finish within {}s", echo(rev), deadline.as_secs()),
-            "name the files with -f instead, or diff a smaller change",
-        ));
-    };
-    let cut = bytes.len() > limit;
-    if !status.success() && !cut {
-        return Err(failure(rev, env, &stderr));
+    let failed = |f: Failure| failure(f, rev, env, deadline);
+    let git = Git::new(program, env.cwd(), deadline).prepare(env).map_err(failed)?;
+    let mut args = vec![
+        "diff".to_string(),
+        "--no-color".into(),
+        "--no-ext-diff".into(),
+        "--no-textconv".into(),
+        // A submodule's own git (its dirty state, an inline diff) would run with the
+        // submodule's config; its commit changing is shown without one.
+        "--ignore-submodules=dirty".into(),
+        "--submodule=short".into(),
+        rev.into(),
+        "--".into(),
+    ];
+    args.extend(secret::git_exclusions());
+    let output = git.run(&args, limit).map_err(failed)?;
+    let cut = output.stdout.len() > limit;
+    if !output.status.success() && !cut {
+        return Err(failed(Failure::Said(output.stderr)));
     }
     let path = Some(rev.to_string());
-    let text = match read::decode(bytes, limit) {
+    let text = match read::decode(output.stdout, limit) {
         Text::Text { text, .. } => text,
         // A diff is git's own text; bytes of a file that is not UTF-8 are replaced, not
         // a reason to drop the whole diff.
@@ -116,24 +74,61 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
     Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![], notes: Vec::new() })
 }
 
-/// The usage error for a git that failed, from what it said.
-fn failure(rev: &str, env: &Env, stderr: &str) -> Error {
-    if stderr.to_ascii_lowercase().contains("not a git repository") {
+/// The usage error for a git that could not give the diff.
+fn failure(failure: Failure, rev: &str, env: &Env, deadline: Duration) -> Error {
+    let stderr = match failure {
+        Failure::Start(e) => {
+            return Error::usage(format!("--diff could not start git: {e}"), "install git, or leave out --diff");
+        }
+        Failure::TimedOut => {
+            return Error::usage(
+                format!("--diff: git diff {} did not finish within {}s", echo(rev), deadline.as_secs()),
+                "name the files with -f instead, or diff a smaller change",
+            );
+        }
+        Failure::ElsewhereWorkTree { work_tree, root } => {
+            return Error::usage(
+                format!(
+                    "--diff: the repository's config makes `{}` its work tree, not `{}` where its .git is",
+                    work_tree.display(),
+                    root.display()
+                ),
+                "frontier diffs only the directory holding .git (remove `core.worktree` from the repository's \
+                 config if you trust it), or name the files with -f",
+            );
+        }
+        Failure::TooManyFilters => {
+            return Error::usage(
+                "--diff: the repository's config defines more filter drivers than frontier reads",
+                "name the files with -f instead",
+            );
+        }
+        Failure::Said(stderr) => stderr,
+    };
+    let lower = stderr.to_ascii_lowercase();
+    if lower.contains("not a git repository") {
         return Error::usage(
             format!("--diff: {} is not inside a git repository", env.cwd().display()),
             "run frontier from inside a git work tree, or leave out --diff",
         );
     }
-    let said = stderr.lines().map(|l| l.trim_start_matches("fatal: ")).find(|l| !l.trim().is_empty());
-    Error::usage(
-        format!("--diff: git diff {} failed: {}", echo(rev), echo(said.unwrap_or("no message"))),
-        "check the revision (`git log --oneline` lists them; a new repository has no HEAD before its first commit)",
-    )
+    // git's fatal line says what failed; a warning before it (lazy fetching) is context.
+    let lines = || stderr.lines().filter(|l| !l.trim().is_empty());
+    let said = lines().find_map(|l| l.strip_prefix("fatal: ")).or_else(|| lines().next());
+    let hint = if lower.contains("lazy fetching disabled") {
+        "this partial clone lacks objects the diff needs, and frontier lets git fetch nothing (the repository's \
+         config would choose what runs): fetch them yourself, e.g. `git fetch`, or diff a revision you have"
+    } else {
+        "check the revision (`git log --oneline` lists them; a new repository has no HEAD before its first commit)"
+    };
+    Error::usage(format!("--diff: git diff {} failed: {}", echo(rev), echo(said.unwrap_or("no message"))), hint)
 }
 
 #[cfg(test)]
 mod tests {
     use std::path::Path;
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
 
     use pretty_assertions::assert_eq;
 

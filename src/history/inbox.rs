@@ -57,7 +57,7 @@ pub fn path_of(db: &Path) -> PathBuf {
 pub fn append(db: &Path, entry: &Entry) -> Result<u64, HistoryError> {
     let inbox = path_of(db);
     if let Some(dir) = db.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
+        crate::private_dir::create_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
     }
     let json = serde_json::to_string(entry)
         .map_err(|e| HistoryError::new(&inbox, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))?;

@@ -32,7 +32,7 @@ impl Store {
     pub fn open_or_create(path: &Path) -> Result<Store, HistoryError> {
         refuse_symlink(path)?;
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
+            crate::private_dir::create_all(dir).map_err(|e| HistoryError::io(dir, "create the state dir", &e))?;
         }
         OpenOptions::new()
             .write(true)

@@ -33,29 +33,7 @@ pub fn skip(prompt: &str, tuning: &Tuning) -> Option<Skip> {
 /// characters: the zero-width space, joiners and word joiner, the byte-order mark, the
 /// soft hyphen, and the other Unicode format (Cf) characters that commonly hide in text.
 fn trim_invisible(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_whitespace() || c.is_control() || is_invisible(c))
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00ad}'
-            | '\u{034f}'
-            | '\u{061c}'
-            | '\u{115f}'
-            | '\u{1160}'
-            | '\u{17b4}'
-            | '\u{17b5}'
-            | '\u{180b}'..='\u{180f}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{206f}'
-            | '\u{3164}'
-            | '\u{fe00}'..='\u{fe0f}'
-            | '\u{feff}'
-            | '\u{ffa0}'
-            | '\u{fff0}'..='\u{fff8}'
-    )
+    text.trim_matches(|c: char| c.is_whitespace() || c.is_control() || crate::invisible::is_invisible(c))
 }
 
 /// `/name args...` where the name is a command word (so `/etc/hosts` is not one), or a

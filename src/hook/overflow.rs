@@ -2,7 +2,9 @@
 //! `<state>/answers/<run_id>.md`, mode 0600, written atomically, that the host's agent
 //! is told to read. The directory is pruned on every write: the newest `KEEP` files
 //! stay, and any older than `MAX_AGE` go (the agent reads its file within the turn; a
-//! week covers going back to it).
+//! week covers going back to it). The directory is opened once, 0700, refusing a
+//! symbolic link in its place, and written and pruned through that descriptor: a link
+//! never leads the prune to another directory's files.
 //!
 //! Knows nothing about hosts or what the context says around the path.
 
@@ -10,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use crate::config::atomic;
+use crate::private_dir::PrivateDir;
 
 /// How many answer files the directory keeps.
 pub const KEEP: usize = 50;
@@ -27,29 +30,25 @@ pub fn save(dir: &Path, run_id: &str, answer: &str, now: SystemTime) -> Result<P
     // Run ids are `20260101-000000-0000abcd`; anything else is kept out of the path.
     let name: String =
         run_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    let path = dir.join(format!("{name}.md"));
-    atomic::write(&path, answer).map_err(|e| format!("could not save the whole answer: {e}"))?;
-    prune(dir, &path, now);
+    let file = format!("{name}.md");
+    let failed = |e| format!("could not save the whole answer: {}", atomic::dir_error(e));
+    let private = PrivateDir::open(dir).map_err(failed)?;
+    let path = private.write(&file, answer.as_bytes()).map_err(failed)?;
+    prune(&private, &file, now);
     Ok(std::path::absolute(&path).unwrap_or(path))
 }
 
 /// Removes answer files past the newest `KEEP` or older than `MAX_AGE`, never `keep`.
 /// Best effort: a file that can't be read or removed stays.
-fn prune(dir: &Path, keep: &Path, now: SystemTime) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    let mut files: Vec<(SystemTime, PathBuf)> = entries
-        .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .filter_map(|e| {
-            let meta = e.metadata().ok().filter(std::fs::Metadata::is_file)?;
-            Some((meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), e.path()))
-        })
-        .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
-    for (rank, (modified, path)) in files.iter().enumerate() {
-        let old = now.duration_since(*modified).is_ok_and(|age| age > MAX_AGE);
-        if (rank >= KEEP || old) && path != keep {
-            let _ = std::fs::remove_file(path);
+fn prune(dir: &PrivateDir, keep: &str, now: SystemTime) {
+    let Ok(entries) = dir.files() else { return };
+    let mut files: Vec<_> =
+        entries.into_iter().filter(|e| Path::new(&e.name).extension().is_some_and(|x| x == "md")).collect();
+    files.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| b.name.cmp(&a.name)));
+    for (rank, file) in files.iter().enumerate() {
+        let old = now.duration_since(file.modified).is_ok_and(|age| age > MAX_AGE);
+        if (rank >= KEEP || old) && file.name != keep {
+            let _ = dir.remove(&file.name);
         }
     }
 }
@@ -112,5 +111,28 @@ mod tests {
         want.push("notes.txt".into());
         want.sort();
         assert_eq!(names(&dir), want);
+    }
+
+    #[test]
+    fn a_symlinked_answers_directory_is_refused_and_nothing_in_its_target_is_pruned() {
+        let home = tempfile::tempdir().unwrap();
+        let notes = home.path().join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        let old = SystemTime::now() - MAX_AGE * 300;
+        for i in 0..60 {
+            let path = notes.join(format!("note-{i:02}.md"));
+            std::fs::write(&path, "mine").unwrap();
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+        }
+        std::os::unix::fs::symlink(&notes, dir(home.path())).unwrap();
+        let err = save(&dir(home.path()), "20260101-000000-0000abcd", "answer", SystemTime::now()).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "could not save the whole answer: refusing to write through the symbolic link `{}`",
+                dir(home.path()).display()
+            )
+        );
+        assert_eq!(names(&notes).len(), 60);
     }
 }

@@ -1,5 +1,7 @@
 //! The progress file of a hooked run in flight, one per scope, which `frontier
-//! statusline` reads. Written atomically at each stage; removed when the run ends.
+//! statusline` reads. Written atomically at each stage; removed when the run ends. Both
+//! go through `<state>/progress/` opened as a private directory (0700, never a symbolic
+//! link in its place), so neither can reach another directory's files.
 //!
 //! Its JSON is read by whichever frontier draws the status line, which may be an older
 //! or newer binary than the hook's: the shape (`"stage":"panel"`, ...) stays as it is.
@@ -11,6 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use crate::pipeline::Stage;
+use crate::private_dir::{DirError, PrivateDir};
 
 /// A progress file older than this is a leftover from a run that died, not a live one.
 pub const STALE_AFTER: Duration = Duration::from_secs(660);
@@ -57,7 +60,26 @@ pub struct ProgressFile {
 }
 
 pub fn path(state_dir: &Path, scope: &str) -> PathBuf {
-    state_dir.join("progress").join(format!("{scope}.json"))
+    dir(state_dir).join(file_name(scope))
+}
+
+fn dir(state_dir: &Path) -> PathBuf {
+    state_dir.join("progress")
+}
+
+fn file_name(scope: &str) -> String {
+    format!("{scope}.json")
+}
+
+/// Writes `progress` as `scope`'s progress file.
+pub fn write(state_dir: &Path, scope: &str, progress: &ProgressFile) -> Result<(), DirError> {
+    let text = serde_json::to_string(progress).unwrap_or_default();
+    PrivateDir::open(&dir(state_dir))?.write(&file_name(scope), text.as_bytes()).map(|_| ())
+}
+
+/// Removes `scope`'s progress file, if there is one.
+pub fn remove(state_dir: &Path, scope: &str) -> Result<(), DirError> {
+    PrivateDir::open(&dir(state_dir))?.remove(file_name(scope).as_ref())
 }
 
 pub fn now_secs() -> u64 {

@@ -49,7 +49,11 @@ pub fn sections(report: &Value) -> Vec<Section> {
 
 /// `A = mock:one, B = mock:two`: which model each label the judge saw stands for.
 pub fn legend(report: &Value) -> String {
-    labels(report).iter().map(|(label, model)| format!("{label} = {model}")).collect::<Vec<_>>().join(", ")
+    labels(report)
+        .iter()
+        .map(|(label, model)| format!("{label} = {}", super::sanitize::name(model)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The analysis as indented, wrapped lists under an `analysis` heading; empty when the
@@ -100,7 +104,7 @@ fn name_owner(item: &str, labels: &[(String, String)]) -> String {
             || rest.starts_with(" —")
         {
             let at = item.len() - rest.len();
-            return format!("{} ({model}){}", &item[..at], &item[at..]);
+            return format!("{} ({}){}", &item[..at], super::sanitize::name(model), &item[at..]);
         }
     }
     item.to_string()

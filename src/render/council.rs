@@ -48,7 +48,7 @@ pub fn disagreements(report: &Value) -> Option<String> {
 pub fn rankers(report: &Value) -> Vec<String> {
     items(report.pointer("/council/rankers"))
         .map(|r| {
-            let model = r.pointer("/call/model").and_then(Value::as_str).unwrap_or("-");
+            let model = super::sanitize::name(r.pointer("/call/model").and_then(Value::as_str).unwrap_or("-"));
             let own = text(r, "label").unwrap_or_default();
             let ranking: Vec<&str> = items(r.get("ranking")).filter_map(Value::as_str).collect();
             if ranking.is_empty() {

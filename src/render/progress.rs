@@ -79,10 +79,10 @@ impl RunObserver {
             quiet,
             stream,
             width,
-            members: plan.panel.iter().map(|p| sanitize::clean(&p.model)).collect(),
-            judge: plan.judge.as_ref().map(|p| sanitize::clean(&p.model)),
+            members: plan.panel.iter().map(|p| sanitize::name(&p.model)).collect(),
+            judge: plan.judge.as_ref().map(|p| sanitize::name(&p.model)),
             council: plan.council,
-            synth: plan.synth.as_ref().map(|p| sanitize::clean(&p.model)),
+            synth: plan.synth.as_ref().map(|p| sanitize::name(&p.model)),
             started: Instant::now(),
             state: Mutex::new(State::default()),
         });
@@ -239,6 +239,7 @@ impl Observer for RunObserver {
                 shared.say(&mut state, &text, false);
             }
             RunEvent::MemberDone { index, model, ok, latency_ms, error } => {
+                let model = sanitize::name(model);
                 state.panel_done += 1;
                 if let Some(pending) = state.pending.get_mut(index) {
                     *pending = false;

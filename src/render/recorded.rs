@@ -202,8 +202,8 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
             let valid: Vec<String> = members
                 .iter()
                 .map(|m| match &m.label {
-                    Some(label) => format!("{label} ({})", m.model),
-                    None => m.model.clone(),
+                    Some(label) => format!("{label} ({})", super::sanitize::name(&m.model)),
+                    None => super::sanitize::name(&m.model),
                 })
                 .collect();
             return Err(format!("the run's members are: {}", valid.join(", ")));
@@ -218,7 +218,7 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
         }
     };
     Ok(match (&member.content, &member.error) {
-        (_, Some(error)) => format!("{} failed: {error}\n", member.model),
+        (_, Some(error)) => format!("{} failed: {error}\n", super::sanitize::name(&member.model)),
         (Some(content), None) => format!("{}\n", content.trim_end()),
         (None, None) => String::new(),
     })

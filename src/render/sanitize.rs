@@ -19,6 +19,9 @@
 //!   (U+200E, U+200F, U+061C) stay: they change no order beyond a neighbour and real
 //!   right-to-left text uses them.
 //!
+//! Names and table cells ([`name`]) also show each invisible format character (a
+//! zero-width space, a joiner, a byte-order mark, ...) as its escape, `\u{200b}`.
+//!
 //! A string sequence with no terminator swallows the rest of the text, as a terminal
 //! would. [`Sanitizer`] keeps its state between pieces, so a sequence cut across two
 //! streamed deltas is still removed whole; [`clean`] is the one-shot form.
@@ -57,6 +60,15 @@ pub struct Sanitizer {
 pub fn clean(text: &str) -> String {
     let mut s = Sanitizer::default();
     s.push(text)
+}
+
+/// A name (a model's, a preset's, a path) or a table cell, cleaned, with every
+/// invisible format character written as its escape (`\u{200b}`) rather than kept: in
+/// a name it can only make two different names look the same, and in a cell it throws
+/// the columns out of line. Prose (an answer) keeps them: a joiner is part of an emoji
+/// or a word there.
+pub fn name(text: &str) -> String {
+    clean(&crate::invisible::escape(text))
 }
 
 impl Sanitizer {
@@ -145,6 +157,16 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+
+    #[test]
+    fn a_name_shows_invisible_characters_as_escapes_and_prose_keeps_them() {
+        assert_eq!(name("mock:gpt\u{200b}5"), "mock:gpt\\u{200b}5");
+        assert_eq!(name("a\u{202e}b\x1b[2Jc\u{feff}"), "a\\u{202e}bc\\u{feff}");
+        assert_ne!(name("gpt\u{200b}5"), name("gpt5"));
+        // A family emoji is joined by U+200D: an answer keeps it whole.
+        let family = "\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}";
+        assert_eq!(clean(family), family);
+    }
 
     #[test]
     fn plain_text_newlines_tabs_and_unicode_pass_unchanged() {

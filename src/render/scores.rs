@@ -69,18 +69,23 @@ pub fn summary(report: &RunReport) -> String {
     let mut parts = vec![
         format!("run {}", report.run_id),
         format!("{:?}", report.mode).to_lowercase(),
-        report.preset.clone().unwrap_or_else(|| report.panel.first().map(|m| m.call.model.clone()).unwrap_or_default()),
+        super::sanitize::name(
+            &report
+                .preset
+                .clone()
+                .unwrap_or_else(|| report.panel.first().map(|m| m.call.model.clone()).unwrap_or_default()),
+        ),
         format!("{answered}/{} answered", report.panel.len()),
     ];
     if let Some(j) = &report.judge {
-        parts.push(format!("judge {} {}", j.model, if j.ok { "ok" } else { "failed" }));
+        parts.push(format!("judge {} {}", super::sanitize::name(&j.model), if j.ok { "ok" } else { "failed" }));
     }
     if let Some(c) = &report.council {
         let counted = c.rankers.iter().filter(|r| r.ranking.is_some()).count();
         parts.push(format!("council {counted}/{} rankings", c.rankers.len()));
     }
     if let Some(s) = &report.synth {
-        parts.push(format!("synth {} {}", s.model, if s.ok { "ok" } else { "failed" }));
+        parts.push(format!("synth {} {}", super::sanitize::name(&s.model), if s.ok { "ok" } else { "failed" }));
     }
     match report.final_source {
         Some(FinalSource::JudgeTop) => parts.push("answer: judge's top pick".into()),

@@ -1,5 +1,6 @@
 //! The one table style every command uses, [`row`], which cleans cells of outside text
-//! before the table measures them (cleaning after would misalign the borders), and
+//! (and shows their invisible characters as escapes) before the table measures them
+//! (cleaning after would misalign the borders), and
 //! [`fit`], which makes a table fit a stream's width.
 
 use comfy_table::{ColumnConstraint, ContentArrangement, Table, Width, presets};
@@ -44,9 +45,10 @@ pub fn keep_whole(table: &mut Table, index: usize, max: u16) {
     }
 }
 
-/// `cells` without control sequences, ready for `add_row`.
+/// `cells` without control sequences, invisible characters shown as escapes, ready for
+/// `add_row`.
 pub fn row(cells: Vec<String>) -> Vec<String> {
-    cells.iter().map(|c| super::sanitize::clean(c)).collect()
+    cells.iter().map(|c| super::sanitize::name(c)).collect()
 }
 
 #[cfg(test)]

@@ -4,13 +4,13 @@
 //!
 //! Knows nothing about presets or models beyond their names.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::config::{atomic, toml_file};
 use crate::error::{Error, Result};
+use crate::private_dir::PrivateDir;
 
 /// Prompts shorter than this (in characters) are not fanned out by the hook by default.
 pub const DEFAULT_MIN_CHARS: u32 = 12;
@@ -250,17 +250,19 @@ pub fn load(dir: &Path, scope: &str) -> Loaded {
 
 /// Reads, changes and writes a scope under the store's lock, so that concurrent
 /// writers apply their changes one after another. Returns the state written.
+/// The directory is opened once, refusing a symbolic link in its place, and the file is
+/// written through it.
 pub fn update(dir: &Path, scope: &str, change: impl FnOnce(&mut ScopeState)) -> Result<ScopeState> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
-    let lock = File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    let private = PrivateDir::open(dir).map_err(atomic::dir_error)?;
+    let lock = private.handle().map_err(atomic::dir_error)?;
     lock.lock().map_err(|e| Error::io("lock", dir, e))?;
     let mut state = load(dir, scope).state;
     change(&mut state);
     let text = toml::to_string(&ScopeStateToml::from_state(&state))
         .map_err(|e| Error::internal(format!("could not encode scope `{scope}`: {e}"), "report this bug"))?;
-    let written = atomic::write(&path(dir, scope), &text);
+    let written = private.write(&format!("{scope}.toml"), text.as_bytes()).map_err(atomic::dir_error);
     drop(lock); // releases the lock
-    written.map(|()| state)
+    written.map(|_| state)
 }
 
 #[cfg(test)]
