@@ -12,15 +12,21 @@
 //! the database's path and the `history` switch), or about terminals: recording never
 //! fails a run (it warns), and the commands render what the queries return.
 
+pub mod entry;
 mod error;
 mod inbox;
+mod notice;
 mod query;
+mod read_only;
 mod record;
+mod rejects;
 mod schema;
 pub mod stats;
 mod store;
+pub mod when;
 
 pub use error::{HistoryError, HistoryErrorKind};
+pub use notice::Notice;
 pub use query::{Found, Summary, Window};
 pub use stats::ModelStats;
 pub use store::Store;
@@ -76,7 +82,7 @@ pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source:
         .map_err(|e| HistoryError::new(path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
         .and_then(|value| {
             let wall_ms = i64::try_from(report.totals.wall_ms).unwrap_or(i64::MAX);
-            let entry = inbox::Entry {
+            let entry = entry::Entry {
                 started_at_ms: record::started_at_ms(wall_ms),
                 source: source.as_str().to_string(),
                 scope: source.scope(),
@@ -93,6 +99,9 @@ pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source:
     if size <= inbox::INGEST_BYTES {
         return None;
     }
-    let err = Store::open_or_create(path).err()?;
-    Some(format!("history: run {} waits in the inbox: {err}; {}", report.run_id, err.hint()))
+    match Store::open_or_create(path) {
+        // The run that moved the inbox in is the one to tell about lines it set aside.
+        Ok(store) => store.notices().first().map(ToString::to_string),
+        Err(err) => Some(format!("history: run {} waits in the inbox: {err}; {}", report.run_id, err.hint())),
+    }
 }
