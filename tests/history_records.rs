@@ -153,7 +153,7 @@ fn a_record_dated_past_year_9999_lists_and_shows_with_a_placeholder() {
 fn history_reads_work_from_a_read_only_state_dir() {
     let env = TestEnv::new();
     let first = run(&env, "one");
-    assert_eq!(listed(&env.frontier(["runs", "--json"]).output()), [first.clone()], "moved into the database");
+    assert_eq!(listed(&env.frontier(["runs", "--json"]).output()), std::slice::from_ref(&first), "moved in");
     let waiting = run(&env, "two");
     append_to_inbox(&env, &["not a record".to_string()]);
 
