@@ -300,4 +300,16 @@ mod tests {
         assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
         assert!(!target.exists());
     }
+
+    #[test]
+    fn a_fifo_in_place_of_the_inbox_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        rustix::fs::mknodat(rustix::fs::CWD, path_of(&db), rustix::fs::FileType::Fifo, 0o600.into(), 0).unwrap();
+        let err = append(&db, &entry("r1", 1)).err().unwrap();
+        assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
+        let err = Store::open_existing(&db).err().unwrap();
+        assert_eq!((err.kind, err.detail.as_str()), (HistoryErrorKind::Io, "the history inbox is not a regular file"));
+        assert_eq!(waiting(&db).err().map(|e| e.detail).as_deref(), Some("the history inbox is not a regular file"));
+    }
 }

@@ -6,7 +6,11 @@
 //!
 //! The report is handled as an opaque JSON value: the columns are read from it by key
 //! (`run_id`, `totals/cost_usd`, `panel/*/latency_ms`, ...), so fields added to the
-//! report are stored without a change here, and a key it lacks is stored as NULL.
+//! report are stored without a change here, and a key it lacks is stored as NULL. Each
+//! inbox line is checked first (`entry`): a line that is not a usable record is set aside
+//! (`rejects`) and reported once ([`Notice`]), never blocking the rest. Any stored time
+//! prints (`when`), and a state dir this process may not write is read through a
+//! read-only view (`read_only`).
 //!
 //! Knows nothing about how a run is carried out, about configuration (the callers pass
 //! the database's path and the `history` switch), or about terminals: recording never

@@ -13,16 +13,15 @@
 //! there is nothing else to read.
 
 use std::path::Path;
-use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use super::error::HistoryError;
 use super::inbox;
 use super::notice::Notice;
-use super::schema::{self, CALL_COLUMNS, RUN_COLUMNS};
-use super::store::{BUSY_TIMEOUT_MS, Store};
+use super::schema::{CALL_COLUMNS, RUN_COLUMNS};
+use super::store::Store;
 
 /// What a path may keep unescaped in a SQLite URI.
 const PATH_CHARS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -30,16 +29,7 @@ const PATH_CHARS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove
 /// The history at `path` and the records waiting in its inbox, read-only.
 pub fn open(path: &Path) -> Result<Store, HistoryError> {
     let sqlite = |e: rusqlite::Error| HistoryError::sqlite(path, &e);
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-        | OpenFlags::SQLITE_OPEN_CREATE
-        | OpenFlags::SQLITE_OPEN_URI
-        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_in_memory_with_flags(flags).map_err(sqlite)?;
-    // The views live in `temp`; kept in memory, nothing is written even to /tmp.
-    conn.pragma_update(None, "temp_store", "MEMORY").map_err(sqlite)?;
-    conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sqlite)?;
-    schema::migrate(&mut conn).map_err(sqlite)?;
-    let mut store = Store { conn, path: path.to_path_buf(), notices: Vec::new(), writable: false };
+    let mut store = Store::in_memory(path)?;
     let inbox = inbox::path_of(path);
     // Inserted before the views exist: `runs` is still the scratch table.
     let waiting = match inbox::waiting(path) {

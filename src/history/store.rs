@@ -68,6 +68,23 @@ impl Store {
         if path.exists() { Store::open(path).map(Some) } else { Store::open_or_create(path).map(Some) }
     }
 
+    /// An empty history in memory that nothing on disk backs (`path` names it in errors):
+    /// what the read-only view builds on, and where the fuzz target stores what it read.
+    /// It can attach databases by URI (`file:...?mode=ro`) and keeps its temporary
+    /// tables and views in memory too.
+    pub fn in_memory(path: &Path) -> Result<Store, HistoryError> {
+        let sqlite = |e: rusqlite::Error| HistoryError::sqlite(path, &e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_in_memory_with_flags(flags).map_err(sqlite)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(sqlite)?;
+        conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sqlite)?;
+        schema::migrate(&mut conn).map_err(sqlite)?;
+        Ok(Store { conn, path: path.to_path_buf(), notices: Vec::new(), writable: false })
+    }
+
     /// What opening the store found to tell the user, once.
     pub fn notices(&self) -> &[Notice] {
         &self.notices
