@@ -1,8 +1,8 @@
 //! Run history against records it did not write well: inbox lines that are not records
 //! (no run id, a numeric one, a null report, garbage) are set aside once and never block
-//! the others, from the CLI and the MCP tools; a start time past year 9999 prints as a
-//! placeholder; and a state dir that may not be written still reads, the records waiting
-//! in its inbox included.
+//! the others, whether `runs`, the MCP tools or the run that fills the inbox moves them;
+//! a start time past year 9999 prints as a placeholder; and a state dir that may not be
+//! written still reads, the records waiting in its inbox included.
 
 // Tests may panic on what they do not expect.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -93,6 +93,24 @@ fn unusable_inbox_lines_are_set_aside_once_and_the_good_records_listed() {
         let shown = env.frontier(&args).output();
         assert_eq!((shown.code, shown.stderr.as_str()), (Some(0), ""), "{args:?}: {shown}");
     }
+}
+
+#[test]
+fn the_run_that_moves_a_full_inbox_in_warns_once_about_the_lines_it_set_aside() {
+    let env = TestEnv::new();
+    let padding = "x".repeat(4 << 20);
+    let old = json!({"started_at_ms": 1, "source": "run", "report": {"run_id": "20200101-000000-00000001", "padding": padding}});
+    let mut lines = bad_lines();
+    lines.push(old.to_string());
+    append_to_inbox(&env, &lines);
+
+    let out = env.frontier(["run", "--model", "mock:a?reply=still+here", "hi"]).output();
+    assert_eq!((out.code, out.stdout.as_str()), (Some(0), "still here\n"), "{out}");
+    assert_eq!(std::fs::metadata(state_file(&env, "-inbox")).unwrap().len(), 0, "moved in");
+    let warnings = redact(&env, &history_lines(&out).join("\n"));
+    insta::assert_snapshot!(warnings, @"warning: history: 4 lines of the inbox were not usable records (the first: the report has no `run_id` string); they were moved to `[FRONTIER_HOME]/state/history.sqlite3-rejects`");
+    let listed_now = env.frontier(["runs", "--json"]).output();
+    assert_eq!((listed(&listed_now).len(), listed_now.stderr.as_str()), (2, ""), "told once: {listed_now}");
 }
 
 #[test]

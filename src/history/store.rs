@@ -170,7 +170,7 @@ fn may_write(path: &Path) -> bool {
     writable(dir) && [path.to_path_buf(), inbox::path_of(path)].iter().all(|p| !p.exists() || writable(p))
 }
 
-pub(super) fn refuse_symlink(path: &Path) -> Result<(), HistoryError> {
+fn refuse_symlink(path: &Path) -> Result<(), HistoryError> {
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(HistoryError::new(path, HistoryErrorKind::Io, "refusing to use a symbolic link"));
     }
