@@ -80,6 +80,7 @@ fn sixteen_concurrent_runs_leave_sixteen_records_returned_whole() {
             &json!({
                 "run_id": id,
                 "started_at": summary["started_at"],
+                "started_at_ms": summary["started_at_ms"],
                 "source": "run",
                 "scope": null,
                 "mode": "fusion",

@@ -87,27 +87,34 @@ impl Tools for Server {
         let limit = super::runs::limit(input.limit)?;
         let since_ms = input.since.as_deref().map(super::runs::since).transpose()?;
         let config = super::load_config(&self.env)?;
-        let runs = match Store::open_existing(&config.paths.history_file())? {
+        let store = Store::open_existing(&config.paths.history_file())?;
+        let runs = match &store {
             Some(store) => store.list_window(Window { since_ms, limit: Some(limit) })?,
             None => Vec::new(),
         };
-        if runs.is_empty() {
+        let text = if runs.is_empty() {
             let off = if config.settings.history { "" } else { " (history is off in config.toml)" };
-            return Ok(format!("no runs recorded{off}"));
-        }
-        Ok(render::history::runs_table(&runs, render::screen::Fit { width: None, ascii: false }))
+            format!("no runs recorded{off}")
+        } else {
+            render::history::runs_table(&runs, render::screen::Fit { width: None, ascii: false })
+        };
+        // What opening the history found follows, as the CLI prints it on stderr.
+        Ok(super::runs::with_notices(text, store.as_ref()))
     }
 
     fn show(&self, input: inputs::Show) -> Result<String> {
         let config = super::load_config(&self.env)?;
         let id = input.run_id.trim();
-        let found = match Store::open_existing(&config.paths.history_file())? {
+        let store = Store::open_existing(&config.paths.history_file())?;
+        let found = match &store {
             Some(store) if id == "last" => store.last()?,
             Some(store) if !id.is_empty() => store.find(id)?,
             _ => Found::NotFound,
         };
         match found {
-            Found::One(summary, report) => Ok(render::markdown::report(&summary, &report)),
+            Found::One(summary, report) => {
+                Ok(super::runs::with_notices(render::markdown::report(&summary, &report), store.as_ref()))
+            }
             Found::NotFound => Err(Error::usage(
                 format!("unknown run id `{}`", echo(id)),
                 "the `runs` tool lists the recorded runs and their ids",

@@ -26,6 +26,7 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
         );
     }
     let store = Store::open_existing(&config.paths.history_file())?;
+    tell(store.as_ref());
     let fit = Screen::of(env).stdout();
     if args.stats {
         let window = Window { since_ms, limit: args.limit };
@@ -55,6 +56,25 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
         render::write_stdout(&format!("{}\n", render::history::runs_table(&runs, fit)));
     }
     Ok(0)
+}
+
+/// Prints what opening the history found (lines set aside, records left waiting) on
+/// stderr, each once: the next call finds nothing new to say about lines already moved.
+pub(super) fn tell(store: Option<&Store>) {
+    for notice in store.map(Store::notices).unwrap_or_default() {
+        render::write_stderr(&format!("{}: {notice}\n", notice.level()));
+    }
+}
+
+/// An MCP tool's `text`, followed by what opening the history found (the CLI's stderr
+/// lines) after a blank line.
+pub(super) fn with_notices(text: String, store: Option<&Store>) -> String {
+    let notices = store.map(Store::notices).unwrap_or_default();
+    if notices.is_empty() {
+        return text;
+    }
+    let lines: Vec<String> = notices.iter().map(|n| format!("{}: {n}", n.level())).collect();
+    format!("{}\n\n{}\n", text.trim_end(), lines.join("\n"))
 }
 
 /// `--limit`, checked, or the default.

@@ -12,7 +12,9 @@ use crate::render::{self, Screen};
 pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
     let id = args.run_id.trim();
-    let found = match Store::open_existing(&config.paths.history_file())? {
+    let store = Store::open_existing(&config.paths.history_file())?;
+    super::runs::tell(store.as_ref());
+    let found = match &store {
         Some(store) if id == "last" => store.last()?,
         Some(store) if !id.is_empty() => store.find(id)?,
         _ => Found::NotFound,

@@ -14,6 +14,11 @@
 //! record whose run id is already in the database is skipped): a reader that died
 //! after its commit and before emptying the inbox loses and doubles nothing.
 //!
+//! Lines are checked as they are read (`entry::parse`): the records go in, and a line
+//! that is not one (a writer killed mid-line, garbage, a report without a usable run
+//! id) is set aside in the rejects file (`rejects`) and reported once, so no line can
+//! keep the others out or the inbox from being emptied.
+//!
 //! Knows nothing about what a report holds beyond the `Entry` around it.
 
 use std::fs::{File, OpenOptions};
@@ -23,26 +28,26 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rustix::fs::{FlockOperation, OFlags, flock};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use super::entry::{self, Entry, Record, Rejection};
 use super::error::{HistoryError, HistoryErrorKind};
+use super::notice::Notice;
+use super::rejects;
 use super::store::{BUSY_TIMEOUT_MS, Store};
 
 /// Past this size a writer moves the inbox into the database itself, so an inbox that
 /// nobody reads (no `runs`, no `show`) stays bounded: one run in many pays the insert.
 pub const INGEST_BYTES: u64 = 4 << 20;
 
-/// One run's record, as a line of the inbox.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Entry {
-    /// When the run began, Unix milliseconds (taken when it is appended, not inserted).
-    pub started_at_ms: i64,
-    /// `run` or `hook`.
-    pub source: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    pub report: Value,
+/// How the inbox is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// A run appending its record (creating the file 0600 when missing).
+    Append,
+    /// A reader moving the records in, then emptying the file.
+    Ingest,
+    /// A reader that may not write: read, and left as it is.
+    Read,
 }
 
 /// The inbox of the database at `db`.
@@ -64,45 +69,94 @@ pub fn append(db: &Path, entry: &Entry) -> Result<u64, HistoryError> {
     // A leading newline: a line a crashed writer left unfinished ends there, instead of
     // swallowing this record.
     let line = format!("\n{json}\n");
-    let mut file = open(&inbox, true)?;
+    let mut file = open(&inbox, Access::Append)?;
     lock(&file, &inbox, FlockOperation::NonBlockingLockShared)?;
     file.write_all(line.as_bytes()).map_err(|e| HistoryError::io(&inbox, "append to the history inbox", &e))?;
     file.metadata().map(|m| m.len()).map_err(|e| HistoryError::io(&inbox, "read the inbox's size", &e))
 }
 
 /// Moves every record in the inbox of `store` into the database, in one transaction,
-/// then empties the inbox. Lines that are not records (a writer killed mid-line) are
-/// skipped. Returns how many records were inserted.
-pub fn ingest(store: &mut Store) -> Result<usize, HistoryError> {
+/// sets the lines that are not records aside, then empties the inbox. Returns what the
+/// user should hear about the lines set aside, if any were.
+pub fn ingest(store: &mut Store) -> Result<Option<Notice>, HistoryError> {
     let inbox = path_of(&store.path);
-    let mut file = match open(&inbox, false) {
+    let mut file = match open(&inbox, Access::Ingest) {
         Ok(file) => file,
-        Err(_) if !inbox.exists() => return Ok(0),
+        Err(_) if !inbox.exists() => return Ok(None),
         Err(e) => return Err(e),
     };
     lock(&file, &inbox, FlockOperation::NonBlockingLockExclusive)?;
-    let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|e| HistoryError::io(&inbox, "read the history inbox", &e))?;
-    let entries: Vec<Entry> =
-        text.lines().filter(|l| !l.trim().is_empty()).filter_map(|l| serde_json::from_str(l).ok()).collect();
-    let inserted = store.record_all(&entries)?;
+    let text = read(&mut file, &inbox)?;
+    let (records, rejected) = sort(&text);
+    store.record_all(&records)?;
+    // After the commit: a reader that fails to commit leaves the lines where they were,
+    // and the next one sets them aside once.
+    let notice = rejected.first().map(|(_, why)| {
+        let lines: Vec<&[u8]> = rejected.iter().map(|(line, _)| *line).collect();
+        rejects::set_aside(&store.path, &lines, why.clone())
+    });
     file.set_len(0).map_err(|e| HistoryError::io(&inbox, "empty the history inbox", &e))?;
-    Ok(inserted)
+    Ok(notice)
 }
 
-/// Opens the inbox for appending (`create`: making it 0600 when missing) or for
-/// reading and emptying; never through a symbolic link.
-fn open(inbox: &Path, create: bool) -> Result<File, HistoryError> {
-    let mut options = OpenOptions::new();
-    if create {
-        options.append(true).create(true).mode(0o600);
-    } else {
-        options.read(true).write(true);
+/// The records waiting in the inbox of `db`, read without changing anything (for a state
+/// dir that may not be written), and how many lines are not records.
+pub fn waiting(db: &Path) -> Result<(Vec<Record>, usize), HistoryError> {
+    let inbox = path_of(db);
+    let mut file = match open(&inbox, Access::Read) {
+        Ok(file) => file,
+        Err(_) if !inbox.exists() => return Ok((Vec::new(), 0)),
+        Err(e) => return Err(e),
+    };
+    // Exclusive, on a file opened for reading: no writer is half-way through a line.
+    lock(&file, &inbox, FlockOperation::NonBlockingLockExclusive)?;
+    let text = read(&mut file, &inbox)?;
+    let (records, rejected) = sort(&text);
+    Ok((records, rejected.len()))
+}
+
+/// The inbox's lines, as records and as the lines that are not, each with why. Blank
+/// lines are the separators writers put before their records, not lines.
+fn sort(text: &[u8]) -> (Vec<Record>, Vec<(&[u8], Rejection)>) {
+    let mut records = Vec::new();
+    let mut rejected = Vec::new();
+    for line in text.split(|&b| b == b'\n').filter(|l| !l.trim_ascii().is_empty()) {
+        let parsed = std::str::from_utf8(line)
+            .map_err(|e| Rejection::Malformed(format!("not UTF-8: {e}")))
+            .and_then(entry::parse);
+        match parsed {
+            Ok(record) => records.push(record),
+            Err(why) => rejected.push((line, why)),
+        }
     }
-    options
-        .custom_flags(OFlags::NOFOLLOW.bits() as i32)
+    (records, rejected)
+}
+
+/// The whole inbox, as bytes: a line that is not UTF-8 is set aside as it is.
+fn read(file: &mut File, inbox: &Path) -> Result<Vec<u8>, HistoryError> {
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| HistoryError::io(inbox, "read the history inbox", &e))?;
+    Ok(bytes)
+}
+
+/// Opens the inbox as `access` says; never through a symbolic link, and never anything
+/// but a regular file (opened without blocking, so a FIFO put there can't hang a run).
+fn open(inbox: &Path, access: Access) -> Result<File, HistoryError> {
+    let mut options = OpenOptions::new();
+    match access {
+        Access::Append => options.append(true).create(true).mode(0o600),
+        Access::Ingest => options.read(true).write(true),
+        Access::Read => options.read(true),
+    };
+    let file = options
+        .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32)
         .open(inbox)
-        .map_err(|e| HistoryError::io(inbox, "open the history inbox", &e))
+        .map_err(|e| HistoryError::io(inbox, "open the history inbox", &e))?;
+    let meta = file.metadata().map_err(|e| HistoryError::io(inbox, "read the inbox's metadata", &e))?;
+    if !meta.is_file() {
+        return Err(HistoryError::new(inbox, HistoryErrorKind::Io, "the history inbox is not a regular file"));
+    }
+    Ok(file)
 }
 
 /// Takes `operation` (a non-blocking lock) on `file`, retrying for as long as the
@@ -164,15 +218,52 @@ mod tests {
     }
 
     #[test]
-    fn a_line_a_killed_writer_left_unfinished_costs_only_itself() {
+    fn a_line_a_killed_writer_left_unfinished_costs_only_itself_and_is_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("history.sqlite3");
         append(&db, &entry("r1", 1)).unwrap();
+        let cut = r#"{"started_at_ms":2,"source":"run","report":{"run_id":"cut"#;
         let mut file = OpenOptions::new().append(true).open(path_of(&db)).unwrap();
-        file.write_all(br#"{"started_at_ms":2,"source":"run","report":{"run_id":"cut"#).unwrap();
+        file.write_all(cut.as_bytes()).unwrap();
         append(&db, &entry("r3", 3)).unwrap();
         let store = Store::open_existing(&db).unwrap().unwrap();
         assert_eq!(run_ids(&store), vec![("r1".into(), 1), ("r3".into(), 3)]);
+        assert_eq!(std::fs::read_to_string(rejects::path_of(&db)).unwrap(), format!("{cut}\n"));
+        assert!(matches!(store.notices(), [Notice::SetAside { lines: 1, kept: 1, .. }]), "{:?}", store.notices());
+    }
+
+    #[test]
+    fn lines_that_are_not_records_are_set_aside_once_and_the_rest_go_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        append(&db, &entry("r1", 1)).unwrap();
+        let bad: [&[u8]; 6] = [
+            br#"{"started_at_ms":2,"source":"run","report":{"status":"ok"}}"#,
+            br#"{"started_at_ms":3,"source":"run","report":{"run_id":42}}"#,
+            br#"{"started_at_ms":4,"source":"run","report":null}"#,
+            b"garbage",
+            b"{\"started_at_ms\":5,\"source\":\"run\",\"report\":{\"run_id\":\"r\xff\"}}",
+            br#"{"started_at_ms":6,"source":"run","report":{"run_id":"r1; DROP TABLE runs"}}"#,
+        ];
+        let mut file = OpenOptions::new().append(true).open(path_of(&db)).unwrap();
+        for line in bad {
+            file.write_all(&[line, b"\n"].concat()).unwrap();
+        }
+        append(&db, &entry("r2", 7)).unwrap();
+
+        let store = Store::open_existing(&db).unwrap().unwrap();
+        assert_eq!(run_ids(&store), vec![("r1".into(), 1), ("r2".into(), 7)]);
+        assert_eq!(std::fs::metadata(path_of(&db)).unwrap().len(), 0, "the inbox is emptied");
+        let file = rejects::path_of(&db);
+        assert_eq!(std::fs::read(&file).unwrap(), bad.iter().flat_map(|l| [*l, b"\n"].concat()).collect::<Vec<u8>>());
+        let expected = Notice::SetAside { lines: 6, kept: 6, file, first: Rejection::NoRunId, dropped: None };
+        assert_eq!(store.notices(), [expected]);
+        drop(store);
+
+        append(&db, &entry("r3", 8)).unwrap();
+        let store = Store::open_existing(&db).unwrap().unwrap();
+        assert_eq!(store.notices(), [], "told once");
+        assert_eq!(run_ids(&store).len(), 3);
     }
 
     #[test]
@@ -208,5 +299,17 @@ mod tests {
         let err = append(&db, &entry("r1", 1)).err().unwrap();
         assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
         assert!(!target.exists());
+    }
+
+    #[test]
+    fn a_fifo_in_place_of_the_inbox_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("history.sqlite3");
+        rustix::fs::mknodat(rustix::fs::CWD, path_of(&db), rustix::fs::FileType::Fifo, 0o600.into(), 0).unwrap();
+        let err = append(&db, &entry("r1", 1)).err().unwrap();
+        assert_eq!(err.kind, HistoryErrorKind::Io, "{err}");
+        let err = Store::open_existing(&db).err().unwrap();
+        assert_eq!((err.kind, err.detail.as_str()), (HistoryErrorKind::Io, "the history inbox is not a regular file"));
+        assert_eq!(waiting(&db).err().map(|e| e.detail).as_deref(), Some("the history inbox is not a regular file"));
     }
 }

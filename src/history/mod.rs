@@ -6,21 +6,31 @@
 //!
 //! The report is handled as an opaque JSON value: the columns are read from it by key
 //! (`run_id`, `totals/cost_usd`, `panel/*/latency_ms`, ...), so fields added to the
-//! report are stored without a change here, and a key it lacks is stored as NULL.
+//! report are stored without a change here, and a key it lacks is stored as NULL. Each
+//! inbox line is checked first (`entry`): a line that is not a usable record is set aside
+//! (`rejects`) and reported once ([`Notice`]), never blocking the rest. Any stored time
+//! prints (`when`), and a state dir this process may not write is read through a
+//! read-only view (`read_only`).
 //!
 //! Knows nothing about how a run is carried out, about configuration (the callers pass
 //! the database's path and the `history` switch), or about terminals: recording never
 //! fails a run (it warns), and the commands render what the queries return.
 
+pub mod entry;
 mod error;
 mod inbox;
+mod notice;
 mod query;
+mod read_only;
 mod record;
+mod rejects;
 mod schema;
 pub mod stats;
 mod store;
+pub mod when;
 
 pub use error::{HistoryError, HistoryErrorKind};
+pub use notice::Notice;
 pub use query::{Found, Summary, Window};
 pub use stats::ModelStats;
 pub use store::Store;
@@ -76,7 +86,7 @@ pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source:
         .map_err(|e| HistoryError::new(path, HistoryErrorKind::Other, format!("the report is not JSON ({e})")))
         .and_then(|value| {
             let wall_ms = i64::try_from(report.totals.wall_ms).unwrap_or(i64::MAX);
-            let entry = inbox::Entry {
+            let entry = entry::Entry {
                 started_at_ms: record::started_at_ms(wall_ms),
                 source: source.as_str().to_string(),
                 scope: source.scope(),
@@ -93,6 +103,9 @@ pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source:
     if size <= inbox::INGEST_BYTES {
         return None;
     }
-    let err = Store::open_or_create(path).err()?;
-    Some(format!("history: run {} waits in the inbox: {err}; {}", report.run_id, err.hint()))
+    match Store::open_or_create(path) {
+        // The run that moved the inbox in is the one to tell about lines it set aside.
+        Ok(store) => store.notices().first().map(ToString::to_string),
+        Err(err) => Some(format!("history: run {} waits in the inbox: {err}; {}", report.run_id, err.hint())),
+    }
 }

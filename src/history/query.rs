@@ -4,7 +4,9 @@
 //! snapshot while other processes write.
 //!
 //! Start times are stored in UTC; SQLite's `localtime` gives each run's local time and
-//! offset as the C library sees the time zone (`TZ`, else the system's).
+//! offset as the C library sees the time zone (`TZ`, else the system's). A stored time
+//! no format can write (past 9999, before 1970) is formatted as `when` says: `None` in
+//! JSON beside the raw number, a placeholder for people.
 
 use rusqlite::{Params, Row, params};
 use serde::Serialize;
@@ -13,13 +15,16 @@ use serde_json::Value;
 use super::error::{HistoryError, HistoryErrorKind};
 use super::stats::CallSample;
 use super::store::Store;
+use super::when;
 
 /// One run as `frontier runs` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub run_id: String,
-    /// RFC 3339, UTC, to the millisecond.
-    pub started_at: String,
+    /// RFC 3339, UTC, to the millisecond; `None` for a time it can't write.
+    pub started_at: Option<String>,
+    /// When the run began, Unix ms, as stored.
+    pub started_at_ms: i64,
     /// `run` or `hook`.
     pub source: String,
     pub scope: Option<String>,
@@ -34,7 +39,8 @@ pub struct Summary {
     pub wall_ms: i64,
     /// The prompt's first characters (the whole prompt is in the report).
     pub prompt_head: Option<String>,
-    /// The start in local time, `2026-11-21 11:10:10 +01:00`; for people, not for JSON.
+    /// The start in local time, `2026-11-21 11:10:10 +01:00` (or `when::PLACEHOLDER`);
+    /// for people, not for JSON.
     #[serde(skip)]
     pub started_local: String,
 }
@@ -191,7 +197,8 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
     let started_at_ms: i64 = row.get(1)?;
     Ok(Summary {
         run_id: row.get(0)?,
-        started_at: rfc3339_millis(started_at_ms),
+        started_at: when::rfc3339_millis(started_at_ms),
+        started_at_ms,
         source: row.get(2)?,
         scope: row.get(3)?,
         mode: row.get(4)?,
@@ -204,22 +211,8 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
         cost_usd: row.get(11)?,
         wall_ms: row.get(12)?,
         prompt_head: row.get(13)?,
-        started_local: match (row.get::<_, Option<String>>(14)?, row.get::<_, Option<i64>>(15)?) {
-            (Some(time), Some(offset)) => format!("{time} {}", utc_offset(offset)),
-            _ => rfc3339_millis(started_at_ms),
-        },
+        started_local: when::local(started_at_ms, row.get(14)?, row.get(15)?),
     })
-}
-
-/// `+01:00` for 60 minutes east of UTC.
-fn utc_offset(minutes: i64) -> String {
-    let sign = if minutes < 0 { '-' } else { '+' };
-    format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
-}
-
-fn rfc3339_millis(ms: i64) -> String {
-    let since_epoch = std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-    humantime::format_rfc3339_millis(std::time::UNIX_EPOCH + since_epoch).to_string()
 }
 
 #[cfg(test)]
@@ -287,5 +280,29 @@ mod tests {
         let store = Store::open_existing(&path).unwrap().unwrap();
         assert_eq!(store.list(1000).unwrap().len(), 200);
         assert_eq!(store.call_samples().unwrap().len(), 200);
+    }
+
+    #[test]
+    fn a_time_no_format_can_write_lists_as_the_placeholder_with_its_raw_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("h.sqlite3")).unwrap();
+        let times = [i64::MAX, when::LATEST_MS + 1, when::LATEST_MS, 0, -1, i64::MIN];
+        let records: Vec<_> = times
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| {
+                let line = json!({"started_at_ms": ms, "source": "run", "report": report(&format!("r{i}"), 1)});
+                crate::history::entry::parse(&line.to_string()).unwrap()
+            })
+            .collect();
+        store.record_all(&records).unwrap();
+        let listed: Vec<(i64, Option<String>, String)> =
+            store.list(10).unwrap().into_iter().map(|s| (s.started_at_ms, s.started_at, s.started_local)).collect();
+        let q = || when::PLACEHOLDER.to_string();
+        assert_eq!(listed[..2], [(i64::MAX, None, q()), (when::LATEST_MS + 1, None, q())]);
+        assert_eq!(listed[2].1.as_deref(), Some("9999-12-31T23:59:59.999Z"));
+        assert_eq!(listed[3].1.as_deref(), Some("1970-01-01T00:00:00.000Z"));
+        assert_eq!(listed[4..], [(-1, None, q()), (i64::MIN, None, q())]);
+        assert!(matches!(store.last().unwrap(), Found::One(s, _) if s.started_local == when::PLACEHOLDER));
     }
 }

@@ -9,8 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, TransactionBehavior, params};
 use serde_json::Value;
 
-use super::error::{HistoryError, HistoryErrorKind};
-use super::inbox::Entry;
+use super::entry::Record;
+#[cfg(test)]
+use super::entry::{self, Entry};
+use super::error::HistoryError;
 use super::store::Store;
 
 /// One model call of a run, as the `calls` table holds it.
@@ -27,21 +29,18 @@ pub(super) struct Call<'a> {
 }
 
 impl Store {
-    /// Records the runs of `entries` in one transaction; a run already recorded (by its
+    /// Records the runs of `records` in one transaction; a run already recorded (by its
     /// id) is skipped. Returns how many were new.
-    pub fn record_all(&mut self, entries: &[Entry]) -> Result<usize, HistoryError> {
-        if entries.is_empty() {
+    pub fn record_all(&mut self, records: &[Record]) -> Result<usize, HistoryError> {
+        if records.is_empty() {
             return Ok(0);
         }
         let path = self.path.clone();
         let fail = |e: rusqlite::Error| HistoryError::sqlite(&path, &e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(fail)?;
         let mut inserted = 0;
-        for entry in entries {
-            let Some(run_id) = entry.report.get("run_id").and_then(Value::as_str) else {
-                return Err(HistoryError::new(&self.path, HistoryErrorKind::Other, "the report has no run_id"));
-            };
-            if insert(&tx, run_id, entry).map_err(fail)? {
+        for record in records {
+            if insert(&tx, record).map_err(fail)? {
                 inserted += 1;
             }
         }
@@ -60,13 +59,16 @@ impl Store {
             scope: source.scope(),
             report: report.clone(),
         };
-        self.record_all(std::slice::from_ref(&entry)).map(|n| n == 1)
+        let record = entry::check(entry)
+            .map_err(|why| HistoryError::new(&self.path, super::HistoryErrorKind::Other, why.to_string()))?;
+        self.record_all(std::slice::from_ref(&record)).map(|n| n == 1)
     }
 }
 
 /// Inserts the run's row and its calls' rows; `false` when the run was already there.
-fn insert(conn: &Connection, run_id: &str, entry: &Entry) -> rusqlite::Result<bool> {
-    let report = &entry.report;
+fn insert(conn: &Connection, record: &Record) -> rusqlite::Result<bool> {
+    let run_id = record.run_id();
+    let report = record.report();
     let text = |key: &str| report.get(key).and_then(Value::as_str);
     let models: Vec<&str> = items(report, "panel").filter_map(|m| m.get("model")?.as_str()).collect();
     let models = serde_json::to_string(&models).unwrap_or_else(|_| "[]".into());
@@ -77,9 +79,9 @@ fn insert(conn: &Connection, run_id: &str, entry: &Entry) -> rusqlite::Result<bo
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             run_id,
-            entry.started_at_ms,
-            entry.source,
-            entry.scope,
+            record.started_at_ms(),
+            record.source(),
+            record.scope(),
             text("mode").unwrap_or("unknown"),
             text("preset"),
             text("status").unwrap_or("unknown"),

@@ -40,6 +40,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX calls_by_model ON calls (model);",
 ];
 
+/// The columns of `runs` and `calls` that version 1 made, which every later version
+/// keeps: what a reader may select from a database of any version.
+pub const RUN_COLUMNS: &str = "run_id, started_at_ms, source, scope, mode, preset, status, failure_reason, \
+                               models, input_tokens, output_tokens, cost_usd, wall_ms, report";
+pub const CALL_COLUMNS: &str = "run_id, seq, role, model, route, ok, latency_ms, input_tokens, output_tokens, cost_usd";
+
 /// The version this build writes.
 pub const VERSION: usize = MIGRATIONS.len();
 

@@ -1,6 +1,8 @@
 //! Opening the history database: the file is created 0600 before SQLite sees it (so its
 //! `-wal` and `-shm` files are 0600 too), WAL mode lets readers and one writer work at
 //! once, and a busy timeout makes concurrent writers wait their turn instead of failing.
+//! A reader that may not write the state dir gets a read-only view instead (`read_only`),
+//! through the same `Store` and the same queries.
 
 use std::fs::OpenOptions;
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
@@ -11,7 +13,8 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::{HistoryError, HistoryErrorKind};
-use super::{inbox, schema};
+use super::notice::Notice;
+use super::{inbox, read_only, schema};
 
 /// How long a writer waits for another to finish before giving up: a record takes
 /// milliseconds, so this covers many concurrent runs finishing at once.
@@ -25,6 +28,11 @@ const WAL_FOLD_BYTES: u64 = 1 << 20;
 pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+    /// What opening it found to tell the user: lines of the inbox set aside, records
+    /// left waiting.
+    pub(super) notices: Vec<Notice>,
+    /// `false` for the read-only view: nothing on disk is written, not even on close.
+    pub(super) writable: bool,
 }
 
 impl Store {
@@ -45,16 +53,41 @@ impl Store {
     }
 
     /// Opens the database at `path` for reading; `None` when there is no history yet
-    /// (neither the database nor records waiting in its inbox).
+    /// (neither the database nor records waiting in its inbox). When the state dir or
+    /// its files may not be written, a read-only view of the database and the records
+    /// waiting in the inbox, which stay there.
     pub fn open_existing(path: &Path) -> Result<Option<Store>, HistoryError> {
         refuse_symlink(path)?;
-        if path.exists() {
-            return Store::open(path).map(Some);
+        let inbox = inbox::path_of(path);
+        if !path.exists() && !inbox.exists() {
+            return Ok(None);
         }
-        if inbox::path_of(path).exists() {
-            return Store::open_or_create(path).map(Some);
+        if !may_write(path) {
+            return read_only::open(path).map(Some);
         }
-        Ok(None)
+        if path.exists() { Store::open(path).map(Some) } else { Store::open_or_create(path).map(Some) }
+    }
+
+    /// An empty history in memory that nothing on disk backs (`path` names it in errors):
+    /// what the read-only view builds on, and where the fuzz target stores what it read.
+    /// It can attach databases by URI (`file:...?mode=ro`) and keeps its temporary
+    /// tables and views in memory too.
+    pub fn in_memory(path: &Path) -> Result<Store, HistoryError> {
+        let sqlite = |e: rusqlite::Error| HistoryError::sqlite(path, &e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_in_memory_with_flags(flags).map_err(sqlite)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(sqlite)?;
+        conn.busy_timeout(Duration::from_millis(BUSY_TIMEOUT_MS)).map_err(sqlite)?;
+        schema::migrate(&mut conn).map_err(sqlite)?;
+        Ok(Store { conn, path: path.to_path_buf(), notices: Vec::new(), writable: false })
+    }
+
+    /// What opening the store found to tell the user, once.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
     }
 
     fn open(path: &Path) -> Result<Store, HistoryError> {
@@ -77,9 +110,10 @@ impl Store {
         // about thirty pays the fsyncs.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(sqlite)?;
         schema::migrate(&mut conn).map_err(sqlite)?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store { conn, path: path.to_path_buf(), notices: Vec::new(), writable: true };
         // Whoever opens the database brings in the runs recorded since it was last opened.
-        inbox::ingest(&mut store)?;
+        let set_aside = inbox::ingest(&mut store)?;
+        store.notices.extend(set_aside);
         Ok(store)
     }
 
@@ -112,6 +146,9 @@ impl Drop for Store {
     /// waits). Once every `WAL_FOLD_BYTES` of records, a run pays the four fsyncs every
     /// run used to pay.
     fn drop(&mut self) {
+        if !self.writable {
+            return;
+        }
         let mut wal = self.path.clone().into_os_string();
         wal.push("-wal");
         if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_FOLD_BYTES) {
@@ -119,6 +156,18 @@ impl Drop for Store {
             let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false);
         }
     }
+}
+
+/// Whether this process may write the state dir and the history's files there: moving
+/// the inbox in creates files (the `-wal`, the rejects) and writes the others. A read-only
+/// mount, a sandbox or a directory made read-only says no.
+fn may_write(path: &Path) -> bool {
+    let writable = |p: &Path| rustix::fs::access(p, rustix::fs::Access::WRITE_OK).is_ok();
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    writable(dir) && [path.to_path_buf(), inbox::path_of(path)].iter().all(|p| !p.exists() || writable(p))
 }
 
 fn refuse_symlink(path: &Path) -> Result<(), HistoryError> {

@@ -292,7 +292,8 @@ mod tests {
     fn summary() -> Summary {
         Summary {
             run_id: "r1".into(),
-            started_at: "2026-11-21T10:10:10.000Z".into(),
+            started_at: Some("2026-11-21T10:10:10.000Z".into()),
+            started_at_ms: 1_795_255_810_000,
             source: "run".into(),
             scope: None,
             mode: "single".into(),
