@@ -13,6 +13,7 @@
 //!
 //! Knows nothing about where the pieces came from or how the budget was chosen.
 
+use super::files::OVER_BUDGET;
 use super::{Context, Gathered, Piece, Source, SourceKind};
 use crate::frame::{NONCE_CHARS, Nonce};
 
@@ -54,7 +55,7 @@ pub fn assemble(gathered: Gathered, budget_chars: usize) -> Context {
                 path: piece.path,
                 bytes: 0,
                 truncated: false,
-                skipped: Some("over the context budget".into()),
+                skipped: Some(OVER_BUDGET.into()),
             });
         }
     }
