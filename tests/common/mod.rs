@@ -55,6 +55,14 @@ pub fn answer_of(model: &str) -> String {
     format!("Answer from {model}: the sky is blue because of Rayleigh scattering.")
 }
 
+/// `text` %-escaped for a mock's query (every byte that is not alphanumeric), as in
+/// `mock:NAME?reply=TEXT`.
+pub fn form_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// Token usage as the server reported it in a stream's last chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Usage {
