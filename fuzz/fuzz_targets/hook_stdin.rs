@@ -25,7 +25,7 @@ static ENVS: LazyLock<[Env; 3]> = LazyLock::new(|| {
 const NAMED: [Option<Host>; 4] = [None, Some(Host::ClaudeCode), Some(Host::Codex), Some(Host::Gemini)];
 
 fn tuning(min_chars: u32, fan_commands: bool, fan_loops: bool) -> Tuning {
-    Tuning { min_chars, fan_commands, fan_loops, budget_secs: None }
+    Tuning { min_chars, fan_commands, fan_loops, budget_secs: None, ..Tuning::default() }
 }
 
 /// The guards' verdicts agree with the tuning they were given.

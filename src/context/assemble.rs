@@ -27,8 +27,10 @@ const FRAME: &str = "context";
 /// The pieces of `gathered` that fit in a block of `budget_chars` characters, in order,
 /// each cut (and marked as cut) where the budget runs out; then rendered as one block.
 pub fn assemble(gathered: Gathered, budget_chars: usize) -> Context {
-    // The instruction and the frame's lines, with room for the widest count of sources.
-    let overhead = [1, gathered.pieces.len()].map(|n| chars(&framed(&[], &placeholder(), n))).into_iter().max();
+    // The instruction and the frame's lines, with room for the widest count of sources
+    // (any nonce will do: every nonce has 32 digits).
+    let nonce = Nonce::from_bits(0, 0);
+    let overhead = [1, gathered.pieces.len()].map(|n| chars(&framed(&[], &nonce, n))).into_iter().max();
     let overhead = overhead.unwrap_or_default();
     let mut remaining = budget_chars.saturating_sub(overhead);
     let mut sent: Vec<(Piece, Option<usize>)> = Vec::new();
@@ -65,11 +67,6 @@ pub fn assemble(gathered: Gathered, budget_chars: usize) -> Context {
 
 fn chars(text: &str) -> usize {
     text.chars().count()
-}
-
-/// A nonce as long as any: the sizes of the frame's lines don't depend on its digits.
-fn placeholder() -> Nonce {
-    Nonce::from_bits(0, 0)
 }
 
 fn source(piece: &Piece, bytes: usize, truncated: bool) -> Source {
