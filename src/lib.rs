@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod env;
 pub mod error;
+pub mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod history;

@@ -96,7 +96,7 @@ fn over_anthropic_both_requests_mark_the_shared_prefix_and_the_cache_read_is_rep
     let (judge, synth) = (&asked[0].body, &asked[1].body);
     let (verdict, task) = continues(judge, synth, "messages");
     let user = asked[0].user_message();
-    assert!(user.starts_with("## Question\n\nWhy is the sky blue?") && user.contains("## Answer B"), "{user}");
+    assert!(user.starts_with("## Question\n\nWhy is the sky blue?") && user.contains("\n[[answer B "), "{user}");
     let marked = json!([{"type": "text", "text": user, "cache_control": {"type": "ephemeral"}}]);
     let system = json!([{"type": "text", "text": common_system(), "cache_control": {"type": "ephemeral"}}]);
     assert_eq!([&judge["system"], &judge["messages"]], [&system, &json!([{"role": "user", "content": marked}])]);
@@ -158,7 +158,8 @@ fn a_failed_judge_leaves_the_synth_its_standalone_request() {
     let synth = &asked[2].body["messages"];
     assert_eq!(synth.as_array().map(Vec::len), Some(2), "{synth:#}");
     assert!(synth[0]["content"].as_str().unwrap().starts_with("You write the final answer"), "{synth:#}");
-    assert!(asked[2].user_message().contains("## Candidate A"), "{}", asked[2].user_message());
+    let user = asked[2].user_message();
+    assert!(user.contains("## Candidate answers\n\n") && user.contains("\n[[answer A "), "{user}");
 }
 
 /// The judge's system text, as the crate defines it.

@@ -142,7 +142,10 @@ fn human_output_puts_the_table_on_stderr_and_the_answer_on_stdout() {
         ])
         .output();
     assert_eq!(outcome.code, Some(0), "{outcome}");
-    assert_eq!(outcome.stdout, "s on \"Why is the sky blue?\": I would check the edge cases. Mock answer 1511.\n");
+    assert_eq!(
+        outcome.stdout,
+        "s on \"Why is the sky blue?\": I would start from first principles. Mock answer f1e8.\n"
+    );
     // Latencies vary: fold them, and the table's padding, before comparing.
     let stderr = fold_latencies(&outcome.stderr);
     let stderr = regex::Regex::new(r"\d{8}-\d{6}-[0-9a-f]{8}").unwrap().replace_all(&stderr, "RUN_ID");

@@ -147,12 +147,52 @@ fn the_smallest_context_window_lowers_the_budget_and_a_long_file_is_cut_and_mark
     write(env.work_dir(), "big.txt", "line of text\n".repeat(1000).as_bytes());
     let out = env.frontier(run_args(&["--json", "-f", "big.txt", "q"])).output();
     assert_eq!(out.code, Some(0), "{out}");
-    assert_eq!(out.json()["context"], json!([{"kind": "file", "path": "big.txt", "bytes": 1000, "truncated": true}]));
+    // The 1,000 characters hold the instruction, the frame's lines, the heading and the
+    // cut marker too: 429 bytes of the file are left.
+    assert_eq!(out.json()["context"], json!([{"kind": "file", "path": "big.txt", "bytes": 429, "truncated": true}]));
     for request in env.server().requests() {
         let user = request.user_message();
-        assert!(user.contains("--- file big.txt (cut to 1000 of 4004 bytes) ---\n"), "{user}");
-        assert!(user.contains("[… cut here: 3004 more bytes not sent]\n"), "{user}");
+        assert!(user.contains("--- file big.txt (cut to 429 of 4004 bytes) ---\n"), "{user}");
+        assert!(user.contains("[… cut here: 3575 more bytes not sent]\n"), "{user}");
+        assert!(block_of(user).chars().count() <= 1000, "{user}");
     }
+}
+
+/// The context block in a request's user message (at its start, or after the judge's and
+/// the synth's `## Question` heading): from its instruction to the line that closes its
+/// frame, with the nonce the frame opened with.
+fn block_of(user: &str) -> &str {
+    let start = user.find("The question below comes with context").unwrap_or_else(|| panic!("no block: {user}"));
+    let open = user.lines().find(|l| l.starts_with("[[context ")).unwrap_or_else(|| panic!("no frame: {user}"));
+    let nonce = open.trim_start_matches("[[context ").trim_end_matches("]]");
+    let close = format!("\n[[end context {nonce}]]\n");
+    let end = user.find(&close).unwrap_or_else(|| panic!("no close line: {user}")) + close.len();
+    &user[start..end]
+}
+
+#[test]
+fn ten_thousand_empty_files_with_long_names_stay_within_context_chars() {
+    let env = with_top_level("context_chars = 1000\n");
+    let dir = env.work_dir().join("many");
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = "a-rather-long-file-name-".repeat(8);
+    for i in 0..10_000 {
+        std::fs::write(dir.join(format!("{long}{i:05}.txt")), b"").unwrap();
+    }
+    let out = env.frontier(run_args(&["--json", "-f", "many", "which of these are empty?"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let requests = env.server().requests();
+    assert_eq!(requests.len(), 4, "two members, the judge and the synth");
+    for request in &requests {
+        let block = block_of(request.user_message());
+        assert!(block.chars().count() <= 1000, "a block of {} characters", block.chars().count());
+        assert!(block.contains(&format!("--- file many/{long}")), "some files fit: {block}");
+    }
+    // Every file is listed: the few sent, the rest as over the budget.
+    let context = out.json()["context"].as_array().unwrap().clone();
+    assert_eq!(context.len(), 10_000);
+    let over = context.iter().filter(|s| s["skipped"] == "over the context budget").count();
+    assert!(over > 9_990, "{over} over the budget");
 }
 
 #[test]

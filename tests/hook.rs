@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::workspace::{arm, claude_event, codex_event, gemini_event, repo};
-use common::{Outcome, TestEnv};
+use common::{Outcome, TestEnv, form_escape};
 use pretty_assertions::assert_eq;
 use serde_json::json;
 
@@ -210,13 +210,6 @@ fn script_synth(env: &TestEnv, reply: &str) {
         let text = text.replace("synth = \"mock:s\"", &format!("synth = \"mock:s?reply={escaped}\""));
         std::fs::write(&state, text).unwrap();
     }
-}
-
-/// `text` %-escaped for a mock's query (every byte that is not alphanumeric).
-fn form_escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
 }
 
 /// The answer file a cut context names: the absolute path between backticks after

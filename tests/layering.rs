@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Who may import whom: each layer and the layers below it that it uses. Everything
-/// flows down, towards `provider` and the three leaf modules.
+/// flows down, towards `provider` and the leaf modules.
 const ALLOWED: &[(&str, &[&str])] = &[
     // Leaves: they import nothing from the crate.
     ("error", &["invisible"]),
@@ -20,6 +20,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("private_dir", &["random"]),
     // The characters that draw nothing: one list for the guards and for names shown.
     ("invisible", &[]),
+    // One frame for text frontier did not write; it draws its nonces from `random`.
+    ("frame", &["random"]),
     // The command line's raw types; clap's errors become ours.
     ("cli", &["error"]),
     // The bottom of the run: wire formats, transports, the shared value types.
@@ -27,14 +29,26 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("config", &["provider", "env", "error", "private_dir"]),
     ("scope", &["config", "env", "error", "private_dir"]),
     // What the panel sees besides the prompt: it reads the workspace, nothing else.
-    ("context", &["env", "error", "random"]),
-    ("pipeline", &["provider", "context", "random"]),
+    ("context", &["env", "error", "random", "frame"]),
+    ("pipeline", &["provider", "context", "random", "frame"]),
     ("history", &["pipeline", "context", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
     ("render", &["pipeline", "history", "context", "provider", "env", "invisible"]),
     (
         "hook",
-        &["config", "scope", "context", "pipeline", "provider", "env", "error", "random", "private_dir", "invisible"],
+        &[
+            "config",
+            "scope",
+            "context",
+            "pipeline",
+            "provider",
+            "env",
+            "error",
+            "random",
+            "frame",
+            "private_dir",
+            "invisible",
+        ],
     ),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
@@ -59,6 +73,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "error",
             "random",
             "private_dir",
+            "frame",
         ],
     ),
     // Entry points for the fuzz targets reach into the parsers of every layer.

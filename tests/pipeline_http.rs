@@ -95,8 +95,8 @@ fn the_judge_sees_neutral_labels_and_no_model_names() {
         assert!(!body.contains(name), "the judge's request names `{name}`: {body}");
     }
     let user = judged[0].user_message();
-    assert!(user.contains("## Answer A\n\n"), "{user}");
-    assert!(user.contains("## Answer B\n\n"), "{user}");
+    assert!(user.contains("\n[[answer A "), "{user}");
+    assert!(user.contains("\n[[answer B "), "{user}");
     assert!(user.contains(NEUTRAL_ANSWER), "{user}");
 
     // The labels map back to the models in the report: the fake judge ranks A, then B.

@@ -1,9 +1,11 @@
 //! Refinement rounds (`--rounds N`): after the panel's first answers, each later round
 //! asks every member that answered the round before to revise its answer in the light of
-//! the others'. A member sees the other members' answers under neutral labels (`Answer
-//! A`, `Answer B`, ...) in an order shuffled by the run's seed, the round and the member;
-//! its own answer is left out (not shown unmarked either: it wrote it, and a revision
-//! needs the others' view, not its own back), and no model name appears anywhere.
+//! the others'. A member sees the other members' answers under neutral labels (`A`, `B`,
+//! ...), each in its frame (`judge::shown`: model text is data, and the task after the
+//! frames is frontier's), in an order shuffled by the run's seed, the round and the
+//! member; its own answer is left out (not shown unmarked either: it wrote it, and a
+//! revision needs the others' view, not its own back), and no model name appears
+//! anywhere.
 //!
 //! A member that failed (or was cut) in a round is not asked again: its failure stands.
 //! When fewer than two members answered a round, when too little of the budget is left
@@ -16,9 +18,10 @@ use super::RunPlan;
 use super::budget::Clock;
 use super::call::{CallFailure, Completion};
 use super::cost::{ASSUMED_ANSWER_TOKENS, estimate_tokens, format_usd};
-use super::judge::{Labelled, label};
+use super::judge::{Labelled, label, shown};
 use super::observer::{Observer, RunEvent, Stage};
 use super::panel::{self, MEMBER_SYSTEM, Panel};
+use crate::frame::Nonce;
 
 /// The most rounds a run may have.
 pub const MAX_ROUNDS: u32 = 3;
@@ -105,7 +108,8 @@ fn revision_prompts(
         .map(|member| {
             answers.iter().any(|(i, _)| *i == member).then(|| {
                 let others: Vec<(usize, &str)> = answers.iter().copied().filter(|(i, _)| *i != member).collect();
-                revision_message(&question, &label(&others, shuffle_seed(plan.seed, round, member)))
+                let others = label(&others, shuffle_seed(plan.seed, round, member));
+                revision_message(&question, &others, &Nonce::random())
             })
         })
         .collect())
@@ -164,17 +168,18 @@ fn guard(
 }
 
 /// What a member is asked in a later round: the question, the other members' answers
-/// under their labels, and the task of revising its own. Names no model, and does not
+/// under their labels, each framed under `nonce` (or a fresh one, should an answer or the
+/// question hold it), and the task of revising its own. Names no model, and does not
 /// show the member its own answer.
-pub fn revision_message(question: &str, others: &[Labelled<'_>]) -> String {
+pub fn revision_message(question: &str, others: &[Labelled<'_>], nonce: &Nonce) -> String {
+    let others: Vec<&Labelled<'_>> = others.iter().collect();
+    let nonce = shown::nonce_for(nonce, &others, &[question]);
     let mut text = format!("{question}\n\n## Other answers\n\n");
     text.push_str(
         "Other assistants answered the same question independently. Their answers follow under neutral labels, \
          in a random order.\n\n",
     );
-    for answer in others {
-        text.push_str(&format!("### Answer {}\n\n{}\n\n", answer.label, answer.content.trim()));
-    }
+    text.push_str(&shown::framed(&others, &nonce));
     text.push_str(
         "## Your task\n\nWrite your best answer to the question above, revised in the light of these answers: keep \
          what is correct, fix what is wrong, add what was missed, and side with a correct answer even if it is alone. \
@@ -191,20 +196,23 @@ mod tests {
     use crate::pipeline::budget::Clock;
 
     #[test]
-    fn a_revision_shows_the_others_under_labels_and_names_no_model() {
+    fn a_revision_frames_the_others_under_labels_and_names_no_model() {
         let others = label(&[(1, "Use a mutex."), (2, "  Use a channel.\n")], 3);
-        let text = revision_message("How do I share state?", &others);
+        let nonce = Nonce::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let text = revision_message("How do I share state?", &others, &nonce);
         let expected = format!(
             "How do I share state?\n\n## Other answers\n\nOther assistants answered the same question \
-             independently. Their answers follow under neutral labels, in a random order.\n\n### Answer A\n\n{}\n\n\
-             ### Answer B\n\n{}\n\n## Your task\n\nWrite your best answer to the question above, revised in the \
-             light of these answers: keep what is correct, fix what is wrong, add what was missed, and side with a \
-             correct answer even if it is alone. Answer the question directly; do not mention the other answers, \
-             their labels or this process.",
-            others[0].content.trim(),
-            others[1].content.trim()
+             independently. Their answers follow under neutral labels, in a random order.\n\n{}## Your task\n\n\
+             Write your best answer to the question above, revised in the light of these answers: keep what is \
+             correct, fix what is wrong, add what was missed, and side with a correct answer even if it is alone. \
+             Answer the question directly; do not mention the other answers, their labels or this process.",
+            shown::framed(&others.iter().collect::<Vec<_>>(), &nonce)
         );
         assert_eq!(text, expected);
+        for answer in &others {
+            let (label, content) = (&answer.label, answer.content.trim());
+            assert!(text.contains(&format!("[[answer {label} {nonce}]]\n{content}\n[[end answer {label} {nonce}]]")));
+        }
     }
 
     fn plan(seed: u64) -> RunPlan {
@@ -275,7 +283,7 @@ mod tests {
                 assert!(prompt.contains(text), "member {member} lacks member {other}'s answer");
             }
             assert!(!prompt.contains("vendor-") && !prompt.contains("mock:"), "{prompt}");
-            assert_eq!(prompt.matches("### Answer ").count(), 2);
+            assert_eq!(prompt.lines().filter(|l| l.starts_with("[[end answer ")).count(), 2);
         }
         assert_eq!(prompts[2], None);
         // The order each member sees depends on the seed.

@@ -83,7 +83,11 @@ pub mod testing {
     use crate::provider::{ChatRequest, JsonSchema};
 
     pub const SYSTEM: &str = "Judge the answers.";
-    pub const JUDGED: &str = "## Question\n\nWhy?\n\n## Answer A\n\nBecause.";
+    /// The judge's message: the question first (what every call of a run shares), then
+    /// each answer in its nonce frame, then the task; the synth repeats it byte for byte.
+    pub const JUDGED: &str = "## Question\n\nWhy?\n\n## Answers\n\n\
+        [[answer A 0123456789abcdef0123456789abcdef]]\nBecause.\n[[end answer A 0123456789abcdef0123456789abcdef]]\n\n\
+        ## Your task\n\nReturn a JSON object.";
     pub const VERDICT: &str = "{\"ranking\": [\"A\"]}";
     pub const INSTRUCTION: &str = "Now write the final answer.";
 

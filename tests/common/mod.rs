@@ -57,6 +57,14 @@ pub fn answer_of(model: &str) -> String {
     format!("Answer from {model}: the sky is blue because of Rayleigh scattering.")
 }
 
+/// `text` %-escaped for a mock's query (every byte that is not alphanumeric), as in
+/// `mock:NAME?reply=TEXT`.
+pub fn form_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
 /// Token usage as the server reported it in a stream's last chunk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Usage {
@@ -408,19 +416,20 @@ fn reply_text(model: &str, body: &Value, plain: String) -> String {
 }
 
 /// The labels of a judge's request that asks for the verdict in words only (as it does
-/// when the synth will continue its conversation): its last message is the judge's, with
-/// an `## Answer X` heading per label and the task of returning a ranking.
+/// when the synth will continue its conversation): its last message is the judge's, whose
+/// task, after the last answer's frame, names the labels to score (`for each label (A, B)`).
 pub fn labels_asked_in_words(body: &Value) -> Option<Vec<Value>> {
     let last = ["/messages", "/contents"].iter().find_map(|p| body.pointer(p)?.as_array()?.last())?;
     let text = last["content"]
         .as_str()
         .or_else(|| last["content"][0]["text"].as_str())
         .or_else(|| last["parts"][0]["text"].as_str())?;
-    if !text.contains("## Your task") || !text.contains("\"ranking\"") {
+    let task = &text[text.rfind("## Your task")?..];
+    if !task.contains("\"ranking\"") {
         return None;
     }
-    let labels: Vec<Value> =
-        text.lines().filter_map(|l| l.strip_prefix("## Answer ")).map(|l| Value::from(l.trim())).collect();
+    let listed = task.split_once("for each label (")?.1.split_once(')')?.0;
+    let labels: Vec<Value> = listed.split(", ").map(|l| Value::from(l.trim())).collect();
     (!labels.is_empty()).then_some(labels)
 }
 

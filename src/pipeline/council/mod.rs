@@ -27,6 +27,7 @@ use super::judge::Labelled;
 use super::observer::{Observer, RunEvent, Stage};
 use super::report::{CouncilReport, Disagreement, RankerReport, RunReport, Standing, build};
 use super::{RunPlan, ms};
+use crate::frame::Nonce;
 
 /// Output tokens assumed for a ranking.
 pub const ASSUMED_RANKING_TOKENS: u64 = 60;
@@ -70,7 +71,7 @@ pub(in crate::pipeline) async fn stage(
         .map(|own| {
             let shown: Vec<&Labelled<'_>> = labelled.iter().filter(|l| l.member != own.member).collect();
             let labels = shown.iter().map(|l| l.label.as_str()).collect();
-            (own, user_message(&question, &shown), labels)
+            (own, user_message(&question, &shown, &Nonce::random()), labels)
         })
         .collect();
     let estimate: f64 = requests

@@ -1,5 +1,6 @@
 //! What a council ranker is sent: its instructions, the question and the other members'
-//! answers under their labels (never its own, never a model name), the JSON schema of its
+//! answers under their labels, each in its frame (`judge::shown`; never its own answer,
+//! never a model name), then its task outside every frame; the JSON schema of its
 //! ranking, and how its reply is read (the whole text, else the outermost object, then
 //! every label shown ranked exactly once).
 //!
@@ -8,7 +9,8 @@
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::pipeline::judge::{Labelled, json_reply};
+use crate::frame::Nonce;
+use crate::pipeline::judge::{Labelled, json_reply, shown};
 use crate::provider::JsonSchema;
 
 pub const SCHEMA_NAME: &str = "council_ranking";
@@ -19,13 +21,12 @@ Rank them on correctness first, then completeness, clarity and usefulness; \
 do not favour an answer for its length, its position, or for agreeing with the others. \
 Reply with one JSON object and nothing else.";
 
-/// The ranker's user message: the question and the answers it ranks.
-pub fn user_message(question: &str, shown: &[&Labelled<'_>]) -> String {
-    let mut text = format!("## Question\n\n{question}\n\n");
-    for answer in shown {
-        text.push_str(&format!("## Answer {}\n\n{}\n\n", answer.label, answer.content.trim()));
-    }
-    let labels: Vec<&str> = shown.iter().map(|a| a.label.as_str()).collect();
+/// The ranker's user message: the question and the answers it ranks, each framed under
+/// `nonce` (or a fresh one, should an answer or the question hold it).
+pub fn user_message(question: &str, answers: &[&Labelled<'_>], nonce: &Nonce) -> String {
+    let nonce = shown::nonce_for(nonce, answers, &[question]);
+    let mut text = format!("## Question\n\n{question}\n\n## Answers\n\n{}", shown::framed(answers, &nonce));
+    let labels: Vec<&str> = answers.iter().map(|a| a.label.as_str()).collect();
     text.push_str(&format!(
         "## Your task\n\nReturn a JSON object {{\"ranking\": [...]}} that lists every label ({}) exactly once, \
          best answer first.",
@@ -78,15 +79,24 @@ mod tests {
     fn a_ranker_sees_only_the_answers_it_is_given_under_their_labels() {
         let all = label(&[(0, "mine"), (1, "yours"), (2, "theirs")], 5);
         let shown: Vec<&Labelled<'_>> = all.iter().filter(|l| l.member != 0).collect();
-        let text = user_message("Why?", &shown);
+        let nonce = Nonce::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let text = user_message("Why?", &shown, &nonce);
         let (x, y) = (&shown[0], &shown[1]);
         assert_eq!(
             text,
             format!(
-                "## Question\n\nWhy?\n\n## Answer {}\n\n{}\n\n## Answer {}\n\n{}\n\n## Your task\n\nReturn a JSON \
-                 object {{\"ranking\": [...]}} that lists every label ({}, {}) exactly once, best answer first.",
-                x.label, x.content, y.label, y.content, x.label, y.label
+                "## Question\n\nWhy?\n\n## Answers\n\n{}## Your task\n\nReturn a JSON object {{\"ranking\": [...]}} \
+                 that lists every label ({}, {}) exactly once, best answer first.",
+                shown::framed(&shown, &nonce),
+                x.label,
+                y.label
             )
+        );
+        assert!(
+            text.contains(&format!(
+                "[[answer {} {nonce}]]\n{}\n[[end answer {} {nonce}]]",
+                x.label, x.content, x.label
+            ))
         );
         assert!(!text.contains("mine"));
     }

@@ -1,12 +1,14 @@
-//! The judge stage: the answers anonymised under neutral labels (`labels`), the request
-//! and its schema (`prompt`), the reply parsed and validated (`verdict`), and the stage
-//! itself with its one re-ask (`run`).
+//! The judge stage: the answers anonymised under neutral labels (`labels`) and framed as
+//! data (`shown`, which the synth, the council and later rounds use too), the request and
+//! its schema (`prompt`), the reply parsed and validated (`verdict`), and the stage itself
+//! with its one re-ask (`run`).
 //!
 //! Knows nothing about wire formats: the request goes out through `pipeline::call`.
 
 mod labels;
 mod prompt;
 mod run;
+pub mod shown;
 mod verdict;
 
 pub use labels::{Labelled, label};

@@ -2,11 +2,18 @@
 //! (which names no model), the re-ask after an unusable reply, and the verdict's JSON
 //! schema requested as structured output.
 //!
+//! The user message puts what every call of a run shares first (the question, and the
+//! context block in it), then the answers, each in its frame (`shown`), then the task,
+//! outside every frame. The synth continues this message byte for byte when it shares
+//! the judge's prompt cache.
+//!
 //! Knows nothing about providers or wire formats, nor how a reply is parsed (`verdict`).
 
 use serde_json::{Value, json};
 
 use super::labels::Labelled;
+use super::shown;
+use crate::frame::Nonce;
 use crate::provider::JsonSchema;
 
 pub const SCHEMA_NAME: &str = "judge_verdict";
@@ -18,13 +25,13 @@ Do not favour an answer for its length, its position, or for agreeing with the o
 a correct minority answer beats a popular wrong one. \
 Reply with one JSON object and nothing else.";
 
-/// The judge's user message: the question and the labelled answers, no model names.
-pub fn user_message(prompt: &str, answers: &[Labelled<'_>]) -> String {
+/// The judge's user message: the question and the labelled answers, each framed under
+/// `nonce` (or a fresh one, should an answer or the question hold it), no model names.
+pub fn user_message(prompt: &str, answers: &[Labelled<'_>], nonce: &Nonce) -> String {
     let labels: Vec<&str> = answers.iter().map(|a| a.label.as_str()).collect();
-    let mut text = format!("## Question\n\n{prompt}\n\n");
-    for answer in answers {
-        text.push_str(&format!("## Answer {}\n\n{}\n\n", answer.label, answer.content.trim()));
-    }
+    let shown: Vec<&Labelled<'_>> = answers.iter().collect();
+    let nonce = shown::nonce_for(nonce, &shown, &[prompt]);
+    let mut text = format!("## Question\n\n{prompt}\n\n## Answers\n\n{}", shown::framed(&shown, &nonce));
     text.push_str(&format!(
         "## Your task\n\nReturn a JSON object with:\n\
          - \"scores\": for each label ({labels}), an object {{\"score\": 0-10, \"reason\": one short sentence}}\n\
@@ -84,11 +91,20 @@ mod tests {
     use super::super::labels::label;
     use super::*;
 
+    const N: &str = "0123456789abcdef0123456789abcdef";
+
     #[test]
-    fn the_request_names_no_model_and_lists_every_label() {
+    fn the_request_names_no_model_frames_each_answer_and_lists_every_label() {
         let answers = label(&[(0, "first"), (1, "second")], 1);
-        let text = user_message("Why?", &answers);
-        assert!(text.contains("## Answer A") && text.contains("## Answer B"));
+        let text = user_message("Why?", &answers, &Nonce::parse(N).unwrap());
+        let shown: Vec<&Labelled<'_>> = answers.iter().collect();
+        let expected = format!(
+            "## Question\n\nWhy?\n\n## Answers\n\n{}## Your task\n\nReturn a JSON object with:\n\
+             - \"scores\": for each label (A, B), an object",
+            shown::framed(&shown, &Nonce::parse(N).unwrap())
+        );
+        assert!(text.starts_with(&expected), "{text}");
+        assert!(text.contains(&format!("[[answer A {N}]]\n")) && text.contains(&format!("[[end answer B {N}]]\n")));
         let schema = schema(&["A", "B"]).schema;
         assert_eq!(schema["properties"]["ranking"]["items"]["enum"], json!(["A", "B"]));
     }

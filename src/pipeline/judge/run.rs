@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use super::labels::Labelled;
 use super::prompt::{SYSTEM, repair_message, schema, user_message};
 use super::verdict::{Exchange, Verdict, parse};
+use crate::frame::Nonce;
 use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
 use crate::pipeline::call::{self, Listener, Participant};
 use crate::pipeline::cost::{self, ASSUMED_VERDICT_TOKENS, estimate_tokens};
@@ -44,7 +45,7 @@ pub(in crate::pipeline) async fn stage(
     report: &mut RunReport,
 ) -> Option<Verdict> {
     let judge_model = plan.judge.as_ref()?;
-    let user = user_message(&plan.question(), labelled);
+    let user = user_message(&plan.question(), labelled, &Nonce::random());
     if skipped_for_time(Stage::Judge, "judge", clock.remaining(), plan.limits, observer, report) {
         return None;
     }

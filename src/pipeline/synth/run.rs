@@ -11,6 +11,7 @@
 use tokio::time::Instant;
 
 use super::prompt::{Assessment, SYSTEM, continuation, user_message};
+use crate::frame::Nonce;
 use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
 use crate::pipeline::call::{self, Listener};
 use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
@@ -49,7 +50,7 @@ impl Request {
             None => Request {
                 system: SYSTEM,
                 conversation: Conversation::default(),
-                user: user_message(&plan.question(), labelled, assessment, plan.answer_chars),
+                user: user_message(&plan.question(), labelled, assessment, plan.answer_chars, &Nonce::random()),
             },
         }
     }

@@ -1,5 +1,7 @@
 //! The built-in offline mock provider, for tests, demos and benchmarks. Answers with
-//! deterministic text derived from its name and the request; asked for structured
+//! deterministic text derived from its name and the request (up to the random nonces
+//! frontier frames outside text with: 32 lowercase hex digits, left out of the hash, so
+//! the same question gets the same answer run after run); asked for structured
 //! output, it returns a JSON value that satisfies the requested schema (so as a judge it
 //! scores exactly the labels it was shown). `delay_ms`, `fail` and `reply` options
 //! inject latency, failures and scripted text.
@@ -32,10 +34,11 @@ impl MockProvider {
         if let Some(reply) = &self.options.reply {
             return Some(reply.clone());
         }
-        // Every message counts: a request of one message hashes as it always did.
+        // Every message counts, its nonces left out.
         let messages = request.messages();
+        let texts: Vec<String> = messages.iter().map(|m| without_nonces(m.text)).collect();
         let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
-        parts.extend(messages.iter().map(|m| m.text.as_bytes()));
+        parts.extend(texts.iter().map(|t| t.as_bytes()));
         let seed = fnv1a(&parts);
         // A continued conversation's question is in its first message.
         let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
@@ -50,6 +53,31 @@ impl MockProvider {
             None => prose(&self.name, opening, seed),
         })
     }
+}
+
+/// `text` with each run of exactly 32 lowercase hex digits (a frame's nonce, random in
+/// every request) replaced by `[nonce]`.
+fn without_nonces(text: &str) -> String {
+    let hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !hex(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let run = bytes[i..].iter().take_while(|b| hex(**b)).count();
+        if run == 32 {
+            out.push_str(&text[copied..i]);
+            out.push_str("[nonce]");
+            copied = i + run;
+        }
+        i += run;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// `text` repeated (space-separated, as words) to exactly `chars` characters.
@@ -244,6 +272,20 @@ mod tests {
             }
         }
         Ok(text)
+    }
+
+    #[test]
+    fn nonces_are_left_out_of_what_the_answer_depends_on() {
+        let nonce = "0123456789abcdef0123456789abcdef";
+        assert_eq!(without_nonces(&format!("[[answer A {nonce}]]\nx {nonce}]]")), "[[answer A [nonce]]]\nx [nonce]]]");
+        assert_eq!(without_nonces(&format!("é{nonce}é")), "é[nonce]é");
+        for kept in ["deadbeef", &format!("{nonce}0"), &nonce.to_uppercase(), ""] {
+            assert_eq!(without_nonces(kept), kept, "a run of other than 32 lowercase hex digits is kept");
+        }
+        let mock = MockProvider::new("m", MockOptions::default());
+        let asked = |n: &str| mock.answer(&request(&format!("Why?\n[[answer A {n}]]\nok\n[[end answer A {n}]]"), None));
+        assert_eq!(asked(nonce), asked("fedcba9876543210fedcba9876543210"));
+        assert_ne!(asked(nonce), mock.answer(&request("Why?", None)));
     }
 
     #[tokio::test]
