@@ -17,7 +17,8 @@ pub struct Fuse {
     /// colleague: each model sees only this, the files and the diff.
     pub prompt: String,
     /// Files, directories or globs (relative to the server's working directory) the
-    /// panel reads as context; secrets and binaries are skipped.
+    /// panel reads as context: only inside the workspace (the git root, else the
+    /// working directory); secrets, binaries and links leading out are skipped.
     #[serde(default)]
     pub files: Vec<String>,
     /// A git revision whose diff against the working tree the panel reads, e.g. `HEAD`.
@@ -57,7 +58,7 @@ pub struct Ask {
     pub prompt: String,
     /// The model to ask (the `catalog` tool lists the models and whether each is ready).
     pub model: String,
-    /// Files, directories or globs the model reads as context.
+    /// Files, directories or globs the model reads as context, inside the workspace only.
     #[serde(default)]
     pub files: Vec<String>,
     /// A git revision whose diff against the working tree the model reads, e.g. `HEAD`.
