@@ -84,10 +84,7 @@ fn arm_with_reply(env: &TestEnv, repo: &Path, reply: &str) -> String {
     assert_eq!(out.code, Some(0), "{out}");
     let scopes = env.frontier_home().join("state/scopes");
     let file = std::fs::read_dir(&scopes).unwrap().flatten().map(|e| e.path()).next().unwrap();
-    let escaped: String = reply
-        .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect();
+    let escaped = common::form_escape(reply);
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replace("synth = \"mock:s\"", &format!("synth = \"mock:s?reply={escaped}\""))).unwrap();
     file.file_stem().unwrap().to_string_lossy().into_owned()
