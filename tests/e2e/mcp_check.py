@@ -14,7 +14,8 @@ is the only thing that answers, and history starts empty):
             the judge's analysis and the run id; `frontier runs --json` then lists that
             run with the source `mcp`;
   catalog   `tools/call catalog` returns the catalog as JSON, with the demo preset ready;
-  show      `tools/call show` with the fused run's id returns it as Markdown;
+  show      `tools/call show` with the fused run's id returns it as Markdown, inside a
+            `[[frontier-record NONCE]]` frame that its instruction names;
   refused   `tools/call fuse` with a blank prompt is a tool result with `isError` and the
             CLI's own `error: ... hint: ...` text, not a protocol error.
 
@@ -141,7 +142,13 @@ def main() -> int:
         def show() -> str:
             expect("id" in fused, "no fused run to show (the fuse check failed)")
             text, is_error = client.call("show", run_id=fused["id"])
-            expect(not is_error and text.startswith(f"# frontier run `{fused['id']}`"), f"show:\n{text[:500]}")
+            lines = text.splitlines()
+            opens = [i for i, line in enumerate(lines) if line.startswith("[[frontier-record ")]
+            expect(not is_error and opens, f"show: no frame\n{text[:500]}")
+            nonce = lines[opens[0]][len("[[frontier-record "):-2]
+            close = f"[[end frontier-record {nonce}]]"
+            expect(lines[opens[0] + 1] == f"# frontier run `{fused['id']}`", f"show:\n{text[:500]}")
+            expect(lines.count(close) == 1 and close in lines[0], f"show: the instruction names the frame\n{text[:500]}")
             return None
 
         def refused() -> str:
