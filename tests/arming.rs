@@ -1,4 +1,4 @@
-//! A scope armed with a shape (DESIGN.md §4.5): `mode` and `compose` take `--param`,
+//! A scope armed with a shape (docs/configuration.md): `mode` and `compose` take `--param`,
 //! `--grace`, `--quorum`, `--rounds` and `--judge council`, check them when they arm with the messages a run's flags
 //! get, and every run of the scope (the hook's, and `run` without a panel) honours them,
 //! with a run's own flags over them.

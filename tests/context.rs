@@ -1,4 +1,4 @@
-//! Context for `frontier run` as users meet it (DESIGN.md §4.2): `-f` files, directories
+//! Context for `frontier run` as users meet it (docs/context.md): `-f` files, directories
 //! and globs, `--diff`, piped stdin, `--dry-run`, the budget, and the errors for what
 //! cannot be sent; every request carries the same context, and history keeps the list of
 //! sources, never their contents.

@@ -1,4 +1,4 @@
-//! Model parameters as users set them (DESIGN.md §4.5): on a config.toml model, per
+//! Model parameters as users set them (docs/configuration.md): on a config.toml model, per
 //! member in a preset's inline table, per run with `--param`; where each goes in the
 //! request, what the report records, and the refusals, before any request, of a
 //! parameter a route can't honour or a `--param` that names no model of the run.

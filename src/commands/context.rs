@@ -1,4 +1,4 @@
-//! The context of a `frontier run` (DESIGN.md §4.2): what `-f`, `--diff` and piped
+//! The context of a `frontier run` (docs/context.md): what `-f`, `--diff` and piped
 //! stdin gather, within a budget worked out from the plan: the configured
 //! `context_chars`, lowered by the smallest context window the catalog knows among the
 //! panel, the judge and the synth (`context::budget` does the arithmetic).

@@ -1,4 +1,4 @@
-//! How many characters of context a run may send (DESIGN.md §4.2): the configured total
+//! How many characters of context a run may send (docs/context.md): the configured total
 //! (`context_chars`, default 100,000), and never more than the smallest known context
 //! window among the participants leaves once it has room for everything else it must
 //! hold: the prompt, the instructions, and the answers it reads or writes.

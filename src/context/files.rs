@@ -1,4 +1,4 @@
-//! `-f PATH` (DESIGN.md §4.2) and the MCP tools' `files`: files, directories and globs,
+//! `-f PATH` (docs/context.md) and the MCP tools' `files`: files, directories and globs,
 //! read through the [`Collector`] within the budget and the [`Reach`]. Every item is
 //! judged by the workspace rule (`reach`) before anything is read: a name outside the
 //! workspace (an absolute path, `..`, a glob whose walk would start outside) is a usage

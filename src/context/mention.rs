@@ -1,4 +1,4 @@
-//! Files the prompt mentions as `@path` (DESIGN.md §4.2; the hook sends them): each
+//! Files the prompt mentions as `@path` (docs/context.md; the hook sends them): each
 //! `@` token that starts a word and names a file or a directory. Paths are relative to
 //! the host's working directory and judged by the workspace rule (`reach`), which a
 //! prompt can never widen: a token naming a path outside the workspace (`@../x`,

@@ -1,4 +1,4 @@
-//! What the panel sees besides the prompt (DESIGN.md §4.2): files, a diff, piped stdin,
+//! What the panel sees besides the prompt (docs/context.md): files, a diff, piped stdin,
 //! and in the hook the host's recent conversation and the files the prompt mentions.
 //! Each gatherer turns one kind of source into [`Piece`]s (the text to send) and
 //! [`Source`]s (what was skipped, and why); `assemble` fits the pieces into the run's

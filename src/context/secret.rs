@@ -1,5 +1,5 @@
 //! Which file names commonly hold secrets, so that they are never sent as context
-//! (DESIGN.md §4.2): environment files, private keys and certificates, key stores, and
+//! (docs/context.md): environment files, private keys and certificates, key stores, and
 //! the credential files of common tools. The test is on the file's name alone, case
 //! folded: it must be cheap enough to run on every file of a walk, and a false positive
 //! (a `.env.example`, a public `id_rsa.pub`) costs a skipped file, while a false negative

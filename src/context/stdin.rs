@@ -1,4 +1,4 @@
-//! Piped stdin as context (DESIGN.md §4.2): `git log | frontier run "what changed?"`.
+//! Piped stdin as context (docs/context.md): `git log | frontier run "what changed?"`.
 //! A terminal adds nothing and is never read; an empty or closed stdin (`/dev/null`, a
 //! test harness's closed pipe) adds nothing. The read never hangs: it ends when stdin has
 //! gone [`IDLE`] without a byte or an end of file (a pipe some parent left open and never

@@ -1,7 +1,7 @@
 //! How much hook context each host lets reach its model whole, and how to count it so
 //! that whatever the text holds (code, CJK, emoji) it never crosses the host's cut.
 //!
-//! Measured with the pinned CLIs (TESTING.md §4, docs/hooks.md):
+//! Measured with the pinned CLIs (docs/hooks.md):
 //! - Claude Code 2.1.197 keeps an `additionalContext` up to 10,000 characters; past that
 //!   the model sees a 2 KB preview and a file path. It is a JavaScript program, whose
 //!   string length counts UTF-16 code units, so frontier counts UTF-16 code units too

@@ -64,7 +64,7 @@ mod tests {
         serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// Recorded shapes (TESTING.md §3), trimmed to what matters plus a field frontier ignores.
+    /// Recorded shapes (docs/hooks.md), trimmed to what matters plus a field frontier ignores.
     const CLAUDE: &str = r#"{"session_id":"s1","transcript_path":"/t.jsonl","cwd":"/repo","prompt_id":"p","permission_mode":"default","hook_event_name":"UserPromptSubmit","prompt":"why?"}"#;
     const CODEX: &str = r#"{"session_id":"s2","turn_id":"t1","model":"gpt-5.5","cwd":"/repo","hook_event_name":"UserPromptSubmit","prompt":"why?","transcript_path":null}"#;
     const GEMINI: &str = r#"{"session_id":"s3","cwd":"/repo","hook_event_name":"BeforeAgent","prompt":"why?","timestamp":"2026-11-21T00:00:00Z"}"#;

@@ -5,7 +5,7 @@
 //! Where each host keeps its MCP servers is here too (`mcp_path`); what their entries
 //! look like is in `mcp`.
 //!
-//! Facts checked against the hosts' documentation and the CLIs pinned in TESTING.md
+//! Facts checked against the hosts' documentation and the CLIs pinned in docs/testing.md
 //! (docs/hooks.md lists them): Claude Code and Codex read `UserPromptSubmit` entries with
 //! a `timeout` in seconds; Gemini CLI reads `BeforeAgent` entries with a `timeout` in
 //! milliseconds and an optional `name`.

@@ -2,7 +2,7 @@
 //! the file format, the table that lists servers, the entry each host reads, and what
 //! the user must still do afterwards.
 //!
-//! Facts checked against the CLIs pinned in TESTING.md (docs/mcp.md records what each
+//! Facts checked against the CLIs pinned in docs/testing.md (docs/mcp.md records what each
 //! showed): Claude Code reads `mcpServers` from a project's `.mcp.json` and from
 //! `~/.claude.json` (`$CLAUDE_CONFIG_DIR/.claude.json`) for the user, with
 //! `type = "stdio"`; Codex reads `[mcp_servers.NAME]` from `$CODEX_HOME/config.toml` and,

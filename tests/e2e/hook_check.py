@@ -48,7 +48,7 @@ and the hook is trusted too. `frontier install codex` must say both; the check t
 `--dangerously-bypass-hook-trust` to `codex exec` (trusting a hook takes codex's TUI).
 
 `--hand-registered` skips `frontier install` and writes the registration by hand (the
-shape TESTING.md §3 documents): a way to tell an install bug from a hook bug.
+shape docs/hooks.md documents): a way to tell an install bug from a hook bug.
 
 Standard library only. One PASS/FAIL line per check, a timing line, and `N passed, M
 failed` last; exits non-zero on any failure. Servers are stopped and every process tree
@@ -283,7 +283,7 @@ class Sandbox:
         return stopped
 
     def register_by_hand(self) -> None:
-        """The registration TESTING.md §3 documents, for --hand-registered."""
+        """The registration docs/hooks.md documents, for --hand-registered."""
         command = f"{shlex.quote(self.binary)} hook --host {self.host.install_name}"
         timeout = 600 * 1000 // self.host.timeout_scale
         hooks = {self.host.event: [{"hooks": [{"type": "command", "command": command, "timeout": timeout}]}]}

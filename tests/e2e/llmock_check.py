@@ -14,18 +14,18 @@ environment:
       member retries once and ends with the exact scripted answer;
   (c) a 401 fails its member after exactly one attempt, and the run goes on;
   (d) llmock's own verdict over every case has no error and no warning;
-  (e) context (DESIGN.md §4.2): `run -f` with a file, a directory (holding a .gitignored
+  (e) context (docs/context.md): `run -f` with a file, a directory (holding a .gitignored
       file, a binary and a .env), a glob, `--diff` in a git repository, and text piped
       into `frontier run "q"`: every panel, judge and synth request body carries exactly
       the expected sources and none of the excluded ones.
 
-  (f) parameters (DESIGN.md §4.5): `--param` on each API's member puts temperature,
+  (f) parameters (docs/configuration.md): `--param` on each API's member puts temperature,
       the output cap and the reasoning level in that API's own fields (OpenAI
       `temperature`/`max_completion_tokens`/`reasoning_effort`, Anthropic
       `temperature`/`max_tokens`/`thinking`, Gemini `generationConfig`); a parameter a
       route can't take (a temperature over 1 on Anthropic) exits 2 before any request.
 
-  (g) a cacheable synth (DESIGN.md §4.5): with judge and synth one model on one route,
+  (g) a cacheable synth (docs/configuration.md): with judge and synth one model on one route,
       the synth's request body begins with the judge's messages (Gemini: contents) byte
       for byte, then the verdict as the model's turn and the synth's task; on Anthropic
       both requests mark the system text and the judge's message with cache_control.
@@ -34,7 +34,7 @@ environment:
       --idle-timeout 3, answers in one attempt; a stall after its first chunks is still
       cut by the idle timeout and retried.
 
-  (i) rounds (DESIGN.md §4.5): with `--rounds 2`, each member's second-round request
+  (i) rounds (docs/configuration.md): with `--rounds 2`, each member's second-round request
       carries the other members' first answers, not its own, and no model name.
 
   (j) the council: `--judge council` with 3 members makes 3 ranking requests, one from
