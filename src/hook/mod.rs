@@ -1,8 +1,9 @@
-//! The editor-agent hook's pure parts: what the hosts send (`input`) and reading it off
+//! The editor-agent hook below its command: what the hosts send (`input`) and reading it off
 //! stdin with a deadline (`stdin`), when a prompt is left alone (`guards`), what is sent
 //! back (`relay`, under each host's `ceiling`, with the `overflow` file for an answer too
 //! long for it), what a failed run tells the user (`failure`), and the in-flight progress
-//! file the status line reads (`progress`).
+//! file the status line reads (`progress`). Only `overflow` and `progress` touch files,
+//! each in its own state subdirectory through `private_dir`; the rest is pure.
 //!
 //! Knows nothing about providers, about the configuration and scope state files, or about
 //! how a run is carried out: it is handed values (the host list from `config`, a scope's
