@@ -18,7 +18,7 @@ pub mod fuzzing;
 pub mod history;
 pub mod hook;
 pub mod install;
-mod invisible;
+pub mod invisible;
 pub mod mcp;
 pub mod pipeline;
 mod private_dir;

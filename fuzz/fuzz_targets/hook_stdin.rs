@@ -28,9 +28,12 @@ fn tuning(min_chars: u32, fan_commands: bool, fan_loops: bool) -> Tuning {
     Tuning { min_chars, fan_commands, fan_loops, budget_secs: None, ..Tuning::default() }
 }
 
-/// The guards' verdicts agree with the tuning they were given.
+/// The guards' verdicts agree with the tuning they were given. A prompt's length is
+/// counted as the guards read it: without the whitespace, controls and invisible
+/// characters around it.
 fn check_guards(prompt: &str) {
-    let chars = prompt.trim().chars().count();
+    let hidden = |c: char| c.is_whitespace() || c.is_control() || frontier::invisible::is_invisible(c);
+    let chars = prompt.trim_matches(hidden).chars().count();
     for t in [
         Tuning::default(),
         tuning(0, false, false),
