@@ -9,12 +9,12 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
 
+use common::mcp::{Session, text_of};
 use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
@@ -119,16 +119,17 @@ fn the_mcp_runs_and_show_tools_keep_working_past_unusable_lines() {
     let id = run(&env, "one");
     append_to_inbox(&env, &bad_lines());
 
-    let mut mcp = Mcp::start(&env);
-    let (listing, error) = mcp.call("runs", json!({}));
+    let mut mcp = Session::start(&env, &[]);
+    let (listing, error) = text_of(&mcp.call(1, "runs", json!({})));
     assert!(!error && listing.contains(&id), "{listing}");
     let note = listing.lines().last().unwrap();
     insta::assert_snapshot!(redact(&env, note), @"warning: history: 4 lines of the inbox were not usable records (the first: the report has no `run_id` string); they were moved to `[FRONTIER_HOME]/state/history.sqlite3-rejects`");
-    let (again, error) = mcp.call("runs", json!({}));
+    let (again, error) = text_of(&mcp.call(2, "runs", json!({})));
     assert!(!error && again.contains(&id) && !again.contains("warning"), "told once: {again}");
-    let (shown, error) = mcp.call("show", json!({"run_id": id}));
+    let (shown, error) = text_of(&mcp.call(3, "show", json!({"run_id": id})));
     let inside = shown.lines().skip_while(|l| !l.starts_with("[[frontier-record ")).nth(1);
     assert_eq!((inside, error), (Some(format!("# frontier run `{id}`").as_str()), false), "{shown}");
+    assert!(mcp.finish().success());
 }
 
 #[test]
@@ -305,66 +306,4 @@ fn system_program(name: &str) -> PathBuf {
         .map(|dir| Path::new(dir).join(name))
         .find(|p| p.is_file())
         .unwrap_or_else(|| panic!("`{name}` (util-linux) is in neither /usr/bin nor /bin"))
-}
-
-/// A bare MCP client of `frontier mcp`: one request at a time, each answer awaited.
-struct Mcp {
-    child: std::process::Child,
-    stdin: std::process::ChildStdin,
-    lines: std::sync::mpsc::Receiver<Value>,
-    next_id: u64,
-}
-
-impl Mcp {
-    fn start(env: &TestEnv) -> Mcp {
-        let mut child =
-            env.command(["mcp"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(serde_json::from_str(&line).unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut mcp = Mcp { child, stdin, lines, next_id: 0 };
-        let info =
-            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}});
-        mcp.request("initialize", info);
-        mcp.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
-        mcp
-    }
-
-    fn send(&mut self, message: &Value) {
-        writeln!(self.stdin, "{message}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let message = self.lines.recv_timeout(Duration::from_secs(30)).expect("an answer within 30 s");
-            if message["id"] == id {
-                return message;
-            }
-        }
-    }
-
-    /// The text of a tool's result, and whether it is an error.
-    fn call(&mut self, tool: &str, arguments: Value) -> (String, bool) {
-        let response = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
-        let result = &response["result"];
-        (result["content"][0]["text"].as_str().unwrap().to_string(), result["isError"] == true)
-    }
-}
-
-impl Drop for Mcp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
