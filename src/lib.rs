@@ -25,6 +25,7 @@ mod private_dir;
 pub mod provider;
 mod random;
 pub mod render;
+pub mod request;
 pub mod scope;
 #[cfg(test)]
 mod testing;

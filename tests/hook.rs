@@ -564,8 +564,8 @@ fn a_message_quoting_a_line_break_is_still_one_line() {
     let out = env.frontier(["hook"]).stdin(&claude_event(&repo, PROMPT)).env("FRONTIER_SCOPE", "x").output();
     assert_eq!(
         system_message(&out),
-        "frontier: scope `x` is armed with an invalid panel: unknown model `nosuch second line` — `frontier doctor` \
-         checks the setup"
+        "frontier: scope `x` is armed with an invalid panel: unknown model `nosuch second line` — `frontier catalog` \
+         lists every model id and alias; `provider:model` addresses a model directly"
     );
     assert_eq!(
         out.stderr,

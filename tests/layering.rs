@@ -40,6 +40,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.
     ("mcp", &["pipeline", "error"]),
+    // One typed request in, the plan out: the one place precedence is decided, for every
+    // entry point the commands serve.
+    ("request", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
     // The top: commands put the layers together.
     (
         "commands",
@@ -54,10 +57,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "hook",
             "install",
             "mcp",
+            "request",
             "render",
             "env",
             "error",
-            "random",
             "private_dir",
             "frame",
         ],

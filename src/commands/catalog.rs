@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::readiness::{self, ModelStatus};
+use crate::config::model_status::{self as readiness, ModelStatus};
 use crate::config::{Config, PresetSource};
 use crate::env::Env;
 use crate::error::Result;

@@ -4,31 +4,31 @@
 //! route's fix; one that was only not checked (a local server) arms with a warning.
 //! `--dry-run` writes nothing.
 
-use super::selection::Selection;
-use super::{readiness, shape};
-use crate::cli::{ComposeArgs, PanelArgs};
+use crate::cli::ComposeArgs;
+use crate::config::model_status as readiness;
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::request::{self, PanelAsk, Selection};
 use crate::scope;
 use crate::scope::state::{self, Armed};
 
 pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
-    let flags = PanelArgs {
+    let flags = PanelAsk {
         models: Some(args.models.clone()),
         judge: args.judge.clone(),
         synth: args.synth.clone(),
-        ..PanelArgs::default()
+        ..PanelAsk::default()
     };
-    let Some(selection) = Selection::from_flags(&flags, &config)? else {
+    let Some(selection) = Selection::from_ask(&flags, &config)? else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };
     // A parameter a route can't honour, or a grace or quorum out of range, refuses the
     // panel before anything is armed; `--param` lands on the calls it names.
-    let shape = shape::from_flags(&args.shape);
-    let selection = shape::check_for_arming(&selection, &shape, &config, env)?;
+    let shape = super::ask::shape(&args.shape);
+    let selection = request::check_for_arming(&selection, &shape, &config, env)?;
     let statuses: Vec<_> = selection.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
     let Selection::Fusion { panel, judge, synth, params, .. } = selection else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::probe;
-use super::readiness::{self, ModelStatus};
+use crate::config::model_status::{self as readiness, ModelStatus};
 use crate::config::{Catalog, Reach, Readiness};
 use crate::env::Env;
 use crate::error::Result;

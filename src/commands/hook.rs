@@ -15,20 +15,19 @@
 use std::panic::AssertUnwindSafe;
 use std::time::SystemTime;
 
-use super::selection::Selection;
-use super::{execute, limits, shape};
+use super::execute;
 use crate::cli::{HookArgs, HostArg};
 use crate::config::{Config, Host, Paths};
-use crate::context::reach::{Outside, Reach};
-use crate::context::transcript;
+use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{failure, guards, input, overflow, progress, relay};
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
+use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, TranscriptAsk};
 use crate::scope;
-use crate::scope::state::{self, Armed};
+use crate::scope::state::{self, Armed, Shape};
 
 /// The longest stderr line the hook prints; the rest of a longer message is cut.
 const MAX_LINE_CHARS: usize = 600;
@@ -99,9 +98,11 @@ impl From<String> for Failed {
     }
 }
 
-impl From<&str> for Failed {
-    fn from(message: &str) -> Failed {
-        Failed::from(message.to_string())
+/// A typed error keeps its hint as what the user is told to do.
+impl From<Error> for Failed {
+    fn from(error: Error) -> Failed {
+        let hint = error.hint();
+        Failed { message: error.to_string(), todo: Some(if hint.is_empty() { CHECK_SETUP.to_string() } else { hint }) }
     }
 }
 
@@ -129,9 +130,9 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
         HostArg::Gemini => Host::Gemini,
     });
     let Some(host) = input::host_of(&event, named, env) else { return Ok(None) };
-    let paths = Paths::resolve(env).map_err(|e| e.to_string())?;
+    let paths = Paths::resolve(env)?;
     let workspace = event.cwd.clone().unwrap_or_else(|| env.cwd().to_path_buf());
-    let scope = scope::resolve(None, env, Some((host, &workspace))).map_err(|e| e.to_string())?;
+    let scope = scope::resolve(None, env, Some((host, &workspace)))?;
     let loaded = state::load(&paths.scopes_dir(), &scope.name);
     if let Some(warning) = loaded.warning {
         return Err(Failed { message: warning, todo: Some("`frontier mode` re-arms the scope".to_string()) });
@@ -152,40 +153,30 @@ fn armed(
     event: &input::HookInput,
     ceiling: Option<Ceiling>,
 ) -> Result<Served, Failed> {
-    let config = Config::load(env).map_err(|e| e.to_string())?;
-    let selection = Selection::from_state(armed, &config)
-        .map_err(|e| format!("scope `{scope}` is armed with an invalid panel: {e}"))?
-        .ok_or("the scope is off")?;
-    let selection = shape::apply(selection, &armed.shape, &config)
-        .map_err(|e| format!("scope `{scope}` is armed with an invalid --param: {e}"))?;
-    let run = &config.settings.run;
-    let defaults = limits::defaults_for(&config, &selection);
-    let shaped = |e: Error| format!("scope `{scope}` is armed with a shape its panel can't take: {e}");
-    let limits = limits::for_hook(
-        &defaults,
-        armed.tuning.budget_secs,
-        shape::limit_flags(&armed.shape, limits::Flags::default()),
-        limits::panel_size(&selection),
-    )
-    .map_err(shaped)?;
-    let rounds = shape::rounds(&selection, &armed.shape, &defaults).map_err(shaped)?;
-    let seed = crate::random::u64();
-    let mut plan = execute::plan(&config, env, &selection, event.prompt.clone(), limits, run.idle_timeout, seed)
-        .map_err(|e| e.to_string())?;
-    plan.rounds = rounds;
-    let budget = super::context::budget(&plan, &config).chars;
-    plan.context = crate::context::assemble(gather_context(&armed.tuning, event, env, budget), budget);
-    execute::check_cost(&plan).map_err(|e| e.to_string())?;
+    let config = Config::load(env)?;
+    let request = Request {
+        prompt: event.prompt.clone(),
+        origin: Origin::Hook { scope: scope.to_string(), state: Box::new(armed.clone()) },
+        panel: PanelAsk::default(),
+        shape: Shape::default(),
+        limits: LimitAsk { budget: armed.tuning.budget_secs, ..LimitAsk::default() },
+        context: context_ask(&armed.tuning, event, env),
+        seed: None,
+    };
+    // The scope's state is already read: nothing for the resolver to warn about.
+    let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
+    let gathered = request::gather(&request.context, &request.prompt, env, budget.chars, &|| false)?;
+    plan.context = crate::context::assemble(gathered, budget.chars);
+    request::check_cost(&plan)?;
     let mode = armed.armed.mode().as_str();
     // The synth is told the room the host leaves; the banner's seconds are not known yet.
-    plan.answer_chars =
-        ceiling.map(|c| relay::answer_room(&c, &relay::banner(mode, selection.label(), plan.panel.len(), 0)));
+    plan.answer_chars = ceiling.map(|c| relay::answer_room(&c, &relay::banner(mode, &label, plan.panel.len(), 0)));
     let writer = ProgressWriter {
         state_dir: paths.state_dir.clone(),
         scope: scope.to_string(),
         progress: std::sync::Mutex::new(progress::ProgressFile {
             mode: mode.to_string(),
-            label: selection.label().to_string(),
+            label: label.clone(),
             stage: Stage::Panel.into(),
             answered: 0,
             members: plan.panel.len(),
@@ -197,7 +188,7 @@ fn armed(
     // A cancelling signal means the host gave up on the hook: nothing on stdout then.
     let report = report.map_err(|e| match e {
         Error::Cancelled { .. } => Failed::quiet(format!("{e}; every model it started was stopped")),
-        e => Failed::from(e.to_string()),
+        e => Failed::from(e),
     })?;
     let warning = crate::history::record_or_warning(
         config.settings.history,
@@ -217,7 +208,7 @@ fn armed(
         };
         return Err(Failed { message, todo: Some(todo) });
     };
-    let banner = relay::banner(mode, selection.label(), report.panel.len(), report.totals.wall_ms);
+    let banner = relay::banner(mode, &label, report.panel.len(), report.totals.wall_ms);
     let spill = || overflow::save(&overflow::dir(&paths.state_dir), &report.run_id, answer, SystemTime::now());
     let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
     let json = relay::output(&event.hook_event_name, &context);
@@ -225,26 +216,15 @@ fn armed(
 }
 
 /// What the panel sees besides the prompt: the host's last turns, then the files the
-/// prompt mentions, each as the scope's tuning allows. Nothing here fails the hook: a
-/// source that can't be read is listed as skipped.
-fn gather_context(
-    tuning: &state::Tuning,
-    event: &input::HookInput,
-    env: &Env,
-    budget: usize,
-) -> crate::context::Gathered {
-    let mut gathered = crate::context::Gathered::default();
-    if let (turns @ 1.., Some(path)) = (tuning.context_turns, &event.transcript_path) {
-        let limits = transcript::Limits { turns: turns as usize, chars: transcript::DEFAULT_CHARS.min(budget) };
-        gathered.extend(transcript::gather(path, &event.prompt, limits));
-    }
-    if tuning.context_files {
-        // A prompt never reaches outside the workspace: no tuning or input widens it.
-        let cwd = event.cwd.as_deref().unwrap_or(env.cwd());
-        let reach = Reach::new(&scope::workspace_root(cwd), Outside::Never);
-        gathered.extend(crate::context::mention::gather_within(&event.prompt, cwd, &reach, budget));
-    }
-    gathered
+/// prompt mentions, each as the scope's tuning allows. A prompt never reaches outside the
+/// workspace: no tuning or input widens it.
+fn context_ask(tuning: &state::Tuning, event: &input::HookInput, env: &Env) -> ContextAsk {
+    let transcript = match (tuning.context_turns, &event.transcript_path) {
+        (turns @ 1.., Some(path)) => Some(TranscriptAsk { path: path.clone(), turns: turns as usize }),
+        _ => None,
+    };
+    let cwd = event.cwd.clone().unwrap_or_else(|| env.cwd().to_path_buf());
+    ContextAsk { transcript, mentions_in: tuning.context_files.then_some(cwd), ..ContextAsk::none(Outside::Never) }
 }
 
 /// Keeps the scope's progress file up to date for `frontier statusline`.

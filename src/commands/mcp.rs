@@ -1,8 +1,8 @@
 //! `frontier mcp`: the MCP server's tools, carried out as the command line carries them
-//! out. Each call builds the raw arguments `frontier run`, `runs` or `show` would parse
-//! (`RunArgs`, `PanelArgs`, `RunsArgs`) and goes through the same selection, limits,
-//! context and plan code (`run::prepare`, `context::gather_from`, `execute`), so a bad
-//! input is refused by the CLI's rules in the CLI's words; the protocol is `mcp`'s.
+//! out. `fuse` and `ask` build a `Request` from the call's inputs and go through the one
+//! resolver, the same context gathering and `execute`, so a bad input is refused by the
+//! CLI's rules, in the tool's words (its input fields, `Origin::Mcp`); `runs` and `show`
+//! read history as the CLI does. The protocol is `mcp`'s.
 //!
 //! Configuration is loaded per call, so an edit to config.toml or a preset applies to
 //! the next call without restarting the server. Runs are recorded in history with the
@@ -10,8 +10,8 @@
 
 use serde_json::Value;
 
-use super::{catalog, context, execute, run};
-use crate::cli::{PanelArgs, RunArgs, ShapeArgs};
+use super::{catalog, execute};
+use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::{Error, Result, echo};
 use crate::frame::Nonce;
@@ -19,14 +19,13 @@ use crate::history::{Found, Source, Store, Window};
 use crate::mcp::{Cancellation, Progress, Tools, inputs};
 use crate::pipeline::{FailureReason, RunReport, Status};
 use crate::render;
+use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved};
+use crate::scope::state::Shape;
 
 /// Serves until the client goes or a signal arrives; a signal cancels the calls still
 /// running (their runs dropped, agent-CLI children killed) before the server exits.
 pub fn run(env: &Env) -> Result<i32> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::internal(format!("could not start the async runtime: {e}"), "check system limits"))?;
+    let runtime = execute::runtime()?;
     let tools = Server { env: env.clone() };
     let outcome = runtime.block_on(async {
         let stop = async {
@@ -48,35 +47,35 @@ struct Server {
 
 impl Tools for Server {
     fn fuse(&self, input: inputs::Fuse, progress: &Progress, cancel: Cancellation) -> Result<String> {
-        let args = RunArgs {
+        let request = Request {
             prompt: input.prompt,
-            panel: PanelArgs {
+            origin: Origin::Mcp,
+            panel: PanelAsk {
                 preset: input.preset,
                 models: input.models,
                 model: None,
                 judge: input.judge,
                 synth: input.synth,
             },
-            shape: ShapeArgs { rounds: input.rounds, ..ShapeArgs::default() },
-            budget: input.budget_secs,
-            max_cost: input.max_cost_usd,
-            files: input.files,
-            diff: input.diff,
-            ..defaults()
+            shape: Shape { rounds: input.rounds, ..Shape::default() },
+            limits: LimitAsk { budget: input.budget_secs, max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
+            context: context_ask(input.files, input.diff),
+            seed: None,
         };
-        self.carry_out(&args, progress, &cancel)
+        self.carry_out(request, progress, &cancel)
     }
 
     fn ask(&self, input: inputs::Ask, progress: &Progress, cancel: Cancellation) -> Result<String> {
-        let args = RunArgs {
+        let request = Request {
             prompt: input.prompt,
-            panel: PanelArgs { model: Some(input.model), ..PanelArgs::default() },
-            max_cost: input.max_cost_usd,
-            files: input.files,
-            diff: input.diff,
-            ..defaults()
+            origin: Origin::Mcp,
+            panel: PanelAsk { model: Some(input.model), ..PanelAsk::default() },
+            shape: Shape::default(),
+            limits: LimitAsk { max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
+            context: context_ask(input.files, input.diff),
+            seed: None,
         };
-        self.carry_out(&args, progress, &cancel)
+        self.carry_out(request, progress, &cancel)
     }
 
     fn catalog(&self) -> Result<String> {
@@ -130,10 +129,10 @@ impl Tools for Server {
 }
 
 impl Server {
-    /// `frontier run` for `args`, as `run::run` does it but without a terminal: the
-    /// recursion guard, the plan, the context (never stdin, the protocol's), the cost cap,
-    /// the run until it ends or the call is cancelled, and history.
-    fn carry_out(&self, args: &RunArgs, progress: &Progress, cancel: &Cancellation) -> Result<String> {
+    /// A run for `request`, as `frontier run` carries one out but without a terminal:
+    /// the recursion guard, the plan, the context (never stdin, the protocol's), the cost
+    /// cap, the run until it ends or the call is cancelled, and history.
+    fn carry_out(&self, request: Request, progress: &Progress, cancel: &Cancellation) -> Result<String> {
         // An agent-CLI member of a run starts with FRONTIER_DEPTH one deeper: a server it
         // starts refuses to run anything, as `frontier run` would.
         if self.env.depth() >= 1 {
@@ -142,15 +141,17 @@ impl Server {
                 format!("FRONTIER_DEPTH is {}", self.env.depth()),
             ));
         }
-        let prompt = run::nonempty(args.prompt.clone())?;
+        if request.prompt.trim().is_empty() {
+            return Err(Error::usage("the prompt is empty", "give the question in `prompt`"));
+        }
         let config = super::load_config(&self.env)?;
-        let (mut plan, budget) = run::prepare(args, prompt, &config, &self.env)?;
-        if !args.files.is_empty() || args.diff.is_some() {
-            let gathered =
-                context::gather_from(args, &self.env, budget.chars, context::Asker::Mcp, &|| cancel.is_cancelled())?;
+        let Resolved { mut plan, budget, .. } = request::resolve(&request, &config, &self.env, &mut super::warn)?;
+        if !request.context.is_empty() {
+            let stop = || cancel.is_cancelled();
+            let gathered = request::gather(&request.context, &request.prompt, &self.env, budget.chars, &stop)?;
             plan.context = crate::context::assemble(gathered, budget.chars);
         }
-        execute::check_cost(&plan)?;
+        request::check_cost(&plan)?;
         let report = execute::carry_out_until(plan, progress, cancel.cancelled())?;
         crate::history::record_or_warn(config.settings.history, &config.paths.history_file(), &report, Source::Mcp);
         match report.status {
@@ -163,27 +164,10 @@ impl Server {
     }
 }
 
-/// The raw arguments of `frontier run PROMPT --json` with nothing else given.
-fn defaults() -> RunArgs {
-    RunArgs {
-        prompt: String::new(),
-        panel: PanelArgs::default(),
-        shape: ShapeArgs::default(),
-        scope: None,
-        json: true,
-        timeout: None,
-        budget: None,
-        concurrency: None,
-        idle_timeout: None,
-        no_stream: true,
-        quiet: true,
-        max_cost: None,
-        seed: None,
-        files: Vec::new(),
-        outside_workspace: false,
-        diff: None,
-        dry_run: false,
-    }
+/// The context a call names: files and the diff, never stdin (the protocol's) and never
+/// outside the workspace, whatever the call sends.
+fn context_ask(files: Vec<String>, diff: Option<String>) -> ContextAsk {
+    ContextAsk { files, diff, ..ContextAsk::none(Outside::Never) }
 }
 
 /// What a call returns: an instruction, then the final answer, the judge's analysis in

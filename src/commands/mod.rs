@@ -1,27 +1,28 @@
-//! One file per subcommand. Each turns raw arguments into resolved configuration,
-//! calls the layers below, and returns an exit code or an error for `lib::run` to
+//! The subcommands, one file each, and the few helpers they share: `ask` (raw arguments
+//! into a `Request`), `execute` (carrying a plan out on a runtime, next to `cancel`'s
+//! signal handlers), `probe` (`doctor`'s look at a local server). Each subcommand turns
+//! its raw arguments into values for the layers below (a run's through the resolver in
+//! `request`), calls them, and returns an exit code or an error for `lib::run` to
 //! render.
+//!
+//! Knows nothing about wire formats or how output looks: the layers below do.
 
+mod ask;
 mod cancel;
 mod catalog;
 mod completions;
 mod compose;
-mod context;
 mod doctor;
 mod execute;
 mod hook;
 mod install;
-mod limits;
 mod man;
 mod mcp;
 mod mode;
 mod preset;
 mod probe;
-mod readiness;
 mod run;
 mod runs;
-mod selection;
-mod shape;
 mod show;
 mod status;
 mod statusline;
@@ -69,6 +70,11 @@ fn load_config(env: &crate::env::Env) -> crate::error::Result<crate::config::Con
         crate::render::write_stderr(&warnings);
     }
     Ok(config)
+}
+
+/// Tells the user, on stderr, what a command found wrong but went on despite.
+fn warn(warning: &str) {
+    crate::render::write_stderr(&format!("warning: {warning}\n"));
 }
 
 /// Prints a value as pretty JSON on stdout.

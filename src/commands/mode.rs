@@ -4,18 +4,18 @@
 //! warns about every armed model that is not ready (with every route's fix) or not
 //! checked.
 
-use super::selection::Selection;
-use super::{readiness, shape};
 use crate::cli::{ModeArgs, ModeWord};
+use crate::config::model_status as readiness;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::request::{self, Selection};
 use crate::scope;
 use crate::scope::state::{self, Armed};
 
 pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
     let scope = scope::resolve(args.scope.as_deref(), env, None)?;
-    let flags = &args.panel;
+    let flags = &super::ask::panel(&args.panel);
     let any_panel_flag = flags.preset.is_some()
         || flags.models.is_some()
         || flags.model.is_some()
@@ -34,7 +34,7 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
             if flags.model.is_none() {
                 return Err(Error::usage("`mode single` needs --model", "e.g. `frontier mode single --model opus`"));
             }
-            Selection::from_flags(flags, &config)?
+            Selection::from_ask(flags, &config)?
         }
         ModeWord::Fusion => {
             if flags.model.is_some() {
@@ -43,7 +43,7 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
                     "use --preset NAME or --models a,b; for one model use `mode single`",
                 ));
             }
-            let selection = Selection::from_flags(flags, &config)?;
+            let selection = Selection::from_ask(flags, &config)?;
             if selection.is_none() {
                 return Err(Error::usage(
                     "`mode fusion` needs --preset or --models",
@@ -55,9 +55,9 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
     };
     // Refused at arm time, not at the first run: a parameter the route can't honour, a
     // grace or quorum out of range for the panel.
-    let shape = shape::from_flags(&args.shape);
+    let shape = super::ask::shape(&args.shape);
     if let Some(selection) = &selection {
-        shape::check_for_arming(selection, &shape, &config, env)?;
+        request::check_for_arming(selection, &shape, &config, env)?;
     }
     let (armed, judge, synth) = match &selection {
         None => (Armed::Off, None, None),

@@ -43,7 +43,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         name(&preset.judge),
                         name(&preset.synth),
                     ));
-                    let shape = row.as_ref().map(|r| super::shape::words(&r.shape)).unwrap_or_default();
+                    let shape = row.as_ref().map(|r| crate::request::shape_words(&r.shape)).unwrap_or_default();
                     if !shape.is_empty() {
                         text.push_str(&format!("shape   {shape}\n"));
                     }

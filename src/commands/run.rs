@@ -1,18 +1,16 @@
-//! `frontier run`: resolves the prompt, the panel and the limits (`limits`), has
-//! `execute` carry out the run, and hands the report to the renderer.
+//! `frontier run`: reads the prompt, builds the request from the flags (`ask`), has the
+//! resolver turn it into a plan, gathers its context, has `execute` carry it out, and
+//! hands the report to the renderer.
 
 use std::io::Read as _;
 
-use super::selection::Selection;
-use super::{context, execute, limits, readiness, shape};
+use super::{ask, execute};
 use crate::cli::RunArgs;
-use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::{FailureReason, RunMode, RunReport, Status};
 use crate::render;
-use crate::scope;
-use crate::scope::state::{self, Shape};
+use crate::request::{self, Resolved};
 
 pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let output = render::RunOutput::new(env, args.json, args.no_stream, args.quiet);
@@ -20,7 +18,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     if env.depth() >= 1 {
         let mode = if args.panel.model.is_some() { RunMode::Single } else { RunMode::Fusion };
         let report = RunReport::refused(
-            execute::new_run_id(),
+            request::new_run_id(),
             mode,
             args.panel.preset.clone(),
             String::new(),
@@ -34,11 +32,12 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     }
     let prompt = read_prompt(&args.prompt)?;
     let config = super::load_config(env)?;
-    let (mut plan, budget) = prepare(&args, prompt, &config, env)?;
-    // No walk, no git and no read of stdin unless asked: a run without context costs
-    // one isatty(3) more than before.
-    if context::wanted(&args) {
-        plan.context = crate::context::assemble(context::gather(&args, env, budget.chars)?, budget.chars);
+    let request = ask::run_request(&args, prompt);
+    let Resolved { mut plan, budget, .. } = request::resolve(&request, &config, env, &mut super::warn)?;
+    // No walk, no git and no read of stdin unless asked.
+    if !request.context.is_empty() {
+        let gathered = request::gather(&request.context, &request.prompt, env, budget.chars, &|| false)?;
+        plan.context = crate::context::assemble(gathered, budget.chars);
     }
     if args.dry_run {
         let dry = render::context::DryRun {
@@ -58,7 +57,7 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         render::context::print(&dry, args.json);
         return Ok(0);
     }
-    execute::check_cost(&plan)?;
+    request::check_cost(&plan)?;
     let observer = output.observer(&plan);
     let report = execute::carry_out(plan, &observer).inspect_err(|e| {
         if matches!(e, Error::Cancelled { .. }) {
@@ -79,42 +78,6 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             format!("no panel member answered ({})", report.failed_models.join(", ")),
         )),
     }
-}
-
-/// Everything between the prompt and the context: the selection (flags, else the scope's
-/// armed mode, else `default_preset`), `--param`, the limits, and the plan with its
-/// context budget. `run` and the MCP server's `fuse`/`ask` share it, so a tool call is
-/// checked by the same rules, in the same words, as the command line.
-pub(super) fn prepare(
-    args: &RunArgs,
-    prompt: String,
-    config: &Config,
-    env: &Env,
-) -> Result<(crate::pipeline::RunPlan, context::Budget)> {
-    let (selection, armed) = select(args, config, env, args.scope.as_deref())?;
-    let shape = shape::over(&armed, &args.shape);
-    let selection = shape::apply(selection, &shape, config)?;
-    let flags = shape::limit_flags(
-        &shape,
-        limits::Flags {
-            concurrency: args.concurrency,
-            member_timeout: args.timeout,
-            budget: args.budget,
-            max_cost_usd: args.max_cost,
-            ..limits::Flags::default()
-        },
-    );
-    let defaults = limits::defaults_for(config, &selection);
-    let limits = limits::for_run(&defaults, flags, limits::panel_size(&selection))?;
-    let rounds = shape::rounds(&selection, &shape, &defaults)?;
-
-    let idle_timeout =
-        args.idle_timeout.map_or(Ok(config.settings.run.idle_timeout), |s| limits::secs("--idle-timeout", s))?;
-    let seed = args.seed.unwrap_or_else(crate::random::u64);
-    let mut plan = execute::plan(config, env, &selection, prompt, limits, idle_timeout, seed)?;
-    plan.rounds = rounds;
-    let budget = context::budget(&plan, config);
-    Ok((plan, budget))
 }
 
 /// The most of stdin `frontier run -` reads as a prompt.
@@ -152,37 +115,4 @@ pub(super) fn nonempty(prompt: String) -> Result<String> {
         ));
     }
     Ok(prompt)
-}
-
-/// Flags first, then the scope's armed mode (with the shape it armed), then
-/// `default_preset`.
-fn select(args: &RunArgs, config: &Config, env: &Env, scope_flag: Option<&str>) -> Result<(Selection, Shape)> {
-    if let Some(selection) = Selection::from_flags(&args.panel, config)? {
-        return Ok((selection, Shape::default()));
-    }
-    let scope = scope::resolve(scope_flag, env, None)?;
-    let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
-    if let Some(warning) = &loaded.warning {
-        crate::render::write_stderr(&format!("warning: {warning}\n"));
-    }
-    if let Some(selection) = Selection::from_state(&loaded.state, config)? {
-        return Ok((selection.with_overrides(&args.panel)?, loaded.state.shape));
-    }
-    if let Some(name) = &config.settings.default_preset {
-        let preset = config.presets.get(name)?;
-        let flags = crate::cli::PanelArgs { preset: Some(preset.name.clone()), ..args.panel.clone() };
-        if let Some(selection) = Selection::from_flags(&flags, config)? {
-            return Ok((selection, Shape::default()));
-        }
-    }
-    let ready = readiness::ready_models(config, env);
-    let ready = if ready.is_empty() {
-        "no model is ready yet (`frontier catalog` shows what each needs)".to_string()
-    } else {
-        format!("ready now: {}", ready.join(", "))
-    };
-    Err(Error::usage(
-        format!("no panel given, and scope `{}` has nothing armed", scope.name),
-        format!("pass --preset or --models, or try `--preset demo`, which runs offline; {ready}"),
-    ))
 }

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use super::readiness::{self, ModelStatus};
-use super::selection::Selection;
 use crate::cli::StatusArgs;
+use crate::config::model_status::{self as readiness, ModelStatus};
 use crate::env::Env;
 use crate::error::Result;
+use crate::request::Selection;
 use crate::scope;
 use crate::scope::state::{self, Armed, Shape, Tuning};
 
@@ -103,7 +103,7 @@ fn human(r: &StatusReport, default_budget: u64) -> String {
         out.push_str(&format!("armed   {at}\n"));
     }
     if !r.shape.is_empty() {
-        out.push_str(&format!("shape   {}\n", super::shape::words(&r.shape)));
+        out.push_str(&format!("shape   {}\n", crate::request::shape_words(&r.shape)));
     }
     let t = &r.tuning;
     let on = |b: bool| if b { "fanned" } else { "skipped" };

@@ -1,10 +1,10 @@
 //! `frontier tune`: sets a scope's hook tuning (kept across re-arming) and shows it.
 
-use super::limits::MAX_HOOK_BUDGET_SECS;
 use crate::cli::{OnOff, TuneArgs};
 use crate::config::Paths;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::request::MAX_HOOK_BUDGET_SECS;
 use crate::scope::{self, state};
 
 /// A minimum prompt length beyond any real prompt is surely a typo.

@@ -1,5 +1,6 @@
 //! Configuration in all its forms: where files live (`paths`), the user's settings
-//! (`settings`), the model catalog and readiness (`catalog`), presets (`presets`), the
+//! (`settings`), the model catalog and readiness (`catalog`; `model_status`: what is
+//! ready as the commands show it), presets (`presets`), the
 //! editor agents frontier serves (`host`), and the atomic file writes the layers above
 //! share (`atomic`). What is armed in a scope is runtime state: `crate::scope`.
 //!
@@ -9,6 +10,7 @@
 pub mod atomic;
 pub mod catalog;
 pub mod host;
+pub mod model_status;
 pub mod params;
 pub mod paths;
 pub mod presets;

@@ -1,9 +1,12 @@
-//! Which models a command works with: from flags, from a scope's armed state, or from
-//! the configured default preset; validated against the catalog. Each call carries the
-//! parameters a preset or `--param` gives it (`with_run_params`); `check_params` refuses,
-//! before anything is armed or sent, one its route can't honour.
+//! Which models a run calls: the ones a request names, or those a scope has armed (a
+//! preset looked up once here, with what it sets of the run's shape); validated against
+//! the catalog. `resolve` decides which of the two applies, and falls back to the
+//! configured default preset. Each call carries the parameters a preset or `--param`
+//! gives it (`with_run_params`); `check_params` refuses, before anything is armed or
+//! sent, one its route can't honour.
 
-use crate::cli::PanelArgs;
+use std::time::Duration;
+
 use crate::config::params::PanelParams;
 use crate::config::presets::{COUNCIL, CUSTOM, check_panel, judge_and_synth};
 use crate::config::{Catalog, Config, Route};
@@ -12,18 +15,43 @@ use crate::error::{Error, Result};
 use crate::provider::{ParamKey, Params, agent_cli, params};
 use crate::scope::state::{Armed, ScopeState};
 
+use super::PanelAsk;
+
 /// A resolved choice of models.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selection {
     /// `params`: what `--param` sets for the model, on top of its own.
     Single { model: String, params: Params },
-    /// `params`: what the preset's inline tables and `--param` set for each call.
-    Fusion { preset: Option<String>, panel: Vec<String>, judge: String, synth: String, params: PanelParams },
+    /// `params`: what the preset's inline tables and `--param` set for each call;
+    /// `preset_shape`: what the preset sets of the run's shape.
+    Fusion {
+        preset: Option<String>,
+        panel: Vec<String>,
+        judge: String,
+        synth: String,
+        params: PanelParams,
+        preset_shape: PresetShape,
+    },
+}
+
+/// What a preset sets of a run's shape (`grace_secs`, `rounds`, `quorum`): the limits'
+/// defaults over config.toml's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PresetShape {
+    pub grace: Option<Duration>,
+    pub rounds: Option<u32>,
+    pub quorum: Option<usize>,
+}
+
+impl PresetShape {
+    fn of(preset: &crate::config::Preset) -> PresetShape {
+        PresetShape { grace: preset.grace, rounds: preset.rounds, quorum: preset.quorum }
+    }
 }
 
 impl Selection {
-    /// The selection the flags ask for, or `None` when they name no panel.
-    pub fn from_flags(flags: &PanelArgs, config: &Config) -> Result<Option<Selection>> {
+    /// The selection a request names, or `None` when it names no panel.
+    pub fn from_ask(flags: &PanelAsk, config: &Config) -> Result<Option<Selection>> {
         let selection = match (&flags.model, flags.preset.as_deref(), &flags.models) {
             (Some(model), _, _) => {
                 if flags.judge.is_some() || flags.synth.is_some() {
@@ -51,6 +79,7 @@ impl Selection {
                     judge: preset.judge.clone(),
                     synth: preset.synth.clone(),
                     params: preset.params.clone(),
+                    preset_shape: PresetShape::of(preset),
                 })
             }
             (None, _, Some(models)) => Some(custom(models.clone())),
@@ -81,6 +110,7 @@ impl Selection {
                     judge: state.judge.clone().unwrap_or_else(|| preset.judge.clone()),
                     synth: state.synth.clone().unwrap_or_else(|| preset.synth.clone()),
                     params,
+                    preset_shape: PresetShape::of(preset),
                 }
             }
             Armed::Custom { panel } => {
@@ -99,8 +129,8 @@ impl Selection {
         selection.validated(config).map(Some)
     }
 
-    /// Applies `--judge`/`--synth` from `flags`.
-    pub fn with_overrides(mut self, flags: &PanelArgs) -> Result<Selection> {
+    /// Applies the judge and synth `flags` name.
+    pub fn with_overrides(mut self, flags: &PanelAsk) -> Result<Selection> {
         match &mut self {
             Selection::Fusion { judge, synth, params, .. } => {
                 if let Some(j) = flags.judge.as_ref().filter(|j| *j != judge) {
@@ -220,6 +250,14 @@ impl Selection {
         Ok(())
     }
 
+    /// How many members the selection asks.
+    pub fn panel_size(&self) -> usize {
+        match self {
+            Selection::Single { .. } => 1,
+            Selection::Fusion { panel, .. } => panel.len(),
+        }
+    }
+
     /// The preset name, `custom`, or the single model: how the selection is shown.
     pub fn label(&self) -> &str {
         match self {
@@ -250,7 +288,14 @@ impl Selection {
 
 fn custom(panel: Vec<String>) -> Selection {
     let (judge, synth) = judge_and_synth(&panel, None, None);
-    Selection::Fusion { preset: None, panel, judge, synth, params: PanelParams::default() }
+    Selection::Fusion {
+        preset: None,
+        panel,
+        judge,
+        synth,
+        params: PanelParams::default(),
+        preset_shape: PresetShape::default(),
+    }
 }
 
 /// `MODEL.KEY=VALUE`, split at the first `=` and the last `.` before it (model names

@@ -1,0 +1,149 @@
+//! The one resolver: a `Request` in, the plan a run carries out. This file is the order
+//! of precedence, written once for every entry point:
+//!
+//! 1. the panel: the one the request names, else the one its scope has armed (the
+//!    hook's, as it loaded it; the command line's `--scope`, else the working
+//!    directory's), else config.toml's `default_preset`;
+//! 2. the shape: the request's `--param`, grace, quorum and rounds over the scope's
+//!    armed ones (a panel the request names brings no armed shape);
+//! 3. the limits: the request's over the preset's over config.toml's over the defaults;
+//! 4. the participants on their routes, the seed, and the context budget.
+//!
+//! A bad value is an error in the sender's words (`Origin`); nothing is sent before the
+//! plan is whole, and `check_cost` refuses one over its cap.
+//!
+//! Knows nothing about the entry points' raw inputs, nor how the plan is carried out.
+
+use super::context::{self, Budget};
+use super::selection::Selection;
+use super::words::{Armed, Origin};
+use super::{Request, limits, participants, shape};
+use crate::config::Config;
+use crate::config::model_status::ready_models;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::pipeline::cost::format_usd;
+use crate::pipeline::{CostEstimate, RunMode, RunPlan};
+use crate::scope;
+use crate::scope::state::{self, Shape};
+
+/// A request resolved: the plan (its context still to gather) and the context budget.
+pub struct Resolved {
+    pub plan: RunPlan,
+    pub budget: Budget,
+    /// The preset's name, `custom`, or the single model: how the panel is shown.
+    pub label: String,
+}
+
+/// The plan `request` asks for under `config`. `warn` hears, as soon as it is known,
+/// what the sender should be told even if the request then fails (a scope state that
+/// could not be read): the resolver itself prints nothing.
+pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&str)) -> Result<Resolved> {
+    let Request { prompt, origin, panel: _, shape: asked, limits: ask, context: _, seed } = request;
+    let (selection, armed) = select(request, config, env, warn)?;
+    let shape = shape::over(&armed, asked);
+    let selection = selection.with_run_params(&shape.params, config).map_err(|e| origin.armed(Armed::Params, e))?;
+    let defaults = limits::defaults_for(config, &selection);
+    let shaped = |e| origin.armed(Armed::Shape, e);
+    let limits = limits::resolve(&defaults, *ask, &shape, selection.panel_size(), origin).map_err(shaped)?;
+    let rounds = limits::rounds(&selection, shape.rounds, defaults.rounds, origin).map_err(shaped)?;
+    let idle_timeout = limits::idle_timeout(config, ask.idle_timeout, origin)?;
+    let seed = seed.unwrap_or_else(crate::random::u64);
+    let seats = participants::seat(config, env, &selection, idle_timeout)?;
+    let (mode, preset) = match &selection {
+        Selection::Single { .. } => (RunMode::Single, None),
+        Selection::Fusion { preset, .. } => (RunMode::Fusion, Some(preset.clone().unwrap_or_else(|| "custom".into()))),
+    };
+    let plan = RunPlan {
+        run_id: new_run_id(),
+        mode,
+        preset,
+        prompt: prompt.clone(),
+        panel: seats.panel,
+        judge: seats.judge,
+        synth: seats.synth,
+        limits,
+        seed,
+        context: crate::context::Context::default(),
+        answer_chars: None,
+        rounds,
+        council: seats.council,
+    };
+    let budget = context::budget(&plan, config);
+    Ok(Resolved { plan, budget, label: selection.label().to_string() })
+}
+
+/// The panel and the shape its scope armed with it: see the module's order.
+fn select(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&str)) -> Result<(Selection, Shape)> {
+    let origin = &request.origin;
+    let scope_flag = match origin {
+        Origin::Hook { state, .. } => {
+            let selection = Selection::from_state(state, config)
+                .map_err(|e| origin.armed(Armed::Panel, e))?
+                .ok_or_else(|| Error::refused("the scope is off", "`frontier mode` arms it"))?;
+            return Ok((selection, state.shape.clone()));
+        }
+        Origin::Cli { scope } => scope.as_deref(),
+        Origin::Mcp => None,
+    };
+    if let Some(selection) = Selection::from_ask(&request.panel, config)? {
+        return Ok((selection, Shape::default()));
+    }
+    let scope = scope::resolve(scope_flag, env, None)?;
+    let loaded = state::load(&config.paths.scopes_dir(), &scope.name);
+    if let Some(warning) = &loaded.warning {
+        warn(warning);
+    }
+    if let Some(selection) = Selection::from_state(&loaded.state, config)? {
+        return Ok((selection.with_overrides(&request.panel)?, loaded.state.shape));
+    }
+    if let Some(name) = &config.settings.default_preset {
+        let preset = config.presets.get(name)?;
+        let panel = super::PanelAsk { preset: Some(preset.name.clone()), ..request.panel.clone() };
+        if let Some(selection) = Selection::from_ask(&panel, config)? {
+            return Ok((selection, Shape::default()));
+        }
+    }
+    let ready = ready_models(config, env);
+    let ready = if ready.is_empty() {
+        "no model is ready yet (`frontier catalog` shows what each needs)".to_string()
+    } else {
+        format!("ready now: {}", ready.join(", "))
+    };
+    Err(Error::usage(
+        format!("no panel given, and scope `{}` has nothing armed", scope.name),
+        format!("pass --preset or --models, or try `--preset demo`, which runs offline; {ready}"),
+    ))
+}
+
+/// Refuses a plan whose estimated cost is over its cap, before anything is sent.
+pub fn check_cost(plan: &RunPlan) -> Result<()> {
+    let Some(cap) = plan.limits.max_cost_usd else { return Ok(()) };
+    let estimate = CostEstimate::of(plan);
+    if estimate.usd <= cap {
+        return Ok(());
+    }
+    let unpriced = if estimate.unpriced.is_empty() {
+        String::new()
+    } else {
+        format!(" (not counting {}, which have no price)", estimate.unpriced.join(", "))
+    };
+    Err(Error::usage(
+        format!(
+            "the run's estimated cost, about {}{unpriced}, is over the cap of {}",
+            format_usd(estimate.usd),
+            format_usd(cap)
+        ),
+        "raise --max-cost (or max_cost_usd in config.toml), pick cheaper models, or shorten the prompt",
+    ))
+}
+
+/// A sortable, unique-enough id: UTC time to the second and 32 random bits (16 bits
+/// gave a 1 in 500 chance that 16 runs started in one second shared an id, and history
+/// keys runs by id).
+pub fn new_run_id() -> String {
+    let stamp = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let digits: String = stamp.chars().filter(char::is_ascii_digit).collect();
+    let (date, time) = digits.split_at(digits.len().min(8));
+    format!("{date}-{time}-{:08x}", crate::random::u64() & 0xffff_ffff)
+}
