@@ -22,6 +22,7 @@
 
 mod context;
 mod limits;
+mod params;
 mod participants;
 mod resolve;
 mod selection;

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::selection::{Selection, check_route};
+use super::params::check_route;
+use super::selection::Selection;
 use crate::config::presets::COUNCIL;
 use crate::config::{Catalog, Config};
 use crate::env::Env;
