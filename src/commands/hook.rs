@@ -219,7 +219,7 @@ fn armed(
     };
     let banner = relay::banner(mode, selection.label(), report.panel.len(), report.totals.wall_ms);
     let spill = || overflow::save(&overflow::dir(&paths.state_dir), &report.run_id, answer, SystemTime::now());
-    let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
+    let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill).map_err(|e| e.to_string())?;
     let json = relay::output(&event.hook_event_name, &context);
     Ok(Served { json, warning })
 }
