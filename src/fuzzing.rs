@@ -57,12 +57,16 @@ pub fn preset_file(name: &str, text: &str, catalog: &Catalog) -> Result<Preset> 
 pub fn scope_state(text: &str) -> Result<ScopeState> {
     let path = Path::new("scopes/default.toml");
     let raw: ScopeStateToml = toml_file::parse(text, path, "scope state")?;
-    raw.into_state().map_err(|message| Error::InvalidFile { what: "scope state", path: path.to_path_buf(), message })
+    raw.into_state().map_err(|e| Error::InvalidFile {
+        what: "scope state",
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// `state` as `state::update` writes it.
-pub fn encode_scope_state(state: &ScopeState) -> std::result::Result<String, String> {
-    toml::to_string(&ScopeStateToml::from_state(state)).map_err(|e| e.to_string())
+pub fn encode_scope_state(state: &ScopeState) -> std::result::Result<String, toml::ser::Error> {
+    toml::to_string(&ScopeStateToml::from_state(state))
 }
 
 /// What an agent CLI's parser made of its output: `Ok(())` for an answer, else the API

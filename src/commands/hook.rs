@@ -91,10 +91,16 @@ impl Failed {
     }
 }
 
-/// A failure once the host is known, of the setup unless said otherwise.
-impl From<String> for Failed {
-    fn from(message: String) -> Failed {
-        Failed { message, todo: Some(CHECK_SETUP.to_string()) }
+/// The answer could not be fitted under the host's ceiling: a file that could not be
+/// written says what to do about it; a ceiling too small for even the file's path is the
+/// setup's (`tune --relay-chars`).
+impl From<relay::FitError> for Failed {
+    fn from(error: relay::FitError) -> Failed {
+        let todo = match &error {
+            relay::FitError::Spill(saved) => saved.hint.clone(),
+            relay::FitError::PathTooLong { .. } => CHECK_SETUP.to_string(),
+        };
+        Failed { message: error.to_string(), todo: Some(todo) }
     }
 }
 

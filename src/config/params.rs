@@ -4,11 +4,14 @@
 //! and the parameters a preset gives each of its calls (`PanelParams`).
 //!
 //! Converts the raw shapes once into the provider layer's `Params`, with the ranges it
-//! checks. Knows nothing about routes: whether a route can honour a parameter is
-//! `provider::params::check`'s, asked when a run is planned or armed.
+//! checks; a bad value is the provider layer's `ParamError`, with the model's name when a
+//! preset entry set it (`MemberParamError`). Knows nothing about routes: whether a route
+//! can honour a parameter is `provider::params::check`'s, asked when a run is planned or
+//! armed.
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::provider::params::ParamError;
 use crate::provider::{ParamKey, Params, Reasoning};
 
 /// The parameter keys as TOML writes them, on a model or an inline panel member.
@@ -25,7 +28,7 @@ pub(crate) struct ParamsToml {
 
 impl ParamsToml {
     /// The resolved parameters; the error names the key and its range.
-    pub(crate) fn resolve(&self) -> Result<Params, String> {
+    pub(crate) fn resolve(&self) -> Result<Params, ParamError> {
         let mut params = Params { temperature: self.temperature, ..Params::default() };
         if let Some(n) = self.max_output_tokens {
             params.set(ParamKey::MaxOutputTokens, &n.to_string())?;
@@ -97,7 +100,7 @@ impl MemberToml {
     }
 
     /// The parameters this entry sets; the error names the model and the key.
-    pub(crate) fn params(&self) -> Result<Params, String> {
+    pub(crate) fn params(&self) -> Result<Params, MemberParamError> {
         match self {
             MemberToml::Name(_) => Ok(Params::default()),
             MemberToml::Table(t) => ParamsToml {
@@ -106,7 +109,7 @@ impl MemberToml {
                 reasoning: t.reasoning.clone(),
             }
             .resolve()
-            .map_err(|e| format!("`{}`: {e}", t.model)),
+            .map_err(|error| MemberParamError { model: t.model.clone(), error }),
         }
     }
 
@@ -123,6 +126,16 @@ impl MemberToml {
             reasoning: p.reasoning,
         })
     }
+}
+
+/// A preset entry's parameter that is out of range or not a value: `` `opus`: `reasoning`
+/// is `max`; ... ``.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("`{model}`: {error}")]
+pub(crate) struct MemberParamError {
+    pub(crate) model: String,
+    #[source]
+    pub(crate) error: ParamError,
 }
 
 /// The parameters a preset (or a run) gives each call, on top of the models' own.
@@ -176,10 +189,15 @@ mod tests {
                 .to_string())
         );
         let bad = panel("panel = [{ model = \"opus\", reasoning = \"max\" }]").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(bad[0].params(), Err("`opus`: `reasoning` is `max`; it must be low, medium or high".to_string()));
+        let message = |m: &MemberToml| m.params().err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(message(&bad[0]), "`opus`: `reasoning` is `max`; it must be low, medium or high");
+        assert_eq!(
+            bad[0].params(),
+            Err(MemberParamError { model: "opus".into(), error: ParamError::NoSuchEffort("max".into()) })
+        );
         // An integer is taken as the float it is.
         let hot = panel("panel = [{ model = \"opus\", temperature = 3 }]").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(hot[0].params(), Err("`opus`: `temperature` is 3; it must be from 0 to 2".to_string()));
+        assert_eq!(message(&hot[0]), "`opus`: `temperature` is 3; it must be from 0 to 2");
     }
 
     #[test]

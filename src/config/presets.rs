@@ -106,8 +106,15 @@ impl Preset {
     /// The preset a file describes; the error says which entry's parameter is wrong.
     pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> std::result::Result<Preset, String> {
         let panel: Vec<String> = raw.panel.iter().map(|m| m.model().to_string()).collect();
-        let member_params = raw.panel.iter().map(MemberToml::params).collect::<std::result::Result<_, _>>()?;
-        let params_of = |m: &Option<MemberToml>| m.as_ref().map_or(Ok(Params::default()), MemberToml::params);
+        let member_params = raw
+            .panel
+            .iter()
+            .map(MemberToml::params)
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        let params_of = |m: &Option<MemberToml>| {
+            m.as_ref().map_or(Ok(Params::default()), MemberToml::params).map_err(|e| e.to_string())
+        };
         // A judge or synth left out defaults to the first member, with that member's
         // parameters: it is the same model as the preset wrote it.
         let first = member_params_first(&raw.panel)?;
@@ -144,7 +151,7 @@ impl Preset {
 }
 
 fn member_params_first(panel: &[MemberToml]) -> std::result::Result<Params, String> {
-    panel.first().map_or(Ok(Params::default()), MemberToml::params)
+    panel.first().map_or(Ok(Params::default()), MemberToml::params).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Clone)]

@@ -24,14 +24,27 @@ pub fn dir(state_dir: &Path) -> PathBuf {
     state_dir.join("answers")
 }
 
+/// Why the answer file could not be written: the directory's or the file's failure as
+/// frontier words it everywhere (`cause`, e.g. a symbolic link refused), and what to do
+/// about it (`hint`), for whoever tells the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("could not save the whole answer: {cause}")]
+pub struct SaveError {
+    pub cause: String,
+    pub hint: String,
+}
+
 /// Writes `answer` whole to `dir/<run_id>.md` and prunes the directory; returns the
 /// file's absolute path.
-pub fn save(dir: &Path, run_id: &str, answer: &str, now: SystemTime) -> Result<PathBuf, String> {
+pub fn save(dir: &Path, run_id: &str, answer: &str, now: SystemTime) -> Result<PathBuf, SaveError> {
     // Run ids are `20260101-000000-0000abcd`; anything else is kept out of the path.
     let name: String =
         run_id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
     let file = format!("{name}.md");
-    let failed = |e| format!("could not save the whole answer: {}", atomic::dir_error(e));
+    let failed = |e| {
+        let error = atomic::dir_error(e);
+        SaveError { cause: error.to_string(), hint: error.hint() }
+    };
     let private = PrivateDir::open(dir).map_err(failed)?;
     let path = private.write(&file, answer.as_bytes()).map_err(failed)?;
     prune(&private, &file, now);
@@ -127,12 +140,13 @@ mod tests {
         std::os::unix::fs::symlink(&notes, dir(home.path())).unwrap();
         let err = save(&dir(home.path()), "20260101-000000-0000abcd", "answer", SystemTime::now()).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             format!(
                 "could not save the whole answer: refusing to write through the symbolic link `{}`",
                 dir(home.path()).display()
             )
         );
+        assert_eq!(err.hint, "replace the link with a regular file, or point FRONTIER_HOME elsewhere");
         assert_eq!(names(&notes).len(), 60);
     }
 }

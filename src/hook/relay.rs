@@ -22,11 +22,12 @@
 //! in tests/e2e/hook_check.py), and a frame must reach every host's model as written.
 //! `crate::frame` writes every frame that way.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
 use super::ceiling::Ceiling;
+use super::overflow::SaveError;
 use crate::frame::Nonce;
 
 /// The frame's name.
@@ -73,8 +74,8 @@ pub fn fit(
     answer: &str,
     notes: &[String],
     ceiling: Option<&Ceiling>,
-    spill: impl FnOnce() -> Result<std::path::PathBuf, String>,
-) -> Result<String, String> {
+    spill: impl FnOnce() -> Result<PathBuf, SaveError>,
+) -> Result<String, FitError> {
     let nonce = fresh_nonce(answer, notes);
     let whole = framed(banner, answer, notes, &nonce);
     match ceiling {
@@ -92,7 +93,7 @@ fn cut(
     file: &Path,
     nonce: &Nonce,
     ceiling: &Ceiling,
-) -> Result<String, String> {
+) -> Result<String, FitError> {
     let path = file.display().to_string();
     let answer = answer.trim_end();
     let total = answer.chars().count();
@@ -114,10 +115,18 @@ fn cut(
     if ceiling.fits(&pointer) {
         return Ok(pointer);
     }
-    Err(format!(
-        "the answer is too long for the host's {} and so is the path of the file that holds it, {path}",
-        ceiling.limit
-    ))
+    Err(FitError::PathTooLong { limit: ceiling.limit, path: file.to_path_buf() })
+}
+
+/// Why no context could be made for the host: the answer needed its file and the file
+/// could not be written, or not even the file's path fits under the host's ceiling.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitError {
+    #[error(transparent)]
+    Spill(#[from] SaveError),
+    /// `limit` is the ceiling, in its own unit (`Ceiling::limit`).
+    #[error("the answer is too long for the host's {limit} and so is the path of the file that holds it, {path}")]
+    PathTooLong { limit: usize, path: PathBuf },
 }
 
 /// A cut context: `head` is the answer's beginning, `shown` of its `total` chars.
@@ -381,9 +390,21 @@ mod tests {
         assert_eq!(text, pointer("⚡ B", &path.display().to_string()));
         let huge = PathBuf::from(format!("/{}/r.md", "p".repeat(1_000)));
         let err = fit("⚡ B", &"x".repeat(5_000), &[], Some(&ceiling), || Ok(huge.clone())).unwrap_err();
-        assert!(err.starts_with("the answer is too long for the host's 1000 and so is the path"), "{err}");
-        let failed = fit("⚡ B", &"x".repeat(10_000), &[], Some(&ceiling), || Err("disk full".into()));
-        assert_eq!(failed, Err("disk full".to_string()));
+        assert_eq!(err, FitError::PathTooLong { limit: 1_000, path: huge.clone() });
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "the answer is too long for the host's 1000 and so is the path of the file that holds it, {}",
+                huge.display()
+            )
+        );
+        let full = SaveError { cause: "could not write `/s/r.md`: disk full".into(), hint: "free some space".into() };
+        let failed = fit("⚡ B", &"x".repeat(10_000), &[], Some(&ceiling), || Err(full.clone()));
+        assert_eq!(failed, Err(FitError::Spill(full)));
+        assert_eq!(
+            failed.err().map(|e| e.to_string()).as_deref(),
+            Some("could not save the whole answer: could not write `/s/r.md`: disk full")
+        );
     }
 
     #[test]

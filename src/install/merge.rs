@@ -7,20 +7,21 @@
 //! every host tolerates fields it does not know.
 //!
 //! Knows nothing about files or about which host it edits: it is given the event and
-//! the handler. Errors are descriptions of the unexpected shape, for the caller to name
-//! the file.
+//! the handler. Errors say what shape was unexpected (`ShapeError`), for the caller to
+//! name the file.
 
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
 use super::EntryChange;
+use super::settings_file::ShapeError;
 
 /// Puts `handler` among `event`'s hooks: in place of an existing frontier handler (the
 /// first one; any others are dropped), else in a matcher group of its own at the end.
-pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChange, String> {
-    let hooks = object_entry(root(doc)?, "hooks", "`hooks`")?;
-    let groups = array_entry(hooks, event, &format!("`hooks.{event}`"))?;
+pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChange, ShapeError> {
+    let hooks = object_entry(root(doc)?, "hooks", "hooks")?;
+    let groups = array_entry(hooks, event, &format!("hooks.{event}"))?;
     let found = frontier_handlers(groups);
     let Some(&(first_group, first_handler)) = found.first() else {
         groups.push(json!({ "hooks": [handler] }));
@@ -44,16 +45,16 @@ pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChan
 
 /// Takes every frontier handler out of `event`'s hooks, then the groups, the event and
 /// the `hooks` object that this left empty. Returns whether there was one.
-pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, String> {
+pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, ShapeError> {
     let root = root(doc)?;
     let Some(hooks) = root.get_mut("hooks") else {
         return Ok(false);
     };
-    let hooks = hooks.as_object_mut().ok_or("`hooks` is not an object")?;
+    let hooks = hooks.as_object_mut().ok_or_else(|| ShapeError::NotAnObject("hooks".into()))?;
     let Some(groups) = hooks.get_mut(event) else {
         return Ok(false);
     };
-    let groups = groups.as_array_mut().ok_or_else(|| format!("`hooks.{event}` is not a list"))?;
+    let groups = groups.as_array_mut().ok_or_else(|| ShapeError::NotAList(format!("hooks.{event}")))?;
     let found = frontier_handlers(groups);
     if found.is_empty() {
         return Ok(false);
@@ -88,20 +89,22 @@ pub fn is_frontier_command(command: &str) -> bool {
     Path::new(&program).file_name().is_some_and(|name| name == "frontier")
 }
 
-fn root(doc: &mut Value) -> Result<&mut Map<String, Value>, String> {
-    doc.as_object_mut().ok_or_else(|| "the file does not hold a JSON object".to_string())
+fn root(doc: &mut Value) -> Result<&mut Map<String, Value>, ShapeError> {
+    doc.as_object_mut().ok_or(ShapeError::NotAJsonObject)
 }
 
+/// `map[key]`, made an empty object if missing; `dotted` is the key from the root.
 fn object_entry<'a>(
     map: &'a mut Map<String, Value>,
     key: &str,
-    what: &str,
-) -> Result<&'a mut Map<String, Value>, String> {
-    map.entry(key).or_insert_with(|| json!({})).as_object_mut().ok_or_else(|| format!("{what} is not an object"))
+    dotted: &str,
+) -> Result<&'a mut Map<String, Value>, ShapeError> {
+    map.entry(key).or_insert_with(|| json!({})).as_object_mut().ok_or_else(|| ShapeError::NotAnObject(dotted.into()))
 }
 
-fn array_entry<'a>(map: &'a mut Map<String, Value>, key: &str, what: &str) -> Result<&'a mut Vec<Value>, String> {
-    map.entry(key).or_insert_with(|| json!([])).as_array_mut().ok_or_else(|| format!("{what} is not a list"))
+/// `map[key]`, made an empty list if missing; `dotted` is the key from the root.
+fn array_entry<'a>(map: &'a mut Map<String, Value>, key: &str, dotted: &str) -> Result<&'a mut Vec<Value>, ShapeError> {
+    map.entry(key).or_insert_with(|| json!([])).as_array_mut().ok_or_else(|| ShapeError::NotAList(dotted.into()))
 }
 
 /// The (group, handler) positions of frontier's handlers, in order.
@@ -237,18 +240,27 @@ mod tests {
     #[test]
     fn unexpected_shapes_are_described_not_overwritten() {
         let handler = ours("/a/frontier");
+        let refused = |result: Result<EntryChange, ShapeError>| result.err().map(|e| e.to_string());
         assert_eq!(
-            install(&mut json!([1]), "UserPromptSubmit", handler.clone()),
-            Err("the file does not hold a JSON object".into())
+            refused(install(&mut json!([1]), "UserPromptSubmit", handler.clone())).as_deref(),
+            Some("the file does not hold a JSON object")
         );
         assert_eq!(
-            install(&mut json!({"hooks": []}), "UserPromptSubmit", handler.clone()),
-            Err("`hooks` is not an object".into())
+            refused(install(&mut json!({"hooks": []}), "UserPromptSubmit", handler.clone())).as_deref(),
+            Some("`hooks` is not an object")
         );
         assert_eq!(
             install(&mut json!({"hooks": {"BeforeAgent": {}}}), "BeforeAgent", handler),
-            Err("`hooks.BeforeAgent` is not a list".into())
+            Err(ShapeError::NotAList("hooks.BeforeAgent".into()))
         );
-        assert_eq!(uninstall(&mut json!({"hooks": 3}), "UserPromptSubmit"), Err("`hooks` is not an object".into()));
+        assert_eq!(ShapeError::NotAList("hooks.BeforeAgent".into()).to_string(), "`hooks.BeforeAgent` is not a list");
+        assert_eq!(
+            uninstall(&mut json!({"hooks": 3}), "UserPromptSubmit"),
+            Err(ShapeError::NotAnObject("hooks".into()))
+        );
+        assert_eq!(
+            uninstall(&mut json!({"hooks": {"Stop": 3}}), "Stop").err().map(|e| e.to_string()).as_deref(),
+            Some("`hooks.Stop` is not a list")
+        );
     }
 }

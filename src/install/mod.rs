@@ -189,7 +189,7 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
 fn edit_json(
     path: &Path,
     missing: Option<EntryChange>,
-    edit: impl FnOnce(&mut Value) -> std::result::Result<EntryChange, String>,
+    edit: impl FnOnce(&mut Value) -> std::result::Result<EntryChange, settings_file::ShapeError>,
 ) -> Result<(EntryChange, Option<Write>)> {
     let old = settings_file::read(path)?;
     if let (None, Some(change)) = (&old, missing) {
@@ -205,7 +205,7 @@ fn edit_json(
 fn edit_toml(
     path: &Path,
     missing: Option<EntryChange>,
-    edit: impl FnOnce(&mut toml_edit::DocumentMut) -> std::result::Result<EntryChange, String>,
+    edit: impl FnOnce(&mut toml_edit::DocumentMut) -> std::result::Result<EntryChange, settings_file::ShapeError>,
 ) -> Result<(EntryChange, Option<Write>)> {
     let old = settings_file::read(path)?;
     if let (None, Some(change)) = (&old, missing) {

@@ -2,7 +2,8 @@
 //! parsing it as JSON (or, for Codex's config.toml, as TOML that keeps its comments),
 //! and rendering an edited document in the file's own indentation.
 //!
-//! Knows nothing about hooks: `merge` edits the parsed value.
+//! Knows nothing about hooks: `merge` edits the parsed value, and says what shape it
+//! could not edit (`ShapeError`) for `unexpected_shape` to name the file.
 
 use std::io;
 use std::path::Path;
@@ -61,8 +62,28 @@ pub fn parse_toml(path: &Path, text: Option<&str>) -> Result<toml_edit::Document
     })
 }
 
+/// A document whose shape frontier does not know how to edit, as `merge` and `merge_mcp`
+/// find it: each names the key (dotted, from the document's root) that is not what an
+/// edit needs, or the other server that holds frontier's name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("the file does not hold a JSON object")]
+    NotAJsonObject,
+    #[error("`{0}` is not an object")]
+    NotAnObject(String),
+    #[error("`{0}` is not a list")]
+    NotAList(String),
+    #[error("`{0}` is not a table")]
+    NotATable(String),
+    /// `entry` runs `command`, a program that is not frontier.
+    #[error("`{entry}` is another server: it runs `{command}`, not frontier")]
+    OtherProgram { entry: String, command: String },
+    #[error("`{entry}` is another server: it runs no command")]
+    NoCommand { entry: String },
+}
+
 /// The error for a document whose shape frontier does not know how to edit.
-pub fn unexpected_shape(path: &Path, what: &str) -> Error {
+pub fn unexpected_shape(path: &Path, what: &ShapeError) -> Error {
     Error::refused(
         format!("cannot edit `{}`: {what}", path.display()),
         "frontier leaves a file it does not understand untouched: fix it or move it aside, then run the command again",

@@ -20,23 +20,22 @@ impl BaseUrl {
     /// Checks `raw` as a base URL: an absolute http(s) URL with a host and a valid port,
     /// no whitespace or control characters, no query or fragment (paths are appended to
     /// it). The error says what is wrong without quoting any credentials.
-    pub fn parse(raw: &str) -> std::result::Result<BaseUrl, String> {
+    pub fn parse(raw: &str) -> std::result::Result<BaseUrl, BaseUrlError> {
         let raw = raw.trim_end_matches('/');
-        let shown = hide_userinfo(raw);
+        let shown = || hide_userinfo(raw);
         if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(format!("base_url {shown:?} contains whitespace or a control character"));
+            return Err(BaseUrlError::Whitespace { shown: shown() });
         }
-        let url = reqwest::Url::parse(raw).map_err(|e| format!("base_url `{shown}` is not a valid URL ({e})"))?;
+        let url =
+            reqwest::Url::parse(raw).map_err(|e| BaseUrlError::NotAUrl { shown: shown(), reason: e.to_string() })?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("base_url `{shown}` must start with http:// or https://"));
+            return Err(BaseUrlError::Scheme { shown: shown() });
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(format!("base_url `{shown}` has no host"));
+            return Err(BaseUrlError::NoHost { shown: shown() });
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!(
-                "base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end"
-            ));
+            return Err(BaseUrlError::QueryOrFragment { shown: shown() });
         }
         Ok(BaseUrl(raw.to_string()))
     }
@@ -74,6 +73,24 @@ impl BaseUrl {
             path: url.path().to_string(),
         })
     }
+}
+
+/// What is wrong with a configured base URL. Each variant holds the URL as `shown`, with
+/// any userinfo already hidden (`hide_userinfo`), so no way of printing it leaks a
+/// password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseUrlError {
+    #[error("base_url {shown:?} contains whitespace or a control character")]
+    Whitespace { shown: String },
+    /// `reason` is the URL parser's own word for it.
+    #[error("base_url `{shown}` is not a valid URL ({reason})")]
+    NotAUrl { shown: String, reason: String },
+    #[error("base_url `{shown}` must start with http:// or https://")]
+    Scheme { shown: String },
+    #[error("base_url `{shown}` has no host")]
+    NoHost { shown: String },
+    #[error("base_url `{shown}` must not have a `?query` or `#fragment`: paths are added to its end")]
+    QueryOrFragment { shown: String },
 }
 
 /// A base URL's server on this machine: the addresses to try, in order, `host:port` as
@@ -141,6 +158,28 @@ mod tests {
         {
             assert!(BaseUrl::parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_bad_base_url_says_what_is_wrong_and_never_its_password() {
+        let err = |raw: &str| BaseUrl::parse(raw).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            err("https://u:pw@h/v 1"),
+            r#"base_url "https://***@h/v 1" contains whitespace or a control character"#
+        );
+        assert_eq!(
+            err("http://u:pw@h:99999/v1"),
+            "base_url `http://***@h:99999/v1` is not a valid URL (invalid port number)"
+        );
+        assert_eq!(err("file:///etc"), "base_url `file:///etc` must start with http:// or https://");
+        assert_eq!(
+            err("https://u:pw@h/v1?k=1"),
+            "base_url `https://***@h/v1?k=1` must not have a `?query` or `#fragment`: paths are added to its end"
+        );
+        assert_eq!(
+            BaseUrl::parse("https://u:pw@h/v1#x"),
+            Err(BaseUrlError::QueryOrFragment { shown: "https://***@h/v1#x".into() })
+        );
     }
 
     #[test]

@@ -127,20 +127,19 @@ impl Params {
     }
 
     /// Sets `key` from its text (`0.7`, `4000`, `high`); the error says what is wrong.
-    pub fn set(&mut self, key: ParamKey, value: &str) -> Result<(), String> {
+    pub fn set(&mut self, key: ParamKey, value: &str) -> Result<(), ParamError> {
+        let text = || value.to_string();
         match key {
             ParamKey::Temperature => {
-                let t: f64 = value.parse().map_err(|_| format!("`temperature` is `{value}`, not a number"))?;
+                let t: f64 = value.parse().map_err(|_| ParamError::NotANumber(text()))?;
                 self.temperature = Some(t);
             }
             ParamKey::MaxOutputTokens => {
-                let n: u32 =
-                    value.parse().map_err(|_| format!("`max_output_tokens` is `{value}`, not a whole number"))?;
+                let n: u32 = value.parse().map_err(|_| ParamError::NotAWholeNumber(text()))?;
                 self.max_output_tokens = Some(n);
             }
             ParamKey::Reasoning => {
-                let r = Reasoning::parse(value)
-                    .ok_or_else(|| format!("`reasoning` is `{value}`; it must be low, medium or high"))?;
+                let r = Reasoning::parse(value).ok_or_else(|| ParamError::NoSuchEffort(text()))?;
                 self.reasoning = Some(r);
             }
         }
@@ -148,15 +147,32 @@ impl Params {
     }
 
     /// Checks the ranges every API shares: a temperature from 0 to 2, at least one token.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), ParamError> {
         if let Some(t) = self.temperature.filter(|t| !(t.is_finite() && (0.0..=MAX_TEMPERATURE).contains(t))) {
-            return Err(format!("`temperature` is {t}; it must be from 0 to {MAX_TEMPERATURE}"));
+            return Err(ParamError::TemperatureOutOfRange(t));
         }
         if let Some(n) = self.max_output_tokens.filter(|n| !(1..=MAX_OUTPUT_TOKENS_LIMIT).contains(n)) {
-            return Err(format!("`max_output_tokens` is {n}; it must be from 1 to {MAX_OUTPUT_TOKENS_LIMIT}"));
+            return Err(ParamError::MaxOutputTokensOutOfRange(n));
         }
         Ok(())
     }
+}
+
+/// A parameter's value that is not one: what `Params::set` and `Params::validate`
+/// refuse, each naming the key, the value and what it must be. Where the value was
+/// written (a flag, config.toml, a preset) is the caller's to add.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ParamError {
+    #[error("`temperature` is `{0}`, not a number")]
+    NotANumber(String),
+    #[error("`max_output_tokens` is `{0}`, not a whole number")]
+    NotAWholeNumber(String),
+    #[error("`reasoning` is `{0}`; it must be low, medium or high")]
+    NoSuchEffort(String),
+    #[error("`temperature` is {0}; it must be from 0 to {MAX_TEMPERATURE}")]
+    TemperatureOutOfRange(f64),
+    #[error("`max_output_tokens` is {0}; it must be from 1 to {MAX_OUTPUT_TOKENS_LIMIT}")]
+    MaxOutputTokensOutOfRange(u32),
 }
 
 /// Why a route can't honour a parameter, and what to do instead.
@@ -229,7 +245,7 @@ mod tests {
     fn params(pairs: &[(&str, &str)]) -> Result<Params, String> {
         let mut p = Params::default();
         for (k, v) in pairs {
-            p.set(ParamKey::parse(k).ok_or("no such key")?, v)?;
+            p.set(ParamKey::parse(k).ok_or("no such key")?, v).map_err(|e| e.to_string())?;
         }
         Ok(p)
     }

@@ -159,19 +159,19 @@ pub(crate) struct ScopeStateToml {
 }
 
 impl ScopeStateToml {
-    pub(crate) fn into_state(self) -> std::result::Result<ScopeState, String> {
+    pub(crate) fn into_state(self) -> std::result::Result<ScopeState, StateError> {
         let armed = match (self.mode, self.model, self.preset, self.panel) {
             (Mode::Off, ..) => Armed::Off,
             (Mode::Single, Some(model), ..) => Armed::Single { model },
             (Mode::Fusion, _, Some(name), _) => Armed::Preset { name },
             (Mode::Fusion, _, None, Some(panel)) => Armed::Custom { panel },
-            (Mode::Single, None, ..) => return Err("mode `single` without a `model`".into()),
-            (Mode::Fusion, _, None, None) => return Err("mode `fusion` without a `preset` or `panel`".into()),
+            (Mode::Single, None, ..) => return Err(StateError::SingleWithoutModel),
+            (Mode::Fusion, _, None, None) => return Err(StateError::FusionWithoutPanel),
         };
         // Checked again when a run uses it; refused here only so that a file that reads
         // is one that writes back the same (NaN is not equal to itself).
         if let Some(secs) = self.shape.grace_secs.filter(|s| !crate::config::settings::grace_allowed(*s)) {
-            return Err(format!("`grace_secs` in [shape] is {secs}; it must be more than 0 and at most 3600"));
+            return Err(StateError::Grace(secs));
         }
         Ok(ScopeState {
             armed,
@@ -201,6 +201,19 @@ impl ScopeStateToml {
         }
         raw
     }
+}
+
+/// A state file that parses as TOML but says nothing a scope can run: what `load` turns
+/// into a warning (the scope is then `off`), naming the key that is missing or wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StateError {
+    #[error("mode `single` without a `model`")]
+    SingleWithoutModel,
+    #[error("mode `fusion` without a `preset` or `panel`")]
+    FusionWithoutPanel,
+    /// `grace_secs` in `[shape]`, out of its range.
+    #[error("`grace_secs` in [shape] is {0}; it must be more than 0 and at most 3600")]
+    Grace(f64),
 }
 
 /// A scope's state as read, with a warning when the file was there but unusable.
@@ -233,10 +246,10 @@ pub fn scopes(dir: &Path) -> Vec<String> {
 pub fn load(dir: &Path, scope: &str) -> Loaded {
     let path = path(dir, scope);
     let parsed = toml_file::read::<ScopeStateToml>(&path, "scope state").and_then(|raw| {
-        raw.map(ScopeStateToml::into_state).transpose().map_err(|message| Error::InvalidFile {
+        raw.map(ScopeStateToml::into_state).transpose().map_err(|e| Error::InvalidFile {
             what: "scope state",
             path: path.clone(),
-            message,
+            message: e.to_string(),
         })
     });
     match parsed {
@@ -291,6 +304,28 @@ mod tests {
             assert_eq!(loaded.state, ScopeState::default(), "{grace}");
             assert!(loaded.warning.unwrap_or_default().contains("`grace_secs` in [shape] is"), "{grace}");
         }
+    }
+
+    #[test]
+    fn a_state_that_runs_nothing_is_named_in_the_warning() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = path(dir.path(), "x");
+        std::fs::write(&file, "mode = \"single\"\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            load(dir.path(), "x").warning,
+            Some(format!(
+                "invalid scope state `{}`: mode `single` without a `model`; treating scope `x` as off (re-arm it with `frontier mode`)",
+                file.display()
+            ))
+        );
+        let raw = |text: &str| toml::from_str::<ScopeStateToml>(text).unwrap_or_else(|e| panic!("{e}"));
+        let grace = raw("mode = \"single\"\nmodel = \"m\"\n[shape]\ngrace_secs = 0.0\n").into_state();
+        assert_eq!(grace, Err(StateError::Grace(0.0)));
+        assert_eq!(
+            grace.err().map(|e| e.to_string()).as_deref(),
+            Some("`grace_secs` in [shape] is 0; it must be more than 0 and at most 3600")
+        );
+        assert_eq!(raw("mode = \"fusion\"\n").into_state(), Err(StateError::FusionWithoutPanel));
     }
 
     #[test]

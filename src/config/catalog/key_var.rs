@@ -54,29 +54,42 @@ const NOT_KEY_PREFIXES: &[&str] = &["LC_", "XDG_", "FRONTIER_"];
 
 /// Checks `api_key_env` of provider `provider`: a plausible variable name that is not one
 /// of the well-known non-secret ones.
-pub(super) fn check_key_variable(provider: &str, var: &str) -> std::result::Result<(), String> {
+pub(super) fn check_key_variable(provider: &str, var: &str) -> Result<(), KeyVariableError> {
+    let provider = provider.to_string();
     if var.is_empty() {
-        return Err(format!(
-            "provider `{provider}` has an empty api_key_env: name the variable that holds its key, or leave api_key_env out if its server needs none"
-        ));
+        return Err(KeyVariableError::Empty { provider });
     }
     let mut chars = var.chars();
     let plausible = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !plausible {
-        // Not quoted: a value that is not a variable name may be the key itself.
-        return Err(format!(
-            "provider `{provider}` has an api_key_env that is not a variable name (letters, digits and `_`, not starting with a digit); it must name the variable that holds the key, not the key itself (the value is not shown, in case it is one)"
-        ));
+        return Err(KeyVariableError::NotAName { provider });
     }
     let upper = var.to_ascii_uppercase();
     if NOT_KEY_VARIABLES.contains(&upper.as_str()) || NOT_KEY_PREFIXES.iter().any(|p| upper.starts_with(p)) {
-        return Err(format!(
-            "provider `{provider}` has api_key_env `{var}`, which holds no key: its value would be sent to the server as one; name the variable that holds the key, e.g. `{}_API_KEY`",
-            provider.to_ascii_uppercase().replace('-', "_")
-        ));
+        return Err(KeyVariableError::HoldsNoKey { provider, var: var.to_string() });
     }
     Ok(())
+}
+
+/// Why a provider's `api_key_env` is refused; each message says what to name instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum KeyVariableError {
+    #[error(
+        "provider `{provider}` has an empty api_key_env: name the variable that holds its key, or leave api_key_env out if its server needs none"
+    )]
+    Empty { provider: String },
+    /// Holds no copy of the value: a value that is not a variable name may be the key
+    /// itself, so it is never shown.
+    #[error(
+        "provider `{provider}` has an api_key_env that is not a variable name (letters, digits and `_`, not starting with a digit); it must name the variable that holds the key, not the key itself (the value is not shown, in case it is one)"
+    )]
+    NotAName { provider: String },
+    #[error(
+        "provider `{provider}` has api_key_env `{var}`, which holds no key: its value would be sent to the server as one; name the variable that holds the key, e.g. `{}_API_KEY`",
+        provider.to_ascii_uppercase().replace('-', "_")
+    )]
+    HoldsNoKey { provider: String, var: String },
 }
 
 #[cfg(test)]
@@ -105,5 +118,22 @@ mod tests {
         ] {
             assert!(check_key_variable("p", bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_refused_key_variable_says_what_to_name_instead() {
+        let err = |var: &str| check_key_variable("my-gw", var).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(
+            err(""),
+            "provider `my-gw` has an empty api_key_env: name the variable that holds its key, or leave api_key_env out if its server needs none"
+        );
+        assert_eq!(
+            err("sk-secret"),
+            "provider `my-gw` has an api_key_env that is not a variable name (letters, digits and `_`, not starting with a digit); it must name the variable that holds the key, not the key itself (the value is not shown, in case it is one)"
+        );
+        assert_eq!(
+            err("Path"),
+            "provider `my-gw` has api_key_env `Path`, which holds no key: its value would be sent to the server as one; name the variable that holds the key, e.g. `MY_GW_API_KEY`"
+        );
     }
 }

@@ -63,7 +63,7 @@ impl Catalog {
                 (None, Some(url)) => BaseUrl::parse(&url).map_err(|e| invalid(format!("provider `{name}`: {e}")))?,
             };
             if let Some(var) = &p.api_key_env {
-                check_key_variable(&name, var).map_err(invalid)?;
+                check_key_variable(&name, var).map_err(|e| invalid(e.to_string()))?;
             }
             self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
         }
@@ -107,7 +107,7 @@ impl Catalog {
         }
         self.aliases.extend(raw.aliases);
         for (route, price) in raw.prices {
-            prices::check(&route, price).map_err(invalid)?;
+            prices::check(&route, price).map_err(|e| invalid(e.to_string()))?;
             self.prices.insert(route, price);
         }
         Ok(())

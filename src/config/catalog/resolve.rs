@@ -6,7 +6,7 @@
 
 use super::{Catalog, MOCK_PROVIDER, ModelSpec, ProviderInfo, Route};
 use crate::error::{Error, Result, suggest};
-use crate::provider::mock::MockOptions;
+use crate::provider::mock::{MockOptionError, MockOptions};
 use crate::provider::{BaseUrl, Params, ProviderKind};
 
 impl Catalog {
@@ -38,14 +38,14 @@ impl Catalog {
     }
 
     /// Parses `provider:model[?options]`; the error says what is wrong.
-    pub(super) fn parse_direct(&self, address: &str) -> std::result::Result<Route, String> {
-        let (provider, rest) = address.split_once(':').ok_or("missing `provider:`")?;
+    pub(super) fn parse_direct(&self, address: &str) -> std::result::Result<Route, AddressError> {
+        let (provider, rest) = address.split_once(':').ok_or(AddressError::NoProvider)?;
         let (model, query) = match rest.split_once('?') {
             Some((m, q)) => (m, Some(q)),
             None => (rest, None),
         };
         if model.is_empty() {
-            return Err("the model id after `:` is empty".into());
+            return Err(AddressError::NoModel);
         }
         if provider == MOCK_PROVIDER {
             let mock = MockOptions::parse(query.unwrap_or(""))?;
@@ -58,15 +58,31 @@ impl Catalog {
             return Ok(Route { provider: info, model: model.to_string(), mock });
         }
         let Some(info) = self.providers.get(provider) else {
-            let mut known: Vec<&str> = self.providers.keys().map(String::as_str).collect();
-            known.push(MOCK_PROVIDER);
-            return Err(format!("unknown provider `{provider}` (known: {})", known.join(", ")));
+            let mut known: Vec<String> = self.providers.keys().cloned().collect();
+            known.push(MOCK_PROVIDER.into());
+            return Err(AddressError::UnknownProvider { provider: provider.to_string(), known });
         };
         if query.is_some() {
-            return Err("options after `?` are only for `mock:` models".into());
+            return Err(AddressError::OptionsNotForMock);
         }
         Ok(Route { provider: info.clone(), model: model.to_string(), mock: MockOptions::default() })
     }
+}
+
+/// What is wrong with a `provider:model[?options]` address; the caller names the address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum AddressError {
+    #[error("missing `provider:`")]
+    NoProvider,
+    #[error("the model id after `:` is empty")]
+    NoModel,
+    #[error(transparent)]
+    Mock(#[from] MockOptionError),
+    /// `known`: the catalog's providers and `mock`, in the order the message lists them.
+    #[error("unknown provider `{provider}` (known: {})", known.join(", "))]
+    UnknownProvider { provider: String, known: Vec<String> },
+    #[error("options after `?` are only for `mock:` models")]
+    OptionsNotForMock,
 }
 
 #[cfg(test)]
@@ -131,5 +147,20 @@ mod tests {
             "invalid model address `openai:gpt-4.1?delay_ms=1`: options after `?` are only for `mock:` models"
         );
         assert!(err("nope:x").starts_with("invalid model address `nope:x`: unknown provider `nope`"));
+    }
+
+    #[test]
+    fn an_address_error_names_what_is_missing_or_unknown() {
+        let catalog = catalog();
+        let missing = catalog.parse_direct("gpt-5.5").err();
+        assert_eq!(missing, Some(AddressError::NoProvider));
+        assert_eq!(missing.map(|e| e.to_string()).as_deref(), Some("missing `provider:`"));
+        let Some(AddressError::UnknownProvider { provider, known }) = catalog.parse_direct("nope:x").err() else {
+            panic!("`nope:` is no provider")
+        };
+        assert_eq!((provider.as_str(), known.last().map(String::as_str)), ("nope", Some("mock")));
+        let unknown =
+            AddressError::UnknownProvider { provider: "nope".into(), known: vec!["openai".into(), "mock".into()] };
+        assert_eq!(unknown.to_string(), "unknown provider `nope` (known: openai, mock)");
     }
 }

@@ -279,3 +279,11 @@ fn a_fifo_is_not_opened() {
     assert!(made.success());
     assert_eq!(skipped(gather(&fifo, THIRD, LIMITS)), "not a regular file");
 }
+
+#[test]
+fn why_a_transcript_was_not_read_is_worded_for_the_report() {
+    let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+    assert_eq!(TailError::Unreadable(denied).to_string(), "unreadable (permission denied)");
+    assert_eq!(TailError::Special(reach::Special::Kernel("proc")).to_string(), "not a regular file (on proc)");
+    assert_eq!(TailError::Special(reach::Special::Socket).to_string(), "not a regular file (a socket)");
+}

@@ -13,7 +13,7 @@ mod options;
 
 use std::time::Duration;
 
-pub use options::{MockFailure, MockOptions};
+pub use options::{MockFailure, MockOptionError, MockOptions};
 use serde_json::{Map, Value, json};
 
 use super::usage::{Usage, estimate_tokens};

@@ -38,24 +38,28 @@ const MAX_CHARS: usize = 1 << 20;
 
 impl MockOptions {
     /// Parses `delay_ms=N&fail=STATUS|timeout&reply=TEXT`; the error says what is wrong.
-    pub fn parse(query: &str) -> Result<MockOptions, String> {
+    pub fn parse(query: &str) -> Result<MockOptions, MockOptionError> {
         check_escapes(query)?;
         let mut options = MockOptions::default();
         for (key, value) in form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
                 "delay_ms" => {
-                    options.delay_ms = value.parse().ok().filter(|ms| *ms <= MAX_DELAY_MS).ok_or_else(|| {
-                        format!("`delay_ms={value}` is not a whole number of milliseconds up to {MAX_DELAY_MS}")
-                    })?;
+                    options.delay_ms = value
+                        .parse()
+                        .ok()
+                        .filter(|ms| *ms <= MAX_DELAY_MS)
+                        .ok_or_else(|| MockOptionError::Delay(value.to_string()))?;
                 }
                 "fail" => {
                     options.fail = Some(match value.as_ref() {
                         "timeout" => MockFailure::Timeout,
-                        status => {
-                            MockFailure::Status(status.parse().ok().filter(|s| (400..600).contains(s)).ok_or_else(
-                                || format!("`fail={value}` is neither `timeout` nor an HTTP status from 400 to 599"),
-                            )?)
-                        }
+                        status => MockFailure::Status(
+                            status
+                                .parse()
+                                .ok()
+                                .filter(|s| (400..600).contains(s))
+                                .ok_or_else(|| MockOptionError::Failure(value.to_string()))?,
+                        ),
                     });
                 }
                 "reply" => options.reply = Some(value.into_owned()),
@@ -64,28 +68,41 @@ impl MockOptions {
                         .parse()
                         .ok()
                         .filter(|n| *n <= MAX_CHARS)
-                        .ok_or_else(|| format!("`{key}={value}` is not a whole number up to {MAX_CHARS}"))?;
+                        .ok_or_else(|| MockOptionError::Chars { key: key.to_string(), value: value.to_string() })?;
                     if key == "error_chars" {
                         options.error_chars = Some(chars);
                     } else {
                         options.reason_chars = Some(chars);
                     }
                 }
-                other => {
-                    return Err(format!(
-                        "unknown mock option `{other}` (known: delay_ms, fail, reply, error_chars, reason_chars)"
-                    ));
-                }
+                other => return Err(MockOptionError::Unknown(other.to_string())),
             }
         }
         Ok(options)
     }
 }
 
+/// A query a mock can't follow, naming the option as written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MockOptionError {
+    #[error("`delay_ms={0}` is not a whole number of milliseconds up to {MAX_DELAY_MS}")]
+    Delay(String),
+    #[error("`fail={0}` is neither `timeout` nor an HTTP status from 400 to 599")]
+    Failure(String),
+    #[error("`{key}={value}` is not a whole number up to {MAX_CHARS}")]
+    Chars { key: String, value: String },
+    #[error("unknown mock option `{0}` (known: delay_ms, fail, reply, error_chars, reason_chars)")]
+    Unknown(String),
+    /// A `%`-escape that is cut short or decodes to bytes that are not UTF-8, in the value
+    /// of the option named.
+    #[error("`{0}` has a malformed %-escape")]
+    MalformedEscape(String),
+}
+
 /// `form_urlencoded` keeps a malformed `%`-escape as written and replaces bytes that are
 /// not UTF-8: either would make a reply other than the one asked for, so both are refused,
 /// naming the option.
-fn check_escapes(query: &str) -> Result<(), String> {
+fn check_escapes(query: &str) -> Result<(), MockOptionError> {
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let bytes = value.as_bytes();
@@ -95,7 +112,7 @@ fn check_escapes(query: &str) -> Result<(), String> {
             .filter(|(_, b)| **b == b'%')
             .all(|(at, _)| bytes.get(at + 1..at + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
         if !escapes_complete || percent_encoding::percent_decode(bytes).decode_utf8().is_err() {
-            return Err(format!("`{key}` has a malformed %-escape"));
+            return Err(MockOptionError::MalformedEscape(key.to_string()));
         }
     }
     Ok(())
@@ -132,7 +149,7 @@ mod tests {
 
     #[test]
     fn bad_options_say_what_is_wrong() {
-        let err = |query: &str| MockOptions::parse(query).err().unwrap_or_default();
+        let err = |query: &str| MockOptions::parse(query).err().map(|e| e.to_string()).unwrap_or_default();
         assert_eq!(err("fail=200"), "`fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
         assert_eq!(
             err("speed=1"),
