@@ -16,10 +16,12 @@
 //! the database's path and the `history` switch), or about terminals: recording never
 //! fails a run (it warns), and the commands render what the queries return.
 
+mod busy;
 pub mod entry;
 mod error;
 mod inbox;
 mod notice;
+mod open;
 mod query;
 mod read_only;
 mod record;

@@ -7,6 +7,7 @@
 //! finished `RunReport`.
 
 pub mod analysis;
+mod by_key;
 pub mod context;
 pub mod council;
 pub mod history;

@@ -9,6 +9,7 @@
 
 use serde_json::Value;
 
+use super::by_key::{items, text};
 use super::history::cost;
 use super::scores::format_ms;
 use super::screen::Fit;
@@ -272,14 +273,6 @@ fn score_of(report: &Value, member: usize) -> Option<&Value> {
 
 pub(super) fn format_score(score: f64) -> String {
     if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score:.1}") }
-}
-
-pub(super) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-pub(super) fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value.and_then(Value::as_array).into_iter().flatten()
 }
 
 #[cfg(test)]
