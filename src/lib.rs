@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+mod deadline_read;
 pub mod env;
 pub mod error;
 pub mod frame;

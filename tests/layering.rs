@@ -28,6 +28,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("env", &[]),
     ("testing", &[]),
     ("random", &[]),
+    // One poll(2) read of a descriptor with a deadline and a cap: the hook's stdin, piped context.
+    ("deadline_read", &[]),
     // frontier's own directories: made 0700, written through a descriptor.
     ("private_dir", &["random"]),
     // The characters that draw nothing: one list for the guards and for names shown.
@@ -41,12 +43,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("config", &["provider", "env", "error", "private_dir"]),
     ("scope", &["config", "env", "error", "private_dir"]),
     // What the panel sees besides the prompt: it reads the workspace, nothing else.
-    ("context", &["env", "error", "frame"]),
+    ("context", &["env", "error", "frame", "deadline_read"]),
     ("pipeline", &["provider", "context", "frame"]),
     ("history", &["pipeline", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
     ("render", &["pipeline", "history", "context", "env", "invisible"]),
-    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible"]),
+    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible", "deadline_read"]),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.

@@ -1,7 +1,9 @@
 //! Human and JSON output. Progress, tables and the analysis of a run go to stderr,
 //! answers and `--json` documents to stdout (so `frontier run ... > file` keeps only the
 //! answer). Decides once, from the `Env` snapshot (`screen`), whether each stream is a
-//! terminal and how wide; the layers below never print.
+//! terminal and how wide. The layers below hand back what is to be said instead of
+//! printing it (`history::record_or_warning` returns its warning), but for
+//! `history::record_or_warn`, kept until its last callers print that warning themselves.
 //!
 //! Knows nothing about how a run is carried out: it reads `RunEvent`s and the
 //! finished `RunReport`.
