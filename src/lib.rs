@@ -29,6 +29,7 @@ pub mod render;
 pub mod scope;
 #[cfg(test)]
 mod testing;
+mod text;
 
 use std::ffi::OsString;
 

@@ -23,13 +23,15 @@ use tree::{Crate, Module, Site};
 /// flows down, towards `provider` and the leaf modules.
 const ALLOWED: &[(&str, &[&str])] = &[
     // Leaves: they import nothing from the crate, but for `error`, whose `echo` shows a
-    // value's invisible characters.
-    ("error", &["invisible"]),
+    // value's invisible characters and cuts it short.
+    ("error", &["invisible", "text"]),
     ("env", &[]),
     ("testing", &[]),
     ("random", &[]),
     // One poll(2) read of a descriptor with a deadline and a cap: the hook's stdin, piped context.
     ("deadline_read", &[]),
+    // Cutting text to a number of characters, marked with `…`.
+    ("text", &[]),
     // frontier's own directories: made 0700, written through a descriptor.
     ("private_dir", &["random"]),
     // The characters that draw nothing: one list for the guards and for names shown.
@@ -39,7 +41,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The command line's raw types; clap's errors become ours.
     ("cli", &["error"]),
     // The bottom of the run: wire formats, transports, the shared value types.
-    ("provider", &["env", "random"]),
+    ("provider", &["env", "random", "text"]),
     ("config", &["provider", "env", "error", "private_dir"]),
     ("scope", &["config", "env", "error", "private_dir"]),
     // What the panel sees besides the prompt: it reads the workspace, nothing else.
@@ -48,11 +50,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("history", &["pipeline", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
     ("render", &["pipeline", "history", "context", "env", "invisible"]),
-    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible", "deadline_read"]),
+    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible", "deadline_read", "text"]),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.
-    ("mcp", &["pipeline", "error"]),
+    ("mcp", &["pipeline", "error", "text"]),
     // The top: commands put the layers together.
     (
         "commands",
