@@ -14,6 +14,7 @@
 pub mod agent_cli;
 pub mod anthropic;
 pub mod base_url;
+pub mod basic_env;
 #[cfg(test)]
 mod cache_figure;
 mod connect;
