@@ -287,10 +287,15 @@ fn crate_of(files: &[(&str, &str)]) -> Crate {
     Crate::new(&sources)
 }
 
-/// The imports between siblings: (directory, importer, imported) → where each is made
-/// and the `use` declarations it went through.
-fn sibling_edges(krate: &Crate) -> BTreeMap<(Module, String, String), BTreeSet<(Site, Vec<Site>)>> {
-    let mut edges: BTreeMap<(Module, String, String), BTreeSet<(Site, Vec<Site>)>> = BTreeMap::new();
+/// An import between siblings: the directory, the importer, the imported.
+type Edge = (Module, String, String);
+
+/// Where an import is made, and the `use` declarations it went through.
+type Made = (Site, Vec<Site>);
+
+/// The imports between siblings, each with every place that makes it.
+fn sibling_edges(krate: &Crate) -> BTreeMap<Edge, BTreeSet<Made>> {
+    let mut edges: BTreeMap<Edge, BTreeSet<Made>> = BTreeMap::new();
     for named in krate.named().into_iter().filter(|n| !n.test) {
         let to = krate.module_of_path(&named.to);
         let common = named.from.iter().zip(to).take_while(|(a, b)| a == b).count();
@@ -304,8 +309,10 @@ fn sibling_edges(krate: &Crate) -> BTreeMap<(Module, String, String), BTreeSet<(
     edges
 }
 
-/// Every ring of siblings, as `dir: a → b → a` and the lines that make each edge; each
-/// ring once, starting from its first module by name.
+/// The rings of siblings, as `dir: a → b → a` and the lines that make each edge: for
+/// every import that is part of a ring, the shortest ring through it (each ring once,
+/// starting from its first module by name). Every edge to break shows, without listing
+/// each of the many longer rings the same edges make.
 fn rings(krate: &Crate) -> Vec<String> {
     let edges = sibling_edges(krate);
     let dirs: BTreeSet<&Module> = edges.keys().map(|(dir, _, _)| dir).collect();
@@ -315,9 +322,19 @@ fn rings(krate: &Crate) -> Vec<String> {
         for (_, a, b) in edges.keys().filter(|(d, _, _)| d == dir) {
             next.entry(a).or_default().push(b);
         }
-        let mut found = Vec::new();
-        for start in next.keys() {
-            walk(&next, start, &mut vec![start], &mut found);
+        let mut found = BTreeSet::new();
+        for (a, tos) in &next {
+            for b in tos {
+                let Some(back) = shortest_path(&next, b, a) else { continue };
+                let mut ring: Vec<&str> = [*a].into_iter().chain(back).collect();
+                // Start at the first module by name, so a ring found from any of its
+                // edges reads the same.
+                let first = (0..ring.len() - 1).min_by_key(|&i| ring[i]).unwrap_or(0);
+                ring.pop();
+                ring.rotate_left(first);
+                ring.push(ring[0]);
+                found.insert(ring);
+            }
         }
         for ring in found {
             let name = if dir.is_empty() { "crate".to_string() } else { dir.join("::") };
@@ -333,23 +350,28 @@ fn rings(krate: &Crate) -> Vec<String> {
     out
 }
 
-/// Extends `path` (which starts at its smallest module) by every module after the start,
-/// recording each way back to the start as a ring.
-fn walk<'a>(
-    next: &BTreeMap<&'a str, Vec<&'a str>>,
-    at: &'a str,
-    path: &mut Vec<&'a str>,
-    found: &mut Vec<Vec<&'a str>>,
-) {
-    for &to in next.get(at).into_iter().flatten() {
-        if to == path[0] {
-            found.push(path.iter().copied().chain([to]).collect());
-        } else if to > path[0] && !path.contains(&to) {
-            path.push(to);
-            walk(next, to, path, found);
-            path.pop();
+/// The shortest way from `from` to `to` along `next`, both ends included (breadth first,
+/// neighbours in name order, so the answer is always the same).
+fn shortest_path<'a>(next: &BTreeMap<&'a str, Vec<&'a str>>, from: &'a str, to: &'a str) -> Option<Vec<&'a str>> {
+    let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(at) = queue.pop_front() {
+        if at == to {
+            let mut path = vec![to];
+            while let Some(&before) = came_from.get(path[path.len() - 1]) {
+                path.push(before);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &step in next.get(at).into_iter().flatten() {
+            if step != from && !came_from.contains_key(step) {
+                came_from.insert(step, at);
+                queue.push_back(step);
+            }
         }
     }
+    None
 }
 
 fn shown_site(at: &Site, through: &[Site]) -> String {
