@@ -166,10 +166,7 @@ pub const ECHO_CHARS: usize = 64;
 /// each invisible character written as its escape (`\u{200b}`): an unknown `gpt5` with a
 /// zero-width space in it would otherwise read as the `gpt5` it is not.
 pub fn echo(value: &str) -> String {
-    match value.char_indices().nth(ECHO_CHARS) {
-        Some((cut, _)) => format!("{}…", crate::invisible::escape(&value[..cut])),
-        None => crate::invisible::escape(value).into_owned(),
-    }
+    crate::text::cut_showing(value, ECHO_CHARS, |kept| crate::invisible::escape(kept).into_owned())
 }
 
 /// The closest of `candidates` to `name`, when it is close enough to be a likely typo.

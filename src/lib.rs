@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod context;
+mod deadline_read;
 pub mod env;
 pub mod error;
 pub mod frame;
@@ -29,6 +30,7 @@ pub mod request;
 pub mod scope;
 #[cfg(test)]
 mod testing;
+mod text;
 
 use std::ffi::OsString;
 

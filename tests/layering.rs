@@ -1,22 +1,37 @@
-//! Keeps the layers of docs/architecture.md honest: reads every `crate::...` path in
-//! `src/` and fails on an import that a layer is not allowed to make.
+//! Keeps the layers of docs/architecture.md honest: reads every path into the crate that
+//! `src/` names (`crate::`, `super::` and `self::` paths and `use` declarations, through
+//! the re-exports of a parent) and fails on an import that a layer is not allowed to make,
+//! and on modules that import each other in a ring.
 //!
 //! A layer is a top-level module of the crate (`src/NAME.rs` or `src/NAME/`). The edges a
 //! layer may take are written once, in `ALLOWED`; anything else, and any layer missing
 //! from the table, fails the test with the file and line that made the import.
 
+#[path = "layering/scan.rs"]
+mod scan;
+#[path = "layering/tree.rs"]
+mod tree;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+use pretty_assertions::assert_eq;
+
+use tree::{Crate, Module, Site};
 
 /// Who may import whom: each layer and the layers below it that it uses. Everything
 /// flows down, towards `provider` and the leaf modules.
 const ALLOWED: &[(&str, &[&str])] = &[
     // Leaves: they import nothing from the crate, but for `error`, whose `echo` shows a
-    // value's invisible characters.
-    ("error", &["invisible"]),
+    // value's invisible characters and cuts it short.
+    ("error", &["invisible", "text"]),
     ("env", &[]),
     ("testing", &[]),
     ("random", &[]),
+    // One poll(2) read of a descriptor with a deadline and a cap: the hook's stdin, piped context.
+    ("deadline_read", &[]),
+    // Cutting text to a number of characters, marked with `…`.
+    ("text", &[]),
     // frontier's own directories: made 0700, written through a descriptor.
     ("private_dir", &["random"]),
     // The characters that draw nothing: one list for the guards and for names shown.
@@ -26,20 +41,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The command line's raw types; clap's errors become ours.
     ("cli", &["error"]),
     // The bottom of the run: wire formats, transports, the shared value types.
-    ("provider", &["env", "random"]),
+    ("provider", &["env", "random", "text"]),
     ("config", &["provider", "env", "error", "private_dir"]),
     ("scope", &["config", "env", "error", "private_dir"]),
     // What the panel sees besides the prompt: it reads the workspace, nothing else.
-    ("context", &["env", "error", "frame"]),
+    ("context", &["env", "error", "frame", "deadline_read"]),
     ("pipeline", &["provider", "context", "frame"]),
     ("history", &["pipeline", "error", "private_dir"]),
     // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
     ("render", &["pipeline", "history", "context", "env", "invisible"]),
-    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible"]),
+    ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible", "deadline_read", "text"]),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
     // carry the tools out.
-    ("mcp", &["pipeline", "error"]),
+    ("mcp", &["pipeline", "error", "text"]),
     // One typed request in, the plan out: the one place precedence is decided, for every
     // entry point the commands serve.
     ("request", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
@@ -58,6 +73,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "install",
             "mcp",
             "request",
+            "text",
             "render",
             "env",
             "error",
@@ -68,9 +84,6 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Entry points for the fuzz targets reach into the parsers of every layer.
     ("fuzzing", &["config", "scope", "provider", "error"]),
 ];
-
-/// Files that stand above every layer: the crate root and the binary.
-const ROOTS: &[&str] = &["lib", "main"];
 
 /// Compiled only for unit tests (`#[cfg(test)]` in lib.rs), importing nothing from the
 /// crate: every layer's tests may use it.
@@ -148,160 +161,254 @@ fn the_scanner_sees_every_form_of_import() {
         const J: &str = r#"{"a": "crate::scope"}"#;
         fn g() { let e = '\''; crate::random::u64(); }
     "##;
-    let found: Vec<(usize, String)> = crate_paths(code).into_iter().collect();
+    let found: Vec<(usize, String)> = crate_paths(code);
     let layers: Vec<&str> = found.iter().map(|(_, l)| l.as_str()).collect();
     assert_eq!(layers, ["provider", "config", "error", "pipeline", "render", "history", "random"]);
     assert_eq!(found[0].0, 3, "line numbers count from 1");
 }
 
-/// Every `crate::LAYER` path in the `.rs` files under `src`, with the layer of the file.
-fn imports_under(src: &Path) -> Vec<Import> {
-    let mut files = Vec::new();
-    collect_rust_files(src, &mut files);
-    let mut imports = Vec::new();
-    for file in files {
-        let relative = file.strip_prefix(src).unwrap_or(&file).to_path_buf();
-        let from = layer_of(&relative);
-        if ROOTS.contains(&from.as_str()) {
+/// Inside every module directory, at every level (`src/history/`, `src/pipeline/`,
+/// `src/pipeline/judge/`, ...), the modules it holds (its files and subdirectories, the
+/// siblings) may not import each other in a ring, directly (A ↔ B) or through others
+/// (A → B → C → A): one of them has to sit below the other, as the layers do.
+///
+/// The directory's own `mod.rs` (or `NAME.rs` for `NAME/`) is the parent, not a sibling:
+/// it declares and gathers its children, and a child may use what it defines, so imports
+/// between the parent and its children are not rings. A name a child takes from its
+/// parent that the parent only brings in with a `use` (a re-export, `pub` or not) counts
+/// as an import of the sibling it comes from: `super::Clock`, where `mod.rs` has
+/// `use budget::Clock`, is an import of `budget`, so a ring can't hide behind the parent.
+///
+/// Code compiled only for tests (`#[cfg(test)]`) is left out: a test sits above the module
+/// it tests and may drive it through any sibling.
+#[test]
+fn no_module_imports_in_a_ring() {
+    let rings = rings(&Crate::read(&source_dir()));
+    assert!(
+        rings.is_empty(),
+        "modules that import each other in a ring (each edge with the lines that make it); \
+         move what both need below both, or into the parent:\n{}",
+        rings.join("\n")
+    );
+}
+
+#[test]
+fn a_ring_is_shown_as_its_path_with_the_lines_that_make_it() {
+    let krate = crate_of(&[
+        ("lib.rs", "pub mod history;\n"),
+        ("history/mod.rs", "mod error;\nmod inbox;\nmod store;\nuse store::LIMIT;\n"),
+        ("history/inbox.rs", "//! Appends.\nuse super::LIMIT;\n"),
+        ("history/store.rs", "use super::inbox;\nfn f() { inbox::append(); crate::history::error::raise(); }\n"),
+        ("history/error.rs", "use super::store::Store;\n"),
+        ("render/mod.rs", "mod a;\nmod b;\nmod c;\n"),
+        ("render/a.rs", "use super::b::B;\n"),
+        ("render/b.rs", "use crate::render::{c::C, a};\n"),
+        ("render/c.rs", "fn f() { self::super::a::f(); super::a::g(); }\n"),
+    ]);
+    assert_eq!(
+        rings(&krate),
+        [
+            "history: error → store → error\n  \
+               error → store: src/history/error.rs:1\n  \
+               store → error: src/history/store.rs:2",
+            "history: inbox → store → inbox\n  \
+               inbox → store: src/history/inbox.rs:2 (through src/history/mod.rs:4)\n  \
+               store → inbox: src/history/store.rs:1",
+            "render: a → b → a\n  \
+               a → b: src/render/a.rs:1\n  \
+               b → a: src/render/b.rs:1",
+            "render: a → b → c → a\n  \
+               a → b: src/render/a.rs:1\n  \
+               b → c: src/render/b.rs:1\n  \
+               c → a: src/render/c.rs:1",
+        ]
+    );
+}
+
+/// The parent and its children may use each other; a ring needs two siblings, and code
+/// compiled only for tests makes none.
+#[test]
+fn a_parent_and_its_children_make_no_ring() {
+    let krate = crate_of(&[
+        ("lib.rs", "pub mod pipeline;\n"),
+        (
+            "pipeline/mod.rs",
+            "mod budget;\nmod judge;\n#[cfg(test)]\nmod harness;\npub struct Plan;\nfn run() { budget::check(); judge::stage(); }\n",
+        ),
+        (
+            "pipeline/budget.rs",
+            "use super::Plan;\nuse crate::pipeline::Plan as P;\n#[cfg(test)]\nmod tests { use super::super::judge; }\n",
+        ),
+        ("pipeline/harness.rs", "use super::{budget, judge};\n"),
+        ("pipeline/judge/mod.rs", "mod run;\npub use run::stage;\n"),
+        ("pipeline/judge/run.rs", "use super::super::Plan;\nuse crate::pipeline::budget;\n"),
+    ]);
+    assert_eq!(rings(&krate), Vec::<String>::new());
+    let edges: Vec<(Module, String, String)> =
+        sibling_edges(&krate).into_iter().map(|((dir, a, b), _)| (dir, a, b)).collect();
+    assert_eq!(edges, [(vec!["pipeline".to_string()], "judge".to_string(), "budget".to_string())]);
+}
+
+#[test]
+fn the_scanner_resolves_super_and_self_paths() {
+    let code = "
+        use super::labels::Labelled;
+        use super::super::budget::{self, Clock as Tick};
+        use self::inner::X;
+        use serde::Deserialize;
+        fn f() { super::super::report::build::calls::<u8>(); let s = self.x; Self::new(); }
+        pub(in crate::pipeline) fn g() {}
+        mod tests {
+            use super::*;
+            use super::super::verdict::parse;
+            fn t() { crate::frame::wrap(); }
+        }
+    ";
+    let krate = crate_of(&[("pipeline/judge/run.rs", code)]);
+    let found: Vec<(usize, String)> = krate.named().into_iter().map(|n| (n.at.line, n.to.join("::"))).collect();
+    assert_eq!(
+        found,
+        [
+            (2, "pipeline::judge::labels::Labelled".to_string()),
+            (3, "pipeline::budget".to_string()),
+            (3, "pipeline::budget::Clock".to_string()),
+            (4, "pipeline::judge::run::inner::X".to_string()),
+            (5, "pipeline::judge::run::serde::Deserialize".to_string()),
+            (6, "pipeline::report::build::calls".to_string()),
+            (9, "pipeline::judge::run::*".to_string()),
+            (10, "pipeline::judge::verdict::parse".to_string()),
+            (11, "frame::wrap".to_string()),
+        ]
+    );
+}
+
+fn source_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn crate_of(files: &[(&str, &str)]) -> Crate {
+    let sources: Vec<(PathBuf, String)> = files.iter().map(|(p, t)| (PathBuf::from(p), t.to_string())).collect();
+    Crate::new(&sources)
+}
+
+/// An import between siblings: the directory, the importer, the imported.
+type Edge = (Module, String, String);
+
+/// Where an import is made, and the `use` declarations it went through.
+type Made = (Site, Vec<Site>);
+
+/// The imports between siblings, each with every place that makes it.
+fn sibling_edges(krate: &Crate) -> BTreeMap<Edge, BTreeSet<Made>> {
+    let mut edges: BTreeMap<Edge, BTreeSet<Made>> = BTreeMap::new();
+    for named in krate.named().into_iter().filter(|n| !n.test) {
+        let to = krate.module_of_path(&named.to);
+        let common = named.from.iter().zip(to).take_while(|(a, b)| a == b).count();
+        // Within the importer's own module, or an item of one of its ancestors.
+        if common == named.from.len() || common == to.len() {
             continue;
         }
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
-        for (line, to) in crate_paths(&text) {
-            if to != from {
-                imports.push(Import { file: Path::new("src").join(&relative), line, from: from.clone(), to });
+        let key = (named.from[..common].to_vec(), named.from[common].clone(), to[common].clone());
+        edges.entry(key).or_default().insert((named.at, named.through));
+    }
+    edges
+}
+
+/// The rings of siblings, as `dir: a → b → a` and the lines that make each edge: for
+/// every import that is part of a ring, the shortest ring through it (each ring once,
+/// starting from its first module by name). Every edge to break shows, without listing
+/// each of the many longer rings the same edges make.
+fn rings(krate: &Crate) -> Vec<String> {
+    let edges = sibling_edges(krate);
+    let dirs: BTreeSet<&Module> = edges.keys().map(|(dir, _, _)| dir).collect();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (_, a, b) in edges.keys().filter(|(d, _, _)| d == dir) {
+            next.entry(a).or_default().push(b);
+        }
+        let mut found = BTreeSet::new();
+        for (a, tos) in &next {
+            for b in tos {
+                let Some(back) = shortest_path(&next, b, a) else { continue };
+                let mut ring: Vec<&str> = [*a].into_iter().chain(back).collect();
+                // Start at the first module by name, so a ring found from any of its
+                // edges reads the same.
+                let first = (0..ring.len() - 1).min_by_key(|&i| ring[i]).unwrap_or(0);
+                ring.pop();
+                ring.rotate_left(first);
+                ring.push(ring[0]);
+                found.insert(ring);
             }
         }
-    }
-    imports.sort();
-    imports
-}
-
-fn collect_rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.unwrap_or_else(|e| panic!("read {}: {e}", dir.display())).path();
-        if path.is_dir() {
-            collect_rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// `config/catalog.rs` → `config`; `error.rs` → `error`.
-fn layer_of(relative: &Path) -> String {
-    let first = relative.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-    first.strip_suffix(".rs").unwrap_or(&first).to_string()
-}
-
-/// The layer named after each `crate::` in `code` (comments and string literals left out),
-/// with its line number; `crate::{a::X, b}` names `a` and `b`.
-fn crate_paths(code: &str) -> Vec<(usize, String)> {
-    let code = code_only(code);
-    let mut found = Vec::new();
-    let mut rest = code.as_str();
-    let mut offset = 0;
-    while let Some(at) = rest.find("crate::") {
-        let start = offset + at;
-        let preceded_by_ident = code[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_');
-        let after = &code[start + "crate::".len()..];
-        let line = code[..start].matches('\n').count() + 1;
-        if !preceded_by_ident {
-            if let Some(group) = after.strip_prefix('{') {
-                for name in top_level_names(group) {
-                    found.push((line, name));
-                }
-            } else {
-                found.push((line, leading_ident(after)));
+        for ring in found {
+            let name = if dir.is_empty() { "crate".to_string() } else { dir.join("::") };
+            let mut text = format!("{name}: {}", ring.join(" → "));
+            for pair in ring.windows(2) {
+                let sites = &edges[&(dir.clone(), pair[0].to_string(), pair[1].to_string())];
+                let shown: Vec<String> = sites.iter().map(|(at, through)| shown_site(at, through)).collect();
+                text.push_str(&format!("\n  {} → {}: {}", pair[0], pair[1], shown.join(", ")));
             }
-        }
-        offset = start + "crate::".len();
-        rest = &code[offset..];
-    }
-    found.retain(|(_, name)| !name.is_empty());
-    found
-}
-
-/// The first identifier of each comma-separated item of a `{...}` group, up to its `}`.
-fn top_level_names(group: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut depth = 0;
-    let mut item_start = true;
-    for (i, c) in group.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => break,
-            '}' => depth -= 1,
-            ',' if depth == 0 => item_start = true,
-            c if item_start && (c.is_alphanumeric() || c == '_') => {
-                names.push(leading_ident(&group[i..]));
-                item_start = false;
-            }
-            _ => {}
-        }
-    }
-    names
-}
-
-fn leading_ident(text: &str) -> String {
-    text.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
-}
-
-/// `code` with comments and the contents of string and char literals blanked out
-/// (newlines kept, so line numbers still hold). Raw strings (`r#"..."#`) are understood;
-/// a `'` that opens no char literal is a lifetime.
-fn code_only(code: &str) -> String {
-    let chars: Vec<char> = code.chars().collect();
-    let mut out = String::with_capacity(code.len());
-    let mut i = 0;
-    // Copies the newlines of `chars[from..to]`, dropping everything else.
-    let newlines = |out: &mut String, from: usize, to: usize| {
-        out.extend(chars[from..to.min(chars.len())].iter().filter(|c| **c == '\n'));
-    };
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        let ident_before = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
-        if c == '/' && next == Some('/') {
-            let end = chars[i..].iter().position(|c| *c == '\n').map_or(chars.len(), |p| i + p);
-            i = end;
-        } else if c == '/' && next == Some('*') {
-            let end = (i + 2..chars.len()).find(|&j| chars[j - 1] == '*' && chars[j] == '/' && j > i + 2);
-            let end = end.map_or(chars.len(), |j| j + 1);
-            newlines(&mut out, i, end);
-            i = end;
-        } else if c == 'r' && !ident_before && matches!(next, Some('#' | '"')) {
-            let hashes = chars[i + 1..].iter().take_while(|c| **c == '#').count();
-            if chars.get(i + 1 + hashes) != Some(&'"') {
-                out.push(c);
-                i += 1;
-                continue;
-            }
-            let body = i + 2 + hashes;
-            let closes = |j: usize| chars[j] == '"' && (1..=hashes).all(|h| chars.get(j + h) == Some(&'#'));
-            let end = (body..chars.len()).find(|&j| closes(j)).map_or(chars.len(), |j| j + 1 + hashes);
-            out.push_str("\"\"");
-            newlines(&mut out, body, end);
-            i = end;
-        } else if c == '"' {
-            let mut j = i + 1;
-            while j < chars.len() && chars[j] != '"' {
-                j += if chars[j] == '\\' { 2 } else { 1 };
-            }
-            out.push_str("\"\"");
-            newlines(&mut out, i + 1, j);
-            i = j + 1;
-        } else if c == '\'' && next == Some('\\') {
-            let end = (i + 2..chars.len()).find(|&j| chars[j] == '\'' && j > i + 2).map_or(chars.len(), |j| j + 1);
-            out.push_str("' '");
-            i = end;
-        } else if c == '\'' && chars.get(i + 2) == Some(&'\'') {
-            out.push_str("' '");
-            i += 3;
-        } else {
-            out.push(c);
-            i += 1;
+            out.push(text);
         }
     }
     out
+}
+
+/// The shortest way from `from` to `to` along `next`, both ends included (breadth first,
+/// neighbours in name order, so the answer is always the same).
+fn shortest_path<'a>(next: &BTreeMap<&'a str, Vec<&'a str>>, from: &'a str, to: &'a str) -> Option<Vec<&'a str>> {
+    let mut came_from: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(at) = queue.pop_front() {
+        if at == to {
+            let mut path = vec![to];
+            while let Some(&before) = came_from.get(path[path.len() - 1]) {
+                path.push(before);
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for &step in next.get(at).into_iter().flatten() {
+            if step != from && !came_from.contains_key(step) {
+                came_from.insert(step, at);
+                queue.push_back(step);
+            }
+        }
+    }
+    None
+}
+
+fn shown_site(at: &Site, through: &[Site]) -> String {
+    let mut text = format!("{}:{}", at.file.display(), at.line);
+    if !through.is_empty() {
+        let uses: Vec<String> = through.iter().map(|s| format!("{}:{}", s.file.display(), s.line)).collect();
+        text.push_str(&format!(" (through {})", uses.join(", ")));
+    }
+    text
+}
+
+/// Every import of one layer by another in the files under `src`, with the line that
+/// makes it.
+fn imports_under(src: &Path) -> Vec<Import> {
+    let mut imports = Vec::new();
+    for named in Crate::read(src).named() {
+        let (Some(from), Some(to)) = (named.from.first(), named.to.first()) else { continue };
+        if to != from {
+            imports.push(Import { file: named.at.file, line: named.at.line, from: from.clone(), to: to.clone() });
+        }
+    }
+    imports.sort();
+    imports.dedup();
+    imports
+}
+
+/// The layer after each `crate::` in `code` (comments and string literals left out), with
+/// its line number; `crate::{a::X, b}` names `a` and `b`.
+fn crate_paths(code: &str) -> Vec<(usize, String)> {
+    scan::scan(code)
+        .written
+        .into_iter()
+        .filter(|w| w.segments.first().is_some_and(|s| s == "crate"))
+        .filter_map(|w| Some((w.line, w.segments.get(1)?.clone())))
+        .collect()
 }

@@ -118,12 +118,7 @@ impl From<Error> for Failed {
 fn one_line(message: &str) -> String {
     let flat: String = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     let words: Vec<&str> = flat.split_whitespace().collect();
-    let line = words.join(" ");
-    if line.chars().count() <= MAX_LINE_CHARS {
-        return line;
-    }
-    let cut: String = line.chars().take(MAX_LINE_CHARS).collect();
-    format!("{}…", cut.trim_end())
+    crate::text::cut_trimmed(&words.join(" "), MAX_LINE_CHARS)
 }
 
 fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {

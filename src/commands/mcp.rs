@@ -153,7 +153,14 @@ impl Server {
         }
         request::check_cost(&plan)?;
         let report = execute::carry_out_until(plan, progress, cancel.cancelled())?;
-        crate::history::record_or_warn(config.settings.history, &config.paths.history_file(), &report, Source::Mcp);
+        if let Some(warning) = crate::history::record_or_warning(
+            config.settings.history,
+            &config.paths.history_file(),
+            &report,
+            Source::Mcp,
+        ) {
+            super::warn(&warning);
+        }
         match report.status {
             Status::Ok => Ok(answer_text(&report)),
             Status::Error => Err(execute::failed(

@@ -65,12 +65,14 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
         }
     })?;
     output.finish(&report, config.settings.history);
-    crate::history::record_or_warn(
+    if let Some(warning) = crate::history::record_or_warning(
         config.settings.history,
         &config.paths.history_file(),
         &report,
         crate::history::Source::Run,
-    );
+    ) {
+        super::warn(&warning);
+    }
     match (report.status, report.failure_reason) {
         (Status::Ok, _) => Ok(0),
         (Status::Error, reason) => Err(execute::failed(

@@ -1,13 +1,15 @@
 //! Configuration in all its forms: where files live (`paths`), the user's settings
-//! (`settings`), the model catalog and readiness (`catalog`; `model_status`: what is
-//! ready as the commands show it), presets (`presets`), the
-//! editor agents frontier serves (`host`), and the atomic file writes the layers above
-//! share (`atomic`). What is armed in a scope is runtime state: `crate::scope`.
+//! (`settings`) and the ranges their values may take (`bounds`), the model catalog and
+//! readiness (`catalog`; `model_status`: what is ready, as the commands show it), presets
+//! (`presets`), the editor agents frontier serves (`host`), and the atomic file writes the
+//! layers above share (`atomic`). What is armed in a scope is runtime state:
+//! `crate::scope`.
 //!
 //! Raw TOML shapes (`*Toml`) stay private to this layer and are converted once into
 //! resolved values. Knows nothing about HTTP, wire formats or how a run is carried out.
 
 pub mod atomic;
+mod bounds;
 pub mod catalog;
 pub mod host;
 pub mod model_status;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::bounds;
 use super::catalog::Catalog;
 use super::params::{MemberToml, PanelParams};
 use super::{atomic, toml_file};
@@ -41,9 +42,8 @@ const BUILTIN: &[(&str, &str)] = &[
 /// The word that, as `--preset custom`, means "the panel given by `--models`".
 pub const CUSTOM: &str = "custom";
 
-/// The word that, as `--judge council` (or `judge = "council"` in a preset), means "the
-/// panel ranks its own answers": not a model, and no catalog model may take the name.
-pub const COUNCIL: &str = "council";
+/// `--judge council`: the catalog reserves the word, so no model can take it.
+pub use super::catalog::COUNCIL;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -124,8 +124,8 @@ impl Preset {
         if raw.judge.as_ref().is_some_and(|j| j.model() == COUNCIL) && !judge_params.is_empty() {
             return Err(format!("the judge `{COUNCIL}` takes no parameters: each member ranks with its own"));
         }
-        if let Some(n) = raw.rounds.filter(|n| !crate::config::settings::rounds_allowed(*n)) {
-            return Err(format!("`rounds` is {n}; it must be from 1 to {}", crate::config::settings::MAX_ROUNDS));
+        if let Some(n) = raw.rounds.filter(|n| !bounds::rounds_allowed(*n)) {
+            return Err(format!("`rounds` is {n}; it must be from 1 to {}", bounds::MAX_ROUNDS));
         }
         if let Some(k) = raw.quorum.filter(|k| !(1..=panel.len().max(1)).contains(k)) {
             return Err(format!("`quorum` is {k}; it must be from 1 to the panel's {} members", panel.len()));
@@ -139,10 +139,7 @@ impl Preset {
             synth,
             panel,
             params: PanelParams { panel: member_params, judge: judge_params, synth: synth_params },
-            grace: raw
-                .grace_secs
-                .filter(|s| crate::config::settings::grace_allowed(*s))
-                .map(std::time::Duration::from_secs_f64),
+            grace: raw.grace_secs.filter(|s| bounds::grace_allowed(*s)).map(std::time::Duration::from_secs_f64),
             rounds: raw.rounds,
             quorum: raw.quorum,
             source,
@@ -212,7 +209,7 @@ impl Presets {
             let loaded = toml_file::read::<PresetToml>(&path, "preset file").and_then(|raw| {
                 let Some(raw) = raw else { return Ok(None) };
                 let invalid = |message: String| Error::InvalidFile { what: "preset file", path: path.clone(), message };
-                if let Some(secs) = raw.grace_secs.filter(|s| !crate::config::settings::grace_allowed(*s)) {
+                if let Some(secs) = raw.grace_secs.filter(|s| !bounds::grace_allowed(*s)) {
                     return Err(invalid(format!("`grace_secs` is {secs}; it must be more than 0 and at most 3600")));
                 }
                 let preset = Preset::from_toml(&name, raw, PresetSource::User(path.clone())).map_err(invalid)?;

@@ -1,4 +1,5 @@
-//! `config.toml`: the user's defaults for runs, and their additions to the catalog.
+//! `config.toml`: the user's defaults for runs, and their additions to the catalog. The
+//! ranges a value may take are `bounds`'s, re-exported here.
 //!
 //! Knows nothing about the catalog's contents; the catalog sections are handed to
 //! `catalog` unchanged. `[retry]` resolves into the provider layer's `RetryPolicy`, which
@@ -10,6 +11,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use super::bounds::{
+    MAX_CONCURRENCY, MAX_ROUNDS, MAX_TIMEOUT_SECS, concurrency_allowed, cost_cap_allowed, grace_allowed,
+    rounds_allowed, secs_allowed,
+};
 use super::catalog::{CatalogToml, ModelToml, ProviderToml};
 use super::toml_file;
 use crate::error::{Error, Result};
@@ -18,14 +23,10 @@ use crate::provider::usage::Price;
 
 /// Panel members started at once, unless configured.
 pub const DEFAULT_CONCURRENCY: usize = 4;
-/// The most members that may run at once.
-pub const MAX_CONCURRENCY: usize = 32;
 /// How long one member (or the judge, or the synth) may take, unless configured.
 pub const DEFAULT_MEMBER_TIMEOUT_SECS: u64 = 180;
 /// The whole run's budget: under the editor hooks' 600 s timeout, with room to relay.
 pub const DEFAULT_BUDGET_SECS: u64 = 540;
-/// The longest timeout or budget a user may ask for.
-pub const MAX_TIMEOUT_SECS: u64 = 3600;
 /// Judge and synth are skipped when less than this is left of the budget.
 pub const DEFAULT_STAGE_FLOOR_SECS: u64 = 5;
 /// Longest silence between two frames of a stream before it counts as stalled.
@@ -44,36 +45,6 @@ pub const DEFAULT_CONTEXT_CHARS: usize = 100_000;
 /// The largest `context_chars` a user may set: 2 million characters, past the largest
 /// context windows there are.
 pub const MAX_CONTEXT_CHARS: usize = 2_000_000;
-
-/// Whether `n` members may run at once: the one range for `concurrency` and `--concurrency`.
-pub fn concurrency_allowed(n: usize) -> bool {
-    (1..=MAX_CONCURRENCY).contains(&n)
-}
-
-/// Whether `secs` is a timeout or budget a user may ask for, in `config.toml` or a flag.
-pub fn secs_allowed(secs: u64) -> bool {
-    (1..=MAX_TIMEOUT_SECS).contains(&secs)
-}
-
-/// Whether `secs` is a grace period a user may set (`--grace`, `grace_secs`): more than
-/// nothing, at most the longest timeout.
-pub fn grace_allowed(secs: f64) -> bool {
-    secs.is_finite() && secs > 0.0 && secs <= MAX_TIMEOUT_SECS as f64
-}
-
-/// The most rounds a run may have (`--rounds`, `rounds`).
-pub const MAX_ROUNDS: u32 = 3;
-
-/// Whether `n` is a number of rounds a user may ask for, in `config.toml`, a preset or a
-/// flag.
-pub fn rounds_allowed(n: u32) -> bool {
-    (1..=MAX_ROUNDS).contains(&n)
-}
-
-/// Whether `usd` is a cost cap a user may set, in `config.toml` or a flag.
-pub fn cost_cap_allowed(usd: f64) -> bool {
-    usd.is_finite() && usd > 0.0
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

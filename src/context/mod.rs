@@ -6,8 +6,8 @@
 //! synth receive ahead of the question. What may be read at all is `reach`'s one rule:
 //! inside the workspace unless the command line's user says otherwise, regular files only.
 //!
-//! Knows nothing about models, providers or the pipeline: it reads the workspace and
-//! returns values. The budget it is given is worked out by the commands from the panel.
+//! Knows nothing about models, providers or the pipeline: it reads the workspace (and
+//! piped stdin; `git diff` runs git) and returns values. The budget it is given is worked out by the commands from the panel.
 
 mod assemble;
 pub mod budget;

@@ -4,19 +4,18 @@
 //! gone [`IDLE`] without a byte or an end of file (a pipe some parent left open and never
 //! writes to), and it reads only as far as the budget could take.
 //!
-//! Plain poll(2) on the descriptor, like the hook's reader, but the deadline here counts
-//! from the last byte rather than from the start, since a long `cat` is fine as long as
-//! it keeps writing. Knows nothing about the prompt: `frontier run -` reads its prompt
+//! The poll(2) loop is `deadline_read`'s, as for the hook's stdin, but the deadline here
+//! counts from the last byte rather than from the start, since a long `cat` is fine as
+//! long as it keeps writing. Knows nothing about the prompt: `frontier run -` reads its prompt
 //! from stdin itself, and then this is not called.
 
 use std::io::IsTerminal as _;
 use std::os::fd::AsFd;
-use std::time::{Duration, Instant};
-
-use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use std::time::Duration;
 
 use super::read::{self, Text};
 use super::{Gathered, Piece, Source, SourceKind};
+use crate::deadline_read::{self, Deadline};
 
 /// How long stdin may go without a byte or an end of file before the read stops.
 pub const IDLE: Duration = Duration::from_secs(3);
@@ -72,44 +71,21 @@ fn gather_from(fd: impl AsFd, idle: Duration, budget_chars: usize) -> Gathered {
 
 /// Up to `cap` bytes of `fd`, until it closes, fails, or goes `idle` without a byte.
 fn read_idle(fd: impl AsFd, idle: Duration, cap: usize) -> (Vec<u8>, End) {
-    let fd = fd.as_fd();
     let mut kept = Vec::new();
-    let mut chunk = vec![0u8; 64 << 10];
-    let mut until = Instant::now() + idle;
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return (kept, End::Idle);
-        }
-        let timeout = Timespec::try_from(left).unwrap_or(Timespec { tv_sec: 1, tv_nsec: 0 });
-        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-        match poll(&mut fds, Some(&timeout)) {
-            Ok(0) => continue,
-            Ok(_) if fds[0].revents().contains(PollFlags::NVAL) => return (kept, End::Closed),
-            Ok(_) => {}
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return (kept, End::Failed(std::io::Error::from(e).kind().to_string())),
-        }
-        let want = (cap - kept.len()).min(chunk.len());
-        let n = match rustix::io::read(fd, &mut chunk[..want]) {
-            Ok(n) => n,
-            Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => continue,
-            Err(e) => return (kept, End::Failed(std::io::Error::from(e).kind().to_string())),
-        };
-        if n == 0 {
-            return (kept, End::Closed);
-        }
-        kept.extend_from_slice(&chunk[..n]);
-        if kept.len() >= cap {
-            return (kept, End::Full);
-        }
-        until = Instant::now() + idle;
-    }
+    let end = match deadline_read::read(fd, Deadline::Idle(idle), cap, &mut |bytes| kept.extend_from_slice(bytes)) {
+        deadline_read::End::Closed => End::Closed,
+        deadline_read::End::TimedOut => End::Idle,
+        deadline_read::End::Full => End::Full,
+        deadline_read::End::Failed(e) => End::Failed(e.kind().to_string()),
+    };
+    (kept, end)
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Write as _;
+
+    use std::time::Instant;
 
     use pretty_assertions::assert_eq;
 

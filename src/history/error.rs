@@ -81,7 +81,7 @@ impl fmt::Display for HistoryError {
         match self.kind {
             HistoryErrorKind::Corrupt => write!(f, "`{path}` is not a usable history database ({})", self.detail),
             HistoryErrorKind::Busy => {
-                let secs = super::store::BUSY_TIMEOUT_MS / 1000;
+                let secs = super::busy::BUSY_TIMEOUT_MS / 1000;
                 write!(f, "`{path}` stayed locked for more than {secs} s ({})", self.detail)
             }
             HistoryErrorKind::Io | HistoryErrorKind::Other => write!(f, "`{path}`: {}", self.detail),

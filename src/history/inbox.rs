@@ -29,11 +29,12 @@ use std::time::{Duration, Instant};
 
 use rustix::fs::{FlockOperation, OFlags, flock};
 
+use super::busy::BUSY_TIMEOUT_MS;
 use super::entry::{self, Entry, Record, Rejection};
 use super::error::{HistoryError, HistoryErrorKind};
 use super::notice::Notice;
 use super::rejects;
-use super::store::{BUSY_TIMEOUT_MS, Store};
+use super::store::Store;
 
 /// Past this size a writer moves the inbox into the database itself, so an inbox that
 /// nobody reads (no `runs`, no `show`) stays bounded: one run in many pays the insert.

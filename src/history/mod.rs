@@ -14,12 +14,15 @@
 //!
 //! Knows nothing about how a run is carried out, about configuration (the callers pass
 //! the database's path and the `history` switch), or about terminals: recording never
-//! fails a run (it warns), and the commands render what the queries return.
+//! fails a run (`record_or_warning` returns a warning for the caller to print), and the
+//! commands render what the queries return. Nothing here prints.
 
+mod busy;
 pub mod entry;
 mod error;
 mod inbox;
 mod notice;
+mod open;
 mod query;
 mod read_only;
 mod record;
@@ -67,17 +70,8 @@ impl Source<'_> {
     }
 }
 
-/// Records `report` in the database at `path` when `enabled` (the `history` switch); a
-/// failure prints one warning line on stderr and nothing else: the run's outcome and
-/// exit code stay what they were.
-pub fn record_or_warn(enabled: bool, path: &Path, report: &RunReport, source: Source<'_>) {
-    if let Some(warning) = record_or_warning(enabled, path, report, source) {
-        eprintln!("warning: {warning}");
-    }
-}
-
 /// Records `report` in the database at `path` when `enabled`; a failure is returned as
-/// the text of a warning, for a caller (the hook) that owns its one line of stderr.
+/// the text of a warning (without its `warning: ` prefix), for the caller to print.
 pub fn record_or_warning(enabled: bool, path: &Path, report: &RunReport, source: Source<'_>) -> Option<String> {
     if !enabled {
         return None;

@@ -37,15 +37,32 @@ pub fn set_aside(db: &Path, lines: &[&[u8]], first: Rejection) -> Notice {
     let (kept, dropped) = match append_bounded(&file, lines) {
         Ok(kept) if kept == lines.len() => (kept, None),
         Ok(kept) => (kept, Some(format!("the file is full ({} MiB); look at it, then delete it", REJECTS_BYTES >> 20))),
-        Err(why) => (0, Some(why)),
+        Err(why) => (0, Some(why.to_string())),
     };
     Notice::SetAside { lines: lines.len(), kept, file, first, dropped }
 }
 
+/// Why the rejects file took no line, as the notice words it.
+#[derive(Debug, thiserror::Error)]
+enum Unwritable {
+    #[error("`{}` can't be opened ({error})", path.display())]
+    Open { path: PathBuf, error: std::io::Error },
+    #[error("its metadata can't be read ({0})")]
+    Metadata(std::io::Error),
+    #[error("`{}` is not a regular file", .0.display())]
+    NotRegular(PathBuf),
+    #[error("`{}` is readable by others and can't be made private ({error})", path.display())]
+    NotPrivate { path: PathBuf, error: std::io::Error },
+    #[error("its size can't be read ({0})")]
+    Size(std::io::Error),
+    #[error("it can't be written ({0})")]
+    Write(std::io::Error),
+}
+
 /// Appends the first of `lines` that fit under the bound, in one write; how many did.
-fn append_bounded(path: &Path, lines: &[&[u8]]) -> Result<usize, String> {
+fn append_bounded(path: &Path, lines: &[&[u8]]) -> Result<usize, Unwritable> {
     let mut file = open(path)?;
-    let mut size = file.metadata().map_err(|e| format!("its size can't be read ({e})"))?.len();
+    let mut size = file.metadata().map_err(Unwritable::Size)?.len();
     let mut text = Vec::new();
     let mut kept = 0;
     for line in lines {
@@ -60,28 +77,28 @@ fn append_bounded(path: &Path, lines: &[&[u8]]) -> Result<usize, String> {
         text.push(b'\n');
         kept += 1;
     }
-    file.write_all(&text).map_err(|e| format!("it can't be written ({e})"))?;
+    file.write_all(&text).map_err(Unwritable::Write)?;
     Ok(kept)
 }
 
 /// Opens the rejects file for appending (creating it 0600), refusing a symbolic link and
 /// anything but a regular file without blocking on it; a file someone made readable to
 /// others is narrowed to 0600 first.
-fn open(path: &Path) -> Result<File, String> {
+fn open(path: &Path) -> Result<File, Unwritable> {
     let file = OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
         .custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32)
         .open(path)
-        .map_err(|e| format!("`{}` can't be opened ({e})", path.display()))?;
-    let meta = file.metadata().map_err(|e| format!("its metadata can't be read ({e})"))?;
+        .map_err(|error| Unwritable::Open { path: path.to_path_buf(), error })?;
+    let meta = file.metadata().map_err(Unwritable::Metadata)?;
     if !meta.is_file() {
-        return Err(format!("`{}` is not a regular file", path.display()));
+        return Err(Unwritable::NotRegular(path.to_path_buf()));
     }
     if meta.permissions().mode() & 0o077 != 0 {
         file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| format!("`{}` is readable by others and can't be made private ({e})", path.display()))?;
+            .map_err(|error| Unwritable::NotPrivate { path: path.to_path_buf(), error })?;
     }
     Ok(file)
 }

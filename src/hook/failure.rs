@@ -16,10 +16,7 @@ const MAX_WHAT_CHARS: usize = 300;
 
 /// The host's JSON line for a failure.
 pub fn output(what: &str, todo: &str) -> String {
-    let what = match what.char_indices().nth(MAX_WHAT_CHARS) {
-        Some((at, _)) => format!("{}…", what[..at].trim_end()),
-        None => what.to_string(),
-    };
+    let what = crate::text::cut_trimmed(what, MAX_WHAT_CHARS);
     format!("{}\n", json!({"systemMessage": format!("frontier: {what} — {todo}")}))
 }
 

@@ -2,8 +2,11 @@
 //! stdin with a deadline (`stdin`), when a prompt is left alone (`guards`), what is sent
 //! back (`relay`, under each host's `ceiling`, with the `overflow` file for an answer too
 //! long for it), what a failed run tells the user (`failure`), and the in-flight progress
-//! file the status line reads (`progress`). Only `overflow` and `progress` touch files,
-//! each in its own state subdirectory through `private_dir`; the rest is pure.
+//! file the status line reads (`progress`). Only `overflow` and `progress` touch files
+//! (`overflow` writes an answer and prunes the old ones, `progress` writes, reads and
+//! removes its file), each in its own state subdirectory through `private_dir`; `stdin`
+//! reads the process's stdin; the rest is pure (`input` reads only the `Env` snapshot
+//! it is handed).
 //!
 //! Knows nothing about providers, about the configuration and scope state files, or about
 //! how a run is carried out: it is handed values (the host list from `config`, a scope's

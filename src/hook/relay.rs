@@ -50,10 +50,7 @@ pub fn banner(mode: &str, label: &str, models: usize, wall_ms: u64) -> String {
     let plural = if models == 1 { "" } else { "s" };
     let secs = (wall_ms + 500) / 1000;
     let flat: String = label.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    let label = match flat.char_indices().nth(MAX_LABEL_CHARS) {
-        Some((at, _)) => format!("{}…", &flat[..at]),
-        None => flat,
-    };
+    let label = crate::text::cut(&flat, MAX_LABEL_CHARS);
     format!("⚡ Frontier · {mode} · {label} · {models} model{plural} · {secs}s")
 }
 

@@ -2,14 +2,14 @@
 //! deadline and a byte cap: a host that never closes the pipe, or sends gigabytes, must
 //! not keep the user's turn waiting or grow memory without bound.
 //!
-//! Plain poll(2) on the descriptor, no async runtime and no thread, so the hook's off
-//! path stays cheap. Knows nothing about what the bytes mean.
+//! The poll(2) loop is `deadline_read`'s, with a deadline counted from the start: a host
+//! writes its event at once. Knows nothing about what the bytes mean.
 
 use std::io;
 use std::os::fd::AsFd;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use crate::deadline_read::{self, Deadline, End};
 
 /// How long a host has to write its event and close the pipe. Hosts write a few
 /// kilobytes at once; a pipe still open after this is a host that will never close it.
@@ -54,47 +54,22 @@ fn read_fd(fd: impl AsFd, deadline: Duration, cap: usize) -> Result<Vec<u8>, Std
     Ok(kept)
 }
 
-/// Hands each chunk read from `fd` to `sink` until end of file.
+/// Hands each chunk read from `fd` to `sink` until end of file; more than `cap` bytes is
+/// an error.
 fn read_fd_into(fd: impl AsFd, deadline: Duration, cap: usize, sink: &mut dyn FnMut(&[u8])) -> Result<(), StdinError> {
-    let fd = fd.as_fd();
-    let until = Instant::now() + deadline;
-    let mut chunk = vec![0u8; 64 << 10];
-    let mut total = 0usize;
-    loop {
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(StdinError::Deadline(deadline));
-        }
-        // Readable, closed (POLLHUP) and broken (POLLERR, POLLNVAL) all end the wait;
-        // the read below then tells data from end of file.
-        let timeout = Timespec::try_from(left).unwrap_or(Timespec { tv_sec: 1, tv_nsec: 0 });
-        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
-        match poll(&mut fds, Some(&timeout)) {
-            Ok(0) => continue,
-            Ok(_) if fds[0].revents().contains(PollFlags::NVAL) => return Ok(()),
-            Ok(_) => {}
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(e) => return Err(StdinError::Io(e.into())),
-        }
-        let n = match rustix::io::read(fd, &mut chunk[..]) {
-            Ok(n) => n,
-            Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => continue,
-            Err(e) => return Err(StdinError::Io(e.into())),
-        };
-        if n == 0 {
-            return Ok(());
-        }
-        total += n;
-        if total > cap {
-            return Err(StdinError::TooLarge(cap));
-        }
-        sink(&chunk[..n]);
+    // One byte past the cap tells "exactly the cap" from "more".
+    match deadline_read::read(fd, Deadline::Overall(deadline), cap.saturating_add(1), sink) {
+        End::Closed => Ok(()),
+        End::TimedOut => Err(StdinError::Deadline(deadline)),
+        End::Full => Err(StdinError::TooLarge(cap)),
+        End::Failed(e) => Err(StdinError::Io(e)),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use std::io::Write as _;
+    use std::time::Instant;
 
     use super::*;
 

@@ -39,11 +39,7 @@ const PARSER_MESSAGE_CHARS: usize = 300;
 /// from the input (an unknown field's name, a value of the wrong type), which may be
 /// megabytes long, and an answer waiting for a client that doesn't read must stay small.
 fn parser_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.char_indices().nth(PARSER_MESSAGE_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    }
+    crate::text::cut(&e.to_string(), PARSER_MESSAGE_CHARS)
 }
 
 /// What the tools do. Each method runs on a thread of its own and may block; the two that

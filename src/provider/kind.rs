@@ -5,8 +5,6 @@
 //! Knows nothing about catalogs or routes; how a kind is reached is `connect`'s business,
 //! and where an agent CLI's program is found is `lookup`'s.
 
-use super::agent_cli::{claude, codex, gemini};
-
 /// The wire protocol a provider speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderKind {
@@ -70,9 +68,9 @@ impl AgentCli {
     /// The program's default name, looked up on `PATH`.
     pub fn program(self) -> &'static str {
         match self {
-            AgentCli::Claude => claude::PROGRAM,
-            AgentCli::Codex => codex::PROGRAM,
-            AgentCli::Gemini => gemini::PROGRAM,
+            AgentCli::Claude => "claude",
+            AgentCli::Codex => "codex",
+            AgentCli::Gemini => "gemini",
         }
     }
 

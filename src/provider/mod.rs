@@ -14,6 +14,7 @@
 pub mod agent_cli;
 pub mod anthropic;
 pub mod base_url;
+pub mod basic_env;
 #[cfg(test)]
 mod cache_figure;
 mod connect;
@@ -217,21 +218,13 @@ impl ProviderError {
     /// only then cut to `ERROR_TEXT_LIMIT` characters. Cutting first would let a key
     /// that straddles the cut leave its first characters behind.
     pub fn scrubbed(self, secrets: &[Secret]) -> ProviderError {
-        self.map_text(|text| cut_text(&redact_all(secrets, text), ERROR_TEXT_LIMIT))
+        // Cut after redacting: a key cut in half would no longer be found.
+        self.map_text(|text| crate::text::cut(&redact_all(secrets, text), ERROR_TEXT_LIMIT))
     }
 }
 
 /// The most characters of any outside text quoted in an error.
 pub const ERROR_TEXT_LIMIT: usize = 300;
-
-/// The first `limit` characters of `text`, marked with `…` when cut. Only ever applied to
-/// text that has already been redacted.
-pub fn cut_text(text: &str, limit: usize) -> String {
-    match text.char_indices().nth(limit) {
-        None => text.to_string(),
-        Some((end, _)) => format!("{}…", &text[..end]),
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -306,7 +299,5 @@ mod tests {
         let long = format!("{}{KEY}", "x".repeat(ERROR_TEXT_LIMIT - 2));
         let err = ProviderError::Remote(long).scrubbed(&[Secret::new(KEY)]);
         assert_eq!(err, ProviderError::Remote(format!("{}[r…", "x".repeat(ERROR_TEXT_LIMIT - 2))));
-        assert_eq!(cut_text("ab✓d", 3), "ab✓…");
-        assert_eq!(cut_text("ab✓", 3), "ab✓");
     }
 }

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::recorded::{items, text};
+use super::by_key::{items, text};
 
 /// `council: A mock:beta 3 pts (2 rankings) > C mock:alpha 1 pt (2) > ...`; none when the
 /// report has no council or no ranking survived.

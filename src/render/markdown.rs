@@ -9,7 +9,8 @@
 
 use serde_json::Value;
 
-use super::recorded::{context, headline, items, last_round_heading, members, rounds, text};
+use super::by_key::{items, text};
+use super::recorded::{context, headline, last_round_heading, members, rounds};
 use crate::history::Summary;
 
 pub fn report(summary: &Summary, report: &Value) -> String {

@@ -1,12 +1,15 @@
 //! Human and JSON output. Progress, tables and the analysis of a run go to stderr,
 //! answers and `--json` documents to stdout (so `frontier run ... > file` keeps only the
 //! answer). Decides once, from the `Env` snapshot (`screen`), whether each stream is a
-//! terminal and how wide; the layers below never print.
+//! terminal and how wide. The layers below never print: they hand back what is to be
+//! said (`history::record_or_warning` returns its warning, the resolver hands its to the
+//! caller's `warn`), and the commands print it through here.
 //!
 //! Knows nothing about how a run is carried out: it reads `RunEvent`s and the
 //! finished `RunReport`.
 
 pub mod analysis;
+mod by_key;
 pub mod context;
 pub mod council;
 pub mod history;

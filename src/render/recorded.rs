@@ -9,6 +9,7 @@
 
 use serde_json::Value;
 
+use super::by_key::{items, text};
 use super::history::cost;
 use super::scores::format_ms;
 use super::screen::Fit;
@@ -185,9 +186,27 @@ pub(super) fn members(report: &Value) -> Vec<Member> {
     items(report.get("panel")).enumerate().map(|(i, m)| member(m, score_of(report, i))).collect()
 }
 
+/// Why `show --answer KEY` found no one member; its text is the hint the command gives.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoSuchMember {
+    /// No member has that label or model: what the members are.
+    #[error("the run's members are: {}", .members.join(", "))]
+    Unknown { members: Vec<String> },
+    /// Several (`times`) members are that model: their labels.
+    #[error("`{key}` is in the panel {times} times: give a label ({})", .labels.join(", "))]
+    Several { key: String, times: usize, labels: Vec<String> },
+}
+
+/// The text of the hint, for a caller that words the error itself.
+impl From<NoSuchMember> for String {
+    fn from(err: NoSuchMember) -> String {
+        err.to_string()
+    }
+}
+
 /// The member `key` names: its label, else its model when one member has it, else its
 /// label in another case (`a` for `A`). The error lists what `key` could be.
-pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
+pub fn member_answer(report: &Value, key: &str) -> Result<String, NoSuchMember> {
     let members = members(report);
     let label = |exact: bool| {
         members
@@ -199,22 +218,18 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, String> {
     let member = match (by_label, by_model.as_slice()) {
         (Some(m), _) | (None, &[m]) => m,
         (None, []) => {
-            let valid: Vec<String> = members
+            let members = members
                 .iter()
                 .map(|m| match &m.label {
                     Some(label) => format!("{label} ({})", super::sanitize::name(&m.model)),
                     None => super::sanitize::name(&m.model),
                 })
                 .collect();
-            return Err(format!("the run's members are: {}", valid.join(", ")));
+            return Err(NoSuchMember::Unknown { members });
         }
         (None, several) => {
-            let labels: Vec<&str> = several.iter().filter_map(|m| m.label.as_deref()).collect();
-            return Err(format!(
-                "`{key}` is in the panel {} times: give a label ({})",
-                several.len(),
-                labels.join(", ")
-            ));
+            let labels = several.iter().filter_map(|m| m.label.clone()).collect();
+            return Err(NoSuchMember::Several { key: key.to_string(), times: several.len(), labels });
         }
     };
     Ok(match (&member.content, &member.error) {
@@ -272,14 +287,6 @@ fn score_of(report: &Value, member: usize) -> Option<&Value> {
 
 pub(super) fn format_score(score: f64) -> String {
     if score.fract() == 0.0 { format!("{score:.0}") } else { format!("{score:.1}") }
-}
-
-pub(super) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-pub(super) fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value.and_then(Value::as_array).into_iter().flatten()
 }
 
 #[cfg(test)]
@@ -349,7 +356,12 @@ mod tests {
         assert_eq!(member_answer(&report, "B"), Ok("from a\n".into()));
         assert_eq!(member_answer(&report, "b"), Ok("b failed: HTTP 503\n".into()));
         assert_eq!(member_answer(&report, "c"), Ok("a again\n".into()));
-        assert_eq!(member_answer(&report, "a"), Err("`a` is in the panel 2 times: give a label (B, C)".into()));
-        assert_eq!(member_answer(&report, "z"), Err("the run's members are: B (a), A (b), C (a)".into()));
+        let hint = |key: &str| member_answer(&report, key).map_err(String::from);
+        assert_eq!(hint("a"), Err("`a` is in the panel 2 times: give a label (B, C)".into()));
+        assert_eq!(hint("z"), Err("the run's members are: B (a), A (b), C (a)".into()));
+        assert_eq!(
+            member_answer(&report, "a"),
+            Err(NoSuchMember::Several { key: "a".into(), times: 2, labels: vec!["B".into(), "C".into()] })
+        );
     }
 }

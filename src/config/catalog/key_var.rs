@@ -4,26 +4,18 @@
 //!
 //! Knows nothing about the variables' values: it never reads the environment.
 
-/// Variables that are set in every shell and hold no secret: naming one as a provider's
-/// key variable would send its value (a path, a user name) to the server as a key.
+use crate::provider::basic_env::{BASICS, PROXIES};
+
+/// Variables that are set in every shell and hold no secret, besides the ones every
+/// program is given (`BASICS`) and the proxies: naming one as a provider's key variable
+/// would send its value (a path, a user name) to the server as a key.
 const NOT_KEY_VARIABLES: &[&str] = &[
-    "PATH",
-    "HOME",
-    "USER",
     "USERNAME",
-    "LOGNAME",
-    "SHELL",
     "PWD",
     "OLDPWD",
     "TERM",
     "COLORTERM",
     "TERM_PROGRAM",
-    "LANG",
-    "LANGUAGE",
-    "TZ",
-    "TMPDIR",
-    "TMP",
-    "TEMP",
     "EDITOR",
     "VISUAL",
     "PAGER",
@@ -43,9 +35,6 @@ const NOT_KEY_VARIABLES: &[&str] = &[
     "SSH_AUTH_SOCK",
     "DBUS_SESSION_BUS_ADDRESS",
     "WAYLAND_DISPLAY",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "ALL_PROXY",
     "NO_PROXY",
     "_",
 ];
@@ -66,7 +55,9 @@ pub(super) fn check_key_variable(provider: &str, var: &str) -> Result<(), KeyVar
         return Err(KeyVariableError::NotAName { provider });
     }
     let upper = var.to_ascii_uppercase();
-    if NOT_KEY_VARIABLES.contains(&upper.as_str()) || NOT_KEY_PREFIXES.iter().any(|p| upper.starts_with(p)) {
+    let holds_no_key = [NOT_KEY_VARIABLES, BASICS, PROXIES].iter().any(|names| names.contains(&upper.as_str()))
+        || NOT_KEY_PREFIXES.iter().any(|p| upper.starts_with(p));
+    if holds_no_key {
         return Err(KeyVariableError::HoldsNoKey { provider, var: var.to_string() });
     }
     Ok(())

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use super::super::bounds;
 use super::key_var::check_key_variable;
 use super::toml::CatalogToml;
 use super::{Catalog, MOCK_PROVIDER, ModelEntry, ProviderInfo, prices};
@@ -87,10 +88,10 @@ impl Catalog {
             }
             .resolve()
             .map_err(|e| invalid(format!("model `{id}`: {e}")))?;
-            if let Some(secs) = m.first_token_timeout_secs.filter(|s| !crate::config::settings::secs_allowed(*s)) {
+            if let Some(secs) = m.first_token_timeout_secs.filter(|s| !bounds::secs_allowed(*s)) {
                 return Err(invalid(format!(
                     "model `{id}` has first_token_timeout_secs {secs}; it must be from 1 to {}",
-                    crate::config::settings::MAX_TIMEOUT_SECS
+                    bounds::MAX_TIMEOUT_SECS
                 )));
             }
             let description = m.description.unwrap_or_default();
@@ -126,7 +127,7 @@ impl Catalog {
         }
         // `council` judges as the panel itself (`--judge council`): a model of that name
         // could never be told apart from it.
-        let council = crate::config::presets::COUNCIL;
+        let council = super::COUNCIL;
         if self.models.contains_key(council) || self.aliases.contains_key(council) {
             return Err(invalid(format!(
                 "`{council}` is a reserved name (`--judge {council}` is the panel ranking its own answers); \

@@ -26,6 +26,10 @@ use crate::provider::usage::Price;
 /// The provider name under which the built-in mock models live.
 pub const MOCK_PROVIDER: &str = "mock";
 
+/// The word that, as `--judge council` (or `judge = "council"` in a preset), means "the
+/// panel ranks its own answers": not a model, and no catalog model may take the name.
+pub const COUNCIL: &str = "council";
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     providers: BTreeMap<String, ProviderInfo>,

@@ -10,49 +10,10 @@
 use super::AgentCli;
 use crate::env::Env;
 use crate::provider::Secret;
-
-/// What every child may see.
-const BASICS: &[&str] = &[
-    "PATH",
-    "HOME",
-    "USER",
-    "LOGNAME",
-    "SHELL",
-    "LANG",
-    "LANGUAGE",
-    "TZ",
-    "TMPDIR",
-    "TMP",
-    "TEMP",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "XDG_CACHE_HOME",
-    "XDG_STATE_HOME",
-];
-
-/// The locale categories (POSIX and glibc). The `Env` snapshot is read by name, so the
-/// `LC_*` family is listed in full.
-const LOCALE: &[&str] = &[
-    "LC_ALL",
-    "LC_ADDRESS",
-    "LC_COLLATE",
-    "LC_CTYPE",
-    "LC_IDENTIFICATION",
-    "LC_MEASUREMENT",
-    "LC_MESSAGES",
-    "LC_MONETARY",
-    "LC_NAME",
-    "LC_NUMERIC",
-    "LC_PAPER",
-    "LC_TELEPHONE",
-    "LC_TIME",
-];
+use crate::provider::basic_env::{BASICS, LOCALE, PROXIES};
 
 /// How a child reaches its API from behind a proxy or a private CA.
 const NETWORK: &[&str] = &["NO_PROXY", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS"];
-
-/// Proxy URLs, which may embed credentials, so they are redacted like keys.
-const PROXIES: &[&str] = &["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 /// One CLI's own variables: plain settings, and secrets (redacted from its errors).
 struct Vars {

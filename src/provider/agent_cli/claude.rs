@@ -11,8 +11,6 @@ use super::model_id::ModelId;
 use super::{Answer, Reply};
 use crate::provider::{Reasoning, Usage};
 
-pub const PROGRAM: &str = "claude";
-
 /// `claude -p` in plan mode (no edits, no commands): the prompt is read from stdin, and
 /// the session is not saved to the user's history. A reasoning level becomes
 /// `--effort LEVEL`, the one parameter Claude Code has a flag for.

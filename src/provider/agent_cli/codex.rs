@@ -12,8 +12,6 @@ use super::model_id::ModelId;
 use super::{Answer, Reply};
 use crate::provider::{Reasoning, Usage};
 
-pub const PROGRAM: &str = "codex";
-
 /// `codex exec` in the read-only sandbox, never asking for approval, reading the prompt
 /// from stdin (`-`), printing JSONL events (for usage) and writing the final message to
 /// `last_message`. `--ask-for-approval` is a global option, so it comes before `exec`.

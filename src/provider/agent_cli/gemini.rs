@@ -11,8 +11,6 @@ use super::model_id::ModelId;
 use super::{Answer, Reply};
 use crate::provider::Usage;
 
-pub const PROGRAM: &str = "gemini";
-
 /// `gemini` headless in plan (read-only) mode. `-p` makes it headless and is appended to
 /// stdin, so an empty `-p` with the prompt on stdin keeps the prompt out of argv (where
 /// it would be visible to other users and limited to 128 KiB).
