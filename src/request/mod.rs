@@ -29,6 +29,9 @@ mod selection;
 mod shape;
 mod words;
 
+#[cfg(test)]
+mod tests;
+
 pub use context::{Budget, ContextAsk, TranscriptAsk, gather};
 pub use limits::MAX_HOOK_BUDGET_SECS;
 pub use resolve::{Resolved, check_cost, new_run_id, resolve};
