@@ -15,9 +15,10 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::budget::Clock;
-use super::call::{self, CallFailure, Completion, Listener};
+use super::call::{self, CallFailure, Completion, Listener, ms};
 use super::observer::{Observer, RunEvent, Stage, answer_stream};
-use super::{RunMode, RunPlan, ms};
+use super::plan::RunPlan;
+use super::report::RunMode;
 use crate::provider::ErrorKind;
 
 /// The instruction every panel member gets.
@@ -28,6 +29,13 @@ pub(super) const MEMBER_SYSTEM: &str =
 pub(super) struct Panel {
     pub results: Vec<Result<Completion, CallFailure>>,
     pub elapsed_ms: u64,
+}
+
+impl Panel {
+    /// (member index, answer) of the members that answered, in panel order.
+    pub fn answers(&self) -> Vec<(usize, &str)> {
+        self.results.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| (i, c.text.as_str()))).collect()
+    }
 }
 
 /// How many answers start the grace period of a panel of `size`: `quorum` (at most the

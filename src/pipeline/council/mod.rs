@@ -8,6 +8,8 @@
 //! disagreements instead of a verdict; when no ranking survives, it works from the raw
 //! answers, as after a judge that failed.
 //!
+//! The stage returns what it did (`Counted`); the report is assembled from it.
+//!
 //! Knows nothing about wire formats: the requests go out through `pipeline::call`.
 
 mod borda;
@@ -20,13 +22,13 @@ use tokio::time::Instant;
 pub use borda::{Split, Tally, aggregate};
 pub use prompt::{SCHEMA_NAME, SYSTEM, parse, schema, user_message};
 
-use super::budget::{Clock, skipped_for_cost, skipped_for_time};
-use super::call::{self, Listener};
+use super::budget::{Clock, Subject, guard};
+use super::call::{self, Listener, ms};
 use super::cost::{self, estimate_tokens};
 use super::judge::Labelled;
 use super::observer::{Observer, RunEvent, Stage};
-use super::report::{CouncilReport, Disagreement, RankerReport, RunReport, Standing, build};
-use super::{RunPlan, ms};
+use super::plan::RunPlan;
+use super::report::{CouncilReport, Disagreement, RankerReport, Standing, call_report, truncation_note};
 use crate::frame::Nonce;
 
 /// Output tokens assumed for a ranking.
@@ -42,15 +44,35 @@ pub struct Council {
     pub rankings: usize,
 }
 
-/// The council stage of a fusion run: every ranker's call, the aggregate and the
-/// disagreements go into `report`; the aggregate, when a ranking survived, is returned.
+/// What the council stage did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(in crate::pipeline) struct Counted {
+    /// Every ranker's call and ranking, the aggregate and the disagreements, when the
+    /// rankers were asked.
+    pub report: Option<CouncilReport>,
+    /// The aggregate for the synth, when a ranking survived.
+    pub council: Option<Council>,
+    /// Why it was skipped, or whose ranking is left out and why, in the order found.
+    pub notes: Vec<String>,
+    /// How long the stage took, when the rankers were asked.
+    pub elapsed_ms: Option<u64>,
+}
+
+impl Counted {
+    fn skipped(reason: String, observer: &dyn Observer) -> Counted {
+        observer.on(RunEvent::StageSkipped { stage: Stage::Judge, reason: &reason });
+        Counted { notes: vec![reason], ..Counted::default() }
+    }
+}
+
+/// The council stage of a fusion run, after the run has `spent` USD.
 pub(in crate::pipeline) async fn stage(
     plan: &RunPlan,
     labelled: &[Labelled<'_>],
+    spent: f64,
     clock: &Clock,
     observer: &dyn Observer,
-    report: &mut RunReport,
-) -> Option<Council> {
+) -> Counted {
     if labelled.len() < 3 {
         // Each of two rankers could only rank the other's answer: a tie that costs calls.
         let reason = format!(
@@ -58,12 +80,7 @@ pub(in crate::pipeline) async fn stage(
              answers",
             labelled.len()
         );
-        observer.on(RunEvent::StageSkipped { stage: Stage::Judge, reason: &reason });
-        report.notes.push(reason);
-        return None;
-    }
-    if skipped_for_time(Stage::Judge, "council", clock.remaining(), plan.limits, observer, report) {
-        return None;
+        return Counted::skipped(reason, observer);
     }
     let question = plan.question();
     let requests: Vec<(&Labelled<'_>, String, Vec<&str>)> = labelled
@@ -81,13 +98,13 @@ pub(in crate::pipeline) async fn stage(
             cost::estimate(plan.panel[own.member].price, input, ASSUMED_RANKING_TOKENS)
         })
         .sum();
-    if skipped_for_cost(Stage::Judge, "council", estimate, plan.limits, observer, report) {
-        return None;
+    if let Some(reason) = guard(Subject::Stage("council"), clock.remaining(), spent, estimate, plan.limits) {
+        return Counted::skipped(reason, observer);
     }
     let start = Instant::now();
     observer.on(RunEvent::StageStarted { stage: Stage::Judge, models: requests.len() });
     let semaphore = Semaphore::new(plan.limits.concurrency.max(1));
-    let rankers = join_all(requests.iter().map(|(own, user, labels)| {
+    let mut rankers = join_all(requests.iter().map(|(own, user, labels)| {
         let semaphore = &semaphore;
         async move {
             let _permit = semaphore.acquire().await.ok();
@@ -99,37 +116,37 @@ pub(in crate::pipeline) async fn stage(
             let (ranking, error) = match &result {
                 Ok(c) => match parse(&c.text, labels) {
                     Ok(ranking) => (Some(ranking), None),
-                    Err(problem) => (None, Some(problem)),
+                    Err(problem) => (None, Some(problem.to_string())),
                 },
                 Err(f) => (None, Some(f.error.clone())),
             };
             RankerReport {
                 member: own.member,
                 label: own.label.clone(),
-                call: build::call_report(ranker, &result),
+                call: call_report(ranker, &result),
                 ranking,
                 error,
             }
         }
     }))
     .await;
-    let mut rankers = rankers;
     rankers.sort_by_key(|r| r.member);
     let labels: Vec<&str> = labelled.iter().map(|l| l.label.as_str()).collect();
     let ballots: Vec<&[String]> = rankers.iter().filter_map(|r| r.ranking.as_deref()).collect();
     let (tallies, splits) = aggregate(&labels, &ballots);
     let counted = ballots.len();
+    let mut notes = Vec::new();
     for ranker in rankers.iter().filter(|r| r.ranking.is_none()) {
         let problem = ranker.error.as_deref().unwrap_or("no ranking");
-        report.notes.push(format!("council: {}'s ranking is left out ({problem})", ranker.call.model));
+        notes.push(format!("council: {}'s ranking is left out ({problem})", ranker.call.model));
     }
     for ranker in rankers.iter().filter(|r| r.call.truncated) {
-        report.notes.push(build::truncation_note(&ranker.call.model, plan.limits.max_answer_bytes));
+        notes.push(truncation_note(&ranker.call.model, plan.limits.max_answer_bytes));
     }
-    report.timings.judge_ms = Some(ms(start.elapsed()));
+    let elapsed_ms = Some(ms(start.elapsed()));
     observer.on(RunEvent::StageDone { stage: Stage::Judge, ok: counted > 0, elapsed_ms: ms(start.elapsed()) });
     let member_of = |label: &str| labelled.iter().find(|l| l.label == label).map_or(0, |l| l.member);
-    report.council = Some(CouncilReport {
+    let report = CouncilReport {
         rankers,
         aggregate: if counted == 0 {
             Vec::new()
@@ -154,10 +171,12 @@ pub(in crate::pipeline) async fn stage(
                 dissent: s.dissent,
             })
             .collect(),
-    });
-    if counted == 0 {
-        report.notes.push("council failed (no ranking survived); the synth worked from the raw answers".into());
-        return None;
-    }
-    Some(Council { tallies, splits, rankings: counted })
+    };
+    let council = if counted == 0 {
+        notes.push("council failed (no ranking survived); the synth worked from the raw answers".into());
+        None
+    } else {
+        Some(Council { tallies, splits, rankings: counted })
+    };
+    Counted { report: Some(report), council, notes, elapsed_ms }
 }

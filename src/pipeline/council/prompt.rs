@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::frame::Nonce;
-use crate::pipeline::judge::{Labelled, json_reply, shown};
+use crate::pipeline::judge::{Labelled, shown};
+use crate::pipeline::reply::{ReplyError, check_ranking, json_reply};
 use crate::provider::JsonSchema;
 
 pub const SCHEMA_NAME: &str = "council_ranking";
@@ -56,15 +57,9 @@ struct RankingWire {
 }
 
 /// The ranking in `text`, best first, or why it can't be used.
-pub fn parse(text: &str, labels: &[&str]) -> Result<Vec<String>, String> {
+pub fn parse(text: &str, labels: &[&str]) -> Result<Vec<String>, ReplyError> {
     let wire: RankingWire = json_reply(text, "has no usable ranking")?;
-    let mut ranked: Vec<&str> = wire.ranking.iter().map(String::as_str).collect();
-    ranked.sort_unstable();
-    let mut expected = labels.to_vec();
-    expected.sort_unstable();
-    if ranked != expected {
-        return Err(format!("the ranking {:?} is not each of {:?} once", wire.ranking, labels));
-    }
+    check_ranking(&wire.ranking, labels)?;
     Ok(wire.ranking)
 }
 
@@ -103,6 +98,7 @@ mod tests {
 
     #[test]
     fn a_ranking_is_read_plain_or_wrapped_and_must_rank_each_label_once() {
+        let parse = |text: &str, labels: &[&str]| parse(text, labels).map_err(|e| e.to_string());
         assert_eq!(parse(r#"{"ranking":["C","A"]}"#, &["A", "C"]), Ok(vec!["C".to_string(), "A".to_string()]));
         assert_eq!(
             parse("Sure:\n```json\n{\"ranking\": [\"A\", \"C\"]}\n```", &["A", "C"]),
@@ -114,5 +110,6 @@ mod tests {
         );
         assert_eq!(parse(" ", &["A"]), Err("the reply was empty".to_string()));
         assert!(parse("A is best", &["A"]).is_err_and(|e| e.starts_with("the reply is not JSON")));
+        assert!(parse(r#"{"order":["A"]}"#, &["A"]).is_err_and(|e| e.starts_with("the reply's JSON has no usable")));
     }
 }

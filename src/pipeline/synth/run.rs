@@ -1,10 +1,11 @@
 //! Running the synth stage: skipped when the budget's floor or the cost cap forbids it,
 //! else one streamed call whose text is the final answer. When it fails or is skipped,
-//! the final answer falls back to the judge's top-ranked answer, else the longest one,
-//! and the report says which and why. After a usable verdict the synth's request
-//! continues the judge's conversation (same system text, same user message, the verdict
-//! as the assistant's turn, then the synth's instruction), so that a provider's prompt
-//! cache serves the part the judge already sent; without one it stands alone.
+//! the final answer falls back to the judge's (or the council's) top-ranked answer, else
+//! the longest one, and a note says which and why. The stage returns what it did
+//! (`Synthesis`); the report is assembled from it. After a usable verdict the synth's
+//! request continues the judge's conversation (same system text, same user message, the
+//! verdict as the assistant's turn, then the synth's instruction), so that a provider's
+//! prompt cache serves the part the judge already sent; without one it stands alone.
 //!
 //! Knows nothing about wire formats, nor how the verdict came about.
 
@@ -12,11 +13,27 @@ use tokio::time::Instant;
 
 use super::prompt::{Assessment, SYSTEM, continuation, user_message};
 use crate::frame::Nonce;
-use crate::pipeline::budget::{Clock, skipped_for_cost, skipped_for_time};
-use crate::pipeline::call::{self, Listener};
+use crate::pipeline::budget::{Clock, Subject, guard};
+use crate::pipeline::call::{self, Listener, ms};
 use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
 use crate::pipeline::judge::{self, Labelled};
+use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
+use crate::pipeline::plan::RunPlan;
+use crate::pipeline::report::{CallReport, FinalSource, call_report, truncation_note};
 use crate::provider::{Conversation, Role, Turn};
+
+/// What the synth stage did: the run's final answer and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub(in crate::pipeline) struct Synthesis {
+    /// The synth's call, when it was asked.
+    pub call: Option<CallReport>,
+    pub answer: String,
+    pub source: FinalSource,
+    /// A cut answer, and which fallback gave the answer and why, in that order.
+    pub notes: Vec<String>,
+    /// How long the call took, when the synth was asked.
+    pub elapsed_ms: Option<u64>,
+}
 
 /// The synth's request: its system text, the conversation it continues, its last message.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,72 +78,71 @@ impl Request {
         estimate_tokens(self.system) + prior + estimate_tokens(&self.user)
     }
 }
-use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
-use crate::pipeline::report::{FinalSource, RunReport, build};
-use crate::pipeline::{RunPlan, ms};
 
-/// The synth stage of a fusion run: sets the report's final answer and its source, from
-/// the synth or from the fallback, with the synth's call report, notes and timing.
-/// `answers` are (member index, content) of the members that answered.
+/// The synth stage of a fusion run, after the run has `spent` USD: the final answer, from
+/// the synth or from the fallback. `answers` are (member index, content) of the members
+/// that answered.
 pub(in crate::pipeline) async fn stage(
     plan: &RunPlan,
     labelled: &[Labelled<'_>],
     assessment: Assessment<'_>,
     answers: &[(usize, &str)],
+    spent: f64,
     clock: &Clock,
     observer: &dyn Observer,
-    report: &mut RunReport,
-) {
+) -> Synthesis {
     let request = Request::new(plan, labelled, assessment);
-    let estimate =
-        cost::estimate(plan.synth.as_ref().and_then(|s| s.price), request.estimated_tokens(), ASSUMED_ANSWER_TOKENS);
     let max_bytes = plan.limits.max_answer_bytes;
-    let result = match &plan.synth {
-        Some(synth_model)
-            if !skipped_for_time(Stage::Synth, "synth", clock.remaining(), plan.limits, observer, report)
-                && !skipped_for_cost(Stage::Synth, "synth", estimate, plan.limits, observer, report) =>
-        {
-            let start = Instant::now();
-            observer.on(RunEvent::StageStarted { stage: Stage::Synth, models: 1 });
-            let timeout = plan.limits.member_timeout.min(clock.remaining());
-            let stream = answer_stream(observer);
-            // No schema: the judge's structured-output settings are not the synth's.
-            let listener = Listener::Stream(&stream);
-            let Request { system, conversation, user } = &request;
-            let result =
-                call::converse(synth_model, system, conversation, user, None, timeout, max_bytes, listener).await;
-            report.timings.synth_ms = Some(ms(start.elapsed()));
-            observer.on(RunEvent::StageDone {
-                stage: Stage::Synth,
-                ok: result.is_ok(),
-                elapsed_ms: ms(start.elapsed()),
-            });
-            report.synth = Some(build::call_report(synth_model, &result));
-            if result.as_ref().is_ok_and(|c| c.truncated) {
-                report.notes.push(build::truncation_note(&synth_model.model, max_bytes));
+    let mut notes = Vec::new();
+    let (mut call, mut elapsed_ms) = (None, None);
+    let mut result = None;
+    if let Some(synth_model) = &plan.synth {
+        let estimate = cost::estimate(synth_model.price, request.estimated_tokens(), ASSUMED_ANSWER_TOKENS);
+        match guard(Subject::Stage("synth"), clock.remaining(), spent, estimate, plan.limits) {
+            Some(reason) => {
+                observer.on(RunEvent::StageSkipped { stage: Stage::Synth, reason: &reason });
+                notes.push(reason);
             }
-            Some(result)
+            None => {
+                let start = Instant::now();
+                observer.on(RunEvent::StageStarted { stage: Stage::Synth, models: 1 });
+                let timeout = plan.limits.member_timeout.min(clock.remaining());
+                let stream = answer_stream(observer);
+                // No schema: the judge's structured-output settings are not the synth's.
+                let listener = Listener::Stream(&stream);
+                let Request { system, conversation, user } = &request;
+                let sent =
+                    call::converse(synth_model, system, conversation, user, None, timeout, max_bytes, listener).await;
+                elapsed_ms = Some(ms(start.elapsed()));
+                observer.on(RunEvent::StageDone {
+                    stage: Stage::Synth,
+                    ok: sent.is_ok(),
+                    elapsed_ms: ms(start.elapsed()),
+                });
+                call = Some(call_report(synth_model, &sent));
+                if sent.as_ref().is_ok_and(|c| c.truncated) {
+                    notes.push(truncation_note(&synth_model.model, max_bytes));
+                }
+                result = Some(sent);
+            }
         }
-        _ => None,
-    };
-    match result {
-        Some(Ok(completion)) => {
-            report.final_answer = Some(completion.text);
-            report.final_source = Some(FinalSource::Synth);
-        }
+    }
+    let (answer, source) = match result {
+        Some(Ok(completion)) => (completion.text, FinalSource::Synth),
         other => {
             let (text, source, what) = fallback(assessment, labelled, answers);
-            report.notes.push(match other {
+            notes.push(match other {
                 Some(Err(failure)) => format!("synth failed ({}); {what}", failure.error),
                 _ => what.to_string(),
             });
-            report.final_answer = Some(text.to_string());
-            report.final_source = Some(source);
+            (text.to_string(), source)
         }
-    }
+    };
+    Synthesis { call, answer, source, notes, elapsed_ms }
 }
 
-/// The answer to give when the synth can't: the judge's top pick, else the longest.
+/// The answer to give when the synth can't: the judge's or the council's top pick, else
+/// the longest.
 fn fallback<'a>(
     assessment: Assessment<'_>,
     labelled: &[Labelled<'a>],

@@ -1,0 +1,269 @@
+//! The one place a `RunReport` is put together, from what the stages returned: the
+//! panel and its rounds (`rounds::Rounds`), then how the run ended (`Ending`: no answer,
+//! one answer, or the judge's or the council's review and the synthesis). A run refused
+//! before any stage is told the same way, with no stages (`RunReport::refused`).
+//!
+//! The notes keep the order in which things happened: the context's, the last round's
+//! cut answers, the earlier rounds' cut answers, why later rounds did not run, then the
+//! judge's or the council's, then the synth's. The totals count every call once.
+//!
+//! Knows nothing about how the stages ran: only what they returned.
+
+use super::council::Counted;
+use super::failure::FailureReason;
+use super::judge::{Judged, Labelled, Verdict};
+use super::panel;
+use super::plan::RunPlan;
+use super::report::{
+    Analysis, CallReport, CouncilReport, FinalSource, GraceReport, RoundReport, RunMode, RunReport, Score, Status,
+    Timings, Totals, member_report, truncation_note,
+};
+use super::rounds::Rounds;
+use super::synth::{Assessment, Synthesis};
+use crate::context::Source;
+
+/// The judge or the council, whichever assessed the answers.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Review {
+    Judge(Judged),
+    Council(Counted),
+}
+
+impl Review {
+    /// What the synth is told about the answers.
+    pub fn assessment(&self) -> Assessment<'_> {
+        match self {
+            Review::Judge(Judged { verdict: Some(verdict), .. }) => Assessment::Judge(verdict),
+            Review::Council(Counted { council: Some(council), .. }) => Assessment::Council(council),
+            Review::Judge(_) | Review::Council(_) => Assessment::None,
+        }
+    }
+
+    /// The USD of each of its calls with a known price, in the report's order.
+    pub fn costs(&self) -> impl Iterator<Item = f64> + '_ {
+        let calls: Box<dyn Iterator<Item = &CallReport>> = match self {
+            Review::Judge(judged) => Box::new(judged.call.iter()),
+            Review::Council(counted) => Box::new(counted.report.iter().flat_map(|c| c.rankers.iter().map(|r| &r.call))),
+        };
+        calls.filter_map(|c| c.cost_usd)
+    }
+}
+
+/// How a run that ran ended, after its panel.
+pub(super) enum Ending<'a> {
+    /// No member answered: the run failed.
+    NoAnswer,
+    /// Single mode: the member's answer is the final one.
+    Single(&'a str),
+    /// A fusion with one answer: that member's, with no judge or synth call.
+    SoleSurvivor { member: usize, answer: &'a str },
+    /// A fusion: the answers under their labels, their review, and the synthesis.
+    Fused { labelled: Vec<Labelled<'a>>, review: Review, synthesis: Synthesis },
+}
+
+/// A run as its report tells it.
+pub(super) enum Run<'a> {
+    /// Refused before any stage ran: which run, and why.
+    Refused { heading: Heading, reason: FailureReason },
+    /// The stages ran on `plan`: the panel's `rounds`, then its `ending`, in `wall_ms`.
+    Ran { plan: &'a RunPlan, rounds: &'a Rounds, ending: Ending<'a>, wall_ms: u64 },
+}
+
+/// The report's fields that no stage gives: which run, and what it was given.
+pub(super) struct Heading {
+    pub run_id: String,
+    pub mode: RunMode,
+    pub preset: Option<String>,
+    pub prompt: String,
+    pub context: Vec<Source>,
+    /// The context's notes, the first of the report's.
+    pub context_notes: Vec<String>,
+    pub judge_seed: u64,
+    pub grace: Option<GraceReport>,
+}
+
+impl Heading {
+    fn of(plan: &RunPlan) -> Heading {
+        let grace = (plan.mode == RunMode::Fusion).then_some(plan.limits.grace).flatten();
+        Heading {
+            run_id: plan.run_id.clone(),
+            mode: plan.mode,
+            preset: plan.preset.clone(),
+            prompt: plan.prompt.clone(),
+            context: plan.context.sources.clone(),
+            context_notes: plan.context.notes.clone(),
+            judge_seed: plan.seed,
+            grace: grace.map(|g| GraceReport {
+                secs: g.as_secs_f64(),
+                quorum: panel::quorum(plan.panel.len(), plan.limits.quorum),
+            }),
+        }
+    }
+}
+
+impl RunReport {
+    /// A report for a run refused before it started.
+    pub fn refused(
+        run_id: String,
+        mode: RunMode,
+        preset: Option<String>,
+        prompt: String,
+        reason: FailureReason,
+    ) -> Self {
+        let heading = Heading {
+            run_id,
+            mode,
+            preset,
+            prompt,
+            context: Vec::new(),
+            context_notes: Vec::new(),
+            judge_seed: 0,
+            grace: None,
+        };
+        assemble(Run::Refused { heading, reason })
+    }
+}
+
+/// The report of `run`.
+pub(super) fn assemble(run: Run<'_>) -> RunReport {
+    let (heading, ran) = match run {
+        Run::Refused { heading, reason } => (heading, Err(reason)),
+        Run::Ran { plan, rounds, ending, wall_ms } => (Heading::of(plan), Ok((plan, rounds, ending, wall_ms))),
+    };
+    let mut notes = heading.context_notes;
+    let (mut panel, mut earlier, mut failed_models) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut judge, mut council, mut synth, mut analysis) = (None, None, None, None);
+    let (mut final_answer, mut final_source, mut failure_reason) = (None, None, None);
+    let mut timings = Timings::default();
+    let mut wall = 0;
+    match ran {
+        Err(reason) => failure_reason = Some(reason),
+        Ok((plan, rounds, ending, wall_ms)) => {
+            wall = wall_ms;
+            let max_bytes = plan.limits.max_answer_bytes;
+            let members = || plan.panel.iter().zip(&rounds.last.results);
+            panel = members().map(|(p, r)| member_report(p, r)).collect();
+            // A cut member did not fail: it was not waited for.
+            failed_models =
+                members().filter(|(_, r)| r.as_ref().is_err_and(|f| !f.cut)).map(|(p, _)| p.model.clone()).collect();
+            let cut = members().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated));
+            notes.extend(cut.map(|(p, _)| truncation_note(&p.model, max_bytes)));
+            timings.panel_ms = rounds.last.elapsed_ms;
+            for (round, r) in (1..).zip(&rounds.earlier) {
+                let members = plan.panel.iter().zip(&r.results);
+                for (p, _) in members.clone().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated)) {
+                    notes.push(format!("round {round}: {}", truncation_note(&p.model, max_bytes)));
+                }
+                let members = members.map(|(p, r)| member_report(p, r)).collect();
+                earlier.push(RoundReport { round, members, elapsed_ms: r.elapsed_ms });
+            }
+            notes.extend(rounds.notes.iter().cloned());
+            match ending {
+                Ending::NoAnswer => {
+                    let kinds: Vec<_> =
+                        rounds.last.results.iter().filter_map(|r| r.as_ref().err().map(|f| f.kind)).collect();
+                    failure_reason = Some(FailureReason::from_member_failures(&kinds));
+                }
+                Ending::Single(answer) => {
+                    final_answer = Some(answer.to_string());
+                    final_source = Some(FinalSource::Single);
+                }
+                Ending::SoleSurvivor { member, answer } => {
+                    final_answer = Some(answer.to_string());
+                    final_source = Some(FinalSource::SoleSurvivor);
+                    notes.push(format!("only {} answered; judge and synth skipped", plan.panel[member].model));
+                }
+                Ending::Fused { labelled, review, synthesis } => {
+                    for l in &labelled {
+                        panel[l.member].label = Some(l.label.clone());
+                    }
+                    match review {
+                        Review::Judge(judged) => {
+                            analysis = judged.verdict.as_ref().map(|v| analysis_of(v, &labelled, plan));
+                            judge = judged.call;
+                            notes.extend(judged.notes);
+                            timings.judge_ms = judged.elapsed_ms;
+                        }
+                        Review::Council(counted) => {
+                            council = counted.report;
+                            notes.extend(counted.notes);
+                            timings.judge_ms = counted.elapsed_ms;
+                        }
+                    }
+                    synth = synthesis.call;
+                    notes.extend(synthesis.notes);
+                    timings.synth_ms = synthesis.elapsed_ms;
+                    final_answer = Some(synthesis.answer);
+                    final_source = Some(synthesis.source);
+                }
+            }
+        }
+    }
+    // Every call once: the earlier rounds', the panel's, then the judge's (or the
+    // council's rankers') and the synth's.
+    let rankers = council.iter().flat_map(|c: &CouncilReport| c.rankers.iter().map(|r| &r.call));
+    let calls = earlier.iter().flat_map(|r: &RoundReport| r.members.iter().map(|m| &m.call));
+    let calls = calls.chain(panel.iter().map(|m| &m.call)).chain(&judge).chain(rankers).chain(&synth);
+    let totals = totals(calls, wall);
+    RunReport {
+        run_id: heading.run_id,
+        status: if failure_reason.is_some() { Status::Error } else { Status::Ok },
+        mode: heading.mode,
+        preset: heading.preset,
+        prompt: heading.prompt,
+        context: heading.context,
+        panel,
+        rounds: earlier,
+        judge,
+        council,
+        synth,
+        analysis,
+        final_answer,
+        final_source,
+        failed_models,
+        failure_reason,
+        notes,
+        timings,
+        totals,
+        judge_seed: heading.judge_seed,
+        grace: heading.grace,
+    }
+}
+
+/// The verdict in models instead of labels.
+fn analysis_of(v: &Verdict, labelled: &[Labelled<'_>], plan: &RunPlan) -> Analysis {
+    let panel = &plan.panel;
+    let member_of = |label: &str| labelled.iter().find(|l| l.label == label).map(|l| l.member);
+    let scores = labelled
+        .iter()
+        .filter_map(|l| {
+            let (score, reason) = v.scores.get(&l.label)?;
+            Some(Score {
+                label: l.label.clone(),
+                model: panel[l.member].model.clone(),
+                member: l.member,
+                score: *score,
+                reason: reason.clone(),
+            })
+        })
+        .collect();
+    Analysis {
+        scores,
+        ranking: v.ranking.iter().filter_map(|label| member_of(label)).map(|m| panel[m].model.clone()).collect(),
+        comparison: v.comparison.clone(),
+    }
+}
+
+/// The tokens and cost of `calls`; `wall_ms` is the run's time.
+fn totals<'a>(calls: impl Iterator<Item = &'a CallReport>, wall_ms: u64) -> Totals {
+    let mut totals = Totals { wall_ms, ..Totals::default() };
+    for call in calls {
+        let Some(usage) = call.usage else { continue };
+        totals.usage += usage;
+        totals.cost_estimated |= call.usage_estimated || call.cost_usd.is_none();
+        if let Some(cost) = call.cost_usd {
+            *totals.cost_usd.get_or_insert(0.0) += cost;
+        }
+    }
+    totals
+}
