@@ -24,6 +24,7 @@ use crate::context::Source;
 
 /// The judge or the council, whichever assessed the answers.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // one value a run, moved once: boxing would buy nothing
 pub(super) enum Review {
     Judge(Judged),
     Council(Counted),
@@ -50,6 +51,7 @@ impl Review {
 }
 
 /// How a run that ran ended, after its panel.
+#[allow(clippy::large_enum_variant)] // one value a run, moved once
 pub(super) enum Ending<'a> {
     /// No member answered: the run failed.
     NoAnswer,
@@ -62,6 +64,7 @@ pub(super) enum Ending<'a> {
 }
 
 /// A run as its report tells it.
+#[allow(clippy::large_enum_variant)] // one value a run, moved once
 pub(super) enum Run<'a> {
     /// Refused before any stage ran: which run, and why.
     Refused { heading: Heading, reason: FailureReason },
@@ -266,4 +269,176 @@ fn totals<'a>(calls: impl Iterator<Item = &'a CallReport>, wall_ms: u64) -> Tota
         }
     }
     totals
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::call::{CallFailure, Completion};
+    use crate::pipeline::judge::label;
+    use crate::pipeline::report::{RankerReport, Status};
+    use crate::pipeline::testing::{answered, failed, mock, plan, priced, round};
+    use crate::provider::{ErrorKind, Usage};
+
+    fn cut(text: &str) -> Result<Completion, CallFailure> {
+        answered(text).map(|c| Completion { truncated: true, ..c })
+    }
+
+    fn cut_note(model: &str) -> String {
+        format!("{model}'s answer was cut at 24 bytes (max_answer_bytes); the rest was not read")
+    }
+
+    fn synthesis(notes: &[&str]) -> Synthesis {
+        Synthesis {
+            call: None,
+            answer: "fused".into(),
+            source: FinalSource::Longest,
+            notes: notes.iter().map(|n| n.to_string()).collect(),
+            elapsed_ms: None,
+        }
+    }
+
+    #[test]
+    fn the_notes_keep_the_order_things_happened() {
+        let mut plan = plan(["m0", "m1", "m2"].map(|m| mock(m, "")).to_vec());
+        plan.context.notes = vec!["context note".into()];
+        plan.limits.max_answer_bytes = 24;
+        let rounds = Rounds {
+            earlier: vec![round(vec![cut("one"), answered("two"), cut("three")])],
+            last: round(vec![answered("one"), failed("boom"), cut("three")]),
+            notes: vec!["rounds note".into()],
+        };
+        let answers = rounds.last.answers();
+        let review = Review::Judge(Judged { notes: vec!["judge note".into()], ..Judged::default() });
+        let ending = Ending::Fused { labelled: label(&answers, 7), review, synthesis: synthesis(&["synth note"]) };
+        let report = assemble(Run::Ran { plan: &plan, rounds: &rounds, ending, wall_ms: 5 });
+        let expected = [
+            "context note".to_string(),
+            cut_note("m2"),
+            format!("round 1: {}", cut_note("m0")),
+            format!("round 1: {}", cut_note("m2")),
+            "rounds note".into(),
+            "judge note".into(),
+            "synth note".into(),
+        ];
+        assert_eq!(report.notes, expected);
+        assert_eq!((report.failed_models, report.status), (vec!["m1".to_string()], Status::Ok));
+        let labels: Vec<Option<String>> = report.panel.iter().map(|m| m.label.clone()).collect();
+        assert_eq!(labels.iter().filter(|l| l.is_some()).count(), 2);
+        assert_eq!(labels[1], None, "a failed member has no label");
+        // A council's notes take the judge's place.
+        let review = Review::Council(Counted { notes: vec!["council note".into()], ..Counted::default() });
+        let ending = Ending::Fused { labelled: label(&answers, 7), review, synthesis: synthesis(&["synth note"]) };
+        let report = assemble(Run::Ran { plan: &plan, rounds: &rounds, ending, wall_ms: 5 });
+        assert_eq!(report.notes[5..], ["council note", "synth note"]);
+        // One answer: no judge, no synth, and a note after the rounds' notes.
+        let ending = Ending::SoleSurvivor { member: 2, answer: "three" };
+        let report = assemble(Run::Ran { plan: &plan, rounds: &rounds, ending, wall_ms: 5 });
+        assert_eq!(report.notes[4..], ["rounds note", "only m2 answered; judge and synth skipped"]);
+        assert_eq!(
+            (report.final_source, report.final_answer.as_deref()),
+            (Some(FinalSource::SoleSurvivor), Some("three"))
+        );
+    }
+
+    #[test]
+    fn the_totals_count_every_call_of_every_round_and_stage_once() {
+        let mut plan = plan(["m0", "m1", "m2"].map(|m| priced(mock(m, ""))).to_vec());
+        plan.council = true;
+        let rounds = Rounds {
+            earlier: vec![round(vec![answered("a"), answered("b"), failed("boom")])],
+            last: round(vec![answered("a"), answered("b"), failed("not asked in round 2: failed in round 1 (boom)")]),
+            notes: Vec::new(),
+        };
+        let call = |model: &str, cost_usd| CallReport {
+            model: model.into(),
+            route: format!("mock:{model}"),
+            ok: true,
+            error: None,
+            error_kind: None,
+            latency_ms: 7,
+            usage: Some(Usage::new(100, 10)),
+            usage_estimated: false,
+            cost_usd,
+            truncated: false,
+            params: None,
+        };
+        let ranker = |member: usize| RankerReport {
+            member,
+            label: "A".into(),
+            call: call(&format!("m{member}"), Some(110e-6)),
+            ranking: None,
+            error: None,
+        };
+        let council = CouncilReport { rankers: vec![ranker(0), ranker(1)], aggregate: vec![], disagreements: vec![] };
+        let counted = Counted { report: Some(council), ..Counted::default() };
+        let review = Review::Council(counted);
+        assert_eq!(review.costs().collect::<Vec<_>>(), [110e-6, 110e-6]);
+        let synthesis = Synthesis { call: Some(call("s", None)), ..synthesis(&[]) };
+        let answers = rounds.last.answers();
+        let ending = Ending::Fused { labelled: label(&answers, 7), review, synthesis };
+        let report = assemble(Run::Ran { plan: &plan, rounds: &rounds, ending, wall_ms: 42 });
+        assert_eq!(
+            report.totals,
+            Totals {
+                usage: Usage::new(2 + 2 + 200 + 100, 2 + 2 + 20 + 10),
+                wall_ms: 42,
+                cost_usd: Some(2e-6 + 2e-6 + 2e-6 + 2e-6 + 110e-6 + 110e-6),
+                cost_estimated: true,
+            },
+            "the synth's unpriced call makes the cost a lower bound"
+        );
+        assert_eq!(rounds.costs(&plan.panel).collect::<Vec<_>>(), [2e-6; 4]);
+    }
+
+    #[test]
+    fn with_no_answer_the_run_fails_with_the_members_shared_cause() {
+        let plan = plan(["m0", "m1"].map(|m| mock(m, "")).to_vec());
+        let limited = || Err(CallFailure { kind: ErrorKind::RateLimited, ..failed("HTTP 429").err().unwrap() });
+        let rounds = Rounds { earlier: Vec::new(), last: round(vec![limited(), limited()]), notes: Vec::new() };
+        let report = assemble(Run::Ran { plan: &plan, rounds: &rounds, ending: Ending::NoAnswer, wall_ms: 1 });
+        assert_eq!(
+            (report.status, report.failure_reason, report.final_answer, report.failed_models),
+            (Status::Error, Some(FailureReason::RateLimited), None, vec!["m0".to_string(), "m1".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_refused_run_is_reported_with_no_stage() {
+        let report = RunReport::refused(
+            "r1".into(),
+            RunMode::Fusion,
+            Some("demo".into()),
+            "Why?".into(),
+            FailureReason::FusionInvocationCapped,
+        );
+        assert_eq!(
+            report,
+            RunReport {
+                run_id: "r1".into(),
+                status: Status::Error,
+                mode: RunMode::Fusion,
+                preset: Some("demo".into()),
+                prompt: "Why?".into(),
+                context: Vec::new(),
+                panel: Vec::new(),
+                rounds: Vec::new(),
+                judge: None,
+                council: None,
+                synth: None,
+                analysis: None,
+                final_answer: None,
+                final_source: None,
+                failed_models: Vec::new(),
+                failure_reason: Some(FailureReason::FusionInvocationCapped),
+                notes: Vec::new(),
+                timings: Timings::default(),
+                totals: Totals::default(),
+                judge_seed: 0,
+                grace: None,
+            }
+        );
+    }
 }

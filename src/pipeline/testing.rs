@@ -34,7 +34,7 @@ pub fn mock(name: &str, query: &str) -> Participant {
 #[derive(Debug, Clone)]
 pub enum Step {
     /// Answers with this text, reporting `Usage::new(100, 10)`.
-    Reply(&'static str),
+    Reply(String),
     /// Fails with this error.
     Fail(ProviderError),
 }
@@ -61,7 +61,7 @@ impl Provider for Scripted {
         let step = self.0.steps.lock().unwrap().pop_front();
         let events = match step {
             Some(Step::Reply(text)) => vec![
-                Ok(StreamEvent::Delta(text.to_string())),
+                Ok(StreamEvent::Delta(text)),
                 Ok(StreamEvent::Done { usage: Some(Usage::new(100, 10)), stop_reason: None }),
             ],
             Some(Step::Fail(error)) => vec![Err(error)],
@@ -88,6 +88,11 @@ pub fn scripted(name: &str, steps: Vec<Step>) -> (Participant, Arc<Script>) {
 /// `participant` at $1 per million tokens in and out.
 pub fn priced(participant: Participant) -> Participant {
     Participant { price: Some(Price::new(1.0, 1.0)), ..participant }
+}
+
+/// An answer of `text`, as a scripted step.
+pub fn reply(text: impl Into<String>) -> Step {
+    Step::Reply(text.into())
 }
 
 /// A server error, as a scripted step.

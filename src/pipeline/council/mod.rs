@@ -180,3 +180,146 @@ pub(in crate::pipeline) async fn stage(
     };
     Counted { report: Some(report), council, notes, elapsed_ms }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::report::CallReport;
+    use crate::pipeline::testing::{Heard, Step, plan, reply, scripted, server_error};
+    use crate::provider::{ErrorKind, Usage};
+
+    /// Three answers, `A` member 0's, `B` member 1's, `C` member 2's.
+    fn answers() -> Vec<Labelled<'static>> {
+        ["ALPHA", "BRAVO", "CHARLIE"]
+            .into_iter()
+            .enumerate()
+            .map(|(member, content)| Labelled { label: ["A", "B", "C"][member].into(), member, content })
+            .collect()
+    }
+
+    /// Runs the council of three members, each ranking with its step.
+    async fn council(steps: [Step; 3]) -> (Counted, Vec<String>) {
+        let panel = ["m0", "m1", "m2"].into_iter().zip(steps).map(|(name, step)| scripted(name, vec![step]).0);
+        let plan = plan(panel.collect());
+        let heard = Heard::default();
+        let counted = stage(&plan, &answers(), 0.0, &Clock::start(Duration::from_secs(60)), &heard).await;
+        (timeless(counted), heard.events())
+    }
+
+    fn timeless(mut counted: Counted) -> Counted {
+        if let Some(report) = counted.report.as_mut() {
+            report.rankers.iter_mut().for_each(|r| r.call.latency_ms = 0);
+        }
+        counted.elapsed_ms = counted.elapsed_ms.map(|_| 0);
+        counted
+    }
+
+    fn ranker(member: usize, ranking: Option<&[&str]>, error: Option<&str>) -> RankerReport {
+        let model = format!("m{member}");
+        let answered = error.is_none() || error.is_some_and(|e| !e.starts_with("HTTP"));
+        RankerReport {
+            member,
+            label: ["A", "B", "C"][member].into(),
+            call: CallReport {
+                route: format!("scripted:{model}"),
+                model,
+                ok: answered,
+                error: (!answered).then(|| error.unwrap_or_default().to_string()),
+                error_kind: (!answered).then_some(ErrorKind::Server),
+                latency_ms: 0,
+                usage: answered.then_some(Usage::new(100, 10)),
+                usage_estimated: false,
+                cost_usd: None,
+                truncated: false,
+                params: None,
+            },
+            ranking: ranking.map(|r| r.iter().map(|l| l.to_string()).collect()),
+            error: error.map(str::to_string),
+        }
+    }
+
+    fn standing(label: &str, member: usize, points: u64, ballots: usize) -> Standing {
+        Standing { label: label.into(), model: format!("m{member}"), member, points, ballots }
+    }
+
+    #[tokio::test]
+    async fn rankings_are_counted_by_borda_and_a_ranker_that_fails_is_left_out_and_noted() {
+        let (counted, events) =
+            council([reply(r#"{"ranking":["C","B"]}"#), reply(r#"{"ranking":["C","A"]}"#), server_error()]).await;
+        let tally = |label: &str, points, ballots| Tally { label: label.into(), points, ballots };
+        assert_eq!(
+            counted,
+            Counted {
+                report: Some(CouncilReport {
+                    rankers: vec![
+                        ranker(0, Some(&["C", "B"]), None),
+                        ranker(1, Some(&["C", "A"]), None),
+                        ranker(2, None, Some("HTTP 500: boom")),
+                    ],
+                    aggregate: vec![standing("C", 2, 2, 2), standing("A", 0, 0, 1), standing("B", 1, 0, 1)],
+                    disagreements: Vec::new(),
+                }),
+                council: Some(Council {
+                    tallies: vec![tally("C", 2, 2), tally("A", 0, 1), tally("B", 0, 1)],
+                    splits: Vec::new(),
+                    rankings: 2,
+                }),
+                notes: vec!["council: m2's ranking is left out (HTTP 500: boom)".into()],
+                elapsed_ms: Some(0),
+            }
+        );
+        assert_eq!(events, ["judge started (3)", "judge done (ok)"]);
+    }
+
+    #[tokio::test]
+    async fn when_no_ranking_survives_the_council_failed_and_says_so_after_each_ranker() {
+        let junk = || reply("I like them all.");
+        let (counted, events) = council([junk(), reply(r#"{"ranking":["A","A"]}"#), server_error()]).await;
+        let not_json = parse("I like them all.", &["B", "C"]).err().map(|e| e.to_string()).unwrap_or_default();
+        let twice = r#"the ranking ["A", "A"] is not each of ["A", "C"] once"#;
+        assert_eq!(
+            counted.notes,
+            [
+                format!("council: m0's ranking is left out ({not_json})"),
+                format!("council: m1's ranking is left out ({twice})"),
+                "council: m2's ranking is left out (HTTP 500: boom)".to_string(),
+                "council failed (no ranking survived); the synth worked from the raw answers".to_string(),
+            ]
+        );
+        assert_eq!(counted.council, None);
+        let report = counted.report.unwrap_or_else(|| panic!("the rankers were asked"));
+        assert_eq!((report.rankers.len(), report.aggregate), (3, Vec::new()), "no aggregate of nothing");
+        assert_eq!(events, ["judge started (3)", "judge done (failed)"]);
+    }
+
+    #[tokio::test]
+    async fn a_council_of_two_answers_is_skipped_and_noted() {
+        let (m0, script) = scripted("m0", vec![reply(r#"{"ranking":["B"]}"#)]);
+        let plan = plan(vec![m0, scripted("m1", Vec::new()).0]);
+        let heard = Heard::default();
+        let two = &answers()[..2];
+        let counted = stage(&plan, two, 0.0, &Clock::start(Duration::from_secs(60)), &heard).await;
+        let note = "council skipped: with 2 answers each member could rank only the other's; the synth worked from \
+                    the raw answers";
+        assert_eq!(counted, Counted { notes: vec![note.into()], ..Counted::default() });
+        assert_eq!(heard.events(), [format!("judge skipped: {note}")]);
+        assert!(script.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_ranker_is_shown_every_answer_but_its_own() {
+        let steps = ["m0", "m1", "m2"].map(|name| scripted(name, vec![reply(r#"{"ranking":[]}"#)]));
+        let plan = plan(steps.iter().map(|(p, _)| p.clone()).collect());
+        stage(&plan, &answers(), 0.0, &Clock::start(Duration::from_secs(60)), &Heard::default()).await;
+        for (member, (_, script)) in steps.iter().enumerate() {
+            let user = script.requests().first().map(|r| r.user.clone()).unwrap_or_default();
+            for (other, text) in ["ALPHA", "BRAVO", "CHARLIE"].iter().enumerate() {
+                assert_eq!(user.contains(text), other != member, "member {member} and answer {other}: {user}");
+            }
+        }
+    }
+}

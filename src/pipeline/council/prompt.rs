@@ -1,8 +1,8 @@
 //! What a council ranker is sent: its instructions, the question and the other members'
 //! answers under their labels, each in its frame (`judge::shown`; never its own answer,
 //! never a model name), then its task outside every frame; the JSON schema of its
-//! ranking, and how its reply is read (the whole text, else the outermost object, then
-//! every label shown ranked exactly once).
+//! ranking, and how its reply is read (through `pipeline::reply`: the whole text, else
+//! the outermost object, then every label shown ranked exactly once).
 //!
 //! Knows nothing about providers, nor how the rankings are aggregated (`borda`).
 

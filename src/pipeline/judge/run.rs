@@ -186,3 +186,156 @@ impl Judge<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::testing::{Heard, mock, plan, reply, scripted, server_error};
+    use crate::provider::{ErrorKind, Price};
+
+    const VERDICT: &str = r#"{"scores":{"A":{"score":3,"reason":"wrong"},"B":{"score":9,"reason":"right"}},
+        "ranking":["B","A"],"consensus":[],"contradictions":[],"partial_coverage":[],"unique_insights":[],"blind_spots":[]}"#;
+
+    fn answers() -> Vec<Labelled<'static>> {
+        vec![
+            Labelled { label: "A".into(), member: 1, content: "Because the sea is blue." },
+            Labelled { label: "B".into(), member: 0, content: "Rayleigh scattering." },
+        ]
+    }
+
+    /// Runs the judge stage of a plan whose judge is `judge`, on a clock of a minute.
+    async fn judged(judge: Participant) -> (Judged, Vec<String>) {
+        let mut plan = plan(vec![mock("a", ""), mock("b", "")]);
+        plan.judge = Some(judge);
+        let heard = Heard::default();
+        let judged = stage(&plan, &answers(), 0.0, &Clock::start(Duration::from_secs(60)), &heard).await;
+        (judged, heard.events())
+    }
+
+    /// `judged` with the time its calls took blanked.
+    fn timeless(mut judged: Judged) -> Judged {
+        judged.call.iter_mut().for_each(|c| c.latency_ms = 0);
+        judged.elapsed_ms = judged.elapsed_ms.map(|_| 0);
+        judged
+    }
+
+    fn call(ok: bool, error: Option<&str>, usage: Option<Usage>) -> CallReport {
+        CallReport {
+            model: "judge".into(),
+            route: "scripted:judge".into(),
+            ok,
+            error: error.map(str::to_string),
+            error_kind: None,
+            latency_ms: 0,
+            usage,
+            usage_estimated: false,
+            cost_usd: None,
+            truncated: false,
+            params: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unusable_verdict_is_re_asked_once_saying_why_and_a_usable_second_is_kept() {
+        let (judge, script) = scripted("judge", vec![reply("The best answer is B."), reply(VERDICT)]);
+        let (judged, events) = judged(judge).await;
+        let requests = script.requests();
+        let problem = parse("The best answer is B.", &["A", "B"]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(problem.starts_with("the reply is not JSON ("), "{problem}");
+        assert_eq!(requests.len(), 2);
+        assert_eq!(requests[1].user, repair_message(&requests[0].user, &problem));
+        let verdict = judged.verdict.clone().unwrap_or_else(|| panic!("no verdict: {judged:?}"));
+        assert_eq!(verdict.ranking, ["B", "A"]);
+        let exchange = Exchange { user: requests[1].user.clone(), reply: VERDICT.into(), cached: false };
+        assert_eq!(verdict.exchange, Some(exchange), "the synth continues the call that gave the verdict");
+        assert_eq!(
+            timeless(judged),
+            Judged {
+                call: Some(call(true, None, Some(Usage::new(200, 20)))),
+                verdict: Some(verdict),
+                notes: Vec::new(),
+                elapsed_ms: Some(0),
+            },
+            "both calls' tokens are counted"
+        );
+        assert_eq!(events, ["judge started (1)", "judge done (ok)"]);
+    }
+
+    #[tokio::test]
+    async fn two_unusable_verdicts_fail_the_judge_and_the_note_says_why() {
+        let (judge, script) = scripted("judge", vec![reply("B."), reply(r#"{"ranking":["B"]}"#)]);
+        let (judged, events) = judged(judge).await;
+        assert_eq!(script.requests().len(), 2, "one re-ask, no more");
+        let problem = parse(r#"{"ranking":["B"]}"#, &["A", "B"]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(problem.starts_with("the reply's JSON does not match the schema ("), "{problem}");
+        assert_eq!(
+            timeless(judged),
+            Judged {
+                call: Some(call(false, Some(&problem), Some(Usage::new(200, 20)))),
+                verdict: None,
+                notes: vec![format!("judge failed ({problem}); the synth worked from the raw answers")],
+                elapsed_ms: Some(0),
+            }
+        );
+        assert_eq!(events, ["judge started (1)", "judge done (failed)"]);
+    }
+
+    #[tokio::test]
+    async fn a_judge_call_that_fails_is_not_re_asked_and_keeps_its_cause() {
+        let (judge, script) = scripted("judge", vec![server_error(), reply(VERDICT)]);
+        let (judged, _) = judged(judge).await;
+        assert_eq!(script.requests().len(), 1);
+        let failed = CallReport { error_kind: Some(ErrorKind::Server), ..call(false, Some("HTTP 500: boom"), None) };
+        assert_eq!(
+            timeless(judged),
+            Judged {
+                call: Some(failed),
+                verdict: None,
+                notes: vec!["judge failed (HTTP 500: boom); the synth worked from the raw answers".into()],
+                elapsed_ms: Some(0),
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn the_judge_is_skipped_with_less_than_the_floor_left() {
+        let (judge, script) = scripted("judge", vec![reply(VERDICT)]);
+        let mut plan = plan(vec![mock("a", ""), mock("b", "")]);
+        plan.judge = Some(judge);
+        plan.limits.stage_floor = Duration::from_secs(1);
+        let heard = Heard::default();
+        let judged = stage(&plan, &answers(), 0.0, &Clock::start(Duration::ZERO), &heard).await;
+        let note = "judge skipped: 0.0s left of the 60s budget, under the 1s floor";
+        assert_eq!(judged, Judged { notes: vec![note.into()], ..Judged::default() });
+        assert_eq!(heard.events(), [format!("judge skipped: {note}")]);
+        assert!(script.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_judge_is_skipped_when_it_would_cross_the_cost_cap() {
+        // Only output is priced: the verdict's 600 assumed tokens at $10 a million, $0.006.
+        let (judge, script) = scripted("judge", vec![reply(VERDICT)]);
+        let mut plan = plan(vec![mock("a", ""), mock("b", "")]);
+        plan.judge = Some(Participant { price: Some(Price::new(0.0, 10.0)), ..judge });
+        plan.limits.max_cost_usd = Some(0.5);
+        let heard = Heard::default();
+        let judged = stage(&plan, &answers(), 0.5, &Clock::start(Duration::from_secs(60)), &heard).await;
+        let note = "judge skipped: it would bring the cost to about $0.506, over the $0.500 cap ($0.500 spent so far)";
+        assert_eq!(judged, Judged { notes: vec![note.into()], ..Judged::default() });
+        assert!(script.requests().is_empty());
+        let judged = stage(&plan, &answers(), 0.49, &Clock::start(Duration::from_secs(60)), &heard).await;
+        assert!(judged.verdict.is_some(), "under the cap it is asked: {judged:?}");
+    }
+
+    #[tokio::test]
+    async fn without_a_judge_the_stage_does_nothing() {
+        let plan = plan(vec![mock("a", ""), mock("b", "")]);
+        let heard = Heard::default();
+        let judged = stage(&plan, &answers(), 0.0, &Clock::start(Duration::from_secs(60)), &heard).await;
+        assert_eq!((judged, heard.events()), (Judged::default(), Vec::new()));
+    }
+}

@@ -1,6 +1,8 @@
-//! Reading the judge's reply: the whole text as JSON, else the outermost object in it,
-//! validated against the labels it was shown (every label scored once, in range, and
-//! ranked once); a ranking that contradicts the scores is settled by the scores.
+//! Reading the judge's reply: its JSON found through `pipeline::reply` (the whole text,
+//! else the outermost object in it), validated against the labels it was shown (every
+//! label scored once, in range, and ranked once, `reply`'s check); a ranking that
+//! contradicts the scores is settled by the scores. A reply that fails says why
+//! (`VerdictError`), in words the re-ask repeats to the judge.
 //!
 //! Knows nothing about how the reply was obtained, nor which model wrote which answer.
 

@@ -4,7 +4,7 @@
 //!
 //! Knows nothing about which stage made the call or what its answer is for.
 
-use super::{CallReport, MemberReport};
+use super::member::{CallReport, MemberReport};
 use crate::pipeline::call::{CallFailure, Completion, Participant, ms};
 
 /// A call's report from its outcome.

@@ -167,3 +167,172 @@ fn fallback<'a>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::pipeline::call::Participant;
+    use crate::pipeline::council::{Council, Tally};
+    use crate::pipeline::judge::Verdict;
+    use crate::pipeline::report::Comparison;
+    use crate::pipeline::testing::{Heard, Step, mock, plan, reply, scripted, server_error};
+    use crate::provider::{ErrorKind, Price, Usage};
+
+    const ANSWERS: [(usize, &str); 3] =
+        [(0, "Rayleigh scattering."), (1, "Because the sea is blue, mostly."), (2, "Short.")];
+
+    /// The answers under labels `A` (member 2), `B` (member 0), `C` (member 1).
+    fn labelled() -> Vec<Labelled<'static>> {
+        [("A", 2), ("B", 0), ("C", 1)]
+            .map(|(label, member)| Labelled { label: label.into(), member, content: ANSWERS[member].1 })
+            .to_vec()
+    }
+
+    fn verdict() -> Verdict {
+        Verdict {
+            scores: [("A", 2.0), ("B", 9.0), ("C", 5.0)].map(|(l, s)| (l.to_string(), (s, String::new()))).into(),
+            ranking: vec!["B".into(), "C".into(), "A".into()],
+            comparison: Comparison::default(),
+            exchange: None,
+        }
+    }
+
+    /// Runs the synth stage with `synth` after the run spent `spent`.
+    async fn synthesis(synth: Participant, assessment: Assessment<'_>, spent: f64) -> (Synthesis, Heard) {
+        let mut plan = plan(ANSWERS.iter().map(|(i, _)| mock(&format!("m{i}"), "")).collect());
+        plan.synth = Some(synth);
+        plan.limits.max_cost_usd = Some(0.02);
+        let heard = Heard::default();
+        let clock = Clock::start(Duration::from_secs(60));
+        let mut done = stage(&plan, &labelled(), assessment, &ANSWERS, spent, &clock, &heard).await;
+        done.call.iter_mut().for_each(|c| c.latency_ms = 0);
+        done.elapsed_ms = done.elapsed_ms.map(|_| 0);
+        (done, heard)
+    }
+
+    fn failing(name: &str) -> Participant {
+        scripted(name, vec![server_error()]).0
+    }
+
+    fn failed_call() -> CallReport {
+        CallReport {
+            model: "synth".into(),
+            route: "scripted:synth".into(),
+            ok: false,
+            error: Some("HTTP 500: boom".into()),
+            error_kind: Some(ErrorKind::Server),
+            latency_ms: 0,
+            usage: None,
+            usage_estimated: false,
+            cost_usd: None,
+            truncated: false,
+            params: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_synths_answer_streams_and_is_the_final_one() {
+        let (synth, _) = scripted("synth", vec![reply("The sky scatters blue light most.")]);
+        let verdict = verdict();
+        let (done, heard) = synthesis(synth, Assessment::Judge(&verdict), 0.0).await;
+        let call =
+            CallReport { ok: true, error: None, error_kind: None, usage: Some(Usage::new(100, 10)), ..failed_call() };
+        assert_eq!(
+            done,
+            Synthesis {
+                call: Some(call),
+                answer: "The sky scatters blue light most.".into(),
+                source: FinalSource::Synth,
+                notes: Vec::new(),
+                elapsed_ms: Some(0),
+            }
+        );
+        assert_eq!(heard.streamed(), done.answer);
+        assert_eq!(heard.events(), ["synth started (1)", "synth done (ok)"]);
+    }
+
+    #[tokio::test]
+    async fn a_synth_that_fails_falls_back_to_the_judges_top_answer() {
+        let verdict = verdict();
+        let (done, heard) = synthesis(failing("synth"), Assessment::Judge(&verdict), 0.0).await;
+        assert_eq!(
+            done,
+            Synthesis {
+                call: Some(failed_call()),
+                answer: "Rayleigh scattering.".into(),
+                source: FinalSource::JudgeTop,
+                notes: vec!["synth failed (HTTP 500: boom); the final answer is the judge's top-ranked answer".into()],
+                elapsed_ms: Some(0),
+            }
+        );
+        assert_eq!(heard.events(), ["synth started (1)", "synth done (failed)"]);
+    }
+
+    #[tokio::test]
+    async fn without_a_verdict_a_failed_synth_falls_back_to_the_longest_answer() {
+        let (done, _) = synthesis(failing("synth"), Assessment::None, 0.0).await;
+        assert_eq!(
+            (done.answer.as_str(), done.source, done.notes),
+            (
+                "Because the sea is blue, mostly.",
+                FinalSource::Longest,
+                vec!["synth failed (HTTP 500: boom); the final answer is the longest answer".to_string()]
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn after_a_council_a_failed_synth_falls_back_to_its_top_answer() {
+        let tally = |label: &str, points| Tally { label: label.into(), points, ballots: 2 };
+        let council =
+            Council { tallies: vec![tally("A", 3), tally("C", 2), tally("B", 1)], splits: vec![], rankings: 3 };
+        let (done, _) = synthesis(failing("synth"), Assessment::Council(&council), 0.0).await;
+        assert_eq!(
+            (done.answer.as_str(), done.source, done.notes),
+            (
+                "Short.",
+                FinalSource::CouncilTop,
+                vec!["synth failed (HTTP 500: boom); the final answer is the council's top-ranked answer".to_string()]
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn the_synth_is_skipped_when_it_would_cross_the_cost_cap() {
+        // Only output is priced: the answer's 1,200 assumed tokens at $10 a million, $0.012.
+        let (synth, script) = scripted("synth", vec![reply("never asked")]);
+        let synth = Participant { price: Some(Price::new(0.0, 10.0)), ..synth };
+        let verdict = verdict();
+        let (done, heard) = synthesis(synth, Assessment::Judge(&verdict), 0.01).await;
+        let skipped =
+            "synth skipped: it would bring the cost to about $0.022, over the $0.020 cap ($0.010 spent so far)";
+        assert_eq!(
+            done,
+            Synthesis {
+                call: None,
+                answer: "Rayleigh scattering.".into(),
+                source: FinalSource::JudgeTop,
+                notes: vec![skipped.into(), "the final answer is the judge's top-ranked answer".into()],
+                elapsed_ms: None,
+            }
+        );
+        assert_eq!(heard.events(), [format!("synth skipped: {skipped}")]);
+        assert!(script.requests().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_synth_cut_at_the_size_cap_is_kept_and_noted() {
+        let (synth, _) = scripted("synth", vec![Step::Reply("x".repeat(100))]);
+        let mut plan = plan(vec![mock("m0", "")]);
+        plan.synth = Some(synth);
+        plan.limits.max_answer_bytes = 10;
+        let clock = Clock::start(Duration::from_secs(60));
+        let done = stage(&plan, &labelled(), Assessment::None, &ANSWERS, 0.0, &clock, &Heard::default()).await;
+        assert_eq!((done.answer, done.source), ("x".repeat(10), FinalSource::Synth));
+        assert_eq!(done.notes, ["synth's answer was cut at 10 bytes (max_answer_bytes); the rest was not read"]);
+    }
+}
