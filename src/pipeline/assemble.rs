@@ -1,6 +1,6 @@
 //! The one place a `RunReport` is put together, from what the stages returned: the
-//! panel and its rounds (`rounds::Rounds`), then how the run ended (`Ending`: no answer,
-//! one answer, or the judge's or the council's review and the synthesis). A run refused
+//! panel and its rounds (`rounds::Rounds`), then how the run ended (`ending::Ending`: no
+//! answer, one answer, or the judge's or the council's review and the synthesis). A run refused
 //! before any stage is told the same way, with no stages (`RunReport::refused`).
 //!
 //! The notes keep the order in which things happened: the context's, the last round's
@@ -9,59 +9,17 @@
 //!
 //! Knows nothing about how the stages ran: only what they returned.
 
-use super::council::Counted;
+use super::ending::{Ending, Review};
 use super::failure::FailureReason;
-use super::judge::{Judged, Labelled, Verdict};
+use super::judge::{Labelled, Verdict};
 use super::panel;
 use super::plan::RunPlan;
 use super::report::{
-    Analysis, CallReport, CouncilReport, FinalSource, GraceReport, RoundReport, RunMode, RunReport, Score, Status,
-    Timings, Totals, member_report, truncation_note,
+    Analysis, CallReport, CouncilReport, FinalSource, GraceReport, MemberReport, RoundReport, RunMode, RunReport,
+    Score, Status, Timings, Totals, member_report, truncation_note,
 };
 use super::rounds::Rounds;
-use super::synth::{Assessment, Synthesis};
 use crate::context::Source;
-
-/// The judge or the council, whichever assessed the answers.
-#[derive(Debug, Clone, PartialEq)]
-#[allow(clippy::large_enum_variant)] // one value a run, moved once: boxing would buy nothing
-pub(super) enum Review {
-    Judge(Judged),
-    Council(Counted),
-}
-
-impl Review {
-    /// What the synth is told about the answers.
-    pub fn assessment(&self) -> Assessment<'_> {
-        match self {
-            Review::Judge(Judged { verdict: Some(verdict), .. }) => Assessment::Judge(verdict),
-            Review::Council(Counted { council: Some(council), .. }) => Assessment::Council(council),
-            Review::Judge(_) | Review::Council(_) => Assessment::None,
-        }
-    }
-
-    /// The USD of each of its calls with a known price, in the report's order.
-    pub fn costs(&self) -> impl Iterator<Item = f64> + '_ {
-        let calls: Box<dyn Iterator<Item = &CallReport>> = match self {
-            Review::Judge(judged) => Box::new(judged.call.iter()),
-            Review::Council(counted) => Box::new(counted.report.iter().flat_map(|c| c.rankers.iter().map(|r| &r.call))),
-        };
-        calls.filter_map(|c| c.cost_usd)
-    }
-}
-
-/// How a run that ran ended, after its panel.
-#[allow(clippy::large_enum_variant)] // one value a run, moved once
-pub(super) enum Ending<'a> {
-    /// No member answered: the run failed.
-    NoAnswer,
-    /// Single mode: the member's answer is the final one.
-    Single(&'a str),
-    /// A fusion with one answer: that member's, with no judge or synth call.
-    SoleSurvivor { member: usize, answer: &'a str },
-    /// A fusion: the answers under their labels, their review, and the synthesis.
-    Fused { labelled: Vec<Labelled<'a>>, review: Review, synthesis: Synthesis },
-}
 
 /// A run as its report tells it.
 #[allow(clippy::large_enum_variant)] // one value a run, moved once
@@ -129,107 +87,156 @@ impl RunReport {
 
 /// The report of `run`.
 pub(super) fn assemble(run: Run<'_>) -> RunReport {
-    let (heading, ran) = match run {
-        Run::Refused { heading, reason } => (heading, Err(reason)),
-        Run::Ran { plan, rounds, ending, wall_ms } => (Heading::of(plan), Ok((plan, rounds, ending, wall_ms))),
-    };
-    let mut notes = heading.context_notes;
-    let (mut panel, mut earlier, mut failed_models) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut judge, mut council, mut synth, mut analysis) = (None, None, None, None);
-    let (mut final_answer, mut final_source, mut failure_reason) = (None, None, None);
-    let mut timings = Timings::default();
-    let mut wall = 0;
-    match ran {
-        Err(reason) => failure_reason = Some(reason),
-        Ok((plan, rounds, ending, wall_ms)) => {
-            wall = wall_ms;
-            let max_bytes = plan.limits.max_answer_bytes;
-            let members = || plan.panel.iter().zip(&rounds.last.results);
-            panel = members().map(|(p, r)| member_report(p, r)).collect();
-            // A cut member did not fail: it was not waited for.
-            failed_models =
-                members().filter(|(_, r)| r.as_ref().is_err_and(|f| !f.cut)).map(|(p, _)| p.model.clone()).collect();
-            let cut = members().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated));
-            notes.extend(cut.map(|(p, _)| truncation_note(&p.model, max_bytes)));
-            timings.panel_ms = rounds.last.elapsed_ms;
-            for (round, r) in (1..).zip(&rounds.earlier) {
-                let members = plan.panel.iter().zip(&r.results);
-                for (p, _) in members.clone().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated)) {
-                    notes.push(format!("round {round}: {}", truncation_note(&p.model, max_bytes)));
-                }
-                let members = members.map(|(p, r)| member_report(p, r)).collect();
-                earlier.push(RoundReport { round, members, elapsed_ms: r.elapsed_ms });
-            }
-            notes.extend(rounds.notes.iter().cloned());
-            match ending {
-                Ending::NoAnswer => {
-                    let kinds: Vec<_> =
-                        rounds.last.results.iter().filter_map(|r| r.as_ref().err().map(|f| f.kind)).collect();
-                    failure_reason = Some(FailureReason::from_member_failures(&kinds));
-                }
-                Ending::Single(answer) => {
-                    final_answer = Some(answer.to_string());
-                    final_source = Some(FinalSource::Single);
-                }
-                Ending::SoleSurvivor { member, answer } => {
-                    final_answer = Some(answer.to_string());
-                    final_source = Some(FinalSource::SoleSurvivor);
-                    notes.push(format!("only {} answered; judge and synth skipped", plan.panel[member].model));
-                }
-                Ending::Fused { labelled, review, synthesis } => {
-                    for l in &labelled {
-                        panel[l.member].label = Some(l.label.clone());
-                    }
-                    match review {
-                        Review::Judge(judged) => {
-                            analysis = judged.verdict.as_ref().map(|v| analysis_of(v, &labelled, plan));
-                            judge = judged.call;
-                            notes.extend(judged.notes);
-                            timings.judge_ms = judged.elapsed_ms;
-                        }
-                        Review::Council(counted) => {
-                            council = counted.report;
-                            notes.extend(counted.notes);
-                            timings.judge_ms = counted.elapsed_ms;
-                        }
-                    }
-                    synth = synthesis.call;
-                    notes.extend(synthesis.notes);
-                    timings.synth_ms = synthesis.elapsed_ms;
-                    final_answer = Some(synthesis.answer);
-                    final_source = Some(synthesis.source);
-                }
-            }
+    let (heading, mut panel, end, wall_ms) = match run {
+        Run::Refused { heading, reason } => {
+            let end = Ended { failure_reason: Some(reason), ..Ended::default() };
+            (heading, Panelled::default(), end, 0)
         }
+        Run::Ran { plan, rounds, ending, wall_ms } => {
+            (Heading::of(plan), Panelled::of(plan, rounds), Ended::of(plan, rounds, ending), wall_ms)
+        }
+    };
+    for (member, label) in end.labels {
+        panel.members[member].label = Some(label);
     }
     // Every call once: the earlier rounds', the panel's, then the judge's (or the
     // council's rankers') and the synth's.
-    let rankers = council.iter().flat_map(|c: &CouncilReport| c.rankers.iter().map(|r| &r.call));
-    let calls = earlier.iter().flat_map(|r: &RoundReport| r.members.iter().map(|m| &m.call));
-    let calls = calls.chain(panel.iter().map(|m| &m.call)).chain(&judge).chain(rankers).chain(&synth);
-    let totals = totals(calls, wall);
+    let rankers = end.council.iter().flat_map(|c: &CouncilReport| c.rankers.iter().map(|r| &r.call));
+    let calls = panel.earlier.iter().flat_map(|r: &RoundReport| r.members.iter().map(|m| &m.call));
+    let calls = calls.chain(panel.members.iter().map(|m| &m.call)).chain(&end.judge).chain(rankers).chain(&end.synth);
+    let totals = totals(calls, wall_ms);
+    let notes = heading.context_notes.into_iter().chain(panel.notes).chain(end.notes).collect();
     RunReport {
         run_id: heading.run_id,
-        status: if failure_reason.is_some() { Status::Error } else { Status::Ok },
+        status: if end.failure_reason.is_some() { Status::Error } else { Status::Ok },
         mode: heading.mode,
         preset: heading.preset,
         prompt: heading.prompt,
         context: heading.context,
-        panel,
-        rounds: earlier,
-        judge,
-        council,
-        synth,
-        analysis,
-        final_answer,
-        final_source,
-        failed_models,
-        failure_reason,
+        panel: panel.members,
+        rounds: panel.earlier,
+        judge: end.judge,
+        council: end.council,
+        synth: end.synth,
+        analysis: end.analysis,
+        final_answer: end.final_answer,
+        final_source: end.final_source,
+        failed_models: panel.failed_models,
+        failure_reason: end.failure_reason,
         notes,
-        timings,
+        timings: Timings { panel_ms: panel.elapsed_ms, judge_ms: end.judge_ms, synth_ms: end.synth_ms },
         totals,
         judge_seed: heading.judge_seed,
         grace: heading.grace,
+    }
+}
+
+/// The report's part from the panel and its rounds.
+#[derive(Default)]
+struct Panelled {
+    /// The last round's members, in panel order.
+    members: Vec<MemberReport>,
+    /// The rounds before the last.
+    earlier: Vec<RoundReport>,
+    failed_models: Vec<String>,
+    /// The answers cut at the size cap (the last round's, then each earlier round's),
+    /// then why later rounds did not run.
+    notes: Vec<String>,
+    elapsed_ms: u64,
+}
+
+impl Panelled {
+    fn of(plan: &RunPlan, rounds: &Rounds) -> Panelled {
+        let max_bytes = plan.limits.max_answer_bytes;
+        let members = || plan.panel.iter().zip(&rounds.last.results);
+        let cut = members().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated));
+        let mut notes: Vec<String> = cut.map(|(p, _)| truncation_note(&p.model, max_bytes)).collect();
+        let mut earlier = Vec::new();
+        for (round, r) in (1..).zip(&rounds.earlier) {
+            let members = plan.panel.iter().zip(&r.results);
+            for (p, _) in members.clone().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated)) {
+                notes.push(format!("round {round}: {}", truncation_note(&p.model, max_bytes)));
+            }
+            let members = members.map(|(p, r)| member_report(p, r)).collect();
+            earlier.push(RoundReport { round, members, elapsed_ms: r.elapsed_ms });
+        }
+        notes.extend(rounds.notes.iter().cloned());
+        Panelled {
+            members: members().map(|(p, r)| member_report(p, r)).collect(),
+            earlier,
+            // A cut member did not fail: it was not waited for.
+            failed_models: members()
+                .filter(|(_, r)| r.as_ref().is_err_and(|f| !f.cut))
+                .map(|(p, _)| p.model.clone())
+                .collect(),
+            notes,
+            elapsed_ms: rounds.last.elapsed_ms,
+        }
+    }
+}
+
+/// The report's part from how the run ended after its panel.
+#[derive(Default)]
+struct Ended {
+    /// (member, label) of each answer the judge, the council and the synth saw.
+    labels: Vec<(usize, String)>,
+    judge: Option<CallReport>,
+    council: Option<CouncilReport>,
+    synth: Option<CallReport>,
+    analysis: Option<Analysis>,
+    final_answer: Option<String>,
+    final_source: Option<FinalSource>,
+    failure_reason: Option<FailureReason>,
+    /// The judge's or the council's, then the synth's; or why there was no judge.
+    notes: Vec<String>,
+    judge_ms: Option<u64>,
+    synth_ms: Option<u64>,
+}
+
+impl Ended {
+    fn of(plan: &RunPlan, rounds: &Rounds, ending: Ending<'_>) -> Ended {
+        let answer = |text: &str, source| Ended {
+            final_answer: Some(text.to_string()),
+            final_source: Some(source),
+            ..Ended::default()
+        };
+        match ending {
+            Ending::NoAnswer => {
+                let kinds: Vec<_> =
+                    rounds.last.results.iter().filter_map(|r| r.as_ref().err().map(|f| f.kind)).collect();
+                Ended { failure_reason: Some(FailureReason::from_member_failures(&kinds)), ..Ended::default() }
+            }
+            Ending::Single(text) => answer(text, FinalSource::Single),
+            Ending::SoleSurvivor { member, answer: text } => Ended {
+                notes: vec![format!("only {} answered; judge and synth skipped", plan.panel[member].model)],
+                ..answer(text, FinalSource::SoleSurvivor)
+            },
+            Ending::Fused { labelled, review, synthesis } => {
+                let mut end = Ended {
+                    labels: labelled.iter().map(|l| (l.member, l.label.clone())).collect(),
+                    synth: synthesis.call,
+                    final_answer: Some(synthesis.answer),
+                    final_source: Some(synthesis.source),
+                    synth_ms: synthesis.elapsed_ms,
+                    ..Ended::default()
+                };
+                match review {
+                    Review::Judge(judged) => {
+                        end.analysis = judged.verdict.as_ref().map(|v| analysis_of(v, &labelled, plan));
+                        end.judge = judged.call;
+                        end.notes = judged.notes;
+                        end.judge_ms = judged.elapsed_ms;
+                    }
+                    Review::Council(counted) => {
+                        end.council = counted.report;
+                        end.notes = counted.notes;
+                        end.judge_ms = counted.elapsed_ms;
+                    }
+                }
+                end.notes.extend(synthesis.notes);
+                end
+            }
+        }
     }
 }
 
@@ -277,8 +284,11 @@ mod tests {
 
     use super::*;
     use crate::pipeline::call::{CallFailure, Completion};
+    use crate::pipeline::council::Counted;
+    use crate::pipeline::judge::Judged;
     use crate::pipeline::judge::label;
     use crate::pipeline::report::{RankerReport, Status};
+    use crate::pipeline::synth::Synthesis;
     use crate::pipeline::testing::{answered, failed, mock, plan, priced, round};
     use crate::provider::{ErrorKind, Usage};
 

@@ -17,7 +17,8 @@
 //!   the judge and the council;
 //! - `budget`: the time budget's clock and the guards that skip a step for time or cost;
 //!   `estimate`: a plan's cost before anything is sent, from each stage's prompt;
-//! - `report/`: the report's types and each call's report; `assemble`: the one place the
+//! - `ending`: how the run ended after its panel, as those stages returned it;
+//!   `report/`: the report's types and each call's report; `assemble`: the one place the
 //!   report is put together, a refused run's included.
 //!
 //! Knows nothing about wire formats, configuration files or terminals: it receives
@@ -28,6 +29,7 @@ mod budget;
 mod call;
 pub mod cost;
 pub mod council;
+mod ending;
 mod estimate;
 mod failure;
 pub mod judge;
@@ -52,9 +54,10 @@ pub use report::{
     RankerReport, RoundReport, RunMode, RunReport, Score, Standing, Status, Timings, Totals,
 };
 
-use assemble::{Ending, Review, Run, assemble};
+use assemble::{Run, assemble};
 use budget::Clock;
 use call::ms;
+use ending::{Ending, Review};
 
 /// Runs the plan to the end. Never fails: failures are in the report.
 pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
