@@ -1,6 +1,9 @@
 //! One model call as the pipeline sees it: a participant, a request, a timeout and a
 //! cap on the answer's size; the stream consumed into text and usage, or a failure with
-//! its true cause. Past the cap the answer is cut, kept, and the stream dropped.
+//! its true cause. Past the cap the answer is cut, kept, and the stream dropped. Its
+//! latency is counted in whole milliseconds (`ms`), as the report counts every time.
+//!
+//! Knows nothing about stages or reports: what the call was for is the caller's.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -162,6 +165,11 @@ pub async fn converse(
         }
     };
     Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated })
+}
+
+/// Whole milliseconds, as the report counts time.
+pub(super) fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The largest index at most `index` that falls on a char boundary of `text`

@@ -15,9 +15,10 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::budget::Clock;
-use super::call::{self, CallFailure, Completion, Listener};
+use super::call::{self, CallFailure, Completion, Listener, ms};
 use super::observer::{Observer, RunEvent, Stage, answer_stream};
-use super::{RunMode, RunPlan, ms};
+use super::plan::RunPlan;
+use super::report::RunMode;
 use crate::provider::ErrorKind;
 
 /// The instruction every panel member gets.
@@ -28,6 +29,13 @@ pub(super) const MEMBER_SYSTEM: &str =
 pub(super) struct Panel {
     pub results: Vec<Result<Completion, CallFailure>>,
     pub elapsed_ms: u64,
+}
+
+impl Panel {
+    /// (member index, answer) of the members that answered, in panel order.
+    pub fn answers(&self) -> Vec<(usize, &str)> {
+        self.results.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| (i, c.text.as_str()))).collect()
+    }
 }
 
 /// How many answers start the grace period of a panel of `size`: `quorum` (at most the
@@ -160,6 +168,7 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+    use crate::pipeline::testing::{self, Heard, mock};
 
     #[test]
     fn the_quorum_is_all_but_one_by_default_and_never_past_the_panel() {
@@ -167,6 +176,37 @@ mod tests {
             [(3, None), (2, None), (1, None), (3, Some(1)), (3, Some(5)), (0, None)].map(|(n, q)| quorum(n, q)),
             [2, 1, 1, 1, 3, 1]
         );
+    }
+
+    #[tokio::test]
+    async fn a_failing_member_is_a_value_and_the_results_keep_panel_order() {
+        let plan = testing::plan(vec![mock("a", "delay_ms=40"), mock("b", "fail=500"), mock("c", "")]);
+        let heard = Heard::default();
+        let panel = run(&plan, &Clock::start(plan.limits.budget), &heard).await;
+        let outcome: Vec<Result<bool, (String, ErrorKind, bool)>> = panel
+            .results
+            .iter()
+            .map(|r| r.as_ref().map(|c| c.text.starts_with("a on") || c.text.starts_with("c on")))
+            .map(|r| r.map_err(|f| (f.error.clone(), f.kind, f.cut)))
+            .collect();
+        assert_eq!(outcome, [Ok(true), Err(("HTTP 500: mock failure".into(), ErrorKind::Server, false)), Ok(true)]);
+        assert_eq!(panel.answers().iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 2]);
+        let events = heard.events();
+        assert_eq!(
+            (events.first(), events.last()),
+            (Some(&"panel started (3)".into()), Some(&"panel done (ok)".into()))
+        );
+        assert_eq!(events[3], "member 0 a: ok", "the slow member is heard last: {events:?}");
+    }
+
+    #[tokio::test]
+    async fn after_the_grace_period_a_straggler_is_cut_not_failed() {
+        let mut plan = testing::plan(vec![mock("a", ""), mock("b", ""), mock("slow", "delay_ms=30000")]);
+        plan.limits.grace = Some(Duration::from_millis(20));
+        let panel = run(&plan, &Clock::start(plan.limits.budget), &Heard::default()).await;
+        let cut = panel.results[2].as_ref().err().map(|f| (f.error.as_str(), f.cut));
+        assert_eq!(cut, Some(("cut: still answering 0.02s after 2 members had answered (--grace)", true)));
+        assert_eq!(panel.answers().len(), 2);
     }
 
     #[test]

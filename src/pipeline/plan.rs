@@ -1,7 +1,8 @@
 //! A run, resolved and ready to execute: who takes part and the limits it runs under.
 //!
 //! Knows nothing about where the participants or the limits came from (flags,
-//! `config.toml`, a scope): the commands build and validate them.
+//! `config.toml`, a scope), nor what values are allowed: whoever builds a plan validates
+//! it, and the pipeline takes it as given.
 
 use std::time::Duration;
 
@@ -49,8 +50,10 @@ pub struct RunPlan {
     /// The most characters the final answer should take, when its reader caps it (a
     /// hooked run: the host's relay ceiling); the synth is told so.
     pub answer_chars: Option<usize>,
-    /// How many times the panel answers (1 to 3): in each later round every member that
-    /// answered sees the others' answers, anonymised, and writes a revised one.
+    /// How many times the panel answers: in each later round every member that answered
+    /// sees the others' answers, anonymised, and writes a revised one. Whoever builds the
+    /// plan checks it against the most a run may have (`config::settings::MAX_ROUNDS`);
+    /// the pipeline runs as many as it is given (0 counts as 1).
     pub rounds: u32,
     /// Fusion mode only: the panel ranks its own answers (`--judge council`) instead of a
     /// judge scoring them; `judge` is then `None`.

@@ -12,19 +12,21 @@
 //! or the next round would cross the cost cap, the later rounds are skipped and a note
 //! says why. The judge and the synth see the last round that ran.
 //!
+//! The plan's number of rounds is taken as given: whoever builds the plan checks it
+//! against the most a run may have.
+//!
 //! Knows nothing about wire formats, nor what the judge and synth do with the answers.
 
-use super::RunPlan;
-use super::budget::Clock;
-use super::call::{CallFailure, Completion};
-use super::cost::{ASSUMED_ANSWER_TOKENS, estimate_tokens, format_usd};
+use std::fmt;
+
+use super::budget::{self, Clock, Subject};
+use super::call::{CallFailure, Participant};
+use super::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
 use super::judge::{Labelled, label, shown};
 use super::observer::{Observer, RunEvent, Stage};
 use super::panel::{self, MEMBER_SYSTEM, Panel};
+use super::plan::RunPlan;
 use crate::frame::Nonce;
-
-/// The most rounds a run may have.
-pub const MAX_ROUNDS: u32 = 3;
 
 /// How the error of a member not asked in a round begins: its entry repeats the failure
 /// of the round it failed in, and is no call of its own (history's statistics skip it).
@@ -40,39 +42,73 @@ pub(super) struct Rounds {
     pub notes: Vec<String>,
 }
 
+impl Rounds {
+    /// The USD of each call of every round with a known price, the earlier rounds first,
+    /// each in panel order. A member not asked in a round carries its earlier failure,
+    /// which cost nothing, so nothing is counted twice.
+    pub fn costs<'a>(&'a self, panel: &'a [Participant]) -> impl Iterator<Item = f64> + 'a {
+        self.earlier
+            .iter()
+            .chain([&self.last])
+            .flat_map(move |r| panel.iter().zip(&r.results))
+            .filter_map(|(p, r)| Some(p.price?.cost(r.as_ref().ok()?.usage)))
+    }
+}
+
+/// Why a later round can't run: fewer than two members answered the round before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TooFewAnswers {
+    round: u32,
+    answered: usize,
+}
+
+impl fmt::Display for TooFewAnswers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = match self.answered {
+            0 => "no member".to_string(),
+            n => format!("only {n} member"),
+        };
+        write!(
+            f,
+            "round {} and later skipped: {who} of round {} answered, and a revision needs at least two answers",
+            self.round,
+            self.round - 1
+        )
+    }
+}
+
 /// Runs the first round, then each later one the plan asks for while they can run.
 pub(super) async fn run(plan: &RunPlan, clock: &Clock, observer: &dyn Observer) -> Rounds {
-    let mut last = panel::run(plan, clock, observer).await;
-    let mut earlier = Vec::new();
-    let mut notes = Vec::new();
-    for round in 2..=plan.rounds.min(MAX_ROUNDS) {
-        let prompts = match revision_prompts(plan, &last.results, round) {
+    let first = panel::run(plan, clock, observer).await;
+    let mut rounds = Rounds { earlier: Vec::new(), last: first, notes: Vec::new() };
+    for round in 2..=plan.rounds {
+        let prompts =
+            revision_prompts(plan, &rounds.last, round).map_err(|too_few| too_few.to_string()).and_then(|prompts| {
+                match guard(plan, clock, &rounds, &prompts, round) {
+                    Some(reason) => Err(reason),
+                    None => Ok(prompts),
+                }
+            });
+        let prompts = match prompts {
             Ok(prompts) => prompts,
             Err(reason) => {
-                skip(&reason, observer, &mut notes);
+                observer.on(RunEvent::StageSkipped { stage: Stage::Panel, reason: &reason });
+                rounds.notes.push(reason);
                 break;
             }
         };
-        if let Some(reason) = guard(plan, clock, &earlier, &last, &prompts, round) {
-            skip(&reason, observer, &mut notes);
-            break;
-        }
         let borrowed: Vec<Option<&str>> = prompts.iter().map(Option::as_deref).collect();
         let asked = panel::ask(plan, &borrowed, clock, observer).await;
         let results = asked
             .results
             .into_iter()
-            .zip(&last.results)
+            .zip(&rounds.last.results)
             .map(|(now, before)| now.unwrap_or_else(|| before.clone().map_err(|f| not_asked(f, round))))
             .collect();
-        earlier.push(std::mem::replace(&mut last, Panel { results, elapsed_ms: asked.elapsed_ms }));
+        let next = Panel { results, elapsed_ms: asked.elapsed_ms };
+        rounds.earlier.push(std::mem::replace(&mut rounds.last, next));
     }
-    Rounds { earlier, last, notes }
-}
-
-fn skip(reason: &str, observer: &dyn Observer, notes: &mut Vec<String>) {
-    observer.on(RunEvent::StageSkipped { stage: Stage::Panel, reason });
-    notes.push(reason.to_string());
+    rounds
 }
 
 /// The failure a member not asked in `round` keeps from the round it failed in.
@@ -86,22 +122,10 @@ fn not_asked(failure: CallFailure, round: u32) -> CallFailure {
 }
 
 /// Each member's prompt for `round` (`None`: not asked), or why the round can't run.
-fn revision_prompts(
-    plan: &RunPlan,
-    before: &[Result<Completion, CallFailure>],
-    round: u32,
-) -> Result<Vec<Option<String>>, String> {
-    let answers: Vec<(usize, &str)> =
-        before.iter().enumerate().filter_map(|(i, r)| r.as_ref().ok().map(|c| (i, c.text.as_str()))).collect();
+fn revision_prompts(plan: &RunPlan, before: &Round, round: u32) -> Result<Vec<Option<String>>, TooFewAnswers> {
+    let answers = before.answers();
     if answers.len() < 2 {
-        return Err(format!(
-            "round {round} and later skipped: {} of round {} answered, and a revision needs at least two answers",
-            match answers.len() {
-                0 => "no member".to_string(),
-                n => format!("only {n} member"),
-            },
-            round - 1
-        ));
+        return Err(TooFewAnswers { round, answered: answers.len() });
     }
     let question = plan.question();
     Ok((0..plan.panel.len())
@@ -121,50 +145,20 @@ fn shuffle_seed(seed: u64, round: u32, member: usize) -> u64 {
     seed ^ (u64::from(round) << 32) ^ (member as u64).wrapping_mul(0x9e37_79b9)
 }
 
-/// Why `round` must not run: too little of the budget left, or the cost cap crossed.
-fn guard(
-    plan: &RunPlan,
-    clock: &Clock,
-    earlier: &[Round],
-    last: &Round,
-    prompts: &[Option<String>],
-    round: u32,
-) -> Option<String> {
-    let limits = plan.limits;
-    let left = clock.remaining();
-    if left < limits.stage_floor {
-        return Some(format!(
-            "round {round} and later skipped: {:.1}s left of the {}s budget, under the {}s floor",
-            left.as_secs_f64(),
-            limits.budget.as_secs(),
-            limits.stage_floor.as_secs()
-        ));
-    }
-    let cap = limits.max_cost_usd?;
-    let spent: f64 = earlier
-        .iter()
-        .chain([last])
-        .flat_map(|r| plan.panel.iter().zip(&r.results))
-        .filter_map(|(p, r)| Some(p.price?.cost(r.as_ref().ok()?.usage)))
-        .sum();
+/// Why `round` must not run: too little of the budget left, or the cost cap crossed by
+/// what the rounds so far spent and what `prompts` are estimated to cost.
+fn guard(plan: &RunPlan, clock: &Clock, rounds: &Rounds, prompts: &[Option<String>], round: u32) -> Option<String> {
+    let spent: f64 = rounds.costs(&plan.panel).sum();
     let estimate: f64 = plan
         .panel
         .iter()
         .zip(prompts)
         .filter_map(|(p, prompt)| {
             let input = estimate_tokens(MEMBER_SYSTEM) + estimate_tokens(prompt.as_deref()?);
-            Some(super::cost::estimate(p.price, input, ASSUMED_ANSWER_TOKENS))
+            Some(cost::estimate(p.price, input, ASSUMED_ANSWER_TOKENS))
         })
         .sum();
-    (spent + estimate > cap).then(|| {
-        format!(
-            "round {round} and later skipped: round {round} would bring the cost to about {}, over the {} cap ({} \
-             spent so far)",
-            format_usd(spent + estimate),
-            format_usd(cap),
-            format_usd(spent)
-        )
-    })
+    budget::guard(Subject::RoundsFrom(round), clock.remaining(), spent, estimate, plan.limits)
 }
 
 /// What a member is asked in a later round: the question, the other members' answers
@@ -193,7 +187,7 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::pipeline::budget::Clock;
+    use crate::pipeline::testing::{self, Heard, answered, failed, mock, priced, round};
 
     #[test]
     fn a_revision_frames_the_others_under_labels_and_names_no_model() {
@@ -216,61 +210,15 @@ mod tests {
     }
 
     fn plan(seed: u64) -> RunPlan {
-        let member = |name: &str| crate::pipeline::Participant {
-            model: format!("vendor-{name}"),
-            route: format!("mock:{name}"),
-            provider: Err(crate::provider::ProviderError::Truncated),
-            price: None,
-            params: crate::provider::Params::default(),
-        };
-        RunPlan {
-            run_id: "r".into(),
-            mode: crate::pipeline::RunMode::Fusion,
-            preset: None,
-            prompt: "Why?".into(),
-            panel: vec![member("a"), member("b"), member("c")],
-            judge: None,
-            synth: None,
-            limits: crate::pipeline::Limits {
-                concurrency: 4,
-                member_timeout: std::time::Duration::from_secs(1),
-                budget: std::time::Duration::from_secs(1),
-                stage_floor: std::time::Duration::ZERO,
-                max_cost_usd: None,
-                max_answer_bytes: 1024,
-                grace: None,
-                quorum: None,
-            },
-            seed,
-            context: crate::context::Context::default(),
-            answer_chars: None,
-            rounds: 2,
-            council: false,
-        }
-    }
-
-    fn answered(text: &str) -> Result<Completion, CallFailure> {
-        Ok(Completion {
-            text: text.into(),
-            usage: crate::provider::Usage::new(1, 1),
-            usage_estimated: false,
-            latency: std::time::Duration::ZERO,
-            truncated: false,
-        })
+        let panel = ["a", "b", "c"].map(|name| mock(&format!("vendor-{name}"), "")).to_vec();
+        RunPlan { seed, rounds: 2, ..testing::plan(panel) }
     }
 
     #[test]
     fn each_member_is_shown_the_others_answers_never_its_own_and_no_model_name() {
-        let failed = Err(CallFailure {
-            error: "boom".into(),
-            kind: crate::provider::ErrorKind::Server,
-            latency: std::time::Duration::ZERO,
-            cut: false,
-        });
-        let before = [answered("ALPHA says x"), answered("BETA says y"), failed.clone(), answered("DELTA")];
+        let before = round(vec![answered("ALPHA says x"), answered("BETA says y"), failed("boom"), answered("DELTA")]);
         let mut plan = plan(7);
-        plan.panel.push(plan.panel[0].clone());
-        plan.panel[3].model = "vendor-d".into();
+        plan.panel.push(mock("vendor-d", ""));
         let prompts = revision_prompts(&plan, &before, 2).unwrap_or_default();
         let mine = ["ALPHA", "BETA", "", "DELTA"];
         for (member, prompt) in prompts.iter().enumerate() {
@@ -299,71 +247,97 @@ mod tests {
 
     #[test]
     fn with_fewer_than_two_answers_a_round_does_not_run() {
-        let failed = Err(CallFailure {
-            error: "boom".into(),
-            kind: crate::provider::ErrorKind::Server,
-            latency: std::time::Duration::ZERO,
-            cut: false,
-        });
-        let before = [answered("x"), failed.clone(), failed];
+        let before = round(vec![answered("x"), failed("boom"), failed("boom")]);
         assert_eq!(
-            revision_prompts(&plan(1), &before, 3),
+            revision_prompts(&plan(1), &before, 3).map_err(|e| e.to_string()),
             Err("round 3 and later skipped: only 1 member of round 2 answered, and a revision needs at least two \
                  answers"
+                .to_string())
+        );
+        let none = round(vec![failed("boom"), failed("boom"), failed("boom")]);
+        assert_eq!(
+            revision_prompts(&plan(1), &none, 2).map_err(|e| e.to_string()),
+            Err("round 2 and later skipped: no member of round 1 answered, and a revision needs at least two answers"
                 .to_string())
         );
     }
 
     #[test]
     fn a_round_is_skipped_with_too_little_budget_left_or_past_the_cost_cap() {
-        let round1 = Panel { results: vec![answered("x"), answered("y"), answered("z")], elapsed_ms: 1 };
+        let first = round(vec![answered("x"), answered("y"), answered("z")]);
+        let rounds = Rounds { earlier: Vec::new(), last: first, notes: Vec::new() };
         let prompts: Vec<Option<String>> = vec![Some("p".repeat(4000)); 3];
         let mut plan = plan(1);
+        plan.limits.budget = std::time::Duration::from_secs(2);
         plan.limits.stage_floor = std::time::Duration::from_secs(5);
         let clock = Clock::start(std::time::Duration::from_secs(2));
         assert_eq!(
-            guard(&plan, &clock, &[], &round1, &prompts, 2).map(|r| r.replace(|c: char| c.is_ascii_digit(), "#")),
+            guard(&plan, &clock, &rounds, &prompts, 2).map(|r| r.replace(|c: char| c.is_ascii_digit(), "#")),
             Some("round # and later skipped: #.#s left of the #s budget, under the #s floor".to_string())
         );
         plan.limits.stage_floor = std::time::Duration::ZERO;
-        assert_eq!(guard(&plan, &clock, &[], &round1, &prompts, 2), None, "no cap, time enough");
+        assert_eq!(guard(&plan, &clock, &rounds, &prompts, 2), None, "no cap, time enough");
         // $1 per million tokens in and out: each revision is about 1,000 tokens in and
         // 1,200 assumed out, 3 of them about $0.0066, over a cap of $0.005.
-        for member in &mut plan.panel {
-            member.price = Some(crate::pipeline::cost::Price::new(1.0, 1.0));
-        }
+        plan.panel = plan.panel.into_iter().map(priced).collect();
         plan.limits.max_cost_usd = Some(0.005);
-        let note = guard(&plan, &clock, &[], &round1, &prompts, 2).unwrap_or_default();
+        let note = guard(&plan, &clock, &rounds, &prompts, 2).unwrap_or_default();
         assert!(note.starts_with("round 2 and later skipped: round 2 would bring the cost to about $0.006"), "{note}");
+        // Round 1 spent 2 tokens a member at $1 per million.
         assert!(note.ends_with("over the $0.0050 cap ($0.0000 spent so far)"), "{note}");
         plan.limits.max_cost_usd = Some(0.01);
-        assert_eq!(guard(&plan, &clock, &[], &round1, &prompts, 2), None);
+        assert_eq!(guard(&plan, &clock, &rounds, &prompts, 2), None);
     }
 
-    #[test]
-    fn the_estimate_before_a_run_counts_every_round_and_the_councils_rankings() {
-        let mut plan = plan(1);
-        for member in &mut plan.panel {
-            member.price = Some(crate::pipeline::cost::Price::new(1.0, 1.0));
-        }
-        plan.rounds = 1;
-        let one = crate::pipeline::CostEstimate::of(&plan).usd;
+    #[tokio::test]
+    async fn every_round_that_ran_is_kept_and_a_failed_member_is_not_asked_again() {
+        let mut plan = plan(7);
+        plan.panel[2] = mock("vendor-c", "fail=500");
+        plan.rounds = 3;
+        let heard = Heard::default();
+        let clock = Clock::start(plan.limits.budget);
+        let rounds = run(&plan, &clock, &heard).await;
+        assert_eq!((rounds.earlier.len(), rounds.notes.clone()), (2, Vec::<String>::new()));
+        let errors = |r: &Round| r.results.iter().map(|r| r.as_ref().err().map(|f| f.error.clone())).collect();
+        let first: Vec<Option<String>> = errors(&rounds.earlier[0]);
+        assert_eq!(first, [None, None, Some("HTTP 500: mock failure".to_string())]);
+        let not_asked = Some("not asked in round 2: failed in round 1 (HTTP 500: mock failure)".to_string());
+        assert_eq!(errors(&rounds.earlier[1]), [None, None, not_asked.clone()]);
+        assert_eq!(errors(&rounds.last), [None, None, not_asked], "the round it failed in stays named");
+        // Each later round asks the two members that answered, and says so.
+        let started: Vec<String> = heard.events().into_iter().filter(|e| e.starts_with("panel started")).collect();
+        assert_eq!(started, ["panel started (3)", "panel started (2)", "panel started (2)"]);
+    }
+
+    #[tokio::test]
+    async fn under_the_floor_the_later_rounds_are_skipped_with_a_note() {
+        let mut plan = plan(7);
+        plan.rounds = 3;
+        plan.limits.stage_floor = plan.limits.budget * 2;
+        let heard = Heard::default();
+        let rounds = run(&plan, &Clock::start(plan.limits.budget), &heard).await;
+        let notes: Vec<String> = rounds.notes.iter().map(|n| n.replace(|c: char| c.is_ascii_digit(), "#")).collect();
+        assert_eq!(notes, ["round # and later skipped: ##.#s left of the ##s budget, under the ###s floor"]);
+        assert_eq!(rounds.notes[0].split(':').next(), Some("round 2 and later skipped"));
+        assert_eq!((rounds.earlier.len(), rounds.last.answers().len()), (0, 3), "the first round stands");
+        assert!(heard.events().contains(&format!("panel skipped: {}", rounds.notes[0])), "{:?}", heard.events());
+    }
+
+    #[tokio::test]
+    async fn past_the_cost_cap_the_later_rounds_are_skipped_with_a_note() {
+        let mut plan = plan(7);
+        plan.panel = plan.panel.into_iter().map(priced).collect();
         plan.rounds = 2;
-        let two = crate::pipeline::CostEstimate::of(&plan).usd;
-        plan.council = true;
-        let council = crate::pipeline::CostEstimate::of(&plan).usd;
-        // A later round: each member reads the question and the two others' answers and
-        // writes one; the council: each member reads the same and writes a ranking.
-        let answer = crate::pipeline::cost::ASSUMED_ANSWER_TOKENS;
-        let question = estimate_tokens("Why?");
-        let round = 3 * (estimate_tokens(MEMBER_SYSTEM) + question + 2 * answer + answer);
-        let rankings = 3
-            * (estimate_tokens(crate::pipeline::council::SYSTEM)
-                + question
-                + 2 * answer
-                + crate::pipeline::council::ASSUMED_RANKING_TOKENS);
-        let tokens = |usd: f64| (usd * 1e6).round() as u64;
-        assert_eq!((tokens(two - one), tokens(council - two)), (round, rankings));
+        plan.limits.max_cost_usd = Some(0.000_001);
+        let rounds = run(&plan, &Clock::start(plan.limits.budget), &Heard::default()).await;
+        let spent: f64 = rounds.costs(&plan.panel).sum();
+        assert!(spent > 0.0, "the first round's calls are priced");
+        let [note] = rounds.notes.as_slice() else { panic!("one note: {:?}", rounds.notes) };
+        let (head, tail) =
+            ("round 2 and later skipped: round 2 would bring the cost to about $0.", ", over the $0.0000 cap");
+        assert!(note.starts_with(head) && note.contains(tail), "{note}");
+        assert!(note.ends_with(&format!("({} spent so far)", crate::pipeline::cost::format_usd(spent))), "{note}");
+        assert!(rounds.earlier.is_empty());
     }
 
     #[test]

@@ -95,8 +95,8 @@ pub fn summary(report: &RunReport) -> String {
         _ => {}
     }
     parts.push(format_ms(report.totals.wall_ms));
-    let tokens = report.totals.input_tokens + report.totals.output_tokens;
-    parts.push(match report.totals.cached_input_tokens {
+    let tokens = report.totals.usage.input_tokens + report.totals.usage.output_tokens;
+    parts.push(match report.totals.usage.cached_input_tokens {
         0 => format!("{tokens} tokens"),
         cached => format!("{tokens} tokens ({cached} cached)"),
     });

@@ -1,8 +1,8 @@
 //! What a council ranker is sent: its instructions, the question and the other members'
 //! answers under their labels, each in its frame (`judge::shown`; never its own answer,
 //! never a model name), then its task outside every frame; the JSON schema of its
-//! ranking, and how its reply is read (the whole text, else the outermost object, then
-//! every label shown ranked exactly once).
+//! ranking, and how its reply is read (through `pipeline::reply`: the whole text, else
+//! the outermost object, then every label shown ranked exactly once).
 //!
 //! Knows nothing about providers, nor how the rankings are aggregated (`borda`).
 
@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::frame::Nonce;
-use crate::pipeline::judge::{Labelled, json_reply, shown};
+use crate::pipeline::judge::{Labelled, shown};
+use crate::pipeline::reply::{ReplyError, check_ranking, json_reply};
 use crate::provider::JsonSchema;
 
 pub const SCHEMA_NAME: &str = "council_ranking";
@@ -56,15 +57,9 @@ struct RankingWire {
 }
 
 /// The ranking in `text`, best first, or why it can't be used.
-pub fn parse(text: &str, labels: &[&str]) -> Result<Vec<String>, String> {
+pub fn parse(text: &str, labels: &[&str]) -> Result<Vec<String>, ReplyError> {
     let wire: RankingWire = json_reply(text, "has no usable ranking")?;
-    let mut ranked: Vec<&str> = wire.ranking.iter().map(String::as_str).collect();
-    ranked.sort_unstable();
-    let mut expected = labels.to_vec();
-    expected.sort_unstable();
-    if ranked != expected {
-        return Err(format!("the ranking {:?} is not each of {:?} once", wire.ranking, labels));
-    }
+    check_ranking(&wire.ranking, labels)?;
     Ok(wire.ranking)
 }
 
@@ -103,6 +98,7 @@ mod tests {
 
     #[test]
     fn a_ranking_is_read_plain_or_wrapped_and_must_rank_each_label_once() {
+        let parse = |text: &str, labels: &[&str]| parse(text, labels).map_err(|e| e.to_string());
         assert_eq!(parse(r#"{"ranking":["C","A"]}"#, &["A", "C"]), Ok(vec!["C".to_string(), "A".to_string()]));
         assert_eq!(
             parse("Sure:\n```json\n{\"ranking\": [\"A\", \"C\"]}\n```", &["A", "C"]),
@@ -114,5 +110,6 @@ mod tests {
         );
         assert_eq!(parse(" ", &["A"]), Err("the reply was empty".to_string()));
         assert!(parse("A is best", &["A"]).is_err_and(|e| e.starts_with("the reply is not JSON")));
+        assert!(parse(r#"{"order":["A"]}"#, &["A"]).is_err_and(|e| e.starts_with("the reply's JSON has no usable")));
     }
 }

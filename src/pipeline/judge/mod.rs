@@ -1,7 +1,8 @@
 //! The judge stage: the answers anonymised under neutral labels (`labels`) and framed as
 //! data (`shown`, which the synth, the council and later rounds use too), the request and
-//! its schema (`prompt`), the reply parsed and validated (`verdict`), and the stage itself
-//! with its one re-ask (`run`).
+//! its schema (`prompt`), the reply parsed and validated (`verdict`, through
+//! `pipeline::reply`), and the stage itself with its one re-ask (`run`), which returns
+//! what it did as a `Judged`.
 //!
 //! Knows nothing about wire formats: the request goes out through `pipeline::call`.
 
@@ -14,6 +15,5 @@ mod verdict;
 pub use labels::{Labelled, label};
 pub use prompt::{SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
 pub use run::shares_prefix;
-pub(super) use run::stage;
-pub(in crate::pipeline) use verdict::json_reply;
-pub use verdict::{Exchange, Verdict, parse};
+pub(super) use run::{Judged, stage};
+pub use verdict::{Exchange, Verdict, VerdictError, parse};

@@ -1,6 +1,8 @@
-//! Reading the judge's reply: the whole text as JSON, else the outermost object in it,
-//! validated against the labels it was shown (every label scored once, in range, and
-//! ranked once); a ranking that contradicts the scores is settled by the scores.
+//! Reading the judge's reply: its JSON found through `pipeline::reply` (the whole text,
+//! else the outermost object in it), validated against the labels it was shown (every
+//! label scored once, in range, and ranked once, `reply`'s check); a ranking that
+//! contradicts the scores is settled by the scores. A reply that fails says why
+//! (`VerdictError`), in words the re-ask repeats to the judge.
 //!
 //! Knows nothing about how the reply was obtained, nor which model wrote which answer.
 
@@ -8,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::pipeline::reply::{ReplyError, check_ranking, json_reply};
 use crate::pipeline::report::Comparison;
 
 /// The verdict as the judge writes it; `validate` turns it into a `Verdict`. Kept apart
@@ -59,54 +62,40 @@ pub struct Exchange {
     pub cached: bool,
 }
 
+/// Why a judge's reply is no usable verdict; its text is the judge's failure note and
+/// what the re-ask tells the judge.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VerdictError {
+    #[error(transparent)]
+    Reply(#[from] ReplyError),
+    #[error("no score for answer {0}")]
+    NoScore(String),
+    #[error("answer {label} has score {score}, outside 0 to 10")]
+    OutOfRange { label: String, score: f64 },
+    #[error("a score for `{0}`, which is not one of the answers")]
+    UnknownLabel(String),
+}
+
 /// Parses the judge's reply: the whole text as JSON, else the outermost `{...}` in it
 /// (models wrap JSON in prose or code fences). Then validates it against `labels`.
-pub fn parse(text: &str, labels: &[&str]) -> Result<Verdict, String> {
+pub fn parse(text: &str, labels: &[&str]) -> Result<Verdict, VerdictError> {
     let wire: VerdictWire = json_reply(text, "does not match the schema")?;
     validate(wire, labels)
 }
 
-/// A model's JSON reply as `T`: the whole text, else the outermost `{...}` in it. The
-/// error says why not; `mismatch` words a JSON object that is not a `T`.
-pub(in crate::pipeline) fn json_reply<T: serde::de::DeserializeOwned>(text: &str, mismatch: &str) -> Result<T, String> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return Err("the reply was empty".into());
-    }
-    match serde_json::from_str(trimmed) {
-        Ok(wire) => Ok(wire),
-        Err(first) => {
-            let inner = outermost_object(trimmed).ok_or_else(|| format!("the reply is not JSON ({first})"))?;
-            serde_json::from_str(inner).map_err(|e| format!("the reply's JSON {mismatch} ({e})"))
-        }
-    }
-}
-
-pub(in crate::pipeline) fn outermost_object(text: &str) -> Option<&str> {
-    let start = text.find('{')?;
-    let end = text.rfind('}')?;
-    (end > start).then(|| &text[start..=end])
-}
-
-fn validate(wire: VerdictWire, labels: &[&str]) -> Result<Verdict, String> {
+fn validate(wire: VerdictWire, labels: &[&str]) -> Result<Verdict, VerdictError> {
     let mut scores = BTreeMap::new();
     for label in labels {
-        let s = wire.scores.get(*label).ok_or_else(|| format!("no score for answer {label}"))?;
+        let s = wire.scores.get(*label).ok_or_else(|| VerdictError::NoScore(label.to_string()))?;
         if !(0.0..=10.0).contains(&s.score) {
-            return Err(format!("answer {label} has score {}, outside 0 to 10", s.score));
+            return Err(VerdictError::OutOfRange { label: label.to_string(), score: s.score });
         }
         scores.insert(label.to_string(), (s.score, s.reason.trim().to_string()));
     }
     if let Some(extra) = wire.scores.keys().find(|k| !labels.contains(&k.as_str())) {
-        return Err(format!("a score for `{extra}`, which is not one of the answers"));
+        return Err(VerdictError::UnknownLabel(extra.clone()));
     }
-    let mut ranked: Vec<&str> = wire.ranking.iter().map(String::as_str).collect();
-    ranked.sort_unstable();
-    let mut expected = labels.to_vec();
-    expected.sort_unstable();
-    if ranked != expected {
-        return Err(format!("the ranking {:?} is not each of {:?} once", wire.ranking, labels));
-    }
+    check_ranking(&wire.ranking, labels)?;
     // A ranking that contradicts the scores is settled by the scores; the judge's order
     // stands among equal scores.
     let mut ranking = wire.ranking;
@@ -156,12 +145,17 @@ mod tests {
 
     #[test]
     fn invalid_verdicts_say_why() {
-        assert_eq!(parse("  ", &["A"]), Err("the reply was empty".into()));
-        assert!(parse("no json here", &["A"]).unwrap_err().starts_with("the reply is not JSON"));
-        assert_eq!(parse(GOOD, &["A", "B", "C"]), Err("no score for answer C".into()));
+        let problem =
+            |text: &str, labels: &[&str]| parse(text, labels).err().map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(problem("  ", &["A"]), "the reply was empty");
+        assert!(problem("no json here", &["A"]).starts_with("the reply is not JSON ("));
+        assert_eq!(problem(GOOD, &["A", "B", "C"]), "no score for answer C");
+        assert_eq!(problem(GOOD, &["A"]), "a score for `B`, which is not one of the answers");
         let bad_rank = GOOD.replace(r#"["A","B"]"#, r#"["A","A"]"#);
-        assert!(parse(&bad_rank, &["A", "B"]).unwrap_err().starts_with("the ranking"));
+        assert_eq!(problem(&bad_rank, &["A", "B"]), r#"the ranking ["A", "A"] is not each of ["A", "B"] once"#);
         let high = GOOD.replace("\"score\":9", "\"score\":11");
-        assert_eq!(parse(&high, &["A", "B"]), Err("answer A has score 11, outside 0 to 10".into()));
+        assert_eq!(problem(&high, &["A", "B"]), "answer A has score 11, outside 0 to 10");
+        let schema = problem(r#"{"scores":{},"ranking":[],"verdict":"A"}"#, &["A"]);
+        assert!(schema.starts_with("the reply's JSON does not match the schema ("), "{schema}");
     }
 }

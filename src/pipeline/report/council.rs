@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CallReport, MemberReport};
+use super::member::{CallReport, MemberReport};
 
 /// A refinement round before the last (`--rounds`): every member's outcome in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

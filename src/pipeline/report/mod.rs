@@ -2,19 +2,24 @@
 //! what history stores; the human renderer reads it too. Its JSON is a contract: fields
 //! are only ever added, and history's old records must still read.
 //!
-//! Holds the types (each call's outcome in `member`) and their builders (`build`); knows
-//! nothing about how a run is carried out, nor how a report is shown or stored.
+//! Holds the types (each call's outcome in `member`, the council's and the rounds' in
+//! `council`) and each call's report from its outcome (`calls`). The whole report is put
+//! together in one place, `pipeline::assemble`, from what the stages returned (a refused
+//! run's report too). Knows nothing about how a run is carried out, nor how a report is
+//! shown or stored.
 
-pub(super) mod build;
+mod calls;
 mod council;
 mod member;
 
 use serde::{Deserialize, Serialize};
 
+pub(super) use calls::{call_report, member_report, truncation_note};
 pub use council::{CouncilReport, Disagreement, RankerReport, RoundReport, Standing};
 pub use member::{CallReport, MemberReport};
 
-use super::FailureReason;
+use super::failure::FailureReason;
+use crate::provider::Usage;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -138,60 +143,18 @@ pub struct Timings {
     pub synth_ms: Option<u64>,
 }
 
+/// What the whole run consumed. Its JSON is flat: the tokens are `Usage`'s keys, first,
+/// in `Usage`'s order (cached and written tokens absent when zero), as they always were.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Totals {
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    /// Of `input_tokens`, those read from a provider's prompt cache; absent when zero.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub cached_input_tokens: u64,
-    /// Of `input_tokens`, those written to a prompt cache; absent when zero.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub cache_write_tokens: u64,
+    /// Every call's tokens, summed.
+    #[serde(flatten)]
+    pub usage: Usage,
     pub wall_ms: u64,
     /// USD over every call with a known price; `None` when no call had one.
     pub cost_usd: Option<f64>,
     /// Some usage was estimated, or some call had no price: `cost_usd` is a lower bound.
     pub cost_estimated: bool,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
-impl RunReport {
-    /// A report for a run refused before it started.
-    pub fn refused(
-        run_id: String,
-        mode: RunMode,
-        preset: Option<String>,
-        prompt: String,
-        reason: FailureReason,
-    ) -> Self {
-        RunReport {
-            run_id,
-            status: Status::Error,
-            mode,
-            preset,
-            prompt,
-            context: Vec::new(),
-            panel: Vec::new(),
-            rounds: Vec::new(),
-            judge: None,
-            council: None,
-            synth: None,
-            analysis: None,
-            final_answer: None,
-            final_source: None,
-            failed_models: Vec::new(),
-            failure_reason: Some(reason),
-            notes: Vec::new(),
-            timings: Timings::default(),
-            totals: Totals::default(),
-            judge_seed: 0,
-            grace: None,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -277,15 +240,7 @@ mod tests {
             failure_reason: None,
             notes: vec!["a's answer was cut".into()],
             timings: Timings { panel_ms: 1, judge_ms: Some(2), synth_ms: None },
-            totals: Totals {
-                input_tokens: 75,
-                output_tokens: 54,
-                cached_input_tokens: 0,
-                cache_write_tokens: 0,
-                wall_ms: 3,
-                cost_usd: Some(1.5),
-                cost_estimated: true,
-            },
+            totals: Totals { usage: Usage::new(75, 54), wall_ms: 3, cost_usd: Some(1.5), cost_estimated: true },
             judge_seed: 7,
             grace: None,
         }
@@ -299,6 +254,26 @@ mod tests {
     #[test]
     fn the_json_keeps_every_key_in_its_place() {
         assert_eq!(serde_json::to_string(&report()).ok().as_deref(), Some(JSON));
+    }
+
+    /// Totals' keys as they were written when `Totals` listed the token counts itself.
+    #[test]
+    fn totals_with_cached_tokens_keep_every_key_in_its_place_and_read_back() {
+        let cached = Usage { input_tokens: 75, output_tokens: 54, cached_input_tokens: 40, cache_write_tokens: 9 };
+        let totals = Totals { usage: cached, wall_ms: 3, cost_usd: None, cost_estimated: false };
+        let json = r#"{"input_tokens":75,"output_tokens":54,"cached_input_tokens":40,"cache_write_tokens":9,"wall_ms":3,"cost_usd":null,"cost_estimated":false}"#;
+        assert_eq!(serde_json::to_string(&totals).ok().as_deref(), Some(json));
+        assert_eq!(serde_json::from_str::<Totals>(json).ok(), Some(totals));
+        let only_written = Totals { usage: Usage { cache_write_tokens: 9, ..Usage::new(75, 54) }, ..totals };
+        assert_eq!(
+            serde_json::to_string(&only_written).ok().as_deref(),
+            Some(
+                r#"{"input_tokens":75,"output_tokens":54,"cache_write_tokens":9,"wall_ms":3,"cost_usd":null,"cost_estimated":false}"#
+            )
+        );
+        let old = r#"{"input_tokens":1,"output_tokens":2,"wall_ms":5,"cost_usd":0.1,"cost_estimated":true}"#;
+        let read = Totals { usage: Usage::new(1, 2), wall_ms: 5, cost_usd: Some(0.1), cost_estimated: true };
+        assert_eq!(serde_json::from_str::<Totals>(old).ok(), Some(read));
     }
 
     #[test]
