@@ -13,6 +13,7 @@ pub mod context;
 pub mod env;
 pub mod error;
 pub mod frame;
+#[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod history;

@@ -336,6 +336,7 @@ fn describe_reqwest(err: &reqwest::Error) -> String {
 
 /// Replays recorded stream bytes through a wire format, for the adapters' tests and the
 /// fuzz targets (`crate::fuzzing`, docs/fuzzing.md).
+#[cfg(any(test, fuzzing))]
 pub(crate) mod testing {
     use super::WireFormat;
     use crate::provider::sse::Decoder;
