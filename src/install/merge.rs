@@ -15,12 +15,13 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::EntryChange;
+use super::shape::Shape;
 
 /// Puts `handler` among `event`'s hooks: in place of an existing frontier handler (the
 /// first one; any others are dropped), else in a matcher group of its own at the end.
-pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChange, String> {
-    let hooks = object_entry(root(doc)?, "hooks", "`hooks`")?;
-    let groups = array_entry(hooks, event, &format!("`hooks.{event}`"))?;
+pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChange, Shape> {
+    let hooks = object_entry(root(doc)?, "hooks", "hooks")?;
+    let groups = array_entry(hooks, event, &format!("hooks.{event}"))?;
     let found = frontier_handlers(groups);
     let Some(&(first_group, first_handler)) = found.first() else {
         groups.push(json!({ "hooks": [handler] }));
@@ -44,16 +45,16 @@ pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChan
 
 /// Takes every frontier handler out of `event`'s hooks, then the groups, the event and
 /// the `hooks` object that this left empty. Returns whether there was one.
-pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, String> {
+pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, Shape> {
     let root = root(doc)?;
     let Some(hooks) = root.get_mut("hooks") else {
         return Ok(false);
     };
-    let hooks = hooks.as_object_mut().ok_or("`hooks` is not an object")?;
+    let hooks = hooks.as_object_mut().ok_or_else(|| Shape::NotAnObject("hooks".into()))?;
     let Some(groups) = hooks.get_mut(event) else {
         return Ok(false);
     };
-    let groups = groups.as_array_mut().ok_or_else(|| format!("`hooks.{event}` is not a list"))?;
+    let groups = groups.as_array_mut().ok_or_else(|| Shape::NotAList(format!("hooks.{event}")))?;
     let found = frontier_handlers(groups);
     if found.is_empty() {
         return Ok(false);
@@ -88,20 +89,22 @@ pub fn is_frontier_command(command: &str) -> bool {
     Path::new(&program).file_name().is_some_and(|name| name == "frontier")
 }
 
-fn root(doc: &mut Value) -> Result<&mut Map<String, Value>, String> {
-    doc.as_object_mut().ok_or_else(|| "the file does not hold a JSON object".to_string())
+fn root(doc: &mut Value) -> Result<&mut Map<String, Value>, Shape> {
+    doc.as_object_mut().ok_or(Shape::NoObjectAtTheTop)
 }
 
+/// `map[key]`, an object made when missing; `path` is the key's path, for the error.
 fn object_entry<'a>(
     map: &'a mut Map<String, Value>,
     key: &str,
-    what: &str,
-) -> Result<&'a mut Map<String, Value>, String> {
-    map.entry(key).or_insert_with(|| json!({})).as_object_mut().ok_or_else(|| format!("{what} is not an object"))
+    path: &str,
+) -> Result<&'a mut Map<String, Value>, Shape> {
+    map.entry(key).or_insert_with(|| json!({})).as_object_mut().ok_or_else(|| Shape::NotAnObject(path.into()))
 }
 
-fn array_entry<'a>(map: &'a mut Map<String, Value>, key: &str, what: &str) -> Result<&'a mut Vec<Value>, String> {
-    map.entry(key).or_insert_with(|| json!([])).as_array_mut().ok_or_else(|| format!("{what} is not a list"))
+/// `map[key]`, a list made when missing; `path` is the key's path, for the error.
+fn array_entry<'a>(map: &'a mut Map<String, Value>, key: &str, path: &str) -> Result<&'a mut Vec<Value>, Shape> {
+    map.entry(key).or_insert_with(|| json!([])).as_array_mut().ok_or_else(|| Shape::NotAList(path.into()))
 }
 
 /// The (group, handler) positions of frontier's handlers, in order.
@@ -237,6 +240,9 @@ mod tests {
     #[test]
     fn unexpected_shapes_are_described_not_overwritten() {
         let handler = ours("/a/frontier");
+        let install =
+            |doc: &mut Value, event: &str, handler: Value| install(doc, event, handler).map_err(|e| e.to_string());
+        let uninstall = |doc: &mut Value, event: &str| uninstall(doc, event).map_err(|e| e.to_string());
         assert_eq!(
             install(&mut json!([1]), "UserPromptSubmit", handler.clone()),
             Err("the file does not hold a JSON object".into())

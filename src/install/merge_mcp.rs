@@ -7,19 +7,23 @@
 //! never overwritten. Keys the user added to frontier's entry (an `env`, say) are kept.
 //!
 //! Knows nothing about files or hosts: it is given the table's key and the entry.
-//! Errors are descriptions of the unexpected shape, for the caller to name the file.
+//! Errors are the unexpected shape (`Shape`), for the caller to name the file.
 
 use serde_json::{Map, Value, json};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike};
 
 use super::EntryChange;
 use super::mcp::{NAME, is_frontier_program};
+use super::shape::Shape;
 
 /// Puts `entry` under `table.frontier` in a JSON document.
-pub fn install_json(doc: &mut Value, table: &str, entry: &Value) -> Result<EntryChange, String> {
-    let root = doc.as_object_mut().ok_or("the file does not hold a JSON object")?;
-    let servers =
-        root.entry(table).or_insert_with(|| json!({})).as_object_mut().ok_or(format!("`{table}` is not an object"))?;
+pub fn install_json(doc: &mut Value, table: &str, entry: &Value) -> Result<EntryChange, Shape> {
+    let root = doc.as_object_mut().ok_or(Shape::NoObjectAtTheTop)?;
+    let servers = root
+        .entry(table)
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or_else(|| Shape::NotAnObject(table.into()))?;
     let Some(existing) = servers.get_mut(NAME) else {
         servers.insert(NAME.to_string(), entry.clone());
         return Ok(EntryChange::Added);
@@ -37,12 +41,12 @@ pub fn install_json(doc: &mut Value, table: &str, entry: &Value) -> Result<Entry
 
 /// Takes frontier's entry out of a JSON document's `table`, then the table if that left
 /// it empty. Returns whether there was one.
-pub fn uninstall_json(doc: &mut Value, table: &str) -> Result<bool, String> {
-    let root = doc.as_object_mut().ok_or("the file does not hold a JSON object")?;
+pub fn uninstall_json(doc: &mut Value, table: &str) -> Result<bool, Shape> {
+    let root = doc.as_object_mut().ok_or(Shape::NoObjectAtTheTop)?;
     let Some(servers) = root.get_mut(table) else {
         return Ok(false);
     };
-    let servers = servers.as_object_mut().ok_or(format!("`{table}` is not an object"))?;
+    let servers = servers.as_object_mut().ok_or_else(|| Shape::NotAnObject(table.into()))?;
     let Some(existing) = servers.get_mut(NAME) else {
         return Ok(false);
     };
@@ -59,26 +63,26 @@ pub fn has_json(doc: &mut Value, table: &str) -> bool {
     doc.get_mut(table).and_then(|s| s.get_mut(NAME)).is_some_and(|e| ours_json(e, table).is_ok())
 }
 
-fn ours_json<'a>(entry: &'a mut Value, table: &str) -> Result<&'a mut Map<String, Value>, String> {
-    let what = format!("`{table}.{NAME}`");
-    let entry = entry.as_object_mut().ok_or(format!("{what} is not an object"))?;
+fn ours_json<'a>(entry: &'a mut Value, table: &str) -> Result<&'a mut Map<String, Value>, Shape> {
+    let key = format!("{table}.{NAME}");
+    let Some(entry) = entry.as_object_mut() else { return Err(Shape::NotAnObject(key)) };
     match entry.get("command").and_then(Value::as_str) {
         Some(command) if is_frontier_program(command) => Ok(entry),
-        Some(command) => Err(format!("{what} is another server: it runs `{command}`, not frontier")),
-        None => Err(format!("{what} is another server: it runs no command")),
+        Some(command) => Err(Shape::AnotherServer { key, command: command.to_string() }),
+        None => Err(Shape::NoCommand(key)),
     }
 }
 
 /// Puts `entry` (an object of strings, lists of strings and integers) under
 /// `table.frontier` in a TOML document: a `[table.frontier]` section when it is new.
-pub fn install_toml(doc: &mut DocumentMut, table: &str, entry: &Value) -> Result<EntryChange, String> {
+pub fn install_toml(doc: &mut DocumentMut, table: &str, entry: &Value) -> Result<EntryChange, Shape> {
     let servers = doc.as_table_mut().entry(table).or_insert_with(|| {
         let mut implicit = Table::new();
         implicit.set_implicit(true);
         Item::Table(implicit)
     });
     // Not `Item::get_mut`, which inserts the key it looks for.
-    let servers = servers.as_table_like_mut().ok_or(format!("`{table}` is not a table"))?;
+    let servers = servers.as_table_like_mut().ok_or_else(|| Shape::NotATable(table.into()))?;
     let Some(existing) = servers.get_mut(NAME) else {
         let mut section = Table::new();
         for (key, value) in entry.as_object().into_iter().flatten() {
@@ -113,11 +117,11 @@ pub fn install_toml(doc: &mut DocumentMut, table: &str, entry: &Value) -> Result
 
 /// Takes frontier's entry out of a TOML document's `table`, then the table if that left
 /// it empty. Returns whether there was one.
-pub fn uninstall_toml(doc: &mut DocumentMut, table: &str) -> Result<bool, String> {
+pub fn uninstall_toml(doc: &mut DocumentMut, table: &str) -> Result<bool, Shape> {
     let Some(servers) = doc.as_table_mut().get_mut(table) else {
         return Ok(false);
     };
-    let servers = servers.as_table_like_mut().ok_or(format!("`{table}` is not a table"))?;
+    let servers = servers.as_table_like_mut().ok_or_else(|| Shape::NotATable(table.into()))?;
     let Some(existing) = servers.get_mut(NAME) else {
         return Ok(false);
     };
@@ -138,13 +142,13 @@ pub fn has_toml(doc: &mut DocumentMut, table: &str) -> bool {
         .is_some_and(|e| ours_toml(e, table).is_ok())
 }
 
-fn ours_toml<'a>(entry: &'a mut Item, table: &str) -> Result<&'a mut dyn TableLike, String> {
-    let what = format!("`{table}.{NAME}`");
-    let entry = entry.as_table_like_mut().ok_or(format!("{what} is not a table"))?;
+fn ours_toml<'a>(entry: &'a mut Item, table: &str) -> Result<&'a mut dyn TableLike, Shape> {
+    let key = format!("{table}.{NAME}");
+    let Some(entry) = entry.as_table_like_mut() else { return Err(Shape::NotATable(key)) };
     match entry.get("command").and_then(Item::as_str) {
         Some(command) if is_frontier_program(command) => Ok(entry),
-        Some(command) => Err(format!("{what} is another server: it runs `{command}`, not frontier")),
-        None => Err(format!("{what} is another server: it runs no command")),
+        Some(command) => Err(Shape::AnotherServer { key, command: command.to_string() }),
+        None => Err(Shape::NoCommand(key)),
     }
 }
 
@@ -230,6 +234,9 @@ mod tests {
     #[test]
     fn json_shapes_it_does_not_know_are_described() {
         let entry = ours("/a/frontier");
+        let install_json =
+            |doc: &mut Value, table: &str, entry: &Value| install_json(doc, table, entry).map_err(|e| e.to_string());
+        let uninstall_json = |doc: &mut Value, table: &str| uninstall_json(doc, table).map_err(|e| e.to_string());
         assert_eq!(
             install_json(&mut json!([]), "mcpServers", &entry),
             Err("the file does not hold a JSON object".into())
@@ -256,7 +263,7 @@ mod tests {
 
     fn toml_install(text: &str, entry: &Value) -> (Result<EntryChange, String>, String) {
         let mut doc: DocumentMut = text.parse().unwrap_or_else(|e| panic!("{e}"));
-        let change = install_toml(&mut doc, "mcp_servers", entry);
+        let change = install_toml(&mut doc, "mcp_servers", entry).map_err(|e| e.to_string());
         (change, doc.to_string())
     }
 

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Serialize as _;
 use serde_json::Value;
 
+use super::shape::Shape;
 use crate::error::{Error, Result};
 
 /// The contents of `path`, or `None` when there is no such file. Refuses a symbolic
@@ -62,7 +63,7 @@ pub fn parse_toml(path: &Path, text: Option<&str>) -> Result<toml_edit::Document
 }
 
 /// The error for a document whose shape frontier does not know how to edit.
-pub fn unexpected_shape(path: &Path, what: &str) -> Error {
+pub fn unexpected_shape(path: &Path, what: &Shape) -> Error {
     Error::refused(
         format!("cannot edit `{}`: {what}", path.display()),
         "frontier leaves a file it does not understand untouched: fix it or move it aside, then run the command again",
