@@ -1,4 +1,4 @@
-//! A preset file: its TOML shape (`PresetToml`, private to `config`), the conversions
+//! A preset file: its TOML shape (`PresetToml`, private to `presets`), the conversions
 //! between it and a `Preset`, the checks a file must pass (`PresetError`), and a user's
 //! file checked as the loader checks one (`user_preset`).
 //!
