@@ -1,15 +1,16 @@
 //! Entry points for the fuzz targets in `fuzz/` (docs/fuzzing.md): thin wrappers that
 //! reach parsers kept private to their layers, each doing exactly what the real loader
-//! does minus the file I/O. Not part of frontier's interface; nothing else calls these.
+//! does minus the file I/O. Compiled only under `--cfg fuzzing` (cargo-fuzz sets it) and
+//! in unit tests, which keep it building; not part of frontier's interface.
 //!
 //! The parsers that are already public (hook stdin, the guards, the judge) are called by
-//! the targets directly and have no wrapper here.
+//! the targets directly and have no wrapper here. config's two file parsers have
+//! text-level entry points of their own (`config::config_text`,
+//! `config::presets::user_preset_text`), so no raw config type is named here.
 
 use std::path::Path;
 
-use crate::config::presets::{self, PresetToml};
-use crate::config::settings::SettingsToml;
-use crate::config::{Catalog, Preset, PresetSource, Settings, toml_file};
+use crate::config::{Catalog, Preset, Settings, presets, toml_file};
 use crate::error::{Error, Result};
 use crate::provider::agent_cli::{Reply, claude, codex, gemini};
 use crate::provider::http::{WireFormat, testing};
@@ -29,27 +30,13 @@ pub fn sse_replay<W: WireFormat>(
 /// `text` as config.toml, resolved as `Config::load` does: settings, and the built-in
 /// catalog with the file's providers, models, aliases and prices on top.
 pub fn config_file(text: &str) -> Result<(Settings, Catalog)> {
-    let path = Path::new("config.toml");
-    let raw: SettingsToml = toml_file::parse(text, path, "config file")?;
-    let catalog = Catalog::with_overlay(raw.catalog_overlay(), path)?;
-    let settings = Settings::resolve(raw, path)?;
-    Ok((settings, catalog))
+    crate::config::config_text(text)
 }
 
 /// `text` as a user preset file called `name`, checked against `catalog` as
-/// `Presets::load` checks one (the panel is taken over unchanged, so checking the
-/// preset's is checking the file's).
+/// `Presets::load` checks one.
 pub fn preset_file(name: &str, text: &str, catalog: &Catalog) -> Result<Preset> {
-    let path = Path::new("presets").join(format!("{name}.toml"));
-    let raw: PresetToml = toml_file::parse(text, &path, "preset file")?;
-    let preset = Preset::from_toml(name, raw, PresetSource::User(path.clone()))
-        .map_err(|message| Error::InvalidFile { what: "preset file", path: path.clone(), message })?;
-    presets::check_panel(catalog, &preset.panel).map_err(|e| Error::InvalidFile {
-        what: "preset file",
-        path,
-        message: e.to_string(),
-    })?;
-    Ok(preset)
+    presets::user_preset_text(name, text, catalog)
 }
 
 /// `text` as a scope's state file, read as `state::load` reads one (whose callers treat

@@ -14,6 +14,7 @@ mod deadline_read;
 pub mod env;
 pub mod error;
 pub mod frame;
+#[cfg(any(test, fuzzing))]
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod history;

@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn the_shared_prefix_carries_cache_control_in_both_requests() {
         // The judge's schema is asked for in words: its forced tool would key the cache.
-        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(conversation::testing::schema()), true);
         let judge = build_request("http://h", "claude-x", None, &judge).body;
         let synth = build_request("http://h", "claude-x", None, &synth).body;
         conversation::testing::assert_continues(&judge, &synth, "messages");
@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn a_continuation_without_a_shared_prefix_marks_nothing_and_drops_the_judges_tool() {
-        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), false);
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(conversation::testing::schema()), false);
         let judge = build_request("http://h", "claude-x", None, &judge).body;
         let synth = build_request("http://h", "claude-x", None, &synth).body;
         conversation::testing::assert_continues(&judge, &synth, "messages");
@@ -500,29 +500,6 @@ mod tests {
         assert!(!wire.body.to_string().contains("sk-ant-x") && !wire.url.contains("sk-ant-x"));
     }
 
-    #[test]
-    fn the_judge_schema_becomes_a_forced_tool() {
-        let schema = testing::judge_schema();
-        let wire = build_request("http://h", "claude-x", Some(Secret::new("sk-ant-x")), &chat(Some(schema.clone())));
-        assert_eq!(
-            wire.body,
-            json!({
-                "model": "claude-x",
-                "max_tokens": 8192,
-                "system": "sys",
-                "messages": [{"role": "user", "content": "hi"}],
-                "stream": true,
-                "tools": [{
-                    "name": "judge_verdict",
-                    "description": "Reply with the `judge_verdict` object: fill every field its input schema requires.",
-                    "input_schema": schema.schema,
-                }],
-                "tool_choice": {"type": "tool", "name": "judge_verdict"},
-            })
-        );
-        assert!(!wire.body.to_string().contains("sk-ant-x") && !wire.url.contains("sk-ant-x"));
-    }
-
     /// Fuzzing regression: token counts whose sum passes `u64::MAX` overflowed in
     /// `AnthropicState::record` (a panic with overflow checks on, a wrapped count without).
     #[test]
@@ -576,7 +553,7 @@ mod tests {
 
     #[test]
     fn thinking_leaves_the_judges_tool_to_the_model() {
-        let schema = testing::judge_schema();
+        let schema = conversation::testing::schema();
         let params = crate::provider::Params { reasoning: Some(crate::provider::Reasoning::Low), ..Default::default() };
         let request = ChatRequest { params, ..chat(Some(schema.clone())) };
         assert_eq!(
@@ -588,8 +565,8 @@ mod tests {
                 "messages": [{"role": "user", "content": "hi"}],
                 "stream": true,
                 "tools": [{
-                    "name": "judge_verdict",
-                    "description": "Reply with the `judge_verdict` object: fill every field its input schema requires.",
+                    "name": "verdict",
+                    "description": "Reply with the `verdict` object: fill every field its input schema requires.",
                     "input_schema": schema.schema,
                 }],
                 "tool_choice": {"type": "auto"},

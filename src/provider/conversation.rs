@@ -117,6 +117,21 @@ pub mod testing {
         (judge, synth)
     }
 
+    /// A small schema in the judge's place, for the adapters' tests, which only carry one:
+    /// the judge's own is the pipeline's, which this layer can't import (every adapter
+    /// puts that one on the wire in tests/judge_schema.rs).
+    pub fn schema() -> JsonSchema {
+        JsonSchema {
+            name: "verdict".into(),
+            schema: serde_json::json!({
+                "type": "object",
+                "properties": {"best": {"type": "string", "enum": ["A", "B"]}},
+                "required": ["best"],
+                "additionalProperties": false
+            }),
+        }
+    }
+
     /// The synth's `key` array (messages, contents) begins with the judge's, byte for byte.
     pub fn assert_continues(judge: &serde_json::Value, synth: &serde_json::Value, key: &str) {
         let first = judge[key].as_array().cloned().unwrap_or_default();

@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn a_continued_conversation_repeats_the_judges_contents_without_its_schema() {
-        let (judge, synth) = conversation::testing::judge_then_synth(Some(testing::judge_schema()), true);
+        let (judge, synth) = conversation::testing::judge_then_synth(Some(conversation::testing::schema()), true);
         let judge = build_request("http://h", "gemini-x", None, &judge).body;
         let synth = build_request("http://h", "gemini-x", None, &synth).body;
         conversation::testing::assert_continues(&judge, &synth, "contents");
@@ -423,46 +423,6 @@ mod tests {
         // A `models/` prefix, as the API lists model names, is not doubled.
         let prefixed = build_request("http://h", "models/gemini-x", None, &chat(None));
         assert_eq!(prefixed.url, "http://h/v1beta/models/gemini-x:streamGenerateContent?alt=sse");
-    }
-
-    #[test]
-    fn the_judge_schema_becomes_a_response_schema() {
-        let wire = build_request(
-            "http://h",
-            "gemini-x",
-            Some(Secret::new("AIza-secret")),
-            &chat(Some(testing::judge_schema())),
-        );
-        let score = json!({
-            "type": "OBJECT",
-            "properties": {"score": {"type": "INTEGER", "minimum": 0, "maximum": 10}, "reason": {"type": "STRING"}},
-            "required": ["score", "reason"],
-        });
-        let list = json!({"type": "ARRAY", "items": {"type": "STRING"}});
-        assert_eq!(
-            wire.body,
-            json!({
-                "systemInstruction": {"parts": [{"text": "sys"}]},
-                "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
-                "generationConfig": {
-                    "responseMimeType": "application/json",
-                    "responseSchema": {
-                        "type": "OBJECT",
-                        "properties": {
-                            "scores": {"type": "OBJECT", "properties": {"A": score, "B": score}, "required": ["A", "B"]},
-                            "ranking": {"type": "ARRAY", "items": {"type": "STRING", "enum": ["A", "B"]}, "minItems": 2, "maxItems": 2},
-                            "consensus": list,
-                            "contradictions": list,
-                            "partial_coverage": list,
-                            "unique_insights": list,
-                            "blind_spots": list,
-                        },
-                        "required": ["scores", "ranking", "consensus", "contradictions", "partial_coverage", "unique_insights", "blind_spots"],
-                    },
-                },
-            })
-        );
-        assert!(!wire.body.to_string().contains("AIza-secret") && !wire.url.contains("AIza-secret"));
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! `presets/*.toml`; the user's live in the config dir's `presets/` and can't take a
 //! built-in's name.
 //!
-//! The user's files are read one by one: a file that does not parse or names an unknown
-//! model is set aside with a warning naming it, and only asking for that preset fails
-//! (with its parse error), so one bad file can't break `--preset demo` or the hook. A
-//! file named like a built-in preset or alias is ignored with a warning, too.
+//! This file holds the resolved values (`Preset`, `Presets`), lookups by name or alias,
+//! `preset save` and `preset delete`, and the panel check every way of naming a panel
+//! shares; `load` reads the built-ins and the user's directory (one bad file can't break
+//! `--preset demo` or the hook: it is set aside with a warning, and only asking for it
+//! fails); `file` is a preset file's TOML shape and checks.
 //!
 //! A panel member, the judge or the synth may be an inline table that gives the model
 //! parameters for this preset (`{ model = "gpt-5.5", reasoning = "high" }`,
@@ -13,59 +14,29 @@
 //!
 //! Knows the catalog only to check that a panel's models exist.
 
+mod file;
+mod load;
+
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use file::PresetToml;
+#[cfg(any(test, fuzzing))]
+pub use file::user_preset_text;
 
-use super::bounds;
+use super::atomic;
 use super::catalog::Catalog;
-use super::params::{MemberToml, PanelParams};
-use super::{atomic, toml_file};
+use super::params::PanelParams;
 use crate::error::{Error, Result, suggest};
-use crate::provider::Params;
 
 /// The most models a panel may have.
 pub const MAX_PANEL: usize = 8;
 
-const BUILTIN: &[(&str, &str)] = &[
-    ("gpt-duo", include_str!("../../presets/gpt-duo.toml")),
-    ("opus-duo", include_str!("../../presets/opus-duo.toml")),
-    ("opus-gpt", include_str!("../../presets/opus-gpt.toml")),
-    ("frontier-trio", include_str!("../../presets/frontier-trio.toml")),
-    ("sonnet-duo", include_str!("../../presets/sonnet-duo.toml")),
-    ("budget-trio", include_str!("../../presets/budget-trio.toml")),
-    ("east-west", include_str!("../../presets/east-west.toml")),
-    ("local-trio", include_str!("../../presets/local-trio.toml")),
-    ("demo", include_str!("../../presets/demo.toml")),
-];
-
 /// The word that, as `--preset custom`, means "the panel given by `--models`".
 pub const CUSTOM: &str = "custom";
 
-/// `--judge council`: the catalog reserves the word, so no model can take it.
+/// The word that means "the panel ranks its own answers", kept with the catalog (which
+/// refuses it as a model name) and named here too, where presets use it.
 pub use super::catalog::COUNCIL;
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PresetToml {
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    description: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    aliases: Vec<String>,
-    /// Names, or inline tables of a name and its parameters for this preset.
-    panel: Vec<MemberToml>,
-    judge: Option<MemberToml>,
-    synth: Option<MemberToml>,
-    /// Seconds the rest of the panel get once the quorum has answered (`--grace`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    grace_secs: Option<f64>,
-    /// How many times the panel answers (`--rounds`), 1 to 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    rounds: Option<u32>,
-    /// How many answers start the grace (`--quorum`), 1 to the panel's size.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    quorum: Option<usize>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresetSource {
@@ -102,55 +73,6 @@ pub fn judge_and_synth(panel: &[String], judge: Option<String>, synth: Option<St
     (judge.unwrap_or_else(first), synth.unwrap_or_else(first))
 }
 
-impl Preset {
-    /// The preset a file describes; the error says which entry's parameter is wrong.
-    pub(crate) fn from_toml(name: &str, raw: PresetToml, source: PresetSource) -> std::result::Result<Preset, String> {
-        let panel: Vec<String> = raw.panel.iter().map(|m| m.model().to_string()).collect();
-        let member_params = raw
-            .panel
-            .iter()
-            .map(MemberToml::params)
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| e.to_string())?;
-        let params_of = |m: &Option<MemberToml>| {
-            m.as_ref().map_or(Ok(Params::default()), MemberToml::params).map_err(|e| e.to_string())
-        };
-        // A judge or synth left out defaults to the first member, with that member's
-        // parameters: it is the same model as the preset wrote it.
-        let first = member_params_first(&raw.panel)?;
-        let judge_params = if raw.judge.is_some() { params_of(&raw.judge)? } else { first };
-        let synth_params = if raw.synth.is_some() { params_of(&raw.synth)? } else { first };
-        let name_of = |m: Option<MemberToml>| m.map(|m| m.model().to_string());
-        if raw.judge.as_ref().is_some_and(|j| j.model() == COUNCIL) && !judge_params.is_empty() {
-            return Err(format!("the judge `{COUNCIL}` takes no parameters: each member ranks with its own"));
-        }
-        if let Some(n) = raw.rounds.filter(|n| !bounds::rounds_allowed(*n)) {
-            return Err(format!("`rounds` is {n}; it must be from 1 to {}", bounds::MAX_ROUNDS));
-        }
-        if let Some(k) = raw.quorum.filter(|k| !(1..=panel.len().max(1)).contains(k)) {
-            return Err(format!("`quorum` is {k}; it must be from 1 to the panel's {} members", panel.len()));
-        }
-        let (judge, synth) = judge_and_synth(&panel, name_of(raw.judge), name_of(raw.synth));
-        Ok(Preset {
-            name: name.to_string(),
-            description: raw.description,
-            aliases: raw.aliases,
-            judge,
-            synth,
-            panel,
-            params: PanelParams { panel: member_params, judge: judge_params, synth: synth_params },
-            grace: raw.grace_secs.filter(|s| bounds::grace_allowed(*s)).map(std::time::Duration::from_secs_f64),
-            rounds: raw.rounds,
-            quorum: raw.quorum,
-            source,
-        })
-    }
-}
-
-fn member_params_first(panel: &[MemberToml]) -> std::result::Result<Params, String> {
-    panel.first().map_or(Ok(Params::default()), MemberToml::params).map_err(|e| e.to_string())
-}
-
 #[derive(Debug, Clone)]
 pub struct Presets {
     list: Vec<Preset>,
@@ -170,73 +92,6 @@ struct Broken {
 }
 
 impl Presets {
-    /// The built-in presets and the user's from `dir`.
-    pub fn load(dir: &Path, catalog: &Catalog) -> Result<Presets> {
-        let mut list = Vec::new();
-        for (name, text) in BUILTIN {
-            let path = PathBuf::from(format!("<built-in>/presets/{name}.toml"));
-            let raw: PresetToml = toml_file::parse(text, &path, "built-in preset")?;
-            let preset = Preset::from_toml(name, raw, PresetSource::BuiltIn).map_err(|message| Error::InvalidFile {
-                what: "built-in preset",
-                path: path.clone(),
-                message,
-            })?;
-            list.push(preset);
-        }
-        let mut user = Vec::new();
-        let (mut broken, mut warnings) = (Vec::new(), Vec::new());
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-            Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(err) => return Err(Error::io("read", dir, err)),
-        };
-        entries.sort();
-        for path in entries {
-            let Some(name) = preset_file_name(&path) else { continue };
-            if let Some(builtin) = list.iter().find(|p: &&Preset| p.name == name || p.aliases.contains(&name)) {
-                // A built-in name can't be shadowed; `preset save` refuses to write one.
-                let what = if builtin.name == name {
-                    format!("the built-in preset `{name}`")
-                } else {
-                    format!("`{name}`, an alias of the built-in preset `{}`", builtin.name)
-                };
-                warnings.push(format!(
-                    "preset file `{}` is ignored: it is named like {what}, which always wins; rename the file",
-                    path.display()
-                ));
-                continue;
-            }
-            let loaded = toml_file::read::<PresetToml>(&path, "preset file").and_then(|raw| {
-                let Some(raw) = raw else { return Ok(None) };
-                let invalid = |message: String| Error::InvalidFile { what: "preset file", path: path.clone(), message };
-                if let Some(secs) = raw.grace_secs.filter(|s| !bounds::grace_allowed(*s)) {
-                    return Err(invalid(format!("`grace_secs` is {secs}; it must be more than 0 and at most 3600")));
-                }
-                let preset = Preset::from_toml(&name, raw, PresetSource::User(path.clone())).map_err(invalid)?;
-                check_panel(catalog, &preset.panel).map_err(|e| invalid(e.to_string()))?;
-                Ok(Some(preset))
-            });
-            match loaded {
-                Ok(Some(preset)) => user.push(preset),
-                Ok(None) => {}
-                Err(err) => {
-                    let message = match err {
-                        Error::InvalidFile { message, .. } => message,
-                        other => other.to_string(),
-                    };
-                    warnings.push(format!(
-                        "preset file `{}` is ignored: {message}; only `--preset {name}` fails until it is fixed",
-                        path.display()
-                    ));
-                    broken.push(Broken { name, path, message });
-                }
-            }
-        }
-        user.sort_by(|a, b| a.name.cmp(&b.name));
-        list.extend(user);
-        Ok(Presets { list, broken, warnings })
-    }
-
     /// What is wrong with the user's preset files, one line each (empty when nothing is).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -272,16 +127,7 @@ impl Presets {
                 "save it under another name",
             ));
         }
-        let raw = PresetToml {
-            description: preset.description.clone(),
-            aliases: Vec::new(),
-            panel: preset.panel.iter().enumerate().map(|(i, m)| MemberToml::new(m, preset.params.member(i))).collect(),
-            judge: Some(MemberToml::new(&preset.judge, preset.params.judge)),
-            synth: Some(MemberToml::new(&preset.synth, preset.params.synth)),
-            grace_secs: preset.grace.map(|g| g.as_secs_f64()),
-            rounds: preset.rounds,
-            quorum: preset.quorum,
-        };
+        let raw = PresetToml::from_preset(preset);
         let text = toml::to_string(&raw).map_err(|e| {
             Error::internal(format!("could not encode preset `{}`: {e}", preset.name), "report this bug")
         })?;
@@ -304,14 +150,6 @@ impl Presets {
             }
         }
     }
-}
-
-fn preset_file_name(path: &Path) -> Option<String> {
-    if path.extension()? != "toml" {
-        return None;
-    }
-    let name = path.file_stem()?.to_str()?;
-    valid_preset_name(name).then(|| name.to_string())
 }
 
 fn valid_preset_name(name: &str) -> bool {
@@ -338,6 +176,7 @@ pub fn check_panel(catalog: &Catalog, panel: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::Params;
 
     fn presets(dir: &Path) -> Presets {
         let catalog = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));

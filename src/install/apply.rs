@@ -1,0 +1,54 @@
+//! Carrying out a plan, and what it will do beforehand: whether it changes anything, the
+//! settings file's diff, the backups it writes (`<name>.frontier-backup`, mode 0600)
+//! before rewriting a file.
+//!
+//! Knows nothing about what the writes hold: the plan decided that.
+
+use std::path::{Path, PathBuf};
+
+use super::{Plan, diff, skill};
+use crate::config::atomic;
+use crate::error::Result;
+
+impl Plan {
+    /// Whether carrying out the plan would change any file.
+    pub fn changes_anything(&self) -> bool {
+        !self.writes.is_empty()
+    }
+
+    /// The change to the settings file as a unified diff, if it changes.
+    pub fn settings_diff(&self) -> Option<String> {
+        let write = self.writes.iter().find(|w| w.path == self.settings_path)?;
+        Some(diff::unified(&write.path, write.old.as_deref(), write.new.as_deref()))
+    }
+
+    /// The backups carrying out the plan writes: one per existing file it rewrites. A
+    /// skill removed because it is identical to ours needs none.
+    pub fn backups(&self) -> Vec<PathBuf> {
+        self.writes.iter().filter(|w| w.old.is_some() && w.new.is_some()).map(|w| backup_path(&w.path)).collect()
+    }
+
+    /// Carries out the plan: for each file it rewrites, first a backup of the current
+    /// contents (mode 0600), then the new contents, written atomically.
+    pub fn apply(&self) -> Result<()> {
+        for write in &self.writes {
+            match (&write.old, &write.new) {
+                (old, Some(new)) => {
+                    if let Some(old) = old {
+                        atomic::write(&backup_path(&write.path), old)?;
+                    }
+                    atomic::write(&write.path, new)?;
+                }
+                (_, None) => skill::remove(&write.path)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where the previous contents of `path` are kept: `<name>.frontier-backup` beside it.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".frontier-backup");
+    path.with_file_name(name)
+}
