@@ -95,26 +95,14 @@ mod tests {
 
     use super::*;
     use crate::context::{Source, SourceKind};
-    use crate::pipeline::testing::{Heard, mock, plan, reply, scripted, server_error, timeless};
+    use crate::pipeline::testing::{Heard, call_report, mock, plan, reply, scripted, server_error, timeless};
     use crate::provider::{ErrorKind, Usage};
 
     const RIGHT: &str = "Rayleigh scattering.";
     const WRONG: &str = "Because the sea is blue, mostly.";
 
     fn call(model: &str, usage: Option<Usage>, error: Option<&str>) -> CallReport {
-        CallReport {
-            model: model.into(),
-            route: format!("scripted:{model}"),
-            ok: error.is_none(),
-            error: error.map(str::to_string),
-            error_kind: error.map(|_| ErrorKind::Server),
-            latency_ms: 0,
-            usage,
-            usage_estimated: false,
-            cost_usd: None,
-            truncated: false,
-            params: None,
-        }
+        call_report(model, usage, error, error.map(|_| ErrorKind::Server))
     }
 
     fn member(model: &str, label: Option<&str>, content: Option<&str>) -> MemberReport {

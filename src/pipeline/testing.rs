@@ -10,7 +10,7 @@ use super::call::{CallFailure, Completion, Participant};
 use super::observer::{Observer, RunEvent};
 use super::panel::Panel;
 use super::plan::{Limits, RunPlan};
-use super::report::{RunMode, RunReport};
+use super::report::{CallReport, RunMode, RunReport};
 use crate::context::Context;
 use crate::provider::mock::{MockOptions, MockProvider};
 use crate::provider::{
@@ -215,4 +215,22 @@ pub fn timeless(mut report: RunReport) -> RunReport {
     timings.synth_ms = timings.synth_ms.map(|_| 0);
     report.totals.wall_ms = 0;
     report
+}
+
+/// The report of a call to the scripted `model` that took no time: `error` when it
+/// failed, of `kind` when the call itself failed (not its reply).
+pub fn call_report(model: &str, usage: Option<Usage>, error: Option<&str>, kind: Option<ErrorKind>) -> CallReport {
+    CallReport {
+        model: model.into(),
+        route: format!("scripted:{model}"),
+        ok: error.is_none(),
+        error: error.map(str::to_string),
+        error_kind: kind,
+        latency_ms: 0,
+        usage,
+        usage_estimated: false,
+        cost_usd: None,
+        truncated: false,
+        params: None,
+    }
 }

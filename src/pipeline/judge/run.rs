@@ -194,7 +194,7 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
-    use crate::pipeline::testing::{Heard, mock, plan, reply, scripted, server_error};
+    use crate::pipeline::testing::{Heard, call_report, mock, plan, reply, scripted, server_error};
     use crate::provider::{ErrorKind, Price};
 
     const VERDICT: &str = r#"{"scores":{"A":{"score":3,"reason":"wrong"},"B":{"score":9,"reason":"right"}},
@@ -223,20 +223,8 @@ mod tests {
         judged
     }
 
-    fn call(ok: bool, error: Option<&str>, usage: Option<Usage>) -> CallReport {
-        CallReport {
-            model: "judge".into(),
-            route: "scripted:judge".into(),
-            ok,
-            error: error.map(str::to_string),
-            error_kind: None,
-            latency_ms: 0,
-            usage,
-            usage_estimated: false,
-            cost_usd: None,
-            truncated: false,
-            params: None,
-        }
+    fn call(error: Option<&str>, usage: Option<Usage>) -> CallReport {
+        call_report("judge", usage, error, None)
     }
 
     #[tokio::test]
@@ -255,7 +243,7 @@ mod tests {
         assert_eq!(
             timeless(judged),
             Judged {
-                call: Some(call(true, None, Some(Usage::new(200, 20)))),
+                call: Some(call(None, Some(Usage::new(200, 20)))),
                 verdict: Some(verdict),
                 notes: Vec::new(),
                 elapsed_ms: Some(0),
@@ -275,7 +263,7 @@ mod tests {
         assert_eq!(
             timeless(judged),
             Judged {
-                call: Some(call(false, Some(&problem), Some(Usage::new(200, 20)))),
+                call: Some(call(Some(&problem), Some(Usage::new(200, 20)))),
                 verdict: None,
                 notes: vec![format!("judge failed ({problem}); the synth worked from the raw answers")],
                 elapsed_ms: Some(0),
@@ -289,7 +277,7 @@ mod tests {
         let (judge, script) = scripted("judge", vec![server_error(), reply(VERDICT)]);
         let (judged, _) = judged(judge).await;
         assert_eq!(script.requests().len(), 1);
-        let failed = CallReport { error_kind: Some(ErrorKind::Server), ..call(false, Some("HTTP 500: boom"), None) };
+        let failed = call_report("judge", None, Some("HTTP 500: boom"), Some(ErrorKind::Server));
         assert_eq!(
             timeless(judged),
             Judged {

@@ -115,19 +115,22 @@ fn transport() -> Arc<Transport> {
     Arc::new(Transport::new(Duration::from_secs(20), retry).unwrap())
 }
 
+/// A plain request (no schema, no parameters, nothing before it) of `user`, due in 20 s.
+fn request(user: &str) -> ChatRequest {
+    ChatRequest {
+        system: "sys".into(),
+        user: user.into(),
+        json_schema: None,
+        deadline: tokio::time::Instant::now() + Duration::from_secs(20),
+        params: crate::provider::Params::default(),
+        conversation: Default::default(),
+    }
+}
+
 /// The error a request through adapter `A` to `base_url` ends with.
 async fn failure_of<A: Adapter>(base_url: &str) -> ProviderError {
     let provider = HttpProvider::<A>::new(transport(), base_url, "m", Some(Secret::new(KEY)));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest {
-        system: "sys".into(),
-        user: "the prompt".into(),
-        json_schema: None,
-        deadline,
-        params: crate::provider::Params::default(),
-        conversation: Default::default(),
-    };
-    let mut stream = provider.stream(request);
+    let mut stream = provider.stream(request("the prompt"));
     while let Some(event) = stream.next().await {
         if let Err(err) = event {
             return err;

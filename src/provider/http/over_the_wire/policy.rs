@@ -9,13 +9,13 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use pretty_assertions::assert_eq;
 
-use super::{Answer, KEY, every_adapter, failure_of, serve, transport};
+use super::{Answer, KEY, every_adapter, failure_of, request, serve, transport};
 use crate::provider::anthropic::AnthropicWire;
 use crate::provider::gemini::GeminiWire;
 use crate::provider::http::{HttpProvider, Transport};
 use crate::provider::openai::OpenAiWire;
 use crate::provider::retry::RetryPolicy;
-use crate::provider::{ChatRequest, ErrorKind, Provider, ProviderError, Secret};
+use crate::provider::{ErrorKind, Provider, ProviderError, Secret};
 
 #[tokio::test]
 async fn no_redirect_is_followed_by_any_adapter() {
@@ -54,15 +54,7 @@ async fn an_endless_error_body_is_read_to_the_cap_and_dropped() {
         "m",
         Some(Secret::new(KEY)),
     );
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest {
-        system: "s".into(),
-        user: "u".into(),
-        json_schema: None,
-        deadline,
-        params: crate::provider::Params::default(),
-        conversation: Default::default(),
-    };
+    let request = request("u");
     let outcome: Vec<_> = provider.stream(request).collect().await;
     let Some(Err(ProviderError::Http { status: 500, message, .. })) = outcome.last() else {
         panic!("{outcome:?}");
@@ -127,15 +119,7 @@ async fn refusals_and_errors_mid_stream_are_redacted_over_the_wire() {
 async fn a_key_that_makes_an_invalid_header_fails_once_without_a_request() {
     let server = serve(Answer::Bytes(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n".to_vec())).await;
     let provider = HttpProvider::<AnthropicWire>::new(transport(), &server.origin, "m", Some(Secret::new("sk-a\nb")));
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest {
-        system: "s".into(),
-        user: "u".into(),
-        json_schema: None,
-        deadline,
-        params: crate::provider::Params::default(),
-        conversation: Default::default(),
-    };
+    let request = request("u");
     let outcome: Vec<_> = provider.stream(request).collect().await;
     assert!(matches!(outcome.as_slice(), [Err(ProviderError::Unsendable(_))]), "{outcome:?}");
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);

@@ -9,11 +9,11 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use pretty_assertions::assert_eq;
 
-use super::{Answer, Server, serve};
+use super::{Answer, Server, request, serve};
 use crate::provider::http::{HttpProvider, Transport};
 use crate::provider::openai::OpenAiWire;
 use crate::provider::retry::RetryPolicy;
-use crate::provider::{ChatRequest, Provider, ProviderError};
+use crate::provider::{Provider, ProviderError};
 
 /// An OpenAI stream's head, and its frames: a role-only one (its content empty), text, the end.
 const SSE_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
@@ -29,15 +29,7 @@ async fn outcome(server: &Server, idle_ms: u64, first_token: Option<Duration>) -
     let transport =
         Transport::new(Duration::from_millis(idle_ms), retry).unwrap().with_first_token_timeout(first_token);
     let provider = HttpProvider::<OpenAiWire>::new(Arc::new(transport), &server.origin, "m", None);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let request = ChatRequest {
-        system: "s".into(),
-        user: "u".into(),
-        conversation: Default::default(),
-        json_schema: None,
-        deadline,
-        params: crate::provider::Params::default(),
-    };
+    let request = request("u");
     let mut text = String::new();
     let mut stream = provider.stream(request);
     while let Some(event) = stream.next().await {
