@@ -9,11 +9,15 @@
 //! [`Resolved`], holds the `RunPlan` the pipeline runs and the context budget; [`gather`]
 //! fills the plan's context from the request's [`ContextAsk`].
 //!
-//! - `selection`: which models (flags, a scope's armed state, a preset), and their
-//!   parameters; `shape`: `--param`, grace, quorum and rounds, as flags and scopes give
-//!   them; `limits`: the run's limits and their ranges; `words`: how each entry point
-//!   names a value; `participants`: each model on its route, ready to call; `context`:
-//!   the context budget and what the request asks to gather; `resolve`: the order.
+//! - `resolve`: the order of precedence, and the plan;
+//! - `selection`: which models (a request's, a scope's armed state, a preset looked up
+//!   once); `params`: the parameters of each call (`--param`, a preset's tables) and
+//!   whether its route takes them;
+//! - `shape`: `--param`, grace, quorum and rounds, the request's over the scope's, and
+//!   the check `mode` and `compose` make when they arm one; `limits`: the run's limits
+//!   and their ranges;
+//! - `participants`: each model on its route, ready to call; `context`: the context
+//!   budget and what the request asks to gather; `words`: how each sender names a value.
 //!
 //! Knows nothing about clap, the MCP protocol or a host's JSON (the entry points
 //! translate their raw inputs into a `Request`), nor how the plan is carried out (the
