@@ -16,8 +16,9 @@ is the only thing that answers, and history starts empty):
   catalog   `tools/call catalog` returns the catalog as JSON, with the demo preset ready;
   show      `tools/call show` with the fused run's id returns it as Markdown, inside a
             `[[frontier-record NONCE]]` frame that its instruction names;
-  refused   `tools/call fuse` with a blank prompt is a tool result with `isError` and the
-            CLI's own `error: ... hint: ...` text, not a protocol error.
+  refused   `tools/call fuse` with a blank prompt is a tool result with `isError` and
+            frontier's `error: ... hint: ...` text in the tool's words, not a protocol
+            error.
 
 Standard library only. One PASS/FAIL line per check, and `N passed, M failed` last;
 exits non-zero on any failure.
@@ -153,7 +154,7 @@ def main() -> int:
 
         def refused() -> str:
             text, is_error = client.call("fuse", prompt="   ", preset="demo")
-            expected = "error: the prompt is empty\nhint: give the prompt as an argument, or `-` to read it from stdin"
+            expected = "error: the prompt is empty\nhint: give the question in `prompt`"
             expect(is_error and text == expected, f"isError={is_error}:\n{text}")
             return None
 
