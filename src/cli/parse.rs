@@ -23,16 +23,40 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Parsed> {
     if let Some(hook) = hook_fast_path(&args) {
         return Ok(Parsed::Command(Box::new(Cli { command: Command::Hook(hook) })));
     }
-    match Cli::try_parse_from(args) {
+    match Cli::try_parse_from(&args) {
         Ok(cli) => Ok(Parsed::Command(Box::new(cli))),
         Err(err) => match err.kind() {
             ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
                 let _ = err.print();
                 Ok(Parsed::Printed)
             }
-            _ => Err(usage_error(&err)),
+            _ => Err(unquoted_prompt(&args, &err).unwrap_or_else(|| usage_error(&err))),
         },
     }
+}
+
+/// `frontier run why does this deadlock`: a prompt of several words left unquoted, which
+/// clap reads as a prompt and extra arguments. The error names the first extra word, and
+/// the hint shows the prompt quoted.
+fn unquoted_prompt(args: &[OsString], err: &clap::Error) -> Option<Error> {
+    if err.kind() != ErrorKind::UnknownArgument || args.get(1).is_none_or(|a| a != "run") {
+        return None;
+    }
+    let Some(ContextValue::String(extra)) = err.get(ContextKind::InvalidArg) else { return None };
+    if extra.starts_with('-') {
+        return None;
+    }
+    let rest: Vec<&str> = args[2..].iter().filter_map(|a| a.to_str()).collect();
+    // With no flags among them, every word was meant as the prompt: show it quoted.
+    let example = if rest.len() + 2 == args.len() && rest.iter().all(|a| !a.starts_with('-')) {
+        format!("frontier run \"{}\"", echo(&rest.join(" ")).replace('"', "\\\""))
+    } else {
+        "frontier run \"why does this deadlock?\" -f src/pool.rs".to_string()
+    };
+    Some(Error::usage(
+        format!("unexpected argument `{}`: the prompt is one argument", echo(extra)),
+        format!("quote a prompt of several words: {example}"),
+    ))
 }
 
 /// `frontier hook` and `frontier hook --host HOST` (or `--host=HOST`), told apart without
@@ -117,6 +141,27 @@ mod tests {
 
     fn os(args: &[&str]) -> Vec<OsString> {
         args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn an_unquoted_prompt_of_several_words_is_told_to_be_quoted() {
+        let error = |args: &[&str]| match parse(os(args)) {
+            Err(Error::Usage { what, hint }) => (what, hint),
+            _ => panic!("{args:?} should be a usage error"),
+        };
+        assert_eq!(
+            error(&["frontier", "run", "why", "does", "this", "deadlock"]),
+            (
+                "unexpected argument `does`: the prompt is one argument".to_string(),
+                "quote a prompt of several words: frontier run \"why does this deadlock\"".to_string()
+            )
+        );
+        assert_eq!(
+            error(&["frontier", "run", "--json", "why", "not"]).1,
+            "quote a prompt of several words: frontier run \"why does this deadlock?\" -f src/pool.rs"
+        );
+        // A flag that does not exist is still clap's error, with clap's advice.
+        assert_eq!(error(&["frontier", "run", "q", "--jsn"]).0, "unexpected argument `--jsn`");
     }
 
     #[test]
