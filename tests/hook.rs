@@ -565,7 +565,8 @@ fn a_message_quoting_a_line_break_is_still_one_line() {
     assert_eq!(
         system_message(&out),
         "frontier: scope `x` is armed with an invalid panel: unknown model `nosuch second line` — `frontier catalog` \
-         lists every model id and alias; `provider:model` addresses a model directly"
+         lists every model id and alias; `provider:model` addresses a model directly; or re-arm the scope with \
+         `frontier mode`, or turn it off: `frontier mode off --scope x`"
     );
     assert_eq!(
         out.stderr,

@@ -16,7 +16,7 @@
 
 use super::context::{self, Budget};
 use super::selection::Selection;
-use super::words::{Armed, Origin};
+use super::words::{Armed, Origin, armed_scope};
 use super::{Request, limits, participants, shape};
 use crate::config::Config;
 use crate::config::model_status::ready_models;
@@ -94,7 +94,8 @@ fn select(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&s
     if let Some(warning) = &loaded.warning {
         warn(warning);
     }
-    if let Some(selection) = Selection::from_state(&loaded.state, config)? {
+    let armed = Selection::from_state(&loaded.state, config).map_err(|e| armed_scope(&scope.name, Armed::Panel, e))?;
+    if let Some(selection) = armed {
         return Ok((selection.with_overrides(&request.panel)?, loaded.state.shape));
     }
     if let Some(name) = &config.settings.default_preset {

@@ -143,6 +143,23 @@ fn the_hook_runs_the_state_it_loaded_and_names_the_scope_in_an_error() {
 }
 
 #[test]
+fn a_run_whose_scope_arms_a_preset_that_is_gone_names_the_scope_and_the_way_out() {
+    let (_dir, env) = home("", &[]);
+    arm(&env, "review-scope", Armed::Preset { name: "review".into() }, Shape::default());
+    let config = Config::load(&env).unwrap();
+    let error = resolve(&cli("review-scope"), &config, &env, &mut |_| {}).err().unwrap();
+    assert_eq!(
+        (error.to_string(), error.hint()),
+        (
+            "scope `review-scope` is armed with an invalid panel: unknown preset `review`".to_string(),
+            "`frontier preset list` lists the presets; `--models a,b` runs a custom panel; or re-arm the scope with \
+             `frontier mode`, or turn it off: `frontier mode off --scope review-scope`"
+                .to_string()
+        )
+    );
+}
+
+#[test]
 fn a_scope_state_that_cannot_be_read_is_told_before_the_error_it_leads_to() {
     let (dir, env) = home("", &[]);
     let scopes = dir.path().join("state/scopes");

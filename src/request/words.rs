@@ -64,14 +64,29 @@ impl Origin {
     /// it: the hook names the scope, since the user armed it and must re-arm it; the
     /// command line and MCP report the error as it is. The hint stays the error's own.
     pub(super) fn armed(&self, part: Armed, error: Error) -> Error {
-        let Origin::Hook { scope, .. } = self else { return error };
-        let what = match part {
-            Armed::Panel => "an invalid panel",
-            Armed::Params => "an invalid --param",
-            Armed::Shape => "a shape its panel can't take",
-        };
-        Error::refused(format!("scope `{scope}` is armed with {what}: {error}"), error.hint())
+        match self {
+            Origin::Hook { scope, .. } => armed_scope(scope, part, error),
+            Origin::Cli { .. } | Origin::Mcp => error,
+        }
     }
+}
+
+/// `error`, about a value of scope `scope`'s armed state (`part`): it names the scope,
+/// keeps the error's own hint, and adds the way out, since the user armed the value long
+/// before this run and may not remember it.
+pub(super) fn armed_scope(scope: &str, part: Armed, error: Error) -> Error {
+    let what = match part {
+        Armed::Panel => "an invalid panel",
+        Armed::Params => "an invalid --param",
+        Armed::Shape => "a shape its panel can't take",
+    };
+    Error::refused(
+        format!("scope `{scope}` is armed with {what}: {error}"),
+        format!(
+            "{}; or re-arm the scope with `frontier mode`, or turn it off: `frontier mode off --scope {scope}`",
+            error.hint()
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -101,7 +116,8 @@ mod tests {
             (error.to_string(), error.hint()),
             (
                 "scope `x` is armed with an invalid panel: unknown model `nosuch`".to_string(),
-                "`frontier catalog` lists every model id and alias; `provider:model` addresses a model directly"
+                "`frontier catalog` lists every model id and alias; `provider:model` addresses a model directly; \
+                 or re-arm the scope with `frontier mode`, or turn it off: `frontier mode off --scope x`"
                     .to_string()
             )
         );
