@@ -87,14 +87,20 @@ fn a_malformed_config_names_the_file_and_the_line() {
     assert_eq!(
         outcome.stderr,
         format!(
-            "error: invalid config file `{}`: line 5, column 12: invalid type: integer `5`, expected a string\n\
+            "error: invalid config file `{}`: line 5, column 12, in `[providers.x]`: invalid type: integer `5`, \
+             expected a string\n\
              hint: fix the file, or move it aside to fall back to the defaults\n",
             config.display()
         )
     );
     let unknown = TestEnv::new().config("concurrency = 2\nconcurency = 3\n").frontier(["catalog"]).output();
     assert_eq!(unknown.code, Some(2), "{unknown}");
-    assert!(unknown.stderr.contains("line 2, column 1: unknown field `concurency`"), "{unknown}");
+    assert!(
+        unknown
+            .stderr
+            .contains("line 2, column 1: unknown field `concurency`: did you mean `concurrency`? (expected one of"),
+        "{unknown}"
+    );
 }
 
 #[test]

@@ -41,17 +41,44 @@ fn utf8(bytes: Vec<u8>, path: &Path, what: &'static str) -> Result<String> {
     })
 }
 
-/// `line L, column C: message` for a TOML error.
+/// `line L, column C: message` for a TOML error, naming the table the line is in, with a
+/// "did you mean" for a misspelt key.
 fn describe(text: &str, err: &toml::de::Error) -> String {
-    let message = err.message().trim().to_string();
+    let message = with_suggestion(err.message().trim());
     match err.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("line {line}, column {column}: {message}")
+            match table_of(before) {
+                Some(table) => format!("line {line}, column {column}, in `{table}`: {message}"),
+                None => format!("line {line}, column {column}: {message}"),
+            }
         }
         None => message,
+    }
+}
+
+/// The header (`[models.x]`, `[[list]]`) of the table the text ends in; `None` at the
+/// top level.
+fn table_of(before: &str) -> Option<&str> {
+    // The line the error is on may itself be the header that is wrong: look above it.
+    let above = before.rsplit_once('\n').map_or("", |(above, _)| above);
+    above.lines().rev().map(str::trim).find(|l| l.starts_with('[') && l.ends_with(']'))
+}
+
+/// serde's `unknown field `x`, expected one of `a`, `b`` with the closest name first,
+/// when one is close enough to be a likely typo.
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else { return message.to_string() };
+    let Some((field, expected)) = rest.split_once('`') else { return message.to_string() };
+    let names: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::error::suggest(field, names.iter().copied()) {
+        Some(close) => {
+            let expected = expected.trim_start_matches(',').trim();
+            format!("unknown field `{field}`: did you mean `{close}`? ({expected})")
+        }
+        None => message.to_string(),
     }
 }
 
@@ -74,6 +101,42 @@ mod tests {
         let text = err.unwrap_or_default();
         assert!(text.starts_with("invalid config file `/x/config.toml`: line 2, column 1:"), "{text}");
         assert!(text.contains("bogus"), "{text}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Nested {
+        default_preset: Option<String>,
+        #[serde(default)]
+        models: std::collections::BTreeMap<String, Sample>,
+    }
+
+    fn message(text: &str) -> String {
+        parse::<Nested>(text, Path::new("/x/config.toml"), "config file")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_misspelt_key_gets_a_did_you_mean_and_a_key_in_a_table_names_the_table() {
+        assert_eq!(
+            message("defualt_preset = \"demo\"\n"),
+            "invalid config file `/x/config.toml`: line 1, column 1: unknown field `defualt_preset`: did you mean \
+             `default_preset`? (expected `default_preset` or `models`)"
+        );
+        assert_eq!(
+            message("[models.x]\nname = \"a\"\nnmae = \"b\"\n"),
+            "invalid config file `/x/config.toml`: line 3, column 1, in `[models.x]`: unknown field `nmae`: did you \
+             mean `name`? (expected `name`)"
+        );
+        // Nothing close: the list alone.
+        assert_eq!(
+            message("zzz = 1\n"),
+            "invalid config file `/x/config.toml`: line 1, column 1: unknown field `zzz`, expected `default_preset` \
+             or `models`"
+        );
     }
 
     #[test]
