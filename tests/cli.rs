@@ -767,3 +767,24 @@ fn credentials_in_a_base_url_are_never_printed_or_stored() {
         }
     }
 }
+
+#[test]
+fn preset_show_says_why_each_model_is_not_ready() {
+    let env = TestEnv::new();
+    let shown = env.frontier(["preset", "show", "opus-gpt"]).output();
+    assert_eq!(shown.code, Some(0), "{shown}");
+    let reasons: Vec<&str> = shown.stdout.lines().skip_while(|l| !l.starts_with("ready")).collect();
+    assert_eq!(reasons.len(), 3, "{shown}");
+    assert_eq!(reasons[0], "ready   no");
+    assert!(
+        reasons[1].starts_with("        opus: not ready: ANTHROPIC_API_KEY is not set; export ANTHROPIC_API_KEY="),
+        "{shown}"
+    );
+    assert!(
+        reasons[2].starts_with("        gpt-5.5: not ready: OPENAI_API_KEY is not set; export OPENAI_API_KEY="),
+        "{shown}"
+    );
+    // A ready preset has no such lines.
+    let demo = env.frontier(["preset", "show", "demo"]).output();
+    assert!(demo.stdout.ends_with("ready   yes\n"), "{demo}");
+}

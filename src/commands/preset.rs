@@ -3,6 +3,8 @@
 
 use super::catalog::{preset_rows, preset_table};
 use crate::cli::PresetCommand;
+use crate::config::Config;
+use crate::config::model_status as readiness;
 use crate::config::presets::{check_panel, judge_and_synth};
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
@@ -51,6 +53,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         "source  {source}\nready   {}\n",
                         row.as_ref().map_or("no", |r| r.readiness)
                     ));
+                    text.push_str(&not_ready(&preset, &config, env));
                     crate::render::write_stdout(&text);
                 }
             }
@@ -102,4 +105,30 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
         }
     }
     Ok(0)
+}
+
+/// Why `preset` is not ready, one line a model: what its route is missing and every
+/// route's fix, or what was not checked; empty when every model is ready.
+fn not_ready(preset: &Preset, config: &Config, env: &Env) -> String {
+    let name = |n: &str| crate::render::sanitize::name(n);
+    let mut seen: Vec<&String> = Vec::new();
+    let mut lines = String::new();
+    // The council is the panel itself, not a model to check.
+    for model in preset.panel.iter().chain([&preset.judge, &preset.synth]) {
+        if model == crate::config::presets::COUNCIL || seen.contains(&model) {
+            continue;
+        }
+        seen.push(model);
+        let status = readiness::check(config, env, model);
+        let why = match (status.ready, &status.not_checked, &status.missing) {
+            (true, _, _) => continue,
+            (false, Some(what), _) => format!("not checked: {what}"),
+            (false, None, missing) => {
+                let fix = status.fix.as_deref().map(|f| format!("; {f}")).unwrap_or_default();
+                format!("not ready: {}{fix}", missing.as_deref().unwrap_or("?"))
+            }
+        };
+        lines.push_str(&format!("        {}: {}\n", name(model), name(&why)));
+    }
+    lines
 }
