@@ -53,7 +53,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
                         "source  {source}\nready   {}\n",
                         row.as_ref().map_or("no", |r| r.readiness)
                     ));
-                    text.push_str(&not_ready(&preset, &config, env));
+                    text.push_str(&not_ready(preset, &config, env));
                     crate::render::write_stdout(&text);
                 }
             }
