@@ -264,7 +264,40 @@ fn uninstall_removes_only_frontiers_entry_and_its_unchanged_skill() {
     let outcome = ok(&env, &["uninstall", "claude-code", "--project", "proj"]);
     assert!(outcome.stderr.contains("it differs from this frontier's skill"), "{outcome}");
     assert!(skill.is_file());
-    assert_eq!(read_json(&project(&env).join(".claude/settings.json")), json!({}));
+    // The settings file held only frontier's entry: it goes, rather than stay as `{}`.
+    assert!(!project(&env).join(".claude/settings.json").exists());
+}
+
+/// Everything under `dir`, files and directories, relative to it.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            found.push(path.strip_prefix(dir).unwrap().display().to_string());
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn uninstall_leaves_a_project_that_had_nothing_as_it_found_it() {
+    for host in ["claude-code", "codex", "gemini"] {
+        for mcp in [false, true] {
+            let env = TestEnv::new();
+            let dir = project(&env);
+            let flag: &[&str] = if mcp { &["--mcp"] } else { &[] };
+            ok(&env, &[&["install", host, "--project", "proj"][..], flag].concat());
+            assert_ne!(tree(&dir), Vec::<String>::new(), "{host} {flag:?} installed something");
+            ok(&env, &[&["uninstall", host, "--project", "proj"][..], flag].concat());
+            assert_eq!(tree(&dir), Vec::<String>::new(), "{host} {flag:?}: no file, backup or empty directory left");
+        }
+    }
 }
 
 #[test]

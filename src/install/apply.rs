@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::host::Location;
 use super::{Plan, diff, skill};
 use crate::config::atomic;
 use crate::error::Result;
@@ -29,7 +30,10 @@ impl Plan {
     }
 
     /// Carries out the plan: for each file it rewrites, first a backup of the current
-    /// contents (mode 0600), then the new contents, written atomically.
+    /// contents (mode 0600), then the new contents, written atomically. A file it deletes
+    /// (a skill identical to ours, a settings file that held only frontier's entry) needs
+    /// no backup; in a project, the directories that deleting it leaves empty go too, up
+    /// to the project's own, so an uninstall leaves the project as it found it.
     pub fn apply(&self) -> Result<()> {
         for write in &self.writes {
             match (&write.old, &write.new) {
@@ -39,10 +43,28 @@ impl Plan {
                     }
                     atomic::write(&write.path, new)?;
                 }
-                (_, None) => skill::remove(&write.path)?,
+                (_, None) => {
+                    skill::remove(&write.path)?;
+                    if let Location::Project(root) = &self.target.location {
+                        remove_empty_dirs(&write.path, root);
+                    }
+                }
             }
         }
         Ok(())
+    }
+}
+
+/// Removes each directory above `path` that is empty, up to (not including) `root`.
+fn remove_empty_dirs(path: &Path, root: &Path) {
+    for dir in path.ancestors().skip(1).take_while(|d| d.starts_with(root) && *d != root) {
+        match std::fs::remove_dir(dir) {
+            Ok(()) => {}
+            // Already gone (the skill's own directory goes with it).
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            // The first directory that still holds something ends it, harmlessly.
+            Err(_) => break,
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Editing one of a host's files in memory: the change frontier's entry undergoes, and
 //! the write that carries it out when the file changes. JSON files are re-rendered with
 //! their indentation kept; TOML files keep their comments and layout. A missing file is
-//! an empty document, or (for an uninstall) nothing to do without reading.
+//! an empty document, or (for an uninstall) nothing to do without reading; a file left
+//! empty by an uninstall is deleted.
 //!
 //! Knows nothing about which entry is edited (the merges passed in do) or when the write
 //! happens (`Plan::apply`).
@@ -37,8 +38,10 @@ pub(super) fn edit_json(
     }
     let mut doc = settings_file::parse(path, old.as_deref())?;
     let change = edit(&mut doc).map_err(|shape| settings_file::unexpected_shape(path, &shape))?;
-    let new = settings_file::render(&doc, old.as_deref());
-    Ok((change, changes(change).then(|| Write { path: path.to_path_buf(), old, new: Some(new) })))
+    // A file that held nothing but frontier's entry goes with it, rather than stay as `{}`.
+    let emptied = change == EntryChange::Removed && doc.as_object().is_some_and(serde_json::Map::is_empty);
+    let new = (!emptied).then(|| settings_file::render(&doc, old.as_deref()));
+    Ok((change, changes(change).then(|| Write { path: path.to_path_buf(), old, new })))
 }
 
 /// As `edit_json`, for a TOML file, which keeps its comments and layout.
@@ -54,7 +57,8 @@ pub(super) fn edit_toml(
     let mut doc = settings_file::parse_toml(path, old.as_deref())?;
     let change = edit(&mut doc).map_err(|shape| settings_file::unexpected_shape(path, &shape))?;
     let new = doc.to_string();
-    Ok((change, changes(change).then(|| Write { path: path.to_path_buf(), old, new: Some(new) })))
+    let emptied = change == EntryChange::Removed && new.trim().is_empty();
+    Ok((change, changes(change).then(|| Write { path: path.to_path_buf(), old, new: (!emptied).then_some(new) })))
 }
 
 fn changes(change: EntryChange) -> bool {
