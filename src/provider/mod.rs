@@ -213,6 +213,26 @@ impl ProviderError {
         }
     }
 
+    /// The same error naming `url`, the address that was called (already shown without
+    /// userinfo and redacted), where that is what the user needs to fix it: an HTTP error
+    /// says where it came from, and a 404 whose URL suggests a base_url without its `/v1`
+    /// (or with one too many) says that first; a connection failure says where it tried.
+    pub fn called(self, url: &str) -> ProviderError {
+        match self {
+            ProviderError::Http { status, message, retry_after } => {
+                let fix = if status == 404 { base_url::no_route_fix(url) } else { None };
+                // The fix before the server's words: a line cut to fit keeps what to do.
+                let message = match fix {
+                    Some(fix) => format!("no such route at {url}; {fix} (the server said: {message})"),
+                    None => format!("{message} (from {url})"),
+                };
+                ProviderError::Http { status, message, retry_after }
+            }
+            ProviderError::Connect(reason) => ProviderError::Connect(format!("{reason} at {url}")),
+            other => other,
+        }
+    }
+
     /// The one redaction chokepoint for a failure: every outside text in `self` with
     /// each of `secrets` removed (whole, and any part of one at the text's edges), and
     /// only then cut to `ERROR_TEXT_LIMIT` characters. Cutting first would let a key
