@@ -180,6 +180,35 @@ mod tests {
     }
 
     #[test]
+    fn a_404_at_the_route_is_a_wrong_path_with_its_fix() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap_or_else(|e| panic!("{e}"));
+            let mut request = [0u8; 512];
+            let _ = conn.read(&mut request);
+            let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        });
+        let anthropic_with_v1 = loopback(port);
+        assert_eq!(
+            probe(&anthropic_with_v1, "/v1/models", PROBE_DEADLINE),
+            Reach::NoRoute {
+                url: format!("http://127.0.0.1:{port}/v1/v1/models"),
+                fix: "drop /v1 from base_url".into()
+            }
+        );
+        server.join().unwrap_or_else(|_| panic!("server thread"));
+    }
+
+    #[test]
+    fn each_http_kind_is_probed_at_its_own_models_route() {
+        assert_eq!(models_route(ProviderKind::OpenAi), Some("/models"));
+        assert_eq!(models_route(ProviderKind::Anthropic), Some("/v1/models"));
+        assert_eq!(models_route(ProviderKind::Gemini), Some("/v1beta/models"));
+        assert_eq!(models_route(ProviderKind::Mock), None);
+    }
+
+    #[test]
     fn a_silent_listener_is_unreachable_within_the_deadline() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();

@@ -315,6 +315,25 @@ mod tests {
     }
 
     #[test]
+    fn a_failure_names_the_url_it_called_and_a_wrong_path_its_fix() {
+        let http = |status| ProviderError::Http { status, message: "Not Found".into(), retry_after: None };
+        assert_eq!(
+            http(404).called("http://127.0.0.1:8080/chat/completions").to_string(),
+            "HTTP 404: no such route at http://127.0.0.1:8080/chat/completions; base_url may need /v1 (the server said: Not Found)"
+        );
+        // A 404 under a right-looking path is about something else (a model not pulled).
+        assert_eq!(
+            http(404).called("http://h/v1/chat/completions").to_string(),
+            "HTTP 404: Not Found (from http://h/v1/chat/completions)"
+        );
+        assert_eq!(
+            ProviderError::Connect("Connection refused (os error 111)".into()).called("http://h:9/v1/x").to_string(),
+            "connection failed: Connection refused (os error 111) at http://h:9/v1/x"
+        );
+        assert_eq!(ProviderError::Deadline.called("http://h"), ProviderError::Deadline);
+    }
+
+    #[test]
     fn texts_are_cut_after_redaction_and_marked() {
         let long = format!("{}{KEY}", "x".repeat(ERROR_TEXT_LIMIT - 2));
         let err = ProviderError::Remote(long).scrubbed(&[Secret::new(KEY)]);
