@@ -123,7 +123,9 @@ impl Catalog {
                 ),
             },
             Some(Reach::NoRoute { url, fix }) => Readiness::Missing {
-                what: format!("the server at {at} answers 404 at {url}, the path a run calls"),
+                what: format!(
+                    "the server at {at} answers 404 at {url}: not where base_url's path says it serves the API"
+                ),
                 fix: format!("{fix} ([providers.{}] base_url in config.toml)", provider.name),
             },
             None if local.is_some() => {
