@@ -166,6 +166,8 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
             _ => m,
         })
         .collect();
+    // A failed member's error names the URL it called.
+    let called = format!("{}/chat/completions", env.server().base_url());
     let failed = |model: &str, error: Option<&str>, kind: &str| {
         let member = json!({
             "model": model, "route": model, "label": null, "ok": false, "content": null,
@@ -183,8 +185,16 @@ fn failed_and_timed_out_members_leave_the_run_ok() {
                 // No price is configured for the local routes.
                 "usage_estimated": false, "cost_usd": null,
             }),
-            failed("local:fail-500", Some("HTTP 500: fake failure 500 for fail-500"), "server"),
-            failed("local:fail-400", Some("HTTP 400: fake failure 400 for fail-400"), "request"),
+            failed(
+                "local:fail-500",
+                Some(&format!("HTTP 500: fake failure 500 for fail-500 (from {called})")),
+                "server"
+            ),
+            failed(
+                "local:fail-400",
+                Some(&format!("HTTP 400: fake failure 400 for fail-400 (from {called})")),
+                "request"
+            ),
             failed("local:hang", None, "timeout"),
         ]
     );

@@ -1,22 +1,27 @@
 //! `frontier doctor`: what is ready, what is missing, and how to fix it — the config
 //! file, the state directory, the recursion guard, every provider (key set, program
-//! found, or — for a server on this machine — a probe that it answers) and every catalog
-//! model (the route it would take, and every route's fix). Shows variable names, never
-//! their values; probes loopback addresses only (`probe`), never a remote host.
+//! found, or — for a server on this machine — a probe that the path a run calls answers)
+//! and every catalog model (the route it would take, and every route's fix). A config
+//! that does not load is reported first, then what the built-in catalog can still check,
+//! with a failing exit code. Shows variable names, never their values; probes loopback
+//! addresses only (`probe`), never a remote host.
 
 use serde::Serialize;
 
 use super::probe;
 use crate::config::model_status::{self as readiness, ModelStatus};
-use crate::config::{Catalog, Reach, Readiness};
+use crate::config::{Catalog, Paths, Reach, Readiness};
 use crate::env::Env;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render::wrap;
 
 #[derive(Debug, Serialize)]
 struct DoctorReport {
     config_file: String,
     config_present: bool,
+    /// Why config.toml (or a preset) did not load; the rest of the report is then the
+    /// built-in catalog's.
+    config_error: Option<String>,
     state_dir: String,
     state_writable: bool,
     depth: u32,
@@ -40,10 +45,32 @@ struct ProviderCheck {
 }
 
 pub fn run(json: bool, env: &Env) -> Result<i32> {
-    let config = super::load_config(env)?;
-    let probes = probe::local_servers(&config.catalog);
-    let providers: Vec<ProviderCheck> = config
-        .catalog
+    let config = match super::load_config(env) {
+        Ok(config) => config,
+        Err(err) => return run_without_config(&err, json, env),
+    };
+    let report = check(&config.paths, &config.catalog, None, env);
+    show(&report, json, env);
+    Ok(0)
+}
+
+/// config.toml (or a preset) does not load: the error first, as every command prints
+/// it, then what can be checked without the file (the state directory, the built-in
+/// catalog's providers and models: agent CLIs, keys, local servers), and the error's
+/// exit code, so a script never reads a broken setup as a healthy one.
+fn run_without_config(err: &Error, json: bool, env: &Env) -> Result<i32> {
+    crate::render::write_stderr(&crate::error::render(err));
+    let Ok(paths) = Paths::resolve(env) else { return Ok(err.exit_code()) };
+    let catalog = Catalog::builtin()?;
+    let report = check(&paths, &catalog, Some(err.to_string()), env);
+    show(&report, json, env);
+    Ok(err.exit_code())
+}
+
+/// Checks every provider and model of `catalog`, probing the servers on this machine.
+fn check(paths: &Paths, catalog: &Catalog, config_error: Option<String>, env: &Env) -> DoctorReport {
+    let probes = probe::local_servers(catalog);
+    let providers: Vec<ProviderCheck> = catalog
         .providers()
         .map(|p| {
             let needs = match (p.kind.agent_cli(), &p.api_key_env) {
@@ -58,6 +85,7 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
             };
             let probe = probes.get(&p.name).map(|reach| match reach {
                 Reach::Answered { status } => format!("answers HTTP {status}"),
+                Reach::NoRoute { url, .. } => format!("answers HTTP 404 at {url}"),
                 Reach::Unreachable { why } => format!("not reachable: {why}"),
             });
             ProviderCheck {
@@ -73,24 +101,27 @@ pub fn run(json: bool, env: &Env) -> Result<i32> {
         })
         .collect();
     let models: Vec<ModelStatus> =
-        config.catalog.models().map(|m| readiness::check_probed(&config, env, &m.id, &probes)).collect();
-    let report = DoctorReport {
-        config_file: config.paths.config_file().display().to_string(),
-        config_present: config.paths.config_file().exists(),
-        state_dir: config.paths.state_dir.display().to_string(),
-        state_writable: writable(&config.paths.state_dir),
+        catalog.models().map(|m| readiness::check_in(catalog, env, &m.id, &probes)).collect();
+    DoctorReport {
+        config_file: paths.config_file().display().to_string(),
+        config_present: paths.config_file().exists(),
+        config_error,
+        state_dir: paths.state_dir.display().to_string(),
+        state_writable: writable(&paths.state_dir),
         depth: env.depth(),
         ready_models: models.iter().filter(|m| m.ready).count(),
         providers,
         models,
-    };
+    }
+}
+
+fn show(report: &DoctorReport, json: bool, env: &Env) {
     if json {
-        super::print_json(&report);
+        super::print_json(report);
     } else {
         let width = crate::render::screen::Screen::of(env).stdout().width;
-        crate::render::write_stdout(&human(&report, width));
+        crate::render::write_stdout(&human(report, width));
     }
-    Ok(0)
 }
 
 /// Whether frontier can create files in `dir` (creating it, 0700, if needed).
@@ -115,9 +146,14 @@ fn mark3(ready: bool, not_checked: bool) -> &'static str {
 /// own column, so it stays readable on a narrow terminal).
 fn human(r: &DoctorReport, width: Option<usize>) -> String {
     let mut out = String::new();
-    let config_state = if r.config_present { "parsed" } else { "not present: built-in defaults" };
+    let config_state = match (&r.config_error, r.config_present) {
+        (Some(_), _) => "does not load, see the error above; below, the built-in catalog",
+        (None, true) => "parsed",
+        (None, false) => "not present: built-in defaults",
+    };
     let head = "          ";
-    out.push_str(&wrap::wrap(&format!("{} ({config_state})", r.config_file), width, "✓ config  ", head));
+    let config_mark = format!("{} config  ", mark(r.config_error.is_none()));
+    out.push_str(&wrap::wrap(&format!("{} ({config_state})", r.config_file), width, &config_mark, head));
     let state = if r.state_writable { "writable" } else { "NOT writable: arming scopes will fail" };
     out.push_str(&wrap::wrap(
         &format!("{} ({state})", r.state_dir),

@@ -1,9 +1,12 @@
-//! `doctor`'s probe of the servers on this machine: for each provider whose base URL is a
-//! loopback address (`BaseUrl::loopback`), one TCP connect and one `GET <base>/models`
-//! with no credentials, all providers at once, each within [`PROBE_DEADLINE`]. Any HTTP
-//! answer means a server is there.
+//! `doctor`'s probe of the servers on this machine: for each HTTP provider whose base URL
+//! is a loopback address (`BaseUrl::loopback`), one TCP connect and one GET of the kind's
+//! models list under the base URL, exactly as a run builds its own route there (OpenAI
+//! `{base}/models`, Anthropic `{base}/v1/models`, Gemini `{base}/v1beta/models`), all
+//! providers at once, each within [`PROBE_DEADLINE`]. A 404 there means the server is up
+//! but base_url's path is not the one the kind calls (a missing or extra `/v1`); any
+//! other HTTP answer (200, or 401 from a server that wants a key) proves the path.
 //!
-//! Never contacts any other host, and sends no key: it asks whether something listens,
+//! Never contacts any other host, and sends no key: it asks whether the path answers,
 //! not whether the key is good. Knows nothing about readiness beyond the outcome.
 
 use std::io::{Read as _, Write as _};
@@ -11,7 +14,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use crate::config::{Catalog, Probes, Reach};
-use crate::provider::Loopback;
+use crate::provider::{Loopback, ProviderKind, base_url};
 
 /// How long one probe may take, connect and answer together.
 pub const PROBE_DEADLINE: Duration = Duration::from_millis(800);
@@ -19,15 +22,16 @@ pub const PROBE_DEADLINE: Duration = Duration::from_millis(800);
 /// Probes every provider in `catalog` with a loopback base URL (agent CLIs and the mock
 /// have none), in parallel; returns what each found.
 pub fn local_servers(catalog: &Catalog) -> Probes {
-    let targets: Vec<(String, Loopback)> = catalog
+    let targets: Vec<(String, Loopback, &'static str)> = catalog
         .providers()
-        .filter(|p| p.kind.agent_cli().is_none())
-        .filter_map(|p| Some((p.name.clone(), p.base_url.loopback()?)))
+        .filter_map(|p| Some((p.name.clone(), p.base_url.loopback()?, models_route(p.kind)?)))
         .collect();
     let mut probes = Probes::default();
     let found: Vec<(String, Reach)> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            targets.iter().map(|(name, local)| (name, scope.spawn(move || probe(local, PROBE_DEADLINE)))).collect();
+        let handles: Vec<_> = targets
+            .iter()
+            .map(|(name, local, route)| (name, scope.spawn(move || probe(local, route, PROBE_DEADLINE))))
+            .collect();
         handles
             .into_iter()
             .map(|(name, h)| {
@@ -42,9 +46,21 @@ pub fn local_servers(catalog: &Catalog) -> Probes {
     probes
 }
 
-/// Connects to `local` (each of its addresses in turn) and asks for `<path>/models`,
-/// all within `deadline`.
-pub fn probe(local: &Loopback, deadline: Duration) -> Reach {
+/// The route of the kind's models list, added to the base URL as the kind's adapter adds
+/// its chat route (`openai`, `anthropic` and `gemini`'s `build_request`): the cheapest
+/// request that answers under the same prefix. `None` for kinds with no HTTP server.
+fn models_route(kind: ProviderKind) -> Option<&'static str> {
+    match kind {
+        ProviderKind::OpenAi => Some("/models"),
+        ProviderKind::Anthropic => Some("/v1/models"),
+        ProviderKind::Gemini => Some("/v1beta/models"),
+        ProviderKind::AgentCli(_) | ProviderKind::Mock => None,
+    }
+}
+
+/// Connects to `local` (each of its addresses in turn) and asks for `route` under its
+/// path, all within `deadline`.
+pub fn probe(local: &Loopback, route: &str, deadline: Duration) -> Reach {
     let end = Instant::now() + deadline;
     let mut why = String::from("no address to try");
     for addr in &local.addrs {
@@ -52,7 +68,7 @@ pub fn probe(local: &Loopback, deadline: Duration) -> Reach {
             return Reach::Unreachable { why: format!("no answer within {} ms", deadline.as_millis()) };
         };
         match TcpStream::connect_timeout(addr, left) {
-            Ok(stream) => return ask(stream, local, end, deadline),
+            Ok(stream) => return ask(stream, local, route, end, deadline),
             Err(e) => why = connect_error(&e),
         }
     }
@@ -68,7 +84,7 @@ fn connect_error(e: &std::io::Error) -> String {
 }
 
 /// Sends the GET on `stream` and reads the status line, before `end`.
-fn ask(mut stream: TcpStream, local: &Loopback, end: Instant, deadline: Duration) -> Reach {
+fn ask(mut stream: TcpStream, local: &Loopback, route: &str, end: Instant, deadline: Duration) -> Reach {
     let late =
         || Reach::Unreachable { why: format!("connected, but no HTTP answer within {} ms", deadline.as_millis()) };
     let left = || end.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
@@ -76,7 +92,7 @@ fn ask(mut stream: TcpStream, local: &Loopback, end: Instant, deadline: Duration
     if stream.set_write_timeout(Some(t)).is_err() {
         return late();
     }
-    let path = format!("{}/models", local.path.trim_end_matches('/'));
+    let path = format!("{}{route}", local.path.trim_end_matches('/'));
     let request = format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", local.shown);
     if let Err(e) = stream.write_all(request.as_bytes()) {
         return Reach::Unreachable { why: format!("connected, but the request failed: {e}") };
@@ -99,6 +115,11 @@ fn ask(mut stream: TcpStream, local: &Loopback, end: Instant, deadline: Duration
         }
     }
     match status(&head) {
+        Some(404) => {
+            let url = format!("http://{}{path}", local.shown);
+            let fix = base_url::no_route_fix(&url).unwrap_or_else(|| "check the path of base_url".into());
+            Reach::NoRoute { url, fix }
+        }
         Some(status) => Reach::Answered { status },
         None => Reach::Unreachable { why: "connected, but what answered is not an HTTP server".into() },
     }
@@ -136,7 +157,7 @@ mod tests {
     #[test]
     fn nothing_listening_is_unreachable() {
         assert_eq!(
-            probe(&loopback(free_port()), PROBE_DEADLINE),
+            probe(&loopback(free_port()), "/models", PROBE_DEADLINE),
             Reach::Unreachable { why: "connection refused: nothing listens there".into() }
         );
     }
@@ -152,10 +173,39 @@ mod tests {
             let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
             String::from_utf8_lossy(&request[..n]).into_owned()
         });
-        assert_eq!(probe(&loopback(port), PROBE_DEADLINE), Reach::Answered { status: 200 });
+        assert_eq!(probe(&loopback(port), "/models", PROBE_DEADLINE), Reach::Answered { status: 200 });
         let request = server.join().unwrap_or_else(|_| panic!("server thread"));
         assert!(request.starts_with("GET /v1/models HTTP/1.1\r\n"), "{request}");
         assert!(!request.to_ascii_lowercase().contains("authorization"), "{request}");
+    }
+
+    #[test]
+    fn a_404_at_the_route_is_a_wrong_path_with_its_fix() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap_or_else(|e| panic!("{e}"));
+            let mut request = [0u8; 512];
+            let _ = conn.read(&mut request);
+            let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        });
+        let anthropic_with_v1 = loopback(port);
+        assert_eq!(
+            probe(&anthropic_with_v1, "/v1/models", PROBE_DEADLINE),
+            Reach::NoRoute {
+                url: format!("http://127.0.0.1:{port}/v1/v1/models"),
+                fix: "drop /v1 from base_url".into()
+            }
+        );
+        server.join().unwrap_or_else(|_| panic!("server thread"));
+    }
+
+    #[test]
+    fn each_http_kind_is_probed_at_its_own_models_route() {
+        assert_eq!(models_route(ProviderKind::OpenAi), Some("/models"));
+        assert_eq!(models_route(ProviderKind::Anthropic), Some("/v1/models"));
+        assert_eq!(models_route(ProviderKind::Gemini), Some("/v1beta/models"));
+        assert_eq!(models_route(ProviderKind::Mock), None);
     }
 
     #[test]
@@ -163,7 +213,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
         let started = Instant::now();
-        let reach = probe(&loopback(port), Duration::from_millis(300));
+        let reach = probe(&loopback(port), "/models", Duration::from_millis(300));
         assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
         assert_eq!(reach, Reach::Unreachable { why: "connected, but no HTTP answer within 300 ms".into() });
         drop(listener);

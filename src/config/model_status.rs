@@ -45,7 +45,13 @@ pub fn check(config: &Config, env: &Env, name: &str) -> ModelStatus {
 
 /// `check`, knowing what `doctor`'s probes found.
 pub fn check_probed(config: &Config, env: &Env, name: &str, probes: &Probes) -> ModelStatus {
-    let spec = match config.catalog.resolve(name) {
+    check_in(&config.catalog, env, name, probes)
+}
+
+/// `check_probed` against `catalog` alone: what `doctor` can still say when config.toml
+/// does not load (the built-in catalog's models).
+pub fn check_in(catalog: &Catalog, env: &Env, name: &str, probes: &Probes) -> ModelStatus {
+    let spec = match catalog.resolve(name) {
         Ok(spec) => spec,
         Err(err) => {
             return ModelStatus {

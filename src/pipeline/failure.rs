@@ -51,7 +51,7 @@ impl FailureReason {
     pub fn hint(self) -> &'static str {
         match self {
             FailureReason::AllPanelsFailed => {
-                "each member's error is listed above; `frontier catalog` shows which models are ready"
+                "each member's error is listed above; `frontier doctor` checks every provider's key, program and server (at the base_url a run calls)"
             }
             FailureReason::RateLimited => {
                 "every provider is rate-limiting you; wait a minute or add models from another provider"

@@ -128,6 +128,30 @@ pub fn hide_userinfo(text: &str) -> String {
     }
 }
 
+/// What a 404 from `called` (a URL frontier built by adding a kind's route to a base
+/// URL) most likely means, read from the URL alone: two version segments in a row
+/// (`/v1/v1/messages`) mean base_url carries a version the kind adds itself; an
+/// OpenAI-style route with no version before it (`/chat/completions`, `/models`) means
+/// base_url lacks the `/v1` such servers serve under. `None` when the URL looks right
+/// (then the 404 is about something else, such as a model the server does not have).
+pub fn no_route_fix(called: &str) -> Option<String> {
+    let path = reqwest::Url::parse(called).map(|u| u.path().to_string()).unwrap_or_default();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(pair) = segments.windows(2).find(|w| is_version(w[0]) && is_version(w[1])) {
+        return Some(format!("drop /{} from base_url", pair[0]));
+    }
+    let openai_route = path.ends_with("/chat/completions") || path.ends_with("/models");
+    (openai_route && !segments.iter().any(|s| is_version(s))).then(|| "base_url may need /v1".to_string())
+}
+
+/// `v1`, `v4`, `v1beta`, `v1alpha2`: an API version segment.
+fn is_version(segment: &str) -> bool {
+    let Some(rest) = segment.strip_prefix('v') else { return false };
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    digits > 0
+        && rest[digits..].trim_start_matches(|c: char| c.is_ascii_alphabetic()).chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
@@ -180,6 +204,23 @@ mod tests {
             BaseUrl::parse("https://u:pw@h/v1#x"),
             Err(BaseUrlError::QueryOrFragment { shown: "https://***@h/v1#x".into() })
         );
+    }
+
+    #[test]
+    fn a_missing_route_names_the_version_to_add_or_drop() {
+        let fix = |url: &str| no_route_fix(url);
+        assert_eq!(fix("http://127.0.0.1:8080/chat/completions").as_deref(), Some("base_url may need /v1"));
+        assert_eq!(fix("http://127.0.0.1:8080/models").as_deref(), Some("base_url may need /v1"));
+        assert_eq!(fix("http://127.0.0.1:8080/v1/v1/messages").as_deref(), Some("drop /v1 from base_url"));
+        assert_eq!(
+            fix("http://h/v1/v1beta/models/g:streamGenerateContent?alt=sse").as_deref(),
+            Some("drop /v1 from base_url")
+        );
+        assert_eq!(fix("https://api.z.ai/api/paas/v4/chat/completions"), None);
+        assert_eq!(fix("http://h/v1/messages"), None);
+        assert_eq!(fix("http://h/v1/chat/completions"), None);
+        assert!(is_version("v1") && is_version("v1beta") && is_version("v1alpha2"));
+        assert!(!is_version("vx") && !is_version("v") && !is_version("models"));
     }
 
     #[test]

@@ -31,7 +31,7 @@ use tokio::time::Instant;
 
 use super::retry::{self, RetryPolicy};
 use super::sse::{self, Frame};
-use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, redact_all};
 use send::describe_reqwest;
 
 /// How long to wait for a TCP/TLS connection.
@@ -141,6 +141,10 @@ impl Transport {
     ) -> EventStream {
         let this = self.clone();
         let secrets = request.secrets();
+        // Where failures say they called: no userinfo, no key (a gateway may take one in
+        // its path), and no query (Gemini's `?alt=sse` says nothing to the user).
+        let shown_url =
+            redact_all(&secrets, &super::base_url::hide_userinfo(request.url.split('?').next().unwrap_or_default()));
         Box::pin(async_stream::try_stream! {
             let mut attempt: u32 = 0;
             loop {
@@ -221,7 +225,7 @@ impl Transport {
                     }
                 };
                 // The chokepoint: nothing below, nor any caller, sees the failure unredacted.
-                let failure = failure.scrubbed(&secrets);
+                let failure = failure.scrubbed(&secrets).called(&shown_url);
                 let delay = retry::decide(&failure, attempt, &this.retry);
                 match delay {
                     Some(delay) if Instant::now() + delay < deadline => {

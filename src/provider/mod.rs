@@ -213,6 +213,26 @@ impl ProviderError {
         }
     }
 
+    /// The same error naming `url`, the address that was called (already shown without
+    /// userinfo and redacted), where that is what the user needs to fix it: an HTTP error
+    /// says where it came from, and a 404 whose URL suggests a base_url without its `/v1`
+    /// (or with one too many) says that first; a connection failure says where it tried.
+    pub fn called(self, url: &str) -> ProviderError {
+        match self {
+            ProviderError::Http { status, message, retry_after } => {
+                let fix = if status == 404 { base_url::no_route_fix(url) } else { None };
+                // The fix before the server's words: a line cut to fit keeps what to do.
+                let message = match fix {
+                    Some(fix) => format!("no such route at {url}; {fix} (the server said: {message})"),
+                    None => format!("{message} (from {url})"),
+                };
+                ProviderError::Http { status, message, retry_after }
+            }
+            ProviderError::Connect(reason) => ProviderError::Connect(format!("{reason} at {url}")),
+            other => other,
+        }
+    }
+
     /// The one redaction chokepoint for a failure: every outside text in `self` with
     /// each of `secrets` removed (whole, and any part of one at the text's edges), and
     /// only then cut to `ERROR_TEXT_LIMIT` characters. Cutting first would let a key
@@ -292,6 +312,25 @@ mod tests {
             assert!(!shown.contains(&KEY[..MIN_KEY_CHARS]), "{shown}");
             assert_eq!(scrubbed.kind(), kind, "redaction keeps the class of the failure");
         }
+    }
+
+    #[test]
+    fn a_failure_names_the_url_it_called_and_a_wrong_path_its_fix() {
+        let http = |status| ProviderError::Http { status, message: "Not Found".into(), retry_after: None };
+        assert_eq!(
+            http(404).called("http://127.0.0.1:8080/chat/completions").to_string(),
+            "HTTP 404: no such route at http://127.0.0.1:8080/chat/completions; base_url may need /v1 (the server said: Not Found)"
+        );
+        // A 404 under a right-looking path is about something else (a model not pulled).
+        assert_eq!(
+            http(404).called("http://h/v1/chat/completions").to_string(),
+            "HTTP 404: Not Found (from http://h/v1/chat/completions)"
+        );
+        assert_eq!(
+            ProviderError::Connect("Connection refused (os error 111)".into()).called("http://h:9/v1/x").to_string(),
+            "connection failed: Connection refused (os error 111) at http://h:9/v1/x"
+        );
+        assert_eq!(ProviderError::Deadline.called("http://h"), ProviderError::Deadline);
     }
 
     #[test]

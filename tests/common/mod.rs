@@ -321,6 +321,18 @@ async fn serve(mut socket: TcpStream, state: Arc<Mutex<State>>) {
     let Some((method, path, headers, body)) = read_request(&mut socket).await else {
         return;
     };
+    // The models lists `doctor` probes to prove a base URL's path (not recorded: no model
+    // is asked anything).
+    if method == "GET" && matches!(path.as_str(), "/v1/models" | "/v1beta/models") {
+        let list = json!({"object": "list", "data": [], "models": []}).to_string();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            list.len()
+        );
+        let _ = socket.write_all(format!("{head}{list}").as_bytes()).await;
+        let _ = socket.shutdown().await;
+        return;
+    }
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let model = model_of(&path, &body).to_string();
     let behaviour = behaviour(&model);

@@ -44,9 +44,16 @@ impl Readiness {
 /// What a probe found at a provider's server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
-    /// Something answered HTTP there (any status: the server is up).
+    /// Something answered HTTP at the route a run calls under the base URL (any status
+    /// but 404: a 401 still proves the path).
     Answered {
         status: u16,
+    },
+    /// A server answered, but 404 at that route: base_url's path is not the one the
+    /// provider's kind calls. `url` is what was asked, `fix` what to change.
+    NoRoute {
+        url: String,
+        fix: String,
     },
     Unreachable {
         why: String,
@@ -114,6 +121,12 @@ impl Catalog {
                     "start the server (Ollama: `ollama serve`), or set [providers.{}] base_url in config.toml to where it listens",
                     provider.name
                 ),
+            },
+            Some(Reach::NoRoute { url, fix }) => Readiness::Missing {
+                what: format!(
+                    "the server at {at} answers 404 at {url}: not where base_url's path says it serves the API"
+                ),
+                fix: format!("{fix} ([providers.{}] base_url in config.toml)", provider.name),
             },
             None if local.is_some() => {
                 Readiness::NotChecked { what: format!("server at {at} not checked (`frontier doctor` probes it)") }

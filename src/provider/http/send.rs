@@ -2,8 +2,8 @@
 //! header, then a 2xx response handed back for its stream, and anything else turned into
 //! the failure it is: a redirect (never followed, named by where it pointed, without
 //! userinfo), or an HTTP error with the server's message (from at most
-//! `ERROR_BODY_CAP_BYTES` of its body) and its `Retry-After`. Connection and build errors
-//! are described through their causes, a URL's userinfo hidden.
+//! `ERROR_BODY_CAP_BYTES` of its body) and its `Retry-After`. A connection error is its
+//! innermost cause (the reason), a build error all its causes, a URL's userinfo hidden.
 //!
 //! Knows nothing about streams, retries or redaction: the attempt loop (`Transport::stream`)
 //! reads the stream, and passes every failure through the redaction chokepoint.
@@ -33,7 +33,7 @@ impl Transport {
         let response = match tokio::time::timeout_at(deadline, builder.send()).await {
             Err(_) => return Err(ProviderError::Deadline),
             Ok(Err(err)) if err.is_builder() => return Err(ProviderError::Unsendable(describe_reqwest(&err))),
-            Ok(Err(err)) => return Err(ProviderError::Connect(describe_reqwest(&err))),
+            Ok(Err(err)) => return Err(ProviderError::Connect(connect_reason(&err))),
             Ok(Ok(response)) => response,
         };
         let status = response.status();
@@ -102,6 +102,23 @@ pub(super) fn error_message(body: &str, fallback: &str) -> String {
     });
     let text = from_json.unwrap_or_else(|| body.trim().to_string());
     if text.trim().is_empty() { fallback.to_string() } else { text }
+}
+
+/// Why a request got no response, reason first: the innermost cause (`Connection refused
+/// (os error 111)`, a name that does not resolve, a certificate the client rejects), since
+/// reqwest's own text starts with the URL and the layers above, and a line cut to fit a
+/// terminal would lose the reason. The caller adds the URL (`ProviderError::called`).
+fn connect_reason(err: &reqwest::Error) -> String {
+    if err.is_timeout() {
+        return "timed out".into();
+    }
+    let mut innermost: Option<&dyn std::error::Error> = None;
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        innermost = Some(cause);
+        source = cause.source();
+    }
+    innermost.map_or_else(|| describe_reqwest(err), |cause| base_url::hide_userinfo(&cause.to_string()))
 }
 
 pub(super) fn describe_reqwest(err: &reqwest::Error) -> String {

@@ -59,7 +59,9 @@ async fn an_endless_error_body_is_read_to_the_cap_and_dropped() {
     let Some(Err(ProviderError::Http { status: 500, message, .. })) = outcome.last() else {
         panic!("{outcome:?}");
     };
-    assert_eq!(message, &format!("{}…", "x".repeat(crate::provider::ERROR_TEXT_LIMIT)));
+    // The server's words cut to the limit, then the URL that was called.
+    let called = format!("{}/chat/completions", server.origin);
+    assert_eq!(message, &format!("{}… (from {called})", "x".repeat(crate::provider::ERROR_TEXT_LIMIT)));
     // The server's writes failed once the client dropped the connection: what it got out
     // is the cap plus what the sockets' buffers held, far from endless.
     for _ in 0..200 {
