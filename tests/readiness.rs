@@ -138,11 +138,13 @@ fn catalog_and_status_say_not_checked_for_a_local_server() {
     );
     assert_eq!(find(&catalog["presets"], "name", "local-trio")["readiness"], "not checked");
 
+    // Arming probes the server, as `doctor` does: nothing listens on port 9.
     let armed = env.frontier(["mode", "fusion", "--preset", "local-trio", "--scope", "l"]).output();
     assert_eq!(armed.code, Some(0), "{armed}");
     assert!(
         armed.stderr.contains(
-            "warning: `ollama:llama3.2` is not checked: server at 127.0.0.1:9 not checked (`frontier doctor` probes it)"
+            "warning: `ollama:llama3.2` is not ready: no server answers at 127.0.0.1:9 (connection refused: nothing \
+             listens there)\nhint: start the server (Ollama: `ollama serve`)"
         ),
         "{armed}"
     );
@@ -176,19 +178,47 @@ fn a_fix_hint_lists_every_route_of_the_model() {
     assert!(refused.stderr.ends_with(&format!("nothing was armed\nhint: {GPT_FIX}\n")), "{refused}");
 }
 
+/// A server on 127.0.0.1 that answers every request with an empty models list, for as
+/// long as the test runs.
+fn answering_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
+    let port = listener.local_addr().expect("has an address").port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut request = [0u8; 1024];
+            let _ = conn.read(&mut request);
+            let body = r#"{"object":"list","data":[]}"#;
+            let _ = write!(conn, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+        }
+    });
+    port
+}
+
 #[test]
-fn compose_names_the_scope_it_armed_and_warns_about_what_it_did_not_check() {
-    let env = TestEnv::new().config(&ollama_at(9));
+fn compose_names_the_scope_it_armed_and_probes_a_local_server_first() {
+    let env = TestEnv::new().config(&ollama_at(answering_server()));
     let flag = env.frontier(["compose", "--models", "mock:a,mock:b", "--scope", "c"]).output();
     assert_eq!(flag.code, Some(0), "{flag}");
     assert!(flag.stdout.ends_with("armed scope `c` (chosen by --scope): fusion\n"), "{flag}");
     assert_eq!(flag.stderr, "");
+    // The server answers where a run will call it: ready, so no warning at all.
     let by_env = env.frontier(["compose", "--models", "mock:a,llama"]).env("FRONTIER_SCOPE", "e").output();
     assert_eq!(by_env.code, Some(0), "{by_env}");
     assert!(by_env.stdout.ends_with("armed scope `e` (chosen by FRONTIER_SCOPE): fusion\n"), "{by_env}");
-    assert_eq!(
-        by_env.stderr,
-        "warning: `llama` is not checked: server at 127.0.0.1:9 not checked (`frontier doctor` probes it)\n"
+    assert_eq!(by_env.stderr, "");
+    let mode = env.frontier(["mode", "fusion", "--preset", "local-trio", "--scope", "l"]).output();
+    assert_eq!(mode.stderr, "scope `l` armed: fusion · local-trio\n", "{mode}");
+    // Nothing listens: compose refuses the panel, naming the server and what to do.
+    let down = TestEnv::new().config(&ollama_at(9));
+    let refused = down.frontier(["compose", "--models", "mock:a,llama", "--scope", "d"]).output();
+    assert_eq!(refused.code, Some(1), "{refused}");
+    assert!(
+        refused.stderr.ends_with(
+            "error: not every model is ready (llama); nothing was armed\nhint: start the server (Ollama: `ollama \
+             serve`), or set [providers.ollama] base_url in config.toml to where it listens\n"
+        ),
+        "{refused}"
     );
 }
 

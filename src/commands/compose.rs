@@ -1,7 +1,8 @@
 //! `frontier compose`: checks a custom panel (ids and readiness) before anything is
 //! armed, optionally saves it as a preset, then arms it and says which scope (and why
-//! that one). A model that is missing something refuses the whole panel, naming every
-//! route's fix; one that was only not checked (a local server) arms with a warning.
+//! that one). A server on this machine is probed first, as `doctor` probes it. A model
+//! that is missing something (a dead local server included) refuses the whole panel,
+//! naming every route's fix; one that still could not be checked arms with a warning.
 //! `--dry-run` writes nothing.
 
 use crate::cli::ComposeArgs;
@@ -29,7 +30,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<i32> {
     // panel before anything is armed; `--param` lands on the calls it names.
     let shape = super::ask::shape(&args.shape);
     let selection = request::check_for_arming(&selection, &shape, &config, env)?;
-    let statuses: Vec<_> = selection.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
+    let statuses = super::probe::statuses(&config, env, &selection.models());
     let Selection::Fusion { panel, judge, synth, params, .. } = selection else {
         return Err(Error::usage("compose needs --models", "e.g. `frontier compose --models opus,gpt-5.5`"));
     };

@@ -82,7 +82,7 @@ pub fn run(args: ModeArgs, env: &Env) -> Result<i32> {
         Some(sel) => {
             let mode = if matches!(sel, Selection::Single { .. }) { "single" } else { "fusion" };
             crate::render::write_stderr(&format!("scope `{}` armed: {mode} · {}\n", scope.name, sel.label()));
-            let statuses: Vec<_> = sel.models().into_iter().map(|m| readiness::check(&config, env, m)).collect();
+            let statuses = super::probe::statuses(&config, env, &sel.models());
             let mut warnings = readiness::warnings(&statuses);
             if statuses.iter().any(|s| !s.usable()) {
                 warnings.push_str(&format!(

@@ -1,4 +1,4 @@
-//! `doctor`'s probe of the servers on this machine: for each HTTP provider whose base URL
+//! The probe of the servers on this machine (`doctor`'s, and `mode`'s and `compose`'s): for each HTTP provider whose base URL
 //! is a loopback address (`BaseUrl::loopback`), one TCP connect and one GET of the kind's
 //! models list under the base URL, exactly as a run builds its own route there (OpenAI
 //! `{base}/models`, Anthropic `{base}/v1/models`, Gemini `{base}/v1beta/models`), all
@@ -6,14 +6,17 @@
 //! but base_url's path is not the one the kind calls (a missing or extra `/v1`); any
 //! other HTTP answer (200, or 401 from a server that wants a key) proves the path.
 //!
-//! Never contacts any other host, and sends no key: it asks whether the path answers,
+//! `mode` and `compose` probe the same way when what they arm would otherwise be "not
+//! checked" (`statuses`). Never contacts any other host, and sends no key: it asks whether the path answers,
 //! not whether the key is good. Knows nothing about readiness beyond the outcome.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::config::{Catalog, Probes, Reach};
+use crate::config::model_status::{self, ModelStatus};
+use crate::config::{Catalog, Config, Probes, Reach};
+use crate::env::Env;
 use crate::provider::{Loopback, ProviderKind, base_url};
 
 /// How long one probe may take, connect and answer together.
@@ -44,6 +47,18 @@ pub fn local_servers(catalog: &Catalog) -> Probes {
         probes.insert(&name, reach);
     }
     probes
+}
+
+/// The readiness of `models`, for what `mode` and `compose` arm: a model whose route is a
+/// server on this machine, which would be "not checked", has the servers probed first,
+/// so a healthy one is ready and a broken one says why, at arm time.
+pub fn statuses(config: &Config, env: &Env, models: &[&str]) -> Vec<ModelStatus> {
+    let plain: Vec<ModelStatus> = models.iter().map(|m| model_status::check(config, env, m)).collect();
+    if plain.iter().all(|s| s.not_checked.is_none()) {
+        return plain;
+    }
+    let probes = local_servers(&config.catalog);
+    models.iter().map(|m| model_status::check_probed(config, env, m, &probes)).collect()
 }
 
 /// The route of the kind's models list, added to the base URL as the kind's adapter adds
