@@ -292,6 +292,55 @@ mod tests {
         assert_eq!((completion.text.as_str(), completion.truncated), ("abcdef", true));
     }
 
+    /// Streams `deltas`, then ends with `stop` as its stop reason, or (`None`) never ends.
+    struct Ending {
+        deltas: Vec<&'static str>,
+        stop: Option<&'static str>,
+    }
+
+    impl Provider for Ending {
+        fn stream(&self, _: ChatRequest) -> EventStream {
+            let deltas: Vec<_> = self.deltas.iter().map(|d| Ok(StreamEvent::Delta(d.to_string()))).collect();
+            let stop = self.stop;
+            let done = futures::stream::once(async move {
+                match stop {
+                    Some(reason) => Ok(StreamEvent::Done { usage: None, stop_reason: Some(reason.into()) }),
+                    None => futures::future::pending().await,
+                }
+            });
+            Box::pin(futures::stream::iter(deltas).chain(done))
+        }
+    }
+
+    async fn ended(deltas: Vec<&'static str>, stop: Option<&'static str>) -> Result<Completion, CallFailure> {
+        let participant = Participant {
+            model: "m".into(),
+            route: "r".into(),
+            provider: Ok(Arc::new(Ending { deltas, stop })),
+            price: None,
+            params: Params::default(),
+        };
+        let timeout = Duration::from_millis(50);
+        call(&participant, "system", "user", None, timeout, 1 << 20, Listener::None).await
+    }
+
+    #[tokio::test]
+    async fn a_call_timed_out_mid_answer_keeps_the_part_with_its_tokens_estimated() {
+        let failure = ended(vec!["The answer is ", "forty"], None).await.err().unwrap();
+        let partial = Partial { text: "The answer is forty".into(), usage: Usage::new(3, 5) };
+        assert_eq!((failure.kind, failure.partial), (ErrorKind::Timeout, Some(partial)));
+        let nothing = ended(vec![], None).await.err().unwrap();
+        assert_eq!(nothing.partial, None, "no text arrived: nothing to keep or count");
+    }
+
+    #[tokio::test]
+    async fn an_answer_stopped_at_the_token_cap_is_marked_in_each_apis_words() {
+        for (stop, capped) in [("length", true), ("max_tokens", true), ("MAX_TOKENS", true), ("stop", false)] {
+            let completion = ended(vec!["forty"], Some(stop)).await.unwrap();
+            assert_eq!(completion.token_capped, capped, "{stop}");
+        }
+    }
+
     #[test]
     fn char_boundaries_floor() {
         assert_eq!([0, 1, 2, 3, 4, 9].map(|i| floor_char_boundary("aé€", i)), [0, 1, 1, 3, 3, 6]);
