@@ -172,6 +172,35 @@ fn show_takes_a_unique_prefix_and_names_an_unknown_id() {
 }
 
 #[test]
+fn show_finds_a_run_by_the_random_end_of_its_id_and_lists_a_shared_part() {
+    let env = TestEnv::new();
+    let ids: Vec<String> = (0..2)
+        .map(|_| {
+            let out = env.frontier(["run", "--json", "--model", "mock:a", "hi"]).output();
+            assert_eq!(out.code, Some(0), "{out}");
+            out.json()["run_id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    // `20261207-173308-6c50e3e6`: the last part is random, and four of its characters do.
+    let end = |id: &str| id.rsplit('-').next().unwrap().to_string();
+    let (a, b) = (end(&ids[0]), end(&ids[1]));
+    let part = (0..=a.len() - 4).map(|i| &a[i..i + 4]).find(|p| !b.contains(p)).unwrap();
+    assert_eq!(show_json(&env, part)["run_id"], ids[0].as_str());
+    let by_end = env.frontier(["show", &end(&ids[1])]).output();
+    assert!(by_end.stdout.contains(&format!("run {} · ", ids[1])), "{by_end}");
+
+    // Both ids hold `-`: it names neither, and the error lists both.
+    let shared = env.frontier(["show", "-"]).output();
+    assert_eq!(shared.code, Some(2), "{shared}");
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(
+        shared.stderr,
+        format!("error: run id `-` matches more than one run\nhint: give more of the id: {}\n", sorted.join(", "))
+    );
+}
+
+#[test]
 fn stats_count_runs_calls_and_successes_per_model() {
     let env = TestEnv::new();
     let fusion = ["--judge", "mock:j", "--synth", "mock:j"];

@@ -28,8 +28,8 @@ pub struct RunsArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The run's id, a prefix of it matching one run (`frontier runs` lists them), or
-    /// `last` for the newest run.
+    /// The run's id, any part of it matching one run (its time or its random end;
+    /// `frontier runs` lists them), or `last` for the newest run.
     #[arg(value_name = "RUN_ID")]
     pub run_id: String,
     /// Print the stored RunReport as JSON, exactly as `run --json` printed it.

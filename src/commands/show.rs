@@ -1,4 +1,4 @@
-//! `frontier show RUN_ID|last`: one recorded run, found by its id, a unique prefix of
+//! `frontier show RUN_ID|last`: one recorded run, found by its id, any unique part of
 //! it, or `last` for the newest; the whole run for people, `--markdown` as a document to
 //! paste, `--answer` one member's answer alone, `--json` the stored RunReport exactly as
 //! `run --json` printed it.

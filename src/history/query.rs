@@ -1,5 +1,5 @@
 //! Reading the history back: the newest runs as summaries, one run's stored report by
-//! id or unique prefix, and the model calls `--stats` aggregates, over a [`Window`] (the
+//! id or any unique part of it, and the model calls `--stats` aggregates, over a [`Window`] (the
 //! newest N runs, runs since a time). Each query is one read, so it sees a consistent
 //! snapshot while other processes write.
 //!
@@ -73,7 +73,7 @@ pub enum Found {
     /// The run's summary and its report exactly as stored.
     One(Box<Summary>, Value),
     NotFound,
-    /// The prefix matches several runs; a few of their ids.
+    /// The id matches several runs equally well (`Store::find`); a few of their ids.
     Ambiguous(Vec<String>),
 }
 
@@ -91,6 +91,9 @@ fn summary_columns() -> String {
 
 /// The index of the report column after the summary's.
 const REPORT_COLUMN: usize = 16;
+
+/// How many runs an ambiguous id lists.
+const CANDIDATES_SHOWN: usize = 6;
 
 impl Store {
     /// The newest `limit` runs, newest first.
@@ -116,20 +119,31 @@ impl Store {
         self.found(rows)
     }
 
-    /// The run whose id is `id`, else the one run whose id starts with it.
+    /// The run `id` names: the run whose id is `id`; else the one run whose id starts
+    /// with it; else the one run whose id holds it anywhere (the random end of
+    /// `20261207-173308-6c50e3e6` is as good as its time). The first of these kinds that
+    /// matches decides: several matches of it are ambiguous, and a worse kind is never
+    /// asked, so a prefix that names one run is not spoilt by another run holding it
+    /// further in.
     pub fn find(&self, id: &str) -> Result<Found, HistoryError> {
         let sql = format!(
-            "SELECT {}, report FROM runs
-             WHERE run_id = ?1 OR substr(run_id, 1, length(?1)) = ?1
-             ORDER BY run_id = ?1 DESC, run_id LIMIT 6",
-            summary_columns()
+            "SELECT {}, report, CASE WHEN run_id = ?1 THEN 0
+                                     WHEN substr(run_id, 1, length(?1)) = ?1 THEN 1
+                                     ELSE 2 END AS kind
+             FROM runs WHERE instr(run_id, ?1) > 0
+             ORDER BY kind, run_id LIMIT {}",
+            summary_columns(),
+            CANDIDATES_SHOWN
         );
-        let rows = self.rows(&sql, params![id], |row| Ok((summary(row)?, row.get::<_, String>(REPORT_COLUMN)?)))?;
-        let exact = rows.first().is_some_and(|(s, _)| s.run_id == id);
+        let rows = self.rows(&sql, params![id], |row| {
+            Ok((row.get::<_, i64>(REPORT_COLUMN + 1)?, (summary(row)?, row.get::<_, String>(REPORT_COLUMN)?)))
+        })?;
+        let best = rows.first().map(|(kind, _)| *kind);
+        // Ids are the table's key: an exact match is one row.
+        let rows: Vec<(Summary, String)> =
+            rows.into_iter().filter(|(kind, _)| Some(*kind) == best).map(|(_, row)| row).collect();
         match rows.len() {
-            0 => Ok(Found::NotFound),
-            1 => self.found(rows),
-            _ if exact => self.found(rows),
+            0 | 1 => self.found(rows),
             _ => Ok(Found::Ambiguous(rows.into_iter().map(|(s, _)| s.run_id).collect())),
         }
     }
@@ -255,11 +269,35 @@ mod tests {
         assert!(matches!(store.find("20260101").unwrap(), Found::Ambiguous(ids) if ids.len() == 2));
         assert!(matches!(store.find("2027").unwrap(), Found::NotFound));
         assert!(matches!(store.find("%").unwrap(), Found::NotFound));
+        // Any part of an id finds it; a part two ids share lists both.
+        assert!(matches!(store.find("a0002").unwrap(), Found::One(s, _) if s.run_id == "20260101-000000-aaaa0002"));
+        assert!(matches!(store.find("-aaaa").unwrap(), Found::Ambiguous(ids) if ids.len() == 2));
+        assert!(matches!(store.find("_").unwrap(), Found::NotFound));
         assert_eq!(store.totals().unwrap(), (2, Some(0.2)));
         // A run is recorded once: the same id again is skipped, not overwritten.
         assert!(!store.record(&report("20260101-000000-aaaa0001", 1), Source::Run).unwrap());
         assert!(matches!(store.find("20260101-000000-aaaa0001").unwrap(),
                          Found::One(_, stored) if stored == report("20260101-000000-aaaa0001", 60_000)));
+    }
+
+    #[test]
+    fn an_exact_id_beats_a_prefix_and_a_prefix_beats_a_part_further_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_or_create(&dir.path().join("h.sqlite3")).unwrap();
+        for id in ["ab", "ab-1", "x-ab-2", "y-ab-3"] {
+            store.record(&report(id, 1), Source::Run).unwrap();
+        }
+        let one = |id: &str| match store.find(id).unwrap() {
+            Found::One(s, _) => s.run_id,
+            other => panic!("{id}: {other:?}"),
+        };
+        assert_eq!(one("ab"), "ab");
+        assert_eq!(one("ab-"), "ab-1");
+        assert_eq!(one("-2"), "x-ab-2");
+        match store.find("-ab-").unwrap() {
+            Found::Ambiguous(ids) => assert_eq!(ids, ["x-ab-2", "y-ab-3"]),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -88,6 +88,6 @@ pub struct Runs {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Show {
-    /// A run id (as `fuse`, `ask` and `runs` give it), a unique prefix of one, or `last`.
+    /// A run id (as `fuse`, `ask` and `runs` give it), any unique part of one (its time or its random end), or `last`.
     pub run_id: String,
 }

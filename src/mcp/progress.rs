@@ -96,7 +96,7 @@ mod tests {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let progress = Progress::new(Some(tx));
         progress.on(RunEvent::StageStarted { stage: Stage::Panel, models: 2 });
-        let done = |model, ok| RunEvent::MemberDone { index: 0, model, ok, latency_ms: 5, error: None };
+        let done = |model, ok| RunEvent::MemberDone { index: 0, model, ok, latency_ms: 5, error: None, cut: false };
         progress.on(done("mock:one", true));
         progress.on(done("mock:two", false));
         progress.on(RunEvent::StageDone { stage: Stage::Panel, ok: true, elapsed_ms: 9 });

@@ -4,11 +4,12 @@
 //! before any stage is told the same way, with no stages (`RunReport::refused`).
 //!
 //! The notes keep the order in which things happened: the context's, the last round's
-//! cut answers, the earlier rounds' cut answers, why later rounds did not run, then the
+//! answers cut at a cap or stopped part way, the earlier rounds' (`answer_notes`), why later rounds did not run, then the
 //! judge's or the council's, then the synth's. The totals count every call once.
 //!
 //! Knows nothing about how the stages ran: only what they returned.
 
+use super::call::{CallFailure, Completion};
 use super::ending::{Ending, Review};
 use super::failure::FailureReason;
 use super::judge::{Labelled, Verdict};
@@ -16,7 +17,7 @@ use super::panel;
 use super::plan::RunPlan;
 use super::report::{
     Analysis, CallReport, CouncilReport, FinalSource, GraceReport, MemberReport, RoundReport, RunMode, RunReport,
-    Score, Status, Timings, Totals, member_report, truncation_note,
+    Score, Status, Timings, Totals, member_report, partial_note, token_cap_note, truncation_note,
 };
 use super::rounds::Rounds;
 use crate::context::Source;
@@ -149,13 +150,12 @@ impl Panelled {
     fn of(plan: &RunPlan, rounds: &Rounds) -> Panelled {
         let max_bytes = plan.limits.max_answer_bytes;
         let members = || plan.panel.iter().zip(&rounds.last.results);
-        let cut = members().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated));
-        let mut notes: Vec<String> = cut.map(|(p, _)| truncation_note(&p.model, max_bytes)).collect();
+        let mut notes: Vec<String> = members().flat_map(|(p, r)| answer_notes(&p.model, r, max_bytes)).collect();
         let mut earlier = Vec::new();
         for (round, r) in (1..).zip(&rounds.earlier) {
             let members = plan.panel.iter().zip(&r.results);
-            for (p, _) in members.clone().filter(|(_, r)| r.as_ref().is_ok_and(|c| c.truncated)) {
-                notes.push(format!("round {round}: {}", truncation_note(&p.model, max_bytes)));
+            for (p, r) in members.clone() {
+                notes.extend(answer_notes(&p.model, r, max_bytes).into_iter().map(|n| format!("round {round}: {n}")));
             }
             let members = members.map(|(p, r)| member_report(p, r)).collect();
             earlier.push(RoundReport { round, members, elapsed_ms: r.elapsed_ms });
@@ -172,6 +172,20 @@ impl Panelled {
             notes,
             elapsed_ms: rounds.last.elapsed_ms,
         }
+    }
+}
+
+/// What the report notes of one member's answer: cut at the size cap, stopped at the
+/// token cap, or stopped part way (a timeout, a cut) with what had arrived.
+fn answer_notes(model: &str, result: &Result<Completion, CallFailure>, max_bytes: usize) -> Vec<String> {
+    match result {
+        Ok(c) => {
+            [c.truncated.then(|| truncation_note(model, max_bytes)), c.token_capped.then(|| token_cap_note(model))]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+        Err(f) => partial_note(model, f).into_iter().collect(),
     }
 }
 
@@ -373,6 +387,7 @@ mod tests {
             usage_estimated: false,
             cost_usd,
             truncated: false,
+            token_capped: false,
             params: None,
         };
         let ranker = |member: usize| RankerReport {

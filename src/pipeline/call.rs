@@ -1,7 +1,10 @@
 //! One model call as the pipeline sees it: a participant, a request, a timeout and a
 //! cap on the answer's size; the stream consumed into text and usage, or a failure with
-//! its true cause. Past the cap the answer is cut, kept, and the stream dropped. Its
-//! latency is counted in whole milliseconds (`ms`), as the report counts every time.
+//! its true cause. Past the cap the answer is cut, kept, and the stream dropped. A call
+//! that fails after part of its answer arrived keeps that part (`Partial`) with its
+//! tokens estimated, since a provider bills what it generated; an answer the provider
+//! stopped at its output-token cap is marked (`token_capped`). Its latency is counted in
+//! whole milliseconds (`ms`), as the report counts every time.
 //!
 //! Knows nothing about stages or reports: what the call was for is the caller's.
 
@@ -13,7 +16,7 @@ use tokio::time::Instant;
 
 use super::cost::{Price, estimate_tokens};
 use crate::provider::{
-    ChatRequest, Conversation, ErrorKind, JsonSchema, Params, Provider, ProviderError, StreamEvent, Usage,
+    ChatRequest, Conversation, ErrorKind, JsonSchema, Params, Provider, ProviderError, StreamEvent, Usage, stop,
 };
 
 /// A model taking part in a run: its display name, its route, and its provider (or why
@@ -46,6 +49,26 @@ pub struct Completion {
     /// The answer went past the cap: `text` is its first `max_bytes`, the rest was never
     /// read (and `usage` is estimated, the provider's report being at the stream's end).
     pub truncated: bool,
+    /// The provider stopped the answer at its output-token cap (`max_output_tokens`, or
+    /// the provider's own): it may end mid-thought.
+    pub token_capped: bool,
+}
+
+/// What had arrived of an answer when its call failed or was cut.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    pub text: String,
+    /// Estimated from the request and `text`: a provider reports usage at a stream's end,
+    /// which never came.
+    pub usage: Usage,
+}
+
+impl Partial {
+    /// The part `text` of an answer to `system` and `user` after `conversation`; `None`
+    /// when nothing (or only whitespace) arrived.
+    pub fn of(text: String, system: &str, conversation: &Conversation, user: &str) -> Option<Partial> {
+        (!text.trim().is_empty()).then(|| Partial { usage: estimated_usage(system, conversation, user, &text), text })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +79,9 @@ pub struct CallFailure {
     /// Not a failure of the model: the panel's grace period ran out while it was still
     /// answering (`--grace`), and its call was dropped.
     pub cut: bool,
+    /// The part of the answer that had arrived, if any: kept for the reader and counted,
+    /// never judged as an answer.
+    pub partial: Option<Partial>,
 }
 
 /// What the caller wants to hear while the answer streams in.
@@ -93,10 +119,16 @@ pub async fn converse(
     listener: Listener<'_>,
 ) -> Result<Completion, CallFailure> {
     let start = Instant::now();
-    let fail = |error: String, kind: ErrorKind| CallFailure { error, kind, latency: start.elapsed(), cut: false };
+    let fail = |error: String, kind: ErrorKind, partial: Option<Partial>| CallFailure {
+        error,
+        kind,
+        latency: start.elapsed(),
+        cut: false,
+        partial,
+    };
     let provider = match &participant.provider {
         Ok(provider) => provider,
-        Err(err) => return Err(fail(err.to_string(), err.kind())),
+        Err(err) => return Err(fail(err.to_string(), err.kind(), None)),
     };
     let deadline = start + timeout;
     let request = ChatRequest {
@@ -111,13 +143,16 @@ pub async fn converse(
     let mut text = String::new();
     let mut finished = None;
     let mut truncated = false;
+    let partial = |text: String| Partial::of(text, system, conversation, user);
     // The transport stops at the same deadline; either way the call timed out.
-    let timed_out = || fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout);
+    let timed_out = |text: String| {
+        fail(format!("timed out after {}s", timeout.as_secs_f64().round()), ErrorKind::Timeout, partial(text))
+    };
     loop {
         let event = match tokio::time::timeout_at(deadline, stream.next()).await {
-            Err(_) | Ok(Some(Err(ProviderError::Deadline))) => return Err(timed_out()),
+            Err(_) | Ok(Some(Err(ProviderError::Deadline))) => return Err(timed_out(text)),
             Ok(None) => break,
-            Ok(Some(Err(err))) => return Err(fail(err.to_string(), err.kind())),
+            Ok(Some(Err(err))) => return Err(fail(err.to_string(), err.kind(), partial(text))),
             Ok(Some(Ok(event))) => event,
         };
         match event {
@@ -141,30 +176,35 @@ pub async fn converse(
                 }
                 text.clear();
             }
-            StreamEvent::Done { usage, .. } => {
-                finished = Some(usage);
+            StreamEvent::Done { usage, stop_reason } => {
+                finished = Some((usage, stop_reason));
                 break;
             }
         }
     }
     drop(stream);
-    let usage = match finished {
-        Some(usage) => usage,
-        None if truncated => None,
-        None => return Err(fail(ProviderError::Truncated.to_string(), ErrorKind::Stream)),
+    let (usage, stop_reason) = match finished {
+        Some(done) => done,
+        None if truncated => (None, None),
+        None => return Err(fail(ProviderError::Truncated.to_string(), ErrorKind::Stream, partial(text))),
     };
     if text.trim().is_empty() {
-        return Err(fail("the model returned an empty answer".into(), ErrorKind::Stream));
+        return Err(fail("the model returned an empty answer".into(), ErrorKind::Stream, None));
     }
     let (usage, usage_estimated) = match usage {
         Some(usage) => (usage, false),
-        None => {
-            let prior = conversation.prior.iter().map(|t| estimate_tokens(&t.text)).sum::<u64>();
-            let input_tokens = estimate_tokens(system) + prior + estimate_tokens(user);
-            (Usage::new(input_tokens, estimate_tokens(&text)), true)
-        }
+        None => (estimated_usage(system, conversation, user, &text), true),
     };
-    Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated })
+    let token_capped = stop_reason.as_deref().is_some_and(stop::is_token_cap);
+    Ok(Completion { text, usage, usage_estimated, latency: start.elapsed(), truncated, token_capped })
+}
+
+/// The tokens of a request (`system`, the turns before, `user`) and of the answer `text`,
+/// estimated for a provider that reported none.
+fn estimated_usage(system: &str, conversation: &Conversation, user: &str, text: &str) -> Usage {
+    let prior = conversation.prior.iter().map(|t| estimate_tokens(&t.text)).sum::<u64>();
+    let input_tokens = estimate_tokens(system) + prior + estimate_tokens(user);
+    Usage::new(input_tokens, estimate_tokens(text))
 }
 
 /// Whole milliseconds, as the report counts time.
@@ -250,6 +290,55 @@ mod tests {
         assert_eq!(heard, "abcdef");
         let (completion, _, _) = capped(vec!["abc", "def", "g"], 6).await;
         assert_eq!((completion.text.as_str(), completion.truncated), ("abcdef", true));
+    }
+
+    /// Streams `deltas`, then ends with `stop` as its stop reason, or (`None`) never ends.
+    struct Ending {
+        deltas: Vec<&'static str>,
+        stop: Option<&'static str>,
+    }
+
+    impl Provider for Ending {
+        fn stream(&self, _: ChatRequest) -> EventStream {
+            let deltas: Vec<_> = self.deltas.iter().map(|d| Ok(StreamEvent::Delta(d.to_string()))).collect();
+            let stop = self.stop;
+            let done = futures::stream::once(async move {
+                match stop {
+                    Some(reason) => Ok(StreamEvent::Done { usage: None, stop_reason: Some(reason.into()) }),
+                    None => futures::future::pending().await,
+                }
+            });
+            Box::pin(futures::stream::iter(deltas).chain(done))
+        }
+    }
+
+    async fn ended(deltas: Vec<&'static str>, stop: Option<&'static str>) -> Result<Completion, CallFailure> {
+        let participant = Participant {
+            model: "m".into(),
+            route: "r".into(),
+            provider: Ok(Arc::new(Ending { deltas, stop })),
+            price: None,
+            params: Params::default(),
+        };
+        let timeout = Duration::from_millis(50);
+        call(&participant, "system", "user", None, timeout, 1 << 20, Listener::None).await
+    }
+
+    #[tokio::test]
+    async fn a_call_timed_out_mid_answer_keeps_the_part_with_its_tokens_estimated() {
+        let failure = ended(vec!["The answer is ", "forty"], None).await.err().unwrap();
+        let partial = Partial { text: "The answer is forty".into(), usage: Usage::new(3, 5) };
+        assert_eq!((failure.kind, failure.partial), (ErrorKind::Timeout, Some(partial)));
+        let nothing = ended(vec![], None).await.err().unwrap();
+        assert_eq!(nothing.partial, None, "no text arrived: nothing to keep or count");
+    }
+
+    #[tokio::test]
+    async fn an_answer_stopped_at_the_token_cap_is_marked_in_each_apis_words() {
+        for (stop, capped) in [("length", true), ("max_tokens", true), ("MAX_TOKENS", true), ("stop", false)] {
+            let completion = ended(vec!["forty"], Some(stop)).await.unwrap();
+            assert_eq!(completion.token_capped, capped, "{stop}");
+        }
     }
 
     #[test]

@@ -112,6 +112,7 @@ mod tests {
             label: label.map(str::to_string),
             content: content.map(str::to_string),
             cut: false,
+            partial: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub enum RunEvent<'a> {
         ok: bool,
         latency_ms: u64,
         error: Option<&'a str>,
+        /// Not failed: cut by the grace period (`--grace`) while still answering, and not
+        /// waited for; `error` says so.
+        cut: bool,
     },
     StageSkipped {
         stage: Stage,

@@ -3,10 +3,13 @@
 //! a failure is a value, never an early return. With a grace period (`--grace`), once
 //! the quorum (`--quorum`, else all members but one) has answered, the rest get at most
 //! that long: a member still answering then is cut, its request dropped (which closes
-//! its connection or ends its agent CLI), and it is reported as cut, not failed.
+//! its connection or ends its agent CLI), and it is reported as cut, not failed. What
+//! had arrived of its answer is kept with it (`Partial`), as a member stopped by its own
+//! timeout keeps its part: for the reader and the token count, never for the judge.
 //!
 //! Knows nothing about wire formats, nor what the judge and synth do with the answers.
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::StreamExt as _;
@@ -15,11 +18,11 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::budget::Clock;
-use super::call::{self, CallFailure, Completion, Listener, ms};
+use super::call::{self, CallFailure, Completion, Listener, Partial, ms};
 use super::observer::{Observer, RunEvent, Stage, answer_stream};
 use super::plan::RunPlan;
 use super::report::RunMode;
-use crate::provider::ErrorKind;
+use crate::provider::{Conversation, ErrorKind};
 
 /// The instruction every panel member gets.
 pub(super) const MEMBER_SYSTEM: &str =
@@ -70,6 +73,9 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
     let single = plan.mode == RunMode::Single;
     let max_bytes = plan.limits.max_answer_bytes;
     let started = Instant::now();
+    // What each member has streamed so far, outside its call: a call cut by the grace
+    // period is dropped with everything it held.
+    let heard: Vec<Mutex<String>> = plan.panel.iter().map(|_| Mutex::default()).collect();
     let mut pending: FuturesUnordered<_> = plan
         .panel
         .iter()
@@ -79,16 +85,29 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
         .map(|(index, member, prompt)| {
             let semaphore = &semaphore;
             let stream = &stream;
+            let heard = &heard[index];
             async move {
                 let _permit = semaphore.acquire().await.ok();
                 let timeout = plan.limits.member_timeout.min(clock.remaining());
-                let listener = if single { Listener::Stream(stream) } else { Listener::None };
+                let listen = |delta: Option<&str>| {
+                    if let Ok(mut heard) = heard.lock() {
+                        match delta {
+                            Some(d) => heard.push_str(d),
+                            None => heard.clear(),
+                        }
+                    }
+                    if single {
+                        stream(delta);
+                    }
+                };
+                let listener = Listener::Stream(&listen);
                 let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, max_bytes, listener).await;
                 let (ok, latency, error) = match &result {
                     Ok(c) => (true, c.latency, None),
                     Err(f) => (false, f.latency, Some(f.error.as_str())),
                 };
-                observer.on(RunEvent::MemberDone { index, model: &member.model, ok, latency_ms: ms(latency), error });
+                let model = &member.model;
+                observer.on(RunEvent::MemberDone { index, model, ok, latency_ms: ms(latency), error, cut: false });
                 (index, result)
             }
         })
@@ -123,9 +142,11 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
         .zip(prompts)
         .enumerate()
         .map(|(index, (result, prompt))| {
-            (*prompt)?;
+            let prompt = (*prompt)?;
             Some(result.unwrap_or_else(|| {
-                let cut = cut(grace, quorum, started.elapsed());
+                let text = heard[index].lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
+                let partial = Partial::of(text, MEMBER_SYSTEM, &Conversation::default(), prompt);
+                let cut = CallFailure { partial, ..cut(grace, quorum, started.elapsed()) };
                 let member = &plan.panel[index];
                 observer.on(RunEvent::MemberDone {
                     index,
@@ -133,6 +154,7 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
                     ok: false,
                     latency_ms: ms(cut.latency),
                     error: Some(&cut.error),
+                    cut: true,
                 });
                 Err(cut)
             }))
@@ -146,7 +168,13 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
 
 /// Never reached: the first round asks every member.
 fn not_asked() -> CallFailure {
-    CallFailure { error: "not asked".into(), kind: ErrorKind::Request, latency: Duration::ZERO, cut: false }
+    CallFailure {
+        error: "not asked".into(),
+        kind: ErrorKind::Request,
+        latency: Duration::ZERO,
+        cut: false,
+        partial: None,
+    }
 }
 
 /// The outcome of a member cut `grace` after a quorum of `quorum` had answered,
@@ -160,6 +188,7 @@ fn cut(grace: Duration, quorum: usize, elapsed: Duration) -> CallFailure {
         kind: ErrorKind::Timeout,
         latency: elapsed,
         cut: true,
+        partial: None,
     }
 }
 

@@ -118,7 +118,8 @@ fn not_asked(failure: CallFailure, round: u32) -> CallFailure {
     } else {
         format!("{NOT_ASKED}{round}: failed in round {} ({})", round - 1, failure.error)
     };
-    CallFailure { error, ..failure }
+    // Its partial answer and their tokens belong to the round it failed in, counted once.
+    CallFailure { error, partial: None, ..failure }
 }
 
 /// Each member's prompt for `round` (`None`: not asked), or why the round can't run.
@@ -355,6 +356,7 @@ mod tests {
             kind: crate::provider::ErrorKind::Timeout,
             latency: std::time::Duration::from_secs(5),
             cut: false,
+            partial: None,
         };
         let once = not_asked(failure, 2);
         assert_eq!(once.error, "not asked in round 2: failed in round 1 (timed out after 5s)");

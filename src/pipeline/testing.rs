@@ -142,12 +142,19 @@ pub fn answered(text: &str) -> Result<Completion, CallFailure> {
         usage_estimated: false,
         latency: Duration::ZERO,
         truncated: false,
+        token_capped: false,
     })
 }
 
 /// A member's failure, as a round holds it.
 pub fn failed(error: &str) -> Result<Completion, CallFailure> {
-    Err(CallFailure { error: error.into(), kind: ErrorKind::Server, latency: Duration::ZERO, cut: false })
+    Err(CallFailure {
+        error: error.into(),
+        kind: ErrorKind::Server,
+        latency: Duration::ZERO,
+        cut: false,
+        partial: None,
+    })
 }
 
 /// A finished round of these results.
@@ -231,6 +238,7 @@ pub fn call_report(model: &str, usage: Option<Usage>, error: Option<&str>, kind:
         usage_estimated: false,
         cost_usd: None,
         truncated: false,
+        token_capped: false,
         params: None,
     }
 }

@@ -29,6 +29,7 @@ pub mod params;
 pub mod retry;
 mod secret;
 pub mod sse;
+pub mod stop;
 pub mod usage;
 
 use std::time::Duration;

@@ -1,6 +1,8 @@
+// Over 300 lines: one printout whose parts (headline, calls table, members, `--answer`) all read `Member`.
 //! A recorded run as `frontier show` prints it: the prompt, the context sources, every
 //! model call with its status, latency, tokens, cost and score, each member's answer
-//! under its label and model (a failure with its whole error), the judge's analysis, the
+//! under its label and model (a failure with its whole error and what had arrived of its
+//! answer; a grace cut as a cut; a token-capped answer flagged), the judge's analysis, the
 //! notes and the final answer. [`member_answer`] finds one member by label or model for
 //! `show --answer`.
 //!
@@ -34,11 +36,7 @@ pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
         out.push_str(&format!("\nanswers in round {round}:\n"));
         for m in &members {
             out.push_str(&wrap(&m.heading(), width, "  ", "    "));
-            match (&m.content, &m.error) {
-                (_, Some(error)) => out.push_str(&wrap(error, width, "    error: ", "      ")),
-                (Some(content), None) => out.push_str(&wrap(content, width, "    ", "    ")),
-                (None, None) => out.push_str("    (no answer recorded)\n"),
-            }
+            out.push_str(&m.body(width));
         }
     }
     let members = members(report);
@@ -49,11 +47,7 @@ pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
             if let Some(reason) = &m.reason {
                 out.push_str(&wrap(reason, width, "    judge: ", "      "));
             }
-            match (&m.content, &m.error) {
-                (_, Some(error)) => out.push_str(&wrap(error, width, "    error: ", "      ")),
-                (Some(content), None) => out.push_str(&wrap(content, width, "    ", "    ")),
-                (None, None) => out.push_str("    (no answer recorded)\n"),
-            }
+            out.push_str(&m.body(width));
         }
     }
     let analysis = super::analysis::text(report, width);
@@ -135,10 +129,17 @@ pub(super) struct Member {
     pub latency_ms: Option<u64>,
     pub content: Option<String>,
     pub error: Option<String>,
+    /// Cut by the grace period (`--grace`): not waited for, not failed.
+    pub cut: bool,
+    /// What had arrived of its answer when it failed or was cut; never judged.
+    pub partial: Option<String>,
+    /// The provider stopped its answer at the output-token cap.
+    pub token_capped: bool,
 }
 
 impl Member {
-    /// `A · mock:one · score 8 · 1.5s`, or `mock:bad · failed after 3 ms`.
+    /// `A · mock:one · score 8 · 1.5s`, `mock:bad · failed after 3 ms`, or
+    /// `mock:slow · cut after 2.1s`; `· stopped at the token cap` when it was.
     pub fn heading(&self) -> String {
         let mut parts: Vec<String> = self.label.iter().cloned().collect();
         parts.push(self.model.clone());
@@ -146,8 +147,33 @@ impl Member {
             parts.push(format!("score {}", format_score(score)));
         }
         let latency = self.latency_ms.map_or("-".to_string(), format_ms);
-        parts.push(if self.error.is_some() { format!("failed after {latency}") } else { latency });
+        parts.push(match (&self.error, self.cut) {
+            (Some(_), true) => format!("cut after {latency}"),
+            (Some(_), false) => format!("failed after {latency}"),
+            (None, _) => latency,
+        });
+        if self.token_capped {
+            parts.push("stopped at the token cap".into());
+        }
         parts.join(" · ")
+    }
+
+    /// Its answer, or its error and what had arrived of its answer, indented under its
+    /// heading.
+    fn body(&self, width: Option<usize>) -> String {
+        match (&self.content, &self.error) {
+            (_, Some(error)) => {
+                let mut out = wrap(error, width, "    error: ", "      ");
+                if let Some(partial) = &self.partial {
+                    let bytes = partial.len();
+                    out.push_str(&format!("    partial answer ({bytes} bytes arrived; not judged):\n"));
+                    out.push_str(&wrap(partial, width, "    ", "    "));
+                }
+                out
+            }
+            (Some(content), None) => wrap(content, width, "    ", "    "),
+            (None, None) => "    (no answer recorded)\n".to_string(),
+        }
     }
 }
 
@@ -179,7 +205,15 @@ fn member(m: &Value, score: Option<&Value>) -> Member {
         latency_ms: m.get("latency_ms").and_then(Value::as_u64),
         content: text(m, "content"),
         error: if ok { None } else { Some(text(m, "error").unwrap_or_else(|| "failed".into())) },
+        cut: flag(m, "cut"),
+        partial: text(m, "partial"),
+        token_capped: flag(m, "token_capped"),
     }
+}
+
+/// A flag a report writes only when true.
+fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool) == Some(true)
 }
 
 pub(super) fn members(report: &Value) -> Vec<Member> {
@@ -232,8 +266,15 @@ pub fn member_answer(report: &Value, key: &str) -> Result<String, NoSuchMember> 
             return Err(NoSuchMember::Several { key: key.to_string(), times: several.len(), labels });
         }
     };
+    let verb = if member.cut { "was cut" } else { "failed" };
     Ok(match (&member.content, &member.error) {
-        (_, Some(error)) => format!("{} failed: {error}\n", super::sanitize::name(&member.model)),
+        (_, Some(error)) => {
+            let mut out = format!("{} {verb}: {error}\n", super::sanitize::name(&member.model));
+            if let Some(partial) = &member.partial {
+                out.push_str(&format!("partial answer (not judged):\n{}\n", partial.trim_end()));
+            }
+            out
+        }
         (Some(content), None) => format!("{}\n", content.trim_end()),
         (None, None) => String::new(),
     })
@@ -260,6 +301,13 @@ fn calls_table(report: &Value, fit: Fit) -> String {
     for (role, member, call) in earlier.chain(panel).chain(stages) {
         let get = |key: &str| text(call, key).unwrap_or_else(|| "-".into());
         let ok = call.get("ok").and_then(Value::as_bool).unwrap_or(false);
+        // A cut member was not waited for; a capped answer may end mid-thought.
+        let status = match (ok, flag(call, "cut"), flag(call, "token_capped")) {
+            (true, _, true) => "ok, capped",
+            (true, _, false) => "ok",
+            (false, true, _) => "cut",
+            (false, false, _) => "failed",
+        };
         let score = member.and_then(|i| score_of(report, i));
         let number = |v: Option<&Value>| v.and_then(Value::as_u64).map_or("-".to_string(), |n| n.to_string());
         let tokens = match call.get("usage").filter(|u| u.is_object()) {
@@ -270,7 +318,7 @@ fn calls_table(report: &Value, fit: Fit) -> String {
             role,
             get("model"),
             if member.is_some() { get("label") } else { String::new() },
-            (if ok { "ok" } else { "failed" }).to_string(),
+            status.to_string(),
             call.get("latency_ms").and_then(Value::as_u64).map_or("-".to_string(), format_ms),
             tokens,
             cost(call.get("cost_usd").and_then(Value::as_f64)),

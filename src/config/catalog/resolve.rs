@@ -131,11 +131,11 @@ mod tests {
         assert_eq!(err("gpt-55"), "unknown model `gpt-55`");
         assert_eq!(
             err("mock:a?fail=200"),
-            "invalid model address `mock:a?fail=200`: `fail=200` is neither `timeout` nor an HTTP status from 400 to 599"
+            "invalid model address `mock:a?fail=200`: `fail=200` is neither `timeout`, `midway` nor an HTTP status from 400 to 599"
         );
         assert_eq!(
             err("mock:a?speed=1"),
-            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, error_chars, reason_chars)"
+            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)"
         );
         assert_eq!(
             err("mock:a?reply=%zz"),

@@ -235,6 +235,7 @@ mod tests {
                 usage_estimated: false,
                 cost_usd: None,
                 truncated: false,
+                token_capped: false,
                 params: None,
             },
             ranking: ranking.map(|r| r.iter().map(|l| l.to_string()).collect()),

@@ -24,7 +24,7 @@ use crate::pipeline::call::{self, CallFailure, Listener, Participant, ms};
 use crate::pipeline::cost::{self, ASSUMED_VERDICT_TOKENS, estimate_tokens};
 use crate::pipeline::observer::{Observer, RunEvent, Stage};
 use crate::pipeline::plan::RunPlan;
-use crate::pipeline::report::{CallReport, truncation_note};
+use crate::pipeline::report::{CallReport, token_cap_note, truncation_note};
 use crate::provider::{Conversation, JsonSchema, Usage};
 
 /// What the judge stage did.
@@ -84,6 +84,9 @@ pub(in crate::pipeline) async fn stage(
     if call.truncated {
         notes.push(truncation_note(&judge_model.model, plan.limits.max_answer_bytes));
     }
+    if call.token_capped {
+        notes.push(token_cap_note(&judge_model.model));
+    }
     let elapsed_ms = Some(ms(start.elapsed()));
     observer.on(RunEvent::StageDone { stage: Stage::Judge, ok: verdict.is_ok(), elapsed_ms: ms(start.elapsed()) });
     let verdict = verdict
@@ -98,6 +101,7 @@ struct Calls {
     usage: Option<Usage>,
     usage_estimated: bool,
     truncated: bool,
+    token_capped: bool,
     latency: Duration,
     /// The failure of the last call, when it failed.
     failure: Option<CallFailure>,
@@ -132,6 +136,7 @@ async fn ask(
         usage_estimated: calls.usage_estimated,
         cost_usd: calls.usage.zip(judge_model.price).map(|(u, p)| p.cost(u)),
         truncated: calls.truncated,
+        token_capped: calls.token_capped,
         params: judge_model.reported_params(),
     };
     (outcome, report)
@@ -170,6 +175,7 @@ impl Judge<'_> {
             Ok(c) => {
                 calls.latency += c.latency;
                 calls.truncated |= c.truncated;
+                calls.token_capped |= c.token_capped;
                 *calls.usage.get_or_insert_default() += c.usage;
                 calls.usage_estimated |= c.usage_estimated;
                 calls.failure = None;
@@ -179,6 +185,11 @@ impl Judge<'_> {
             Err(f) => {
                 // A call that fails is reported as what it is (a timeout is not a parse error).
                 calls.latency += f.latency;
+                // What it generated before it stopped was billed.
+                if let Some(part) = &f.partial {
+                    *calls.usage.get_or_insert_default() += part.usage;
+                    calls.usage_estimated = true;
+                }
                 let problem = Unusable::Call(f.error.clone());
                 calls.failure = Some(f);
                 Err(problem)

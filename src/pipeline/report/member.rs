@@ -29,6 +29,11 @@ pub struct CallReport {
     /// so reports of uncut calls read as before.
     #[serde(default, skip_serializing_if = "is_false")]
     pub truncated: bool,
+    /// The provider stopped the answer at its output-token cap (`max_output_tokens` or
+    /// its own; OpenAI's `length`, Anthropic's `max_tokens`, Gemini's `MAX_TOKENS`): it
+    /// may end mid-thought. Written only when true.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub token_capped: bool,
     /// The parameters the call was sent with (`temperature`, ...); written only when it
     /// had some, so reports of calls without read as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +51,11 @@ pub struct MemberReport {
     /// says why, `error_kind` is none, and it is not among the failed models. Written only
     /// when true, so reports without a cut read as before.
     pub cut: bool,
+    /// What had arrived of its answer when it failed or was cut (a timeout mid-answer):
+    /// kept for the reader, never judged nor fused; its tokens are in `usage`, estimated.
+    /// `content` stays none: that is an answer the run used. Written only when some text
+    /// had arrived.
+    pub partial: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -69,7 +79,11 @@ struct MemberOut<'a> {
     #[serde(skip_serializing_if = "is_false")]
     truncated: bool,
     #[serde(skip_serializing_if = "is_false")]
+    token_capped: bool,
+    #[serde(skip_serializing_if = "is_false")]
     cut: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: &'a Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     params: Option<Params>,
 }
@@ -91,7 +105,11 @@ struct MemberIn {
     #[serde(default)]
     truncated: bool,
     #[serde(default)]
+    token_capped: bool,
+    #[serde(default)]
     cut: bool,
+    #[serde(default)]
+    partial: Option<String>,
     params: Option<Params>,
 }
 
@@ -111,7 +129,9 @@ impl Serialize for MemberReport {
             usage_estimated: c.usage_estimated,
             cost_usd: c.cost_usd,
             truncated: c.truncated,
+            token_capped: c.token_capped,
             cut: self.cut,
+            partial: &self.partial,
             params: c.params,
         }
         .serialize(serializer)
@@ -133,11 +153,13 @@ impl<'de> Deserialize<'de> for MemberReport {
                 usage_estimated: m.usage_estimated,
                 cost_usd: m.cost_usd,
                 truncated: m.truncated,
+                token_capped: m.token_capped,
                 params: m.params,
             },
             label: m.label,
             content: m.content,
             cut: m.cut,
+            partial: m.partial,
         })
     }
 }

@@ -14,7 +14,7 @@ mod member;
 
 use serde::{Deserialize, Serialize};
 
-pub(super) use calls::{call_report, member_report, truncation_note};
+pub(super) use calls::{call_report, member_report, partial_note, token_cap_note, truncation_note};
 pub use council::{CouncilReport, Disagreement, RankerReport, RoundReport, Standing};
 pub use member::{CallReport, MemberReport};
 
@@ -174,6 +174,7 @@ mod tests {
             latency_ms: 12,
             usage: ok.then_some(Usage::new(25, 18)),
             usage_estimated: truncated,
+            token_capped: false,
             cost_usd: ok.then_some(0.5),
             truncated,
             params: None,
@@ -210,8 +211,9 @@ mod tests {
                     label: Some("A".into()),
                     content: Some("cut".into()),
                     cut: false,
+                    partial: None,
                 },
-                MemberReport { call: call("b", false, false), label: None, content: None, cut: false },
+                MemberReport { call: call("b", false, false), label: None, content: None, cut: false, partial: None },
             ],
             rounds: Vec::new(),
             judge: Some(call("j", true, false)),

@@ -19,7 +19,7 @@ use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
 use crate::pipeline::judge::{self, Labelled};
 use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
 use crate::pipeline::plan::RunPlan;
-use crate::pipeline::report::{CallReport, FinalSource, call_report, truncation_note};
+use crate::pipeline::report::{CallReport, FinalSource, call_report, token_cap_note, truncation_note};
 use crate::provider::{Conversation, Role, Turn};
 
 /// What the synth stage did: the run's final answer and where it came from.
@@ -122,6 +122,9 @@ pub(in crate::pipeline) async fn stage(
                 call = Some(call_report(synth_model, &sent));
                 if sent.as_ref().is_ok_and(|c| c.truncated) {
                     notes.push(truncation_note(&synth_model.model, max_bytes));
+                }
+                if sent.as_ref().is_ok_and(|c| c.token_capped) {
+                    notes.push(token_cap_note(&synth_model.model));
                 }
                 result = Some(sent);
             }
@@ -230,6 +233,7 @@ mod tests {
             usage_estimated: false,
             cost_usd: None,
             truncated: false,
+            token_capped: false,
             params: None,
         }
     }

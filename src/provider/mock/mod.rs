@@ -3,8 +3,8 @@
 //! frontier frames outside text with: 32 lowercase hex digits, left out of the hash, so
 //! the same question gets the same answer run after run); asked for structured
 //! output, it returns a JSON value that satisfies the requested schema (so as a judge it
-//! scores exactly the labels it was shown). `delay_ms`, `fail` and `reply` options
-//! inject latency, failures and scripted text.
+//! scores exactly the labels it was shown). `delay_ms`, `fail`, `stop` and `reply`
+//! options inject latency, failures, stop reasons and scripted text.
 //!
 //! Knows nothing about judges or panels: only chat requests and JSON schemas. The options
 //! and their query syntax are `options`.
@@ -105,6 +105,7 @@ impl Provider for MockProvider {
     fn stream(&self, request: ChatRequest) -> EventStream {
         let delay = Duration::from_millis(self.options.delay_ms);
         let fail = self.options.fail;
+        let stop = self.options.stop.clone();
         let message = self.options.error_chars.map_or("mock failure".to_string(), |n| padded("mock failure", n));
         let answer = self.answer(&request);
         let input_tokens =
@@ -118,14 +119,19 @@ impl Provider for MockProvider {
                 Some(MockFailure::Status(status)) => {
                     Err(ProviderError::Http { status, message, retry_after: None })?;
                 }
-                None => {}
+                Some(MockFailure::Midway) | None => {}
             }
             let text = answer.unwrap_or_default();
+            if fail == Some(MockFailure::Midway) {
+                let half = (0..=text.len() / 2).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                yield StreamEvent::Delta(text[..half].to_string());
+                futures::future::pending::<()>().await;
+            }
             for piece in chunks(&text) {
                 yield StreamEvent::Delta(piece.to_string());
             }
             let usage = Usage::new(input_tokens, estimate_tokens(&text));
-            yield StreamEvent::Done { usage: Some(usage), stop_reason: Some("stop".into()) };
+            yield StreamEvent::Done { usage: Some(usage), stop_reason: Some(stop.unwrap_or_else(|| "stop".into())) };
         })
     }
 }

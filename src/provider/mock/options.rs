@@ -1,5 +1,7 @@
 //! What a `mock:NAME?...` model does, from its query options: `delay_ms=N` waits before
-//! the first token, `fail=STATUS|timeout` fails instead of answering, `reply=TEXT` answers
+//! the first token, `fail=STATUS|timeout` fails instead of answering (`fail=midway`
+//! streams the first half of its answer, then never sends more), `stop=REASON` ends its
+//! answer with that stop reason (`length`: as if cut at the token cap), `reply=TEXT` answers
 //! with exactly that text, `error_chars=N` makes a failure's message N characters long,
 //! and `reason_chars=N` makes each `reason` of a structured answer (a judge's scores) N
 //! characters long (for what long outside text does to the output). The query is read as a URL query (`form_urlencoded`:
@@ -17,6 +19,8 @@ pub struct MockOptions {
     pub fail: Option<MockFailure>,
     /// Answer with exactly this text.
     pub reply: Option<String>,
+    /// The stop reason the answer ends with (else `stop`).
+    pub stop: Option<String>,
     /// A failure's message is this many characters long.
     pub error_chars: Option<usize>,
     /// Each `reason` of a structured answer is this many characters long.
@@ -29,6 +33,8 @@ pub enum MockFailure {
     Status(u16),
     /// Never answer.
     Timeout,
+    /// Send the first half of the answer, then nothing more.
+    Midway,
 }
 
 /// The longest `delay_ms` a mock accepts: an hour.
@@ -53,6 +59,7 @@ impl MockOptions {
                 "fail" => {
                     options.fail = Some(match value.as_ref() {
                         "timeout" => MockFailure::Timeout,
+                        "midway" => MockFailure::Midway,
                         status => MockFailure::Status(
                             status
                                 .parse()
@@ -63,6 +70,7 @@ impl MockOptions {
                     });
                 }
                 "reply" => options.reply = Some(value.into_owned()),
+                "stop" => options.stop = Some(value.into_owned()),
                 "error_chars" | "reason_chars" => {
                     let chars = value
                         .parse()
@@ -87,11 +95,11 @@ impl MockOptions {
 pub enum MockOptionError {
     #[error("`delay_ms={0}` is not a whole number of milliseconds up to {MAX_DELAY_MS}")]
     Delay(String),
-    #[error("`fail={0}` is neither `timeout` nor an HTTP status from 400 to 599")]
+    #[error("`fail={0}` is neither `timeout`, `midway` nor an HTTP status from 400 to 599")]
     Failure(String),
     #[error("`{key}={value}` is not a whole number up to {MAX_CHARS}")]
     Chars { key: String, value: String },
-    #[error("unknown mock option `{0}` (known: delay_ms, fail, reply, error_chars, reason_chars)")]
+    #[error("unknown mock option `{0}` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)")]
     Unknown(String),
     /// A `%`-escape that is cut short or decodes to bytes that are not UTF-8, in the value
     /// of the option named.
@@ -142,6 +150,10 @@ mod tests {
         );
         assert_eq!(MockOptions::parse("reply"), Ok(MockOptions { reply: Some(String::new()), ..Default::default() }));
         assert_eq!(
+            MockOptions::parse("fail=midway&stop=length"),
+            Ok(MockOptions { fail: Some(MockFailure::Midway), stop: Some("length".into()), ..Default::default() })
+        );
+        assert_eq!(
             MockOptions::parse("error_chars=2000&reason_chars=500"),
             Ok(MockOptions { error_chars: Some(2000), reason_chars: Some(500), ..Default::default() })
         );
@@ -150,10 +162,10 @@ mod tests {
     #[test]
     fn bad_options_say_what_is_wrong() {
         let err = |query: &str| MockOptions::parse(query).err().map(|e| e.to_string()).unwrap_or_default();
-        assert_eq!(err("fail=200"), "`fail=200` is neither `timeout` nor an HTTP status from 400 to 599");
+        assert_eq!(err("fail=200"), "`fail=200` is neither `timeout`, `midway` nor an HTTP status from 400 to 599");
         assert_eq!(
             err("speed=1"),
-            "unknown mock option `speed` (known: delay_ms, fail, reply, error_chars, reason_chars)"
+            "unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)"
         );
         assert_eq!(err("error_chars=x"), "`error_chars=x` is not a whole number up to 1048576");
         assert_eq!(err("delay_ms=3600001"), "`delay_ms=3600001` is not a whole number of milliseconds up to 3600000");

@@ -14,6 +14,20 @@ use crate::render::wrap;
 /// The most of a failed member's error a progress line shows (`frontier show` has all).
 const ERROR_LINE_CHARS: usize = 120;
 
+/// A member that did not answer: `failed after …: why`, or for one the grace period
+/// cut, `cut after …: still answering …` (a cut is not a failure; its error begins with
+/// the word, said once).
+fn not_answered(model: &str, latency_ms: u64, error: Option<&str>, cut: bool) -> String {
+    let verb = if cut { "cut" } else { "failed" };
+    match error {
+        Some(e) => {
+            let e = if cut { e.strip_prefix("cut: ").unwrap_or(e) } else { e };
+            format!("{model} {verb} after {}: {}", format_ms(latency_ms), wrap::one_line(e, ERROR_LINE_CHARS))
+        }
+        None => format!("{model} {verb}"),
+    }
+}
+
 impl Observer for RunObserver {
     fn on(&self, event: RunEvent<'_>) {
         let shared = &*self.shared;
@@ -43,7 +57,7 @@ impl Observer for RunObserver {
                 };
                 shared.say(&mut state, &text, false);
             }
-            RunEvent::MemberDone { index, model, ok, latency_ms, error } => {
+            RunEvent::MemberDone { index, model, ok, latency_ms, error, cut } => {
                 let model = sanitize::name(model);
                 state.panel_done += 1;
                 if let Some(pending) = state.pending.get_mut(index) {
@@ -52,23 +66,17 @@ impl Observer for RunObserver {
                 if shared.live {
                     // The live line shows what is left; a failure gets a line of its own.
                     if !ok {
-                        let e = wrap::one_line(error.unwrap_or("failed"), ERROR_LINE_CHARS);
-                        shared.say(&mut state, &format!("{model} failed after {}: {e}", format_ms(latency_ms)), true);
+                        let line = not_answered(&model, latency_ms, error, cut);
+                        shared.say(&mut state, &line, true);
                     }
                     if let Some((status, _)) = shared.status(&state) {
                         shared.say(&mut state, &status, false);
                     }
                 } else {
-                    let outcome = match (ok, error) {
-                        (true, _) => format!("{model} answered in {}", format_ms(latency_ms)),
-                        (false, Some(e)) => {
-                            format!(
-                                "{model} failed after {}: {}",
-                                format_ms(latency_ms),
-                                wrap::one_line(e, ERROR_LINE_CHARS)
-                            )
-                        }
-                        (false, None) => format!("{model} failed"),
+                    let outcome = if ok {
+                        format!("{model} answered in {}", format_ms(latency_ms))
+                    } else {
+                        not_answered(&model, latency_ms, error, cut)
                     };
                     let name = shared.stage_name(&state, Stage::Panel);
                     let text = format!("{name} {}/{}: {outcome}", state.panel_done, shared.members.len());
