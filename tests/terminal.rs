@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::TestEnv;
 use common::pty::{assert_fits, in_terminal, screen, stable};
 
 /// A fusion run with long outside text: a member's 2,000-character error, a judge's

@@ -19,6 +19,9 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 use super::screen::Fit;
 
+/// How wide a wrapping column grows before a header that would wrap gets its room.
+const PROSE_FIRST: usize = 40;
+
 /// The narrowest a column's words are ever cut to (`ab…`): below it a cell says nothing.
 const MIN_CUT: usize = 3;
 
@@ -66,28 +69,25 @@ impl Fitted {
         self
     }
 
-    /// Each column's floor (its widest word, or its widest cell when whole) and want (its
-    /// widest line), in display columns.
-    fn measure(&self) -> Vec<(usize, usize)> {
+    /// Each column's floor (its widest word, or its widest cell when whole), the width
+    /// its cells want (their widest line) and the width its header wants, in display
+    /// columns.
+    fn measure(&self) -> Vec<Measure> {
         (0..self.header.len())
             .map(|c| {
-                let cells = std::iter::once(&self.header[c]).chain(self.rows.iter().filter_map(|r| r.get(c)));
-                let (mut word, mut line, mut whole_line) = (0, 0, 0);
-                for (i, cell) in cells.enumerate() {
-                    for l in cell.lines() {
-                        line = line.max(l.width());
-                        word = word.max(l.split(' ').map(str::width).max().unwrap_or(0));
-                        // A header may wrap between its words, a whole cell may not.
-                        if i > 0 {
-                            whole_line = whole_line.max(l.width());
-                        }
-                    }
-                }
+                let lines = |text: &str| text.lines().map(str::width).max().unwrap_or(0);
+                let words = |text: &str| text.split([' ', '\n']).map(str::width).max().unwrap_or(0);
+                let cells: Vec<&String> = self.rows.iter().filter_map(|r| r.get(c)).collect();
+                let header = &self.header[c];
+                let word = cells.iter().map(|cell| words(cell)).max().unwrap_or(0).max(words(header));
+                let line = cells.iter().map(|cell| lines(cell)).max().unwrap_or(0);
                 let floor = match self.whole.get(c).copied().flatten() {
-                    Some(max) => word.max(whole_line.min(max)),
+                    // A header may wrap between its words, a whole cell may not.
+                    Some(max) => word.max(line.min(max)),
                     None => word,
                 };
-                (floor.max(1), line.max(1))
+                let floor = floor.max(1);
+                Measure { floor, cells: line.max(floor), header: lines(header).max(line).max(floor) }
             })
             .collect()
     }
@@ -95,9 +95,7 @@ impl Fitted {
     /// The width of each column's content, `None` for a column left out, fitted to `width`.
     fn widths(&self, width: usize) -> Vec<Option<usize>> {
         let measured = self.measure();
-        let mut widths: Vec<Option<usize>> = measured.iter().map(|(floor, _)| Some(*floor)).collect();
-        // Each shown column costs its content, a space either side and a border.
-        let total = |w: &[Option<usize>]| w.iter().flatten().map(|c| c + 3).sum::<usize>() + 1;
+        let mut widths: Vec<Option<usize>> = measured.iter().map(|m| Some(m.floor)).collect();
         for &column in &self.drop_order {
             if total(&widths) <= width || widths.iter().flatten().count() <= 1 {
                 break;
@@ -114,23 +112,50 @@ impl Fitted {
                 None => break,
             }
         }
-        // The room left goes to the columns whose lines wrap, the least wanting first, so
-        // short columns end up on one line and prose takes the rest.
-        let mut spare = width.saturating_sub(total(&widths));
-        let mut wanting: Vec<usize> =
-            (0..widths.len()).filter(|&c| widths[c].is_some_and(|w| w < measured[c].1)).collect();
-        wanting.sort_by_key(|&c| measured[c].1 - widths[c].unwrap_or(0));
-        let mut left = wanting.len();
-        for c in wanting {
-            let share = spare / left.max(1);
-            if let Some(w) = widths[c].as_mut() {
-                let more = (measured[c].1 - *w).min(share);
-                *w += more;
-                spare -= more;
-            }
-            left -= 1;
-        }
+        // The room left goes to the cells (prose up to a readable width), then to each
+        // header that would wrap if all of it fits, then to the prose again.
+        let cells: Vec<usize> = measured.iter().map(|m| m.cells).collect();
+        let readable: Vec<usize> = cells.iter().map(|&w| w.min(PROSE_FIRST)).collect();
+        grow(&mut widths, &readable, width, true);
+        let headers: Vec<usize> = measured.iter().map(|m| m.header).collect();
+        grow(&mut widths, &headers, width, false);
+        grow(&mut widths, &cells, width, true);
         widths
+    }
+}
+
+/// What [`Fitted::measure`] finds of one column.
+struct Measure {
+    floor: usize,
+    cells: usize,
+    header: usize,
+}
+
+/// The width of a table whose columns' contents are `widths`: each shown column costs its
+/// content, a space either side and a border, and the table one more border.
+fn total(widths: &[Option<usize>]) -> usize {
+    widths.iter().flatten().map(|c| c + 3).sum::<usize>() + 1
+}
+
+/// Widens the shown columns toward `wants` until the table is `width` wide, the least
+/// wanting first, so short columns end up on one line and prose takes the rest; with
+/// `partial` false, a column gets all it wants or nothing (a header wraps either way).
+fn grow(widths: &mut [Option<usize>], wants: &[usize], width: usize, partial: bool) {
+    let mut spare = width.saturating_sub(total(widths));
+    let deficit = |c: usize, widths: &[Option<usize>]| widths[c].map_or(0, |w| wants[c].saturating_sub(w));
+    let mut wanting: Vec<usize> = (0..widths.len()).filter(|&c| deficit(c, widths) > 0).collect();
+    wanting.sort_by_key(|&c| deficit(c, widths));
+    let mut left = wanting.len();
+    for c in wanting {
+        let more = deficit(c, widths).min(spare / left.max(1));
+        left -= 1;
+        if !partial && more < deficit(c, widths) {
+            continue;
+        }
+        if let Some(w) = widths[c].as_mut() {
+            *w += more;
+            spare -= more;
+        }
     }
 }
 
@@ -219,7 +244,7 @@ mod tests {
     fn long_row() -> Vec<String> {
         vec![
             "1".into(),
-            "openrouter/some-very-long-model-name".into(),
+            "openrouter/claude-sonnet-4.5".into(),
             "A".into(),
             "8".into(),
             "12.5s".into(),
@@ -245,21 +270,23 @@ mod tests {
         let mut table = fitted(&header, AT_80);
         table.add_row(row(long_row()));
         keep_whole(&mut table, 1, 30);
+        table.droppable(&[5, 4]);
         let text = table.to_string();
         assert!(text.lines().count() > 5, "{text}");
-        assert_fits_whole(&text, 80, &["openrouter/some-very-long-model-name", "12345/67890", "$0.0123", "latency"]);
+        assert_fits_whole(&text, 80, &["openrouter/claude-sonnet-4.5", "$0.0123", "score", "notes"]);
+        assert!(text.ends_with("(left out to fit 80 columns: latency, tokens in/out)"), "{text}");
     }
 
     #[test]
     fn columns_go_in_the_order_given_and_the_table_says_so() {
         let mut table =
-            fitted(&["model", "a-long-header", "another-header", "cost"], Fit { width: Some(40), ascii: false });
+            fitted(&["model", "a-long-header", "another-header", "cost"], Fit { width: Some(55), ascii: false });
         table.add_row(row(vec!["anthropic:claude-opus".into(), "x".into(), "y".into(), "$0.0004".into()]));
         table.droppable(&[2, 1]);
         let text = table.to_string();
-        assert_fits_whole(&text, 40, &["anthropic:claude-opus", "$0.0004", "a-long-header"]);
+        assert_fits_whole(&text, 55, &["anthropic:claude-opus", "$0.0004", "a-long-header"]);
         assert!(!text.contains("another-header ┆"), "{text}");
-        assert!(text.ends_with("(left out to fit 40 columns: another-header)"), "{text}");
+        assert!(text.ends_with("(left out to fit 55 columns: another-header)"), "{text}");
     }
 
     #[test]
@@ -268,7 +295,7 @@ mod tests {
         table.add_row(row(vec!["abcdefghijklmnopqrstuvwxyz".into(), "1".into()]));
         let text = table.to_string();
         assert_fits_whole(&text, 20, &["value"]);
-        assert!(text.contains("abcdefghij…"), "{text}");
+        assert!(text.contains("│ abcdefg… ┆ 1     │"), "{text}");
         assert_eq!(cut_words("ab abcdef", 4), "ab abc…");
     }
 
