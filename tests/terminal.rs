@@ -9,14 +9,8 @@
 
 mod common;
 
-use std::io::Read as _;
-use std::os::fd::OwnedFd;
-use std::process::Stdio;
-
 use common::TestEnv;
-use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-use rustix::termios::{OptionalActions, OutputModes, Winsize, tcgetattr, tcsetattr, tcsetwinsize};
-use unicode_width::UnicodeWidthStr as _;
+use common::pty::{assert_fits, in_terminal, screen, stable};
 
 /// A fusion run with long outside text: a member's 2,000-character error, a judge's
 /// 500-character reasons. One-second members keep latencies the same from run to run.
@@ -33,79 +27,10 @@ const LONG_RUN: &[&str] = &[
     "Why is the sky blue?",
 ];
 
-/// What a pseudo-terminal of `columns` showed while `args` ran: the bytes as written,
-/// stdout and stderr both on the terminal.
-fn in_terminal(env: &TestEnv, args: &[&str], columns: u16) -> Vec<u8> {
-    let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC).unwrap();
-    grantpt(&master).unwrap();
-    unlockpt(&master).unwrap();
-    let name = ptsname(&master, Vec::new()).unwrap();
-    let slave: OwnedFd =
-        std::fs::OpenOptions::new().read(true).write(true).open(name.to_str().unwrap()).unwrap().into();
-    tcsetwinsize(&slave, Winsize { ws_row: 50, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0 }).unwrap();
-    // The line discipline would turn every `\n` into `\r\n`: keep the bytes as written.
-    let mut modes = tcgetattr(&slave).unwrap();
-    modes.output_modes.remove(OutputModes::ONLCR);
-    tcsetattr(&slave, OptionalActions::Now, &modes).unwrap();
-
-    let mut cmd = env.command(args);
-    cmd.env("TERM", "xterm-256color")
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(Stdio::from(slave));
-    let mut child = cmd.spawn().unwrap();
-    // Only the child holds the terminal now: its exit ends the reads below.
-    drop(cmd);
-    let mut master = std::fs::File::from(master);
-    let reader = std::thread::spawn(move || {
-        let mut seen = Vec::new();
-        let mut buf = [0u8; 4096];
-        // A pseudo-terminal reports EIO, not EOF, once the last writer is gone.
-        while let Ok(n @ 1..) = master.read(&mut buf) {
-            seen.extend_from_slice(&buf[..n]);
-        }
-        seen
-    });
-    assert!(child.wait().unwrap().success());
-    reader.join().unwrap()
-}
-
-/// The screen's lines once `bytes` are drawn: a `\r` (with the erase that follows it)
-/// starts its line again, as the live progress line does.
-fn screen(bytes: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(bytes);
-    text.split('\n').map(|line| line.rsplit('\r').next().unwrap_or("").replace("\x1b[2K", "")).collect()
-}
-
 /// Every redraw of the live line, in order.
 fn redraws(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     text.split("\r\x1b[2K").skip(1).map(|s| s.split(['\n', '\r']).next().unwrap_or("").to_string()).collect()
-}
-
-/// Run ids, local times and sub-second latencies vary: each is replaced by a
-/// placeholder of the same width, so the layout (wrapping, table widths) stays as shown.
-fn stable(text: &str) -> String {
-    // Each match's digits (and an id's hex letters) become `#`.
-    let same_width = |pattern: &str, text: &str| {
-        let re = regex::Regex::new(pattern).unwrap();
-        re.replace_all(text, |caps: &regex::Captures<'_>| {
-            caps[0]
-                .chars()
-                .map(|c| if c.is_ascii_digit() || matches!(c, 'a'..='f') { '#' } else { c })
-                .collect::<String>()
-        })
-        .into_owned()
-    };
-    let text = same_width(r"\d{8}-\d{6}-[0-9a-f]{8}", text);
-    let text = same_width(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?( [+-]\d{2}:\d{2})?", &text);
-    same_width(r"\b\d+ ms\b", &text)
-}
-
-fn assert_fits(lines: &[String], columns: usize) {
-    for line in lines {
-        assert!(line.width() <= columns, "{} columns wide, over {columns}: {line:?}", line.width());
-    }
 }
 
 #[test]

@@ -114,21 +114,26 @@ fn preset_params(preset: &crate::config::Preset) -> Vec<String> {
     out
 }
 
+/// The presets, one a row. The judge and the synth share a column (`opus / gpt-5.5`,
+/// wrapping between the two): apart, the three columns of model names leave no room at
+/// 80 columns for a name to stay whole.
 pub(super) fn preset_table(rows: &[PresetRow], fit: Fit) -> String {
-    let mut t = table::fitted(&["preset", "panel", "judge", "synth", "ready", "description"], fit);
+    let mut t = table::fitted(&["preset", "panel", "judge / synth", "ready", "description"], fit);
     for p in rows {
         let name = if p.aliases.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.aliases.join(", ")) };
         let name = if p.builtin { name } else { format!("{name} [user]") };
         t.add_row(crate::render::table::row(vec![
             name,
             p.panel.join(", "),
-            p.judge.clone(),
-            p.synth.clone(),
+            format!("{} / {}", p.judge, p.synth),
             p.readiness.into(),
             p.description.clone(),
         ]));
     }
-    table::keep_whole(&mut t, 0, 24);
+    // A name and its aliases may wrap between them; at a narrow width the description
+    // goes first (`preset show NAME` has it), then the models' names are cut.
+    table::keep_whole(&mut t, 0, 13);
+    t.droppable(&[4]);
     t.to_string()
 }
 
@@ -205,6 +210,7 @@ fn table_text(report: &CatalogReport, env: &Env) -> Result<i32> {
     }
     table::keep_whole(&mut models, 0, 16);
     table::keep_whole(&mut models, 2, 28);
+    models.droppable(&[1]);
     let mut providers = table::fitted(&["provider", "kind", "base url", "key variable"], fit);
     for p in &report.providers {
         let key = match &p.api_key_env {
@@ -217,6 +223,9 @@ fn table_text(report: &CatalogReport, env: &Env) -> Result<i32> {
         providers.add_row(crate::render::table::row(vec![p.name.clone(), p.kind.to_string(), p.base_url.clone(), key]));
     }
     table::keep_whole(&mut providers, 0, 16);
+    // The kind goes first at a narrow width: a base URL is read whole (its `/v1` matters)
+    // and the key variable says what to set.
+    providers.droppable(&[1]);
     let footer = wrap::wrap(
         "Any model can also be addressed as provider:model (e.g. openai:gpt-4.1, ollama:llama3.2, mock:any).",
         fit.width,

@@ -1,10 +1,14 @@
 //! `frontier status`: what a scope has armed, its tuning, and whether its models are
-//! ready. Reads one state file and the catalog; starts no runtime and contacts no
-//! server, so a keyless or local server shows as "not checked" (`doctor` probes it).
+//! ready; and, beside it, what each host's hook would read in this workspace (the
+//! `claude-project`, `codex-project` and `gemini-project` scopes), since a shell
+//! resolves `default` while the hooks read those. Reads state files and the catalog;
+//! starts no runtime and contacts no server, so a keyless or local server shows as "not
+//! checked" (`doctor` probes it).
 
 use serde::Serialize;
 
 use crate::cli::StatusArgs;
+use crate::config::Host;
 use crate::config::model_status::{self as readiness, ModelStatus};
 use crate::env::Env;
 use crate::error::Result;
@@ -33,6 +37,47 @@ struct StatusReport {
     models: Vec<ModelStatus>,
     warning: Option<String>,
     config_file: String,
+    /// The workspace root the host scopes are named after.
+    workspace_root: String,
+    /// What each host's hook would read in this workspace.
+    workspace_scopes: Vec<WorkspaceScope>,
+}
+
+/// One host's scope for the current workspace, and what it has armed.
+#[derive(Debug, Serialize)]
+struct WorkspaceScope {
+    /// The alias that names it from a shell: `claude-project`, `codex-project`, ...
+    alias: &'static str,
+    scope: String,
+    mode: &'static str,
+    /// The preset, model or `custom` panel armed; absent when off.
+    armed: Option<String>,
+}
+
+/// The hosts in the order `status` lists them, each with the alias a shell names it by.
+const HOSTS: [(Host, &str); 3] =
+    [(Host::ClaudeCode, "claude-project"), (Host::Codex, "codex-project"), (Host::Gemini, "gemini-project")];
+
+/// Each host's workspace scope for `cwd`, read from `dir`.
+fn workspace_scopes(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<WorkspaceScope> {
+    HOSTS
+        .iter()
+        .map(|&(host, alias)| {
+            let name = scope::workspace_scope(host, cwd);
+            let armed = state::load(dir, &name).state.armed;
+            WorkspaceScope {
+                alias,
+                scope: name,
+                mode: armed.mode().as_str(),
+                armed: match armed {
+                    Armed::Off => None,
+                    Armed::Single { model } => Some(model),
+                    Armed::Preset { name } => Some(name),
+                    Armed::Custom { .. } => Some("custom".to_string()),
+                },
+            }
+        })
+        .collect()
 }
 
 pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
@@ -75,60 +120,109 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         models,
         warning,
         config_file: config.paths.config_file().display().to_string(),
+        workspace_root: scope::workspace_root(env.cwd()).display().to_string(),
+        workspace_scopes: workspace_scopes(&config.paths.scopes_dir(), env.cwd()),
     };
     if args.json {
         super::print_json(&report);
     } else {
-        crate::render::write_stdout(&human(&report, config.settings.run.budget.as_secs()));
+        let width = crate::render::screen::Screen::of(env).stdout().width;
+        crate::render::write_stdout(&human(&report, config.settings.run.budget.as_secs(), width));
     }
     Ok(0)
 }
 
-fn human(r: &StatusReport, default_budget: u64) -> String {
+/// The human report, each line wrapped to `width` under the labels' indent.
+fn human(r: &StatusReport, default_budget: u64, width: Option<usize>) -> String {
     let name = |n: &str| crate::render::sanitize::name(n);
-    let mut out = format!("scope   {} ({})\nmode    {}\n", r.scope, r.scope_source, r.mode);
+    let mut out = String::new();
+    let mut line = |label: &str, text: &str| {
+        out.push_str(&crate::render::wrap::wrap(text, width, &format!("{label:<8}"), INDENT));
+    };
+    line("scope", &format!("{} ({})", r.scope, r.scope_source));
+    line("mode", r.mode);
     if let Some(model) = &r.model {
-        out.push_str(&format!("model   {}\n", name(model)));
+        line("model", &name(model));
     }
     if let Some(preset) = &r.preset {
-        out.push_str(&format!("preset  {}\n", name(preset)));
+        line("preset", &name(preset));
     }
     if !r.panel.is_empty() {
-        out.push_str(&format!("panel   {}\n", r.panel.iter().map(|m| name(m)).collect::<Vec<_>>().join(", ")));
+        line("panel", &r.panel.iter().map(|m| name(m)).collect::<Vec<_>>().join(", "));
     }
     if let (Some(judge), Some(synth)) = (&r.judge, &r.synth) {
-        out.push_str(&format!("judge   {}\nsynth   {}\n", name(judge), name(synth)));
+        line("judge", &name(judge));
+        line("synth", &name(synth));
     }
     if let Some(at) = &r.armed_at {
-        out.push_str(&format!("armed   {at}\n"));
+        line("armed", at);
     }
     if !r.shape.is_empty() {
-        out.push_str(&format!("shape   {}\n", crate::request::shape_words(&r.shape)));
+        line("shape", &crate::request::shape_words(&r.shape));
     }
     let t = &r.tuning;
     let on = |b: bool| if b { "fanned" } else { "skipped" };
-    out.push_str(&format!(
-        "tuning  prompts under {} chars skipped · slash commands {} · loop prompts {} · budget {}s\n",
-        t.min_chars,
-        on(t.fan_commands),
-        on(t.fan_loops),
-        t.budget_secs.unwrap_or(default_budget)
-    ));
+    line(
+        "tuning",
+        &format!(
+            "prompts under {} chars skipped · slash commands {} · loop prompts {} · budget {}s",
+            t.min_chars,
+            on(t.fan_commands),
+            on(t.fan_loops),
+            t.budget_secs.unwrap_or(default_budget)
+        ),
+    );
     if r.mode != "off" {
-        out.push_str(&format!("ready   {}\n", r.readiness));
+        line("ready", r.readiness);
         for m in r.models.iter().filter(|m| !m.ready) {
-            if let Some(what) = &m.not_checked {
-                out.push_str(&format!("  ? {}: not checked: {what}\n", name(&m.model)));
-                continue;
-            }
-            let missing = m.missing.as_deref().unwrap_or("not ready");
-            let fix = m.fix.as_deref().map(|f| format!(" (fix: {f})")).unwrap_or_default();
-            out.push_str(&format!("  ✗ {}: {missing}{fix}\n", name(&m.model)));
+            let text = match &m.not_checked {
+                Some(what) => format!("? {}: not checked: {what}", name(&m.model)),
+                None => {
+                    let missing = m.missing.as_deref().unwrap_or("not ready");
+                    let fix = m.fix.as_deref().map(|f| format!(" (fix: {f})")).unwrap_or_default();
+                    format!("✗ {}: {missing}{fix}", name(&m.model))
+                }
+            };
+            out.push_str(&crate::render::wrap::wrap(&text, width, "  ", "      "));
         }
     }
-    out.push_str(&format!("config  {}\n", r.config_file));
+    out.push_str(&hosts(r, width));
+    out.push_str(&crate::render::wrap::wrap(&r.config_file, width, "config  ", INDENT));
     if let Some(w) = &r.warning {
-        out.push_str(&format!("warning: {w}\n"));
+        out.push_str(&crate::render::wrap::wrap(w, width, "warning: ", INDENT));
+    }
+    out
+}
+
+/// Under a label, the indent of a wrapped line.
+const INDENT: &str = "        ";
+
+/// The host scopes of this workspace, one a line (`claude-project  cc-1a2b3c4d  fusion ·
+/// demo`), the one this command resolved marked; and, when this scope is off but a
+/// hook's is armed, how to look at that one.
+fn hosts(r: &StatusReport, width: Option<usize>) -> String {
+    let alias_width = r.workspace_scopes.iter().map(|w| w.alias.len()).max().unwrap_or(0);
+    let scope_width = r.workspace_scopes.iter().map(|w| w.scope.len()).max().unwrap_or(0);
+    let mut out = crate::render::wrap::wrap(
+        &format!("the hooks read these in {}:", crate::render::sanitize::name(&r.workspace_root)),
+        width,
+        "hosts   ",
+        INDENT,
+    );
+    for w in &r.workspace_scopes {
+        let mut text = format!("{:<alias_width$}  {:<scope_width$}  {}", w.alias, w.scope, w.mode);
+        if let Some(armed) = &w.armed {
+            text.push_str(&format!(" · {}", crate::render::sanitize::name(armed)));
+        }
+        if w.scope == r.scope {
+            text.push_str(" (shown above)");
+        }
+        out.push_str(&crate::render::wrap::wrap(&text, width, INDENT, &format!("{INDENT}  ")));
+    }
+    let armed = r.workspace_scopes.iter().find(|w| w.mode != "off" && w.scope != r.scope);
+    if let (Some(armed), "off") = (armed, r.mode) {
+        let hint = format!("this shell reads scope `{}`; add `--scope {}` to see the armed one", r.scope, armed.alias);
+        out.push_str(&crate::render::wrap::wrap(&hint, width, "hint    ", INDENT));
     }
     out
 }

@@ -48,8 +48,17 @@ pub fn runs_table(runs: &[Summary], fit: Fit) -> String {
     // An id is copied whole from here, and a time reads badly broken.
     super::table::keep_whole(&mut table, 0, 40);
     super::table::keep_whole(&mut table, 1, 20);
+    for figure in if narrow { &[4][..] } else { &[6, 7][..] } {
+        super::table::keep_whole(&mut table, *figure, 12);
+    }
     table.to_string()
 }
+
+/// The columns of the statistics table left out at a narrow width, by index.
+const STATS_RUNS: usize = 2;
+const STATS_CALLS: usize = 3;
+const STATS_OK: usize = 4;
+const STATS_P95: usize = 7;
 
 /// One row per model and role, then a line with the number of runs and their total cost.
 pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: Option<f64>, fit: Fit) -> String {
@@ -72,6 +81,13 @@ pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: 
         }
     }
     super::table::keep_whole(&mut table, 0, 30);
+    // A figure and its unit (`12 ms`) stay on one line.
+    for figure in 2..=8 {
+        super::table::keep_whole(&mut table, figure, 12);
+    }
+    // What the other columns imply goes first: `success` has `ok`, `runs` counts roughly
+    // what `calls` does, `p50` says more than `p95`.
+    table.droppable(&[STATS_OK, STATS_CALLS, STATS_P95, STATS_RUNS]);
     let plural = if runs == 1 { "" } else { "s" };
     format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))
 }

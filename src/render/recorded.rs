@@ -326,6 +326,8 @@ fn calls_table(report: &Value, fit: Fit) -> String {
         ]));
     }
     super::table::keep_whole(&mut table, 1, 30);
+    // At a narrow width: tokens, then latency, then cost (`--json` has them all).
+    table.droppable(&[5, 4, 6]);
     table.to_string()
 }
 

@@ -60,6 +60,8 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
         ]));
     }
     super::table::keep_whole(&mut table, 1, 30);
+    // At a narrow width: tokens, then latency, then cost (`frontier show` has them all).
+    table.droppable(&[5, 4, 6]);
     table.to_string()
 }
 

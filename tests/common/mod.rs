@@ -43,6 +43,7 @@ pub mod hostile;
 pub mod mcp;
 mod native;
 pub mod outside;
+pub mod pty;
 pub mod workspace;
 
 /// What the neutral (`anon-*`) models answer.
