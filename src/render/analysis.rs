@@ -90,7 +90,8 @@ pub fn verdict(report: &Value) -> Option<String> {
         return Some(format!("judge: {contradiction}"));
     }
     let top = first("ranking")?;
-    let score = analysis.get("scores")?.as_array()?.iter().find(|s| s.get("model").and_then(Value::as_str) == Some(top))?;
+    let score =
+        analysis.get("scores")?.as_array()?.iter().find(|s| s.get("model").and_then(Value::as_str) == Some(top))?;
     let reason = score.get("reason").and_then(Value::as_str).map(str::trim).filter(|r| !r.is_empty())?;
     Some(format!("judge on {}: {reason}", super::sanitize::name(top)))
 }
@@ -98,7 +99,8 @@ pub fn verdict(report: &Value) -> Option<String> {
 /// `analysis: consensus 2 · contradictions 1 · ...`: how many items each non-empty list
 /// holds; none when there are none.
 pub fn counts(report: &Value) -> Option<String> {
-    let counts: Vec<String> = sections(report).iter().map(|s| format!("{} {}", short(s.heading), s.items.len())).collect();
+    let counts: Vec<String> =
+        sections(report).iter().map(|s| format!("{} {}", short(s.heading), s.items.len())).collect();
     (!counts.is_empty()).then(|| format!("analysis: {}", counts.join(" · ")))
 }
 
@@ -176,10 +178,7 @@ mod tests {
         assert_eq!(verdict(&r).as_deref(), Some("judge on mock:two: clear"));
         r["analysis"]["contradictions"] = json!(["A says 48, B says 42: B is right"]);
         assert_eq!(verdict(&r).as_deref(), Some("judge: A says 48, B says 42: B is right"));
-        assert_eq!(
-            counts(&r).as_deref(),
-            Some("analysis: consensus 1 · contradictions 1 · unique insights 3")
-        );
+        assert_eq!(counts(&r).as_deref(), Some("analysis: consensus 1 · contradictions 1 · unique insights 3"));
         assert_eq!((verdict(&json!({})), counts(&json!({}))), (None, None));
     }
 

@@ -144,13 +144,12 @@ impl RunOutput {
         if !report.panel.is_empty() {
             err.push_str(&wrap::wrap(&scores::summary(report), fit.width, "", "  "));
             if recorded {
-                let what = if brief { "table, analysis and every answer" } else { "every answer" };
-                err.push_str(&wrap::wrap(
-                    &format!("{what}: frontier show {}", report.run_id),
-                    fit.width,
-                    "",
-                    "  ",
-                ));
+                let what = if brief && report.mode == RunMode::Fusion {
+                    "table, analysis and every answer"
+                } else {
+                    "every answer"
+                };
+                err.push_str(&wrap::wrap(&format!("{what}: frontier show {}", report.run_id), fit.width, "", "  "));
             }
         }
         write_stderr(&err);

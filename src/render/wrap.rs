@@ -172,7 +172,8 @@ impl Streamed {
 
     /// The pending spaces' width from the current column (a tab reaches the next stop of 8).
     fn spaces_width(&self) -> usize {
-        self.spaces.chars().fold(self.column, |col, c| if c == '\t' { col + 8 - col % 8 } else { col + 1 }) - self.column
+        self.spaces.chars().fold(self.column, |col, c| if c == '\t' { col + 8 - col % 8 } else { col + 1 })
+            - self.column
     }
 }
 
