@@ -96,12 +96,9 @@ pub fn verdict(report: &Value) -> Option<String> {
     Some(format!("judge on {}: {reason}", super::sanitize::name(top)))
 }
 
-/// `analysis: consensus 2 · contradictions 1 · ...`: how many items each non-empty list
-/// holds; none when there are none.
-pub fn counts(report: &Value) -> Option<String> {
-    let counts: Vec<String> =
-        sections(report).iter().map(|s| format!("{} {}", short(s.heading), s.items.len())).collect();
-    (!counts.is_empty()).then(|| format!("analysis: {}", counts.join(" · ")))
+/// `consensus 2`, `contradictions 1`, ...: how many items each non-empty list holds.
+pub fn counts(report: &Value) -> Vec<String> {
+    sections(report).iter().map(|s| format!("{} {}", short(s.heading), s.items.len())).collect()
 }
 
 /// A heading without its parenthesis.
@@ -178,8 +175,8 @@ mod tests {
         assert_eq!(verdict(&r).as_deref(), Some("judge on mock:two: clear"));
         r["analysis"]["contradictions"] = json!(["A says 48, B says 42: B is right"]);
         assert_eq!(verdict(&r).as_deref(), Some("judge: A says 48, B says 42: B is right"));
-        assert_eq!(counts(&r).as_deref(), Some("analysis: consensus 1 · contradictions 1 · unique insights 3"));
-        assert_eq!((verdict(&json!({})), counts(&json!({}))), (None, None));
+        assert_eq!(counts(&r), ["consensus 1", "contradictions 1", "unique insights 3"]);
+        assert_eq!((verdict(&json!({})), counts(&json!({}))), (None, Vec::new()));
     }
 
     #[test]

@@ -125,9 +125,13 @@ impl RunOutput {
         if report.mode == RunMode::Fusion && !report.panel.is_empty() {
             let value = serde_json::to_value(report).unwrap_or_default();
             if brief {
-                let lines = [Some(scores::standings(report)), analysis::verdict(&value), analysis::counts(&value)];
-                for line in lines.into_iter().flatten() {
-                    err.push_str(&wrap::wrap(&line, fit.width, "", "  "));
+                err.push_str(&wrap::items("scores: ", &scores::standings(report), fit.width, "  "));
+                if let Some(verdict) = analysis::verdict(&value) {
+                    err.push_str(&wrap::wrap(&verdict, fit.width, "", "  "));
+                }
+                let counts = analysis::counts(&value);
+                if !counts.is_empty() {
+                    err.push_str(&wrap::items("analysis: ", &counts, fit.width, "  "));
                 }
             } else {
                 err.push_str(&scores::table(report, fit));

@@ -52,9 +52,10 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
     table.to_string()
 }
 
-/// `scores: 1 mock:two 10 · 2 mock:one 6 · mock:bad failed`: the members best first,
-/// then unranked ones, then failures; the line `run` ends with on a screen.
-pub fn standings(report: &RunReport) -> String {
+/// `1 mock:two (B) 10`, `2 mock:one (A) 6`, `mock:bad failed`: the members best first
+/// (with the label the judge saw), then unranked ones, then failures; the standings
+/// `run` ends with on a screen.
+pub fn standings(report: &RunReport) -> Vec<String> {
     let scores = report.analysis.as_ref().map(|a| a.scores.as_slice()).unwrap_or_default();
     let ranked = ranked(report);
     let mut parts: Vec<String> = ranked
@@ -63,7 +64,8 @@ pub fn standings(report: &RunReport) -> String {
         .filter_map(|(place, member)| {
             let m = report.panel.get(*member)?;
             let score = scores.iter().find(|s| s.member == *member).map_or("-".into(), |s| format_score(s.score));
-            Some(format!("{} {} {score}", place + 1, super::sanitize::name(&m.call.model)))
+            let label = m.label.as_ref().map_or(String::new(), |l| format!(" ({})", super::sanitize::name(l)));
+            Some(format!("{} {}{label} {score}", place + 1, super::sanitize::name(&m.call.model)))
         })
         .collect();
     for (_, m) in report.panel.iter().enumerate().filter(|(i, _)| !ranked.contains(i)) {
@@ -74,7 +76,7 @@ pub fn standings(report: &RunReport) -> String {
             (false, false) => format!("{model} failed"),
         });
     }
-    format!("scores: {}", parts.join(" · "))
+    parts
 }
 
 /// The members the judge ranked, best first, by index.

@@ -68,6 +68,29 @@ pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String
     out
 }
 
+/// `head` then `items` joined by ` · `, wrapped to `width` between items only (an item
+/// wider than a line is wrapped at its words), later lines after `rest`: a name and its
+/// figure stay on one line.
+pub fn items(head: &str, items: &[String], width: Option<usize>, rest: &str) -> String {
+    let Some(width) = width else { return format!("{head}{}\n", items.join(" · ")) };
+    let mut out = String::new();
+    let mut line = head.to_string();
+    let mut fresh = true;
+    for item in items {
+        let piece = if fresh { item.clone() } else { format!(" · {item}") };
+        if !fresh && line.width() + piece.width() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = format!("{rest}{item}");
+        } else {
+            line.push_str(&piece);
+        }
+        fresh = false;
+    }
+    out.push_str(&wrap(&line, Some(width), "", rest));
+    out
+}
+
 /// `text` as one line at most `max` columns wide: cleaned of control sequences first (a
 /// cut must not split one), whitespace runs (newlines included) become one space, and a
 /// longer text ends in `…`.
@@ -229,6 +252,16 @@ mod tests {
         for line in streamed(&"word ".repeat(100), 30, 7).lines() {
             assert!(line.width() <= 30, "{line:?}");
         }
+    }
+
+    #[test]
+    fn items_break_only_between_items() {
+        let items: Vec<String> = ["consensus 2", "contradictions 1", "partial coverage 1"].map(String::from).into();
+        assert_eq!(
+            super::items("analysis: ", &items, Some(40), "  "),
+            "analysis: consensus 2 · contradictions 1\n  partial coverage 1\n"
+        );
+        assert_eq!(super::items("a: ", &items[..1], None, "  "), "a: consensus 2\n");
     }
 
     #[test]
