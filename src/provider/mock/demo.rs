@@ -133,10 +133,16 @@ impl Sum {
     }
 }
 
+/// The question's sum: the first in `message` before any answer is shown (an answer may
+/// quote a sum of its own).
+fn question(message: &str) -> Option<Sum> {
+    Sum::find(message.split("[[answer ").next().unwrap_or_default())
+}
+
 /// A member's answer, or the synth's, as prose.
 pub fn prose(role: DemoRole, name: &str, messages: &[&str]) -> String {
     let first = messages.first().copied().unwrap_or_default();
-    let Some(sum) = Sum::find(first) else {
+    let Some(sum) = question(first) else {
         return match role {
             DemoRole::Judge | DemoRole::Synth => format!(
                 "This is frontier's demo, played by mock models: no real model read your question. The demo's \
@@ -226,7 +232,7 @@ struct Graded {
 pub fn verdict(schema: &Value, messages: &[&str], mut base: Value) -> Value {
     let first = messages.first().copied().unwrap_or_default();
     let answers = framed_answers(first);
-    let sum = Sum::find(first);
+    let sum = question(first);
     let graded: Vec<Graded> = answers
         .iter()
         .map(|(label, text)| {
@@ -423,5 +429,13 @@ mod tests {
             "mock:beta is a mock model in frontier's demo: it only does simple arithmetic, such as 6*7."
         );
         assert!(prose(DemoRole::Synth, "s", &q).starts_with("This is frontier's demo, played by mock models"));
+        // The members' words name a sum: the question is still the one before the answers.
+        let asked = judged(&[("A", &prose(DemoRole::Slip, "mock:beta", &q))]).replace("What is 6*7?", q[0]);
+        assert!(prose(DemoRole::Synth, "s", &[asked.as_str()]).starts_with("This is frontier's demo"));
+        let value = verdict(&json!({"properties": {"consensus": {}}}), &[asked.as_str()], json!({}));
+        assert_eq!(
+            value,
+            json!({"consensus": ["Every answer says the demo's mock models only do simple arithmetic."]})
+        );
     }
 }
