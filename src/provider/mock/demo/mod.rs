@@ -11,8 +11,15 @@
 //! first message, the panel's answers by their frames' text (`[[answer A NONCE]]` …
 //! `[[end answer A NONCE]]`), and fills a structured reply through the schema's keys
 //! (`scores`, `ranking` and the judge's five lists, where the schema has them).
+//!
+//! This file holds the roles, the prose answers and how the question and the answers are
+//! found; `sum` is the arithmetic, `verdict` the judge's structured reply.
 
-use serde_json::{Value, json};
+mod sum;
+mod verdict;
+
+use sum::Sum;
+pub use verdict::verdict;
 
 /// Who the mock plays in the demo.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,92 +53,6 @@ impl DemoRole {
 
 /// Where a user goes from the demo to real models.
 const REAL_USE: &str = "set up real models to ask anything else (README.md, \"Real use\")";
-
-/// A question of the form `A op B` on whole numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Sum {
-    a: i64,
-    op: char,
-    b: i64,
-}
-
-impl Sum {
-    /// The first `A op B` in `text` (`*`, `x` and `×` multiply, `+` and `-` add and
-    /// subtract), each number at most 9 digits.
-    fn find(text: &str) -> Option<Sum> {
-        let chars: Vec<char> = text.chars().collect();
-        // A whole number at `at` (no digit or point before it): its value and its end.
-        let number = |at: usize| -> Option<(i64, usize)> {
-            if at > 0 && (chars[at - 1].is_ascii_digit() || chars[at - 1] == '.') {
-                return None;
-            }
-            let end = (at..chars.len()).find(|i| !chars[*i].is_ascii_digit()).unwrap_or(chars.len());
-            let decimal = chars.get(end) == Some(&'.') && chars.get(end + 1).is_some_and(char::is_ascii_digit);
-            let digits: String = chars[at..end].iter().collect();
-            (end > at && end - at <= 9 && !decimal).then(|| digits.parse().ok().map(|n| (n, end))).flatten()
-        };
-        let spaces = |mut at: usize| {
-            while chars.get(at).is_some_and(|c| *c == ' ') {
-                at += 1;
-            }
-            at
-        };
-        (0..chars.len()).find_map(|at| {
-            let (a, end) = number(at)?;
-            let op_at = spaces(end);
-            let op = match chars.get(op_at)? {
-                '*' | 'x' | '×' => '×',
-                '-' | '−' => '−',
-                '+' => '+',
-                _ => return None,
-            };
-            let (b, _) = number(spaces(op_at + 1))?;
-            Some(Sum { a, op, b })
-        })
-    }
-
-    fn shown(&self) -> String {
-        format!("{} {} {}", self.a, self.op, self.b)
-    }
-
-    fn right(&self) -> i64 {
-        match self.op {
-            '×' => self.a * self.b,
-            '+' => self.a + self.b,
-            _ => self.a - self.b,
-        }
-    }
-
-    /// The plausible mistake: one group too many in a product, a carried ten too many
-    /// (or a borrowed ten too few) in a sum.
-    fn slip(&self) -> i64 {
-        match self.op {
-            '×' => self.a * (self.b + 1),
-            '+' => self.right() + 10,
-            _ => self.right() - 10,
-        }
-    }
-
-    /// Why the slip is wrong, in a few words.
-    fn slip_cause(&self) -> String {
-        match self.op {
-            '×' => format!("{} is {} × {}, one {} too many", self.slip(), self.a, self.b + 1, self.a),
-            '+' => format!("{} carries a ten too many", self.slip()),
-            _ => format!("{} borrows a ten too many", self.slip()),
-        }
-    }
-
-    /// Working back from the result to the first number.
-    fn check(&self) -> String {
-        let r = self.right();
-        match self.op {
-            '×' if self.b != 0 => format!("{r} ÷ {} = {}", self.b, self.a),
-            '×' => "anything times 0 is 0".to_string(),
-            '+' => format!("{r} − {} = {}", self.b, self.a),
-            _ => format!("{r} + {} = {}", self.b, self.a),
-        }
-    }
-}
 
 /// The question's sum: the first in `message` before any answer is shown (an answer may
 /// quote a sum of its own).
@@ -218,147 +139,10 @@ fn framed_answers(text: &str) -> Vec<(String, String)> {
     answers
 }
 
-/// One answer as the demo judge sees it.
-struct Graded {
-    label: String,
-    score: u8,
-    reason: String,
-    /// The number it gives.
-    said: String,
-}
-
-/// A structured reply: `base` (a value that already satisfies the schema) with the
-/// judge's keys the schema has filled in from the answers framed in the first message.
-pub fn verdict(schema: &Value, messages: &[&str], mut base: Value) -> Value {
-    let first = messages.first().copied().unwrap_or_default();
-    let answers = framed_answers(first);
-    let sum = question(first);
-    let graded: Vec<Graded> = answers
-        .iter()
-        .map(|(label, text)| {
-            let Some(sum) = sum else {
-                return Graded {
-                    label: label.clone(),
-                    score: 5,
-                    reason: "A scripted demo answer: no real model read the question.".into(),
-                    said: String::new(),
-                };
-            };
-            let right = sum.right();
-            match claim(text, sum) {
-                Some(((said, _), true)) if text.contains("Check") => Graded {
-                    label: label.clone(),
-                    score: 9,
-                    reason: format!("Right: {} = {right}, and it checks the result.", sum.shown()),
-                    said,
-                },
-                Some(((said, _), true)) => Graded {
-                    label: label.clone(),
-                    score: 8,
-                    reason: format!("Right ({right}), but shows no working."),
-                    said,
-                },
-                Some(((said, number), false)) => {
-                    let why = if number == Some(sum.slip()) { sum.slip_cause() } else { "not the result".into() };
-                    Graded {
-                        label: label.clone(),
-                        score: 2,
-                        reason: format!("Wrong: {} = {right}; {said} is a slip ({why}).", sum.shown()),
-                        said,
-                    }
-                }
-                None => Graded { label: label.clone(), score: 1, reason: "Gives no number.".into(), said: "-".into() },
-            }
-        })
-        .collect();
-    let mut ranking: Vec<&Graded> = graded.iter().collect();
-    ranking.sort_by(|x, y| y.score.cmp(&x.score).then(x.label.cmp(&y.label)));
-    let labels = |keep: &dyn Fn(&Graded) -> bool| {
-        let picked: Vec<&str> = graded.iter().filter(|g| keep(g)).map(|g| g.label.as_str()).collect();
-        match picked.as_slice() {
-            [] => String::new(),
-            [one] => one.to_string(),
-            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-        }
-    };
-    let lists = match sum {
-        None => json!({
-            "consensus": ["Every answer says the demo's mock models only do simple arithmetic."],
-            "contradictions": [],
-            "partial_coverage": [],
-            "unique_insights": [],
-            "blind_spots": ["The question itself: this is a demo, and no real model read it."],
-        }),
-        Some(sum) => {
-            let right = labels(&|g| g.score >= 8);
-            let wrong: Vec<&Graded> = graded.iter().filter(|g| g.score < 8).collect();
-            let many = graded.iter().filter(|g| g.score >= 8).count() > 1;
-            let consensus: Vec<String> =
-                if many { vec![format!("{right} agree that {} = {}.", sum.shown(), sum.right())] } else { Vec::new() };
-            let contradictions: Vec<String> = wrong
-                .iter()
-                .filter(|_| !right.is_empty())
-                .map(|g| {
-                    let (verb, be) = if many { ("say", "are") } else { ("says", "is") };
-                    let why = if g.said == sum.slip().to_string() {
-                        sum.slip_cause()
-                    } else {
-                        format!("{} is not the result", g.said)
-                    };
-                    format!(
-                        "{} says {}, {right} {verb} {}: {right} {be} right, since {} = {} ({}).",
-                        g.label,
-                        g.said,
-                        sum.right(),
-                        sum.shown(),
-                        sum.right(),
-                        why
-                    )
-                })
-                .collect();
-            let insights: Vec<String> = graded
-                .iter()
-                .filter(|g| g.score == 9)
-                .map(|g| format!("{}: checks the result by working back ({}).", g.label, sum.check()))
-                .collect();
-            let partial: Vec<String> = graded
-                .iter()
-                .filter(|g| g.score == 8)
-                .map(|g| format!("{} gives the number alone.", g.label))
-                .collect();
-            json!({
-                "consensus": consensus,
-                "contradictions": contradictions,
-                "partial_coverage": partial,
-                "unique_insights": insights,
-                "blind_spots": ["No answer says this is a demo: they come from mock models scripted to disagree."],
-            })
-        }
-    };
-    let Some(out) = base.as_object_mut() else { return base };
-    let properties = schema.get("properties").and_then(Value::as_object);
-    let has = |key: &str| properties.is_some_and(|p| p.contains_key(key));
-    if has("scores") {
-        let scores: serde_json::Map<String, Value> =
-            graded.iter().map(|g| (g.label.clone(), json!({"score": g.score, "reason": g.reason}))).collect();
-        out.insert("scores".into(), Value::Object(scores));
-    }
-    if has("ranking") {
-        out.insert("ranking".into(), json!(ranking.iter().map(|g| g.label.as_str()).collect::<Vec<_>>()));
-    }
-    if let Some(lists) = lists.as_object() {
-        for (key, value) in lists {
-            if has(key) {
-                out.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    base
-}
-
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
+    use serde_json::json;
 
     use super::*;
 
@@ -373,14 +157,6 @@ mod tests {
             text.push_str(&format!("[[answer {label} {N}]]\n{answer}\n[[end answer {label} {N}]]\n\n"));
         }
         text
-    }
-
-    #[test]
-    fn the_question_is_the_first_sum_in_the_text() {
-        assert_eq!(Sum::find("What is 6*7?"), Some(Sum { a: 6, op: '×', b: 7 }));
-        assert_eq!(Sum::find("and 12 + 30."), Some(Sum { a: 12, op: '+', b: 30 }));
-        assert_eq!(Sum::find("1.5*2"), None);
-        assert_eq!(Sum::find("Why is the sky blue?"), None);
     }
 
     #[test]
