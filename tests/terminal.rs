@@ -125,7 +125,7 @@ fn assert_fits(lines: &[String], columns: usize) {
 }
 
 #[test]
-fn run_on_a_terminal_ends_with_the_table_the_analysis_and_the_run_id_at_80_and_160_columns() {
+fn run_on_a_terminal_heads_the_answer_and_ends_in_a_few_lines_naming_the_run_at_80_and_160_columns() {
     for columns in [80u16, 160] {
         let env = TestEnv::new();
         let bytes = in_terminal(&env, LONG_RUN, columns);
