@@ -208,7 +208,7 @@ fn arming_a_scope_is_what_run_and_status_use() {
     assert_eq!(status["mode"], "fusion");
     assert_eq!(status["preset"], "demo");
     assert_eq!(status["judge"], "mock:strict", "the --judge override is kept");
-    assert_eq!(status["synth"], "mock:synth?delay_ms=100");
+    assert_eq!(status["synth"], "mock:synth?delay_ms=100&demo=synth");
     assert_eq!(status["ready"], true);
     assert!(status["armed_at"].as_str().is_some_and(|t| t.ends_with('Z')));
 

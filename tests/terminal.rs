@@ -1,5 +1,7 @@
 //! What `frontier run`, `show` and `runs` look like to a person: `run` in a real
-//! pseudo-terminal of a fixed size (80 and 160 columns), `show`, `show --markdown` and
+//! pseudo-terminal of a fixed size (80 and 160 columns), where the answer stays findable
+//! (its heading within the last 24 lines, its words whole) and the demo shows what
+//! fusion does; `show`, `show --markdown` and
 //! `runs` at `COLUMNS=80`, with a member failing with a 2,000-character error and a judge
 //! giving 500-character reasons; no line is ever wider than the terminal. And the live
 //! progress line: with a 3-second member, the elapsed seconds and the pending members
@@ -33,19 +35,55 @@ fn redraws(bytes: &[u8]) -> Vec<String> {
     text.split("\r\x1b[2K").skip(1).map(|s| s.split(['\n', '\r']).next().unwrap_or("").to_string()).collect()
 }
 
+/// The answer's heading is among the last 24 lines of the screen: on an 80×24 terminal
+/// the answer is still in view once the run has ended.
+fn assert_heading_in_view(lines: &[String]) {
+    let shown: Vec<&String> = lines.iter().rev().skip_while(|l| l.is_empty()).take(24).collect();
+    assert!(shown.iter().any(|l| l.starts_with("── answer · ")), "no heading in the last 24 lines:\n{lines:#?}");
+}
+
+/// Every word of `text` is whole on one line of the screen: nothing was split.
+fn assert_whole(lines: &[String], text: &str) {
+    for word in text.split_whitespace() {
+        assert!(lines.iter().any(|l| l.contains(word)), "`{word}` is split across lines:\n{lines:#?}");
+    }
+}
+
 #[test]
-fn run_on_a_terminal_ends_with_the_table_the_analysis_and_the_run_id_at_80_and_160_columns() {
+fn run_on_a_terminal_heads_the_answer_and_ends_in_a_few_lines_naming_the_run_at_80_and_160_columns() {
     for columns in [80u16, 160] {
         let env = TestEnv::new();
         let bytes = in_terminal(&env, LONG_RUN, columns);
         let lines = screen(&bytes);
         assert_fits(&lines, usize::from(columns));
         let shown = stable(&lines.join("\n"));
+        if columns == 80 {
+            assert_heading_in_view(&lines);
+        }
         // 2,000 characters are about 150 times `mock failure`: cut to one line, a few remain.
         let flat = shown.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.matches("mock failure").count() < 20, "the error is cut:\n{shown}");
         insta::assert_snapshot!(format!("run_{columns}_columns"), shown);
     }
+}
+
+#[test]
+fn the_demo_at_80_columns_shows_members_disagreeing_the_verdict_and_a_fused_answer_marked_as_a_demo() {
+    let env = TestEnv::new();
+    let lines = screen(&in_terminal(&env, &["run", "--seed", "7", "--preset", "demo", "What is 6*7?"], 80));
+    assert_fits(&lines, 80);
+    assert_heading_in_view(&lines);
+    let report = env.frontier(["show", "last", "--json"]).output().json();
+    let answer = report["final"].as_str().unwrap();
+    assert!(answer.starts_with("6 × 7 = 42.") && answer.contains("demo, played by mock models"), "{answer}");
+    assert_whole(&lines, answer);
+    let contents: Vec<&str> =
+        report["panel"].as_array().unwrap().iter().map(|m| m["content"].as_str().unwrap()).collect();
+    assert_eq!(contents, ["6 × 7 = 42. Check: 42 ÷ 7 = 6.", "6 × 7 = 48.", "42."]);
+    let verdict = report["analysis"]["contradictions"][0].as_str().unwrap();
+    assert!(verdict.contains("say 42") && verdict.contains("right, since 6 × 7 = 42"), "{verdict}");
+    assert_whole(&lines, verdict);
+    insta::assert_snapshot!("demo_80_columns", stable(&lines.join("\n")));
 }
 
 #[test]

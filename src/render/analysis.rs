@@ -78,6 +78,34 @@ pub fn text(report: &Value, width: Option<usize>) -> String {
     out
 }
 
+/// The judge's verdict in one item, as `run` ends with it on a screen: the first
+/// contradiction (it says which side is right), else the top-ranked answer's reason with
+/// its model named; none without an analysis.
+pub fn verdict(report: &Value) -> Option<String> {
+    let analysis = report.get("analysis").filter(|a| a.is_object())?;
+    let first = |key: &str| {
+        analysis.get(key)?.as_array()?.iter().filter_map(Value::as_str).map(str::trim).find(|s| !s.is_empty())
+    };
+    if let Some(contradiction) = first("contradictions") {
+        return Some(format!("judge: {contradiction}"));
+    }
+    let top = first("ranking")?;
+    let score =
+        analysis.get("scores")?.as_array()?.iter().find(|s| s.get("model").and_then(Value::as_str) == Some(top))?;
+    let reason = score.get("reason").and_then(Value::as_str).map(str::trim).filter(|r| !r.is_empty())?;
+    Some(format!("judge on {}: {reason}", super::sanitize::name(top)))
+}
+
+/// `consensus 2`, `contradictions 1`, ...: how many items each non-empty list holds.
+pub fn counts(report: &Value) -> Vec<String> {
+    sections(report).iter().map(|s| format!("{} {}", short(s.heading), s.items.len())).collect()
+}
+
+/// A heading without its parenthesis.
+fn short(heading: &str) -> &str {
+    heading.split(" (").next().unwrap_or(heading)
+}
+
 /// The panel's labels and models, in label order.
 fn labels(report: &Value) -> Vec<(String, String)> {
     let mut labels: Vec<(String, String)> = report
@@ -137,6 +165,18 @@ mod tests {
              unique insights:\n    - A (mock:two): mentions sunsets\n    - (B (mock:one)) gives a formula\n    - A key \
              point nobody owns\n"
         );
+    }
+
+    #[test]
+    fn the_verdict_is_the_first_contradiction_else_the_top_reason() {
+        let mut r = report();
+        r["analysis"]["ranking"] = json!(["mock:two", "mock:one"]);
+        r["analysis"]["scores"] = json!([{"model": "mock:two", "reason": "clear"}]);
+        assert_eq!(verdict(&r).as_deref(), Some("judge on mock:two: clear"));
+        r["analysis"]["contradictions"] = json!(["A says 48, B says 42: B is right"]);
+        assert_eq!(verdict(&r).as_deref(), Some("judge: A says 48, B says 42: B is right"));
+        assert_eq!(counts(&r), ["consensus 1", "contradictions 1", "unique insights 3"]);
+        assert_eq!((verdict(&json!({})), counts(&json!({}))), (None, Vec::new()));
     }
 
     #[test]

@@ -55,12 +55,48 @@ impl RunOutput {
     }
 
     pub fn observer(&self, plan: &RunPlan) -> RunObserver {
-        RunObserver::new(plan, self.screen.live(), self.quiet_progress, self.stream, self.screen.stderr().width)
+        let answer = progress::AnswerShown {
+            heading: self.headed().then(|| {
+                let source = match (&plan.synth, plan.panel.as_slice()) {
+                    (Some(synth), _) => format!("fused by {}", sanitize::name(&synth.model)),
+                    (None, [only]) => sanitize::name(&only.model),
+                    (None, _) => String::new(),
+                };
+                self.heading(&source)
+            }),
+            width: self.answer_width(),
+        };
+        RunObserver::new(plan, self.screen.live(), self.quiet_progress, self.stream, self.screen.stderr().width, answer)
+    }
+
+    /// A heading goes above the answer when a person sees both on one screen: stdout
+    /// and stderr both terminals. The heading is on stderr, so stdout stays the answer
+    /// alone wherever it goes.
+    fn headed(&self) -> bool {
+        !self.json && !self.answer_only && self.screen.stdout_tty && self.screen.stderr_tty
+    }
+
+    /// `── answer · fused by mock:synth ──`, fitted to stderr's width.
+    fn heading(&self, source: &str) -> String {
+        let fit = self.screen.stderr();
+        let rule = if fit.ascii { "--" } else { "──" };
+        let text = if source.is_empty() { "answer".to_string() } else { format!("answer · {source}") };
+        let text = format!("{rule} {text} {rule}");
+        fit.width.map_or(text.clone(), |w| wrap::one_line(&text, w))
+    }
+
+    /// The width the answer is wrapped to: a terminal's (text to a pipe or a file is left
+    /// as the model wrote it).
+    fn answer_width(&self) -> Option<usize> {
+        if self.screen.stdout_tty { self.screen.stdout().width } else { None }
     }
 
     /// Prints what is left to print once the run is over: the answer (unless it was
-    /// streamed), then on stderr the score table, the judge's analysis, the notes and the
-    /// summary line naming the run id (`recorded`: whether `frontier show` will find it).
+    /// streamed), then on stderr the end of a fusion, the notes and the summary line
+    /// naming the run id (`recorded`: whether `frontier show` will find it). On a
+    /// terminal, a run `show` will find ends briefly (the standings, the judge's verdict
+    /// and the analysis's counts, a line or two each), so the answer stays on a 24-line
+    /// screen; a log, or a run not kept, gets the whole table and analysis.
     pub fn finish(&self, report: &RunReport, recorded: bool) {
         if self.json {
             let text = serde_json::to_string_pretty(report).unwrap_or_default();
@@ -72,19 +108,36 @@ impl RunOutput {
                 self.stream && matches!(report.final_source, Some(FinalSource::Synth | FinalSource::Single));
             // A streamed answer is already on stdout, its last line ended by the observer.
             if !streamed_all {
-                write_stdout(&format!("{}\n", answer.trim_end()));
+                if self.headed() {
+                    write_stderr(&format!("{}\n", self.heading(&final_source(report))));
+                }
+                let mut wrapped = wrap::Streamed::new(self.answer_width());
+                let text = wrapped.push(&sanitize::clean(answer.trim_end())) + &wrapped.finish();
+                write_raw(&format!("{text}\n"));
             }
         }
         if self.answer_only {
             return;
         }
         let fit = self.screen.stderr();
+        let brief = recorded && self.screen.stderr_tty;
         let mut err = String::new();
         if report.mode == RunMode::Fusion && !report.panel.is_empty() {
-            err.push_str(&scores::table(report, fit));
-            err.push('\n');
             let value = serde_json::to_value(report).unwrap_or_default();
-            err.push_str(&analysis::text(&value, fit.width));
+            if brief {
+                err.push_str(&wrap::items("scores: ", &scores::standings(report), fit.width, "  "));
+                if let Some(verdict) = analysis::verdict(&value) {
+                    err.push_str(&wrap::wrap(&verdict, fit.width, "", "  "));
+                }
+                let counts = analysis::counts(&value);
+                if !counts.is_empty() {
+                    err.push_str(&wrap::items("analysis: ", &counts, fit.width, "  "));
+                }
+            } else {
+                err.push_str(&scores::table(report, fit));
+                err.push('\n');
+                err.push_str(&analysis::text(&value, fit.width));
+            }
             for line in [council::aggregate(&value), council::disagreements(&value)].into_iter().flatten() {
                 err.push_str(&wrap::wrap(&line, fit.width, "", "  "));
             }
@@ -95,15 +148,29 @@ impl RunOutput {
         if !report.panel.is_empty() {
             err.push_str(&wrap::wrap(&scores::summary(report), fit.width, "", "  "));
             if recorded {
-                err.push_str(&wrap::wrap(
-                    &format!("every answer: frontier show {}", report.run_id),
-                    fit.width,
-                    "",
-                    "  ",
-                ));
+                let what = if brief && report.mode == RunMode::Fusion {
+                    "table, analysis and every answer"
+                } else {
+                    "every answer"
+                };
+                err.push_str(&wrap::wrap(&format!("{what}: frontier show {}", report.run_id), fit.width, "", "  "));
             }
         }
         write_stderr(&err);
+    }
+}
+
+/// Where the final answer came from, for its heading.
+fn final_source(report: &RunReport) -> String {
+    let model = |call: Option<&crate::pipeline::CallReport>| call.map(|c| sanitize::name(&c.model)).unwrap_or_default();
+    match report.final_source {
+        Some(FinalSource::Synth) => format!("fused by {}", model(report.synth.as_ref())),
+        Some(FinalSource::Single) => model(report.panel.first().map(|m| &m.call)),
+        Some(FinalSource::JudgeTop) => "the judge's top pick".to_string(),
+        Some(FinalSource::CouncilTop) => "the council's top pick".to_string(),
+        Some(FinalSource::Longest) => "the longest answer".to_string(),
+        Some(FinalSource::SoleSurvivor) => "the only answer".to_string(),
+        None => String::new(),
     }
 }
 

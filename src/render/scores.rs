@@ -1,4 +1,5 @@
-//! The score table and summary line of a finished run.
+//! The score table (for a run whose report is not kept for `show`), the one-line
+//! standings `run` ends with, and the summary line of a finished run.
 
 use super::screen::Fit;
 use super::wrap::one_line;
@@ -16,19 +17,7 @@ const REASON_CELL_CHARS: usize = 160;
 pub fn table(report: &RunReport, fit: Fit) -> String {
     let mut table =
         super::table::fitted(&["#", "model", "label", "score", "latency", "tokens in/out", "cost", "notes"], fit);
-    let ranked: Vec<usize> = match &report.analysis {
-        Some(a) => {
-            let mut order: Vec<usize> = Vec::new();
-            for model in &a.ranking {
-                // Models may repeat in a panel: take the next member of that name not yet placed.
-                if let Some(s) = a.scores.iter().find(|s| &s.model == model && !order.contains(&s.member)) {
-                    order.push(s.member);
-                }
-            }
-            order
-        }
-        None => Vec::new(),
-    };
+    let ranked = ranked(report);
     let mut rows: Vec<usize> = ranked.clone();
     rows.extend((0..report.panel.len()).filter(|i| !ranked.contains(i) && report.panel[*i].call.ok));
     rows.extend((0..report.panel.len()).filter(|i| !report.panel[*i].call.ok));
@@ -63,6 +52,46 @@ pub fn table(report: &RunReport, fit: Fit) -> String {
     // At a narrow width: tokens, then latency, then cost (`frontier show` has them all).
     table.droppable(&[5, 4, 6]);
     table.to_string()
+}
+
+/// `1 mock:two (B) 10`, `2 mock:one (A) 6`, `mock:bad failed`: the members best first
+/// (with the label the judge saw), then unranked ones, then failures; the standings
+/// `run` ends with on a screen.
+pub fn standings(report: &RunReport) -> Vec<String> {
+    let scores = report.analysis.as_ref().map(|a| a.scores.as_slice()).unwrap_or_default();
+    let ranked = ranked(report);
+    let mut parts: Vec<String> = ranked
+        .iter()
+        .enumerate()
+        .filter_map(|(place, member)| {
+            let m = report.panel.get(*member)?;
+            let score = scores.iter().find(|s| s.member == *member).map_or("-".into(), |s| format_score(s.score));
+            let label = m.label.as_ref().map_or(String::new(), |l| format!(" ({})", super::sanitize::name(l)));
+            Some(format!("{} {}{label} {score}", place + 1, super::sanitize::name(&m.call.model)))
+        })
+        .collect();
+    for (_, m) in report.panel.iter().enumerate().filter(|(i, _)| !ranked.contains(i)) {
+        let model = super::sanitize::name(&m.call.model);
+        parts.push(match (m.call.ok, m.cut) {
+            (true, _) => format!("- {model}"),
+            (false, true) => format!("{model} cut"),
+            (false, false) => format!("{model} failed"),
+        });
+    }
+    parts
+}
+
+/// The members the judge ranked, best first, by index.
+fn ranked(report: &RunReport) -> Vec<usize> {
+    let Some(a) = &report.analysis else { return Vec::new() };
+    let mut order: Vec<usize> = Vec::new();
+    for model in &a.ranking {
+        // Models may repeat in a panel: take the next member of that name not yet placed.
+        if let Some(s) = a.scores.iter().find(|s| &s.model == model && !order.contains(&s.member)) {
+            order.push(s.member);
+        }
+    }
+    order
 }
 
 /// `run ID · fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens · $0.01`.

@@ -4,11 +4,14 @@
 //! the same question gets the same answer run after run); asked for structured
 //! output, it returns a JSON value that satisfies the requested schema (so as a judge it
 //! scores exactly the labels it was shown). `delay_ms`, `fail`, `stop` and `reply`
-//! options inject latency, failures, stop reasons and scripted text.
+//! options inject latency, failures, stop reasons and scripted text; `demo=ROLE` plays a
+//! part in the demo preset's run (`demo`).
 //!
-//! Knows nothing about judges or panels: only chat requests and JSON schemas. The options
-//! and their query syntax are `options`.
+//! Knows nothing about judges or panels: only chat requests and JSON schemas (the demo
+//! mode alone reads the judge's keys in a schema). The options and their query syntax
+//! are `options`.
 
+mod demo;
 mod options;
 
 use std::time::Duration;
@@ -42,6 +45,14 @@ impl MockProvider {
         let seed = fnv1a(&parts);
         // A continued conversation's question is in its first message.
         let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
+        if let Some(role) = self.options.demo {
+            let raw: Vec<&str> = messages.iter().map(|m| m.text).collect();
+            let raw = if raw.is_empty() { vec![request.user.as_str()] } else { raw };
+            return Some(match &request.json_schema {
+                Some(schema) => demo::verdict(&schema.schema, &raw, instance(&schema.schema, seed, "")).to_string(),
+                None => demo::prose(role, &self.name, &raw),
+            });
+        }
         Some(match &request.json_schema {
             Some(schema) => {
                 let mut value = instance(&schema.schema, seed, "");

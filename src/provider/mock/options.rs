@@ -4,11 +4,14 @@
 //! answer with that stop reason (`length`: as if cut at the token cap), `reply=TEXT` answers
 //! with exactly that text, `error_chars=N` makes a failure's message N characters long,
 //! and `reason_chars=N` makes each `reason` of a structured answer (a judge's scores) N
-//! characters long (for what long outside text does to the output). The query is read as a URL query (`form_urlencoded`:
+//! characters long (for what long outside text does to the output), and `demo=ROLE`
+//! plays a part in the demo preset's scripted run (`demo`). The query is read as a URL query (`form_urlencoded`:
 //! `%`-escapes, `+` for a space); a malformed escape is an error, not kept as written.
 //!
 //! Knows nothing about model addresses: the catalog splits `mock:NAME?` off and hands
 //! over the rest.
+
+use super::demo::DemoRole;
 
 /// What a `mock:NAME?...` model does, from its query options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct MockOptions {
     pub error_chars: Option<usize>,
     /// Each `reason` of a structured answer is this many characters long.
     pub reason_chars: Option<usize>,
+    /// The part it plays in the demo (`demo=worked|terse|slip|judge|synth`).
+    pub demo: Option<DemoRole>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +76,10 @@ impl MockOptions {
                 }
                 "reply" => options.reply = Some(value.into_owned()),
                 "stop" => options.stop = Some(value.into_owned()),
+                "demo" => {
+                    options.demo =
+                        Some(DemoRole::parse(&value).ok_or_else(|| MockOptionError::Demo(value.to_string()))?);
+                }
                 "error_chars" | "reason_chars" => {
                     let chars = value
                         .parse()
@@ -99,7 +108,9 @@ pub enum MockOptionError {
     Failure(String),
     #[error("`{key}={value}` is not a whole number up to {MAX_CHARS}")]
     Chars { key: String, value: String },
-    #[error("unknown mock option `{0}` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)")]
+    #[error("`demo={0}` is not one of {names}", names = DemoRole::NAMES)]
+    Demo(String),
+    #[error("unknown mock option `{0}` (known: delay_ms, fail, reply, stop, error_chars, reason_chars, demo)")]
     Unknown(String),
     /// A `%`-escape that is cut short or decodes to bytes that are not UTF-8, in the value
     /// of the option named.
@@ -165,8 +176,10 @@ mod tests {
         assert_eq!(err("fail=200"), "`fail=200` is neither `timeout`, `midway` nor an HTTP status from 400 to 599");
         assert_eq!(
             err("speed=1"),
-            "unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)"
+            "unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars, demo)"
         );
+        assert_eq!(err("demo=judge"), "");
+        assert_eq!(err("demo=wise"), "`demo=wise` is not one of worked, terse, slip, judge, synth");
         assert_eq!(err("error_chars=x"), "`error_chars=x` is not a whole number up to 1048576");
         assert_eq!(err("delay_ms=3600001"), "`delay_ms=3600001` is not a whole number of milliseconds up to 3600000");
         assert_eq!(err("delay_ms=-1"), "`delay_ms=-1` is not a whole number of milliseconds up to 3600000");

@@ -1,7 +1,7 @@
 //! What each of the pipeline's events does to progress and to stdout: stages starting
 //! and ending, members answering or failing (a failure's error cut to one line), skipped
-//! stages, and the answer streamed through the stateful sanitiser (a retried attempt
-//! starts it afresh, below a line that says so).
+//! stages, and the answer streamed through the stateful sanitiser and word wrapper,
+//! under its heading (a retried attempt starts both afresh, below a line that says so).
 //!
 //! Knows nothing about how a line is drawn (`line`).
 
@@ -87,6 +87,11 @@ impl Observer for RunObserver {
             RunEvent::StageDone { stage, ok, elapsed_ms } => {
                 state.stage = None;
                 let name = shared.stage_name(&state, stage);
+                let held = state.answer_wrap.finish();
+                if !held.is_empty() {
+                    crate::render::write_raw(&held);
+                    state.streamed_newline = false;
+                }
                 if state.streamed > 0 && !state.streamed_newline {
                     // End the streamed answer's last line before stderr writes below it.
                     crate::render::write_raw("\n");
@@ -97,10 +102,15 @@ impl Observer for RunObserver {
             }
             RunEvent::AnswerDelta(text) if shared.stream => {
                 let text = state.answer_filter.push(text);
+                let text = state.answer_wrap.push(&text);
                 if text.is_empty() {
                     return;
                 }
                 shared.clear_line(&mut state);
+                if let Some(heading) = shared.answer.heading.as_ref().filter(|_| !state.headed) {
+                    state.headed = true;
+                    crate::render::write_stderr(&format!("{heading}\n"));
+                }
                 state.streamed += text.len();
                 state.streamed_newline = text.ends_with('\n');
                 crate::render::write_raw(&text);
@@ -108,6 +118,7 @@ impl Observer for RunObserver {
             RunEvent::AnswerRestart if shared.stream => {
                 // The retried attempt starts from scratch, outside any sequence.
                 state.answer_filter = Sanitizer::default();
+                state.answer_wrap = wrap::Streamed::new(shared.answer.width);
                 if state.streamed > 0 {
                     state.streamed = 0;
                     crate::render::write_raw("\n");

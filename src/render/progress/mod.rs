@@ -1,5 +1,7 @@
 //! Progress on stderr while a run is in flight (one redrawn line on a terminal, plain
-//! lines otherwise), and the final answer streamed to stdout as it arrives. Every piece
+//! lines otherwise), and the final answer streamed to stdout as it arrives: under a
+//! heading on stderr when a person sees both, and wrapped at word boundaries on a
+//! terminal (a word may be cut across two deltas, so the wrapper holds it). Every piece
 //! of outside text (model names, errors, the answer) is stripped of control sequences;
 //! the answer through one stateful filter, as a sequence may be cut across two deltas.
 //!
@@ -22,12 +24,20 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::sanitize::{self, Sanitizer};
+use super::wrap;
 use crate::pipeline::{RunPlan, Stage};
 
 /// How often the live line is redrawn while nothing happens.
 const LIVE_TICK: Duration = Duration::from_secs(1);
 /// How often a plain stream hears what the run is still waiting for.
 const PLAIN_TICK: Duration = Duration::from_secs(5);
+
+/// How the streamed answer is shown: the heading stderr gets above it (none: no
+/// heading), and the width stdout's text is wrapped to (none: as it comes).
+pub struct AnswerShown {
+    pub heading: Option<String>,
+    pub width: Option<usize>,
+}
 
 pub struct RunObserver {
     shared: Arc<Shared>,
@@ -48,6 +58,7 @@ struct Shared {
     synth: Option<String>,
     /// The panel ranks itself (`--judge council`): the judge stage is the council's.
     council: bool,
+    answer: AnswerShown,
     started: Instant,
     state: Mutex<State>,
 }
@@ -69,12 +80,23 @@ struct State {
     streamed_newline: bool,
     /// Strips control sequences from the streamed answer, across deltas.
     answer_filter: Sanitizer,
+    /// Wraps the streamed answer at word boundaries, across deltas.
+    answer_wrap: wrap::Streamed,
+    /// The answer's heading is on stderr.
+    headed: bool,
 }
 
 impl RunObserver {
     /// The observer of `plan`'s run: `live` redraws one line (a terminal), `quiet` prints
-    /// no progress, `stream` writes the answer to stdout as it arrives.
-    pub fn new(plan: &RunPlan, live: bool, quiet: bool, stream: bool, width: Option<usize>) -> Self {
+    /// no progress, `stream` writes the answer to stdout as it arrives, as `answer` says.
+    pub fn new(
+        plan: &RunPlan,
+        live: bool,
+        quiet: bool,
+        stream: bool,
+        width: Option<usize>,
+        answer: AnswerShown,
+    ) -> Self {
         let shared = Arc::new(Shared {
             live,
             quiet,
@@ -84,8 +106,9 @@ impl RunObserver {
             judge: plan.judge.as_ref().map(|p| sanitize::name(&p.model)),
             council: plan.council,
             synth: plan.synth.as_ref().map(|p| sanitize::name(&p.model)),
+            state: Mutex::new(State { answer_wrap: wrap::Streamed::new(answer.width), ..State::default() }),
+            answer,
             started: Instant::now(),
-            state: Mutex::new(State::default()),
         });
         let ticker = (!quiet).then(|| {
             let (stop, ticks) = mpsc::channel::<()>();
