@@ -199,18 +199,7 @@ fn ten_thousand_empty_files_with_long_names_stay_within_context_chars() {
 fn the_diff_of_the_work_tree_is_sent_without_secret_files() {
     let env = TestEnv::new();
     env.real_programs(&["git"]);
-    let git = |args: &[&str]| {
-        let status = std::process::Command::new("git")
-            .current_dir(env.work_dir())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdout(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "git {args:?}");
-    };
+    let git = |args: &[&str]| git(env.work_dir(), args);
     git(&["init", "-q"]);
     write(env.work_dir(), "a.rs", b"fn a() {}\n");
     write(env.work_dir(), ".env", b"KEY=OLD\n");
@@ -271,4 +260,192 @@ fn with_top_level(keys: &str) -> TestEnv {
     let env = TestEnv::new();
     let text = format!("{keys}{}", env.config_toml());
     env.config(&text)
+}
+
+/// Runs `git` in `dir` with a fixed identity and no user configuration.
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// `frontier run …` with a pipe on its stdin that `feed` writes to (and closes by
+/// dropping it, or holds open while the run goes on); the output.
+fn with_piped_stdin(
+    env: &TestEnv,
+    args: &[&str],
+    feed: impl FnOnce(std::process::ChildStdin) + Send + 'static,
+) -> common::Outcome {
+    use std::process::Stdio;
+    let mut child =
+        env.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || feed(stdin));
+    let output = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    common::Outcome {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_piped_writer_that_pauses_5s_twice_is_read_whole() {
+    use std::io::Write as _;
+    let env = TestEnv::new();
+    let out = with_piped_stdin(&env, &run_args(&["--json", "what failed?"]), |mut stdin| {
+        for (i, line) in ["first\n", "second\n", "late\n"].iter().enumerate() {
+            if i > 0 {
+                std::thread::sleep(std::time::Duration::from_secs(5));
+            }
+            stdin.write_all(line.as_bytes()).unwrap();
+        }
+    });
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json()["context"], json!([{"kind": "stdin", "bytes": 18}]));
+    let requests = env.server().requests();
+    assert_eq!(requests.len(), 4, "two members, the judge and the synth");
+    for request in requests {
+        assert!(request.user_message().contains("--- stdin (18 bytes) ---\nfirst\nsecond\nlate\n"), "{request:?}");
+    }
+    // Five seconds of silence is long enough for the user to be told why nothing happens.
+    assert_eq!(out.stderr.matches("frontier is waiting for piped input").count(), 1, "{out}");
+}
+
+#[test]
+fn a_stdin_left_open_without_data_is_announced_and_the_run_goes_ahead_at_its_budget() {
+    let env = TestEnv::new();
+    let started = std::time::Instant::now();
+    let args = ["run", "--json", "--model", "local:m1", "--budget", "4", "what failed?"];
+    let out = with_piped_stdin(&env, &args, |stdin| {
+        // Open, and never written to, for longer than the run's budget.
+        std::thread::sleep(std::time::Duration::from_secs(7));
+        drop(stdin);
+    });
+    assert_eq!(out.code, Some(0), "{out}");
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4), "the read waited for the run's budget");
+    insta::assert_snapshot!(out.stderr, @"warning: frontier is waiting for piped input on stdin (it reads to the end before the run starts); if nothing more is coming, close the writer, or run with `</dev/null`");
+    assert_eq!(
+        out.json()["context"],
+        json!([{"kind": "stdin", "bytes": 0, "skipped": "nothing arrived within the run's budget of 4s"}])
+    );
+    assert_eq!(env.server().requests().len(), 1, "the run went ahead");
+}
+
+#[test]
+fn every_source_the_budget_cuts_or_skips_is_said_on_stderr_and_in_the_reports_notes() {
+    let env = with_top_level("context_chars = 1000\n");
+    env.real_programs(&["git"]);
+    git(env.work_dir(), &["init", "-q"]);
+    write(env.work_dir(), "a.txt", b"one\n");
+    git(env.work_dir(), &["add", "-A"]);
+    git(env.work_dir(), &["commit", "-q", "-m", "one"]);
+    write(env.work_dir(), "a.txt", "a changed line\n".repeat(200).as_bytes());
+    for i in 0..6 {
+        write(env.work_dir(), &format!("t/{i}.rs"), format!("// test {i}\n").repeat(60).as_bytes());
+    }
+    let mut text = String::new();
+    let mut notes = Vec::new();
+    for extra in [&["--diff", "-f", "t/0.rs"][..], &["-f", "t/*.rs"]] {
+        let out = env.frontier(run_args(&[&["--json", "--no-stream"], extra, &["q"]].concat())).output();
+        assert_eq!(out.code, Some(0), "{out}");
+        text.push_str(&format!("$ frontier run {} q\n{}\n", extra.join(" "), out.stderr));
+        let report = out.json();
+        notes.push(report["notes"].clone());
+        // `show` lists every source the summary line counted.
+        let shown = env.frontier(["show", report["run_id"].as_str().unwrap(), "--json"]).output().json();
+        assert_eq!(shown["context"], report["context"]);
+    }
+    insta::assert_snapshot!(text);
+    // The same lines, in the report's notes, each once.
+    for (note, stderr) in notes.iter().zip(text.split("$ frontier run ").skip(1)) {
+        let lines: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix("warning: ")).collect();
+        assert_eq!(note.as_array().unwrap().iter().filter_map(|n| n.as_str()).collect::<Vec<_>>(), lines);
+    }
+    let skipped: Vec<&str> =
+        notes[1].as_array().unwrap().iter().filter_map(|n| n.as_str()).filter(|n| n.contains("not sent")).collect();
+    assert_eq!(skipped.len(), 1, "the skipped files of one glob share a line: {skipped:?}");
+}
+
+#[test]
+fn stdin_cut_at_the_cap_and_a_walk_past_its_file_limit_are_said_on_stderr() {
+    let env = with_top_level("context_chars = 1000\n");
+    let out = env.frontier(run_args(&["--json", "what failed?"])).stdin(&"log line\n".repeat(2_000)).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert!(
+        out.stderr.contains("warning: context: stdin was cut to ") && out.stderr.contains("raise `context_chars`"),
+        "{out}"
+    );
+    assert_eq!(out.json()["context"][0]["truncated"], true);
+
+    let env = TestEnv::new();
+    let dir = env.work_dir().join("many");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..10_001 {
+        std::fs::write(dir.join(format!("{i:05}.txt")), b"").unwrap();
+    }
+    let out = env.frontier(run_args(&["--dry-run", "-f", "many", "q"])).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert!(
+        out.stderr.contains(
+            "warning: context: many has more than 10000 files; only the first 10000 were looked at (name a narrower \
+             directory or glob)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_member_whose_window_cannot_hold_the_context_refuses_the_run_and_one_that_can_is_announced() {
+    let models = "\n[models.smol]\nroutes = [\"local:smol\"]\ncontext_window = 4096\n\
+                  [models.tiny]\nroutes = [\"local:tiny\"]\ncontext_window = 12000\n";
+    let env = TestEnv::new().extra_config(models);
+    write(env.work_dir(), "main.rs", b"fn main() {}");
+    let out = env
+        .frontier([
+            "run",
+            "--models",
+            "local:m1,smol",
+            "--judge",
+            "local:judge",
+            "--synth",
+            "local:synth",
+            "-f",
+            "main.rs",
+            "q",
+        ])
+        .output();
+    assert_eq!(out.code, Some(2), "{out}");
+    assert_eq!(env.server().requests().len(), 0, "nothing was sent");
+    insta::assert_snapshot!(out.stderr);
+    // A window that holds it all: the run goes ahead, and says its budget was lowered.
+    let out = env.frontier(["run", "--json", "--model", "tiny", "-f", "main.rs", "q"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let line = "context: the budget was lowered from 100000 to 17709 characters to fit `tiny`'s context window of \
+                12000 tokens; everything asked for fit";
+    assert!(out.stderr.contains(&format!("warning: {line}\n")), "{out}");
+    assert_eq!(out.json()["notes"], json!([line]));
+    let request = env.server().requests().pop().unwrap();
+    assert!(request.user_message().contains("fn main() {}"), "{request:?}");
+}
+
+#[test]
+fn a_mention_the_budget_cuts_is_named_in_the_relay_the_host_shows() {
+    let env = with_top_level("context_chars = 1000\n");
+    let repo = common::workspace::repo(&env);
+    write(&repo, "src/big.rs", "// a long line of code\n".repeat(200).as_bytes());
+    common::workspace::arm(&env, &repo, &["mode", "single", "--model", "local:solo", "--scope", "claude-project"]);
+    let event = common::workspace::claude_event(&repo, "Why is @src/big.rs so long? Tell me in detail please.");
+    let out = env.frontier(["hook"]).stdin(&event).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let relay = out.json()["hookSpecificOutput"]["additionalContext"].as_str().unwrap().to_string();
+    assert!(relay.contains("context: file mentioned in the prompt src/big.rs was cut to "), "{relay}");
 }

@@ -166,8 +166,9 @@ fn armed(
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
-    let gathered = request::gather(&request.context, &request.prompt, env, budget.chars, &|| false)?;
-    plan.context = crate::context::assemble(gathered, budget.chars);
+    // What the budget cut or kept back is in the context's notes, which the relay carries.
+    let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
+    plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
     request::check_cost(&plan)?;
     let mode = armed.armed.mode().as_str();
     // The synth is told the room the host leaves; the banner's seconds are not known yet.

@@ -148,8 +148,8 @@ impl Server {
         let Resolved { mut plan, budget, .. } = request::resolve(&request, &config, &self.env, &mut super::warn)?;
         if !request.context.is_empty() {
             let stop = || cancel.is_cancelled();
-            let gathered = request::gather(&request.context, &request.prompt, &self.env, budget.chars, &stop)?;
-            plan.context = crate::context::assemble(gathered, budget.chars);
+            let gathering = request::Gathering { stop: &stop, say: &|_| {} };
+            plan.context = request::context(&request.context, &plan, &self.env, &budget, &gathering)?;
         }
         request::check_cost(&plan)?;
         let report = execute::carry_out_until(plan, progress, cancel.cancelled())?;

@@ -34,10 +34,12 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
     let request = ask::run_request(&args, prompt);
     let Resolved { mut plan, budget, .. } = request::resolve(&request, &config, env, &mut super::warn)?;
-    // No walk, no git and no read of stdin unless asked.
+    // No walk, no git and no read of stdin unless asked. What the budget cut or kept
+    // back is said on stderr before anything is sent, as well as in the report's notes.
     if !request.context.is_empty() {
-        let gathered = request::gather(&request.context, &request.prompt, env, budget.chars, &|| false)?;
-        plan.context = crate::context::assemble(gathered, budget.chars);
+        let gathering = request::Gathering { stop: &|| false, say: &super::warn };
+        plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
+        plan.context.notes.iter().for_each(|note| super::warn(note));
     }
     if args.dry_run {
         let dry = render::context::DryRun {

@@ -9,7 +9,8 @@
 //! The budget counts every character of the block: the instruction, the frame's lines,
 //! each piece's heading and its cut marker as well as its text. A piece fits whole, or is
 //! cut where the budget runs out (if enough of its text is left to be worth sending), or
-//! is skipped as over the budget; the block never exceeds the budget.
+//! is skipped as over the budget; the block never exceeds the budget. Every source the
+//! budget cut or skipped gets a note for the report (and the user's stderr).
 //!
 //! Knows nothing about where the pieces came from or how the budget was chosen.
 
@@ -62,7 +63,50 @@ pub fn assemble(gathered: Gathered, budget_chars: usize) -> Context {
         }
     }
     sources.extend(gathered.skipped);
-    Context { block: render(&sent), sources, notes: gathered.notes }
+    let mut notes = gathered.notes;
+    notes.extend(budget_notes(&sources, budget_chars));
+    Context { block: render(&sent), sources, notes }
+}
+
+/// More sources skipped for the budget than this are named in one line, with a count.
+const NAMED_SKIPS: usize = 3;
+
+/// The lines that say what the budget cut or kept back: each cut source, and the sources
+/// skipped as over it (one line each, or one line naming the first few and the count).
+fn budget_notes(sources: &[Source], budget_chars: usize) -> Vec<String> {
+    let budget = format!("the context budget of {budget_chars} characters");
+    let todo = "raise `context_chars` in config.toml, or send less";
+    let mut notes: Vec<String> = sources
+        .iter()
+        .filter(|s| s.truncated)
+        .map(|s| format!("context: {} was cut to {} bytes to fit {budget}; {todo}", label(s.kind, &s.path), s.bytes))
+        .collect();
+    let over: Vec<String> =
+        sources.iter().filter(|s| s.skipped.as_deref() == Some(OVER_BUDGET)).map(|s| label(s.kind, &s.path)).collect();
+    if over.len() > NAMED_SKIPS {
+        notes.push(format!(
+            "context: {} sources were not sent, over {budget}: {} and {} more (`frontier show` on the run, or \
+             `--dry-run`, lists them all); {todo}",
+            over.len(),
+            over[..NAMED_SKIPS].join(", "),
+            over.len() - NAMED_SKIPS
+        ));
+    } else {
+        notes.extend(over.iter().map(|name| format!("context: {name} was not sent, over {budget}; {todo}")));
+    }
+    notes
+}
+
+/// `file src/a.rs`, `git diff HEAD`, `stdin`: a source as the notes and headings name it.
+fn label(kind: SourceKind, path: &Option<String>) -> String {
+    let kind = match kind {
+        SourceKind::File => "file",
+        SourceKind::Diff => "git diff",
+        SourceKind::Stdin => "stdin",
+        SourceKind::Transcript => "conversation so far",
+        SourceKind::Mention => "file mentioned in the prompt",
+    };
+    path.as_deref().map_or(kind.to_string(), |p| format!("{kind} {p}"))
 }
 
 fn chars(text: &str) -> usize {
@@ -141,19 +185,12 @@ fn section(piece: &Piece, text: &str, size: Size) -> String {
 
 /// `file src/pool.rs (812 bytes)`, `diff HEAD (cut to 4000 of 9000 bytes)`.
 fn heading(piece: &Piece, size: Size) -> String {
-    let kind = match piece.kind {
-        SourceKind::File => "file",
-        SourceKind::Diff => "git diff",
-        SourceKind::Stdin => "stdin",
-        SourceKind::Transcript => "conversation so far",
-        SourceKind::Mention => "file mentioned in the prompt",
-    };
-    let name = piece.path.as_deref().map(|p| format!(" {p}")).unwrap_or_default();
+    let name = label(piece.kind, &piece.path);
     let size = match size {
         Size::Cut { sent, whole, .. } => format!("cut to {sent} of {whole} bytes"),
         Size::Whole => format!("{} bytes", piece.text.len()),
     };
-    format!("{kind}{name} ({size})")
+    format!("{name} ({size})")
 }
 
 #[cfg(test)]
@@ -301,6 +338,37 @@ mod tests {
         assert!(context.is_empty());
         let context = assemble(gathered(vec![piece(SourceKind::Stdin, None, "x")]), 0);
         assert!(context.is_empty(), "a budget of 0 sends nothing: {}", context.block);
+    }
+
+    #[test]
+    fn each_cut_and_skipped_source_has_a_note_and_many_skips_share_one() {
+        let pieces = vec![
+            piece(SourceKind::File, Some("a"), &"a".repeat(300)),
+            piece(SourceKind::Diff, Some("HEAD"), &"b".repeat(1000)),
+            piece(SourceKind::Stdin, None, "c"),
+        ];
+        let context = assemble(gathered(pieces), 1200);
+        assert_eq!(
+            context.notes,
+            vec![
+                "context: git diff HEAD was cut to 300 bytes to fit the context budget of 1200 characters; raise \
+                 `context_chars` in config.toml, or send less",
+                "context: stdin was not sent, over the context budget of 1200 characters; raise `context_chars` in \
+                 config.toml, or send less",
+            ]
+        );
+        let many: Vec<Piece> =
+            (0..6).map(|i| piece(SourceKind::File, Some(&format!("t/{i}.rs")), &"x".repeat(600))).collect();
+        let context = assemble(gathered(many), 1200);
+        assert_eq!(
+            context.notes,
+            vec![
+                "context: 5 sources were not sent, over the context budget of 1200 characters: file t/1.rs, file \
+                 t/2.rs, file t/3.rs and 2 more (`frontier show` on the run, or `--dry-run`, lists them all); raise \
+                 `context_chars` in config.toml, or send less"
+            ]
+        );
+        assert!(assemble(gathered(vec![piece(SourceKind::File, Some("a"), "a")]), 1200).notes.is_empty());
     }
 
     #[test]

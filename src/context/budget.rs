@@ -66,6 +66,14 @@ pub fn chars(configured: usize, prompt_chars: usize, seats: &[Seat]) -> (usize, 
     best
 }
 
+/// The context window `seat` would need to hold `context_chars` characters of context
+/// besides everything else it holds: the inverse of [`chars`] for one seat.
+pub fn window_needed(context_chars: usize, prompt_chars: usize, seat: Seat) -> u64 {
+    let prompt_tokens = (prompt_chars as u64).div_ceil(CHARS_PER_TOKEN);
+    let others = OVERHEAD_TOKENS + prompt_tokens + seat.answers.saturating_mul(ANSWER_TOKENS);
+    others.saturating_add((context_chars as u64).div_ceil(CHARS_PER_TOKEN))
+}
+
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
@@ -86,6 +94,14 @@ mod tests {
         // The judge of three answers in a 40k window holds four: 40,000 - 2,000 - 16,384.
         let seats = [Seat::member(Some(40_000)), Seat::judge(Some(40_000), 3)];
         assert_eq!(chars(100_000, 0, &seats), (21_616 * 3, Some(1)));
+    }
+
+    #[test]
+    fn the_window_needed_gives_back_the_budget_it_would_leave() {
+        let seat = Seat::judge(Some(0), 2);
+        let needed = window_needed(9_000, 300, seat);
+        assert_eq!(needed, 2_000 + 100 + 3 * 4_096 + 3_000);
+        assert_eq!(chars(1_000_000, 300, &[Seat { window: Some(needed), ..seat }]), (9_000, Some(0)));
     }
 
     #[test]

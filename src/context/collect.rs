@@ -178,7 +178,14 @@ impl<'a> Collector<'a> {
                     self.skip(&path, "secret");
                 }
             }
-            Met::Stopped => self.skip(root, format!("walk stopped after {MAX_FILES} files; name fewer files")),
+            Met::Stopped => {
+                self.skip(root, format!("walk stopped after {MAX_FILES} files; name fewer files"));
+                self.gathered.notes.push(format!(
+                    "context: {} has more than {MAX_FILES} files; only the first {MAX_FILES} were looked at \
+                     (name a narrower directory or glob)",
+                    self.display(root)
+                ));
+            }
             Met::Directory => {}
         }
         true

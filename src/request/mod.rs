@@ -6,8 +6,9 @@
 //! that decides precedence (the request's own values over the scope's armed ones, over the
 //! preset's, over config.toml's, over the defaults), checks every value, and reports a bad
 //! one in the words of the entry point that sent it ([`Origin`]). What it returns,
-//! [`Resolved`], holds the `RunPlan` the pipeline runs and the context budget; [`gather`]
-//! fills the plan's context from the request's [`ContextAsk`].
+//! [`Resolved`], holds the `RunPlan` the pipeline runs and the context budget; [`context()`]
+//! fills the plan's context from the request's [`ContextAsk`], or refuses a context a
+//! participant's window can't hold.
 //!
 //! - `resolve`: the order of precedence, and the plan;
 //! - `selection`: which models (a request's, a scope's armed state, a preset looked up
@@ -36,7 +37,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
-pub use context::{Budget, ContextAsk, TranscriptAsk, gather};
+pub use context::{Budget, ContextAsk, Gathering, TranscriptAsk, context};
 pub use limits::MAX_HOOK_BUDGET_SECS;
 pub use resolve::{Resolved, check_cost, new_run_id, resolve};
 pub use selection::Selection;
