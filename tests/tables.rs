@@ -83,7 +83,7 @@ fn catalog_at_80_columns_splits_no_header_or_model_name() {
         "ANTHROPIC_API_KEY",
         "frontier-trio",
         "mock:alpha?delay_ms=120",
-        "mock:judge?delay_ms=100",
+        "mock:judge?delay_ms",
     ];
     assert_tokens_whole(&lines, &tokens);
     insta::assert_snapshot!(

@@ -135,7 +135,7 @@ mod tests {
         );
         assert_eq!(
             err("mock:a?speed=1"),
-            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars)"
+            "invalid model address `mock:a?speed=1`: unknown mock option `speed` (known: delay_ms, fail, reply, stop, error_chars, reason_chars, demo)"
         );
         assert_eq!(
             err("mock:a?reply=%zz"),
