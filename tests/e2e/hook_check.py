@@ -80,7 +80,9 @@ SHORT_PROMPT = "Sky blue?"  # under it: the hook must leave it alone
 
 BANNER_PREFIX = "⚡ Frontier · fusion · demo · 3 models · "
 BANNER_RE = re.compile(r"⚡ Frontier · fusion · demo · 3 models · \d+s")
-FUSED_ANSWER = f'synth on "{PROMPT}"'  # how the demo preset's mock synth opens its answer
+# What the demo preset's scripted synth says to a question that is not a sum
+# (src/provider/mock/demo/): text no host model would write on its own.
+FUSED_ANSWER = "played by mock models: no real model read your question"
 # The answer's frame: `[[frontier-answer NONCE]]` ... `[[end frontier-answer NONCE]]`,
 # a fresh 128-bit hex nonce per run (the instruction before the frame names both lines).
 ANSWER_OPEN = "[[frontier-answer "

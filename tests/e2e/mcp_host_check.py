@@ -49,8 +49,9 @@ from e2e_common import (CheckFailed, Checks, Llmock, agent_cli_env, cli_version,
                         write_codex_config, write_gemini_auth)
 
 TOOL_PROMPT = "Should this cache be write-through or write-back?"
-# How the demo preset's mock synth opens its answer (src/provider/mock).
-FUSED_ANSWER = f'synth on "{TOOL_PROMPT}"'
+# What the demo preset's scripted synth says to a question that is not a sum
+# (src/provider/mock/demo/): text no host model would write on its own.
+FUSED_ANSWER = "played by mock models: no real model read your question"
 STAND_IN_ANSWER = "stand-in fused answer 7f3a: write-through, for the crash story"
 HOST_REPLY = "Scripted host reply after the tool: going with write-through."
 USER_PROMPT = "Get a second opinion on the cache write policy, please."
