@@ -10,7 +10,8 @@
 use serde_json::Value;
 
 use super::by_key::{items, text};
-use super::recorded::{context, headline, last_round_heading, members, rounds};
+use super::member::{last_round_heading, members, rounds};
+use super::recorded::{context, headline};
 use crate::history::Summary;
 
 pub fn report(summary: &Summary, report: &Value) -> String {

@@ -14,6 +14,7 @@ pub mod context;
 pub mod council;
 pub mod history;
 pub mod markdown;
+mod member;
 mod progress;
 pub mod recorded;
 pub mod sanitize;
