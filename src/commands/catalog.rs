@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::model_status::{self as readiness, ModelStatus};
-use crate::config::{Config, PresetSource};
+use crate::config::{Config, Preset, PresetSource};
 use crate::env::Env;
 use crate::error::Result;
 use crate::render::screen::{Fit, Screen};
@@ -57,19 +57,24 @@ pub(super) struct PresetRow {
     pub readiness: &'static str,
 }
 
+/// The readiness of each model `preset` calls, once each: its panel, judge and synth (the
+/// council is the panel itself, not a model to check).
+pub(super) fn preset_statuses(preset: &Preset, config: &Config, env: &Env) -> Vec<ModelStatus> {
+    let mut seen: Vec<&String> = Vec::new();
+    for model in preset.panel.iter().chain([&preset.judge, &preset.synth]) {
+        if model != crate::config::presets::COUNCIL && !seen.contains(&model) {
+            seen.push(model);
+        }
+    }
+    seen.into_iter().map(|m| readiness::check(config, env, m)).collect()
+}
+
 pub(super) fn preset_rows(config: &Config, env: &Env) -> Vec<PresetRow> {
     config
         .presets
         .iter()
         .map(|p| {
-            // The council is the panel itself, not a model to check.
-            let statuses: Vec<ModelStatus> = p
-                .panel
-                .iter()
-                .chain([&p.judge, &p.synth])
-                .filter(|m| *m != crate::config::presets::COUNCIL)
-                .map(|m| readiness::check(config, env, m))
-                .collect();
+            let statuses: Vec<ModelStatus> = preset_statuses(p, config, env);
             let ready = statuses.iter().all(|s| s.ready);
             let usable = statuses.iter().all(ModelStatus::usable);
             PresetRow {

@@ -1,10 +1,9 @@
 //! `frontier preset list|show|save|delete`. Deleting a preset that scopes have armed
 //! deletes it and warns, naming each such scope: runs there fail until it is re-armed.
 
-use super::catalog::{preset_rows, preset_table};
+use super::catalog::{preset_rows, preset_statuses, preset_table};
 use crate::cli::PresetCommand;
 use crate::config::Config;
-use crate::config::model_status as readiness;
 use crate::config::presets::{check_panel, judge_and_synth};
 use crate::config::{Preset, PresetSource};
 use crate::env::Env;
@@ -111,15 +110,8 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
 /// route's fix, or what was not checked; empty when every model is ready.
 fn not_ready(preset: &Preset, config: &Config, env: &Env) -> String {
     let name = |n: &str| crate::render::sanitize::name(n);
-    let mut seen: Vec<&String> = Vec::new();
     let mut lines = String::new();
-    // The council is the panel itself, not a model to check.
-    for model in preset.panel.iter().chain([&preset.judge, &preset.synth]) {
-        if model == crate::config::presets::COUNCIL || seen.contains(&model) {
-            continue;
-        }
-        seen.push(model);
-        let status = readiness::check(config, env, model);
+    for status in preset_statuses(preset, config, env) {
         let why = match (status.ready, &status.not_checked, &status.missing) {
             (true, _, _) => continue,
             (false, Some(what), _) => format!("not checked: {what}"),
@@ -128,7 +120,7 @@ fn not_ready(preset: &Preset, config: &Config, env: &Env) -> String {
                 format!("not ready: {}{fix}", missing.as_deref().unwrap_or("?"))
             }
         };
-        lines.push_str(&format!("        {}: {}\n", name(model), name(&why)));
+        lines.push_str(&format!("        {}: {}\n", name(&status.model), name(&why)));
     }
     lines
 }

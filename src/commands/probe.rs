@@ -58,7 +58,15 @@ pub fn statuses(config: &Config, env: &Env, models: &[&str]) -> Vec<ModelStatus>
         return plain;
     }
     let probes = local_servers(&config.catalog);
-    models.iter().map(|m| model_status::check_probed(config, env, m, &probes)).collect()
+    // Only what was not checked is asked again, now knowing what the probes found.
+    plain
+        .into_iter()
+        .zip(models)
+        .map(|(status, m)| match status.not_checked {
+            Some(_) => model_status::check_probed(config, env, m, &probes),
+            None => status,
+        })
+        .collect()
 }
 
 /// The route of the kind's models list, added to the base URL as the kind's adapter adds
@@ -164,6 +172,21 @@ mod tests {
         }
     }
 
+    /// A server on a free loopback port that answers one request with `response`; joining
+    /// it gives the request it read.
+    fn answering_once(response: &'static [u8]) -> (u16, std::thread::JoinHandle<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap_or_else(|e| panic!("{e}"));
+            let mut request = [0u8; 512];
+            let n = conn.read(&mut request).unwrap_or(0);
+            let _ = conn.write_all(response);
+            String::from_utf8_lossy(&request[..n]).into_owned()
+        });
+        (port, server)
+    }
+
     fn free_port() -> u16 {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
         listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port()
@@ -179,15 +202,7 @@ mod tests {
 
     #[test]
     fn a_server_that_answers_http_is_reached_with_a_get_of_its_models() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
-        let server = std::thread::spawn(move || {
-            let (mut conn, _) = listener.accept().unwrap_or_else(|e| panic!("{e}"));
-            let mut request = [0u8; 512];
-            let n = conn.read(&mut request).unwrap_or_else(|e| panic!("{e}"));
-            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
-            String::from_utf8_lossy(&request[..n]).into_owned()
-        });
+        let (port, server) = answering_once(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
         assert_eq!(probe(&loopback(port), "/models", PROBE_DEADLINE), Reach::Answered { status: 200 });
         let request = server.join().unwrap_or_else(|_| panic!("server thread"));
         assert!(request.starts_with("GET /v1/models HTTP/1.1\r\n"), "{request}");
@@ -196,14 +211,7 @@ mod tests {
 
     #[test]
     fn a_404_at_the_route_is_a_wrong_path_with_its_fix() {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        let port = listener.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
-        let server = std::thread::spawn(move || {
-            let (mut conn, _) = listener.accept().unwrap_or_else(|e| panic!("{e}"));
-            let mut request = [0u8; 512];
-            let _ = conn.read(&mut request);
-            let _ = conn.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
-        });
+        let (port, server) = answering_once(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
         let anthropic_with_v1 = loopback(port);
         assert_eq!(
             probe(&anthropic_with_v1, "/v1/models", PROBE_DEADLINE),
