@@ -348,7 +348,7 @@ fn whose_settings_must_be_said() {
         &["uninstall", "gemini"],
         &["install", "codex", "--user", "--project", "proj"],
         &["install", "codex", "--project", "no/such/dir"],
-        &["install", "vscode", "--user"],
+        &["install", "notepad", "--user"],
     ] {
         let outcome = run(&env, args);
         assert_eq!(outcome.code, Some(2), "{outcome}");

@@ -12,6 +12,19 @@ pub enum HostArg {
     ClaudeCode,
     Codex,
     Gemini,
+    Qwen,
+    Copilot,
+    #[value(name = "opencode")]
+    OpenCode,
+    Kilo,
+    Droid,
+    Cline,
+    Continue,
+    Cursor,
+    Windsurf,
+    #[value(name = "vscode")]
+    VsCode,
+    Zed,
 }
 
 #[derive(Debug, Args)]

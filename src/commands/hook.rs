@@ -16,8 +16,8 @@ use std::panic::AssertUnwindSafe;
 use std::time::SystemTime;
 
 use super::execute;
-use crate::cli::{HookArgs, HostArg};
-use crate::config::{Config, Host, Paths};
+use crate::cli::HookArgs;
+use crate::config::{Config, Paths};
 use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::Error;
@@ -125,11 +125,7 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
     let bytes = stdin::read_all(STDIN_DEADLINE, MAX_STDIN_BYTES).map_err(|e| Failed::quiet(e.to_string()))?;
     let event: input::HookInput =
         serde_json::from_slice(&bytes).map_err(|e| Failed::quiet(format!("stdin is not a hook event ({e})")))?;
-    let named = args.host.map(|h| match h {
-        HostArg::ClaudeCode => Host::ClaudeCode,
-        HostArg::Codex => Host::Codex,
-        HostArg::Gemini => Host::Gemini,
-    });
+    let named = args.host.map(super::host);
     let Some(host) = input::host_of(&event, named, env) else { return Ok(None) };
     let paths = Paths::resolve(env)?;
     let workspace = event.cwd.clone().unwrap_or_else(|| env.cwd().to_path_buf());

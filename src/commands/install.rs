@@ -7,8 +7,7 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{HostArg, InstallArgs};
-use crate::config::Host;
+use crate::cli::InstallArgs;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::install::{self, EntryChange, Kind, Location, Plan, SkillChange, Target, host};
@@ -38,18 +37,14 @@ fn kind(args: &InstallArgs) -> Kind {
 }
 
 fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
-    let host = match args.host {
-        HostArg::ClaudeCode => Host::ClaudeCode,
-        HostArg::Codex => Host::Codex,
-        HostArg::Gemini => Host::Gemini,
-    };
+    let host = super::host(args.host);
     let location = match (args.user, args.project) {
         (true, _) => Location::User,
         (false, Some(dir)) => Location::Project(project_dir(&env.cwd().join(dir))?),
         (false, None) => {
-            let name = host::flag(host);
+            let name = host.key();
             return Err(Error::usage(
-                format!("say whose {} settings to change: --user or --project DIR", host::display_name(host)),
+                format!("say whose {} settings to change: --user or --project DIR", host.display_name()),
                 format!(
                     "`frontier {command} {name} --user` changes your own settings, for every project; \
                      `frontier {command} {name} --project .` changes this project's only"
@@ -94,7 +89,7 @@ fn finish(plan: &Plan, dry_run: bool, verb: Verb) -> Result<i32> {
 
 /// The human account of `plan`, carried out or (`dry_run`) not.
 fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
-    let name = host::display_name(plan.target.host);
+    let name = plan.target.host.display_name();
     let whose = match &plan.target.location {
         Location::User => "your settings".to_string(),
         Location::Project(dir) => format!("project {}", dir.display()),

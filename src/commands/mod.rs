@@ -87,3 +87,25 @@ fn print_json(value: &impl serde::Serialize) {
 fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
+
+/// The host a command-line host name means.
+fn host(arg: crate::cli::HostArg) -> crate::config::Host {
+    use crate::cli::HostArg as A;
+    use crate::config::Host as H;
+    match arg {
+        A::ClaudeCode => H::ClaudeCode,
+        A::Codex => H::Codex,
+        A::Gemini => H::Gemini,
+        A::Qwen => H::Qwen,
+        A::Copilot => H::Copilot,
+        A::OpenCode => H::OpenCode,
+        A::Kilo => H::Kilo,
+        A::Droid => H::Droid,
+        A::Cline => H::Cline,
+        A::Continue => H::Continue,
+        A::Cursor => H::Cursor,
+        A::Windsurf => H::Windsurf,
+        A::VsCode => H::VsCode,
+        A::Zed => H::Zed,
+    }
+}

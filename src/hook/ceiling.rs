@@ -47,7 +47,7 @@ impl Ceiling {
         let (default, unit) = match host {
             Host::ClaudeCode => (Some(CLAUDE_CODE_UNITS), Unit::Utf16),
             Host::Codex => (Some(CODEX_BYTES), Unit::Utf8Bytes),
-            Host::Gemini => (None, Unit::Utf16),
+            _ => (None, Unit::Utf16),
         };
         let limit = relay_chars.and_then(|n| usize::try_from(n).ok()).or(default)?;
         Some(Ceiling { limit, unit })

@@ -29,8 +29,8 @@ pub struct HookInput {
 /// The prompt event of each host.
 pub fn prompt_event(host: Host) -> &'static str {
     match host {
-        Host::ClaudeCode | Host::Codex => "UserPromptSubmit",
         Host::Gemini => "BeforeAgent",
+        _ => "UserPromptSubmit",
     }
 }
 
@@ -51,7 +51,8 @@ pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host
             _ => return None,
         },
     };
-    (input.hook_event_name == prompt_event(host)).then_some(host)
+    let served = matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini);
+    (served && input.hook_event_name == prompt_event(host)).then_some(host)
 }
 
 #[cfg(test)]

@@ -45,6 +45,9 @@ impl Target {
     /// Resolves the files of `host` at `location`. User files follow each host's own
     /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
+        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini) {
+            return Err(unsupported(host));
+        }
         let (settings, skills, mcp) = match &location {
             Location::Project(dir) => match host {
                 Host::ClaudeCode => {
@@ -57,6 +60,7 @@ impl Target {
                     let settings = dir.join(".gemini/settings.json");
                     (settings.clone(), dir.join(".gemini/skills"), settings)
                 }
+                _ => return Err(unsupported(host)),
             },
             Location::User => {
                 let var = |name: &str| env.var(name).map(|dir| env.cwd().join(dir));
@@ -83,6 +87,7 @@ impl Target {
                         let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
                         (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
                     }
+                    _ => return Err(unsupported(host)),
                 }
             }
         };
@@ -105,46 +110,34 @@ impl Target {
     }
 }
 
-/// The host's name as users know it.
-pub fn display_name(host: Host) -> &'static str {
-    match host {
-        Host::ClaudeCode => "Claude Code",
-        Host::Codex => "Codex",
-        Host::Gemini => "Gemini CLI",
-    }
-}
-
-/// The value of `frontier hook --host` for this host.
-pub fn flag(host: Host) -> &'static str {
-    match host {
-        Host::ClaudeCode => "claude-code",
-        Host::Codex => "codex",
-        Host::Gemini => "gemini",
-    }
-}
-
 /// The `--scope` word that arms this host's workspace scope of the current directory.
 pub fn project_scope(host: Host) -> &'static str {
     match host {
         Host::ClaudeCode => "claude-project",
         Host::Codex => "codex-project",
         Host::Gemini => "gemini-project",
+        Host::Qwen => "qwen-project",
+        Host::Copilot => "copilot-project",
+        Host::OpenCode => "opencode-project",
+        Host::Kilo => "kilo-project",
+        Host::Droid => "droid-project",
+        Host::Cline | Host::Continue | Host::Cursor | Host::Windsurf | Host::VsCode | Host::Zed => "",
     }
 }
 
 /// The event that carries the user's prompt.
 pub fn event(host: Host) -> &'static str {
     match host {
-        Host::ClaudeCode | Host::Codex => "UserPromptSubmit",
         Host::Gemini => "BeforeAgent",
+        _ => "UserPromptSubmit",
     }
 }
 
 /// The hook timeout as the host writes it, and its unit.
 pub fn timeout(host: Host) -> (u64, &'static str) {
     match host {
-        Host::ClaudeCode | Host::Codex => (HOOK_TIMEOUT_SECS, "s"),
         Host::Gemini => (HOOK_TIMEOUT_SECS * 1000, "ms"),
+        _ => (HOOK_TIMEOUT_SECS, "s"),
     }
 }
 
@@ -157,15 +150,15 @@ pub fn command(host: Host, program: &Path) -> Result<String> {
             "install frontier under a UTF-8 path (for example with `cargo install --path .`) and run it from there",
         ));
     };
-    Ok(format!("{} hook --host {}", shell_quote(path), flag(host)))
+    Ok(format!("{} hook --host {}", shell_quote(path), host.key()))
 }
 
 /// One hook entry (a handler inside a matcher group) as the host reads it.
 pub fn handler(host: Host, command: &str) -> Value {
     let (timeout, _) = timeout(host);
     match host {
-        Host::ClaudeCode | Host::Codex => json!({"type": "command", "command": command, "timeout": timeout}),
         Host::Gemini => json!({"name": "frontier", "type": "command", "command": command, "timeout": timeout}),
+        _ => json!({"type": "command", "command": command, "timeout": timeout}),
     }
 }
 
@@ -202,8 +195,17 @@ pub fn follow_up(target: &Target) -> Vec<String> {
                 dir.join(".gemini/settings.json").display()
             ));
         }
+        _ => {}
     }
     notes
+}
+
+/// What `install` says of a host it can't register with yet.
+pub fn unsupported(host: Host) -> Error {
+    Error::refused(
+        format!("frontier can't register with {} yet", host.display_name()),
+        "docs/hooks.md lists the hosts `frontier install` supports",
+    )
 }
 
 /// `s` as one shell word: unchanged when it holds only safe characters, else in single

@@ -36,8 +36,8 @@ pub enum Format {
 /// The format of `host`'s MCP file and the key of its server table.
 pub fn table(host: Host) -> (Format, &'static str) {
     match host {
-        Host::ClaudeCode | Host::Gemini => (Format::Json, "mcpServers"),
         Host::Codex => (Format::Toml, "mcp_servers"),
+        _ => (Format::Json, "mcpServers"),
     }
 }
 
@@ -60,6 +60,7 @@ pub fn entry(host: Host, program: &str) -> Value {
         // A fusion takes minutes; Codex's own tool timeout is 60 s.
         Host::Codex => json!({"command": program, "args": [ARG], "tool_timeout_sec": HOOK_TIMEOUT_SECS}),
         Host::Gemini => json!({"command": program, "args": [ARG], "timeout": HOOK_TIMEOUT_SECS * 1000}),
+        _ => json!({"command": program, "args": [ARG]}),
     }
 }
 
@@ -94,6 +95,7 @@ pub fn follow_up(target: &Target) -> Vec<String> {
              `/mcp` in a session lists its tools"
                 .to_string()
         }
+        _ => return Vec::new(),
     };
     vec![note]
 }

@@ -26,8 +26,7 @@ const MAX_SCOPE_LEN: usize = 64;
 fn scope_prefix(host: Host) -> &'static str {
     match host {
         Host::ClaudeCode => "cc",
-        Host::Codex => "codex",
-        Host::Gemini => "gemini",
+        other => other.key(),
     }
 }
 
@@ -84,6 +83,11 @@ pub fn expand(raw: &str, cwd: &Path) -> Result<String> {
         "codex-project" | "codex-workspace" => Some(Host::Codex),
         "claude-project" | "cc-project" | "claude-workspace" => Some(Host::ClaudeCode),
         "gemini-project" | "gemini-workspace" => Some(Host::Gemini),
+        "qwen-project" => Some(Host::Qwen),
+        "copilot-project" => Some(Host::Copilot),
+        "opencode-project" => Some(Host::OpenCode),
+        "kilo-project" => Some(Host::Kilo),
+        "droid-project" => Some(Host::Droid),
         _ => None,
     };
     if let Some(host) = host {
