@@ -448,4 +448,35 @@ fn a_mention_the_budget_cuts_is_named_in_the_relay_the_host_shows() {
     assert_eq!(out.code, Some(0), "{out}");
     let relay = out.json()["hookSpecificOutput"]["additionalContext"].as_str().unwrap().to_string();
     assert!(relay.contains("context: file mentioned in the prompt src/big.rs was cut to "), "{relay}");
+    // The relay reaches the agent; the user is told beside it, in the line the host shows.
+    let told = out.json()["systemMessage"].as_str().unwrap().to_string();
+    let run_id = env.frontier(["runs", "--json"]).output().json()[0]["run_id"].as_str().unwrap().to_string();
+    let bytes = told.split("was cut to ").nth(1).and_then(|rest| rest.split(' ').next()).unwrap_or("?").to_string();
+    assert_eq!(
+        told,
+        format!(
+            "frontier: file mentioned in the prompt src/big.rs was cut to {bytes} bytes to fit the context budget of \
+             1000 characters; raise `context_chars` in config.toml, or send less — the panel answered from the rest; \
+             `frontier show {run_id}` lists every source"
+        )
+    );
+}
+
+#[test]
+fn a_mentioned_file_that_is_not_sent_is_told_to_the_user_and_a_whole_context_tells_nothing() {
+    let env = TestEnv::new();
+    let repo = common::workspace::repo(&env);
+    write(&repo, ".env", b"KEY=SECRET-7731\n");
+    write(&repo, "src/small.rs", b"fn small() {}\n");
+    common::workspace::arm(&env, &repo, &["mode", "single", "--model", "local:solo", "--scope", "claude-project"]);
+    let event = common::workspace::claude_event(&repo, "What is in @.env and why does it matter here?");
+    let out = env.frontier(["hook"]).stdin(&event).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let told = out.json()["systemMessage"].as_str().unwrap().to_string();
+    assert!(told.starts_with("frontier: file mentioned in the prompt .env was not sent (secret) — "), "{told}");
+    assert!(!out.stdout.contains("SECRET-7731"), "{out}");
+    let whole = common::workspace::claude_event(&repo, "What does @src/small.rs do, in one line please?");
+    let out = env.frontier(["hook"]).stdin(&whole).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(out.json().get("systemMessage"), None, "{out}");
 }

@@ -165,6 +165,15 @@ fn armed(
     // What the budget cut or kept back is in the context's notes, which the relay carries.
     let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
     plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
+    // What the user named and did not all go is said to the user too, beside the answer
+    // (the notes inside the relay reach only the agent).
+    let context_notes: Vec<String> = plan
+        .context
+        .notes
+        .iter()
+        .filter(|note| !note.starts_with(crate::context::transcript::NOTE_START))
+        .cloned()
+        .collect();
     request::check_cost(&plan)?;
     let mode = armed.armed.mode().as_str();
     // The synth is told the room the host leaves; the banner's seconds are not known yet.
@@ -209,7 +218,9 @@ fn armed(
     let banner = relay::banner(mode, &label, report.panel.len(), report.totals.wall_ms);
     let spill = || overflow::save(&overflow::dir(&paths.state_dir), &report.run_id, answer, SystemTime::now());
     let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
-    let json = relay::output(&event.hook_event_name, &context);
+    let recorded = (config.settings.history && warning.is_none()).then_some(report.run_id.as_str());
+    let told = failure::context_cut(&context_notes, recorded);
+    let json = relay::output(&event.hook_event_name, &context, told.as_deref());
     Ok(Served { json, warning })
 }
 

@@ -27,6 +27,9 @@ pub fn gather_within(prompt: &str, cwd: &Path, reach: &Reach, budget_chars: usiz
     let never = || false;
     let mut collector = Collector::new(SourceKind::Mention, &cwd, reach, budget_chars, &never);
     let mut outside = Vec::new();
+    // The files the prompt names itself that are not sent: each gets a note, since the
+    // user asked for it by name (what a walk of a named directory leaves out is listed).
+    let mut unsent = Vec::new();
     for token in tokens {
         let path = cwd.join(token);
         let real = match reach.place(&path) {
@@ -37,6 +40,7 @@ pub fn gather_within(prompt: &str, cwd: &Path, reach: &Reach, budget_chars: usiz
             }
             Ok(Place::LinksOutside) => {
                 collector.skip(&path, reach::LINKS_OUTSIDE);
+                unsent.push(collector.display(&path));
                 continue;
             }
             Err(_) => continue,
@@ -46,20 +50,36 @@ pub fn gather_within(prompt: &str, cwd: &Path, reach: &Reach, budget_chars: usiz
                 collector.directory(&path, &real);
             }
             Ok(reach::Kind::File) => {
-                collector.file(&path, true);
+                if !collector.file(&path, true) {
+                    unsent.push(collector.display(&path));
+                }
             }
-            Ok(reach::Kind::Special(special)) => collector.skip(&path, special.reason()),
+            Ok(reach::Kind::Special(special)) => {
+                collector.skip(&path, special.reason());
+                unsent.push(collector.display(&path));
+            }
             Err(_) => {}
         }
     }
     let mut gathered = collector.finish().unwrap_or_default();
-    gathered.skipped.extend(outside.into_iter().map(|token| Source {
+    gathered.skipped.extend(outside.iter().map(|token| Source {
         kind: SourceKind::Mention,
         path: Some(token.to_string()),
         bytes: 0,
         truncated: false,
         skipped: Some(reach::OUTSIDE.into()),
     }));
+    unsent.extend(outside.into_iter().map(str::to_string));
+    let notes: Vec<String> = gathered
+        .skipped
+        .iter()
+        .filter(|s| s.path.as_ref().is_some_and(|p| unsent.contains(p)))
+        .map(|s| {
+            let (path, why) = (s.path.as_deref().unwrap_or_default(), s.skipped.as_deref().unwrap_or_default());
+            format!("context: file mentioned in the prompt {path} was not sent ({why})")
+        })
+        .collect();
+    gathered.notes.extend(notes);
     gathered
 }
 
@@ -140,6 +160,7 @@ mod tests {
         assert_eq!(summary(&g), (vec![("src/a.rs", "fn a() {}\n")], vec![("src/blob.bin", "binary")]));
         assert!(g.pieces.iter().all(|p| p.kind == SourceKind::Mention));
         assert!(g.skipped.iter().all(|s| s.kind == SourceKind::Mention));
+        assert_eq!(g.notes, Vec::<String>::new(), "what a walk of a named directory leaves out is only listed");
     }
 
     #[test]
@@ -166,6 +187,20 @@ mod tests {
                     (absolute.as_str(), "outside the workspace"),
                 ]
             )
+        );
+        let noted =
+            |path: &str, why: &str| format!("context: file mentioned in the prompt {path} was not sent ({why})");
+        let links = "links outside the workspace";
+        assert_eq!(
+            g.notes,
+            vec![
+                noted("link.txt", links),
+                noted("up", links),
+                noted("up/outside.txt", links),
+                noted(".env", "secret"),
+                noted("../outside.txt", "outside the workspace"),
+                noted(&absolute, "outside the workspace"),
+            ]
         );
     }
 

@@ -256,9 +256,13 @@ fn framed(banner: &Banner, answer: &str, notes: &[String], nonce: &Nonce) -> Str
     text
 }
 
-/// The host's JSON for `event`, as one line.
-pub fn output(event: &str, context: &str) -> String {
-    let value = json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": context}});
+/// The host's JSON for `event`, as one line; with `told`, the one line the host shows
+/// its user beside it (`systemMessage`, which every host reads beside the context).
+pub fn output(event: &str, context: &str, told: Option<&str>) -> String {
+    let mut value = json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": context}});
+    if let Some(told) = told {
+        value["systemMessage"] = json!(told);
+    }
     format!("{value}\n")
 }
 
@@ -305,7 +309,7 @@ mod tests {
     #[test]
     fn the_output_is_one_json_line_with_the_banner_first() {
         let text = context(&b(), "the \"answer\"\n", &[]);
-        let out = output("UserPromptSubmit", &text);
+        let out = output("UserPromptSubmit", &text, None);
         assert_eq!(out.matches('\n').count(), 1);
         let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
         let ctx = value["hookSpecificOutput"]["additionalContext"].as_str().unwrap_or_default();

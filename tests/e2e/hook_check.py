@@ -27,6 +27,10 @@ frontier binary):
            the hook's one-line `systemMessage` shows where the host shows it (Gemini CLI:
            `Hook system message: ...` on stderr; Claude Code: in its hook events, as `-p`
            shows it nowhere else; Codex: `codex exec` shows it nowhere, checked so);
+  cut      a prompt mentioning a file the context budget cuts (`context_chars = 1000`): the
+           host's model still gets the fused answer, the relay's notes name the cut, and
+           the `systemMessage` beside the context shows where the host shows one (as in
+           `failure`): a host that took both keys together;
   re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
            hooked project, so the member's own prompt hook fires: it sees
            FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
@@ -118,6 +122,10 @@ LONG_ANSWER = "".join(f"fn f{i}(x: &str) -> usize {{ x.len() }} // 長さを数�
 HOST_CUTS = ("<persisted-output>", "Warning: truncated output", "Full hook output saved to")
 # How a failed hooked run's systemMessage begins.
 FAILURE_LINE = "frontier: the run failed (all_panels_failed) — "
+# The cut case: a prompt that mentions a file longer than the context budget it is given,
+# and how the user-visible line that says so begins.
+CUT_PROMPT = "Why is @big.rs so long? Explain it to me."
+CUT_LINE = "frontier: file mentioned in the prompt big.rs was cut to "
 
 KEYS = {  # dummy keys, distinct so a leak can be spotted
     "ANTHROPIC_API_KEY": "e2e-hook-anthropic-key-2f91",
@@ -125,7 +133,7 @@ KEYS = {  # dummy keys, distinct so a leak can be spotted
     "GEMINI_API_KEY": "e2e-hook-gemini-key-a7e4",
 }
 
-CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "reentry", "transcript")
+CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "cut", "reentry", "transcript")
 
 FRONTIER_TIMEOUT = 60  # seconds for a frontier command (install, mode, status)
 HOST_TIMEOUT = 120  # seconds for one headless host run, hook included
@@ -587,6 +595,46 @@ class Suite(Checks):
             where_shown = "codex exec shows it nowhere (stdout, stderr), as docs/hooks.md says"
         return f"{untouched}; {where_shown}"
 
+    def cut(self, sb: Sandbox) -> str:
+        config = sb.frontier_home / "config" / "config.toml"
+        before = config.read_text() if config.exists() else None
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text("context_chars = 1000\n" + (before or ""))  # top-level keys precede the tables
+        (sb.repo / "big.rs").write_text("// a long line of code in a file the budget cuts\n" * 200)
+        try:
+            sb.arm_demo()
+            sb.script_reply()
+            result = sb.run_host(CUT_PROMPT, claude_output=("stream-json", "--verbose", "--include-hook-events"))
+        finally:
+            if before is None:
+                config.unlink()
+            else:
+                config.write_text(before)
+        self.timing(sb.host.key, "cut", result["wall"])
+        expect(result["rc"] == 0, f"{sb.host.key} exited {result['rc']}: {result['stderr'][-600:]}")
+        requests = sb.model_requests()
+        with_banner = [r for r in requests if BANNER_PREFIX in r["text"]]
+        expect(len(with_banner) == 1, f"{len(with_banner)} of {len(requests)} model requests carry the banner: the "
+                                      f"host dropped the context when a systemMessage came with it")
+        text = with_banner[0]["text"]
+        expect(FUSED_ANSWER in text, "the request lacks the fused answer")
+        expect("context: file mentioned in the prompt big.rs was cut to " in text,
+               f"the relay's notes do not name the cut file: {text[text.find('(frontier notes'):][:300]!r}")
+        if sb.host.key == "gemini":
+            line = re.search(r"^Hook system message: (frontier: .*)$", result["stderr"], re.M)
+            expect(line is not None and line.group(1).startswith(CUT_LINE),
+                   f"gemini's stderr lacks `Hook system message: {CUT_LINE}...`: {result['stderr'][-600:]!r}")
+            shown = f"gemini's stderr: {line.group(0)[:160]!r}"
+        elif sb.host.key == "claude":
+            events = [json.loads(l) for l in result["stdout"].splitlines() if l.startswith("{")]
+            said = [json.loads(e["stdout"]).get("systemMessage", "") for e in events
+                    if e.get("subtype") == "hook_response" and e.get("stdout", "").startswith("{")]
+            expect(any(s.startswith(CUT_LINE) for s in said), f"claude's hook events lack the cut line: {said}")
+            shown = f"claude's hook_response event: {[s for s in said if s][0][:160]!r}"
+        else:
+            shown = "codex exec shows systemMessage nowhere (as in `failure`)"
+        return f"the model request carries the fused answer and the cut note; {shown}"
+
     # -- re-entry -------------------------------------------------------------------------
 
     def reentry(self) -> str:
@@ -792,6 +840,9 @@ def main() -> int:
             if "failure" in checks:
                 suite.check(f"[{key}] failure: a panel that all fails leaves the prompt unchanged and tells the "
                             "user one line where the host shows it", lambda: suite.failure(sb))
+            if "cut" in checks:
+                suite.check(f"[{key}] cut: a mentioned file the budget cuts -> the fused answer still reaches the "
+                            "model, and the user is told in the host's one line", lambda: suite.cut(sb))
         if "claude" in hosts and "reentry" in checks:
             suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
                         "re-enter frontier", suite.reentry)

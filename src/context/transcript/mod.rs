@@ -85,6 +85,10 @@ pub struct Limits {
     pub chars: usize,
 }
 
+/// How a note about the host's transcript begins. The transcript is a window frontier
+/// adds on its own, not a source the user named, so the hook tells only the agent of it.
+pub const NOTE_START: &str = "the host's transcript";
+
 /// The last turns of the transcript at `path`, before the current `prompt` (left out
 /// if the host already wrote it), as one piece; or one skipped source saying why there
 /// is none.
@@ -102,10 +106,8 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
         notes: Vec::new(),
     };
     // Something wrong with the file, not a session too new to have one: the report says so.
-    let noted = |why: String| Gathered {
-        notes: vec![format!("the host's transcript `{name}` was not sent: {why}")],
-        ..skipped(why)
-    };
+    let noted =
+        |why: String| Gathered { notes: vec![format!("{NOTE_START} `{name}` was not sent: {why}")], ..skipped(why) };
     let tail = match read_tail(path, MAX_TAIL_BYTES) {
         Ok(tail) => tail,
         Err(why @ TailError::NotFound) => return skipped(why.to_string()),
