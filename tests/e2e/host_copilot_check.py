@@ -51,8 +51,9 @@ BANNER = "⚡ Frontier · "
 
 
 class Suite(Checks):
-    def __init__(self, frontier: Path, copilot: Path, mock: Llmock, root: Path) -> None:
+    def __init__(self, frontier: Path, copilot: Path, mock: Llmock, root: Path, cache: Path) -> None:
         super().__init__()
+        self.cache = cache
         self.frontier_bin = frontier
         self.copilot = copilot
         self.mock = mock
@@ -75,8 +76,7 @@ class Suite(Checks):
         env = {
             "PATH": os.pathsep.join([str(self.copilot.parent), os.environ.get("PATH", "/usr/bin:/bin")]),
             "HOME": str(home), "FRONTIER_HOME": str(fhome), "LOCAL_API_KEY": "sk-test",
-            # Copilot unpacks itself into its cache on first run: share one across cases.
-            "XDG_CACHE_HOME": str(self.root.parent / "copilot-cache"),
+            "XDG_CACHE_HOME": str(self.cache),
             "COPILOT_OFFLINE": "true", "COPILOT_AUTO_UPDATE": "false",
             "COPILOT_PROVIDER_BASE_URL": f"{self.mock.base}/v1", "COPILOT_PROVIDER_TYPE": "openai",
             "COPILOT_PROVIDER_API_KEY": "sk-test", "COPILOT_MODEL": HOST_MODEL,
@@ -197,8 +197,12 @@ def main() -> int:
     mock = Llmock(args.llmock, root)
     try:
         version = mock.wait_healthy()
-        suite = Suite(args.frontier.resolve(), copilot.resolve(), mock, work)
-        print(f"copilot {subprocess.run([str(copilot), '--version'], capture_output=True, text=True, env={**os.environ, 'HOME': str(root), 'XDG_CACHE_HOME': str(root / 'copilot-cache')}).stdout.splitlines()[0]}, llmock {version}", flush=True)
+        # Copilot unpacks itself into its cache on first run: keep that cache in .e2e/.
+        cache = Path(".e2e/copilot-cache").resolve()
+        suite = Suite(args.frontier.resolve(), copilot.resolve(), mock, work, cache)
+        shown = subprocess.run([str(copilot), "--version"], capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "HOME": str(root), "XDG_CACHE_HOME": str(cache)})
+        print(f"{(shown.stdout.splitlines() or ['copilot ?'])[0]} llmock {version}", flush=True)
         suite.check("install: .github/hooks/frontier.json, idempotent, removed whole", suite.install)
         suite.check("armed and off: the fused answer reaches Copilot's model, and nothing when off", suite.armed_and_off)
         suite.check("claude-settings: Copilot runs the Claude Code hook, and no request reaches the panel", suite.claude_settings)
