@@ -17,13 +17,14 @@ use std::time::SystemTime;
 
 use super::execute;
 use crate::cli::HookArgs;
-use crate::config::{Config, Paths};
+use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
 use crate::hook::{failure, guards, input, overflow, progress, relay};
+use crate::install;
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
 use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, TranscriptAsk};
 use crate::scope;
@@ -137,15 +138,30 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
     if loaded.state.armed == Armed::Off || guards::skip(&event.prompt, &loaded.state.tuning).is_some() {
         return Ok(None);
     }
+    // Copilot CLI runs a project's Claude Code hook as well as its own: when frontier's
+    // own Copilot hook is registered too, that one answers and this one stays out, so that
+    // one prompt never pays for two panels.
+    if host == Host::Copilot && !event.hook_event_name.is_empty() && copilot_hook_too(&workspace, env) {
+        return Ok(None);
+    }
     let ceiling = Ceiling::of(host, loaded.state.tuning.relay_chars);
-    armed(env, &paths, &scope.name, &loaded.state, &event, ceiling).map(Some)
+    armed(env, &paths, (host, &scope.name), &loaded.state, &event, ceiling).map(Some)
+}
+
+/// Whether Copilot CLI, running a Claude Code hook in `workspace`, also runs frontier's own
+/// Copilot hook there: it loads `.github/hooks/` from the directory it names
+/// `COPILOT_PROJECT_DIR` (checked too: the workspace root's) and from the user's.
+fn copilot_hook_too(workspace: &std::path::Path, env: &Env) -> bool {
+    let project = env.var("COPILOT_PROJECT_DIR").map_or_else(|| workspace.to_path_buf(), |d| env.cwd().join(d));
+    let root = scope::workspace_root(&project);
+    install::copilot_hook_registered(&[project, root], env)
 }
 
 /// Runs the scope's armed mode on the prompt and returns the host's JSON.
 fn armed(
     env: &Env,
     paths: &Paths,
-    scope: &str,
+    (host, scope): (Host, &str),
     armed: &state::ScopeState,
     event: &input::HookInput,
     ceiling: Option<Ceiling>,
@@ -220,7 +236,7 @@ fn armed(
     let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
     let recorded = (config.settings.history && warning.is_none()).then_some(report.run_id.as_str());
     let told = failure::context_cut(&context_notes, recorded);
-    let json = relay::output(&event.hook_event_name, &context, told.as_deref());
+    let json = relay::output(host, &context, told.as_deref());
     Ok(Served { json, warning })
 }
 

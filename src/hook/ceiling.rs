@@ -11,6 +11,12 @@
 //!   so frontier counts UTF-8 bytes: 9,000 bytes are at most 2,250 estimated tokens
 //!   whatever the script (a CJK character is 3 bytes, so about 3,000 of them fit).
 //! - Gemini CLI 0.61.0 documents no cap: no ceiling unless the scope sets one.
+//! - GitHub Copilot CLI 1.0.102 cuts nothing: 100,000 characters reached its model whole,
+//!   inside `<system_reminder>`. But it sends the whole context with the prompt, and a
+//!   request past the model's prompt budget fails the user's turn (a 1,000,000-character
+//!   context was refused, "Request exceeds the model's prompt budget", exit 1). So frontier
+//!   keeps to 20,000 UTF-16 code units (a JavaScript program): about 5,000 tokens of prose,
+//!   and at most 20,000 tokens whatever the script, well inside a 64,000-token budget.
 //!
 //! `frontier tune --relay-chars N` replaces the host's number, counted in the host's unit
 //! (UTF-16 code units for Gemini CLI, also a JavaScript program).
@@ -23,6 +29,9 @@ use crate::config::Host;
 pub const CLAUDE_CODE_UNITS: usize = 9_000;
 /// Codex's ceiling, in UTF-8 bytes: at most 2,250 of its estimated tokens, under its 2,500.
 pub const CODEX_BYTES: usize = 9_000;
+/// GitHub Copilot CLI's ceiling, in UTF-16 code units: it cuts nothing, so this bounds
+/// what the context adds to the model's prompt.
+pub const COPILOT_UNITS: usize = 20_000;
 
 /// What a host counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +56,7 @@ impl Ceiling {
         let (default, unit) = match host {
             Host::ClaudeCode => (Some(CLAUDE_CODE_UNITS), Unit::Utf16),
             Host::Codex => (Some(CODEX_BYTES), Unit::Utf8Bytes),
+            Host::Copilot => (Some(COPILOT_UNITS), Unit::Utf16),
             _ => (None, Unit::Utf16),
         };
         let limit = relay_chars.and_then(|n| usize::try_from(n).ok()).or(default)?;
@@ -94,6 +104,7 @@ mod tests {
         assert_eq!(Ceiling::of(Host::ClaudeCode, None), Some(claude));
         assert_eq!(Ceiling::of(Host::Codex, None), Some(Ceiling { limit: 9_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, None), None);
+        assert_eq!(Ceiling::of(Host::Copilot, None), Some(Ceiling { limit: 20_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::ClaudeCode, Some(4_000)), Some(Ceiling { limit: 4_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::Codex, Some(20_000)), Some(Ceiling { limit: 20_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, Some(50_000)), Some(Ceiling { limit: 50_000, unit: Unit::Utf16 }));

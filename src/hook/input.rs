@@ -1,5 +1,18 @@
 //! What a host sends on the hook's stdin, and which host sent it. Lenient on purpose:
 //! hosts add fields, so unknown ones are ignored and missing ones default.
+//!
+//! GitHub Copilot CLI is told apart in two ways. Its own `userPromptSubmitted` hook sends
+//! camelCase fields and no event name at all (`{"sessionId","timestamp","cwd","prompt"}`).
+//! It also runs a trusted project's Claude Code hooks (`.claude/settings.json`,
+//! `.claude/settings.local.json`) with Claude-shaped stdin, but sets `COPILOT_CLI=1` in
+//! the hook's environment and sends no `transcript_path`, which Claude Code always sends.
+//! Such a hook is Copilot's, whatever `--host` says: Copilot drops Claude's output shape,
+//! so only an answer in Copilot's shape arrives (docs/hooks.md).
+//!
+//! VS Code's agent mode also runs `.claude/settings*.json` hooks and `.github/hooks/*.json`
+//! files, but no hook output of its `UserPromptSubmit` can add context. The stdin it sends
+//! with the event named `hookEventName` (camelCase) is never a prompt event here; a
+//! Claude-shaped one can't be told from Claude Code's (docs/hooks.md).
 
 use std::path::PathBuf;
 
@@ -16,6 +29,8 @@ pub struct HookInput {
     pub hook_event_name: String,
     pub prompt: String,
     pub cwd: Option<PathBuf>,
+    /// `sessionId` in Copilot CLI's own stdin.
+    #[serde(alias = "sessionId")]
     pub session_id: Option<String>,
     /// The host's transcript of the session (Claude Code, and Codex's rollout file);
     /// absent or `null` when the host keeps none.
@@ -24,13 +39,38 @@ pub struct HookInput {
     pub turn_id: Option<String>,
     /// Codex only.
     pub model: Option<String>,
+    /// VS Code's agent mode names its event in camelCase; Copilot CLI names none.
+    #[serde(rename = "hookEventName")]
+    pub vscode_event_name: Option<String>,
 }
 
-/// The prompt event of each host.
+/// The prompt event of each host, as its stdin names it (Copilot CLI's names none).
 pub fn prompt_event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
+        Host::Copilot => "",
         _ => "UserPromptSubmit",
+    }
+}
+
+/// Whether `input` comes from GitHub Copilot CLI: its own hook's stdin (no event name in
+/// either spelling), or a Claude Code hook it runs from the project's `.claude/` settings
+/// (`COPILOT_CLI=1`, Claude's event, no transcript, and not Claude Code itself, which
+/// sets `CLAUDECODE`). `named` is the host on the command line: a Codex or Gemini CLI
+/// hook is never Copilot's, even with `COPILOT_CLI` inherited from a Copilot shell.
+pub fn from_copilot(input: &HookInput, named: Option<Host>, env: &Env) -> bool {
+    let native = input.hook_event_name.is_empty() && input.vscode_event_name.is_none();
+    let claude_shaped = input.hook_event_name == "UserPromptSubmit"
+        && input.transcript_path.is_none()
+        && input.turn_id.is_none()
+        && env.var("COPILOT_CLI") == Some("1")
+        && env.var("CLAUDECODE").is_none();
+    match named {
+        Some(Host::Copilot) => native || claude_shaped,
+        None | Some(Host::ClaudeCode) => {
+            claude_shaped || (named.is_none() && native && env.var("COPILOT_CLI") == Some("1"))
+        }
+        Some(_) => false,
     }
 }
 
@@ -38,6 +78,9 @@ pub fn prompt_event(host: Host) -> &'static str {
 /// event, the fields only Codex sends, and the variables Claude Code sets. `None` when
 /// the event is not a prompt event of that host (the hook then does nothing).
 pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host> {
+    if from_copilot(input, named, env) {
+        return Some(Host::Copilot);
+    }
     let host = match named {
         Some(host) => host,
         None => match input.hook_event_name.as_str() {
@@ -51,6 +94,7 @@ pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host
             _ => return None,
         },
     };
+    // Copilot's stdin was recognised above, or it is not Copilot's.
     let served = matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini);
     (served && input.hook_event_name == prompt_event(host)).then_some(host)
 }
@@ -81,6 +125,46 @@ mod tests {
         assert_eq!(parse(CODEX).cwd, Some(PathBuf::from("/repo")));
         assert_eq!(parse(CLAUDE).transcript_path, Some(PathBuf::from("/t.jsonl")));
         assert_eq!((parse(CODEX).transcript_path, parse(GEMINI).transcript_path), (None, None));
+    }
+
+    /// Recorded from GitHub Copilot CLI 1.0.102: its own hook's stdin, and the stdin of a
+    /// project's Claude Code hook that it runs (both with `COPILOT_CLI=1` in the env).
+    const COPILOT: &str = r#"{"sessionId":"c6ba1d92","timestamp":1796671672310,"cwd":"/repo","prompt":"why?"}"#;
+    const CLAUDE_IN_COPILOT: &str = r#"{"hook_event_name":"UserPromptSubmit","session_id":"c6ba1d92","timestamp":"2026-12-07T19:27:52.310Z","cwd":"/repo","prompt":"why?"}"#;
+    /// VS Code's agent mode, as its hook service writes the common fields.
+    const VSCODE: &str = r#"{"timestamp":"2026-12-07T19:27:52.310Z","hookEventName":"UserPromptSubmit","sessionId":"v1","cwd":"/repo","prompt":"why?"}"#;
+
+    #[test]
+    fn copilot_is_told_from_its_stdin_or_from_copilot_cli_running_a_claude_hook() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let copilot = Env::from_parts([("COPILOT_CLI", "1"), ("CLAUDE_PROJECT_DIR", "/repo")], "/");
+        assert_eq!(host_of(&parse(COPILOT), Some(Host::Copilot), &bare), Some(Host::Copilot));
+        assert_eq!(host_of(&parse(COPILOT), Some(Host::Copilot), &copilot), Some(Host::Copilot));
+        assert_eq!(host_of(&parse(COPILOT), None, &copilot), Some(Host::Copilot));
+        assert_eq!(parse(COPILOT).session_id.as_deref(), Some("c6ba1d92"));
+        // The Claude Code hook Copilot runs is Copilot's, named or not.
+        assert_eq!(host_of(&parse(CLAUDE_IN_COPILOT), Some(Host::ClaudeCode), &copilot), Some(Host::Copilot));
+        assert_eq!(host_of(&parse(CLAUDE_IN_COPILOT), None, &copilot), Some(Host::Copilot));
+        // Without COPILOT_CLI it is Claude Code's shape as ever.
+        assert_eq!(host_of(&parse(CLAUDE_IN_COPILOT), Some(Host::ClaudeCode), &bare), Some(Host::ClaudeCode));
+        // Claude Code started from a Copilot shell inherits COPILOT_CLI, but sends its
+        // transcript and sets CLAUDECODE: still Claude Code.
+        let nested = Env::from_parts([("COPILOT_CLI", "1"), ("CLAUDECODE", "1")], "/");
+        assert_eq!(host_of(&parse(CLAUDE), Some(Host::ClaudeCode), &copilot), Some(Host::ClaudeCode));
+        assert_eq!(host_of(&parse(CLAUDE_IN_COPILOT), Some(Host::ClaudeCode), &nested), Some(Host::ClaudeCode));
+        // Codex and Gemini CLI hooks stay theirs; Copilot's stdin is no other host's event.
+        assert_eq!(host_of(&parse(CODEX), Some(Host::Codex), &copilot), Some(Host::Codex));
+        assert_eq!(host_of(&parse(GEMINI), Some(Host::Gemini), &copilot), Some(Host::Gemini));
+        assert_eq!(host_of(&parse(COPILOT), Some(Host::ClaudeCode), &bare), None);
+        assert_eq!(host_of(&parse(COPILOT), None, &bare), None);
+    }
+
+    #[test]
+    fn vs_code_agent_mode_is_never_served() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        for named in [None, Some(Host::ClaudeCode), Some(Host::Copilot)] {
+            assert_eq!(host_of(&parse(VSCODE), named, &bare), None, "{named:?}");
+        }
     }
 
     #[test]

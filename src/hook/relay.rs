@@ -27,7 +27,9 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::ceiling::Ceiling;
+use super::input::prompt_event;
 use super::overflow::SaveError;
+use crate::config::Host;
 use crate::frame::Nonce;
 
 /// The frame's name.
@@ -256,10 +258,15 @@ fn framed(banner: &Banner, answer: &str, notes: &[String], nonce: &Nonce) -> Str
     text
 }
 
-/// The host's JSON for `event`, as one line; with `told`, the one line the host shows
-/// its user beside it (`systemMessage`, which every host reads beside the context).
-pub fn output(event: &str, context: &str, told: Option<&str>) -> String {
-    let mut value = json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": context}});
+/// The host's JSON carrying `context`, as one line: Claude Code, Codex and Gemini CLI
+/// read `hookSpecificOutput` for their prompt event; GitHub Copilot CLI reads a
+/// top-level `additionalContext` and ignores `hookSpecificOutput`. With `told`, the one
+/// line the host shows its user beside it (`systemMessage`, read beside the context).
+pub fn output(host: Host, context: &str, told: Option<&str>) -> String {
+    let mut value = match host {
+        Host::Copilot => json!({"additionalContext": context}),
+        _ => json!({"hookSpecificOutput": {"hookEventName": prompt_event(host), "additionalContext": context}}),
+    };
     if let Some(told) = told {
         value["systemMessage"] = json!(told);
     }
@@ -309,13 +316,23 @@ mod tests {
     #[test]
     fn the_output_is_one_json_line_with_the_banner_first() {
         let text = context(&b(), "the \"answer\"\n", &[]);
-        let out = output("UserPromptSubmit", &text, None);
+        let out = output(Host::Codex, &text, None);
         assert_eq!(out.matches('\n').count(), 1);
         let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
         let ctx = value["hookSpecificOutput"]["additionalContext"].as_str().unwrap_or_default();
         assert!(ctx.starts_with("⚡ B\n"));
         assert!(ctx.contains("the \"answer\"\n[[end frontier-answer "));
         assert_eq!(value["hookSpecificOutput"]["hookEventName"], "UserPromptSubmit");
+    }
+
+    #[test]
+    fn each_host_gets_its_own_shape() {
+        let shape = |host| serde_json::from_str::<serde_json::Value>(&output(host, "ctx", None)).unwrap_or_default();
+        let specific = |event| json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": "ctx"}});
+        assert_eq!(shape(Host::ClaudeCode), specific("UserPromptSubmit"));
+        assert_eq!(shape(Host::Codex), specific("UserPromptSubmit"));
+        assert_eq!(shape(Host::Gemini), specific("BeforeAgent"));
+        assert_eq!(shape(Host::Copilot), json!({"additionalContext": "ctx"}));
     }
 
     /// A nonce to write whole texts with.
@@ -371,8 +388,6 @@ mod tests {
     }
 
     use std::path::PathBuf;
-
-    use crate::config::Host;
 
     fn ceilings() -> Vec<(&'static str, Ceiling)> {
         vec![

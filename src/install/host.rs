@@ -8,7 +8,11 @@
 //! Facts checked against the hosts' documentation and the CLIs pinned in docs/testing.md
 //! (docs/hooks.md lists them): Claude Code and Codex read `UserPromptSubmit` entries with
 //! a `timeout` in seconds; Gemini CLI reads `BeforeAgent` entries with a `timeout` in
-//! milliseconds and an optional `name`.
+//! milliseconds and an optional `name`; GitHub Copilot CLI 1.0.102 reads every `*.json`
+//! in a project's `.github/hooks/` (trusted folders only) and in `~/.copilot/hooks/`
+//! (`$COPILOT_HOME/hooks/`), each `{"version": 1, "hooks": {"userPromptSubmitted": [...]}}`
+//! with handlers `{"type": "command", "bash": ..., "timeoutSec": ...}`, and skills in
+//! `.github/skills/` and `~/.copilot/skills/`.
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +49,7 @@ impl Target {
     /// Resolves the files of `host` at `location`. User files follow each host's own
     /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini) {
+        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Copilot) {
             return Err(unsupported(host));
         }
         let (settings, skills, mcp) = match &location {
@@ -60,6 +64,7 @@ impl Target {
                     let settings = dir.join(".gemini/settings.json");
                     (settings.clone(), dir.join(".gemini/skills"), settings)
                 }
+                Host::Copilot => (dir.join(COPILOT_HOOKS_FILE), dir.join(".github/skills"), dir.join(".mcp.json")),
                 _ => return Err(unsupported(host)),
             },
             Location::User => {
@@ -86,6 +91,10 @@ impl Target {
                     Host::Gemini => {
                         let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
                         (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
+                    }
+                    Host::Copilot => {
+                        let dir = var("COPILOT_HOME").map_or_else(|| home().map(|h| h.join(".copilot")), Ok)?;
+                        (dir.join("hooks/frontier.json"), dir.join("skills"), dir.join("mcp-config.json"))
                     }
                     _ => return Err(unsupported(host)),
                 }
@@ -125,10 +134,25 @@ pub fn project_scope(host: Host) -> &'static str {
     }
 }
 
+/// Where a project keeps frontier's Copilot CLI hooks file: a file of its own among the
+/// project's `.github/hooks/*.json`.
+const COPILOT_HOOKS_FILE: &str = ".github/hooks/frontier.json";
+
+/// Whether GitHub Copilot CLI has frontier's own hook registered for a session in one of
+/// `projects` (their `.github/hooks/`) or for the user (`$COPILOT_HOME/hooks/`).
+pub fn copilot_hook_registered(projects: &[PathBuf], env: &Env) -> bool {
+    let mut dirs: Vec<PathBuf> = projects.iter().map(|p| p.join(".github/hooks")).collect();
+    if let Ok(target) = Target::resolve(Host::Copilot, Location::User, env) {
+        dirs.extend(target.settings.parent().map(Path::to_path_buf));
+    }
+    dirs.iter().any(|dir| super::merge_copilot::registered_in(dir, event(Host::Copilot)))
+}
+
 /// The event that carries the user's prompt.
 pub fn event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
+        Host::Copilot => "userPromptSubmitted",
         _ => "UserPromptSubmit",
     }
 }
@@ -158,6 +182,7 @@ pub fn handler(host: Host, command: &str) -> Value {
     let (timeout, _) = timeout(host);
     match host {
         Host::Gemini => json!({"name": "frontier", "type": "command", "command": command, "timeout": timeout}),
+        Host::Copilot => json!({"type": "command", "bash": command, "timeoutSec": timeout}),
         _ => json!({"type": "command", "command": command, "timeout": timeout}),
     }
 }
@@ -187,6 +212,17 @@ pub fn follow_up(target: &Target) -> Vec<String> {
         }
         (Host::Gemini, Location::User) => {
             notes.push("Gemini CLI loads the hook when a session starts; `/hooks panel` lists it".to_string());
+        }
+        (Host::Copilot, Location::User) => {
+            notes.push("GitHub Copilot CLI loads `~/.copilot/hooks/` when a session starts".to_string());
+        }
+        (Host::Copilot, Location::Project(dir)) => {
+            notes.push(format!(
+                "GitHub Copilot CLI runs `{}` only in a trusted folder, started in `{}` itself: trust it at \
+                 its prompt (`copilot -p` needs `--trust-folder`)",
+                dir.join(".github/hooks").display(),
+                dir.display()
+            ));
         }
         (Host::Gemini, Location::Project(dir)) => {
             notes.push(format!(

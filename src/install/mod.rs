@@ -1,10 +1,11 @@
-//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI) in the
+//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI, GitHub
+//! Copilot CLI's hook) in the
 //! host's own files, as its prompt hook or as an MCP server (`frontier mcp`), and
 //! copying its skill; and removing them again.
 //!
 //! `host` knows where each host keeps its settings, skills and MCP servers and what its
-//! hook entry looks like; `mcp` what its MCP entry looks like; `merge` and `merge_mcp`
-//! edit a parsed document (failing with the `shape` they did not expect); `edit` turns
+//! hook entry looks like; `mcp` what its MCP entry looks like; `merge` (matcher groups),
+//! `merge_copilot` (Copilot CLI's flat handler lists) and `merge_mcp` edit a parsed document (failing with the `shape` they did not expect); `edit` turns
 //! such an edit of one file into a planned write; `settings_file` reads and renders those
 //! files; `skill` is the embedded SKILL.md; `diff` shows a planned change. A change is
 //! planned in full (`plan`: every file read and checked) before anything is written
@@ -22,13 +23,14 @@ mod edit;
 pub mod host;
 mod mcp;
 mod merge;
+mod merge_copilot;
 mod merge_mcp;
 mod plan;
 mod settings_file;
 mod skill;
 
 pub use apply::backup_path;
-pub use host::{Location, Target};
+pub use host::{Location, Target, copilot_hook_registered};
 pub use plan::{Plan, plan_install, plan_uninstall};
 pub use skill::SKILL;
 

@@ -7,7 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use super::edit::{Write, edit_json, edit_toml};
-use super::{EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, merge, merge_mcp, settings_file};
+use super::{EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, merge, merge_copilot, merge_mcp, settings_file};
+use crate::config::Host;
 use crate::error::Result;
 
 /// A planned install or uninstall: what changes, and the writes that carry it out.
@@ -33,7 +34,11 @@ pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> 
             let command = host::command(target.host, program)?;
             let path = target.settings_path();
             let handler = host::handler(target.host, &command);
-            let edit = edit_json(&path, None, |doc| merge::install(doc, host::event(target.host), handler))?;
+            let event = host::event(target.host);
+            let edit = match target.host {
+                Host::Copilot => edit_json(&path, None, |doc| merge_copilot::install(doc, event, handler))?,
+                _ => edit_json(&path, None, |doc| merge::install(doc, event, handler))?,
+            };
             (path, command, edit)
         }
         Kind::Mcp => {
@@ -75,7 +80,10 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
         Kind::Hook => {
             let path = target.settings_path();
             let event = host::event(target.host);
-            let edit = edit_json(&path, absent, |doc| merge::uninstall(doc, event).map(removed))?;
+            let edit = match target.host {
+                Host::Copilot => edit_json(&path, absent, |doc| merge_copilot::uninstall(doc, event).map(removed))?,
+                _ => edit_json(&path, absent, |doc| merge::uninstall(doc, event).map(removed))?,
+            };
             (path, edit)
         }
         Kind::Mcp => {
@@ -118,7 +126,10 @@ fn registered(target: &Target, kind: Kind) -> bool {
                 let path = target.settings_path();
                 let old = settings_file::read(&path)?;
                 let doc = settings_file::parse(&path, old.as_deref())?;
-                Ok(merge::has(&doc, host::event(target.host)))
+                Ok(match target.host {
+                    Host::Copilot => merge_copilot::has(&doc, host::event(target.host)),
+                    _ => merge::has(&doc, host::event(target.host)),
+                })
             }
             Kind::Mcp => {
                 let path = target.mcp_path();
