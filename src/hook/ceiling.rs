@@ -11,9 +11,13 @@
 //!   so frontier counts UTF-8 bytes: 9,000 bytes are at most 2,250 estimated tokens
 //!   whatever the script (a CJK character is 3 bytes, so about 3,000 of them fit).
 //! - Gemini CLI 0.61.0 documents no cap: no ceiling unless the scope sets one.
+//! - Qwen Code 0.24.4 and Factory Droid 0.225.2 passed 160,000 characters whole (the
+//!   largest request body the measuring server keeps): no ceiling unless the scope sets
+//!   one. Qwen Code escapes `&`, `<` and `>` as HTML entities on the way, as Gemini CLI
+//!   does.
 //!
 //! `frontier tune --relay-chars N` replaces the host's number, counted in the host's unit
-//! (UTF-16 code units for Gemini CLI, also a JavaScript program).
+//! (UTF-16 code units for Gemini CLI, Qwen Code and Droid, JavaScript programs too).
 //!
 //! Knows nothing about what the context says; `relay` fits it under the ceiling.
 
@@ -42,11 +46,12 @@ pub struct Ceiling {
 
 impl Ceiling {
     /// The ceiling for `host`, with the scope's `relay_chars` override; `None` for a host
-    /// that imposes none (Gemini CLI) when the scope sets none either.
+    /// that imposes none (Gemini CLI, Qwen Code, Droid) when the scope sets none either.
     pub fn of(host: Host, relay_chars: Option<u32>) -> Option<Ceiling> {
         let (default, unit) = match host {
             Host::ClaudeCode => (Some(CLAUDE_CODE_UNITS), Unit::Utf16),
             Host::Codex => (Some(CODEX_BYTES), Unit::Utf8Bytes),
+            Host::Gemini | Host::Qwen | Host::Droid => (None, Unit::Utf16),
             _ => (None, Unit::Utf16),
         };
         let limit = relay_chars.and_then(|n| usize::try_from(n).ok()).or(default)?;
@@ -97,6 +102,9 @@ mod tests {
         assert_eq!(Ceiling::of(Host::ClaudeCode, Some(4_000)), Some(Ceiling { limit: 4_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::Codex, Some(20_000)), Some(Ceiling { limit: 20_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, Some(50_000)), Some(Ceiling { limit: 50_000, unit: Unit::Utf16 }));
+        assert_eq!((Ceiling::of(Host::Qwen, None), Ceiling::of(Host::Droid, None)), (None, None));
+        assert_eq!(Ceiling::of(Host::Qwen, Some(8_000)), Some(Ceiling { limit: 8_000, unit: Unit::Utf16 }));
+        assert_eq!(Ceiling::of(Host::Droid, Some(8_000)), Some(Ceiling { limit: 8_000, unit: Unit::Utf16 }));
     }
 
     /// Codex estimates a token per 4 bytes (rounded up); that estimate must stay under its
