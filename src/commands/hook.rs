@@ -17,13 +17,13 @@ use std::time::SystemTime;
 
 use super::execute;
 use crate::cli::HookArgs;
-use crate::config::{Config, Paths};
+use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
-use crate::hook::{failure, guards, input, overflow, progress, relay};
+use crate::hook::{failure, guards, input, overflow, progress, relay, wait};
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
 use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, TranscriptAsk};
 use crate::scope;
@@ -138,7 +138,7 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
         return Ok(None);
     }
     let ceiling = Ceiling::of(host, loaded.state.tuning.relay_chars);
-    armed(env, &paths, &scope.name, &loaded.state, &event, ceiling).map(Some)
+    armed(env, &paths, &scope.name, &loaded.state, &event, (ceiling, host)).map(Some)
 }
 
 /// Runs the scope's armed mode on the prompt and returns the host's JSON.
@@ -148,7 +148,7 @@ fn armed(
     scope: &str,
     armed: &state::ScopeState,
     event: &input::HookInput,
-    ceiling: Option<Ceiling>,
+    (ceiling, host): (Option<Ceiling>, Host),
 ) -> Result<Served, Failed> {
     let config = Config::load(env)?;
     let request = Request {
@@ -162,6 +162,11 @@ fn armed(
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
+    // A host that gives up on its hook sooner than the timeout frontier registers.
+    if let Some(cap) = wait::max_budget(host) {
+        plan.limits.budget = plan.limits.budget.min(cap);
+        plan.limits.member_timeout = plan.limits.member_timeout.min(cap);
+    }
     // What the budget cut or kept back is in the context's notes, which the relay carries.
     let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
     plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
