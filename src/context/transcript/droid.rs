@@ -43,6 +43,6 @@ pub(super) fn turn(line: &Value) -> Option<Turn> {
     };
     let text = text_of(message.get("content")?, &["text"]);
     let text = text.trim();
-    (!text.is_empty() && !(role == Role::User && text.starts_with("<system-reminder>")))
-        .then(|| Turn { role, text: text.to_string() })
+    let reminder = role == Role::User && text.starts_with("<system-reminder>");
+    (!text.is_empty() && !reminder).then(|| Turn { role, text: text.to_string() })
 }
