@@ -23,7 +23,7 @@ use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
-use crate::hook::{failure, guards, input, overflow, progress, relay};
+use crate::hook::{failure, guards, input, overflow, progress, relay, wait};
 use crate::install;
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
 use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, TranscriptAsk};
@@ -178,6 +178,11 @@ fn armed(
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
+    // A host that gives up on its hook sooner than the timeout frontier registers.
+    if let Some(cap) = wait::max_budget(host) {
+        plan.limits.budget = plan.limits.budget.min(cap);
+        plan.limits.member_timeout = plan.limits.member_timeout.min(cap);
+    }
     // What the budget cut or kept back is in the context's notes, which the relay carries.
     let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
     plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;

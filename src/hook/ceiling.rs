@@ -17,9 +17,13 @@
 //!   context was refused, "Request exceeds the model's prompt budget", exit 1). So frontier
 //!   keeps to 20,000 UTF-16 code units (a JavaScript program): about 5,000 tokens of prose,
 //!   and at most 20,000 tokens whatever the script, well inside a 64,000-token budget.
+//! - Qwen Code 0.24.4 and Factory Droid 0.225.2 passed 160,000 characters whole (the
+//!   largest request body the measuring server keeps): no ceiling unless the scope sets
+//!   one. Qwen Code escapes `&`, `<` and `>` as HTML entities on the way, as Gemini CLI
+//!   does.
 //!
 //! `frontier tune --relay-chars N` replaces the host's number, counted in the host's unit
-//! (UTF-16 code units for Gemini CLI, also a JavaScript program).
+//! (UTF-16 code units for Gemini CLI, Qwen Code and Droid, JavaScript programs too).
 //!
 //! Knows nothing about what the context says; `relay` fits it under the ceiling.
 
@@ -51,7 +55,7 @@ pub struct Ceiling {
 
 impl Ceiling {
     /// The ceiling for `host`, with the scope's `relay_chars` override; `None` for a host
-    /// that imposes none (Gemini CLI) when the scope sets none either.
+    /// that imposes none (Gemini CLI, Qwen Code, Droid) when the scope sets none either.
     pub fn of(host: Host, relay_chars: Option<u32>) -> Option<Ceiling> {
         let (default, unit) = match host {
             Host::ClaudeCode => (Some(CLAUDE_CODE_UNITS), Unit::Utf16),
@@ -108,6 +112,9 @@ mod tests {
         assert_eq!(Ceiling::of(Host::ClaudeCode, Some(4_000)), Some(Ceiling { limit: 4_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::Codex, Some(20_000)), Some(Ceiling { limit: 20_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, Some(50_000)), Some(Ceiling { limit: 50_000, unit: Unit::Utf16 }));
+        assert_eq!((Ceiling::of(Host::Qwen, None), Ceiling::of(Host::Droid, None)), (None, None));
+        assert_eq!(Ceiling::of(Host::Qwen, Some(8_000)), Some(Ceiling { limit: 8_000, unit: Unit::Utf16 }));
+        assert_eq!(Ceiling::of(Host::Droid, Some(8_000)), Some(Ceiling { limit: 8_000, unit: Unit::Utf16 }));
     }
 
     /// Codex estimates a token per 4 bytes (rounded up); that estimate must stay under its

@@ -1,8 +1,9 @@
 //! The editor-agent hook below its command: what the hosts send (`input`) and reading it off
 //! stdin with a deadline (`stdin`), when a prompt is left alone (`guards`), what is sent
 //! back (`relay`, under each host's `ceiling`, with the `overflow` file for an answer too
-//! long for it), what a failed run tells the user (`failure`), and the in-flight progress
-//! file the status line reads (`progress`). Only `overflow` and `progress` touch files
+//! long for it), how long a host waits for the hook where it waits less than the timeout
+//! frontier registers (`wait`), what a failed run tells the user (`failure`), and the
+//! in-flight progress file the status line reads (`progress`). Only `overflow` and `progress` touch files
 //! (`overflow` writes an answer and prunes the old ones, `progress` writes, reads and
 //! removes its file), each in its own state subdirectory through `private_dir`; `stdin`
 //! reads the process's stdin; the rest is pure (`input` reads only the `Env` snapshot
@@ -22,3 +23,4 @@ pub mod overflow;
 pub mod progress;
 pub mod relay;
 pub mod stdin;
+pub mod wait;

@@ -12,7 +12,9 @@
 //! in a project's `.github/hooks/` (trusted folders only) and in `~/.copilot/hooks/`
 //! (`$COPILOT_HOME/hooks/`), each `{"version": 1, "hooks": {"userPromptSubmitted": [...]}}`
 //! with handlers `{"type": "command", "bash": ..., "timeoutSec": ...}`, and skills in
-//! `.github/skills/` and `~/.copilot/skills/`.
+//! `.github/skills/` and `~/.copilot/skills/`; Qwen Code (`.qwen/settings.json`) and Factory
+//! Droid (`.factory/settings.json`) read Claude Code's shape, `timeout` in seconds (Qwen
+//! Code reads 1000 or more as milliseconds), and skills from `skills/` beside it.
 
 use std::path::{Path, PathBuf};
 
@@ -47,9 +49,10 @@ pub struct Target {
 
 impl Target {
     /// Resolves the files of `host` at `location`. User files follow each host's own
-    /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
+    /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`,
+    /// `QWEN_HOME`, `FACTORY_HOME_OVERRIDE`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Copilot) {
+        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Copilot | Host::Qwen | Host::Droid) {
             return Err(unsupported(host));
         }
         let (settings, skills, mcp) = match &location {
@@ -65,6 +68,13 @@ impl Target {
                     (settings.clone(), dir.join(".gemini/skills"), settings)
                 }
                 Host::Copilot => (dir.join(COPILOT_HOOKS_FILE), dir.join(".github/skills"), dir.join(".mcp.json")),
+                Host::Qwen => {
+                    let settings = dir.join(".qwen/settings.json");
+                    (settings.clone(), dir.join(".qwen/skills"), settings)
+                }
+                Host::Droid => {
+                    (dir.join(".factory/settings.json"), dir.join(".factory/skills"), dir.join(".factory/mcp.json"))
+                }
                 _ => return Err(unsupported(host)),
             },
             Location::User => {
@@ -95,6 +105,14 @@ impl Target {
                     Host::Copilot => {
                         let dir = var("COPILOT_HOME").map_or_else(|| home().map(|h| h.join(".copilot")), Ok)?;
                         (dir.join("hooks/frontier.json"), dir.join("skills"), dir.join("mcp-config.json"))
+                    }
+                    Host::Qwen => {
+                        let dir = var("QWEN_HOME").map_or_else(|| home().map(|h| h.join(".qwen")), Ok)?;
+                        (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
+                    }
+                    Host::Droid => {
+                        let dir = var("FACTORY_HOME_OVERRIDE").map_or_else(home, Ok)?.join(".factory");
+                        (dir.join("settings.json"), dir.join("skills"), dir.join("mcp.json"))
                     }
                     _ => return Err(unsupported(host)),
                 }
@@ -230,6 +248,27 @@ pub fn follow_up(target: &Target) -> Vec<String> {
                  it warns once about the new project hook, then runs it",
                 dir.join(".gemini/settings.json").display()
             ));
+        }
+        (Host::Qwen, location) => {
+            notes.push(
+                "Qwen Code loads the hook when a session starts (`/hooks` lists it) and runs it for the prompts you \
+                 type, not for the tool results it sends the model"
+                    .to_string(),
+            );
+            if let Location::Project(dir) = location {
+                notes.push(format!(
+                    "with folder trust turned on (it is off by default), Qwen Code reads `{}` only in a trusted folder",
+                    dir.join(".qwen/settings.json").display()
+                ));
+            }
+        }
+        (Host::Droid, _) => {
+            notes.push(
+                "Droid runs the hook in interactive `droid` sessions and in `droid exec --input-format \
+                 stream-jsonrpc`; a one-shot `droid exec \"PROMPT\"` runs no UserPromptSubmit hook, so frontier \
+                 does not autorun there"
+                    .to_string(),
+            );
         }
         _ => {}
     }

@@ -7,8 +7,9 @@
 //! assistant: Rayleigh scattering …
 //! ```
 //!
-//! Claude Code and Codex both write JSONL, one event a line, in formats of their own
-//! (`claude.rs`, `codex.rs`); the format is told from the lines themselves. Only the
+//! Claude Code, Codex, Qwen Code and Factory Droid all write JSONL, one event a line, in
+//! formats of their own (`claude.rs`, `codex.rs`, `qwen.rs`, `droid.rs`); the format is
+//! told from the lines themselves. Only the
 //! user's and the assistant's text is kept: tool calls and results, system and meta
 //! lines, and what hooks injected (frontier's own banner, instruction and framed answer
 //! among them) are not conversation. The assistant's replies are kept as the user saw
@@ -24,6 +25,8 @@
 
 mod claude;
 mod codex;
+mod droid;
+mod qwen;
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -66,14 +69,13 @@ pub(super) struct Turn {
     pub text: String,
 }
 
-/// The transcript formats frontier reads.
+/// The transcript formats frontier reads, one file each (whose docs show the lines).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
-    /// Claude Code: `{"type":"user"|"assistant","message":{…}}` lines, and others with a
-    /// `sessionId`.
     Claude,
-    /// Codex: rollout lines `{"type":"response_item"|"event_msg"|…,"payload":{…}}`.
     Codex,
+    Qwen,
+    Droid,
 }
 
 /// How much conversation to send.
@@ -115,7 +117,11 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
     };
     let turns = match parse(&tail) {
         Some(turns) => turns,
-        None => return noted("not a transcript format frontier reads (Claude Code or Codex JSONL)".into()),
+        None => {
+            return noted(
+                "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)".into(),
+            );
+        }
     };
     match render(&recent(turns, prompt, limits), limits.chars) {
         Some(text) => Gathered {
@@ -184,14 +190,23 @@ fn parse(text: &str) -> Option<Vec<Turn>> {
     let turns = match format {
         Some(Format::Claude) => lines.iter().filter_map(claude::turn).collect(),
         Some(Format::Codex) => lines.iter().filter_map(codex::turn).collect(),
+        Some(Format::Qwen) => lines.iter().filter_map(qwen::turn).collect(),
+        Some(Format::Droid) => lines.iter().filter_map(droid::turn).collect(),
         None if text.trim().is_empty() => Vec::new(),
         None => return None,
     };
     Some(merge(turns))
 }
 
-/// The format a line belongs to, when it is one of the known ones.
+/// The format a line belongs to, when it is one of the known ones. Qwen Code's lines
+/// also have Claude Code's `type` and `sessionId`, so they are told apart first.
 fn detect(line: &serde_json::Value) -> Option<Format> {
+    if qwen::is_line(line) {
+        return Some(Format::Qwen);
+    }
+    if droid::is_line(line) {
+        return Some(Format::Droid);
+    }
     let kind = line.get("type")?.as_str()?;
     match kind {
         "user" | "assistant" if line.get("message").is_some_and(|m| m.is_object()) => Some(Format::Claude),
@@ -223,8 +238,8 @@ fn merge(turns: Vec<Turn>) -> Vec<Turn> {
     merged
 }
 
-/// The last `limits.turns` turns before the current prompt. Neither pinned host writes
-/// the prompt before its hook runs, but a host that did would show it as the last turn:
+/// The last `limits.turns` turns before the current prompt. No pinned host writes the
+/// prompt before its hook runs, but a host that did would show it as the last turn:
 /// a user turn with the prompt's text and no reply, which is dropped.
 fn recent(mut turns: Vec<Turn>, prompt: &str, limits: Limits) -> Vec<Turn> {
     if turns.last().is_some_and(|t| t.role == Role::User && t.text.trim() == prompt.trim()) {

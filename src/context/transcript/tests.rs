@@ -89,6 +89,56 @@ fn codex_whole_rollout_gives_both_turns() {
 }
 
 #[test]
+fn qwen_codes_and_droids_files_at_the_second_hook_give_the_first_turn_without_the_hooks_context() {
+    // Qwen Code 0.24.4 at the second `qwen -p --continue`: 4 lines, the hook's context a
+    // tagged part of the first prompt's message. Droid 0.225.2 at the second prompt of a
+    // stream-jsonrpc session: 6 lines, the hook's output in a user-only hook record and
+    // Droid's system reminders in an llm-only message.
+    for (name, lines) in [("qwen-0.24.4.jsonl", 4), ("droid-0.225.2.jsonl", 6)] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(&dir, &prefix(name, lines));
+        let got = text(gather(&path, "And why are sunsets red? second turn", LIMITS));
+        assert_eq!(got, format!("{FIRST}\n\nassistant: First canned answer: the sky scatters blue light."), "{name}");
+    }
+}
+
+#[test]
+fn qwen_codes_and_droids_whole_files_give_both_turns() {
+    for name in ["qwen-0.24.4.jsonl", "droid-0.225.2.jsonl"] {
+        assert_eq!(
+            text(gather(&fixture(name), THIRD, LIMITS)),
+            format!(
+                "{FIRST}\n\nassistant: First canned answer: the sky scatters blue light.\n\n{SECOND}\n\n\
+                 assistant: Second canned answer: sunsets are red for the same reason."
+            ),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn qwen_codes_thoughts_and_tool_parts_and_droids_tool_blocks_are_not_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let qwen = [
+        r#"{"type":"user","sessionId":"s","provenance":"real_user","message":{"role":"user","parts":[{"text":"ask"}]}}"#,
+        r#"{"type":"assistant","sessionId":"s","message":{"role":"model","parts":[{"text":"hmm","thought":true},{"functionCall":{"name":"glob"}}]}}"#,
+        r#"{"type":"user","sessionId":"s","message":{"role":"user","parts":[{"functionResponse":{"name":"glob"}}]}}"#,
+        r#"{"type":"assistant","sessionId":"s","message":{"role":"model","parts":[{"text":"found it"}]}}"#,
+    ];
+    let path = write(&dir, &(qwen.join("\n") + "\n"));
+    assert_eq!(text(gather(&path, THIRD, LIMITS)), "user: ask\n\nassistant: found it");
+    let droid = [
+        r#"{"type":"session_start","id":"s","cwd":"/r"}"#,
+        r#"{"type":"message","id":"a","message":{"role":"user","content":[{"type":"text","text":"ask"}]}}"#,
+        r#"{"type":"message","id":"b","message":{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"LS","input":{}}]}}"#,
+        r#"{"type":"message","id":"c","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"x"}]}}"#,
+        r#"{"type":"message","id":"d","message":{"role":"assistant","content":[{"type":"text","text":"found it"}]}}"#,
+    ];
+    let path = write(&dir, &(droid.join("\n") + "\n"));
+    assert_eq!(text(gather(&path, THIRD, LIMITS)), "user: ask\n\nassistant: found it");
+}
+
+#[test]
 fn a_current_prompt_already_in_the_file_is_left_out() {
     // Claude Code's first 9 lines hold the second prompt's own `user` line.
     let dir = tempfile::tempdir().unwrap();
@@ -239,11 +289,11 @@ fn a_missing_unreadable_unknown_or_empty_transcript_is_a_skipped_source_with_the
     let other = "{\"level\":\"info\",\"msg\":\"x\"}\n{\"type\":\"user\"}\n";
     assert_eq!(
         skipped(gather(&write(&dir, other), THIRD, LIMITS)),
-        "not a transcript format frontier reads (Claude Code or Codex JSONL)"
+        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)"
     );
     assert_eq!(
         skipped(gather(&write(&dir, "\u{0}\u{1}\u{2} binary"), THIRD, LIMITS)),
-        "not a transcript format frontier reads (Claude Code or Codex JSONL)"
+        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)"
     );
     assert_eq!(skipped(gather(&write(&dir, ""), THIRD, LIMITS)), "no earlier turns");
     // A known format with nothing said yet.
@@ -260,7 +310,7 @@ fn a_transcript_that_is_there_but_unusable_leaves_a_note_and_a_new_session_none(
     assert_eq!(
         gather(&unknown, THIRD, LIMITS).notes,
         vec![format!(
-            "the host's transcript `{}` was not sent: not a transcript format frontier reads (Claude Code or Codex JSONL)",
+            "the host's transcript `{}` was not sent: not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)",
             unknown.display()
         )]
     );
