@@ -57,8 +57,7 @@ pub fn follow_up(target: &Target) -> Vec<String> {
         (Host::OpenCode | Host::Kilo, _) => {
             let cli = target.host.key();
             vec![format!(
-                "{} starts the server with each session; `{cli} mcp list` shows it. If your file is \
-                 `{cli}.jsonc`, frontier wrote `{cli}.json` beside it: move the entry into yours",
+                "{} starts the server with each session; `{cli} mcp list` shows it",
                 target.host.display_name()
             )]
         }
