@@ -91,13 +91,7 @@ fn json_hosts() -> Vec<(&'static str, &'static str, Option<&'static str>, &'stat
             "mcpServers",
             json!({"type": "stdio", "command": b, "args": ["mcp"], "disabled": false, "timeout": 600}),
         ),
-        (
-            "cursor",
-            ".cursor/mcp.json",
-            Some(".cursor/mcp.json"),
-            "mcpServers",
-            json!({"type": "stdio", "command": b, "args": ["mcp"]}),
-        ),
+        ("cursor", ".cursor/mcp.json", Some(".cursor/mcp.json"), "mcpServers", json!({"command": b, "args": ["mcp"]})),
         ("windsurf", ".codeium/windsurf/mcp_config.json", None, "mcpServers", json!({"command": b, "args": ["mcp"]})),
         (
             "vscode",

@@ -34,8 +34,8 @@ pub fn entry(host: Host, program: &str) -> Value {
         Host::Cline => json!({"type": "stdio", "command": program, "args": [ARG], "disabled": false,
                               "timeout": HOOK_TIMEOUT_SECS}),
         Host::Continue => json!({"name": super::NAME, "type": "stdio", "command": program, "args": [ARG]}),
-        Host::Cursor | Host::VsCode => json!({"type": "stdio", "command": program, "args": [ARG]}),
-        Host::Windsurf | Host::Zed => json!({"command": program, "args": [ARG]}),
+        Host::VsCode => json!({"type": "stdio", "command": program, "args": [ARG]}),
+        Host::Cursor | Host::Windsurf | Host::Zed => json!({"command": program, "args": [ARG]}),
     }
 }
 
