@@ -33,6 +33,16 @@ pub enum Location {
     Project(PathBuf),
 }
 
+impl Location {
+    /// The project's directory, or `None` for the user.
+    pub fn project(&self) -> Option<&Path> {
+        match self {
+            Location::User => None,
+            Location::Project(dir) => Some(dir),
+        }
+    }
+}
+
 /// A host and a location, with the files they resolve to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
@@ -81,14 +91,14 @@ impl Target {
                 }
             }
         };
-        let mcp = mcp::path(host, &location, env).ok();
+        let mcp = mcp::path(host, location.project(), env).ok();
         Ok(Target { host, location, settings: Some(settings), skill: Some(skills.join("frontier/SKILL.md")), mcp })
     }
 
     /// Resolves the file that lists `host`'s MCP servers at `location` (refused where the
     /// host has none there), with the hook's settings and skill where `resolve` knows them.
     pub fn resolve_mcp(host: Host, location: Location, env: &Env) -> Result<Target> {
-        let mcp = mcp::path(host, &location, env)?;
+        let mcp = mcp::path(host, location.project(), env)?;
         let (settings, skill) = match Target::resolve(host, location.clone(), env) {
             Ok(hook) => (hook.settings, hook.skill),
             Err(_) => (None, None),

@@ -82,6 +82,6 @@ pub enum SkillChange {
 pub fn follow_up(target: &Target, kind: Kind) -> Vec<String> {
     match kind {
         Kind::Hook => host::follow_up(target),
-        Kind::Mcp => mcp::follow_up(target),
+        Kind::Mcp => mcp::follow_up(target.host, target.location.project()),
     }
 }

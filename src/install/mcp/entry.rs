@@ -6,18 +6,17 @@
 
 use serde_json::{Value, json};
 
-use super::ARG;
+use super::{ARG, TOOL_TIMEOUT_SECS};
 use crate::config::Host;
-use crate::install::host::HOOK_TIMEOUT_SECS;
 
 /// frontier's entry as `host` reads it. Values are strings, lists of strings, booleans
 /// or integers, so that the same entry can be written as TOML or YAML.
 pub fn entry(host: Host, program: &str) -> Value {
-    let ms = HOOK_TIMEOUT_SECS * 1000;
+    let ms = TOOL_TIMEOUT_SECS * 1000;
     match host {
         Host::ClaudeCode => json!({"type": "stdio", "command": program, "args": [ARG]}),
         // A fusion takes minutes; Codex's own tool timeout is 60 s.
-        Host::Codex => json!({"command": program, "args": [ARG], "tool_timeout_sec": HOOK_TIMEOUT_SECS}),
+        Host::Codex => json!({"command": program, "args": [ARG], "tool_timeout_sec": TOOL_TIMEOUT_SECS}),
         // Qwen Code (a Gemini CLI fork) counts `timeout` in milliseconds, like Gemini CLI.
         Host::Gemini | Host::Qwen => json!({"command": program, "args": [ARG], "timeout": ms}),
         // Copilot CLI: `tools` says which of the server's tools it may call ("*": all);
@@ -32,7 +31,7 @@ pub fn entry(host: Host, program: &str) -> Value {
         Host::Droid => json!({"type": "stdio", "command": program, "args": [ARG], "disabled": false}),
         // Cline counts `timeout` in seconds (its default is 60).
         Host::Cline => json!({"type": "stdio", "command": program, "args": [ARG], "disabled": false,
-                              "timeout": HOOK_TIMEOUT_SECS}),
+                              "timeout": TOOL_TIMEOUT_SECS}),
         Host::Continue => json!({"name": super::NAME, "type": "stdio", "command": program, "args": [ARG]}),
         Host::VsCode => json!({"type": "stdio", "command": program, "args": [ARG]}),
         Host::Cursor | Host::Windsurf | Host::Zed => json!({"command": program, "args": [ARG]}),

@@ -29,6 +29,10 @@ pub const NAME: &str = "frontier";
 /// The argument that makes the frontier binary an MCP server.
 pub const ARG: &str = "mcp";
 
+/// Seconds a host lets one tool call run, where its entry says: as long as the hook's
+/// ceiling, above a run's own budget (540 s by default) with room to relay the answer.
+pub const TOOL_TIMEOUT_SECS: u64 = 600;
+
 /// How a host lists its MCP servers: the family of file edits that registers frontier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {

@@ -3,26 +3,28 @@
 //!
 //! Knows nothing about the files (`paths`) or what they hold (`entry`).
 
-use crate::config::Host;
-use crate::install::host::{Location, Target};
+use std::path::Path;
 
-/// The notes `frontier install HOST --mcp` prints after writing.
-pub fn follow_up(target: &Target) -> Vec<String> {
+use crate::config::Host;
+
+/// The notes `frontier install HOST --mcp` prints after writing, for the project `dir`
+/// or (`None`) the user.
+pub fn follow_up(host: Host, project: Option<&Path>) -> Vec<String> {
     let s = |text: &str| text.to_string();
-    match (target.host, &target.location) {
-        (Host::ClaudeCode, Location::User) => {
+    match (host, project) {
+        (Host::ClaudeCode, None) => {
             vec![s(
                 "Claude Code starts the server with each session; `claude mcp list` and `/mcp` in a session show it",
             )]
         }
-        (Host::ClaudeCode, Location::Project(_)) => {
+        (Host::ClaudeCode, Some(_)) => {
             vec![s("Claude Code asks once, at the next session in this project, whether to use the servers of its \
              `.mcp.json` (`claude mcp list` shows frontier as pending approval until then)")]
         }
-        (Host::Codex, Location::User) => {
+        (Host::Codex, None) => {
             vec![s("Codex starts the server with each session; `codex mcp list` shows it")]
         }
-        (Host::Codex, Location::Project(dir)) => vec![format!(
+        (Host::Codex, Some(dir)) => vec![format!(
             "Codex reads `{}` only in a trusted project: accept its trust prompt there, or set \
              `trust_level = \"trusted\"` under `[projects.\"{}\"]` in your Codex config.toml",
             dir.join(".codex/config.toml").display(),
@@ -32,13 +34,13 @@ pub fn follow_up(target: &Target) -> Vec<String> {
             vec![s("Gemini CLI starts MCP servers only in trusted folders; `gemini mcp list` shows the server and \
              `/mcp` in a session lists its tools")]
         }
-        (Host::Qwen, location) => {
+        (Host::Qwen, project) => {
             let mut notes = vec![s(
                 "Qwen Code defers MCP tools behind its `tool_search` (the model sees only their names until it \
                  loads one); to offer frontier's tools up front, add `mcp__frontier__fuse` (and any other) to \
                  `tools.visible` in your Qwen settings.json",
             )];
-            if matches!(location, Location::Project(_)) {
+            if project.is_some() {
                 notes.push(s(
                     "Qwen Code asks you to approve a project's MCP servers in an interactive session (`/mcp`); \
                      until then headless runs leave frontier pending",
@@ -46,20 +48,17 @@ pub fn follow_up(target: &Target) -> Vec<String> {
             }
             notes
         }
-        (Host::Copilot, Location::User) => {
+        (Host::Copilot, None) => {
             vec![s("GitHub Copilot CLI starts the server with each session; `copilot mcp list` shows it, and its \
              tools reach the model as `frontier-fuse`, ...")]
         }
-        (Host::Copilot, Location::Project(_)) => vec![s(
+        (Host::Copilot, Some(_)) => vec![s(
             "GitHub Copilot CLI reads a project's `.github/mcp.json` only in a trusted folder: trust it at the \
              prompt (or run with `--trust-folder`)",
         )],
         (Host::OpenCode | Host::Kilo, _) => {
-            let cli = target.host.key();
-            vec![format!(
-                "{} starts the server with each session; `{cli} mcp list` shows it",
-                target.host.display_name()
-            )]
+            let cli = host.key();
+            vec![format!("{} starts the server with each session; `{cli} mcp list` shows it", host.display_name())]
         }
         (Host::Droid, _) => vec![s(
             "Factory Droid starts the server with each session (`droid mcp list` shows it) and defers its tools \

@@ -5,17 +5,16 @@
 //!
 //! Knows nothing about what the files hold (`entry`, `merge_mcp`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::install::host::Location;
 
-/// The file that lists `host`'s MCP servers at `location`.
-pub fn path(host: Host, location: &Location, env: &Env) -> Result<PathBuf> {
-    match location {
-        Location::Project(dir) => {
+/// The file that lists `host`'s MCP servers in the project `dir`, or (`None`) the user's.
+pub fn path(host: Host, project: Option<&Path>, env: &Env) -> Result<PathBuf> {
+    match project {
+        Some(dir) => {
             let relative = match host {
                 Host::ClaudeCode => ".mcp.json",
                 Host::Codex => ".codex/config.toml",
@@ -33,7 +32,7 @@ pub fn path(host: Host, location: &Location, env: &Env) -> Result<PathBuf> {
             };
             Ok(dir.join(relative))
         }
-        Location::User => user(host, env),
+        None => user(host, env),
     }
 }
 
@@ -89,8 +88,8 @@ mod tests {
     #[test]
     fn user_and_project_files_of_each_host() {
         let env = Env::from_parts([("HOME", "/home/u")], "/work");
-        let user = |host| path(host, &Location::User, &env).unwrap_or_else(|e| panic!("{e}"));
-        let project = |host| path(host, &Location::Project(PathBuf::from("/repo")), &env);
+        let user = |host| path(host, None, &env).unwrap_or_else(|e| panic!("{e}"));
+        let project = |host| path(host, Some(Path::new("/repo")), &env);
         let p = PathBuf::from;
         assert_eq!(user(Host::ClaudeCode), p("/home/u/.claude.json"));
         assert_eq!(user(Host::Codex), p("/home/u/.codex/config.toml"));
@@ -123,7 +122,7 @@ mod tests {
             ],
             "/work",
         );
-        let user = |host| path(host, &Location::User, &env).unwrap_or_else(|e| panic!("{e}"));
+        let user = |host| path(host, None, &env).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(user(Host::ClaudeCode), PathBuf::from("/cc/.claude.json"));
         assert_eq!(user(Host::Codex), PathBuf::from("/work/cx/config.toml"));
         assert_eq!(user(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
