@@ -14,14 +14,14 @@ use crate::install::{self, EntryChange, Kind, Location, Plan, SkillChange, Targe
 
 pub fn install(args: InstallArgs, env: &Env) -> Result<i32> {
     let (dry_run, kind) = (args.dry_run, kind(&args));
-    let target = target(args, env, "install")?;
+    let target = target(args, kind, env, "install")?;
     let plan = install::plan_install(target, kind, &running_binary()?)?;
     finish(&plan, dry_run, Verb::Install)
 }
 
 pub fn uninstall(args: InstallArgs, env: &Env) -> Result<i32> {
     let (dry_run, kind) = (args.dry_run, kind(&args));
-    let target = target(args, env, "uninstall")?;
+    let target = target(args, kind, env, "uninstall")?;
     let plan = install::plan_uninstall(target, kind)?;
     finish(&plan, dry_run, Verb::Uninstall)
 }
@@ -36,7 +36,7 @@ fn kind(args: &InstallArgs) -> Kind {
     if args.mcp { Kind::Mcp } else { Kind::Hook }
 }
 
-fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
+fn target(args: InstallArgs, kind: Kind, env: &Env, command: &str) -> Result<Target> {
     let host = super::host(args.host);
     let location = match (args.user, args.project) {
         (true, _) => Location::User,
@@ -52,7 +52,10 @@ fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
             ));
         }
     };
-    Target::resolve(host, location, env)
+    match kind {
+        Kind::Hook => Target::resolve(host, location, env),
+        Kind::Mcp => Target::resolve_mcp(host, location, env),
+    }
 }
 
 fn project_dir(dir: &std::path::Path) -> Result<PathBuf> {
@@ -120,7 +123,9 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
         (Some(command), Kind::Mcp) => out.push_str(&format!("  runs    {command}\n")),
         (None, _) => {}
     }
-    let path = plan.skill_path.display();
+    let Some(path) = plan.skill_path.as_ref().map(|p| p.display().to_string()) else {
+        return report_tail(plan, dry_run, verb, out);
+    };
     let skill = match plan.skill {
         SkillChange::Added => format!("{} {path}", would("copied to", "would be copied to")),
         SkillChange::Replaced => {
@@ -141,6 +146,13 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
         SkillChange::Absent => format!("none at {path}"),
     };
     out.push_str(&format!("  skill   {skill}\n"));
+    report_tail(plan, dry_run, verb, out)
+}
+
+/// The backups, the next step and the host's notes: the end of `report`.
+fn report_tail(plan: &Plan, dry_run: bool, verb: Verb, mut out: String) -> String {
+    let name = plan.target.host.display_name();
+    let would = |done: &str, planned: &str| if dry_run { planned.to_string() } else { done.to_string() };
     for backup in plan.backups() {
         let kept = would("previous contents kept in", "previous contents would be kept in");
         out.push_str(&format!("  backup  {kept} {}\n", backup.display()));

@@ -2,8 +2,9 @@
 //! for the user and for a project, which event carries the prompt, the shape of a hook
 //! entry and the unit of its timeout, and what the user must still do afterwards.
 //!
-//! Where each host keeps its MCP servers is here too (`mcp_path`); what their entries
-//! look like is in `mcp`.
+//! A target for an MCP install (`Target::resolve_mcp`) takes its file from `mcp::path`,
+//! which knows every host; it carries the hook's settings and skill only where this file
+//! knows them.
 //!
 //! Facts checked against the hosts' documentation and the CLIs pinned in docs/testing.md
 //! (docs/hooks.md lists them): Claude Code and Codex read `UserPromptSubmit` entries with
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use super::mcp;
 use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -37,14 +39,24 @@ pub enum Location {
     Project(PathBuf),
 }
 
+impl Location {
+    /// The project's directory, or `None` for the user.
+    pub fn project(&self) -> Option<&Path> {
+        match self {
+            Location::User => None,
+            Location::Project(dir) => Some(dir),
+        }
+    }
+}
+
 /// A host and a location, with the files they resolve to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub host: Host,
     pub location: Location,
-    settings: PathBuf,
-    skill: PathBuf,
-    mcp: PathBuf,
+    settings: Option<PathBuf>,
+    skill: Option<PathBuf>,
+    mcp: Option<PathBuf>,
 }
 
 impl Target {
@@ -55,26 +67,14 @@ impl Target {
         if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Copilot | Host::Qwen | Host::Droid) {
             return Err(unsupported(host));
         }
-        let (settings, skills, mcp) = match &location {
+        let (settings, skills) = match &location {
             Location::Project(dir) => match host {
-                Host::ClaudeCode => {
-                    (dir.join(".claude/settings.json"), dir.join(".claude/skills"), dir.join(".mcp.json"))
-                }
-                Host::Codex => {
-                    (dir.join(".codex/hooks.json"), dir.join(".agents/skills"), dir.join(".codex/config.toml"))
-                }
-                Host::Gemini => {
-                    let settings = dir.join(".gemini/settings.json");
-                    (settings.clone(), dir.join(".gemini/skills"), settings)
-                }
-                Host::Copilot => (dir.join(COPILOT_HOOKS_FILE), dir.join(".github/skills"), dir.join(".mcp.json")),
-                Host::Qwen => {
-                    let settings = dir.join(".qwen/settings.json");
-                    (settings.clone(), dir.join(".qwen/skills"), settings)
-                }
-                Host::Droid => {
-                    (dir.join(".factory/settings.json"), dir.join(".factory/skills"), dir.join(".factory/mcp.json"))
-                }
+                Host::ClaudeCode => (dir.join(".claude/settings.json"), dir.join(".claude/skills")),
+                Host::Codex => (dir.join(".codex/hooks.json"), dir.join(".agents/skills")),
+                Host::Gemini => (dir.join(".gemini/settings.json"), dir.join(".gemini/skills")),
+                Host::Copilot => (dir.join(COPILOT_HOOKS_FILE), dir.join(".github/skills")),
+                Host::Qwen => (dir.join(".qwen/settings.json"), dir.join(".qwen/skills")),
+                Host::Droid => (dir.join(".factory/settings.json"), dir.join(".factory/skills")),
                 _ => return Err(unsupported(host)),
             },
             Location::User => {
@@ -86,53 +86,60 @@ impl Target {
                 };
                 match host {
                     Host::ClaudeCode => {
-                        // Claude Code keeps user-scope MCP servers in `.claude.json`: in
-                        // CLAUDE_CONFIG_DIR when set, else beside (not in) `~/.claude`.
-                        let (dir, state) = match var("CLAUDE_CONFIG_DIR") {
-                            Some(dir) => (dir.clone(), dir.join(".claude.json")),
-                            None => (home()?.join(".claude"), home()?.join(".claude.json")),
-                        };
-                        (dir.join("settings.json"), dir.join("skills"), state)
+                        let dir = var("CLAUDE_CONFIG_DIR").map_or_else(|| home().map(|h| h.join(".claude")), Ok)?;
+                        (dir.join("settings.json"), dir.join("skills"))
                     }
                     Host::Codex => {
                         let dir = var("CODEX_HOME").map_or_else(|| home().map(|h| h.join(".codex")), Ok)?;
-                        (dir.join("hooks.json"), home()?.join(".agents/skills"), dir.join("config.toml"))
+                        (dir.join("hooks.json"), home()?.join(".agents/skills"))
                     }
                     Host::Gemini => {
                         let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
-                        (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
+                        (dir.join("settings.json"), dir.join("skills"))
                     }
                     Host::Copilot => {
                         let dir = var("COPILOT_HOME").map_or_else(|| home().map(|h| h.join(".copilot")), Ok)?;
-                        (dir.join("hooks/frontier.json"), dir.join("skills"), dir.join("mcp-config.json"))
+                        (dir.join("hooks/frontier.json"), dir.join("skills"))
                     }
                     Host::Qwen => {
                         let dir = var("QWEN_HOME").map_or_else(|| home().map(|h| h.join(".qwen")), Ok)?;
-                        (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
+                        (dir.join("settings.json"), dir.join("skills"))
                     }
                     Host::Droid => {
                         let dir = var("FACTORY_HOME_OVERRIDE").map_or_else(home, Ok)?.join(".factory");
-                        (dir.join("settings.json"), dir.join("skills"), dir.join("mcp.json"))
+                        (dir.join("settings.json"), dir.join("skills"))
                     }
                     _ => return Err(unsupported(host)),
                 }
             }
         };
-        Ok(Target { host, location, settings, skill: skills.join("frontier/SKILL.md"), mcp })
+        let mcp = mcp::path(host, location.project(), env).ok();
+        Ok(Target { host, location, settings: Some(settings), skill: Some(skills.join("frontier/SKILL.md")), mcp })
     }
 
-    /// The file that lists the host's MCP servers.
-    pub fn mcp_path(&self) -> PathBuf {
+    /// Resolves the file that lists `host`'s MCP servers at `location` (refused where the
+    /// host has none there), with the hook's settings and skill where `resolve` knows them.
+    pub fn resolve_mcp(host: Host, location: Location, env: &Env) -> Result<Target> {
+        let mcp = mcp::path(host, location.project(), env)?;
+        let (settings, skill) = match Target::resolve(host, location.clone(), env) {
+            Ok(hook) => (hook.settings, hook.skill),
+            Err(_) => (None, None),
+        };
+        Ok(Target { host, location, settings, skill, mcp: Some(mcp) })
+    }
+
+    /// The file that lists the host's MCP servers (none where the host has none here).
+    pub fn mcp_path(&self) -> Option<PathBuf> {
         self.mcp.clone()
     }
 
     /// The settings file that holds the hook entry.
-    pub fn settings_path(&self) -> PathBuf {
-        self.settings.clone()
+    pub fn settings_path(&self) -> Result<PathBuf> {
+        self.settings.clone().ok_or_else(|| unsupported(self.host))
     }
 
-    /// Where the host looks for frontier's skill.
-    pub fn skill_path(&self) -> PathBuf {
+    /// Where the host looks for frontier's skill (none where frontier copies none).
+    pub fn skill_path(&self) -> Option<PathBuf> {
         self.skill.clone()
     }
 }
@@ -161,7 +168,7 @@ const COPILOT_HOOKS_FILE: &str = ".github/hooks/frontier.json";
 pub fn copilot_hook_registered(projects: &[PathBuf], env: &Env) -> bool {
     let mut dirs: Vec<PathBuf> = projects.iter().map(|p| p.join(".github/hooks")).collect();
     if let Ok(target) = Target::resolve(Host::Copilot, Location::User, env) {
-        dirs.extend(target.settings.parent().map(Path::to_path_buf));
+        dirs.extend(target.settings.as_deref().and_then(Path::parent).map(Path::to_path_buf));
     }
     dirs.iter().any(|dir| super::merge_copilot::registered_in(dir, event(Host::Copilot)))
 }
@@ -301,7 +308,7 @@ mod tests {
         let env = Env::from_parts([("HOME", "/home/u")], "/work");
         let paths = |host, location| {
             let t = Target::resolve(host, location, &env).unwrap_or_else(|e| panic!("{e}"));
-            (t.settings_path(), t.skill_path())
+            (t.settings_path().unwrap_or_else(|e| panic!("{e}")), t.skill_path().unwrap_or_default())
         };
         let p = |s: &str| PathBuf::from(s);
         assert_eq!(
@@ -338,32 +345,26 @@ mod tests {
             "/work",
         );
         let settings = |host| {
-            Target::resolve(host, Location::User, &env).map(|t| t.settings_path()).unwrap_or_else(|e| panic!("{e}"))
+            Target::resolve(host, Location::User, &env)
+                .and_then(|t| t.settings_path())
+                .unwrap_or_else(|e| panic!("{e}"))
         };
         assert_eq!(settings(Host::ClaudeCode), PathBuf::from("/cc/settings.json"));
         assert_eq!(settings(Host::Codex), PathBuf::from("/work/cx/hooks.json"));
         assert_eq!(settings(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
-        let mcp =
-            |host| Target::resolve(host, Location::User, &env).map(|t| t.mcp_path()).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(mcp(Host::ClaudeCode), PathBuf::from("/cc/.claude.json"));
-        assert_eq!(mcp(Host::Codex), PathBuf::from("/work/cx/config.toml"));
-        assert_eq!(mcp(Host::Gemini), PathBuf::from("/g/.gemini/settings.json"));
+        let mcp = |host| Target::resolve_mcp(host, Location::User, &env).map(|t| t.mcp_path());
+        assert_eq!(mcp(Host::ClaudeCode).ok().flatten(), Some(PathBuf::from("/cc/.claude.json")));
     }
 
     #[test]
-    fn mcp_files_of_each_host_for_the_user_and_a_project() {
+    fn an_mcp_target_has_the_hooks_skill_where_the_hook_is_known() {
         let env = Env::from_parts([("HOME", "/home/u")], "/work");
-        let mcp = |host, location| {
-            Target::resolve(host, location, &env).map(|t| t.mcp_path()).unwrap_or_else(|e| panic!("{e}"))
-        };
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(mcp(Host::ClaudeCode, Location::User), p("/home/u/.claude.json"));
-        assert_eq!(mcp(Host::Codex, Location::User), p("/home/u/.codex/config.toml"));
-        assert_eq!(mcp(Host::Gemini, Location::User), p("/home/u/.gemini/settings.json"));
-        let project = || Location::Project(p("/repo"));
-        assert_eq!(mcp(Host::ClaudeCode, project()), p("/repo/.mcp.json"));
-        assert_eq!(mcp(Host::Codex, project()), p("/repo/.codex/config.toml"));
-        assert_eq!(mcp(Host::Gemini, project()), p("/repo/.gemini/settings.json"));
+        let target = |host| Target::resolve_mcp(host, Location::User, &env).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(target(Host::Gemini).skill_path(), Some(PathBuf::from("/home/u/.gemini/skills/frontier/SKILL.md")));
+        assert_eq!(target(Host::Gemini).mcp_path(), Some(PathBuf::from("/home/u/.gemini/settings.json")));
+        assert_eq!(target(Host::Zed).skill_path(), None);
+        assert_eq!(target(Host::Zed).mcp_path(), Some(PathBuf::from("/home/u/.config/zed/settings.json")));
+        assert!(Target::resolve_mcp(Host::Windsurf, Location::Project(PathBuf::from("/r")), &env).is_err());
     }
 
     #[test]

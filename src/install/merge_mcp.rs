@@ -1,6 +1,7 @@
 //! Editing a host's parsed MCP file: adding, updating or removing frontier's entry in
-//! its server table (`mcpServers` in JSON, `mcp_servers` in TOML), and leaving every
-//! other server, key, comment and the order as they were.
+//! its server table (`mcpServers`, `servers`, `context_servers` or `mcp` in JSON,
+//! `mcp_servers` in TOML), and leaving every other server, key, comment and the order as
+//! they were.
 //!
 //! frontier's entry is the one named `frontier`; it is updated only when its `command`
 //! runs a program named `frontier`, so a user's own server of that name is described,
@@ -65,7 +66,12 @@ pub fn has_json(doc: &mut Value, table: &str) -> bool {
 
 fn ours_json<'a>(entry: &'a mut Value, table: &str) -> Result<&'a mut Map<String, Value>, ShapeError> {
     let entry = entry.as_object_mut().ok_or_else(|| ShapeError::NotAnObject(dotted(table)))?;
-    ours(entry.get("command").and_then(Value::as_str), table)?;
+    // A string, or (OpenCode, Kilo) a list whose first item is the program.
+    let command = match entry.get("command") {
+        Some(Value::Array(items)) => items.first().and_then(Value::as_str),
+        command => command.and_then(Value::as_str),
+    };
+    ours(command, table)?;
     Ok(entry)
 }
 

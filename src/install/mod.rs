@@ -1,17 +1,19 @@
-//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI, GitHub
-//! Copilot CLI's hook) in the
-//! host's own files, as its prompt hook or as an MCP server (`frontier mcp`), and
-//! copying its skill; and removing them again.
+//! Registering frontier with an editor agent in the host's own files, as its prompt
+//! hook (Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid, GitHub Copilot CLI) or as an MCP server (`frontier mcp`, every host
+//! `config::Host` lists), and copying its skill; and removing them again.
 //!
-//! `host` knows where each host keeps its settings, skills and MCP servers and what its
-//! hook entry looks like; `mcp` what its MCP entry looks like; `merge` (matcher groups),
-//! `merge_copilot` (Copilot CLI's flat handler lists) and `merge_mcp` edit a parsed document (failing with the `shape` they did not expect); `edit` turns
-//! such an edit of one file into a planned write; `settings_file` reads and renders those
-//! files; `skill` is the embedded SKILL.md; `diff` shows a planned change. A change is
-//! planned in full (`plan`: every file read and checked) before anything is written
-//! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
-//! The hook and the MCP server are registered independently; they share the skill, which
-//! stays while either is there. This file holds the outcomes a plan reports.
+//! `host` knows where each host keeps its settings and skills and what its hook entry
+//! looks like; `mcp` where each host keeps its MCP servers and what its entry looks like.
+//! `merge` (matcher groups), `merge_copilot` (Copilot CLI's flat handler lists) and
+//! `merge_mcp` edit a parsed document (failing with the `shape` they did not
+//! expect), and `mcp_block` writes a YAML file of frontier's own (Continue's block
+//! files); `edit` turns such an edit of one file into a planned write; `settings_file`
+//! reads and renders those files; `skill` is the embedded SKILL.md; `diff` shows a
+//! planned change. A change is planned in full (`plan`: every file read and checked)
+//! before anything is written (`apply`), so a refusal leaves every file as it was and
+//! `--dry-run` is the plan alone. The hook and the MCP server are registered
+//! independently; they share the skill, which stays while either is there. This file
+//! holds the outcomes a plan reports.
 //!
 //! Knows nothing about how frontier's own arguments are parsed (it writes only the
 //! `hook --host HOST` or `mcp` line a host runs), or about what the hook or the server
@@ -22,6 +24,7 @@ mod diff;
 mod edit;
 pub mod host;
 mod mcp;
+mod mcp_block;
 mod merge;
 mod merge_copilot;
 mod merge_mcp;
@@ -81,6 +84,6 @@ pub enum SkillChange {
 pub fn follow_up(target: &Target, kind: Kind) -> Vec<String> {
     match kind {
         Kind::Hook => host::follow_up(target),
-        Kind::Mcp => mcp::follow_up(target),
+        Kind::Mcp => mcp::follow_up(target.host, target.location.project()),
     }
 }

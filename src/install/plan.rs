@@ -7,9 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use super::edit::{Write, edit_json, edit_toml};
-use super::{EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, merge, merge_copilot, merge_mcp, settings_file};
+use super::{
+    EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, mcp_block, merge, merge_copilot, merge_mcp, settings_file,
+};
 use crate::config::Host;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A planned install or uninstall: what changes, and the writes that carry it out.
 #[derive(Debug, Clone)]
@@ -21,7 +23,8 @@ pub struct Plan {
     pub entry: EntryChange,
     /// The command line the entry runs (install only).
     pub command: Option<String>,
-    pub skill_path: PathBuf,
+    /// Where the host reads frontier's skill; none where frontier copies none.
+    pub skill_path: Option<PathBuf>,
     pub skill: SkillChange,
     pub(super) writes: Vec<Write>,
 }
@@ -32,7 +35,7 @@ pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> 
     let (settings_path, command, edit) = match kind {
         Kind::Hook => {
             let command = host::command(target.host, program)?;
-            let path = target.settings_path();
+            let path = target.settings_path()?;
             let handler = host::handler(target.host, &command);
             let event = host::event(target.host);
             let edit = match target.host {
@@ -44,14 +47,19 @@ pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> 
         Kind::Mcp => {
             let program = mcp::program(program)?;
             let entry = mcp::entry(target.host, &program);
-            let path = target.mcp_path();
-            let edit = match mcp::table(target.host) {
-                (mcp::Format::Json, table) => {
+            let path = mcp_path(&target)?;
+            let edit = match mcp::shape(target.host) {
+                mcp::Shape::Json(table) => {
+                    let hint = format!(
+                        "add frontier's entry by hand, under `{table}`: \"{}\": {}",
+                        mcp::NAME,
+                        serde_json::to_string(&entry).unwrap_or_default()
+                    );
+                    plain_json(&target, &path, hint)?;
                     edit_json(&path, None, |doc| merge_mcp::install_json(doc, table, &entry))?
                 }
-                (mcp::Format::Toml, table) => {
-                    edit_toml(&path, None, |doc| merge_mcp::install_toml(doc, table, &entry))?
-                }
+                mcp::Shape::Toml(table) => edit_toml(&path, None, |doc| merge_mcp::install_toml(doc, table, &entry))?,
+                mcp::Shape::YamlBlock => mcp_block::install(&path, &entry, &format!("{} --mcp", target.host.key()))?,
             };
             (path, format!("{program} {}", mcp::ARG), edit)
         }
@@ -59,15 +67,21 @@ pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> 
     let (entry, write) = edit;
     let mut writes: Vec<Write> = write.into_iter().collect();
     let skill_path = target.skill_path();
-    let skill_old = settings_file::read(&skill_path)?;
-    let skill = match skill_old.as_deref() {
-        None => SkillChange::Added,
-        Some(text) if text == SKILL => SkillChange::Unchanged,
-        Some(_) => SkillChange::Replaced,
+    let skill = match &skill_path {
+        None => SkillChange::Absent,
+        Some(path) => {
+            let skill_old = settings_file::read(path)?;
+            let skill = match skill_old.as_deref() {
+                None => SkillChange::Added,
+                Some(text) if text == SKILL => SkillChange::Unchanged,
+                Some(_) => SkillChange::Replaced,
+            };
+            if skill != SkillChange::Unchanged {
+                writes.push(Write { path: path.clone(), old: skill_old, new: Some(SKILL.to_string()) });
+            }
+            skill
+        }
     };
-    if skill != SkillChange::Unchanged {
-        writes.push(Write { path: skill_path.clone(), old: skill_old, new: Some(SKILL.to_string()) });
-    }
     Ok(Plan { target, kind, settings_path, entry, command: Some(command), skill_path, skill, writes })
 }
 
@@ -78,7 +92,7 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
     let absent = Some(EntryChange::Absent);
     let (settings_path, (entry, write)) = match kind {
         Kind::Hook => {
-            let path = target.settings_path();
+            let path = target.settings_path()?;
             let event = host::event(target.host);
             let edit = match target.host {
                 Host::Copilot => edit_json(&path, absent, |doc| merge_copilot::uninstall(doc, event).map(removed))?,
@@ -87,14 +101,16 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
             (path, edit)
         }
         Kind::Mcp => {
-            let path = target.mcp_path();
-            let edit = match mcp::table(target.host) {
-                (mcp::Format::Json, table) => {
+            let path = mcp_path(&target)?;
+            let edit = match mcp::shape(target.host) {
+                mcp::Shape::Json(table) => {
+                    plain_json(&target, &path, format!("take `{}` out of `{table}` by hand", mcp::NAME))?;
                     edit_json(&path, absent, |doc| merge_mcp::uninstall_json(doc, table).map(removed))?
                 }
-                (mcp::Format::Toml, table) => {
+                mcp::Shape::Toml(table) => {
                     edit_toml(&path, absent, |doc| merge_mcp::uninstall_toml(doc, table).map(removed))?
                 }
+                mcp::Shape::YamlBlock => mcp_block::uninstall(&path)?,
             };
             (path, edit)
         }
@@ -105,11 +121,13 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
         Kind::Hook => Kind::Mcp,
         Kind::Mcp => Kind::Hook,
     };
-    let skill = match settings_file::read(&skill_path)? {
+    let skill = match skill_path.as_ref().map(|path| settings_file::read(path)).transpose()?.flatten() {
         None => SkillChange::Absent,
         Some(text) if text == SKILL && registered(&target, other) => SkillChange::InUse,
         Some(text) if text == SKILL => {
-            writes.push(Write { path: skill_path.clone(), old: Some(text), new: None });
+            if let Some(path) = &skill_path {
+                writes.push(Write { path: path.clone(), old: Some(text), new: None });
+            }
             SkillChange::Removed
         }
         Some(_) => SkillChange::Kept,
@@ -123,7 +141,7 @@ fn registered(target: &Target, kind: Kind) -> bool {
     let found = || -> Result<bool> {
         match kind {
             Kind::Hook => {
-                let path = target.settings_path();
+                let path = target.settings_path()?;
                 let old = settings_file::read(&path)?;
                 let doc = settings_file::parse(&path, old.as_deref())?;
                 Ok(match target.host {
@@ -132,18 +150,49 @@ fn registered(target: &Target, kind: Kind) -> bool {
                 })
             }
             Kind::Mcp => {
-                let path = target.mcp_path();
+                let path = mcp_path(target)?;
+                if mcp::shape(target.host) == mcp::Shape::YamlBlock {
+                    return mcp_block::has(&path);
+                }
                 let old = settings_file::read(&path)?;
-                Ok(match mcp::table(target.host) {
-                    (mcp::Format::Json, table) => {
+                Ok(match mcp::shape(target.host) {
+                    mcp::Shape::Json(table) => {
                         merge_mcp::has_json(&mut settings_file::parse(&path, old.as_deref())?, table)
                     }
-                    (mcp::Format::Toml, table) => {
+                    mcp::Shape::Toml(table) => {
                         merge_mcp::has_toml(&mut settings_file::parse_toml(&path, old.as_deref())?, table)
                     }
+                    mcp::Shape::YamlBlock => false,
                 })
             }
         }
     };
     found().unwrap_or(true)
+}
+
+fn mcp_path(target: &Target) -> Result<PathBuf> {
+    target.mcp_path().ok_or_else(|| host::unsupported(target.host))
+}
+
+/// Refuses, before any edit, a file of a host whose JSON may hold comments when this one
+/// is not plain JSON: rewriting it would drop them. `hint` says what to do by hand.
+fn plain_json(target: &Target, path: &Path, hint: String) -> Result<()> {
+    if !mcp::allows_comments(target.host) {
+        return Ok(());
+    }
+    let Some(text) = settings_file::read(path)? else {
+        return Ok(());
+    };
+    if text.trim().is_empty() || serde_json::from_str::<serde_json::Value>(&text).is_ok() {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "`{}` is not plain JSON (comments or trailing commas, which {} allows); frontier would lose them \
+             by rewriting it",
+            path.display(),
+            target.host.display_name()
+        ),
+        hint,
+    ))
 }
