@@ -17,7 +17,7 @@ use std::time::SystemTime;
 
 use super::execute;
 use crate::cli::HookArgs;
-use crate::config::{Config, Paths};
+use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
 use crate::env::Env;
 use crate::error::Error;
@@ -138,7 +138,7 @@ fn serve(args: &HookArgs, env: &Env) -> Result<Option<Served>, Failed> {
         return Ok(None);
     }
     let ceiling = Ceiling::of(host, loaded.state.tuning.relay_chars);
-    armed(env, &paths, &scope.name, &loaded.state, &event, ceiling).map(Some)
+    armed(env, &paths, &scope.name, &loaded.state, &event, (host, ceiling)).map(Some)
 }
 
 /// Runs the scope's armed mode on the prompt and returns the host's JSON.
@@ -148,7 +148,7 @@ fn armed(
     scope: &str,
     armed: &state::ScopeState,
     event: &input::HookInput,
-    ceiling: Option<Ceiling>,
+    (host, ceiling): (Host, Option<Ceiling>),
 ) -> Result<Served, Failed> {
     let config = Config::load(env)?;
     let request = Request {
@@ -209,7 +209,7 @@ fn armed(
     let banner = relay::banner(mode, &label, report.panel.len(), report.totals.wall_ms);
     let spill = || overflow::save(&overflow::dir(&paths.state_dir), &report.run_id, answer, SystemTime::now());
     let context = relay::fit(&banner, answer, &report.notes, ceiling.as_ref(), spill)?;
-    let json = relay::output(&event.hook_event_name, &context);
+    let json = relay::output(host, &event.hook_event_name, &context);
     Ok(Served { json, warning })
 }
 

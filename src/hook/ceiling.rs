@@ -11,6 +11,10 @@
 //!   so frontier counts UTF-8 bytes: 9,000 bytes are at most 2,250 estimated tokens
 //!   whatever the script (a CJK character is 3 bytes, so about 3,000 of them fit).
 //! - Gemini CLI 0.61.0 documents no cap: no ceiling unless the scope sets one.
+//! - OpenCode 1.18.33 and Kilo 7.7.9 pass the text part frontier's plugin adds to the
+//!   model as it is: 90,010 characters (code, CJK and emoji) reached it whole, and over a
+//!   million characters went out without an error. No ceiling either (JavaScript too, so
+//!   a scope's number counts UTF-16 code units).
 //!
 //! `frontier tune --relay-chars N` replaces the host's number, counted in the host's unit
 //! (UTF-16 code units for Gemini CLI, also a JavaScript program).
@@ -47,6 +51,7 @@ impl Ceiling {
         let (default, unit) = match host {
             Host::ClaudeCode => (Some(CLAUDE_CODE_UNITS), Unit::Utf16),
             Host::Codex => (Some(CODEX_BYTES), Unit::Utf8Bytes),
+            Host::Gemini | Host::OpenCode | Host::Kilo => (None, Unit::Utf16),
             _ => (None, Unit::Utf16),
         };
         let limit = relay_chars.and_then(|n| usize::try_from(n).ok()).or(default)?;
@@ -94,6 +99,8 @@ mod tests {
         assert_eq!(Ceiling::of(Host::ClaudeCode, None), Some(claude));
         assert_eq!(Ceiling::of(Host::Codex, None), Some(Ceiling { limit: 9_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, None), None);
+        assert_eq!((Ceiling::of(Host::OpenCode, None), Ceiling::of(Host::Kilo, None)), (None, None));
+        assert_eq!(Ceiling::of(Host::Kilo, Some(30_000)), Some(Ceiling { limit: 30_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::ClaudeCode, Some(4_000)), Some(Ceiling { limit: 4_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::Codex, Some(20_000)), Some(Ceiling { limit: 20_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, Some(50_000)), Some(Ceiling { limit: 50_000, unit: Unit::Utf16 }));

@@ -9,7 +9,10 @@ use crate::config::Host;
 use crate::env::Env;
 
 /// The fields frontier reads from a prompt hook's stdin (Claude Code and Codex
-/// `UserPromptSubmit`, Gemini CLI `BeforeAgent`).
+/// `UserPromptSubmit`, Gemini CLI `BeforeAgent`; frontier's own plugin for OpenCode and
+/// Kilo sends `{"hook_event_name":"chat.message","session_id","cwd","prompt"}`, where
+/// the prompt is the message's own text parts joined by line breaks and `cwd` is the
+/// directory the host runs in).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct HookInput {
@@ -30,13 +33,15 @@ pub struct HookInput {
 pub fn prompt_event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
+        Host::OpenCode | Host::Kilo => "chat.message",
         _ => "UserPromptSubmit",
     }
 }
 
 /// The host that sent `input`: the one named on the command line, else told from the
 /// event, the fields only Codex sends, and the variables Claude Code sets. `None` when
-/// the event is not a prompt event of that host (the hook then does nothing).
+/// the event is not a prompt event of that host (the hook then does nothing). OpenCode's
+/// and Kilo's `chat.message` comes from frontier's plugin, which always names its host.
 pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host> {
     let host = match named {
         Some(host) => host,
@@ -51,7 +56,7 @@ pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host
             _ => return None,
         },
     };
-    let served = matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini);
+    let served = matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::OpenCode | Host::Kilo);
     (served && input.hook_event_name == prompt_event(host)).then_some(host)
 }
 
@@ -81,6 +86,33 @@ mod tests {
         assert_eq!(parse(CODEX).cwd, Some(PathBuf::from("/repo")));
         assert_eq!(parse(CLAUDE).transcript_path, Some(PathBuf::from("/t.jsonl")));
         assert_eq!((parse(CODEX).transcript_path, parse(GEMINI).transcript_path), (None, None));
+    }
+
+    /// What frontier's plugin sent from inside the real OpenCode 1.18.33 (`opencode run
+    /// "say hello"`, which quotes its argument); Kilo's is the same.
+    const OPENCODE: &str = r#"{"hook_event_name":"chat.message","session_id":"ses_dae033116ffecP7EBWhRd6cQbD","cwd":"/repo","prompt":"\"say hello\""}"#;
+
+    #[test]
+    fn the_opencode_plugins_event_is_served_when_it_names_its_host() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let event = parse(OPENCODE);
+        assert_eq!(
+            event,
+            HookInput {
+                hook_event_name: "chat.message".into(),
+                prompt: "\"say hello\"".into(),
+                cwd: Some(PathBuf::from("/repo")),
+                session_id: Some("ses_dae033116ffecP7EBWhRd6cQbD".into()),
+                ..HookInput::default()
+            }
+        );
+        assert_eq!(host_of(&event, Some(Host::OpenCode), &bare), Some(Host::OpenCode));
+        assert_eq!(host_of(&event, Some(Host::Kilo), &bare), Some(Host::Kilo));
+        // Unnamed, it could be either: the hook does nothing.
+        assert_eq!(host_of(&event, None, &bare), None);
+        // Another host's event, sent to the plugin hosts' hook, is not theirs.
+        assert_eq!(host_of(&parse(CLAUDE), Some(Host::OpenCode), &bare), None);
+        assert_eq!(host_of(&event, Some(Host::ClaudeCode), &bare), None);
     }
 
     #[test]

@@ -28,6 +28,7 @@ use serde_json::json;
 
 use super::ceiling::Ceiling;
 use super::overflow::SaveError;
+use crate::config::Host;
 use crate::frame::Nonce;
 
 /// The frame's name.
@@ -256,9 +257,14 @@ fn framed(banner: &Banner, answer: &str, notes: &[String], nonce: &Nonce) -> Str
     text
 }
 
-/// The host's JSON for `event`, as one line.
-pub fn output(event: &str, context: &str) -> String {
-    let value = json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": context}});
+/// The host's JSON for `event`, as one line: `hookSpecificOutput` for the hosts that read
+/// Claude Code's shape; a top-level `additionalContext` for frontier's own plugin in
+/// OpenCode and Kilo, which adds it to the message as a text part.
+pub fn output(host: Host, event: &str, context: &str) -> String {
+    let value = match host {
+        Host::OpenCode | Host::Kilo => json!({"additionalContext": context}),
+        _ => json!({"hookSpecificOutput": {"hookEventName": event, "additionalContext": context}}),
+    };
     format!("{value}\n")
 }
 
@@ -305,13 +311,21 @@ mod tests {
     #[test]
     fn the_output_is_one_json_line_with_the_banner_first() {
         let text = context(&b(), "the \"answer\"\n", &[]);
-        let out = output("UserPromptSubmit", &text);
+        let out = output(Host::ClaudeCode, "UserPromptSubmit", &text);
         assert_eq!(out.matches('\n').count(), 1);
         let value: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
         let ctx = value["hookSpecificOutput"]["additionalContext"].as_str().unwrap_or_default();
         assert!(ctx.starts_with("⚡ B\n"));
         assert!(ctx.contains("the \"answer\"\n[[end frontier-answer "));
         assert_eq!(value["hookSpecificOutput"]["hookEventName"], "UserPromptSubmit");
+    }
+
+    #[test]
+    fn the_opencode_and_kilo_plugin_reads_a_top_level_additional_context() {
+        for host in [Host::OpenCode, Host::Kilo] {
+            let out = output(host, "chat.message", "⚡ B\nthe \"answer\"\n");
+            assert_eq!(out, "{\"additionalContext\":\"⚡ B\\nthe \\\"answer\\\"\\n\"}\n");
+        }
     }
 
     /// A nonce to write whole texts with.

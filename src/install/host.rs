@@ -45,7 +45,7 @@ impl Target {
     /// Resolves the files of `host` at `location`. User files follow each host's own
     /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini) {
+        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::OpenCode | Host::Kilo) {
             return Err(unsupported(host));
         }
         let (settings, skills, mcp) = match &location {
@@ -59,6 +59,10 @@ impl Target {
                 Host::Gemini => {
                     let settings = dir.join(".gemini/settings.json");
                     (settings.clone(), dir.join(".gemini/skills"), settings)
+                }
+                Host::OpenCode | Host::Kilo => {
+                    let (config, file) = plugin_dirs(host);
+                    plugin_files(&dir.join(config), dir.join(file))
                 }
                 _ => return Err(unsupported(host)),
             },
@@ -87,6 +91,13 @@ impl Target {
                         let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
                         (dir.join("settings.json"), dir.join("skills"), dir.join("settings.json"))
                     }
+                    Host::OpenCode | Host::Kilo => {
+                        // Both follow the XDG base directory spec: `$XDG_CONFIG_HOME/<name>`.
+                        let config = var("XDG_CONFIG_HOME").map_or_else(|| home().map(|h| h.join(".config")), Ok)?;
+                        let dir = config.join(host.key());
+                        let (_, file) = plugin_dirs(host);
+                        plugin_files(&dir, dir.join(file))
+                    }
                     _ => return Err(unsupported(host)),
                 }
             }
@@ -110,6 +121,26 @@ impl Target {
     }
 }
 
+/// OpenCode's and Kilo's project config directory and config file.
+fn plugin_dirs(host: Host) -> (&'static str, &'static str) {
+    match host {
+        Host::Kilo => (".kilo", "kilo.json"),
+        _ => (".opencode", "opencode.json"),
+    }
+}
+
+/// The plugin, skill and MCP files of a host that takes frontier as a plugin in its
+/// config directory `dir`.
+fn plugin_files(dir: &Path, config_file: PathBuf) -> (PathBuf, PathBuf, PathBuf) {
+    (dir.join("plugins").join(super::plugin::FILE_NAME), dir.join("skills"), config_file)
+}
+
+/// Whether the host takes frontier's hook as a plugin file (`install::plugin`) rather
+/// than as an entry in its hook settings.
+pub fn takes_plugin(host: Host) -> bool {
+    matches!(host, Host::OpenCode | Host::Kilo)
+}
+
 /// The `--scope` word that arms this host's workspace scope of the current directory.
 pub fn project_scope(host: Host) -> &'static str {
     match host {
@@ -129,6 +160,7 @@ pub fn project_scope(host: Host) -> &'static str {
 pub fn event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
+        Host::OpenCode | Host::Kilo => "chat.message",
         _ => "UserPromptSubmit",
     }
 }
@@ -136,7 +168,7 @@ pub fn event(host: Host) -> &'static str {
 /// The hook timeout as the host writes it, and its unit.
 pub fn timeout(host: Host) -> (u64, &'static str) {
     match host {
-        Host::Gemini => (HOOK_TIMEOUT_SECS * 1000, "ms"),
+        Host::Gemini | Host::OpenCode | Host::Kilo => (HOOK_TIMEOUT_SECS * 1000, "ms"),
         _ => (HOOK_TIMEOUT_SECS, "s"),
     }
 }
@@ -194,6 +226,24 @@ pub fn follow_up(target: &Target) -> Vec<String> {
                  it warns once about the new project hook, then runs it",
                 dir.join(".gemini/settings.json").display()
             ));
+        }
+        (Host::OpenCode | Host::Kilo, location) => {
+            let name = target.host.display_name();
+            let package = match target.host {
+                Host::Kilo => "@kilocode/plugin",
+                _ => "@opencode-ai/plugin",
+            };
+            let dir = target.settings.parent().and_then(Path::parent).unwrap_or(Path::new(".")).display();
+            notes.push(format!("{name} loads the plugin when it starts: restart any running {name}"));
+            notes.push(format!(
+                "frontier's plugin imports nothing, but {name} itself installs `{package}` into `{dir}` from the npm \
+                 registry each time it starts, until it is there; to keep it offline, install it once: \
+                 `npm install --prefix {dir} {package}`"
+            ));
+            if let Location::Project(_) = location {
+                let plugin = target.settings.display();
+                notes.push(format!("the plugin names this machine's frontier binary: keep `{plugin}` out of commits"));
+            }
         }
         _ => {}
     }

@@ -1,11 +1,12 @@
-//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI) in the
-//! host's own files, as its prompt hook or as an MCP server (`frontier mcp`), and
-//! copying its skill; and removing them again.
+//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI; OpenCode
+//! and Kilo through a plugin file) in the host's own files, as its prompt hook or as an
+//! MCP server (`frontier mcp`), and copying its skill; and removing them again.
 //!
 //! `host` knows where each host keeps its settings, skills and MCP servers and what its
 //! hook entry looks like; `mcp` what its MCP entry looks like; `merge` and `merge_mcp`
 //! edit a parsed document (failing with the `shape` they did not expect); `edit` turns
-//! such an edit of one file into a planned write; `settings_file` reads and renders those
+//! such an edit of one file into a planned write; `plugin` is the plugin file OpenCode and
+//! Kilo load instead of a hook entry; `settings_file` reads and renders those
 //! files; `skill` is the embedded SKILL.md; `diff` shows a planned change. A change is
 //! planned in full (`plan`: every file read and checked) before anything is written
 //! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
@@ -24,6 +25,7 @@ mod mcp;
 mod merge;
 mod merge_mcp;
 mod plan;
+mod plugin;
 mod settings_file;
 mod skill;
 

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::edit::{Write, edit_json, edit_toml};
-use super::{EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, merge, merge_mcp, settings_file};
+use super::{EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, merge, merge_mcp, plugin, settings_file};
 use crate::error::Result;
 
 /// A planned install or uninstall: what changes, and the writes that carry it out.
@@ -29,6 +29,12 @@ pub struct Plan {
 /// as `kind`, and copying the skill.
 pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> {
     let (settings_path, command, edit) = match kind {
+        Kind::Hook if host::takes_plugin(target.host) => {
+            let path = target.settings_path();
+            let edit = plugin::install(&path, &plugin::render(target.host, program)?)?;
+            (path, host::command(target.host, program)?, edit)
+        }
+        Kind::Mcp if host::takes_plugin(target.host) => return Err(host::unsupported(target.host)),
         Kind::Hook => {
             let command = host::command(target.host, program)?;
             let path = target.settings_path();
@@ -72,6 +78,12 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
     let removed = |found: bool| if found { EntryChange::Removed } else { EntryChange::Absent };
     let absent = Some(EntryChange::Absent);
     let (settings_path, (entry, write)) = match kind {
+        Kind::Hook if host::takes_plugin(target.host) => {
+            let path = target.settings_path();
+            let edit = plugin::uninstall(&path)?;
+            (path, edit)
+        }
+        Kind::Mcp if host::takes_plugin(target.host) => return Err(host::unsupported(target.host)),
         Kind::Hook => {
             let path = target.settings_path();
             let event = host::event(target.host);
@@ -114,6 +126,10 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
 fn registered(target: &Target, kind: Kind) -> bool {
     let found = || -> Result<bool> {
         match kind {
+            Kind::Hook if host::takes_plugin(target.host) => {
+                Ok(settings_file::read(&target.settings_path())?.is_some_and(|text| plugin::is_frontiers(&text)))
+            }
+            Kind::Mcp if host::takes_plugin(target.host) => Ok(false),
             Kind::Hook => {
                 let path = target.settings_path();
                 let old = settings_file::read(&path)?;
