@@ -106,6 +106,9 @@ mod tests {
         assert_eq!(TEMPLATE.matches(PROGRAM_LINE).count(), 1);
         assert_eq!(TEMPLATE.matches(HOST_LINE).count(), 1);
         assert!(is_frontiers(TEMPLATE));
+        // The plugin waits as long as the other hosts are told to (`install` reports it).
+        let timeout = format!("const TIMEOUT_MS = {};", super::super::host::HOOK_TIMEOUT_SECS * 1000);
+        assert_eq!(TEMPLATE.matches(&timeout).count(), 1, "{timeout}");
     }
 
     #[test]
