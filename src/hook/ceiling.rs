@@ -21,6 +21,10 @@
 //!   largest request body the measuring server keeps): no ceiling unless the scope sets
 //!   one. Qwen Code escapes `&`, `<` and `>` as HTML entities on the way, as Gemini CLI
 //!   does.
+//! - OpenCode 1.18.33 and Kilo 7.7.9 pass the text part frontier's plugin adds to the
+//!   model as it is: 90,010 characters (code, CJK and emoji) reached it whole, and over a
+//!   million characters went out without an error. No ceiling either (JavaScript too, so
+//!   a scope's number counts UTF-16 code units).
 //!
 //! `frontier tune --relay-chars N` replaces the host's number, counted in the host's unit
 //! (UTF-16 code units for Gemini CLI, Qwen Code and Droid, JavaScript programs too).
@@ -109,6 +113,8 @@ mod tests {
         assert_eq!(Ceiling::of(Host::Codex, None), Some(Ceiling { limit: 9_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, None), None);
         assert_eq!(Ceiling::of(Host::Copilot, None), Some(Ceiling { limit: 20_000, unit: Unit::Utf16 }));
+        assert_eq!((Ceiling::of(Host::OpenCode, None), Ceiling::of(Host::Kilo, None)), (None, None));
+        assert_eq!(Ceiling::of(Host::Kilo, Some(30_000)), Some(Ceiling { limit: 30_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::ClaudeCode, Some(4_000)), Some(Ceiling { limit: 4_000, unit: Unit::Utf16 }));
         assert_eq!(Ceiling::of(Host::Codex, Some(20_000)), Some(Ceiling { limit: 20_000, unit: Unit::Utf8Bytes }));
         assert_eq!(Ceiling::of(Host::Gemini, Some(50_000)), Some(Ceiling { limit: 50_000, unit: Unit::Utf16 }));

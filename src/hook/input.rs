@@ -22,7 +22,10 @@ use crate::config::Host;
 use crate::env::Env;
 
 /// The fields frontier reads from a prompt hook's stdin (Claude Code, Codex, Qwen Code
-/// and Factory Droid `UserPromptSubmit`, Gemini CLI `BeforeAgent`).
+/// and Factory Droid `UserPromptSubmit`, Gemini CLI `BeforeAgent`; frontier's own plugin
+/// for OpenCode and Kilo sends `{"hook_event_name":"chat.message","session_id","cwd",
+/// "prompt"}`, where the prompt is the message's own text parts joined by line breaks and
+/// `cwd` is the directory the host runs in).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct HookInput {
@@ -52,6 +55,7 @@ pub fn prompt_event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
         Host::Copilot => "",
+        Host::OpenCode | Host::Kilo => "chat.message",
         _ => "UserPromptSubmit",
     }
 }
@@ -82,6 +86,8 @@ pub fn from_copilot(input: &HookInput, named: Option<Host>, env: &Env) -> bool {
 /// Factory Droid also set Claude Code's `CLAUDE_PROJECT_DIR`, so their own variables
 /// are looked at first. `None` when the event is not a user's prompt to that host (the
 /// hook then does nothing): another event, or Qwen Code's event for a tool's result.
+/// OpenCode's and Kilo's `chat.message` comes from frontier's plugin, which always names
+/// its host.
 pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host> {
     if from_copilot(input, named, env) {
         return Some(Host::Copilot);
@@ -106,7 +112,10 @@ pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host
         },
     };
     // Copilot's stdin was recognised above, or it is not Copilot's.
-    let served = matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Qwen | Host::Droid);
+    let served = matches!(
+        host,
+        Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Qwen | Host::Droid | Host::OpenCode | Host::Kilo
+    );
     let users_prompt = host != Host::Qwen || input.submitted_prompt.as_deref().is_some_and(|p| !p.trim().is_empty());
     (served && users_prompt && input.hook_event_name == prompt_event(host)).then_some(host)
 }
@@ -211,6 +220,33 @@ mod tests {
         assert_eq!(host_of(&parse(QWEN_TOOL_RESULT), None, &qwen_env), None);
         let blank = parse(&QWEN.replace(r#""submitted_prompt":"why?""#, r#""submitted_prompt":"  ""#));
         assert_eq!(host_of(&blank, Some(Host::Qwen), &qwen_env), None);
+    }
+
+    /// What frontier's plugin sent from inside the real OpenCode 1.18.33 (`opencode run
+    /// "say hello"`, which quotes its argument); Kilo's is the same.
+    const OPENCODE: &str = r#"{"hook_event_name":"chat.message","session_id":"ses_dae033116ffecP7EBWhRd6cQbD","cwd":"/repo","prompt":"\"say hello\""}"#;
+
+    #[test]
+    fn the_opencode_plugins_event_is_served_when_it_names_its_host() {
+        let bare = Env::from_parts::<&str, &str>([], "/");
+        let event = parse(OPENCODE);
+        assert_eq!(
+            event,
+            HookInput {
+                hook_event_name: "chat.message".into(),
+                prompt: "\"say hello\"".into(),
+                cwd: Some(PathBuf::from("/repo")),
+                session_id: Some("ses_dae033116ffecP7EBWhRd6cQbD".into()),
+                ..HookInput::default()
+            }
+        );
+        assert_eq!(host_of(&event, Some(Host::OpenCode), &bare), Some(Host::OpenCode));
+        assert_eq!(host_of(&event, Some(Host::Kilo), &bare), Some(Host::Kilo));
+        // Unnamed, it could be either: the hook does nothing.
+        assert_eq!(host_of(&event, None, &bare), None);
+        // Another host's event, sent to the plugin hosts' hook, is not theirs.
+        assert_eq!(host_of(&parse(CLAUDE), Some(Host::OpenCode), &bare), None);
+        assert_eq!(host_of(&event, Some(Host::ClaudeCode), &bare), None);
     }
 
     #[test]

@@ -258,13 +258,14 @@ fn framed(banner: &Banner, answer: &str, notes: &[String], nonce: &Nonce) -> Str
     text
 }
 
-/// The host's JSON carrying `context`, as one line: Claude Code, Codex and Gemini CLI
-/// read `hookSpecificOutput` for their prompt event; GitHub Copilot CLI reads a
-/// top-level `additionalContext` and ignores `hookSpecificOutput`. With `told`, the one
+/// The host's JSON carrying `context`, as one line: Claude Code, Codex, Gemini CLI, Qwen
+/// Code and Droid read `hookSpecificOutput` for their prompt event; GitHub Copilot CLI
+/// reads a top-level `additionalContext` and ignores `hookSpecificOutput`, and so does
+/// frontier's own plugin in OpenCode and Kilo (which adds it to the message as a part). With `told`, the one
 /// line the host shows its user beside it (`systemMessage`, read beside the context).
 pub fn output(host: Host, context: &str, told: Option<&str>) -> String {
     let mut value = match host {
-        Host::Copilot => json!({"additionalContext": context}),
+        Host::Copilot | Host::OpenCode | Host::Kilo => json!({"additionalContext": context}),
         _ => json!({"hookSpecificOutput": {"hookEventName": prompt_event(host), "additionalContext": context}}),
     };
     if let Some(told) = told {
@@ -333,6 +334,8 @@ mod tests {
         assert_eq!(shape(Host::Codex), specific("UserPromptSubmit"));
         assert_eq!(shape(Host::Gemini), specific("BeforeAgent"));
         assert_eq!(shape(Host::Copilot), json!({"additionalContext": "ctx"}));
+        assert_eq!(shape(Host::OpenCode), json!({"additionalContext": "ctx"}));
+        assert_eq!(shape(Host::Kilo), json!({"additionalContext": "ctx"}));
     }
 
     /// A nonce to write whole texts with.

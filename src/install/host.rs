@@ -64,7 +64,17 @@ impl Target {
     /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`,
     /// `QWEN_HOME`, `FACTORY_HOME_OVERRIDE`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        if !matches!(host, Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Copilot | Host::Qwen | Host::Droid) {
+        if !matches!(
+            host,
+            Host::ClaudeCode
+                | Host::Codex
+                | Host::Gemini
+                | Host::Copilot
+                | Host::Qwen
+                | Host::Droid
+                | Host::OpenCode
+                | Host::Kilo
+        ) {
             return Err(unsupported(host));
         }
         let (settings, skills) = match &location {
@@ -75,6 +85,7 @@ impl Target {
                 Host::Copilot => (dir.join(COPILOT_HOOKS_FILE), dir.join(".github/skills")),
                 Host::Qwen => (dir.join(".qwen/settings.json"), dir.join(".qwen/skills")),
                 Host::Droid => (dir.join(".factory/settings.json"), dir.join(".factory/skills")),
+                Host::OpenCode | Host::Kilo => plugin_files(&dir.join(plugin_dirs(host))),
                 _ => return Err(unsupported(host)),
             },
             Location::User => {
@@ -108,6 +119,12 @@ impl Target {
                     Host::Droid => {
                         let dir = var("FACTORY_HOME_OVERRIDE").map_or_else(home, Ok)?.join(".factory");
                         (dir.join("settings.json"), dir.join("skills"))
+                    }
+                    Host::OpenCode | Host::Kilo => {
+                        // Both follow the XDG base directory spec: `$XDG_CONFIG_HOME/<name>`.
+                        let config = var("XDG_CONFIG_HOME").map_or_else(|| home().map(|h| h.join(".config")), Ok)?;
+                        let dir = config.join(host.key());
+                        plugin_files(&dir)
                     }
                     _ => return Err(unsupported(host)),
                 }
@@ -144,6 +161,26 @@ impl Target {
     }
 }
 
+/// OpenCode's and Kilo's project config directory and config file.
+fn plugin_dirs(host: Host) -> &'static str {
+    match host {
+        Host::Kilo => ".kilo",
+        _ => ".opencode",
+    }
+}
+
+/// The plugin and skill files of a host that takes frontier as a plugin in its config
+/// directory `dir`.
+fn plugin_files(dir: &Path) -> (PathBuf, PathBuf) {
+    (dir.join("plugins").join(super::plugin::FILE_NAME), dir.join("skills"))
+}
+
+/// Whether the host takes frontier's hook as a plugin file (`install::plugin`) rather
+/// than as an entry in its hook settings.
+pub fn takes_plugin(host: Host) -> bool {
+    matches!(host, Host::OpenCode | Host::Kilo)
+}
+
 /// The `--scope` word that arms this host's workspace scope of the current directory.
 pub fn project_scope(host: Host) -> &'static str {
     match host {
@@ -178,6 +215,7 @@ pub fn event(host: Host) -> &'static str {
     match host {
         Host::Gemini => "BeforeAgent",
         Host::Copilot => "userPromptSubmitted",
+        Host::OpenCode | Host::Kilo => "chat.message",
         _ => "UserPromptSubmit",
     }
 }
@@ -185,7 +223,7 @@ pub fn event(host: Host) -> &'static str {
 /// The hook timeout as the host writes it, and its unit.
 pub fn timeout(host: Host) -> (u64, &'static str) {
     match host {
-        Host::Gemini => (HOOK_TIMEOUT_SECS * 1000, "ms"),
+        Host::Gemini | Host::OpenCode | Host::Kilo => (HOOK_TIMEOUT_SECS * 1000, "ms"),
         _ => (HOOK_TIMEOUT_SECS, "s"),
     }
 }
@@ -210,76 +248,6 @@ pub fn handler(host: Host, command: &str) -> Value {
         Host::Copilot => json!({"type": "command", "bash": command, "timeoutSec": timeout}),
         _ => json!({"type": "command", "command": command, "timeout": timeout}),
     }
-}
-
-/// What the user must still do for the hook to run, after an install.
-pub fn follow_up(target: &Target) -> Vec<String> {
-    let mut notes = Vec::new();
-    match (target.host, &target.location) {
-        (Host::ClaudeCode, _) => {
-            notes
-                .push("Claude Code loads the hook when a session starts; `/hooks` in Claude Code lists it".to_string());
-        }
-        (Host::Codex, location) => {
-            notes.push(
-                "Codex skips a new or changed hook until you trust it: start `codex`, type `/hooks`, and trust \
-                 frontier's UserPromptSubmit hook (again after each reinstall that changes it)"
-                    .to_string(),
-            );
-            if let Location::Project(dir) = location {
-                notes.push(format!(
-                    "Codex reads `{}` only in a trusted project: accept its trust prompt there, or set \
-                     `trust_level = \"trusted\"` under `[projects.\"{}\"]` in your Codex config.toml",
-                    dir.join(".codex").display(),
-                    dir.display()
-                ));
-            }
-        }
-        (Host::Gemini, Location::User) => {
-            notes.push("Gemini CLI loads the hook when a session starts; `/hooks panel` lists it".to_string());
-        }
-        (Host::Copilot, Location::User) => {
-            notes.push("GitHub Copilot CLI loads `~/.copilot/hooks/` when a session starts".to_string());
-        }
-        (Host::Copilot, Location::Project(dir)) => {
-            notes.push(format!(
-                "GitHub Copilot CLI runs `{}` only in a trusted folder, started in `{}` itself: trust it at \
-                 its prompt (`copilot -p` needs `--trust-folder`)",
-                dir.join(".github/hooks").display(),
-                dir.display()
-            ));
-        }
-        (Host::Gemini, Location::Project(dir)) => {
-            notes.push(format!(
-                "Gemini CLI reads `{}` only in a trusted folder (when folder trust is on, trust it at the prompt); \
-                 it warns once about the new project hook, then runs it",
-                dir.join(".gemini/settings.json").display()
-            ));
-        }
-        (Host::Qwen, location) => {
-            notes.push(
-                "Qwen Code loads the hook when a session starts (`/hooks` lists it) and runs it for the prompts you \
-                 type, not for the tool results it sends the model"
-                    .to_string(),
-            );
-            if let Location::Project(dir) = location {
-                notes.push(format!(
-                    "with folder trust turned on (it is off by default), Qwen Code reads `{}` only in a trusted folder",
-                    dir.join(".qwen/settings.json").display()
-                ));
-            }
-        }
-        (Host::Droid, _) => {
-            notes.push(
-                "Droid runs the hook in interactive `droid` sessions and in `droid exec --input-format \
-                 stream-jsonrpc`; a one-shot `droid exec \"PROMPT\"` runs no UserPromptSubmit hook, so frontier \
-                 does not autorun there"
-                    .to_string(),
-            );
-        }
-        _ => {}
-    }
-    notes
 }
 
 /// What `install` says of a host it can't register with yet.

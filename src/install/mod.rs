@@ -1,19 +1,20 @@
 //! Registering frontier with an editor agent in the host's own files, as its prompt
-//! hook (Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid, GitHub Copilot CLI) or as an MCP server (`frontier mcp`, every host
-//! `config::Host` lists), and copying its skill; and removing them again.
+//! hook (Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid, GitHub Copilot CLI;
+//! OpenCode and Kilo through a plugin file) or as an MCP server (`frontier mcp`, every
+//! host `config::Host` lists), and copying its skill; and removing them again.
 //!
 //! `host` knows where each host keeps its settings and skills and what its hook entry
 //! looks like; `mcp` where each host keeps its MCP servers and what its entry looks like.
 //! `merge` (matcher groups), `merge_copilot` (Copilot CLI's flat handler lists) and
-//! `merge_mcp` edit a parsed document (failing with the `shape` they did not
-//! expect), and `mcp_block` writes a YAML file of frontier's own (Continue's block
-//! files); `edit` turns such an edit of one file into a planned write; `settings_file`
-//! reads and renders those files; `skill` is the embedded SKILL.md; `diff` shows a
-//! planned change. A change is planned in full (`plan`: every file read and checked)
-//! before anything is written (`apply`), so a refusal leaves every file as it was and
-//! `--dry-run` is the plan alone. The hook and the MCP server are registered
-//! independently; they share the skill, which stays while either is there. This file
-//! holds the outcomes a plan reports.
+//! `merge_mcp` edit a parsed document (failing with the `shape` they did not expect),
+//! `mcp_block` writes a YAML file of frontier's own (Continue's block files), and
+//! `plugin` is the plugin file OpenCode and Kilo load instead of a hook entry; `edit`
+//! turns such an edit of one file into a planned write; `settings_file` reads and renders
+//! those files; `skill` is the embedded SKILL.md; `diff` shows a planned change. A change
+//! is planned in full (`plan`: every file read and checked) before anything is written
+//! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
+//! The hook and the MCP server are registered independently; they share the skill, which
+//! stays while either is there. This file holds the outcomes a plan reports.
 //!
 //! Knows nothing about how frontier's own arguments are parsed (it writes only the
 //! `hook --host HOST` or `mcp` line a host runs), or about what the hook or the server
@@ -22,6 +23,7 @@
 mod apply;
 mod diff;
 mod edit;
+mod follow_up;
 pub mod host;
 mod mcp;
 mod mcp_block;
@@ -29,6 +31,7 @@ mod merge;
 mod merge_copilot;
 mod merge_mcp;
 mod plan;
+mod plugin;
 mod settings_file;
 mod skill;
 
@@ -83,7 +86,7 @@ pub enum SkillChange {
 /// What the user must still do for the host to use what was installed.
 pub fn follow_up(target: &Target, kind: Kind) -> Vec<String> {
     match kind {
-        Kind::Hook => host::follow_up(target),
+        Kind::Hook => follow_up::hook(target),
         Kind::Mcp => mcp::follow_up(target.host, target.location.project()),
     }
 }

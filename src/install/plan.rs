@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::edit::{Write, edit_json, edit_toml};
 use super::{
-    EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, mcp_block, merge, merge_copilot, merge_mcp, settings_file,
+    EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, mcp_block, merge, merge_copilot, merge_mcp, plugin,
+    settings_file,
 };
 use crate::config::Host;
 use crate::error::{Error, Result};
@@ -33,6 +34,11 @@ pub struct Plan {
 /// as `kind`, and copying the skill.
 pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> {
     let (settings_path, command, edit) = match kind {
+        Kind::Hook if host::takes_plugin(target.host) => {
+            let path = target.settings_path()?;
+            let edit = plugin::install(&path, &plugin::render(target.host, program)?)?;
+            (path, host::command(target.host, program)?, edit)
+        }
         Kind::Hook => {
             let command = host::command(target.host, program)?;
             let path = target.settings_path()?;
@@ -91,6 +97,11 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
     let removed = |found: bool| if found { EntryChange::Removed } else { EntryChange::Absent };
     let absent = Some(EntryChange::Absent);
     let (settings_path, (entry, write)) = match kind {
+        Kind::Hook if host::takes_plugin(target.host) => {
+            let path = target.settings_path()?;
+            let edit = plugin::uninstall(&path)?;
+            (path, edit)
+        }
         Kind::Hook => {
             let path = target.settings_path()?;
             let event = host::event(target.host);
@@ -140,6 +151,9 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
 fn registered(target: &Target, kind: Kind) -> bool {
     let found = || -> Result<bool> {
         match kind {
+            Kind::Hook if host::takes_plugin(target.host) => {
+                Ok(settings_file::read(&target.settings_path()?)?.is_some_and(|text| plugin::is_frontiers(&text)))
+            }
             Kind::Hook => {
                 let path = target.settings_path()?;
                 let old = settings_file::read(&path)?;
