@@ -8,22 +8,37 @@
 use std::path::PathBuf;
 
 use crate::cli::InstallArgs;
+use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::install::command::{self, CommandChange, CommandPlan};
 use crate::install::{self, EntryChange, Kind, Location, Plan, SkillChange, Target, host};
 
 pub fn install(args: InstallArgs, env: &Env) -> Result<i32> {
     let (dry_run, kind) = (args.dry_run, kind(&args));
-    let target = target(args, env, "install")?;
+    let (host, location) = location(args, env, "install")?;
+    if kind == Kind::Hook && !host.autoruns() {
+        // No prompt hook to register: the command is the whole install.
+        let command = command::plan_install(host, &location, env)?.ok_or_else(|| no_hook(host))?;
+        return finish_command(&command, dry_run, Verb::Install);
+    }
+    let target = Target::resolve(host, location.clone(), env)?;
     let plan = install::plan_install(target, kind, &running_binary()?)?;
-    finish(&plan, dry_run, Verb::Install)
+    let command = if kind == Kind::Hook { command::plan_install(host, &location, env)? } else { None };
+    finish(&plan, command.as_ref(), dry_run, Verb::Install)
 }
 
 pub fn uninstall(args: InstallArgs, env: &Env) -> Result<i32> {
     let (dry_run, kind) = (args.dry_run, kind(&args));
-    let target = target(args, env, "uninstall")?;
+    let (host, location) = location(args, env, "uninstall")?;
+    if kind == Kind::Hook && !host.autoruns() {
+        let command = command::plan_uninstall(host, &location, env)?.ok_or_else(|| no_hook(host))?;
+        return finish_command(&command, dry_run, Verb::Uninstall);
+    }
+    let target = Target::resolve(host, location.clone(), env)?;
     let plan = install::plan_uninstall(target, kind)?;
-    finish(&plan, dry_run, Verb::Uninstall)
+    let command = if kind == Kind::Hook { command::plan_uninstall(host, &location, env)? } else { None };
+    finish(&plan, command.as_ref(), dry_run, Verb::Uninstall)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,7 +51,8 @@ fn kind(args: &InstallArgs) -> Kind {
     if args.mcp { Kind::Mcp } else { Kind::Hook }
 }
 
-fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
+/// The host, and whose files to change.
+fn location(args: InstallArgs, env: &Env, command: &str) -> Result<(Host, Location)> {
     let host = super::host(args.host);
     let location = match (args.user, args.project) {
         (true, _) => Location::User,
@@ -52,7 +68,15 @@ fn target(args: InstallArgs, env: &Env, command: &str) -> Result<Target> {
             ));
         }
     };
-    Target::resolve(host, location, env)
+    Ok((host, location))
+}
+
+/// What `install HOST` says of a host with neither a prompt hook nor a command.
+fn no_hook(host: Host) -> Error {
+    Error::refused(
+        format!("{} has no prompt hook frontier can use and no /frontier command", host.display_name()),
+        format!("`frontier install {} --mcp` registers frontier's MCP server with it", host.key()),
+    )
 }
 
 fn project_dir(dir: &std::path::Path) -> Result<PathBuf> {
@@ -75,34 +99,41 @@ fn running_binary() -> Result<PathBuf> {
     })
 }
 
-fn finish(plan: &Plan, dry_run: bool, verb: Verb) -> Result<i32> {
+fn finish(plan: &Plan, command: Option<&CommandPlan>, dry_run: bool, verb: Verb) -> Result<i32> {
     if dry_run {
-        if let Some(diff) = plan.settings_diff() {
+        for diff in plan.settings_diff().into_iter().chain(command.and_then(CommandPlan::diff)) {
             crate::render::write_stdout(&diff);
         }
     } else {
         plan.apply()?;
+        if let Some(command) = command {
+            command.apply()?;
+        }
     }
-    eprint!("{}", report(plan, dry_run, verb));
+    eprint!("{}", report(plan, command, dry_run, verb));
     Ok(0)
 }
 
-/// The human account of `plan`, carried out or (`dry_run`) not.
-fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
+fn finish_command(command: &CommandPlan, dry_run: bool, verb: Verb) -> Result<i32> {
+    if dry_run {
+        if let Some(diff) = command.diff() {
+            crate::render::write_stdout(&diff);
+        }
+    } else {
+        command.apply()?;
+    }
+    eprint!("{}", report_command(command, dry_run, verb));
+    Ok(0)
+}
+
+/// The human account of `plan` (and of the command file planned beside it), carried out
+/// or (`dry_run`) not.
+fn report(plan: &Plan, command: Option<&CommandPlan>, dry_run: bool, verb: Verb) -> String {
+    let changes = plan.changes_anything() || command.is_some_and(CommandPlan::changes_anything);
+    let mut out = heading(plan.target.host, &plan.target.location, changes, dry_run, verb);
     let name = plan.target.host.display_name();
-    let whose = match &plan.target.location {
-        Location::User => "your settings".to_string(),
-        Location::Project(dir) => format!("project {}", dir.display()),
-    };
-    let state = match (plan.changes_anything(), dry_run, verb) {
-        (false, _, Verb::Install) => ": already installed, nothing to change",
-        (false, _, Verb::Uninstall) => ": not installed, nothing to remove",
-        (true, true, _) => ": dry run, nothing written",
-        (true, false, _) => "",
-    };
     let would = |done: &str, planned: &str| if dry_run { planned.to_string() } else { done.to_string() };
     let settings = plan.settings_path.display();
-    let mut out = format!("{name} ({whose}){state}\n");
     let entry = match plan.entry {
         EntryChange::Added => format!("{} {settings}", would("added to", "would be added to")),
         EntryChange::Updated => format!("{} {settings}", would("updated in", "would be updated in")),
@@ -141,11 +172,14 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
         SkillChange::Absent => format!("none at {path}"),
     };
     out.push_str(&format!("  skill   {skill}\n"));
-    for backup in plan.backups() {
+    if let Some(command) = command {
+        out.push_str(&command_line(command, dry_run));
+    }
+    for backup in plan.backups().into_iter().chain(command.and_then(CommandPlan::backup)) {
         let kept = would("previous contents kept in", "previous contents would be kept in");
         out.push_str(&format!("  backup  {kept} {}\n", backup.display()));
     }
-    if verb == Verb::Install && plan.changes_anything() {
+    if verb == Verb::Install && changes {
         let scope = host::project_scope(plan.target.host);
         out.push_str(&match plan.kind {
             Kind::Hook => format!(
@@ -155,9 +189,63 @@ fn report(plan: &Plan, dry_run: bool, verb: Verb) -> String {
                 "next: ask {name} for a second opinion; it calls frontier's `fuse` tool when it judges one worth it\n"
             ),
         });
+        if command.is_some() {
+            let invoke = command::invocation(plan.target.host);
+            out.push_str(&format!("next: or ask once, armed or not: `{invoke} <question>` in {name}\n"));
+        }
         for note in install::follow_up(&plan.target, plan.kind) {
             out.push_str(&format!("note: {note}\n"));
         }
+    }
+    out
+}
+
+/// The first line of a report: the host, whose files, and whether anything changes.
+fn heading(host: Host, location: &Location, changes: bool, dry_run: bool, verb: Verb) -> String {
+    let whose = match location {
+        Location::User => "your settings".to_string(),
+        Location::Project(dir) => format!("project {}", dir.display()),
+    };
+    let state = match (changes, dry_run, verb) {
+        (false, _, Verb::Install) => ": already installed, nothing to change",
+        (false, _, Verb::Uninstall) => ": not installed, nothing to remove",
+        (true, true, _) => ": dry run, nothing written",
+        (true, false, _) => "",
+    };
+    format!("{} ({whose}){state}\n", host.display_name())
+}
+
+/// The report's line for the command file.
+fn command_line(c: &CommandPlan, dry_run: bool) -> String {
+    let would = |done: &'static str, planned: &'static str| if dry_run { planned } else { done };
+    let path = c.path.display();
+    let what = match c.change {
+        CommandChange::Added => format!("{} {path}", would("written to", "would be written to")),
+        CommandChange::Updated => format!("{} {path}", would("updated in", "would be updated in")),
+        CommandChange::Unchanged => format!("already at {path}"),
+        CommandChange::Removed => format!("{} {path}", would("removed from", "would be removed from")),
+        CommandChange::Absent => format!("none at {path}"),
+        CommandChange::Foreign => format!("left at {path}: that file is not frontier's"),
+    };
+    format!("  command {} {what}\n", command::invocation(c.host))
+}
+
+/// The human account of a host's command file alone (a host with no prompt hook).
+fn report_command(c: &CommandPlan, dry_run: bool, verb: Verb) -> String {
+    let mut out = heading(c.host, &c.location, c.changes_anything(), dry_run, verb);
+    out.push_str(&command_line(c, dry_run));
+    if let Some(backup) = c.backup() {
+        let kept = if dry_run { "previous contents would be kept in" } else { "previous contents kept in" };
+        out.push_str(&format!("  backup  {kept} {}\n", backup.display()));
+    }
+    if verb == Verb::Install && c.changes_anything() {
+        let (name, key) = (c.host.display_name(), c.host.key());
+        out.push_str(&format!(
+            "next: type `{} <question>` in {name}'s chat; {name} does not autorun frontier (its prompt hook \
+             cannot add context), so the command is the way\n",
+            command::invocation(c.host)
+        ));
+        out.push_str(&format!("note: `frontier install {key} --mcp` also gives {name} frontier's MCP server\n"));
     }
     out
 }

@@ -1,6 +1,6 @@
-//! Registering frontier with an editor agent (Claude Code, Codex, Gemini CLI) in the
-//! host's own files, as its prompt hook or as an MCP server (`frontier mcp`), and
-//! copying its skill; and removing them again.
+//! Registering frontier with an editor agent in the host's own files, as its prompt
+//! hook, as an MCP server (`frontier mcp`) or as a `/frontier` command, and copying its
+//! skill; and removing them again.
 //!
 //! `host` knows where each host keeps its settings, skills and MCP servers and what its
 //! hook entry looks like; `mcp` what its MCP entry looks like; `merge` and `merge_mcp`
@@ -10,13 +10,17 @@
 //! planned in full (`plan`: every file read and checked) before anything is written
 //! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
 //! The hook and the MCP server are registered independently; they share the skill, which
-//! stays while either is there. This file holds the outcomes a plan reports.
+//! stays while either is there. `command` is the `/frontier` command some hosts read
+//! (planned on its own, beside a hook or alone), `detect` finds what is registered
+//! where. This file holds the outcomes a plan reports.
 //!
 //! Knows nothing about how frontier's own arguments are parsed (it writes only the
 //! `hook --host HOST` or `mcp` line a host runs), or about what the hook or the server
 //! do.
 
 mod apply;
+pub mod command;
+pub mod detect;
 mod diff;
 mod edit;
 pub mod host;

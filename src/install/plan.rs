@@ -112,27 +112,27 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
 /// Whether frontier's `kind` entry is in `target`'s files. A file that cannot be read
 /// or parsed counts as holding it, so that the shared skill is kept when in doubt.
 fn registered(target: &Target, kind: Kind) -> bool {
-    let found = || -> Result<bool> {
-        match kind {
-            Kind::Hook => {
-                let path = target.settings_path();
-                let old = settings_file::read(&path)?;
-                let doc = settings_file::parse(&path, old.as_deref())?;
-                Ok(merge::has(&doc, host::event(target.host)))
-            }
-            Kind::Mcp => {
-                let path = target.mcp_path();
-                let old = settings_file::read(&path)?;
-                Ok(match mcp::table(target.host) {
-                    (mcp::Format::Json, table) => {
-                        merge_mcp::has_json(&mut settings_file::parse(&path, old.as_deref())?, table)
-                    }
-                    (mcp::Format::Toml, table) => {
-                        merge_mcp::has_toml(&mut settings_file::parse_toml(&path, old.as_deref())?, table)
-                    }
-                })
-            }
-        }
-    };
-    found().unwrap_or(true)
+    let path = entry_path(target, kind);
+    settings_file::read(&path).and_then(|old| holds(target, kind, old.as_deref())).unwrap_or(true)
+}
+
+/// The file that holds frontier's `kind` entry for `target`.
+pub(super) fn entry_path(target: &Target, kind: Kind) -> PathBuf {
+    match kind {
+        Kind::Hook => target.settings_path(),
+        Kind::Mcp => target.mcp_path(),
+    }
+}
+
+/// Whether `text`, the contents of `target`'s file for `kind` (`None`: no such file),
+/// holds frontier's entry; an error when it does not parse.
+pub(super) fn holds(target: &Target, kind: Kind, text: Option<&str>) -> Result<bool> {
+    let path = entry_path(target, kind);
+    match kind {
+        Kind::Hook => Ok(merge::has(&settings_file::parse(&path, text)?, host::event(target.host))),
+        Kind::Mcp => Ok(match mcp::table(target.host) {
+            (mcp::Format::Json, table) => merge_mcp::has_json(&mut settings_file::parse(&path, text)?, table),
+            (mcp::Format::Toml, table) => merge_mcp::has_toml(&mut settings_file::parse_toml(&path, text)?, table),
+        }),
+    }
 }
