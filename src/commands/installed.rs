@@ -82,10 +82,8 @@ fn by_host(spots: &[Spot]) -> Vec<HostInstall> {
                 entries: vec![entry],
             }),
         }
-        if spot.via == Via::Hook && spot.host.autoruns() {
-            if let Some(last) = hosts.last_mut() {
-                last.autoruns = true;
-            }
+        if let (Via::Hook, true, Some(last)) = (spot.via, spot.host.autoruns(), hosts.last_mut()) {
+            last.autoruns = true;
         }
     }
     hosts
