@@ -1,7 +1,9 @@
 //! `frontier install HOST [--mcp]` and `frontier uninstall HOST [--mcp]`: resolve whose
-//! settings to edit (`--user` or `--project DIR`), what to register (the prompt hook, or
-//! with `--mcp` the MCP server) and which binary it runs, plan the change with
-//! `install`, then show it (`--dry-run`) or carry it out and say what is left to do.
+//! settings to edit (`--user` or `--project DIR`), what to register (the prompt hook and,
+//! where the host reads one, the `/frontier` command; the command alone for a host
+//! without a usable hook; or with `--mcp` the MCP server) and which binary it runs, plan
+//! every change with `install`, then show it (`--dry-run`) or carry it out and say what
+//! is left to do.
 //!
 //! Status lines go to stderr; a dry run's diff goes to stdout.
 
