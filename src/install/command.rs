@@ -103,17 +103,19 @@ pub fn is_frontier(text: &str) -> bool {
 
 /// The command file frontier writes for `host`, or `None` for a host without one.
 pub fn text(host: Host) -> Option<String> {
-    let (template, toml) = match host {
+    // The marker is a comment that reaches no model where the format has one outside the
+    // prompt: TOML's, and YAML's in Qwen Code's front matter.
+    let (template, hash_comment) = match host {
         Host::Cursor => (include_str!("../../templates/commands/cursor.md"), false),
         Host::Windsurf => (include_str!("../../templates/commands/windsurf.md"), false),
         Host::Cline => (include_str!("../../templates/commands/cline.md"), false),
         Host::Gemini => (include_str!("../../templates/commands/gemini.toml"), true),
-        Host::Qwen => (include_str!("../../templates/commands/qwen.md"), false),
+        Host::Qwen => (include_str!("../../templates/commands/qwen.md"), true),
         _ => return None,
     };
     let key = host.key();
     let line = format!("{MARK} {key}`; `frontier uninstall {key}` removes it");
-    let marker = if toml { format!("# {line}") } else { format!("<!-- {line} -->") };
+    let marker = if hash_comment { format!("# {line}") } else { format!("<!-- {line} -->") };
     Some(template.replace("%MARKER%", &marker))
 }
 
@@ -248,6 +250,17 @@ mod tests {
         keys.sort();
         assert_eq!(keys, ["description", "prompt"]);
         assert!(doc["prompt"].as_str().is_some_and(|p| p.contains("{{args}}")));
+    }
+
+    #[test]
+    fn in_an_autorun_host_the_prompt_opens_as_the_slash_command_so_the_hook_leaves_it_alone() {
+        // Gemini CLI hands its hook the expanded command: opening with `/frontier ARGS`,
+        // it reads as a slash command to the hook's guards, and the panel runs once.
+        let gemini: toml::Table = toml::from_str(&text(Host::Gemini).unwrap_or_default()).unwrap_or_default();
+        assert!(gemini["prompt"].as_str().is_some_and(|p| p.starts_with("/frontier {{args}}\n")));
+        let qwen = text(Host::Qwen).unwrap_or_default();
+        let body = qwen.splitn(3, "---\n").nth(2).unwrap_or_default();
+        assert!(body.starts_with("/frontier {{args}}\n"), "{body}");
     }
 
     #[test]
