@@ -1,6 +1,6 @@
 //! Tables and status at 80 columns, in a real pseudo-terminal: `runs --stats` with a
 //! long model name and priced calls, `catalog` with every built-in preset, and `status`
-//! in a workspace whose host scopes are armed. No line is wider than 80, and no header,
+//! in a workspace whose host scopes are armed and where frontier is registered with hosts. No line is wider than 80, and no header,
 //! number or model name is split across lines (docs/output.md, "Width").
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -93,18 +93,27 @@ fn catalog_at_80_columns_splits_no_header_or_model_name() {
 }
 
 #[test]
-fn status_in_an_armed_workspace_shows_each_hosts_scope_at_80_columns() {
+fn status_in_an_armed_workspace_shows_each_hosts_scope_and_installs_at_80_columns() {
     let env = TestEnv::new();
     let repo = env.work_dir().join("repo");
     std::fs::create_dir_all(repo.join(".git")).unwrap();
     std::fs::create_dir_all(repo.join("src")).unwrap();
-    for args in [
-        ["mode", "fusion", "--preset", "demo", "--scope", "claude-project"],
-        ["mode", "single", "--model", "mock:solo", "--scope", "gemini-project"],
-    ] {
-        let armed = env.command(args).current_dir(&repo).output().unwrap();
-        assert!(armed.status.success(), "{}", String::from_utf8_lossy(&armed.stderr));
-    }
+    let ok = |args: &[&str]| {
+        let out = env.command(args).current_dir(&repo).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    ok(&["mode", "fusion", "--preset", "demo", "--scope", "claude-project"]);
+    ok(&["mode", "single", "--model", "mock:solo", "--scope", "gemini-project"]);
+    // Registered in the repository: Claude Code's hook and MCP server, Cursor's command;
+    // for the user: Gemini CLI's hook (with its command) and Windsurf's workflow.
+    ok(&["install", "claude-code", "--project", "."]);
+    ok(&["install", "claude-code", "--mcp", "--project", "."]);
+    ok(&["install", "cursor", "--project", "."]);
+    ok(&["install", "gemini", "--user"]);
+    ok(&["install", "windsurf", "--user"]);
+    // Not frontier's: a workflow of the same name in the repository.
+    std::fs::create_dir_all(repo.join(".windsurf/workflows")).unwrap();
+    std::fs::write(repo.join(".windsurf/workflows/frontier.md"), "my own\n").unwrap();
     // From a subdirectory: the workspace is the repository.
     let lines = screen(&in_terminal_at(&env, &["status"], 80, Some(&repo.join("src"))));
     assert_fits(&lines, 80);
@@ -115,10 +124,39 @@ fn status_in_an_armed_workspace_shows_each_hosts_scope_at_80_columns() {
     let names: Vec<&str> = scopes.iter().map(|s| s["scope"].as_str().unwrap()).collect();
     assert_eq!(
         scopes.iter().map(|s| (s["alias"].as_str().unwrap(), s["mode"].as_str().unwrap())).collect::<Vec<_>>(),
-        [("claude-project", "fusion"), ("codex-project", "off"), ("gemini-project", "single")]
+        [
+            ("claude-project", "fusion"),
+            ("codex-project", "off"),
+            ("gemini-project", "single"),
+            ("qwen-project", "off"),
+            ("copilot-project", "off"),
+            ("opencode-project", "off"),
+            ("kilo-project", "off"),
+            ("droid-project", "off"),
+        ],
+        "every autorun host, in order"
     );
-    let mut tokens = vec!["claude-project", "codex-project", "gemini-project", "mock:solo"];
-    tokens.extend(&names);
+    let installed = |whose: &str| {
+        report["installed"][whose]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                let vias: Vec<&str> =
+                    h["entries"].as_array().unwrap().iter().map(|e| e["via"].as_str().unwrap()).collect();
+                (h["host"].as_str().unwrap(), h["autoruns"].as_bool().unwrap(), vias)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        installed("workspace"),
+        [("claude-code", true, vec!["hook", "mcp"]), ("cursor", false, vec!["command"])]
+    );
+    assert_eq!(installed("user"), [("gemini", true, vec!["hook", "command"]), ("windsurf", false, vec!["command"])]);
+    let mut tokens: Vec<&str> = scopes.iter().map(|s| s["alias"].as_str().unwrap()).collect();
+    tokens.extend(["mock:solo", "Claude Code", "Gemini CLI", "/frontier command", "MCP server"]);
+    // The scopes of the armed hosts are shown; the others' aliases are, on one `off` line.
+    tokens.extend(scopes.iter().filter(|s| s["mode"] != "off").map(|s| s["scope"].as_str().unwrap()));
     assert_tokens_whole(&lines, &tokens);
     assert!(shown.contains("add `--scope claude-project` to see"), "{shown}");
     // The hashes depend on the temporary directory's path.
@@ -130,4 +168,13 @@ fn status_in_an_armed_workspace_shows_each_hosts_scope_at_80_columns() {
         stable_text = stable_text.replace(name, &format!("{host}-{}", "#".repeat(hash.len())));
     }
     insta::assert_snapshot!("status_in_an_armed_workspace_at_80_columns", stable_text);
+
+    // Nothing registered anywhere: one line says so, and how.
+    let bare = TestEnv::new();
+    let lines = screen(&in_terminal(&bare, &["status"], 80));
+    assert_fits(&lines, 80);
+    assert!(
+        lines.contains(&"install none here or for you (`frontier install HOST --user` registers one)".to_string()),
+        "{lines:#?}"
+    );
 }

@@ -1,13 +1,14 @@
 //! `frontier doctor`: what is ready, what is missing, and how to fix it — the config
-//! file, the state directory, the recursion guard, every provider (key set, program
-//! found, or — for a server on this machine — a probe that the path a run calls answers)
-//! and every catalog model (the route it would take, and every route's fix). A config
+//! file, the state directory, the recursion guard, the hosts frontier is registered
+//! with (`installed`), every provider (key set, program found, or — for a server on this
+//! machine — a probe that the path a run calls answers) and every catalog model (the route it would take, and every route's fix). A config
 //! that does not load is reported first, then what the built-in catalog can still check,
 //! with a failing exit code. Shows variable names, never their values; probes loopback
 //! addresses only (`probe`), never a remote host.
 
 use serde::Serialize;
 
+use super::installed::Installed;
 use super::probe;
 use crate::config::model_status::{self as readiness, ModelStatus};
 use crate::config::{Catalog, Paths, Reach, Readiness};
@@ -28,6 +29,8 @@ struct DoctorReport {
     providers: Vec<ProviderCheck>,
     models: Vec<ModelStatus>,
     ready_models: usize,
+    /// The hosts frontier is registered with, for this workspace and for the user.
+    installed: Installed,
 }
 
 #[derive(Debug, Serialize)]
@@ -112,6 +115,7 @@ fn check(paths: &Paths, catalog: &Catalog, config_error: Option<String>, env: &E
         ready_models: models.iter().filter(|m| m.ready).count(),
         providers,
         models,
+        installed: super::installed::find(env),
     }
 }
 
@@ -168,6 +172,7 @@ fn human(r: &DoctorReport, width: Option<usize>) -> String {
         );
         out.push_str(&wrap::wrap(&depth, width, "✗ depth   ", head));
     }
+    out.push_str(&super::installed::human(&r.installed, width, "  hosts   ", head));
     // One line a provider or model; what to do goes on the lines under it, one fix a
     // line, so that the lines stay short enough to read on a narrow terminal.
     out.push_str("\nproviders\n");

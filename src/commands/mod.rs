@@ -16,6 +16,7 @@ mod doctor;
 mod execute;
 mod hook;
 mod install;
+mod installed;
 mod man;
 mod mcp;
 mod mode;

@@ -1,12 +1,14 @@
 //! `frontier status`: what a scope has armed, its tuning, and whether its models are
-//! ready; and, beside it, what each host's hook would read in this workspace (the
-//! `claude-project`, `codex-project` and `gemini-project` scopes), since a shell
-//! resolves `default` while the hooks read those. Reads state files and the catalog;
-//! starts no runtime and contacts no server, so a keyless or local server shows as "not
+//! ready; and, beside it, what each autorun host's hook would read in this workspace (the
+//! `claude-project`, `codex-project`, ... scopes), since a shell resolves `default`
+//! while the hooks read those, and which hosts frontier is registered with here and for
+//! the user (`installed`). Reads state files, the catalog and the hosts' files; starts
+//! no runtime and contacts no server, so a keyless or local server shows as "not
 //! checked" (`doctor` probes it).
 
 use serde::Serialize;
 
+use super::installed::Installed;
 use crate::cli::StatusArgs;
 use crate::config::Host;
 use crate::config::model_status::{self as readiness, ModelStatus};
@@ -39,8 +41,10 @@ struct StatusReport {
     config_file: String,
     /// The workspace root the host scopes are named after.
     workspace_root: String,
-    /// What each host's hook would read in this workspace.
+    /// What each autorun host's hook would read in this workspace.
     workspace_scopes: Vec<WorkspaceScope>,
+    /// The hosts frontier is registered with, for this workspace and for the user.
+    installed: Installed,
 }
 
 /// One host's scope for the current workspace, and what it has armed.
@@ -54,19 +58,17 @@ struct WorkspaceScope {
     armed: Option<String>,
 }
 
-/// The hosts in the order `status` lists them, each with the alias a shell names it by.
-const HOSTS: [(Host, &str); 3] =
-    [(Host::ClaudeCode, "claude-project"), (Host::Codex, "codex-project"), (Host::Gemini, "gemini-project")];
-
 /// Each host's workspace scope for `cwd`, read from `dir`.
+/// Each autorun host's, in `Host::ALL`'s order, with the alias a shell names it by.
 fn workspace_scopes(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<WorkspaceScope> {
-    HOSTS
-        .iter()
-        .map(|&(host, alias)| {
+    Host::ALL
+        .into_iter()
+        .filter(|host| host.autoruns())
+        .map(|host| {
             let name = scope::workspace_scope(host, cwd);
             let armed = state::load(dir, &name).state.armed;
             WorkspaceScope {
-                alias,
+                alias: crate::install::host::project_scope(host),
                 scope: name,
                 mode: armed.mode().as_str(),
                 armed: match armed {
@@ -122,6 +124,7 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         config_file: config.paths.config_file().display().to_string(),
         workspace_root: scope::workspace_root(env.cwd()).display().to_string(),
         workspace_scopes: workspace_scopes(&config.paths.scopes_dir(), env.cwd()),
+        installed: super::installed::find(env),
     };
     if args.json {
         super::print_json(&report);
@@ -187,6 +190,7 @@ fn human(r: &StatusReport, default_budget: u64, width: Option<usize>) -> String 
         }
     }
     out.push_str(&hosts(r, width));
+    out.push_str(&super::installed::human(&r.installed, width, "install ", INDENT));
     out.push_str(&crate::render::wrap::wrap(&r.config_file, width, "config  ", INDENT));
     if let Some(w) = &r.warning {
         out.push_str(&crate::render::wrap::wrap(w, width, "warning: ", INDENT));
@@ -197,19 +201,21 @@ fn human(r: &StatusReport, default_budget: u64, width: Option<usize>) -> String 
 /// Under a label, the indent of a wrapped line.
 const INDENT: &str = "        ";
 
-/// The host scopes of this workspace, one a line (`claude-project  cc-1a2b3c4d  fusion ·
-/// demo`), the one this command resolved marked; and, when this scope is off but a
-/// hook's is armed, how to look at that one.
+/// The host scopes of this workspace: each armed one (and the one this command resolved,
+/// marked) on a line of its own (`claude-project  cc-1a2b3c4d  fusion · demo`), the
+/// others' aliases on one `off` line; and, when this scope is off but a hook's is armed,
+/// how to look at that one.
 fn hosts(r: &StatusReport, width: Option<usize>) -> String {
-    let alias_width = r.workspace_scopes.iter().map(|w| w.alias.len()).max().unwrap_or(0);
-    let scope_width = r.workspace_scopes.iter().map(|w| w.scope.len()).max().unwrap_or(0);
+    let own = |w: &&WorkspaceScope| w.mode != "off" || w.scope == r.scope;
+    let alias_width = r.workspace_scopes.iter().filter(own).map(|w| w.alias.len()).max().unwrap_or(0);
+    let scope_width = r.workspace_scopes.iter().filter(own).map(|w| w.scope.len()).max().unwrap_or(0);
     let mut out = crate::render::wrap::wrap(
         &format!("the hooks read these in {}:", crate::render::sanitize::name(&r.workspace_root)),
         width,
         "hosts   ",
         INDENT,
     );
-    for w in &r.workspace_scopes {
+    for w in r.workspace_scopes.iter().filter(own) {
         let mut text = format!("{:<alias_width$}  {:<scope_width$}  {}", w.alias, w.scope, w.mode);
         if let Some(armed) = &w.armed {
             text.push_str(&format!(" · {}", crate::render::sanitize::name(armed)));
@@ -218,6 +224,11 @@ fn hosts(r: &StatusReport, width: Option<usize>) -> String {
             text.push_str(" (shown above)");
         }
         out.push_str(&crate::render::wrap::wrap(&text, width, INDENT, &format!("{INDENT}  ")));
+    }
+    let off: Vec<&str> = r.workspace_scopes.iter().filter(|w| !own(w)).map(|w| w.alias).collect();
+    if !off.is_empty() {
+        let text = format!("off: {}", off.join(", "));
+        out.push_str(&crate::render::wrap::wrap(&text, width, INDENT, &format!("{INDENT}     ")));
     }
     let armed = r.workspace_scopes.iter().find(|w| w.mode != "off" && w.scope != r.scope);
     if let (Some(armed), "off") = (armed, r.mode) {

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::edit::Write;
 use super::host::Location;
 use super::{Plan, diff, skill};
 use crate::config::atomic;
@@ -35,24 +36,29 @@ impl Plan {
     /// no backup; in a project, the directories that deleting it leaves empty go too, up
     /// to the project's own, so an uninstall leaves the project as it found it.
     pub fn apply(&self) -> Result<()> {
-        for write in &self.writes {
-            match (&write.old, &write.new) {
-                (old, Some(new)) => {
-                    if let Some(old) = old {
-                        atomic::write(&backup_path(&write.path), old)?;
-                    }
-                    atomic::write(&write.path, new)?;
+        carry_out(self.writes.iter(), &self.target.location)
+    }
+}
+
+/// Carries out `writes` at `location`, as `Plan::apply` describes.
+pub(super) fn carry_out<'a>(writes: impl Iterator<Item = &'a Write>, location: &Location) -> Result<()> {
+    for write in writes {
+        match (&write.old, &write.new) {
+            (old, Some(new)) => {
+                if let Some(old) = old {
+                    atomic::write(&backup_path(&write.path), old)?;
                 }
-                (_, None) => {
-                    skill::remove(&write.path)?;
-                    if let Location::Project(root) = &self.target.location {
-                        remove_empty_dirs(&write.path, root);
-                    }
+                atomic::write(&write.path, new)?;
+            }
+            (_, None) => {
+                skill::remove(&write.path)?;
+                if let Location::Project(root) = location {
+                    remove_empty_dirs(&write.path, root);
                 }
             }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// Removes each directory above `path` that is empty, up to (not including) `root`.

@@ -41,9 +41,9 @@ pub(super) fn uninstall(path: &Path) -> Result<(EntryChange, Option<Write>)> {
     }
 }
 
-/// Whether the block file at `path` is frontier's.
-pub(super) fn has(path: &Path) -> Result<bool> {
-    Ok(settings_file::read(path)?.is_some_and(|text| text.starts_with(MARK)))
+/// Whether a block file's `text` is frontier's: its first line is frontier's mark.
+pub(super) fn is_frontiers(text: &str) -> bool {
+    text.starts_with(MARK)
 }
 
 fn foreign(path: &Path) -> Error {

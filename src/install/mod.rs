@@ -1,7 +1,8 @@
 //! Registering frontier with an editor agent in the host's own files, as its prompt
 //! hook (Claude Code, Codex, Gemini CLI, Qwen Code, Factory Droid, GitHub Copilot CLI;
-//! OpenCode and Kilo through a plugin file) or as an MCP server (`frontier mcp`, every
-//! host `config::Host` lists), and copying its skill; and removing them again.
+//! OpenCode and Kilo through a plugin file), as an MCP server (`frontier mcp`, every host
+//! `config::Host` lists) or as a `/frontier` command, and copying its skill; and removing
+//! them again.
 //!
 //! `host` knows where each host keeps its settings and skills and what its hook entry
 //! looks like; `mcp` where each host keeps its MCP servers and what its entry looks like.
@@ -14,13 +15,17 @@
 //! is planned in full (`plan`: every file read and checked) before anything is written
 //! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
 //! The hook and the MCP server are registered independently; they share the skill, which
-//! stays while either is there. This file holds the outcomes a plan reports.
+//! stays while either is there. `command` is the `/frontier` command some hosts read
+//! (planned on its own, beside a hook or alone), `detect` finds what is registered
+//! where. This file holds the outcomes a plan reports.
 //!
 //! Knows nothing about how frontier's own arguments are parsed (it writes only the
 //! `hook --host HOST` or `mcp` line a host runs), or about what the hook or the server
 //! do.
 
 mod apply;
+pub mod command;
+pub mod detect;
 mod diff;
 mod edit;
 mod follow_up;

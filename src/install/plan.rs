@@ -149,39 +149,38 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
 /// Whether frontier's `kind` entry is in `target`'s files. A file that cannot be read
 /// or parsed counts as holding it, so that the shared skill is kept when in doubt.
 fn registered(target: &Target, kind: Kind) -> bool {
-    let found = || -> Result<bool> {
-        match kind {
-            Kind::Hook if host::takes_plugin(target.host) => {
-                Ok(settings_file::read(&target.settings_path()?)?.is_some_and(|text| plugin::is_frontiers(&text)))
-            }
-            Kind::Hook => {
-                let path = target.settings_path()?;
-                let old = settings_file::read(&path)?;
-                let doc = settings_file::parse(&path, old.as_deref())?;
-                Ok(match target.host {
-                    Host::Copilot => merge_copilot::has(&doc, host::event(target.host)),
-                    _ => merge::has(&doc, host::event(target.host)),
-                })
-            }
-            Kind::Mcp => {
-                let path = mcp_path(target)?;
-                if mcp::shape(target.host) == mcp::Shape::YamlBlock {
-                    return mcp_block::has(&path);
-                }
-                let old = settings_file::read(&path)?;
-                Ok(match mcp::shape(target.host) {
-                    mcp::Shape::Json(table) => {
-                        merge_mcp::has_json(&mut settings_file::parse(&path, old.as_deref())?, table)
-                    }
-                    mcp::Shape::Toml(table) => {
-                        merge_mcp::has_toml(&mut settings_file::parse_toml(&path, old.as_deref())?, table)
-                    }
-                    mcp::Shape::YamlBlock => false,
-                })
+    let found = || holds(target, kind, settings_file::read(&entry_path(target, kind)?)?.as_deref());
+    found().unwrap_or(true)
+}
+
+/// The file that holds frontier's `kind` entry for `target`.
+pub(super) fn entry_path(target: &Target, kind: Kind) -> Result<PathBuf> {
+    match kind {
+        Kind::Hook => target.settings_path(),
+        Kind::Mcp => mcp_path(target),
+    }
+}
+
+/// Whether `text`, the contents of `target`'s file for `kind` (`None`: no such file),
+/// holds frontier's entry; an error when it does not parse.
+pub(super) fn holds(target: &Target, kind: Kind, text: Option<&str>) -> Result<bool> {
+    let path = entry_path(target, kind)?;
+    let event = host::event(target.host);
+    Ok(match kind {
+        Kind::Hook if host::takes_plugin(target.host) => text.is_some_and(plugin::is_frontiers),
+        Kind::Hook => {
+            let doc = settings_file::parse(&path, text)?;
+            match target.host {
+                Host::Copilot => merge_copilot::has(&doc, event),
+                _ => merge::has(&doc, event),
             }
         }
-    };
-    found().unwrap_or(true)
+        Kind::Mcp => match mcp::shape(target.host) {
+            mcp::Shape::Json(table) => merge_mcp::has_json(&mut settings_file::parse(&path, text)?, table),
+            mcp::Shape::Toml(table) => merge_mcp::has_toml(&mut settings_file::parse_toml(&path, text)?, table),
+            mcp::Shape::YamlBlock => text.is_some_and(mcp_block::is_frontiers),
+        },
+    })
 }
 
 fn mcp_path(target: &Target) -> Result<PathBuf> {
