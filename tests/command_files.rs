@@ -8,9 +8,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Outcome, TestEnv};
+use common::TestEnv;
+use common::files::{ok, project, tree, write};
 use pretty_assertions::assert_eq;
 
 /// The hosts frontier writes only a command for, and where it goes in a project.
@@ -34,42 +35,8 @@ fn template(host: &str) -> String {
     raw.replace("%MARKER%", &marker)
 }
 
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn ok(env: &TestEnv, args: &[&str]) -> Outcome {
-    let outcome = env.frontier(args).output();
-    assert_eq!(outcome.code, Some(0), "frontier {}:\n{outcome}", args.join(" "));
-    outcome
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-/// Every file and directory under `dir`, relative to it.
-fn tree(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            found.push(path.strip_prefix(dir).unwrap().display().to_string());
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 fn redact(env: &TestEnv, text: &str) -> String {

@@ -10,6 +10,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::files::{binary, ok, project, read_json, write};
 use common::workspace::{arm, repo};
 use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
@@ -17,35 +18,9 @@ use serde_json::{Value, json};
 
 const SKILL: &str = include_str!("../skills/frontier/SKILL.md");
 
-fn binary() -> String {
-    std::fs::canonicalize(env!("CARGO_BIN_EXE_frontier")).unwrap().display().to_string()
-}
-
 /// The handler `install` writes for `host`: Claude Code's shape, 600 seconds.
 fn handler(host: &str) -> Value {
     json!({"type": "command", "command": format!("{} hook --host {host}", binary()), "timeout": 600})
-}
-
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn ok(env: &TestEnv, args: &[&str]) -> Outcome {
-    let outcome = env.frontier(args).output();
-    assert_eq!(outcome.code, Some(0), "frontier {}:\n{outcome}", args.join(" "));
-    outcome
 }
 
 fn host_files(env: &TestEnv) -> Vec<(PathBuf, String)> {

@@ -10,36 +10,15 @@ mod common;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
+use common::files::{binary, project, read_json, tree, write};
 use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
 const SKILL: &str = include_str!("../skills/frontier/SKILL.md");
 
-/// The path `frontier install` writes into hook commands: the binary under test.
-fn binary() -> String {
-    std::fs::canonicalize(env!("CARGO_BIN_EXE_frontier")).unwrap().display().to_string()
-}
-
 fn command(host: &str) -> String {
     format!("{} hook --host {host}", binary())
-}
-
-/// A project directory inside the test's working directory.
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// Every file the test could have written to, outside frontier's own home.
@@ -266,23 +245,6 @@ fn uninstall_removes_only_frontiers_entry_and_its_unchanged_skill() {
     assert!(skill.is_file());
     // The settings file held only frontier's entry: it goes, rather than stay as `{}`.
     assert!(!project(&env).join(".claude/settings.json").exists());
-}
-
-/// Everything under `dir`, files and directories, relative to it.
-fn tree(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            found.push(path.strip_prefix(dir).unwrap().display().to_string());
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]

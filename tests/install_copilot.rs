@@ -7,56 +7,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
-use common::{Outcome, TestEnv};
+use common::TestEnv;
+use common::files::{binary, ok, project, read_json, tree, write};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 
-fn binary() -> String {
-    std::fs::canonicalize(env!("CARGO_BIN_EXE_frontier")).unwrap().display().to_string()
-}
-
 fn ours() -> Value {
     json!({"type": "command", "bash": format!("{} hook --host copilot", binary()), "timeoutSec": 600})
-}
-
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn ok(env: &TestEnv, args: &[&str]) -> Outcome {
-    let outcome = env.frontier(args).output();
-    assert_eq!(outcome.code, Some(0), "frontier {}:\n{outcome}", args.join(" "));
-    outcome
-}
-
-/// Every path under `dir`, relative to it.
-fn tree(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            found.push(path.strip_prefix(dir).unwrap().display().to_string());
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]

@@ -9,31 +9,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-
+use common::files::{binary, project, read_json, write};
 use common::{Outcome, TestEnv};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
-
-fn binary() -> String {
-    std::fs::canonicalize(env!("CARGO_BIN_EXE_frontier")).unwrap().display().to_string()
-}
-
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 fn run(env: &TestEnv, args: &[&str]) -> Outcome {
     env.frontier(args).output()

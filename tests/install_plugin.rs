@@ -9,19 +9,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{Outcome, TestEnv};
+use common::TestEnv;
+use common::files::{binary, ok, project, tree, write};
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 const SKILL: &str = include_str!("../skills/frontier/SKILL.md");
 const TEMPLATE: &str = include_str!("../plugins/opencode/frontier.js");
-
-/// The binary under test, as `install` bakes it in.
-fn binary() -> String {
-    std::fs::canonicalize(env!("CARGO_BIN_EXE_frontier")).unwrap().display().to_string()
-}
 
 /// The plugin `install` writes for `host`: the template with this binary and the host.
 fn plugin(host: &str) -> String {
@@ -30,42 +26,8 @@ fn plugin(host: &str) -> String {
         .replacen("const HOST = \"opencode\";", &format!("const HOST = \"{host}\";"), 1)
 }
 
-fn project(env: &TestEnv) -> PathBuf {
-    let dir = env.work_dir().join("proj");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.canonicalize().unwrap()
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn ok(env: &TestEnv, args: &[&str]) -> Outcome {
-    let outcome = env.frontier(args).output();
-    assert_eq!(outcome.code, Some(0), "frontier {}:\n{outcome}", args.join(" "));
-    outcome
-}
-
-/// Every file and directory under `dir`, relative to it, sorted.
-fn tree(dir: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(next) = stack.pop() {
-        for entry in std::fs::read_dir(&next).unwrap() {
-            let path = entry.unwrap().path();
-            found.push(path.strip_prefix(dir).unwrap().display().to_string());
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
 }
 
 #[test]

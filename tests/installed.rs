@@ -7,16 +7,10 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::TestEnv;
+use common::files::write;
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// `(whose, host, autoruns, [via])` of a report's `installed`.
 fn listed(report: &Value) -> Vec<Value> {

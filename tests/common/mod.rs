@@ -39,6 +39,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 
+pub mod files;
 pub mod hostile;
 pub mod mcp;
 mod native;
