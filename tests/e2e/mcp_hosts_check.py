@@ -136,10 +136,10 @@ class Suite(Checks):
                                     "options": {"baseURL": self.mock.base + "/v1", "apiKey": KEY},
                                     "models": {MODEL: {"name": MODEL}}}}}, indent=2))
         # OpenCode installs its plugin package into each config dir at run time: give it
-        # the pinned one, so nothing is fetched.
-        version = json.loads((self.hosts_bin.parent / "@opencode-ai/plugin/package.json").read_text())["version"]
-        (config / "package.json").write_text(json.dumps({"dependencies": {"@opencode-ai/plugin": version}}))
-        (config / "node_modules").symlink_to(self.hosts_bin.parent)
+        # the pinned one (tests/e2e/setup keeps it in a prefix of its own, whose peer
+        # dependencies clash with the other CLIs'), so nothing is fetched.
+        plugin = Path(__file__).resolve().parents[2] / ".e2e" / "host-plugins" / "opencode"
+        shutil.copytree(plugin, config, copy_function=os.link, dirs_exist_ok=True)
         env.update({"OPENCODE_DISABLE_AUTOUPDATE": "true", "OPENCODE_DISABLE_MODELS_FETCH": "true",
                     "OPENCODE_DISABLE_DEFAULT_PLUGINS": "true", "OPENCODE_DISABLE_LSP_DOWNLOAD": "true"})
 
