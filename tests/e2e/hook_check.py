@@ -34,8 +34,8 @@ frontier binary):
   re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
            hooked project, so the member's own prompt hook fires: it sees
            FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
-  transcript (Claude Code, Codex) a first turn with frontier off, then a second in the same
-           session (`claude -p --continue`, `codex exec resume --last`) with a
+  transcript a first turn with frontier off, then a second in the same session
+           (`claude -p --continue`, `codex exec resume --last`, `gemini --resume latest -p`) with a
            single-model scope armed whose member is an OpenAI-compatible provider on
            llmock: the member's request carries the first turn's prompt and reply, read
            from the transcript the host itself wrote and named in `transcript_path`, and
@@ -223,7 +223,7 @@ class Sandbox:
     def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False,
                  claude_output: tuple[str, ...] = ("json",)) -> dict:
         """One headless turn of the host in the repo, or with `resume` the next turn of
-        the last session (claude and codex); returns run_tree's result. `claude_output`
+        the last session; returns run_tree's result. `claude_output`
         is what follows claude's `--output-format`."""
         if self.host.key == "claude":
             argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", *claude_output,
@@ -232,7 +232,8 @@ class Sandbox:
             argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
                     "--color", "never", *(["resume", "--last"] if resume else []), prompt]
         else:
-            argv = ["gemini", "-m", self.host.model, "-p", prompt, "--output-format", "json"]
+            argv = ["gemini", "-m", self.host.model, *(["--resume", "latest"] if resume else []), "-p", prompt,
+                    "--output-format", "json"]
         result = run_tree(argv, self.env, self.repo, timeout)
         result["leftovers"] = self.stop_leftovers()
         expect(result["rc"] is not None, f"{self.host.key} did not finish within {timeout:.0f}s")
@@ -731,7 +732,8 @@ class Suite(Checks):
         expect(not leaked, f"the conversation carries frontier's own relay of an earlier turn: {leaked}")
         # The path in the heading is the transcript the host wrote, in its own place.
         path = Path(heading.group(1))
-        where_ = (sb.home / ".claude" / "projects") if key == "claude" else (sb.codex_home / "sessions")
+        where_ = {"claude": sb.home / ".claude" / "projects", "codex": sb.codex_home / "sessions",
+                  "gemini": sb.home / ".gemini" / "tmp"}[key]
         expect(path.is_file() and where_ in path.parents, f"the transcript {path} is not a file under {where_}")
         expect(FIRST_PROMPT in path.read_text(errors="replace"), f"{path} does not hold the first prompt")
         return (f"the panel's request carries the first turn from {path.relative_to(sb.home.parent)} "
@@ -846,7 +848,7 @@ def main() -> int:
         if "claude" in hosts and "reentry" in checks:
             suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
                         "re-enter frontier", suite.reentry)
-        for key in [h for h in hosts if h in ("claude", "codex") and "transcript" in checks]:
+        for key in [h for h in hosts if "transcript" in checks]:
             suite.check(f"[{key}] transcript: a second turn in the same session sends frontier's panel the first "
                         "turn, read from the host's own transcript", lambda: suite.transcript(key))
     except Exception as exc:
