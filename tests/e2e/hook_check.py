@@ -3,7 +3,7 @@
 (pinned in tests/e2e/setup), each driven headless against a local model server:
 
     python tests/e2e/hook_check.py target/debug/frontier [--npm-bin DIR] [--llmock PATH]
-        [--hosts claude,codex,gemini] [--checks install,armed,guard,off,relay,failure,reentry,transcript]
+        [--hosts claude,codex,gemini] [--checks install,armed,guard,off,relay,failure,reentry,transcript,command]
         [--hand-registered]
 
 For each host, in its own temporary git repo with its own HOME, CODEX_HOME and
@@ -34,12 +34,17 @@ frontier binary):
   re-entry (Claude Code) a panel of `claude-cli:sonnet` runs the real `claude` inside the
            hooked project, so the member's own prompt hook fires: it sees
            FRONTIER_DEPTH=1, adds nothing, and the whole turn ends.
-  transcript (Claude Code, Codex) a first turn with frontier off, then a second in the same
-           session (`claude -p --continue`, `codex exec resume --last`) with a
+  transcript a first turn with frontier off, then a second in the same session
+           (`claude -p --continue`, `codex exec resume --last`, `gemini --resume latest -p`) with a
            single-model scope armed whose member is an OpenAI-compatible provider on
            llmock: the member's request carries the first turn's prompt and reply, read
            from the transcript the host itself wrote and named in `transcript_path`, and
            not the second prompt inside the context block.
+  command  (Gemini CLI) with the demo armed, `gemini -p "/frontier what is 2+2"`: the
+           `.gemini/commands/frontier.toml` install wrote is loaded and expanded (the
+           model's last user turn starts with `/frontier what is 2+2`), the hook leaves the
+           slash command alone (nothing of frontier's hook context in the request, no
+           hooked run in `frontier runs --json`), and a plain prompt after it is hooked.
 
 The model servers are the ones cli_check.py uses (e2e_common.py): llmock for codex (the
 Responses API) and gemini (`/gemini`), and the small Messages server for claude (llmock
@@ -113,6 +118,8 @@ SECOND_PROMPT = "And what about at sunset, in the same air? (second turn)"
 PANEL_MODEL = "transcript-panel-model"
 # How the context block heads the conversation (src/context/assemble.rs).
 TRANSCRIPT_HEADING_RE = re.compile(r"--- conversation so far (\S+) \(\d+ bytes\) ---")
+# The command case: Gemini CLI's /frontier command, as typed.
+COMMAND_PROMPT = "/frontier what is 2+2"
 CONTEXT_BLOCK_RE = re.compile(r"\[\[context ([0-9a-f]{32})\]\]\n(.*?)\[\[end context \1\]\]", re.S)
 
 
@@ -133,7 +140,7 @@ KEYS = {  # dummy keys, distinct so a leak can be spotted
     "GEMINI_API_KEY": "e2e-hook-gemini-key-a7e4",
 }
 
-CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "cut", "reentry", "transcript")
+CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "cut", "reentry", "transcript", "command")
 
 FRONTIER_TIMEOUT = 60  # seconds for a frontier command (install, mode, status)
 HOST_TIMEOUT = 120  # seconds for one headless host run, hook included
@@ -223,7 +230,7 @@ class Sandbox:
     def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False,
                  claude_output: tuple[str, ...] = ("json",)) -> dict:
         """One headless turn of the host in the repo, or with `resume` the next turn of
-        the last session (claude and codex); returns run_tree's result. `claude_output`
+        the last session; returns run_tree's result. `claude_output`
         is what follows claude's `--output-format`."""
         if self.host.key == "claude":
             argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", *claude_output,
@@ -232,7 +239,8 @@ class Sandbox:
             argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
                     "--color", "never", *(["resume", "--last"] if resume else []), prompt]
         else:
-            argv = ["gemini", "-m", self.host.model, "-p", prompt, "--output-format", "json"]
+            argv = ["gemini", "-m", self.host.model, *(["--resume", "latest"] if resume else []), "-p", prompt,
+                    "--output-format", "json"]
         result = run_tree(argv, self.env, self.repo, timeout)
         result["leftovers"] = self.stop_leftovers()
         expect(result["rc"] is not None, f"{self.host.key} did not finish within {timeout:.0f}s")
@@ -363,6 +371,26 @@ def where(body: object, needle: str) -> str:
 
     walk(body, "?")
     return best
+
+
+def hooked_runs(sb: Sandbox) -> int:
+    """How many runs `frontier runs --json` lists as the hook's."""
+    runs = json.loads(sb.frontier("runs", "--json", "--limit", "10000")["stdout"])
+    expect(isinstance(runs, list), f"`frontier runs --json` printed {str(runs)[:200]!r}, not a list")
+    return sum(1 for r in runs if isinstance(r, dict) and r.get("source") == "hook")
+
+
+def last_user_turn(body: object) -> str:
+    """The text of the last user turn of a Gemini API request, without Gemini CLI's own
+    session context."""
+    contents = body.get("contents") if isinstance(body, dict) else None
+    expect(isinstance(contents, list), f"the request has no `contents` list: {str(body)[:300]!r}")
+    users = [c for c in contents if isinstance(c, dict) and c.get("role") == "user"]
+    expect(users, "the request has no user turn")
+    parts = users[-1].get("parts") or []
+    texts = [p["text"] for p in parts if isinstance(p, dict) and isinstance(p.get("text"), str)]
+    # Gemini CLI sends its `<session_context>` message in the same user turn, parts first.
+    return "\n".join(t for t in texts if not t.lstrip().startswith("<session_context>"))
 
 
 def frontier_markers(text: str) -> list[str]:
@@ -731,11 +759,49 @@ class Suite(Checks):
         expect(not leaked, f"the conversation carries frontier's own relay of an earlier turn: {leaked}")
         # The path in the heading is the transcript the host wrote, in its own place.
         path = Path(heading.group(1))
-        where_ = (sb.home / ".claude" / "projects") if key == "claude" else (sb.codex_home / "sessions")
+        where_ = {"claude": sb.home / ".claude" / "projects", "codex": sb.codex_home / "sessions",
+                  "gemini": sb.home / ".gemini" / "tmp"}[key]
         expect(path.is_file() and where_ in path.parents, f"the transcript {path} is not a file under {where_}")
         expect(FIRST_PROMPT in path.read_text(errors="replace"), f"{path} does not hold the first prompt")
         return (f"the panel's request carries the first turn from {path.relative_to(sb.home.parent)} "
                 f"({heading.group(0)!r}); second turn {second['wall']:.1f}s")
+
+    # -- Gemini CLI's /frontier command ---------------------------------------------------
+
+    def command(self) -> str:
+        sb = self.sandbox(HOSTS["gemini"], "gemini-command")
+        self.install_quietly(sb)
+        command_file = sb.repo / ".gemini" / "commands" / "frontier.toml"
+        expect(command_file.is_file(), f"no {command_file.relative_to(sb.repo)} after install")
+        sb.arm_demo()
+        before = hooked_runs(sb)
+        sb.script_reply()
+        result = sb.run_host(COMMAND_PROMPT)
+        self.timing("gemini", "command", result["wall"])
+        expect(result["rc"] == 0, f"gemini exited {result['rc']}: {result['stderr'][-600:]}")
+        expect(HOST_REPLY in sb.host_answer(result), f"gemini answered {sb.host_answer(result)[:300]!r}")
+        expect(not result["leftovers"], f"processes still running after the turn: {result['leftovers']}")
+        requests = sb.model_requests()
+        expect(len(requests) == 1, f"{len(requests)} model requests, want 1")
+        turn = last_user_turn(requests[0]["body"])
+        expect(turn.startswith(COMMAND_PROMPT + "\n"), f"the model's last user turn does not start with "
+                                                        f"{COMMAND_PROMPT!r} and a line break: {turn[:300]!r}")
+        expect("frontier run --scope gemini-project" in turn, f"the user turn is not the command's expansion: "
+                                                              f"{turn[:600]!r}")
+        # The conversation, not the system instruction (which tells the model about the tag).
+        said = request_text(requests[0]["body"].get("contents"))
+        seen = frontier_markers(requests[0]["text"]) + (["<hook_context>"] if "<hook_context>" in said else [])
+        expect(not seen, f"the request carries frontier's hook context: {seen}")
+        after = hooked_runs(sb)
+        expect(after == before, f"the slash command made {after - before} hooked run(s)")
+        # The same sandbox, still armed, does hook a plain prompt: the hook was live.
+        sb.script_reply()
+        plain = sb.run_host(PROMPT)
+        expect(plain["rc"] == 0, f"gemini's plain turn exited {plain['rc']}: {plain['stderr'][-600:]}")
+        expect(hooked_runs(sb) == after + 1, f"a plain prompt made {hooked_runs(sb) - after} hooked runs, want 1")
+        return (f"the model's user turn starts {turn.splitlines()[0]!r} ({len(turn)} characters, the expanded "
+                f"command), no hook context, hooked runs {before} -> {after}; a plain prompt after it: "
+                f"{after + 1}; command run {result['wall']:.1f}s")
 
     def install_quietly(self, sb: Sandbox) -> None:
         if self.hand_registered:
@@ -846,9 +912,12 @@ def main() -> int:
         if "claude" in hosts and "reentry" in checks:
             suite.check(f"[claude] re-entry: a claude-cli:{MEMBER_MODEL} panel inside the hooked project does not "
                         "re-enter frontier", suite.reentry)
-        for key in [h for h in hosts if h in ("claude", "codex") and "transcript" in checks]:
+        for key in [h for h in hosts if "transcript" in checks]:
             suite.check(f"[{key}] transcript: a second turn in the same session sends frontier's panel the first "
                         "turn, read from the host's own transcript", lambda: suite.transcript(key))
+        if "gemini" in hosts and "command" in checks:
+            suite.check("[gemini] command: `gemini -p \"/frontier what is 2+2\"` with the demo armed -> the "
+                        "command is expanded and the hook leaves it alone", suite.command)
     except Exception as exc:
         print(f"FAIL  hook check aborted: {type(exc).__name__}: {exc}", flush=True)
         if mock is not None:

@@ -7,9 +7,9 @@
 //! assistant: Rayleigh scattering …
 //! ```
 //!
-//! Claude Code, Codex, Qwen Code and Factory Droid all write JSONL, one event a line, in
-//! formats of their own (`claude.rs`, `codex.rs`, `qwen.rs`, `droid.rs`); the format is
-//! told from the lines themselves. Only the
+//! Claude Code, Codex, Qwen Code, Factory Droid and Gemini CLI all write JSONL, one
+//! event a line, in formats of their own (`claude.rs`, `codex.rs`, `qwen.rs`, `droid.rs`,
+//! `gemini.rs`); the format is told from the lines themselves. Only the
 //! user's and the assistant's text is kept: tool calls and results, system and meta
 //! lines, and what hooks injected (frontier's own banner, instruction and framed answer
 //! among them) are not conversation. The assistant's replies are kept as the user saw
@@ -26,10 +26,13 @@
 mod claude;
 mod codex;
 mod droid;
+mod gemini;
 mod qwen;
+mod tail;
 
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
+
+use tail::{TailError, read_tail};
 
 use super::{Gathered, Piece, Source, SourceKind, reach};
 
@@ -76,6 +79,7 @@ enum Format {
     Codex,
     Qwen,
     Droid,
+    Gemini,
 }
 
 /// How much conversation to send.
@@ -119,7 +123,8 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
         Some(turns) => turns,
         None => {
             return noted(
-                "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)".into(),
+                "not a transcript format frontier reads (Claude Code, Codex, Qwen Code, Droid or Gemini CLI JSONL)"
+                    .into(),
             );
         }
     };
@@ -133,55 +138,6 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
     }
 }
 
-/// Why the transcript could not be read, worded for the report.
-#[derive(Debug, thiserror::Error)]
-enum TailError {
-    /// Not a failure: a new session has no transcript yet, so nothing is noted.
-    #[error("not found (a new session has none yet)")]
-    NotFound,
-    #[error("unreadable ({0})")]
-    Unreadable(#[from] std::io::Error),
-    #[error("not a regular file")]
-    NotAFile,
-    /// What `reach` found in a regular file's place once the path was resolved.
-    #[error("{}", .0.reason())]
-    Special(reach::Special),
-}
-
-/// The last `cap` bytes of the file at `path` as text, starting at a line boundary; or
-/// why it can't be read.
-fn read_tail(path: &Path, cap: u64) -> Result<String, TailError> {
-    // Checked before opening: opening a FIFO would wait for a writer forever.
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => TailError::NotFound,
-        _ => TailError::Unreadable(e),
-    })?;
-    if !meta.is_file() {
-        return Err(TailError::NotAFile);
-    }
-    // The path is the host's word: opened as `reach` opens context, a regular file on an
-    // ordinary file system only, without waiting (a transcript_path of /proc/kmsg would
-    // block a plain read forever).
-    let real = std::fs::canonicalize(path)?;
-    let mut file = match reach::open(&real)? {
-        reach::Opened::File(file) => file,
-        reach::Opened::Special(special) => return Err(TailError::Special(special)),
-    };
-    let start = meta.len().saturating_sub(cap);
-    if start > 0 {
-        file.seek(SeekFrom::Start(start))?;
-    }
-    let mut bytes = Vec::new();
-    // `take`: the file may grow while it is read (the host writes as it goes).
-    file.take(cap).read_to_end(&mut bytes)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    if start == 0 {
-        return Ok(text);
-    }
-    // The first line read is most likely the end of one that began before the tail.
-    Ok(text.split_once('\n').map_or(String::new(), |(_, rest)| rest.to_string()))
-}
-
 /// The turns of a transcript's text, merged so that roles alternate, or `None` when no
 /// line is in a known format and some line is not blank.
 fn parse(text: &str) -> Option<Vec<Turn>> {
@@ -192,6 +148,7 @@ fn parse(text: &str) -> Option<Vec<Turn>> {
         Some(Format::Codex) => lines.iter().filter_map(codex::turn).collect(),
         Some(Format::Qwen) => lines.iter().filter_map(qwen::turn).collect(),
         Some(Format::Droid) => lines.iter().filter_map(droid::turn).collect(),
+        Some(Format::Gemini) => gemini::turns(&lines),
         None if text.trim().is_empty() => Vec::new(),
         None => return None,
     };
@@ -199,13 +156,17 @@ fn parse(text: &str) -> Option<Vec<Turn>> {
 }
 
 /// The format a line belongs to, when it is one of the known ones. Qwen Code's lines
-/// also have Claude Code's `type` and `sessionId`, so they are told apart first.
+/// and Gemini CLI's header also have Claude Code's `sessionId`, so they are told apart
+/// first.
 fn detect(line: &serde_json::Value) -> Option<Format> {
     if qwen::is_line(line) {
         return Some(Format::Qwen);
     }
     if droid::is_line(line) {
         return Some(Format::Droid);
+    }
+    if gemini::is_line(line) {
+        return Some(Format::Gemini);
     }
     let kind = line.get("type")?.as_str()?;
     match kind {

@@ -289,11 +289,11 @@ fn a_missing_unreadable_unknown_or_empty_transcript_is_a_skipped_source_with_the
     let other = "{\"level\":\"info\",\"msg\":\"x\"}\n{\"type\":\"user\"}\n";
     assert_eq!(
         skipped(gather(&write(&dir, other), THIRD, LIMITS)),
-        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)"
+        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code, Droid or Gemini CLI JSONL)"
     );
     assert_eq!(
         skipped(gather(&write(&dir, "\u{0}\u{1}\u{2} binary"), THIRD, LIMITS)),
-        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)"
+        "not a transcript format frontier reads (Claude Code, Codex, Qwen Code, Droid or Gemini CLI JSONL)"
     );
     assert_eq!(skipped(gather(&write(&dir, ""), THIRD, LIMITS)), "no earlier turns");
     // A known format with nothing said yet.
@@ -310,7 +310,7 @@ fn a_transcript_that_is_there_but_unusable_leaves_a_note_and_a_new_session_none(
     assert_eq!(
         gather(&unknown, THIRD, LIMITS).notes,
         vec![format!(
-            "the host's transcript `{}` was not sent: not a transcript format frontier reads (Claude Code, Codex, Qwen Code or Droid JSONL)",
+            "the host's transcript `{}` was not sent: not a transcript format frontier reads (Claude Code, Codex, Qwen Code, Droid or Gemini CLI JSONL)",
             unknown.display()
         )]
     );
@@ -336,4 +336,75 @@ fn why_a_transcript_was_not_read_is_worded_for_the_report() {
     assert_eq!(TailError::Unreadable(denied).to_string(), "unreadable (permission denied)");
     assert_eq!(TailError::Special(reach::Special::Kernel("proc")).to_string(), "not a regular file (on proc)");
     assert_eq!(TailError::Special(reach::Special::Socket).to_string(), "not a regular file (a socket)");
+}
+
+const GEMINI: &str = "gemini-0.61.0.jsonl";
+const FIRST_REPLY: &str = "assistant: First canned answer: the sky scatters blue light.";
+
+#[test]
+fn gemini_clis_file_at_the_second_hook_gives_the_first_turn_without_its_session_context_or_the_hooks_context() {
+    // Gemini CLI 0.61.0 at the second turn (`gemini --resume latest -p`), frontier armed for
+    // both: 10 lines, the resume's header and `$set` of the restored list last; the first
+    // message Gemini's `<session_context>`, frontier's relay a `<hook_context>` part of the
+    // first prompt's message.
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, &prefix(GEMINI, 10));
+    assert!(prefix(GEMINI, 10).contains("<session_context>") && prefix(GEMINI, 10).contains("<hook_context>"));
+    assert_eq!(
+        text(gather(&path, "And why are sunsets red? second turn", LIMITS)),
+        format!("{FIRST}\n\n{FIRST_REPLY}")
+    );
+}
+
+#[test]
+fn gemini_clis_whole_file_gives_both_turns() {
+    assert_eq!(
+        text(gather(&fixture(GEMINI), THIRD, LIMITS)),
+        format!(
+            "{FIRST}\n\n{FIRST_REPLY}\n\n{SECOND}\n\n\
+             assistant: Second canned answer: sunsets are red for the same reason."
+        )
+    );
+}
+
+#[test]
+fn a_gemini_set_of_messages_replaces_the_whole_list() {
+    // At line 8 the resumed session has set the list to its session context alone: the
+    // first turn, written before, is gone until line 10 restores it.
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(skipped(gather(&write(&dir, &prefix(GEMINI, 8)), THIRD, LIMITS)), "no earlier turns");
+    let lines = [
+        r#"{"sessionId":"s","projectHash":"h","startTime":"t","lastUpdated":"t","kind":"main"}"#,
+        r#"{"id":"1","timestamp":"t","type":"user","content":[{"text":"dropped question"}]}"#,
+        r#"{"id":"2","timestamp":"t","type":"gemini","content":"dropped answer"}"#,
+        r#"{"$set":{"messages":[{"id":"3","type":"user","content":[{"text":"kept question"}]},{"id":"4","type":"gemini","content":[{"text":"kept answer"}]}],"lastUpdated":"t"}}"#,
+        r#"{"$set":{"lastUpdated":"t2"}}"#,
+    ];
+    assert_eq!(text_of_file(&dir, &(lines.join("\n") + "\n")), "user: kept question\n\nassistant: kept answer");
+}
+
+#[test]
+fn a_malformed_line_in_a_gemini_file_is_skipped_and_the_rest_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines: Vec<String> = prefix(GEMINI, 10).lines().map(String::from).collect();
+    lines.insert(3, "{\"id\":\"cut-off\",\"type\":\"gemini\",\"content\":\"half a li".into());
+    lines.insert(1, "\u{0}garbage".into());
+    assert_eq!(text_of_file(&dir, &(lines.join("\n") + "\n")), format!("{FIRST}\n\n{FIRST_REPLY}"));
+}
+
+#[test]
+fn gemini_rewinds_updates_thoughts_tool_calls_and_ui_messages_are_not_conversation() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"sessionId":"s","projectHash":"h","startTime":"t","lastUpdated":"t","kind":"main"}"#,
+        r#"{"id":"1","type":"user","content":[{"text":"ask"},{"text":"<hook_context>frontier's relay</hook_context>"}]}"#,
+        r#"{"id":"2","type":"gemini","content":"","thoughts":[{"subject":"s","description":"hmm"}],"toolCalls":[{"id":"c"}]}"#,
+        r#"{"id":"3","type":"info","content":"Request cancelled."}"#,
+        r#"{"id":"4","type":"gemini","content":[{"text":"a first draft"}]}"#,
+        r#"{"id":"4","type":"gemini","content":[{"text":"hmm","thought":true},{"text":"found it"}]}"#,
+        r#"{"id":"5","type":"user","content":[{"text":"a prompt the user rewound"}]}"#,
+        r#"{"id":"6","type":"gemini","content":"its answer"}"#,
+        r#"{"$rewindTo":"5"}"#,
+    ];
+    assert_eq!(text_of_file(&dir, &(lines.join("\n") + "\n")), "user: ask\n\nassistant: found it");
 }
