@@ -35,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 from e2e_common import CheckFailed, Checks, Llmock, expect, request_text, run_tree
+from host_qwen_droid_check import droid_turn
 from mcp_host_check import FUSED_ANSWER, HOST_REPLY, TOOL_PROMPT, USER_PROMPT, tool_names
 
 KEY = "e2e-mcp-hosts-key-5e19"
@@ -51,16 +52,10 @@ HOSTS = {
     "droid": ("frontier___fuse", "droid"),
     "continue": ("fuse", "cn"),
 }
-DEFAULT_HOSTS = ("qwen", "copilot", "opencode", "cline", "kilo")
-# Kept selectable with `--hosts`, to see for oneself, but not run by default:
-NOT_RUN = {
-    # droid 0.225.2: in `droid exec` the first request is sent before the MCP server has
-    # connected: it offers no frontier tool, and its "Deferred tools:" list names none.
-    "droid": "its first `droid exec` request races the MCP connection and names no frontier tool",
-    # cn 1.5.47 with `-p --config FILE` loads no block file from `.continue/mcpServers/`
-    # (neither the user's nor the project's): the servers it offers come from FILE only.
-    "continue": "`cn -p --config FILE` loads no `.continue/mcpServers/` block file",
-}
+DEFAULT_HOSTS = tuple(HOSTS)
+# Droid defers MCP tools: its first request names them in a "Deferred tools:" list, and
+# the model loads one with its ToolSearch tool before it can call it.
+DROID_LOADER = "ToolSearch"
 FRONTIER_TIMEOUT = 60
 HOST_TIMEOUT = 180
 
@@ -91,23 +86,38 @@ class Suite(Checks):
         expect(installed["rc"] == 0, f"`frontier install {key} --mcp --user` exited {installed['rc']}: "
                                      f"{installed['stderr'][-600:]}")
         model = DROID_MODEL if key == "droid" else MODEL
-        self.mock.queue(
-            {"type": "reply", "tool_calls": [{"name": tool, "arguments": {"prompt": TOOL_PROMPT, "preset": "demo"}}],
-             "match": {"model": f"{model}*", "tools": True}, "times": 1},
-            {"type": "reply", "text": HOST_REPLY, "times": None, "match": {"model": f"{model}*"}},
-        )
-        result = run_tree(self.argv(key, exe, home), env, repo, HOST_TIMEOUT)
+        call = {"type": "reply", "tool_calls": [{"name": tool, "arguments": {"prompt": TOOL_PROMPT, "preset": "demo"}}],
+                "match": {"model": f"{model}*", "tools": True}, "times": 1}
+        if key == "droid":
+            load = {"name": DROID_LOADER, "arguments": {"query": f"select:{tool}"}}
+            self.mock.queue({**call, "tool_calls": [load]})
+        self.mock.queue(call, {"type": "reply", "text": HOST_REPLY, "times": None, "match": {"model": f"{model}*"}})
+        if key == "droid":
+            # A stream-jsonrpc session: it connects the MCP servers before its first
+            # request, and asks the driver before it runs an MCP tool (allowed once).
+            result = droid_turn(self.hosts_bin / exe, env, repo, USER_PROMPT, permit=True, timeout=HOST_TIMEOUT)
+        else:
+            result = run_tree(self.argv(key, exe, home), env, repo, HOST_TIMEOUT)
         expect(result["rc"] is not None, f"{key} did not finish within {HOST_TIMEOUT}s: {result['stderr'][-600:]}")
         requests = self.mock.requests()
         offered = sorted(tool_names(requests))
+        if key == "droid":
+            turns = [r for r in requests if (r.get("body") or {}).get("tools")]
+            named = deferred_tools(turns[0]) if turns else []
+            expect(tool in named or tool in tool_names(turns[:1]),
+                   f"droid's first request neither offers `{tool}` nor names it among its deferred tools "
+                   f"{named[:40]}; MCP status {result['mcp']}")
+            expect(result["asked"] == [tool], f"droid asked permission for {result['asked']}, not once for `{tool}`")
         expect(tool in offered, f"{key} offered its model no tool `{tool}`; it offered {offered[:40]}; "
                                 f"rc {result['rc']}, stderr: {result['stderr'][-800:]}")
         first = next((i for i, r in enumerate(requests) if tool in tool_names([r])), None)
         later = requests[first + 1:] if first is not None else []
         carrying = [r for r in later if FUSED_ANSWER in request_text(r.get("body"))]
+        output = result.get("stdout", result.get("answer", ""))
+        last = request_text(later[-1].get("body"))[-600:] if later else ""
         expect(carrying, f"no request after the tool call carries the tool's result {FUSED_ANSWER!r}; "
-                         f"{len(later)} later request(s); rc {result['rc']}; stdout: {result['stdout'][-600:]}; "
-                         f"stderr: {result['stderr'][-800:]}")
+                         f"{len(later)} later request(s), the last ending {last!r}; rc {result['rc']}; "
+                         f"output: {output[-600:]}; stderr: {result['stderr'][-800:]}")
         return (f"`frontier install {key} --mcp --user`; {len(requests)} request(s) to llmock, `{tool}` offered, "
                 "the request after the call carries its result")
 
@@ -186,11 +196,23 @@ class Suite(Checks):
             return [exe, "-p", USER_PROMPT, "--allow-all-tools", "--disable-client-telemetry"]
         if key in ("opencode", "kilo"):
             return [exe, "run", USER_PROMPT]
-        if key == "droid":
-            return [exe, "exec", "--auto", "high", "-m", "custom:llmock-0", USER_PROMPT]
         if key == "continue":
-            return [exe, "-p", "--auto", "--config", str(home / ".continue" / "config.yaml"), USER_PROMPT]
+            # cn 1.5.47 reads no `.continue/mcpServers/` directory: a block file reaches it
+            # only as `--mcp PATH` (docs/mcp.md).
+            return [exe, "-p", "--auto", "--config", str(home / ".continue" / "config.yaml"),
+                    "--mcp", str(home / ".continue" / "mcpServers" / "frontier.yaml"), USER_PROMPT]
         return [exe, "--json", USER_PROMPT]
+
+
+def deferred_tools(request: dict) -> list[str]:
+    """The tool names a Droid request lists after "Deferred tools:" (one a line, up to the
+    end of its system reminder)."""
+    text = request_text(request.get("body"))
+    start = text.find("Deferred tools:")
+    if start < 0:
+        return []
+    block = text[start + len("Deferred tools:"):].split("</system-reminder>", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip()]
 
 
 def version(exe: Path) -> str:
@@ -228,9 +250,6 @@ def main() -> int:
     try:
         mock = Llmock(exe, root)
         llmock_version = mock.wait_healthy()
-        for key, why in NOT_RUN.items():
-            if key not in hosts:
-                print(f"SKIP  [{key}] {why}", flush=True)
         versions = "; ".join(f"{h} {version(hosts_bin / HOSTS[h][1])}" for h in hosts)
         print(f"llmock {llmock_version} on {mock.base}; {versions}", flush=True)
         suite = Suite(binary, hosts_bin, root, mock)
