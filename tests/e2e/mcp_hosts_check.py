@@ -4,7 +4,7 @@ Code, GitHub Copilot CLI, OpenCode, Cline, Kilo, Factory Droid, Continue; pinned
 tests/e2e/setup), each driven headless against llmock:
 
     python tests/e2e/mcp_hosts_check.py target/debug/frontier [--hosts-bin DIR] [--llmock PATH]
-        [--hosts qwen,copilot,opencode,cline]
+        [--hosts qwen,copilot,opencode,cline,kilo,droid,continue]
 
 For each host, in its own temporary git repo with its own HOME, FRONTIER_HOME and TMPDIR
 and a cleared environment: the host's own model settings point at llmock (written by the
@@ -15,9 +15,16 @@ request offering frontier's `fuse` tool is a call of it with a prompt and the de
 to its model must carry the tool's result (the demo's fused answer). llmock then answers
 with plain text and the host finishes.
 
+Two hosts need more. Factory Droid runs as a `droid exec` stream-jsonrpc session (the
+driver of host_qwen_droid_check.py), which connects its MCP servers before its first
+request (plain `droid exec` does not); that request must name frontier's tool among its
+deferred tools, llmock's first reply loads it with Droid's ToolSearch, and the driver
+allows the tool once when Droid asks. Continue's `cn` reads no `.continue/mcpServers/`
+directory, so it gets frontier's block file as `--mcp FILE` (docs/mcp.md).
+
 Each host names the tool its own way (Qwen Code `mcp__frontier__fuse`, Copilot CLI
-`frontier-fuse`, OpenCode and Kilo `frontier_fuse`, Cline `frontier__fuse`); a failure lists
-the tool names the host offered. Standard library only. One PASS/FAIL line per host with its
+`frontier-fuse`, OpenCode and Kilo `frontier_fuse`, Cline `frontier__fuse`, Droid
+`frontier___fuse`, Continue `fuse`); a failure lists the tool names the host offered. Standard library only. One PASS/FAIL line per host with its
 seconds, and `N passed, M failed` last; exits non-zero on any failure. llmock is stopped and
 every process tree the check started is killed, whatever happens.
 """
