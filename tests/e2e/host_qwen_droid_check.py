@@ -127,9 +127,16 @@ class Sandbox:
                 if r["method"] == "POST" and r["path"].endswith("/chat/completions") and (r.get("body") or {}).get("tools")]
 
 
-def droid_turn(exe: Path, env: dict, cwd: Path, prompt: str) -> dict:
+def droid_turn(exe: Path, env: dict, cwd: Path, prompt: str, permit: bool = False,
+               timeout: float = HOST_TIMEOUT) -> dict:
     """Runs one prompt through a Droid stream-jsonrpc session and waits for the turn to
-    complete. The process group is killed when the turn is over, or at the deadline."""
+    complete. The session waits for its MCP servers to connect before its first request to
+    the model (plain `droid exec` does not). Droid asks the driver before it runs a tool
+    that needs confirmation (an MCP tool, say) with a `droid.request_permission` request:
+    answered `proceed_once` when `permit`, else `cancel`; the tools asked about are returned
+    under "asked", the servers' last MCP status under "mcp". The process group is killed
+    when the turn is over, or at the deadline `timeout` seconds on. mcp_hosts_check.py
+    imports it."""
     started = time.monotonic()
     proc = subprocess.Popen([str(exe), "exec", "--input-format", "stream-jsonrpc", "-o", "stream-jsonrpc",
                              "-m", DROID_MODEL], env=env, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -138,19 +145,23 @@ def droid_turn(exe: Path, env: dict, cwd: Path, prompt: str) -> dict:
     threading.Thread(target=lambda: [lines.put(l) for l in proc.stdout] + [lines.put(None)], daemon=True).start()
     err: list[bytes] = []
     threading.Thread(target=lambda: err.extend(proc.stderr), daemon=True).start()
-    deadline = started + HOST_TIMEOUT
+    deadline = started + timeout
     answer: list[str] = []
+    asked: list[str] = []
+    mcp: list[dict] = []
+
+    def write(message: dict) -> None:
+        envelope = {"factoryApiVersion": "1.0.0", "factoryProtocolVersion": "1.220.0", "jsonrpc": "2.0"}
+        proc.stdin.write((json.dumps({**envelope, **message}) + "\n").encode())
+        proc.stdin.flush()
 
     def send(rid: str, method: str, params: dict) -> None:
-        message = {"factoryApiVersion": "1.0.0", "factoryProtocolVersion": "1.220.0", "type": "request",
-                   "jsonrpc": "2.0", "id": rid, "method": method, "params": params}
-        proc.stdin.write((json.dumps(message) + "\n").encode())
-        proc.stdin.flush()
+        write({"type": "request", "id": rid, "method": method, "params": params})
 
     def until(done) -> None:
         while True:
             left = deadline - time.monotonic()
-            expect(left > 0, f"droid did not answer within {HOST_TIMEOUT}s")
+            expect(left > 0, f"droid did not answer within {timeout}s")
             try:
                 raw = lines.get(timeout=left)
             except queue.Empty:
@@ -161,7 +172,14 @@ def droid_turn(exe: Path, env: dict, cwd: Path, prompt: str) -> dict:
             except ValueError:
                 continue
             expect(message.get("type") != "response" or "error" not in message, f"droid refused: {raw[:400]!r}")
+            if message.get("type") == "request" and message.get("method") == "droid.request_permission":
+                uses = (message.get("params") or {}).get("toolUses") or []
+                asked.extend(str((u.get("toolUse") or {}).get("name")) for u in uses)
+                write({"type": "response", "id": message.get("id"),
+                       "result": {"selectedOption": "proceed_once" if permit else "cancel"}})
             note = (message.get("params") or {}).get("notification") or {}
+            if note.get("type") == "mcp_status_changed":
+                mcp[:] = note.get("servers") or []
             if note.get("type") == "create_message" and (note.get("message") or {}).get("role") == "assistant":
                 answer.extend(b.get("text", "") for b in note["message"].get("content", []) if isinstance(b, dict))
             if done(message, note):
@@ -181,7 +199,7 @@ def droid_turn(exe: Path, env: dict, cwd: Path, prompt: str) -> dict:
         kill_group(proc.pid)
         proc.wait(timeout=10)
     return {"rc": 0, "answer": "\n".join(answer), "stderr": b"".join(err).decode(errors="replace"),
-            "wall": time.monotonic() - started}
+            "wall": time.monotonic() - started, "asked": asked, "mcp": mcp}
 
 
 def frontier_markers(text: str) -> list[str]:

@@ -4,7 +4,7 @@ Code, GitHub Copilot CLI, OpenCode, Cline, Kilo, Factory Droid, Continue; pinned
 tests/e2e/setup), each driven headless against llmock:
 
     python tests/e2e/mcp_hosts_check.py target/debug/frontier [--hosts-bin DIR] [--llmock PATH]
-        [--hosts qwen,copilot,opencode,cline]
+        [--hosts qwen,copilot,opencode,cline,kilo,droid,continue]
 
 For each host, in its own temporary git repo with its own HOME, FRONTIER_HOME and TMPDIR
 and a cleared environment: the host's own model settings point at llmock (written by the
@@ -15,9 +15,16 @@ request offering frontier's `fuse` tool is a call of it with a prompt and the de
 to its model must carry the tool's result (the demo's fused answer). llmock then answers
 with plain text and the host finishes.
 
+Two hosts need more. Factory Droid runs as a `droid exec` stream-jsonrpc session (the
+driver of host_qwen_droid_check.py), which connects its MCP servers before its first
+request (plain `droid exec` does not); that request must name frontier's tool among its
+deferred tools, llmock's first reply loads it with Droid's ToolSearch, and the driver
+allows the tool once when Droid asks. Continue's `cn` reads no `.continue/mcpServers/`
+directory, so it gets frontier's block file as `--mcp FILE` (docs/mcp.md).
+
 Each host names the tool its own way (Qwen Code `mcp__frontier__fuse`, Copilot CLI
-`frontier-fuse`, OpenCode and Kilo `frontier_fuse`, Cline `frontier__fuse`); a failure lists
-the tool names the host offered. Standard library only. One PASS/FAIL line per host with its
+`frontier-fuse`, OpenCode and Kilo `frontier_fuse`, Cline `frontier__fuse`, Droid
+`frontier___fuse`, Continue `fuse`); a failure lists the tool names the host offered. Standard library only. One PASS/FAIL line per host with its
 seconds, and `N passed, M failed` last; exits non-zero on any failure. llmock is stopped and
 every process tree the check started is killed, whatever happens.
 """
@@ -35,6 +42,7 @@ import tempfile
 from pathlib import Path
 
 from e2e_common import CheckFailed, Checks, Llmock, expect, request_text, run_tree
+from host_qwen_droid_check import droid_turn
 from mcp_host_check import FUSED_ANSWER, HOST_REPLY, TOOL_PROMPT, USER_PROMPT, tool_names
 
 KEY = "e2e-mcp-hosts-key-5e19"
@@ -51,16 +59,10 @@ HOSTS = {
     "droid": ("frontier___fuse", "droid"),
     "continue": ("fuse", "cn"),
 }
-DEFAULT_HOSTS = ("qwen", "copilot", "opencode", "cline", "kilo")
-# Kept selectable with `--hosts`, to see for oneself, but not run by default:
-NOT_RUN = {
-    # droid 0.225.2: in `droid exec` the first request is sent before the MCP server has
-    # connected: it offers no frontier tool, and its "Deferred tools:" list names none.
-    "droid": "its first `droid exec` request races the MCP connection and names no frontier tool",
-    # cn 1.5.47 with `-p --config FILE` loads no block file from `.continue/mcpServers/`
-    # (neither the user's nor the project's): the servers it offers come from FILE only.
-    "continue": "`cn -p --config FILE` loads no `.continue/mcpServers/` block file",
-}
+DEFAULT_HOSTS = tuple(HOSTS)
+# Droid defers MCP tools: its first request names them in a "Deferred tools:" list, and
+# the model loads one with its ToolSearch tool before it can call it.
+DROID_LOADER = "ToolSearch"
 FRONTIER_TIMEOUT = 60
 HOST_TIMEOUT = 180
 
@@ -91,23 +93,38 @@ class Suite(Checks):
         expect(installed["rc"] == 0, f"`frontier install {key} --mcp --user` exited {installed['rc']}: "
                                      f"{installed['stderr'][-600:]}")
         model = DROID_MODEL if key == "droid" else MODEL
-        self.mock.queue(
-            {"type": "reply", "tool_calls": [{"name": tool, "arguments": {"prompt": TOOL_PROMPT, "preset": "demo"}}],
-             "match": {"model": f"{model}*", "tools": True}, "times": 1},
-            {"type": "reply", "text": HOST_REPLY, "times": None, "match": {"model": f"{model}*"}},
-        )
-        result = run_tree(self.argv(key, exe, home), env, repo, HOST_TIMEOUT)
+        call = {"type": "reply", "tool_calls": [{"name": tool, "arguments": {"prompt": TOOL_PROMPT, "preset": "demo"}}],
+                "match": {"model": f"{model}*", "tools": True}, "times": 1}
+        if key == "droid":
+            load = {"name": DROID_LOADER, "arguments": {"query": f"select:{tool}"}}
+            self.mock.queue({**call, "tool_calls": [load]})
+        self.mock.queue(call, {"type": "reply", "text": HOST_REPLY, "times": None, "match": {"model": f"{model}*"}})
+        if key == "droid":
+            # A stream-jsonrpc session: it connects the MCP servers before its first
+            # request, and asks the driver before it runs an MCP tool (allowed once).
+            result = droid_turn(self.hosts_bin / exe, env, repo, USER_PROMPT, permit=True, timeout=HOST_TIMEOUT)
+        else:
+            result = run_tree(self.argv(key, exe, home), env, repo, HOST_TIMEOUT)
         expect(result["rc"] is not None, f"{key} did not finish within {HOST_TIMEOUT}s: {result['stderr'][-600:]}")
         requests = self.mock.requests()
         offered = sorted(tool_names(requests))
+        if key == "droid":
+            turns = [r for r in requests if (r.get("body") or {}).get("tools")]
+            named = deferred_tools(turns[0]) if turns else []
+            expect(tool in named or tool in tool_names(turns[:1]),
+                   f"droid's first request neither offers `{tool}` nor names it among its deferred tools "
+                   f"{named[:40]}; MCP status {result['mcp']}")
+            expect(result["asked"] == [tool], f"droid asked permission for {result['asked']}, not once for `{tool}`")
         expect(tool in offered, f"{key} offered its model no tool `{tool}`; it offered {offered[:40]}; "
                                 f"rc {result['rc']}, stderr: {result['stderr'][-800:]}")
         first = next((i for i, r in enumerate(requests) if tool in tool_names([r])), None)
         later = requests[first + 1:] if first is not None else []
         carrying = [r for r in later if FUSED_ANSWER in request_text(r.get("body"))]
+        output = result.get("stdout", result.get("answer", ""))
+        last = request_text(later[-1].get("body"))[-600:] if later else ""
         expect(carrying, f"no request after the tool call carries the tool's result {FUSED_ANSWER!r}; "
-                         f"{len(later)} later request(s); rc {result['rc']}; stdout: {result['stdout'][-600:]}; "
-                         f"stderr: {result['stderr'][-800:]}")
+                         f"{len(later)} later request(s), the last ending {last!r}; rc {result['rc']}; "
+                         f"output: {output[-600:]}; stderr: {result['stderr'][-800:]}")
         return (f"`frontier install {key} --mcp --user`; {len(requests)} request(s) to llmock, `{tool}` offered, "
                 "the request after the call carries its result")
 
@@ -186,11 +203,23 @@ class Suite(Checks):
             return [exe, "-p", USER_PROMPT, "--allow-all-tools", "--disable-client-telemetry"]
         if key in ("opencode", "kilo"):
             return [exe, "run", USER_PROMPT]
-        if key == "droid":
-            return [exe, "exec", "--auto", "high", "-m", "custom:llmock-0", USER_PROMPT]
         if key == "continue":
-            return [exe, "-p", "--auto", "--config", str(home / ".continue" / "config.yaml"), USER_PROMPT]
+            # cn 1.5.47 reads no `.continue/mcpServers/` directory: a block file reaches it
+            # only as `--mcp PATH` (docs/mcp.md).
+            return [exe, "-p", "--auto", "--config", str(home / ".continue" / "config.yaml"),
+                    "--mcp", str(home / ".continue" / "mcpServers" / "frontier.yaml"), USER_PROMPT]
         return [exe, "--json", USER_PROMPT]
+
+
+def deferred_tools(request: dict) -> list[str]:
+    """The tool names a Droid request lists after "Deferred tools:" (one a line, up to the
+    end of its system reminder)."""
+    text = request_text(request.get("body"))
+    start = text.find("Deferred tools:")
+    if start < 0:
+        return []
+    block = text[start + len("Deferred tools:"):].split("</system-reminder>", 1)[0]
+    return [line.strip() for line in block.splitlines() if line.strip()]
 
 
 def version(exe: Path) -> str:
@@ -228,9 +257,6 @@ def main() -> int:
     try:
         mock = Llmock(exe, root)
         llmock_version = mock.wait_healthy()
-        for key, why in NOT_RUN.items():
-            if key not in hosts:
-                print(f"SKIP  [{key}] {why}", flush=True)
         versions = "; ".join(f"{h} {version(hosts_bin / HOSTS[h][1])}" for h in hosts)
         print(f"llmock {llmock_version} on {mock.base}; {versions}", flush=True)
         suite = Suite(binary, hosts_bin, root, mock)

@@ -68,9 +68,19 @@ pub fn follow_up(host: Host, project: Option<&Path>) -> Vec<String> {
             vec![s("the Cline CLI reads this file (`cline mcp list`); the Cline VS Code extension keeps its own \
              `cline_mcp_settings.json` in VS Code's globalStorage: add the same entry there from its MCP Servers view")]
         }
-        (Host::Continue, _) => {
-            vec![s("Continue loads every block file in `.continue/mcpServers/` with its config; your config.yaml is \
-             unchanged. Use the agent mode: Continue offers MCP tools only there")]
+        (Host::Continue, project) => {
+            let block = project.map_or_else(
+                || "~/.continue/mcpServers/frontier.yaml".to_string(),
+                |dir| dir.join(".continue/mcpServers/frontier.yaml").display().to_string(),
+            );
+            vec![
+                s("the Continue editor extension loads every block file in `.continue/mcpServers/` with its config \
+                 (your config.yaml is unchanged) and offers MCP tools in agent mode"),
+                format!(
+                    "the `cn` CLI reads no `.continue/mcpServers/` directory: pass the file to it, \
+                 `cn --mcp {block}`"
+                ),
+            ]
         }
         (Host::Cursor, _) => {
             vec![s("Cursor starts the server when it (re)loads its MCP settings: check it in Settings → MCP; Cursor \
@@ -84,5 +94,32 @@ pub fn follow_up(host: Host, project: Option<&Path>) -> Vec<String> {
         (Host::Zed, _) => vec![s(
             "Zed starts the server when its settings change; the Agent Panel's settings show it with a green dot",
         )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn continue_notes_name_the_block_file_for_the_cn_cli() {
+        assert_eq!(
+            follow_up(Host::Continue, Some(Path::new("/repo")))[1],
+            "the `cn` CLI reads no `.continue/mcpServers/` directory: pass the file to it, \
+             `cn --mcp /repo/.continue/mcpServers/frontier.yaml`"
+        );
+        assert_eq!(
+            follow_up(Host::Continue, None),
+            vec![
+                "the Continue editor extension loads every block file in `.continue/mcpServers/` with its config \
+                 (your config.yaml is unchanged) and offers MCP tools in agent mode"
+                    .to_string(),
+                "the `cn` CLI reads no `.continue/mcpServers/` directory: pass the file to it, \
+                 `cn --mcp ~/.continue/mcpServers/frontier.yaml`"
+                    .to_string(),
+            ]
+        );
     }
 }
