@@ -76,6 +76,8 @@ export const FrontierPlugin = async ({ client, directory }) => {
         if (typeof reply.additionalContext === "string" && reply.additionalContext) {
           // An id after the last part's, so the context comes after what the user wrote.
           parts.push({ ...last, id: `${last.id}frontier`, type: "text", text: reply.additionalContext, synthetic: true });
+          // Beside an answer, frontier's line says what of the asked-for context it cut.
+          if (typeof reply.systemMessage === "string") await tell(reply.systemMessage, "warn");
           if (run.stderr.trim()) await tell(run.stderr.trim(), "warn");
         } else if (typeof reply.systemMessage === "string") {
           await tell(reply.systemMessage, "error");
