@@ -117,7 +117,21 @@ pub fn host_of(input: &HookInput, named: Option<Host>, env: &Env) -> Option<Host
         Host::ClaudeCode | Host::Codex | Host::Gemini | Host::Qwen | Host::Droid | Host::OpenCode | Host::Kilo
     );
     let users_prompt = host != Host::Qwen || input.submitted_prompt.as_deref().is_some_and(|p| !p.trim().is_empty());
-    (served && users_prompt && input.hook_event_name == prompt_event(host)).then_some(host)
+    let elsewhere = host == Host::ClaudeCode && from_vscode(env);
+    (served && users_prompt && !elsewhere && input.hook_event_name == prompt_event(host)).then_some(host)
+}
+
+/// Whether a Claude Code hook runs in VS Code's agent mode rather than in Claude Code.
+/// VS Code runs the hooks of `.claude/settings*.json`, but its prompt hook's output can't
+/// add context, so a panel run there is paid for nothing. Claude Code marks its hooks'
+/// environment (`CLAUDECODE=1`, `CLAUDE_CODE_ENTRYPOINT`, `CLAUDE_CODE_SESSION_ID`: seen
+/// with 2.1.197); a hook without those marks, in a process VS Code started (its
+/// `VSCODE_*` variables, which a Claude Code in VS Code's terminal carries too, beside its
+/// own marks), is VS Code's.
+fn from_vscode(env: &Env) -> bool {
+    let claude = ["CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT", "CLAUDE_CODE_SESSION_ID"];
+    let vscode = ["VSCODE_PID", "VSCODE_IPC_HOOK", "VSCODE_CWD", "VSCODE_NLS_CONFIG"];
+    !claude.iter().any(|v| env.var(v).is_some()) && vscode.iter().any(|v| env.var(v).is_some())
 }
 
 #[cfg(test)]
@@ -191,6 +205,16 @@ mod tests {
         for named in [None, Some(Host::ClaudeCode), Some(Host::Copilot)] {
             assert_eq!(host_of(&parse(VSCODE), named, &bare), None, "{named:?}");
         }
+        // Newer VS Code writes Claude's spelling: told apart by the environment, where
+        // Claude Code (even in VS Code's terminal) leaves its own marks.
+        let vscode = Env::from_parts([("VSCODE_PID", "4242"), ("CLAUDE_PROJECT_DIR", "/repo")], "/");
+        let claude_in_vscode_terminal = Env::from_parts([("VSCODE_PID", "4242"), ("CLAUDECODE", "1")], "/");
+        for named in [None, Some(Host::ClaudeCode)] {
+            assert_eq!(host_of(&parse(CLAUDE), named, &vscode), None, "{named:?}");
+            assert_eq!(host_of(&parse(CLAUDE), named, &claude_in_vscode_terminal), Some(Host::ClaudeCode));
+        }
+        // Other hosts' hooks are theirs wherever they were started.
+        assert_eq!(host_of(&parse(CODEX), Some(Host::Codex), &vscode), Some(Host::Codex));
     }
 
     #[test]
