@@ -12,7 +12,7 @@
 //! VS Code's agent mode also runs `.claude/settings*.json` hooks and `.github/hooks/*.json`
 //! files, but no hook output of its `UserPromptSubmit` can add context. The stdin it sends
 //! with the event named `hookEventName` (camelCase) is never a prompt event here; a
-//! Claude-shaped one can't be told from Claude Code's (docs/hooks.md).
+//! Claude-shaped one is told from Claude Code's by the environment (`from_vscode`).
 
 use std::path::PathBuf;
 

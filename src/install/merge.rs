@@ -1,8 +1,8 @@
 //! Editing a host's parsed settings document: adding, updating or removing frontier's
 //! entry among one event's hooks, and leaving every other key and entry as it was.
 //!
-//! The three hosts share one shape: `hooks.<event>` is a list of matcher groups, each
-//! with a `hooks` list of handlers. frontier's handler is the one whose `command` runs a
+//! Claude Code, Codex, Gemini CLI, Qwen Code and Factory Droid share one shape:
+//! `hooks.<event>` is a list of matcher groups, each with a `hooks` list of handlers. frontier's handler is the one whose `command` runs a
 //! program named `frontier` with `hook --host`; no marker field is written, because not
 //! every host tolerates fields it does not know.
 //!
