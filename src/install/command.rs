@@ -75,16 +75,11 @@ pub fn path(host: Host, location: &Location, env: &Env) -> Result<Option<PathBuf
     let dir = match location {
         Location::Project(dir) => return Ok(Some(dir.join(relative))),
         Location::User => {
-            let var = |name: &str| env.var(name).map(|dir| env.cwd().join(dir));
-            let home = var("HOME").ok_or_else(|| {
-                Error::usage("HOME is not set", "set HOME, or install into one project with --project DIR")
-            });
+            let dir = super::home::user_dir(host, env)?;
             match host {
-                Host::Cursor => home?.join(".cursor/commands"),
-                Host::Windsurf => home?.join(".codeium/windsurf/global_workflows"),
-                Host::Cline => home?.join(".cline/data/workflows"),
-                Host::Gemini => var("GEMINI_CLI_HOME").map_or(home, Ok)?.join(".gemini/commands"),
-                Host::Qwen => var("QWEN_HOME").map_or_else(|| home.map(|h| h.join(".qwen")), Ok)?.join("commands"),
+                Host::Cursor | Host::Gemini | Host::Qwen => dir.join("commands"),
+                Host::Windsurf => dir.join("global_workflows"),
+                Host::Cline => dir.join("data/workflows"),
                 _ => return Ok(None),
             }
         }

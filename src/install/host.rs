@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::mcp;
+use super::{home, mcp};
 use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -60,21 +60,10 @@ pub struct Target {
 }
 
 impl Target {
-    /// Resolves the files of `host` at `location`. User files follow each host's own
-    /// override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`, `GEMINI_CLI_HOME`,
-    /// `QWEN_HOME`, `FACTORY_HOME_OVERRIDE`).
+    /// Resolves the files of `host` at `location`; a user's are in the host's own
+    /// directory (`home::user_dir`).
     pub fn resolve(host: Host, location: Location, env: &Env) -> Result<Target> {
-        if !matches!(
-            host,
-            Host::ClaudeCode
-                | Host::Codex
-                | Host::Gemini
-                | Host::Copilot
-                | Host::Qwen
-                | Host::Droid
-                | Host::OpenCode
-                | Host::Kilo
-        ) {
+        if !host.autoruns() {
             return Err(unsupported(host));
         }
         let (settings, skills) = match &location {
@@ -89,44 +78,13 @@ impl Target {
                 _ => return Err(unsupported(host)),
             },
             Location::User => {
-                let var = |name: &str| env.var(name).map(|dir| env.cwd().join(dir));
-                let home = || {
-                    var("HOME").ok_or_else(|| {
-                        Error::usage("HOME is not set", "set HOME, or install into one project with --project DIR")
-                    })
-                };
+                let dir = home::user_dir(host, env)?;
                 match host {
-                    Host::ClaudeCode => {
-                        let dir = var("CLAUDE_CONFIG_DIR").map_or_else(|| home().map(|h| h.join(".claude")), Ok)?;
-                        (dir.join("settings.json"), dir.join("skills"))
-                    }
-                    Host::Codex => {
-                        let dir = var("CODEX_HOME").map_or_else(|| home().map(|h| h.join(".codex")), Ok)?;
-                        (dir.join("hooks.json"), home()?.join(".agents/skills"))
-                    }
-                    Host::Gemini => {
-                        let dir = var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini");
-                        (dir.join("settings.json"), dir.join("skills"))
-                    }
-                    Host::Copilot => {
-                        let dir = var("COPILOT_HOME").map_or_else(|| home().map(|h| h.join(".copilot")), Ok)?;
-                        (dir.join("hooks/frontier.json"), dir.join("skills"))
-                    }
-                    Host::Qwen => {
-                        let dir = var("QWEN_HOME").map_or_else(|| home().map(|h| h.join(".qwen")), Ok)?;
-                        (dir.join("settings.json"), dir.join("skills"))
-                    }
-                    Host::Droid => {
-                        let dir = var("FACTORY_HOME_OVERRIDE").map_or_else(home, Ok)?.join(".factory");
-                        (dir.join("settings.json"), dir.join("skills"))
-                    }
-                    Host::OpenCode | Host::Kilo => {
-                        // Both follow the XDG base directory spec: `$XDG_CONFIG_HOME/<name>`.
-                        let config = var("XDG_CONFIG_HOME").map_or_else(|| home().map(|h| h.join(".config")), Ok)?;
-                        let dir = config.join(host.key());
-                        plugin_files(&dir)
-                    }
-                    _ => return Err(unsupported(host)),
+                    // Codex reads skills from the shared `~/.agents/skills`.
+                    Host::Codex => (dir.join("hooks.json"), home::home(env)?.join(".agents/skills")),
+                    Host::Copilot => (dir.join("hooks/frontier.json"), dir.join("skills")),
+                    Host::OpenCode | Host::Kilo => plugin_files(&dir),
+                    _ => (dir.join("settings.json"), dir.join("skills")),
                 }
             }
         };
@@ -175,10 +133,25 @@ fn plugin_files(dir: &Path) -> (PathBuf, PathBuf) {
     (dir.join("plugins").join(super::plugin::FILE_NAME), dir.join("skills"))
 }
 
-/// Whether the host takes frontier's hook as a plugin file (`install::plugin`) rather
-/// than as an entry in its hook settings.
-pub fn takes_plugin(host: Host) -> bool {
-    matches!(host, Host::OpenCode | Host::Kilo)
+/// How a host's hook registration is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookShape {
+    /// Matcher groups under `hooks.<event>`, each with a `hooks` list (`merge`).
+    Groups,
+    /// A flat list of handlers under `hooks.<event>` in a file of frontier's own
+    /// (GitHub Copilot CLI; `merge_copilot`).
+    Handlers,
+    /// A plugin file the host loads instead of a hook entry (OpenCode, Kilo; `plugin`).
+    Plugin,
+}
+
+/// How `host`'s hook registration is written.
+pub fn hook_shape(host: Host) -> HookShape {
+    match host {
+        Host::Copilot => HookShape::Handlers,
+        Host::OpenCode | Host::Kilo => HookShape::Plugin,
+        _ => HookShape::Groups,
+    }
 }
 
 /// The `--scope` word that arms this host's workspace scope of the current directory.
@@ -231,12 +204,7 @@ pub fn timeout(host: Host) -> (u64, &'static str) {
 /// The shell command the host runs: the binary's path (quoted when it needs to be), then
 /// `hook --host HOST`. Hosts run hook commands through a shell.
 pub fn command(host: Host, program: &Path) -> Result<String> {
-    let Some(path) = program.to_str() else {
-        return Err(Error::refused(
-            format!("the path of this frontier binary is not valid UTF-8: `{}`", program.display()),
-            "install frontier under a UTF-8 path (for example with `cargo install --path .`) and run it from there",
-        ));
-    };
+    let path = super::program::utf8(program)?;
     Ok(format!("{} hook --host {}", shell_quote(path), host.key()))
 }
 

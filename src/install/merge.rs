@@ -2,9 +2,10 @@
 //! entry among one event's hooks, and leaving every other key and entry as it was.
 //!
 //! Claude Code, Codex, Gemini CLI, Qwen Code and Factory Droid share one shape:
-//! `hooks.<event>` is a list of matcher groups, each with a `hooks` list of handlers. frontier's handler is the one whose `command` runs a
-//! program named `frontier` with `hook --host`; no marker field is written, because not
-//! every host tolerates fields it does not know.
+//! `hooks.<event>` is a list of matcher groups, each with a `hooks` list of handlers.
+//! frontier's handler is the one whose `command` runs a program named `frontier` with
+//! `hook --host`; no marker field is written, because not every host tolerates fields it
+//! does not know.
 //!
 //! Knows nothing about files or about which host it edits: it is given the event and
 //! the handler. Errors say what shape was unexpected (`ShapeError`), for the caller to
@@ -27,15 +28,8 @@ pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChan
         groups.push(json!({ "hooks": [handler] }));
         return Ok(EntryChange::Added);
     };
-    let mut changed = false;
-    if let (Some(existing), Some(new)) = (handler_mut(groups, first_group, first_handler), handler.as_object()) {
-        for (key, value) in new {
-            if existing.get(key) != Some(value) {
-                existing.insert(key.clone(), value.clone());
-                changed = true;
-            }
-        }
-    }
+    let mut changed =
+        handler_mut(groups, first_group, first_handler).is_some_and(|existing| update(existing, &handler));
     for &(group, index) in found.iter().skip(1).rev() {
         remove_handler(groups, group, index);
         changed = true;
@@ -69,6 +63,19 @@ pub fn uninstall(doc: &mut Value, event: &str) -> Result<bool, ShapeError> {
         root.shift_remove("hooks");
     }
     Ok(true)
+}
+
+/// Sets each key of `new` (a handler) in `existing`, keeping any other key the user
+/// added to it; whether anything changed.
+pub fn update(existing: &mut Map<String, Value>, new: &Value) -> bool {
+    let mut changed = false;
+    for (key, value) in new.as_object().into_iter().flatten() {
+        if existing.get(key) != Some(value) {
+            existing.insert(key.clone(), value.clone());
+            changed = true;
+        }
+    }
+    changed
 }
 
 /// Whether `event`'s hooks hold a frontier handler.

@@ -16,7 +16,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::EntryChange;
-use super::merge::is_frontier_command;
+use super::merge::{self, is_frontier_command};
 use super::settings_file::{self, ShapeError};
 
 /// The version of the hooks file format Copilot CLI 1.0.102 reads.
@@ -38,15 +38,8 @@ pub fn install(doc: &mut Value, event: &str, handler: Value) -> Result<EntryChan
         handlers.push(handler);
         return Ok(EntryChange::Added);
     };
-    let mut changed = false;
-    if let (Some(existing), Some(new)) = (handlers.get_mut(first).and_then(Value::as_object_mut), handler.as_object()) {
-        for (key, value) in new {
-            if existing.get(key) != Some(value) {
-                existing.insert(key.clone(), value.clone());
-                changed = true;
-            }
-        }
-    }
+    let mut changed =
+        handlers.get_mut(first).and_then(Value::as_object_mut).is_some_and(|h| merge::update(h, &handler));
     for &index in found.iter().skip(1).rev() {
         handlers.remove(index);
         changed = true;

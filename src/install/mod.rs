@@ -15,9 +15,10 @@
 //! is planned in full (`plan`: every file read and checked) before anything is written
 //! (`apply`), so a refusal leaves every file as it was and `--dry-run` is the plan alone.
 //! The hook and the MCP server are registered independently; they share the skill, which
-//! stays while either is there. `command` is the `/frontier` command some hosts read
-//! (planned on its own, beside a hook or alone), `detect` finds what is registered
-//! where. This file holds the outcomes a plan reports.
+//! stays while either is there. `home` finds each host's own directory for the user,
+//! `program` the binary's path as the files name it. `command` is the `/frontier`
+//! command some hosts read (planned on its own, beside a hook or alone), `detect` finds
+//! what is registered where. This file holds the outcomes a plan reports.
 //!
 //! Knows nothing about how frontier's own arguments are parsed (it writes only the
 //! `hook --host HOST` or `mcp` line a host runs), or about what the hook or the server
@@ -29,6 +30,7 @@ pub mod detect;
 mod diff;
 mod edit;
 mod follow_up;
+mod home;
 pub mod host;
 mod mcp;
 mod mcp_block;
@@ -37,6 +39,7 @@ mod merge_copilot;
 mod merge_mcp;
 mod plan;
 mod plugin;
+mod program;
 mod settings_file;
 mod skill;
 

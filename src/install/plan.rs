@@ -7,11 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use super::edit::{Write, edit_json, edit_toml};
+use super::host::HookShape;
 use super::{
     EntryChange, Kind, SKILL, SkillChange, Target, host, mcp, mcp_block, merge, merge_copilot, merge_mcp, plugin,
     settings_file,
 };
-use crate::config::Host;
 use crate::error::{Error, Result};
 
 /// A planned install or uninstall: what changes, and the writes that carry it out.
@@ -34,19 +34,15 @@ pub struct Plan {
 /// as `kind`, and copying the skill.
 pub fn plan_install(target: Target, kind: Kind, program: &Path) -> Result<Plan> {
     let (settings_path, command, edit) = match kind {
-        Kind::Hook if host::takes_plugin(target.host) => {
-            let path = target.settings_path()?;
-            let edit = plugin::install(&path, &plugin::render(target.host, program)?)?;
-            (path, host::command(target.host, program)?, edit)
-        }
         Kind::Hook => {
             let command = host::command(target.host, program)?;
             let path = target.settings_path()?;
             let handler = host::handler(target.host, &command);
             let event = host::event(target.host);
-            let edit = match target.host {
-                Host::Copilot => edit_json(&path, None, |doc| merge_copilot::install(doc, event, handler))?,
-                _ => edit_json(&path, None, |doc| merge::install(doc, event, handler))?,
+            let edit = match host::hook_shape(target.host) {
+                HookShape::Groups => edit_json(&path, None, |doc| merge::install(doc, event, handler))?,
+                HookShape::Handlers => edit_json(&path, None, |doc| merge_copilot::install(doc, event, handler))?,
+                HookShape::Plugin => plugin::install(&path, &plugin::render(target.host, program)?)?,
             };
             (path, command, edit)
         }
@@ -97,17 +93,15 @@ pub fn plan_uninstall(target: Target, kind: Kind) -> Result<Plan> {
     let removed = |found: bool| if found { EntryChange::Removed } else { EntryChange::Absent };
     let absent = Some(EntryChange::Absent);
     let (settings_path, (entry, write)) = match kind {
-        Kind::Hook if host::takes_plugin(target.host) => {
-            let path = target.settings_path()?;
-            let edit = plugin::uninstall(&path)?;
-            (path, edit)
-        }
         Kind::Hook => {
             let path = target.settings_path()?;
             let event = host::event(target.host);
-            let edit = match target.host {
-                Host::Copilot => edit_json(&path, absent, |doc| merge_copilot::uninstall(doc, event).map(removed))?,
-                _ => edit_json(&path, absent, |doc| merge::uninstall(doc, event).map(removed))?,
+            let edit = match host::hook_shape(target.host) {
+                HookShape::Groups => edit_json(&path, absent, |doc| merge::uninstall(doc, event).map(removed))?,
+                HookShape::Handlers => {
+                    edit_json(&path, absent, |doc| merge_copilot::uninstall(doc, event).map(removed))?
+                }
+                HookShape::Plugin => plugin::uninstall(&path)?,
             };
             (path, edit)
         }
@@ -167,14 +161,11 @@ pub(super) fn holds(target: &Target, kind: Kind, text: Option<&str>) -> Result<b
     let path = entry_path(target, kind)?;
     let event = host::event(target.host);
     Ok(match kind {
-        Kind::Hook if host::takes_plugin(target.host) => text.is_some_and(plugin::is_frontiers),
-        Kind::Hook => {
-            let doc = settings_file::parse(&path, text)?;
-            match target.host {
-                Host::Copilot => merge_copilot::has(&doc, event),
-                _ => merge::has(&doc, event),
-            }
-        }
+        Kind::Hook => match host::hook_shape(target.host) {
+            HookShape::Groups => merge::has(&settings_file::parse(&path, text)?, event),
+            HookShape::Handlers => merge_copilot::has(&settings_file::parse(&path, text)?, event),
+            HookShape::Plugin => text.is_some_and(plugin::is_frontiers),
+        },
         Kind::Mcp => match mcp::shape(target.host) {
             mcp::Shape::Json(table) => merge_mcp::has_json(&mut settings_file::parse(&path, text)?, table),
             mcp::Shape::Toml(table) => merge_mcp::has_toml(&mut settings_file::parse_toml(&path, text)?, table),

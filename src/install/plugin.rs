@@ -37,12 +37,7 @@ pub const FILE_NAME: &str = "frontier.js";
 /// as a JSON string, which is a JavaScript string literal whatever it holds (quotes,
 /// backslashes, `${`, line breaks); the plugin runs it with `execFile`, no shell.
 pub fn render(host: Host, program: &Path) -> Result<String> {
-    let Some(path) = program.to_str() else {
-        return Err(Error::refused(
-            format!("the path of this frontier binary is not valid UTF-8: `{}`", program.display()),
-            "install frontier under a UTF-8 path (for example with `cargo install --path .`) and run it from there",
-        ));
-    };
+    let path = super::program::utf8(program)?;
     let literal = |s: &str| serde_json::Value::from(s).to_string();
     Ok(TEMPLATE.replacen(PROGRAM_LINE, &format!("const FRONTIER = {};", literal(path)), 1).replacen(
         HOST_LINE,

@@ -21,7 +21,7 @@ pub use notes::follow_up;
 pub use paths::path;
 
 use crate::config::Host;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The server's name in every host's list, and so the key of frontier's entry.
 pub const NAME: &str = "frontier";
@@ -73,12 +73,7 @@ pub fn allows_comments(host: Host) -> bool {
 /// The program hosts start: the binary's absolute path, unquoted (hosts spawn it
 /// directly, with `args`, not through a shell).
 pub fn program(program: &Path) -> Result<String> {
-    program.to_str().map(str::to_string).ok_or_else(|| {
-        Error::refused(
-            format!("the path of this frontier binary is not valid UTF-8: `{}`", program.display()),
-            "install frontier under a UTF-8 path (for example with `cargo install --path .`) and run it from there",
-        )
-    })
+    super::program::utf8(program).map(str::to_string)
 }
 
 /// Whether an entry's `command` runs a program named `frontier` (bare or by path).

@@ -1,12 +1,12 @@
 //! Where each host keeps its MCP servers, for the user and for a project; a location a
-//! host lacks is refused with a hint naming the one it has. User files follow each
-//! host's own override of its home (`CLAUDE_CONFIG_DIR`, `CODEX_HOME`,
-//! `GEMINI_CLI_HOME`, `COPILOT_HOME`, `XDG_CONFIG_HOME`).
+//! host lacks is refused with a hint naming the one it has. User files are in the host's
+//! own directory (`install::home`).
 //!
 //! Knows nothing about what the files hold (`entry`, `merge_mcp`).
 
 use std::path::{Path, PathBuf};
 
+use super::super::home;
 use crate::config::Host;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -37,32 +37,22 @@ pub fn path(host: Host, project: Option<&Path>, env: &Env) -> Result<PathBuf> {
 }
 
 fn user(host: Host, env: &Env) -> Result<PathBuf> {
-    let var = |name: &str| env.var(name).filter(|v| !v.is_empty()).map(|dir| env.cwd().join(dir));
-    let home = || {
-        var("HOME")
-            .ok_or_else(|| Error::usage("HOME is not set", "set HOME, or install into one project with --project DIR"))
-    };
-    let config = || var("XDG_CONFIG_HOME").map_or_else(|| home().map(|h| h.join(".config")), Ok);
+    let dir = home::user_dir(host, env)?;
     Ok(match host {
         // Claude Code keeps user-scope MCP servers in `.claude.json`: in
         // CLAUDE_CONFIG_DIR when set, else beside (not in) `~/.claude`.
-        Host::ClaudeCode => var("CLAUDE_CONFIG_DIR").map_or_else(home, Ok)?.join(".claude.json"),
-        Host::Codex => var("CODEX_HOME").map_or_else(|| home().map(|h| h.join(".codex")), Ok)?.join("config.toml"),
-        Host::Gemini => var("GEMINI_CLI_HOME").map_or_else(home, Ok)?.join(".gemini/settings.json"),
-        Host::Qwen => home()?.join(".qwen/settings.json"),
-        Host::Copilot => {
-            var("COPILOT_HOME").map_or_else(|| home().map(|h| h.join(".copilot")), Ok)?.join("mcp-config.json")
+        Host::ClaudeCode => {
+            home::var(env, "CLAUDE_CONFIG_DIR").map_or_else(|| home::home(env), Ok)?.join(".claude.json")
         }
-        Host::OpenCode => config()?.join("opencode/opencode.json"),
-        Host::Kilo => config()?.join("kilo/kilo.json"),
-        Host::Droid => home()?.join(".factory/mcp.json"),
-        Host::Cline => home()?.join(".cline/data/settings/cline_mcp_settings.json"),
-        Host::Continue => home()?.join(".continue/mcpServers/frontier.yaml"),
-        Host::Cursor => home()?.join(".cursor/mcp.json"),
-        Host::Windsurf => home()?.join(".codeium/windsurf/mcp_config.json"),
-        Host::VsCode if cfg!(target_os = "macos") => home()?.join("Library/Application Support/Code/User/mcp.json"),
-        Host::VsCode => config()?.join("Code/User/mcp.json"),
-        Host::Zed => config()?.join("zed/settings.json"),
+        Host::Codex => dir.join("config.toml"),
+        Host::Gemini | Host::Qwen | Host::Zed => dir.join("settings.json"),
+        Host::Copilot => dir.join("mcp-config.json"),
+        Host::OpenCode => dir.join("opencode.json"),
+        Host::Kilo => dir.join("kilo.json"),
+        Host::Droid | Host::Cursor | Host::VsCode => dir.join("mcp.json"),
+        Host::Cline => dir.join("data/settings/cline_mcp_settings.json"),
+        Host::Continue => dir.join("mcpServers/frontier.yaml"),
+        Host::Windsurf => dir.join("mcp_config.json"),
     })
 }
 
