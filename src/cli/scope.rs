@@ -26,7 +26,8 @@ pub struct ModeArgs {
     pub panel: PanelArgs,
     #[command(flatten)]
     pub shape: ShapeArgs,
-    /// The scope to arm: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// The scope to arm: a name, or a host's workspace alias (`claude-project`,
+    /// `codex-project`, ...).
     /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
@@ -34,7 +35,8 @@ pub struct ModeArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// The scope to show: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// The scope to show: a name, or a host's workspace alias (`claude-project`,
+    /// `codex-project`, ...).
     /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
@@ -75,7 +77,8 @@ pub enum OnOff {
 
 #[derive(Debug, Args)]
 pub struct TuneArgs {
-    /// The scope to tune: a name, or `codex-project`, `claude-project`, `gemini-project`.
+    /// The scope to tune: a name, or a host's workspace alias (`claude-project`,
+    /// `codex-project`, ...).
     /// [default: FRONTIER_SCOPE, else `default`]
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,

@@ -191,7 +191,8 @@ fn report(plan: &Plan, command: Option<&CommandPlan>, dry_run: bool, verb: Verb)
         out.push_str(&format!("  backup  {kept} {}\n", backup.display()));
     }
     if verb == Verb::Install && changes {
-        let scope = host::project_scope(plan.target.host);
+        // A hook is only ever planned for a host that autoruns, and each has an alias.
+        let scope = plan.target.host.project_alias().unwrap_or_default();
         out.push_str(&match plan.kind {
             Kind::Hook => format!(
                 "next: arm a project from its directory, e.g. `frontier mode fusion --preset demo --scope {scope}`\n"

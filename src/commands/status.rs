@@ -58,17 +58,17 @@ struct WorkspaceScope {
     armed: Option<String>,
 }
 
-/// Each host's workspace scope for `cwd`, read from `dir`.
-/// Each autorun host's, in `Host::ALL`'s order, with the alias a shell names it by.
+/// Each autorun host's workspace scope for `cwd`, read from `dir`, in `Host::ALL`'s
+/// order, with the alias a shell names it by.
 fn workspace_scopes(dir: &std::path::Path, cwd: &std::path::Path) -> Vec<WorkspaceScope> {
     Host::ALL
         .into_iter()
-        .filter(|host| host.autoruns())
-        .map(|host| {
+        .filter_map(|host| host.project_alias().map(|alias| (host, alias)))
+        .map(|(host, alias)| {
             let name = scope::workspace_scope(host, cwd);
             let armed = state::load(dir, &name).state.armed;
             WorkspaceScope {
-                alias: crate::install::host::project_scope(host),
+                alias,
                 scope: name,
                 mode: armed.mode().as_str(),
                 armed: match armed {

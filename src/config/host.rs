@@ -84,6 +84,22 @@ impl Host {
         }
     }
 
+    /// The `--scope` word that names this host's workspace scope of the current directory
+    /// (`claude-project`, ...); only the hosts that autorun have one.
+    pub fn project_alias(self) -> Option<&'static str> {
+        Some(match self {
+            Host::ClaudeCode => "claude-project",
+            Host::Codex => "codex-project",
+            Host::Gemini => "gemini-project",
+            Host::Qwen => "qwen-project",
+            Host::Copilot => "copilot-project",
+            Host::OpenCode => "opencode-project",
+            Host::Kilo => "kilo-project",
+            Host::Droid => "droid-project",
+            Host::Cline | Host::Continue | Host::Cursor | Host::Windsurf | Host::VsCode | Host::Zed => return None,
+        })
+    }
+
     /// Whether the host's prompt hook can add context, so that an armed workspace runs
     /// every prompt through frontier there. The others take frontier's MCP server (and
     /// some a `/frontier` command) only; docs/hooks.md says why for each.
@@ -105,6 +121,13 @@ impl Host {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exactly_the_hosts_that_autorun_have_a_project_alias() {
+        for host in Host::ALL {
+            assert_eq!(host.project_alias().is_some(), host.autoruns(), "{host:?}");
+        }
+    }
 
     #[test]
     fn every_host_has_its_own_key() {

@@ -154,21 +154,6 @@ pub fn hook_shape(host: Host) -> HookShape {
     }
 }
 
-/// The `--scope` word that arms this host's workspace scope of the current directory.
-pub fn project_scope(host: Host) -> &'static str {
-    match host {
-        Host::ClaudeCode => "claude-project",
-        Host::Codex => "codex-project",
-        Host::Gemini => "gemini-project",
-        Host::Qwen => "qwen-project",
-        Host::Copilot => "copilot-project",
-        Host::OpenCode => "opencode-project",
-        Host::Kilo => "kilo-project",
-        Host::Droid => "droid-project",
-        Host::Cline | Host::Continue | Host::Cursor | Host::Windsurf | Host::VsCode | Host::Zed => "",
-    }
-}
-
 /// Where a project keeps frontier's Copilot CLI hooks file: a file of its own among the
 /// project's `.github/hooks/*.json`.
 const COPILOT_HOOKS_FILE: &str = ".github/hooks/frontier.json";

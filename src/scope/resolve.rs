@@ -79,16 +79,12 @@ pub fn resolve(flag: Option<&str>, env: &Env, host: Option<(Host, &Path)>) -> Re
 /// Expands the workspace aliases (`codex-project`, `claude-project`, ...) for `cwd`;
 /// any other name must be canonical (see the module docs).
 pub fn expand(raw: &str, cwd: &Path) -> Result<String> {
+    // Each autorun host's alias, and the older spellings still accepted.
     let host = match raw {
-        "codex-project" | "codex-workspace" => Some(Host::Codex),
-        "claude-project" | "cc-project" | "claude-workspace" => Some(Host::ClaudeCode),
-        "gemini-project" | "gemini-workspace" => Some(Host::Gemini),
-        "qwen-project" => Some(Host::Qwen),
-        "copilot-project" => Some(Host::Copilot),
-        "opencode-project" => Some(Host::OpenCode),
-        "kilo-project" => Some(Host::Kilo),
-        "droid-project" => Some(Host::Droid),
-        _ => None,
+        "codex-workspace" => Some(Host::Codex),
+        "cc-project" | "claude-workspace" => Some(Host::ClaudeCode),
+        "gemini-workspace" => Some(Host::Gemini),
+        _ => Host::ALL.into_iter().find(|host| host.project_alias() == Some(raw)),
     };
     if let Some(host) = host {
         return Ok(workspace_scope(host, cwd));
