@@ -36,6 +36,8 @@ pub fn run_request(args: &RunArgs, prompt: String) -> Request {
             mentions_in: None,
         },
         seed: args.seed,
+        continues: None,
+        session: None,
     }
 }
 

@@ -175,6 +175,8 @@ fn armed(
         limits: LimitAsk { budget: armed.tuning.budget_secs, ..LimitAsk::default() },
         context: context_ask(&armed.tuning, event, env),
         seed: None,
+        continues: None,
+        session: None,
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;

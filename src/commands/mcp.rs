@@ -61,6 +61,8 @@ impl Tools for Server {
             limits: LimitAsk { budget: input.budget_secs, max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
             context: context_ask(input.files, input.diff),
             seed: None,
+            continues: None,
+            session: None,
         };
         self.carry_out(request, progress, &cancel)
     }
@@ -74,6 +76,8 @@ impl Tools for Server {
             limits: LimitAsk { max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
             context: context_ask(input.files, input.diff),
             seed: None,
+            continues: None,
+            session: None,
         };
         self.carry_out(request, progress, &cancel)
     }

@@ -65,7 +65,7 @@ pub fn assemble(gathered: Gathered, budget_chars: usize) -> Context {
     sources.extend(gathered.skipped);
     let mut notes = gathered.notes;
     notes.extend(budget_notes(&sources, budget_chars));
-    Context { block: render(&sent), sources, notes }
+    Context { block: render(&sent), sources, notes, breaks: Vec::new() }
 }
 
 /// More sources skipped for the budget than this are named in one line, with a count.
@@ -334,7 +334,7 @@ mod tests {
             skipped: Some("binary".into()),
         }];
         let context = assemble(Gathered { pieces: vec![], skipped: skipped.clone(), notes: Vec::new() }, 1000);
-        assert_eq!(context, Context { block: String::new(), sources: skipped, notes: Vec::new() });
+        assert_eq!(context, Context { block: String::new(), sources: skipped, notes: Vec::new(), breaks: Vec::new() });
         assert!(context.is_empty());
         let context = assemble(gathered(vec![piece(SourceKind::Stdin, None, "x")]), 0);
         assert!(context.is_empty(), "a budget of 0 sends nothing: {}", context.block);

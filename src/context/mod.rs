@@ -78,6 +78,12 @@ pub struct Context {
     pub sources: Vec<Source>,
     /// Notes for the run's report (a source that could not be read).
     pub notes: Vec<String>,
+    /// Where the part of `block` that stays the same across a session's turns may be
+    /// split (byte offsets, rising, each on a character boundary): after the frame's
+    /// opening and after each turn of the host's conversation. The next turn's block
+    /// begins with the same text up to each of these, so a provider that caches at block
+    /// boundaries finds the last one it saw.
+    pub breaks: Vec<usize>,
 }
 
 impl Context {

@@ -17,7 +17,7 @@ use super::panel;
 use super::plan::RunPlan;
 use super::report::{
     Analysis, CallReport, CouncilReport, FinalSource, GraceReport, MemberReport, RoundReport, RunMode, RunReport,
-    Score, Status, Timings, Totals, member_report, partial_note, token_cap_note, truncation_note,
+    Score, Status, ThreadLink, Timings, Totals, member_report, partial_note, token_cap_note, truncation_note,
 };
 use super::rounds::Rounds;
 use crate::context::Source;
@@ -42,6 +42,10 @@ pub(super) struct Heading {
     pub context_notes: Vec<String>,
     pub judge_seed: u64,
     pub grace: Option<GraceReport>,
+    pub scope: Option<String>,
+    pub thread: Option<ThreadLink>,
+    pub question: Option<String>,
+    pub nonce: Option<String>,
 }
 
 impl Heading {
@@ -59,6 +63,10 @@ impl Heading {
                 secs: g.as_secs_f64(),
                 quorum: panel::quorum(plan.panel.len(), plan.limits.quorum),
             }),
+            scope: plan.scope.clone(),
+            thread: plan.link.clone(),
+            question: (!plan.context.is_empty()).then(|| plan.question().into_owned()),
+            nonce: Some(plan.session.nonce.to_string()),
         }
     }
 }
@@ -81,6 +89,10 @@ impl RunReport {
             context_notes: Vec::new(),
             judge_seed: 0,
             grace: None,
+            scope: None,
+            thread: None,
+            question: None,
+            nonce: None,
         };
         assemble(Run::Refused { heading, reason })
     }
@@ -129,6 +141,10 @@ pub(super) fn assemble(run: Run<'_>) -> RunReport {
         totals,
         judge_seed: heading.judge_seed,
         grace: heading.grace,
+        scope: heading.scope,
+        thread: heading.thread,
+        question: heading.question,
+        nonce: heading.nonce,
     }
 }
 
@@ -463,6 +479,10 @@ mod tests {
                 totals: Totals::default(),
                 judge_seed: 0,
                 grace: None,
+                scope: None,
+                thread: None,
+                question: None,
+                nonce: None,
             }
         );
     }

@@ -91,23 +91,9 @@ pub enum Listener<'a> {
     Stream(&'a (dyn Fn(Option<&str>) + Sync)),
 }
 
-/// Sends the request and collects the answer within `timeout`, keeping at most
-/// `max_bytes` of it.
-pub async fn call(
-    participant: &Participant,
-    system: &str,
-    user: &str,
-    json_schema: Option<JsonSchema>,
-    timeout: Duration,
-    max_bytes: usize,
-    listener: Listener<'_>,
-) -> Result<Completion, CallFailure> {
-    let conversation = Conversation::default();
-    converse(participant, system, &conversation, user, json_schema, timeout, max_bytes, listener).await
-}
-
-/// `call`, for a request whose `user` message continues `conversation`.
-#[allow(clippy::too_many_arguments)] // one call's whole request, as `call` takes it
+/// Sends the request (`user` after the turns of `conversation`) and collects the answer
+/// within `timeout`, keeping at most `max_bytes` of it.
+#[allow(clippy::too_many_arguments)] // one call's whole request
 pub async fn converse(
     participant: &Participant,
     system: &str,
@@ -249,6 +235,17 @@ mod tests {
         }
     }
 
+    /// `converse` with a request of one message.
+    async fn call(
+        participant: &Participant,
+        user: &str,
+        timeout: Duration,
+        max_bytes: usize,
+        listener: Listener<'_>,
+    ) -> Result<Completion, CallFailure> {
+        converse(participant, "system", &Conversation::default(), user, None, timeout, max_bytes, listener).await
+    }
+
     /// Calls a scripted provider with a cap; returns the completion, what the listener
     /// heard, and how many events were pulled.
     async fn capped(deltas: Vec<&'static str>, max_bytes: usize) -> (Completion, String, usize) {
@@ -264,7 +261,7 @@ mod tests {
         let heard = Mutex::new(String::new());
         let listen = |d: Option<&str>| heard.lock().unwrap().push_str(d.unwrap_or_default());
         let timeout = Duration::from_secs(5);
-        let result = call(&participant, "s", "u", None, timeout, max_bytes, Listener::Stream(&listen)).await;
+        let result = call(&participant, "u", timeout, max_bytes, Listener::Stream(&listen)).await;
         let completion = result.unwrap_or_else(|f| panic!("{f:?}"));
         let heard = heard.into_inner().unwrap();
         (completion, heard, pulled.load(Ordering::SeqCst))
@@ -321,7 +318,7 @@ mod tests {
             params: Params::default(),
         };
         let timeout = Duration::from_millis(50);
-        call(&participant, "system", "user", None, timeout, 1 << 20, Listener::None).await
+        call(&participant, "user", timeout, 1 << 20, Listener::None).await
     }
 
     #[tokio::test]

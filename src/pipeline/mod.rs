@@ -17,6 +17,8 @@
 //!   the judge and the council;
 //! - `budget`: the time budget's clock and the guards that skip a step for time or cost;
 //!   `estimate`: a plan's cost before anything is sent, from each stage's prompt;
+//! - `session`: the session a run belongs to, and the one layout of every call's request
+//!   (the thread's earlier turns, then the message split where its stable part ends);
 //! - `ending`: how the run ended after its panel, as those stages returned it;
 //!   `report/`: the report's types and each call's report; `assemble`: the one place the
 //!   report is put together, a refused run's included.
@@ -39,6 +41,7 @@ mod plan;
 mod reply;
 pub mod report;
 pub mod rounds;
+mod session;
 mod synth;
 #[cfg(test)]
 mod testing;
@@ -51,8 +54,9 @@ pub use plan::{Limits, RunPlan};
 pub use reply::ReplyError;
 pub use report::{
     Analysis, CallReport, Comparison, CouncilReport, Disagreement, FinalSource, GraceReport, MemberReport,
-    RankerReport, RoundReport, RunMode, RunReport, Score, Standing, Status, Timings, Totals,
+    RankerReport, RoundReport, RunMode, RunReport, Score, Standing, Status, ThreadLink, Timings, Totals,
 };
+pub use session::{Exchange, Session};
 
 use assemble::{Run, assemble};
 use budget::Clock;
@@ -196,6 +200,10 @@ mod tests {
             totals: Totals { usage: Usage::new(400, 40), wall_ms: 0, cost_usd: None, cost_estimated: true },
             judge_seed: 7,
             grace: Some(GraceReport { secs: 5.0, quorum: 2 }),
+            scope: None,
+            thread: None,
+            question: None,
+            nonce: Some(crate::pipeline::testing::nonce().to_string()),
         };
         assert_eq!(report, expected);
         let stages: Vec<String> = heard.events().into_iter().filter(|e| !e.starts_with("member ")).collect();

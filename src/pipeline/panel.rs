@@ -22,7 +22,8 @@ use super::call::{self, CallFailure, Completion, Listener, Partial, ms};
 use super::observer::{Observer, RunEvent, Stage, answer_stream};
 use super::plan::RunPlan;
 use super::report::RunMode;
-use crate::provider::{Conversation, ErrorKind};
+use super::session;
+use crate::provider::ErrorKind;
 
 /// The instruction every panel member gets.
 pub(super) const MEMBER_SYSTEM: &str =
@@ -101,7 +102,11 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
                     }
                 };
                 let listener = Listener::Stream(&listen);
-                let result = call::call(member, MEMBER_SYSTEM, prompt, None, timeout, max_bytes, listener).await;
+                let laid = session::lay_out(plan, &member.model, prompt, 0);
+                let conversation = &laid.conversation;
+                let result =
+                    call::converse(member, MEMBER_SYSTEM, conversation, &laid.user, None, timeout, max_bytes, listener)
+                        .await;
                 let (ok, latency, error) = match &result {
                     Ok(c) => (true, c.latency, None),
                     Err(f) => (false, f.latency, Some(f.error.as_str())),
@@ -145,7 +150,8 @@ pub(super) async fn ask(plan: &RunPlan, prompts: &[Option<&str>], clock: &Clock,
             let prompt = (*prompt)?;
             Some(result.unwrap_or_else(|| {
                 let text = heard[index].lock().map(|mut h| std::mem::take(&mut *h)).unwrap_or_default();
-                let partial = Partial::of(text, MEMBER_SYSTEM, &Conversation::default(), prompt);
+                let laid = session::lay_out(plan, &plan.panel[index].model, prompt, 0);
+                let partial = Partial::of(text, MEMBER_SYSTEM, &laid.conversation, &laid.user);
                 let cut = CallFailure { partial, ..cut(grace, quorum, started.elapsed()) };
                 let member = &plan.panel[index];
                 observer.on(RunEvent::MemberDone {

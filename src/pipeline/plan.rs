@@ -7,7 +7,8 @@
 use std::time::Duration;
 
 use super::call::Participant;
-use super::report::RunMode;
+use super::report::{RunMode, ThreadLink};
+use super::session::{Exchange, Session};
 use crate::context::Context;
 
 /// Limits of one run.
@@ -58,6 +59,16 @@ pub struct RunPlan {
     /// Fusion mode only: the panel ranks its own answers (`--judge council`) instead of a
     /// judge scoring them; `judge` is then `None`.
     pub council: bool,
+    /// The session the run belongs to: its cache keys and its frames' nonce.
+    pub session: Session,
+    /// The thread's earlier turns, oldest first, that every call sees before its own
+    /// message; empty for a run that continues nothing.
+    pub thread: Vec<Exchange>,
+    /// Where the run stands in its thread, for the report; `None` when it continues nothing.
+    pub link: Option<ThreadLink>,
+    /// The scope whose armed state the run used, or would have: a follow-up must be in
+    /// the same one.
+    pub scope: Option<String>,
 }
 
 impl RunPlan {

@@ -26,6 +26,7 @@ use super::judge::{Labelled, label, shown};
 use super::observer::{Observer, RunEvent, Stage};
 use super::panel::{self, MEMBER_SYSTEM, Panel};
 use super::plan::RunPlan;
+use super::session;
 use crate::frame::Nonce;
 
 /// How the error of a member not asked in a round begins: its entry repeats the failure
@@ -134,7 +135,7 @@ fn revision_prompts(plan: &RunPlan, before: &Round, round: u32) -> Result<Vec<Op
             answers.iter().any(|(i, _)| *i == member).then(|| {
                 let others: Vec<(usize, &str)> = answers.iter().copied().filter(|(i, _)| *i != member).collect();
                 let others = label(&others, shuffle_seed(plan.seed, round, member));
-                revision_message(&question, &others, &Nonce::random())
+                revision_message(&question, &others, &plan.session.nonce)
             })
         })
         .collect())
@@ -155,7 +156,8 @@ fn guard(plan: &RunPlan, clock: &Clock, rounds: &Rounds, prompts: &[Option<Strin
         .iter()
         .zip(prompts)
         .filter_map(|(p, prompt)| {
-            let input = estimate_tokens(MEMBER_SYSTEM) + estimate_tokens(prompt.as_deref()?);
+            let input =
+                estimate_tokens(MEMBER_SYSTEM) + session::thread_tokens(plan) + estimate_tokens(prompt.as_deref()?);
             Some(cost::estimate(p.price, input, ASSUMED_ANSWER_TOKENS))
         })
         .sum();

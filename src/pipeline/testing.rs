@@ -11,7 +11,9 @@ use super::observer::{Observer, RunEvent};
 use super::panel::Panel;
 use super::plan::{Limits, RunPlan};
 use super::report::{CallReport, RunMode, RunReport};
+use super::session::Session;
 use crate::context::Context;
+use crate::frame::Nonce;
 use crate::provider::mock::{MockOptions, MockProvider};
 use crate::provider::{
     ChatRequest, ErrorKind, EventStream, Params, Price, Provider, ProviderError, StreamEvent, Usage,
@@ -131,7 +133,16 @@ pub fn plan(panel: Vec<Participant>) -> RunPlan {
         answer_chars: None,
         rounds: 1,
         council: false,
+        session: Session { key: "run".into(), nonce: nonce() },
+        thread: Vec::new(),
+        link: None,
+        scope: None,
     }
+}
+
+/// The nonce of every test plan's session.
+pub fn nonce() -> Nonce {
+    Nonce::from_bits(1, 2)
 }
 
 /// A member's answer, as a round holds it.

@@ -36,8 +36,17 @@ pub struct Conversation {
     /// Turns between the system text and the request's `user` message, oldest first.
     pub prior: Vec<Turn>,
     /// The message (its index in `prior` followed by `user`) that ends a prefix another
-    /// request shares; the system text is part of that prefix. `None` marks nothing.
+    /// request of the same run shares; the system text is part of that prefix. `None`
+    /// marks nothing.
     pub cache_through: Option<usize>,
+    /// The message that ends what stays the same across the turns of a session (a thread's
+    /// earlier turns, the host's conversation so far): the next turn's request begins with
+    /// it byte for byte. Unlike `cache_through`, every request of the session sends the
+    /// same structured-output setting, so it keeps its schema.
+    pub stable_through: Option<usize>,
+    /// The name of the session's cache for this model (OpenAI's `prompt_cache_key`): the
+    /// same for every request of one session to one model, different across sessions.
+    pub cache_key: Option<String>,
 }
 
 /// One message of a request, in order, with whether it ends the shared prefix.
@@ -58,7 +67,8 @@ impl super::ChatRequest {
             .map(|(i, (role, text))| Message {
                 role,
                 text,
-                ends_shared_prefix: self.conversation.cache_through == Some(i),
+                ends_shared_prefix: self.conversation.cache_through == Some(i)
+                    || self.conversation.stable_through == Some(i),
             })
             .collect()
     }
@@ -99,7 +109,7 @@ pub mod testing {
         let judge = ChatRequest {
             system: SYSTEM.into(),
             user: JUDGED.into(),
-            conversation: Conversation { prior: Vec::new(), cache_through },
+            conversation: Conversation { prior: Vec::new(), cache_through, ..Conversation::default() },
             json_schema: schema,
             deadline,
             params: crate::provider::Params::default(),
@@ -109,7 +119,7 @@ pub mod testing {
         let synth = ChatRequest {
             system: SYSTEM.into(),
             user: INSTRUCTION.into(),
-            conversation: Conversation { prior, cache_through },
+            conversation: Conversation { prior, cache_through, ..Conversation::default() },
             json_schema: None,
             deadline,
             params: crate::provider::Params::default(),

@@ -110,8 +110,22 @@ pub struct Gathering<'a> {
 /// (the host's conversation aside, which is always a window of the last turns), the run
 /// is refused, naming that participant, its window, what the context needs, and the ways
 /// out. When the lowered budget holds it all, the context carries a note saying the
-/// budget was lowered, and by whom.
+/// budget was lowered, and by whom. The notes the plan already had (what its thread left
+/// out) come first.
 pub fn context(
+    ask: &ContextAsk,
+    plan: &RunPlan,
+    env: &Env,
+    budget: &Budget,
+    gathering: &Gathering<'_>,
+) -> Result<context::Context> {
+    let mut context = fitted(ask, plan, env, budget, gathering)?;
+    context.notes.splice(0..0, plan.context.notes.iter().cloned());
+    Ok(context)
+}
+
+/// The context `ask` names, gathered and fitted, with its own notes only.
+fn fitted(
     ask: &ContextAsk,
     plan: &RunPlan,
     env: &Env,

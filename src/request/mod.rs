@@ -18,7 +18,8 @@
 //!   the check `mode` and `compose` make when they arm one; `limits`: the run's limits
 //!   and their ranges;
 //! - `participants`: each model on its route, ready to call; `context`: the context
-//!   budget and what the request asks to gather; `words`: how each sender names a value.
+//!   budget and what the request asks to gather; `words`: how each sender names a value;
+//! - `thread`: the earlier turns a follow-up continues, read back from history.
 //!
 //! Knows nothing about clap, the MCP protocol or a host's JSON (the entry points
 //! translate their raw inputs into a `Request`), nor how the plan is carried out (the
@@ -32,6 +33,7 @@ mod participants;
 mod resolve;
 mod selection;
 mod shape;
+pub mod thread;
 mod words;
 
 #[cfg(test)]
@@ -42,6 +44,7 @@ pub use limits::MAX_HOOK_BUDGET_SECS;
 pub use resolve::{Resolved, check_cost, new_run_id, resolve};
 pub use selection::Selection;
 pub use shape::{check_for_arming, words as shape_words};
+pub use thread::Thread;
 pub use words::Origin;
 
 use crate::scope::state::Shape;
@@ -62,6 +65,21 @@ pub struct Request {
     pub context: ContextAsk,
     /// The judge's shuffle seed; `None`: a random one.
     pub seed: Option<u64>,
+    /// The recorded run this one follows up (`--continue`, an MCP `continue`): its id,
+    /// any unique part of it, or `last`.
+    pub continues: Option<String>,
+    /// The agent host's session the request belongs to (the hook), and the nonce it
+    /// framed with last; `None`: the run's thread, else the run itself.
+    pub session: Option<SessionAsk>,
+}
+
+/// A host's session, as the hook keeps it between prompts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionAsk {
+    /// Names the session (the host and its session id).
+    pub key: String,
+    /// The nonce the session's last prompt framed with.
+    pub nonce: Option<crate::frame::Nonce>,
 }
 
 /// Who is on the panel, as the entry point names it.

@@ -17,13 +17,15 @@
 use super::context::{self, Budget};
 use super::selection::Selection;
 use super::words::{Armed, Origin, armed_scope};
-use super::{Request, limits, participants, shape};
+use super::{Request, limits, participants, shape, thread};
 use crate::config::Config;
 use crate::config::model_status::ready_models;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::frame::Nonce;
+use crate::history::Store;
 use crate::pipeline::cost::format_usd;
-use crate::pipeline::{CostEstimate, RunMode, RunPlan};
+use crate::pipeline::{CostEstimate, RunMode, RunPlan, Session};
 use crate::scope;
 use crate::scope::state::{self, Shape};
 
@@ -39,7 +41,7 @@ pub struct Resolved {
 /// what the sender should be told even if the request then fails (a scope state that
 /// could not be read): the resolver itself prints nothing.
 pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&str)) -> Result<Resolved> {
-    let Request { prompt, origin, panel: _, shape: asked, limits: ask, context: _, seed } = request;
+    let Request { prompt, origin, panel: _, shape: asked, limits: ask, context: _, seed, continues, session } = request;
     let (selection, armed) = select(request, config, env, warn)?;
     let shape = shape::over(&armed, asked);
     let selection = selection.with_run_params(&shape.params, config).map_err(|e| origin.armed(Armed::Params, e))?;
@@ -54,8 +56,14 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
         Selection::Single { .. } => (RunMode::Single, None),
         Selection::Fusion { preset, .. } => (RunMode::Fusion, Some(preset.clone().unwrap_or_else(|| "custom".into()))),
     };
+    let run_id = new_run_id();
+    let scope = scope_of(origin, env);
     let plan = RunPlan {
-        run_id: new_run_id(),
+        session: Session::new(session.as_ref().map_or(run_id.as_str(), |s| s.key.as_str())),
+        thread: Vec::new(),
+        link: None,
+        scope,
+        run_id,
         mode,
         preset,
         prompt: prompt.clone(),
@@ -69,8 +77,30 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
         rounds,
         council: seats.council,
     };
+    let mut plan = plan;
     let budget = context::budget(&plan, config);
+    if let Some(nonce) = session.as_ref().and_then(|s| s.nonce.clone()) {
+        plan.session.nonce = nonce;
+    }
+    if let Some(id) = continues {
+        let store = Store::open_existing(&config.paths.history_file())?;
+        let thread = thread::load(store.as_ref(), id.trim(), plan.scope.as_deref(), budget.chars)?;
+        plan.session = Session { key: thread.link.root.clone(), nonce: thread.nonce.unwrap_or_else(Nonce::random) };
+        plan.thread = thread.turns;
+        plan.link = Some(thread.link);
+        plan.context.notes = thread.notes;
+    }
     Ok(Resolved { plan, budget, label: selection.label().to_string() })
+}
+
+/// The scope a request runs in, for its record: the hook's, else the one the command line
+/// or the MCP server's directory names (`None` when that name is no scope's).
+fn scope_of(origin: &Origin, env: &Env) -> Option<String> {
+    match origin {
+        Origin::Hook { scope, .. } => Some(scope.clone()),
+        Origin::Cli { scope } => scope::resolve(scope.as_deref(), env, None).ok().map(|s| s.name),
+        Origin::Mcp => scope::resolve(None, env, None).ok().map(|s| s.name),
+    }
 }
 
 /// The panel and the shape its scope armed with it: see the module's order.

@@ -43,6 +43,8 @@ fn cli(scope: &str) -> Request {
         limits: LimitAsk::default(),
         context: ContextAsk::none(Outside::Refused),
         seed: Some(7),
+        continues: None,
+        session: None,
     }
 }
 

@@ -25,11 +25,11 @@ pub use prompt::{SCHEMA_NAME, SYSTEM, parse, schema, user_message};
 use super::budget::{Clock, Subject, guard};
 use super::call::{self, Listener, ms};
 use super::cost::{self, estimate_tokens};
-use super::judge::Labelled;
+use super::judge::{Labelled, QUESTION_AT};
 use super::observer::{Observer, RunEvent, Stage};
 use super::plan::RunPlan;
 use super::report::{CouncilReport, Disagreement, RankerReport, Standing, call_report, truncation_note};
-use crate::frame::Nonce;
+use super::session;
 
 /// Output tokens assumed for a ranking.
 pub const ASSUMED_RANKING_TOKENS: u64 = 60;
@@ -88,13 +88,13 @@ pub(in crate::pipeline) async fn stage(
         .map(|own| {
             let shown: Vec<&Labelled<'_>> = labelled.iter().filter(|l| l.member != own.member).collect();
             let labels = shown.iter().map(|l| l.label.as_str()).collect();
-            (own, user_message(&question, &shown, &Nonce::random()), labels)
+            (own, user_message(&question, &shown, &plan.session.nonce), labels)
         })
         .collect();
     let estimate: f64 = requests
         .iter()
         .map(|(own, user, _)| {
-            let input = estimate_tokens(SYSTEM) + estimate_tokens(user);
+            let input = estimate_tokens(SYSTEM) + session::thread_tokens(plan) + estimate_tokens(user);
             cost::estimate(plan.panel[own.member].price, input, ASSUMED_RANKING_TOKENS)
         })
         .sum();
@@ -112,7 +112,10 @@ pub(in crate::pipeline) async fn stage(
             let timeout = plan.limits.member_timeout.min(clock.remaining());
             let schema = Some(schema(labels));
             let max_bytes = plan.limits.max_answer_bytes;
-            let result = call::call(ranker, SYSTEM, user, schema, timeout, max_bytes, Listener::None).await;
+            let laid = session::lay_out(plan, &ranker.model, user, QUESTION_AT);
+            let (conversation, user) = (&laid.conversation, &laid.user);
+            let result =
+                call::converse(ranker, SYSTEM, conversation, user, schema, timeout, max_bytes, Listener::None).await;
             let (ranking, error) = match &result {
                 Ok(c) => match parse(&c.text, labels) {
                     Ok(ranking) => (Some(ranking), None),

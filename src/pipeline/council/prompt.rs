@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::frame::Nonce;
-use crate::pipeline::judge::{Labelled, shown};
+use crate::pipeline::judge::{Labelled, QUESTION_HEADING, shown};
 use crate::pipeline::reply::{ReplyError, check_ranking, json_reply};
 use crate::provider::JsonSchema;
 
@@ -26,7 +26,7 @@ Reply with one JSON object and nothing else.";
 /// `nonce` (or a fresh one, should an answer or the question hold it).
 pub fn user_message(question: &str, answers: &[&Labelled<'_>], nonce: &Nonce) -> String {
     let nonce = shown::nonce_for(nonce, answers, &[question]);
-    let mut text = format!("## Question\n\n{question}\n\n## Answers\n\n{}", shown::framed(answers, &nonce));
+    let mut text = format!("{QUESTION_HEADING}{question}\n\n## Answers\n\n{}", shown::framed(answers, &nonce));
     let labels: Vec<&str> = answers.iter().map(|a| a.label.as_str()).collect();
     text.push_str(&format!(
         "## Your task\n\nReturn a JSON object {{\"ranking\": [...]}} that lists every label ({}) exactly once, \

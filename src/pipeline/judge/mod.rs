@@ -13,7 +13,7 @@ pub mod shown;
 mod verdict;
 
 pub use labels::{Labelled, label};
-pub use prompt::{SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
+pub use prompt::{QUESTION_AT, QUESTION_HEADING, SCHEMA_NAME, SYSTEM, repair_message, schema, user_message};
 pub use run::shares_prefix;
 pub(super) use run::{Judged, stage};
 pub use verdict::{Exchange, Verdict, VerdictError, parse};

@@ -25,13 +25,20 @@ Do not favour an answer for its length, its position, or for agreeing with the o
 a correct minority answer beats a popular wrong one. \
 Reply with one JSON object and nothing else.";
 
+/// Where the question begins in the judge's, a ranker's and the standalone synth's
+/// message: after its heading.
+pub const QUESTION_AT: usize = QUESTION_HEADING.len();
+
+/// The heading every message that shows answers puts before the question.
+pub const QUESTION_HEADING: &str = "## Question\n\n";
+
 /// The judge's user message: the question and the labelled answers, each framed under
 /// `nonce` (or a fresh one, should an answer or the question hold it), no model names.
 pub fn user_message(prompt: &str, answers: &[Labelled<'_>], nonce: &Nonce) -> String {
     let labels: Vec<&str> = answers.iter().map(|a| a.label.as_str()).collect();
     let shown: Vec<&Labelled<'_>> = answers.iter().collect();
     let nonce = shown::nonce_for(nonce, &shown, &[prompt]);
-    let mut text = format!("## Question\n\n{prompt}\n\n## Answers\n\n{}", shown::framed(&shown, &nonce));
+    let mut text = format!("{QUESTION_HEADING}{prompt}\n\n## Answers\n\n{}", shown::framed(&shown, &nonce));
     text.push_str(&format!(
         "## Your task\n\nReturn a JSON object with:\n\
          - \"scores\": for each label ({labels}), an object {{\"score\": 0-10, \"reason\": one short sentence}}\n\

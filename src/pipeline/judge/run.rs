@@ -16,15 +16,15 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::labels::Labelled;
-use super::prompt::{SYSTEM, repair_message, schema, user_message};
+use super::prompt::{QUESTION_AT, SYSTEM, repair_message, schema, user_message};
 use super::verdict::{Exchange, Verdict, VerdictError, parse};
-use crate::frame::Nonce;
 use crate::pipeline::budget::{Clock, Subject, guard};
 use crate::pipeline::call::{self, CallFailure, Listener, Participant, ms};
 use crate::pipeline::cost::{self, ASSUMED_VERDICT_TOKENS, estimate_tokens};
 use crate::pipeline::observer::{Observer, RunEvent, Stage};
 use crate::pipeline::plan::RunPlan;
 use crate::pipeline::report::{CallReport, token_cap_note, truncation_note};
+use crate::pipeline::session;
 use crate::provider::{Conversation, JsonSchema, Usage};
 
 /// What the judge stage did.
@@ -70,9 +70,9 @@ pub(in crate::pipeline) async fn stage(
     observer: &dyn Observer,
 ) -> Judged {
     let Some(judge_model) = plan.judge.as_ref() else { return Judged::default() };
-    let user = user_message(&plan.question(), labelled, &Nonce::random());
-    let estimate =
-        cost::estimate(judge_model.price, estimate_tokens(SYSTEM) + estimate_tokens(&user), ASSUMED_VERDICT_TOKENS);
+    let user = user_message(&plan.question(), labelled, &plan.session.nonce);
+    let input = estimate_tokens(SYSTEM) + session::thread_tokens(plan) + estimate_tokens(&user);
+    let estimate = cost::estimate(judge_model.price, input, ASSUMED_VERDICT_TOKENS);
     if let Some(reason) = guard(Subject::Stage("judge"), clock.remaining(), spent, estimate, plan.limits) {
         observer.on(RunEvent::StageSkipped { stage: Stage::Judge, reason: &reason });
         return Judged { notes: vec![reason], ..Judged::default() };
@@ -156,15 +156,17 @@ impl Judge<'_> {
     async fn attempt(&self, message: String, calls: &mut Calls) -> Result<Verdict, Unusable> {
         let limits = self.plan.limits;
         let shared = shares_prefix(self.plan);
-        // The judge's one message ends the prefix the synth's request repeats.
-        let conversation = Conversation { prior: Vec::new(), cache_through: shared.then_some(0) };
+        let laid = session::lay_out(self.plan, &self.model.model, &message, QUESTION_AT);
+        // The judge's own message ends the prefix the synth's request repeats.
+        let conversation =
+            Conversation { cache_through: shared.then_some(laid.conversation.prior.len()), ..laid.conversation };
         let timeout = limits.member_timeout.min(self.clock.remaining());
         let schema = Some(self.schema.clone());
         let sent = call::converse(
             self.model,
             SYSTEM,
             &conversation,
-            &message,
+            &laid.user,
             schema,
             timeout,
             limits.max_answer_bytes,
@@ -180,7 +182,7 @@ impl Judge<'_> {
                 calls.usage_estimated |= c.usage_estimated;
                 calls.failure = None;
                 let verdict = parse(&c.text, self.labels)?;
-                Ok(Verdict { exchange: Some(Exchange { user: message, reply: c.text, cached: shared }), ..verdict })
+                Ok(Verdict { exchange: Some(Exchange { conversation, user: laid.user, reply: c.text }), ..verdict })
             }
             Err(f) => {
                 // A call that fails is reported as what it is (a timeout is not a parse error).
@@ -249,7 +251,11 @@ mod tests {
         assert_eq!(requests[1].user, repair_message(&requests[0].user, &problem));
         let verdict = judged.verdict.clone().unwrap_or_else(|| panic!("no verdict: {judged:?}"));
         assert_eq!(verdict.ranking, ["B", "A"]);
-        let exchange = Exchange { user: requests[1].user.clone(), reply: VERDICT.into(), cached: false };
+        let exchange = Exchange {
+            conversation: requests[1].conversation.clone(),
+            user: requests[1].user.clone(),
+            reply: VERDICT.into(),
+        };
         assert_eq!(verdict.exchange, Some(exchange), "the synth continues the call that gave the verdict");
         assert_eq!(
             timeless(judged),

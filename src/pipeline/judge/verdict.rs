@@ -52,14 +52,14 @@ pub struct Verdict {
     pub exchange: Option<Exchange>,
 }
 
-/// One judge call as it went over the wire: the user message sent (the first ask or the
-/// re-ask) and the reply received, both byte for byte.
+/// One judge call as it went over the wire: the conversation it continued (marking the
+/// prefix the synth will share, when it does), the user message sent (the first ask or
+/// the re-ask) and the reply received, all byte for byte.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
+    pub conversation: crate::provider::Conversation,
     pub user: String,
     pub reply: String,
-    /// Whether the judge's request marked its prefix as one the synth will share.
-    pub cached: bool,
 }
 
 /// Why a judge's reply is no usable verdict; its text is the judge's failure note and

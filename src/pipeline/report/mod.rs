@@ -59,6 +59,32 @@ pub struct RunReport {
     /// it; absent when the run waited for every member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grace: Option<GraceReport>,
+    /// The scope whose armed state the run used, or would have used; absent in older
+    /// records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Which thread the run continues; absent for a run that continues none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadLink>,
+    /// What every member was asked, when it was more than the prompt: the context block
+    /// and then the prompt, byte for byte. A follow-up sends it again as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// The nonce of the run's frames, which the session's next turn keeps. Knowing it
+    /// forges nothing: a text that holds it gets a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// A follow-up's place in its thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadLink {
+    /// The run that began the thread.
+    pub root: String,
+    /// The run this one continues.
+    pub parent: String,
+    /// Which turn of the thread this run is: 2 for the first follow-up.
+    pub turn: u32,
 }
 
 /// How long the members still answering got once `quorum` answers had come.
@@ -245,6 +271,10 @@ mod tests {
             totals: Totals { usage: Usage::new(75, 54), wall_ms: 3, cost_usd: Some(1.5), cost_estimated: true },
             judge_seed: 7,
             grace: None,
+            scope: None,
+            thread: None,
+            question: None,
+            nonce: None,
         }
     }
 

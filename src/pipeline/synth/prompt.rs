@@ -12,7 +12,7 @@
 
 use crate::frame::Nonce;
 use crate::pipeline::council::Council;
-use crate::pipeline::judge::{Labelled, Verdict, shown};
+use crate::pipeline::judge::{Labelled, QUESTION_HEADING, Verdict, shown};
 
 /// The name of the judge's analysis's frame.
 const ANALYSIS: &str = "analysis";
@@ -52,7 +52,7 @@ pub fn user_message(
         Assessment::Council(_) | Assessment::None => String::new(),
     };
     let nonce = shown::nonce_for(nonce, &shown, &[prompt, &analysis]);
-    let mut text = format!("## Question\n\n{prompt}\n\n## Candidate answers\n\n{}", shown::framed(&shown, &nonce));
+    let mut text = format!("{QUESTION_HEADING}{prompt}\n\n## Candidate answers\n\n{}", shown::framed(&shown, &nonce));
     match assessment {
         Assessment::Council(council) => text.push_str(&council_section(council)),
         Assessment::Judge(_) => {

@@ -12,7 +12,6 @@
 use tokio::time::Instant;
 
 use super::prompt::{Assessment, SYSTEM, continuation, user_message};
-use crate::frame::Nonce;
 use crate::pipeline::budget::{Clock, Subject, guard};
 use crate::pipeline::call::{self, Listener, ms};
 use crate::pipeline::cost::{self, ASSUMED_ANSWER_TOKENS, estimate_tokens};
@@ -20,6 +19,7 @@ use crate::pipeline::judge::{self, Labelled};
 use crate::pipeline::observer::{Observer, RunEvent, Stage, answer_stream};
 use crate::pipeline::plan::RunPlan;
 use crate::pipeline::report::{CallReport, FinalSource, call_report, token_cap_note, truncation_note};
+use crate::pipeline::session;
 use crate::provider::{Conversation, Role, Turn};
 
 /// What the synth stage did: the run's final answer and where it came from.
@@ -52,23 +52,21 @@ impl Request {
             Assessment::Council(_) | Assessment::None => None,
         };
         match exchange {
-            Some(exchange) => Request {
-                system: judge::SYSTEM,
-                conversation: Conversation {
-                    prior: vec![
-                        Turn { role: Role::User, text: exchange.user.clone() },
-                        Turn { role: Role::Assistant, text: exchange.reply.clone() },
-                    ],
-                    // The same mark as the judge's request, so the read finds its entry.
-                    cache_through: exchange.cached.then_some(0),
-                },
-                user: continuation(plan.answer_chars),
-            },
-            None => Request {
-                system: SYSTEM,
-                conversation: Conversation::default(),
-                user: user_message(&plan.question(), labelled, assessment, plan.answer_chars, &Nonce::random()),
-            },
+            Some(exchange) => {
+                // The judge's conversation, its message and its verdict, under the same
+                // marks as the judge's request, so the read finds its entries.
+                let mut conversation = exchange.conversation.clone();
+                conversation.prior.push(Turn { role: Role::User, text: exchange.user.clone() });
+                conversation.prior.push(Turn { role: Role::Assistant, text: exchange.reply.clone() });
+                Request { system: judge::SYSTEM, conversation, user: continuation(plan.answer_chars) }
+            }
+            None => {
+                let nonce = &plan.session.nonce;
+                let message = user_message(&plan.question(), labelled, assessment, plan.answer_chars, nonce);
+                let model = plan.synth.as_ref().map_or("", |s| s.model.as_str());
+                let laid = session::lay_out(plan, model, &message, judge::QUESTION_AT);
+                Request { system: SYSTEM, conversation: laid.conversation, user: laid.user }
+            }
         }
     }
 

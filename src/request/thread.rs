@@ -1,0 +1,178 @@
+//! The thread a follow-up continues (`run --continue`, `frontier chat`, an MCP call
+//! naming an earlier run): the run it names, looked up in history, and every run before
+//! it in its thread, followed back through each record's `thread.parent`. Each earlier
+//! turn is sent again as it went (the question byte for byte, then frontier's final
+//! answer), so that a provider serves the thread from its prefix cache.
+//!
+//! A thread longer than the context budget loses its oldest turns, and loses them in a
+//! block (down to half the budget), so that the next several follow-ups begin with the
+//! same turns again; the report says how many were left out.
+//!
+//! Knows nothing about how the history is stored beyond `Store::find`, nor who asked.
+
+use crate::error::{Error, Result, echo};
+use crate::frame::Nonce;
+use crate::history::{Found, Store};
+use crate::pipeline::{Exchange, RunReport, Status, ThreadLink};
+
+/// The most turns a thread is followed back; older ones are left out (and said so).
+pub const MAX_TURNS: usize = 200;
+
+/// What a follow-up takes from its thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thread {
+    /// The earlier turns sent, oldest first.
+    pub turns: Vec<Exchange>,
+    /// The follow-up's place in the thread.
+    pub link: ThreadLink,
+    /// The nonce the thread's last run framed with, when it recorded one.
+    pub nonce: Option<Nonce>,
+    /// What was left out of the thread, for the report and the user.
+    pub notes: Vec<String>,
+}
+
+/// The thread that run `id` (or `last`) ends, for a follow-up in scope `scope` whose
+/// context budget is `budget_chars`; `history` is the database, `None` when history is
+/// off or empty.
+pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>, budget_chars: usize) -> Result<Thread> {
+    let unknown = |what: String| {
+        Error::usage(what, "`frontier runs` lists the recorded runs; a follow-up continues one of them by its id")
+    };
+    let Some(store) = store else {
+        return Err(unknown(format!("no run `{}` to continue: history is empty or off", echo(id))));
+    };
+    let report = find(store, id)?.ok_or_else(|| unknown(format!("no run `{}` to continue", echo(id))))?;
+    if report.status != Status::Ok || report.final_answer.is_none() {
+        let why = report.failure_reason.map_or("it has no final answer".to_string(), |r| r.to_string());
+        return Err(Error::usage(
+            format!("run {} failed ({why}): there is no answer to continue from", report.run_id),
+            "continue from a run that answered (`frontier runs` marks them), or ask again without --continue",
+        ));
+    }
+    if report.scope.as_deref() != scope {
+        let theirs = report.scope.as_deref().unwrap_or("none recorded");
+        let ours = scope.unwrap_or("none");
+        return Err(Error::usage(
+            format!("run {} belongs to scope `{theirs}`, and this follow-up runs in scope `{ours}`", report.run_id),
+            format!("continue it where it ran (`--scope {theirs}`), or start a new thread without --continue"),
+        ));
+    }
+    let link = ThreadLink {
+        root: report.thread.as_ref().map_or_else(|| report.run_id.clone(), |t| t.root.clone()),
+        parent: report.run_id.clone(),
+        turn: report.thread.as_ref().map_or(2, |t| t.turn.saturating_add(1)),
+    };
+    let nonce = report.nonce.as_deref().and_then(Nonce::parse);
+    let mut turns = vec![exchange(&report)];
+    let mut notes = Vec::new();
+    let mut parent = report.thread.map(|t| t.parent);
+    while let Some(id) = parent.take() {
+        if turns.len() >= MAX_TURNS {
+            notes.push(format!("the thread's turns before the newest {MAX_TURNS} were not sent"));
+            break;
+        }
+        match find(store, &id) {
+            Ok(Some(report)) => {
+                turns.push(exchange(&report));
+                parent = report.thread.map(|t| t.parent);
+            }
+            _ => notes.push(format!(
+                "run {id}, earlier in the thread, is no longer in history; the turns from it back were not sent"
+            )),
+        }
+    }
+    turns.reverse();
+    let dropped = window(&mut turns, budget_chars);
+    if dropped > 0 {
+        notes.push(format!(
+            "the thread's first {dropped} turn{} were not sent, over the context budget of {budget_chars} characters; \
+             raise `context_chars` in config.toml to keep more",
+            if dropped == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(Thread { turns, link, nonce, notes })
+}
+
+/// The run `id` names (`last`: the newest), as a report; `None` when there is none.
+fn find(store: &Store, id: &str) -> Result<Option<RunReport>> {
+    let found = if id == "last" { store.last()? } else { store.find(id)? };
+    match found {
+        Found::One(summary, value) => serde_json::from_value(value).map(Some).map_err(|e| {
+            Error::usage(
+                format!("run {} can't be continued: its record is from another version ({e})", summary.run_id),
+                "start a new thread without --continue",
+            )
+        }),
+        Found::NotFound => Ok(None),
+        Found::Ambiguous(ids) => Err(Error::usage(
+            format!("run id `{}` matches more than one run", echo(id)),
+            format!("give more of the id: {}", ids.join(", ")),
+        )),
+    }
+}
+
+/// A recorded run as a turn of its thread.
+fn exchange(report: &RunReport) -> Exchange {
+    Exchange {
+        question: report.question.clone().unwrap_or_else(|| report.prompt.clone()),
+        answer: report.final_answer.clone().unwrap_or_default(),
+    }
+}
+
+/// Leaves out the oldest turns when the thread is over `budget_chars`: down to half of
+/// it, so the turns sent stay the same for the next follow-ups. Returns how many.
+fn window(turns: &mut Vec<Exchange>, budget_chars: usize) -> usize {
+    let size = |t: &Exchange| t.question.chars().count() + t.answer.chars().count();
+    let total: usize = turns.iter().map(size).sum();
+    if total <= budget_chars {
+        return 0;
+    }
+    let mut kept = 0;
+    let mut keep = 0;
+    for turn in turns.iter().rev() {
+        if kept + size(turn) > budget_chars / 2 && keep > 0 {
+            break;
+        }
+        kept += size(turn);
+        keep += 1;
+    }
+    let dropped = turns.len() - keep;
+    turns.drain(..dropped);
+    dropped
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn turn(n: usize) -> Exchange {
+        Exchange { question: "q".repeat(n), answer: "a".repeat(n) }
+    }
+
+    #[test]
+    fn a_thread_within_the_budget_is_sent_whole() {
+        let mut turns = vec![turn(10), turn(10)];
+        assert_eq!(window(&mut turns, 40), 0);
+        assert_eq!(turns.len(), 2);
+    }
+
+    #[test]
+    fn a_thread_over_the_budget_drops_its_oldest_turns_down_to_half_of_it() {
+        let mut turns: Vec<Exchange> = (1..=6).map(|n| turn(n * 10)).collect();
+        // 420 characters in all; a budget of 200 keeps the newest under 100: one turn.
+        assert_eq!(window(&mut turns, 200), 5);
+        assert_eq!(turns, vec![turn(60)]);
+        let mut turns: Vec<Exchange> = (0..10).map(|_| turn(10)).collect();
+        assert_eq!(window(&mut turns, 150), 7);
+        assert_eq!(turns.len(), 3);
+    }
+
+    #[test]
+    fn the_newest_turn_is_kept_even_alone_over_half_the_budget() {
+        let mut turns = vec![turn(10), turn(100)];
+        assert_eq!(window(&mut turns, 150), 1);
+        assert_eq!(turns, vec![turn(100)]);
+    }
+}
