@@ -65,12 +65,21 @@ pub struct Request {
     pub context: ContextAsk,
     /// The judge's shuffle seed; `None`: a random one.
     pub seed: Option<u64>,
-    /// The recorded run this one follows up (`--continue`, an MCP `continue`): its id,
-    /// any unique part of it, or `last`.
-    pub continues: Option<String>,
+    /// The thread this run follows up (`--continue`, `frontier chat`, an MCP call).
+    pub continues: Option<Continues>,
     /// The agent host's session the request belongs to (the hook), and the nonce it
     /// framed with last; `None`: the run's thread, else the run itself.
     pub session: Option<SessionAsk>,
+}
+
+/// The thread a follow-up continues.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Continues {
+    /// A recorded run: its id, any unique part of it, or `last`; its thread is read back
+    /// from history.
+    Run(String),
+    /// A thread its sender holds (`frontier chat`), with the run it follows.
+    Held(Box<Thread>),
 }
 
 /// A host's session, as the hook keeps it between prompts.

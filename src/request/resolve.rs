@@ -17,7 +17,7 @@
 use super::context::{self, Budget};
 use super::selection::Selection;
 use super::words::{Armed, Origin, armed_scope};
-use super::{Request, limits, participants, shape, thread};
+use super::{Continues, Request, limits, participants, shape, thread};
 use crate::config::Config;
 use crate::config::model_status::ready_models;
 use crate::env::Env;
@@ -82,9 +82,14 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
     if let Some(nonce) = session.as_ref().and_then(|s| s.nonce.clone()) {
         plan.session.nonce = nonce;
     }
-    if let Some(id) = continues {
-        let store = Store::open_existing(&config.paths.history_file())?;
-        let thread = thread::load(store.as_ref(), id.trim(), plan.scope.as_deref(), budget.chars)?;
+    if let Some(continues) = continues {
+        let thread = match continues {
+            Continues::Run(id) => {
+                let store = Store::open_existing(&config.paths.history_file())?;
+                thread::load(store.as_ref(), id.trim(), plan.scope.as_deref(), budget.chars)?
+            }
+            Continues::Held(thread) => thread.as_ref().clone().windowed(budget.chars),
+        };
         plan.session = Session { key: thread.link.root.clone(), nonce: thread.nonce.unwrap_or_else(Nonce::random) };
         plan.thread = thread.turns;
         plan.link = Some(thread.link);

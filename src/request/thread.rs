@@ -31,6 +31,28 @@ pub struct Thread {
     pub notes: Vec<String>,
 }
 
+impl Thread {
+    /// The thread a follow-up of `report` continues: this thread (the one `report`
+    /// continued, if any) with `report`'s turn added.
+    pub fn after(previous: Option<Thread>, report: &RunReport) -> Thread {
+        let (mut turns, root, turn) = match previous {
+            Some(t) => (t.turns, t.link.root, t.link.turn.saturating_add(1)),
+            None => (Vec::new(), report.run_id.clone(), 2),
+        };
+        turns.push(exchange(report));
+        let link = ThreadLink { root, parent: report.run_id.clone(), turn };
+        Thread { turns, link, nonce: report.nonce.as_deref().and_then(Nonce::parse), notes: Vec::new() }
+    }
+
+    /// The thread with its oldest turns left out when it is over `budget_chars` (as
+    /// `load` leaves them out), and a note saying so.
+    pub fn windowed(mut self, budget_chars: usize) -> Thread {
+        let dropped = window(&mut self.turns, budget_chars);
+        self.notes.extend(dropped_note(dropped, budget_chars));
+        self
+    }
+}
+
 /// The thread that run `id` (or `last`) ends, for a follow-up in scope `scope` whose
 /// context budget is `budget_chars`; `history` is the database, `None` when history is
 /// off or empty.
@@ -82,15 +104,18 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>, budget_chars: 
         }
     }
     turns.reverse();
-    let dropped = window(&mut turns, budget_chars);
-    if dropped > 0 {
-        notes.push(format!(
-            "the thread's first {dropped} turn{} were not sent, over the context budget of {budget_chars} characters; \
-             raise `context_chars` in config.toml to keep more",
-            if dropped == 1 { "" } else { "s" }
-        ));
-    }
-    Ok(Thread { turns, link, nonce, notes })
+    Ok(Thread { turns, link, nonce, notes }.windowed(budget_chars))
+}
+
+/// What the report says when `dropped` turns were left out of a thread.
+fn dropped_note(dropped: usize, budget_chars: usize) -> Option<String> {
+    (dropped > 0).then(|| {
+        format!(
+            "the thread's oldest {} not sent, over the context budget of {budget_chars} characters; raise \
+             `context_chars` in config.toml to keep more",
+            if dropped == 1 { "turn was".to_string() } else { format!("{dropped} turns were") }
+        )
+    })
 }
 
 /// The run `id` names (`last`: the newest), as a report; `None` when there is none.
