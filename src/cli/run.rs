@@ -125,4 +125,16 @@ pub struct RunArgs {
     /// Print what would be sent as context (sources, sizes, the budget) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Follow up a recorded run: every model sees the thread so far (each earlier prompt
+    /// with its context, and frontier's final answer), and the panel is the thread's
+    /// unless you name one. `--continue` alone follows the newest run; give a run as
+    /// `--continue=RUN` (its id, any unique part of it, or `last`).
+    #[arg(
+        long = "continue",
+        value_name = "RUN",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "last"
+    )]
+    pub continues: Option<String>,
 }

@@ -7,7 +7,7 @@ use std::io::IsTerminal as _;
 
 use crate::cli::{PanelArgs, RunArgs, ShapeArgs};
 use crate::context::reach::Outside;
-use crate::request::{ContextAsk, LimitAsk, Origin, PanelAsk, Request};
+use crate::request::{ContextAsk, Continues, LimitAsk, Origin, PanelAsk, Request};
 use crate::scope::state::Shape;
 
 /// What `frontier run`'s flags ask for, `prompt` read.
@@ -36,7 +36,7 @@ pub fn run_request(args: &RunArgs, prompt: String) -> Request {
             mentions_in: None,
         },
         seed: args.seed,
-        continues: None,
+        continues: args.continues.clone().map(Continues::Run),
         session: None,
     }
 }

@@ -19,7 +19,7 @@ use crate::history::{Found, Source, Store, Window};
 use crate::mcp::{Cancellation, Progress, Tools, inputs};
 use crate::pipeline::{FailureReason, RunReport, Status};
 use crate::render;
-use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved};
+use crate::request::{self, ContextAsk, Continues, LimitAsk, Origin, PanelAsk, Request, Resolved};
 use crate::scope::state::Shape;
 
 /// Serves until the client goes or a signal arrives; a signal cancels the calls still
@@ -61,7 +61,7 @@ impl Tools for Server {
             limits: LimitAsk { budget: input.budget_secs, max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
             context: context_ask(input.files, input.diff),
             seed: None,
-            continues: None,
+            continues: input.continues.map(Continues::Run),
             session: None,
         };
         self.carry_out(request, progress, &cancel)
@@ -76,7 +76,7 @@ impl Tools for Server {
             limits: LimitAsk { max_cost_usd: input.max_cost_usd, ..LimitAsk::default() },
             context: context_ask(input.files, input.diff),
             seed: None,
-            continues: None,
+            continues: input.continues.map(Continues::Run),
             session: None,
         };
         self.carry_out(request, progress, &cancel)
@@ -211,7 +211,8 @@ fn answer_text(report: &RunReport) -> String {
         .cost_usd
         .map_or_else(|| "no price known".to_string(), |usd| format!("cost {}", crate::pipeline::cost::format_usd(usd)));
     let mut own = vec![one_line(&format!(
-        "run {}: {answered} of {} answered{failed}; {cost}; {:.1} s. The `show` tool with this run id gives every answer.",
+        "run {}: {answered} of {} answered{failed}; {cost}; {:.1} s. The `show` tool with this run id gives every \
+         answer; pass it as `continue` to `fuse` or `ask` to follow this run up.",
         report.run_id,
         report.panel.len(),
         report.totals.wall_ms as f64 / 1000.0,

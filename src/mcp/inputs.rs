@@ -48,6 +48,11 @@ pub struct Fuse {
     /// Seconds the whole run may take (default: `budget_secs` in config.toml, else 540).
     #[schemars(range(min = 1))]
     pub budget_secs: Option<u64>,
+    /// The run id an earlier `fuse` or `ask` result gave, to follow that run up: every
+    /// model then sees the thread so far (each earlier prompt with its context, and the
+    /// final answer), and the panel is the thread's unless you name one.
+    #[serde(rename = "continue")]
+    pub continues: Option<String>,
 }
 
 /// `ask`: a question for one model.
@@ -66,6 +71,10 @@ pub struct Ask {
     /// A cap on the call's estimated cost in US dollars.
     #[schemars(range(min = 0.0))]
     pub max_cost_usd: Option<f64>,
+    /// The run id an earlier `fuse` or `ask` result gave, to follow that run up with
+    /// this model: it then sees the thread so far.
+    #[serde(rename = "continue")]
+    pub continues: Option<String>,
 }
 
 /// `catalog`: no arguments.

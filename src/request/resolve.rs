@@ -42,6 +42,31 @@ pub struct Resolved {
 /// could not be read): the resolver itself prints nothing.
 pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&str)) -> Result<Resolved> {
     let Request { prompt, origin, panel: _, shape: asked, limits: ask, context: _, seed, continues, session } = request;
+    let scope = scope_of(origin, env);
+    let thread = match continues {
+        None => None,
+        Some(Continues::Run(id)) => {
+            if !config.settings.history {
+                return Err(Error::usage(
+                    format!("run `{}` can't be followed up: history is off in config.toml", crate::error::echo(id)),
+                    "a follow-up reads its thread from history: set `history = true` in config.toml, or use \
+                     `frontier chat`, which keeps its thread itself",
+                ));
+            }
+            let store = Store::open_existing(&config.paths.history_file())?;
+            Some(thread::load(store.as_ref(), id.trim(), scope.as_deref())?)
+        }
+        Some(Continues::Held(thread)) => Some(thread.as_ref().clone()),
+    };
+    // A follow-up that names no panel keeps its thread's.
+    let followed;
+    let request = match &thread {
+        Some(thread) if request.panel.is_empty() => {
+            followed = Request { panel: thread.panel.clone(), ..request.clone() };
+            &followed
+        }
+        _ => request,
+    };
     let (selection, armed) = select(request, config, env, warn)?;
     let shape = shape::over(&armed, asked);
     let selection = selection.with_run_params(&shape.params, config).map_err(|e| origin.armed(Armed::Params, e))?;
@@ -57,7 +82,6 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
         Selection::Fusion { preset, .. } => (RunMode::Fusion, Some(preset.clone().unwrap_or_else(|| "custom".into()))),
     };
     let run_id = new_run_id();
-    let scope = scope_of(origin, env);
     let plan = RunPlan {
         session: Session::new(session.as_ref().map_or(run_id.as_str(), |s| s.key.as_str())),
         thread: Vec::new(),
@@ -82,14 +106,8 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
     if let Some(nonce) = session.as_ref().and_then(|s| s.nonce.clone()) {
         plan.session.nonce = nonce;
     }
-    if let Some(continues) = continues {
-        let thread = match continues {
-            Continues::Run(id) => {
-                let store = Store::open_existing(&config.paths.history_file())?;
-                thread::load(store.as_ref(), id.trim(), plan.scope.as_deref(), budget.chars)?
-            }
-            Continues::Held(thread) => thread.as_ref().clone().windowed(budget.chars),
-        };
+    if let Some(thread) = thread {
+        let thread = thread.windowed(budget.chars);
         plan.session = Session { key: thread.link.root.clone(), nonce: thread.nonce.unwrap_or_else(Nonce::random) };
         plan.thread = thread.turns;
         plan.link = Some(thread.link);

@@ -10,10 +10,11 @@
 //!
 //! Knows nothing about how the history is stored beyond `Store::find`, nor who asked.
 
+use super::PanelAsk;
 use crate::error::{Error, Result, echo};
 use crate::frame::Nonce;
 use crate::history::{Found, Store};
-use crate::pipeline::{Exchange, RunReport, Status, ThreadLink};
+use crate::pipeline::{Exchange, RunMode, RunReport, Status, ThreadLink};
 
 /// The most turns a thread is followed back; older ones are left out (and said so).
 pub const MAX_TURNS: usize = 200;
@@ -29,6 +30,8 @@ pub struct Thread {
     pub nonce: Option<Nonce>,
     /// What was left out of the thread, for the report and the user.
     pub notes: Vec<String>,
+    /// The panel the thread's last run had: a follow-up that names none keeps it.
+    pub panel: PanelAsk,
 }
 
 impl Thread {
@@ -41,7 +44,8 @@ impl Thread {
         };
         turns.push(exchange(report));
         let link = ThreadLink { root, parent: report.run_id.clone(), turn };
-        Thread { turns, link, nonce: report.nonce.as_deref().and_then(Nonce::parse), notes: Vec::new() }
+        let nonce = report.nonce.as_deref().and_then(Nonce::parse);
+        Thread { turns, link, nonce, notes: Vec::new(), panel: panel_of(report) }
     }
 
     /// The thread with its oldest turns left out when it is over `budget_chars` (as
@@ -53,10 +57,10 @@ impl Thread {
     }
 }
 
-/// The thread that run `id` (or `last`) ends, for a follow-up in scope `scope` whose
-/// context budget is `budget_chars`; `history` is the database, `None` when history is
-/// off or empty.
-pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>, budget_chars: usize) -> Result<Thread> {
+/// The thread that run `id` (or `last`) ends, for a follow-up in scope `scope`, whole
+/// (`Thread::windowed` fits it to a budget); `store` is the history, `None` when history
+/// is off or empty.
+pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>) -> Result<Thread> {
     let unknown = |what: String| {
         Error::usage(what, "`frontier runs` lists the recorded runs; a follow-up continues one of them by its id")
     };
@@ -85,6 +89,7 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>, budget_chars: 
         turn: report.thread.as_ref().map_or(2, |t| t.turn.saturating_add(1)),
     };
     let nonce = report.nonce.as_deref().and_then(Nonce::parse);
+    let panel = panel_of(&report);
     let mut turns = vec![exchange(&report)];
     let mut notes = Vec::new();
     let mut parent = report.thread.map(|t| t.parent);
@@ -104,7 +109,27 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>, budget_chars: 
         }
     }
     turns.reverse();
-    Ok(Thread { turns, link, nonce, notes }.windowed(budget_chars))
+    Ok(Thread { turns, link, nonce, notes, panel })
+}
+
+/// The panel `report` ran with, as a request names one: its preset, else its models,
+/// judge (or council) and synth; its one model in single mode.
+fn panel_of(report: &RunReport) -> PanelAsk {
+    let models: Vec<String> = report.panel.iter().map(|m| m.call.model.clone()).collect();
+    if report.mode == RunMode::Single {
+        return PanelAsk { model: models.into_iter().next(), ..PanelAsk::default() };
+    }
+    let judge = match (&report.council, &report.judge) {
+        (Some(_), _) => Some(crate::config::presets::COUNCIL.to_string()),
+        (None, judge) => judge.as_ref().map(|j| j.model.clone()),
+    };
+    let synth = report.synth.as_ref().map(|s| s.model.clone());
+    match report.preset.as_deref() {
+        Some(preset) if preset != "custom" => {
+            PanelAsk { preset: Some(preset.to_string()), judge, synth, ..PanelAsk::default() }
+        }
+        _ => PanelAsk { models: Some(models), judge, synth, ..PanelAsk::default() },
+    }
 }
 
 /// What the report says when `dropped` turns were left out of a thread.
