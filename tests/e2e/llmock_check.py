@@ -41,8 +41,16 @@ environment:
       each member, none containing the ranker's own answer nor a model name; scripted
       rankings are read on each API and aggregated (Borda).
 
-    --only context|params|cache|thinking|rounds|council runs just the (e) to (j) cases
-    (and --only retries everything else).
+  (k) sessions (docs/sessions.md): a run with `-f` and two follow-ups (`--continue`), one
+      member per API, judge and synth on llmock too: each member's request of a turn
+      begins with every message of its request of the turn before, the same text byte for
+      byte (the earlier question with its context block, then the final answer), and then
+      the new prompt; on Anthropic the follow-up marks the end of the thread with
+      cache_control on a message the next turn repeats; on OpenAI every request of the
+      session to one model carries one prompt_cache_key.
+
+    --only context|params|cache|thinking|rounds|council|sessions runs just the (e) to (k)
+    cases (and --only retries everything else).
 
 Standard library only. Prints one line per check and ends with `N passed, M failed`;
 exits non-zero on any failure. llmock is stopped by its PID whatever happens.
@@ -569,7 +577,8 @@ def main() -> int:
     parser.add_argument("frontier", help="path to the frontier binary (target/debug/frontier)")
     parser.add_argument("--llmock", help="the llmock executable (default: next to this python)")
     parser.add_argument("--kinds", default=",".join(KINDS), help="API kinds to test (default: all)")
-    parser.add_argument("--only", choices=["retries", "context", "params", "cache", "thinking", "rounds", "council"],
+    parser.add_argument("--only", choices=["retries", "context", "params", "cache", "thinking", "rounds", "council",
+                                                     "sessions"],
                         help="run only these cases")
     args = parser.parse_args()
 
@@ -625,6 +634,9 @@ def main() -> int:
             shapes = ShapeCases(mock, frontier, kinds)
             suite.check("(j) --judge council with 3 members: 3 ranking requests, none with the ranker's own "
                         "answer", shapes.council)
+        if args.only in (None, "sessions"):
+            suite.check("(k) two follow-ups: each member's request begins with its previous turn's messages, "
+                        "byte for byte", lambda: session_case(suite, workdir / "session"))
         if args.only in (None, "context"):
             cases = ContextCases(mock, frontier, suite.models, context_tree(workdir / "ctx"))
             suite.check("(e) -f a file: every request carries it", cases.file)
@@ -801,6 +813,70 @@ def cache_case(suite: Suite, kind: str) -> str:
     pending = suite.mock.get("/_llmock/scenario")["pending"]
     expect(pending == [], f"behaviours left unconsumed: {pending}")
     return detail
+
+
+def said(kind: str, message: dict) -> tuple[str, str]:
+    """A message of `kind`'s wire as (role, text): its text blocks or parts joined, with
+    any cache mark left out (a mark keys the cache, it is not text the model reads)."""
+    if kind == "gemini":
+        return message.get("role", ""), "".join(p.get("text", "") for p in message.get("parts") or [])
+    content = message.get("content")
+    if isinstance(content, list):
+        content = "".join(b.get("text", "") for b in content)
+    return message.get("role", ""), content or ""
+
+
+def session_case(suite: Suite, root: Path) -> str:
+    """(k): three turns of one thread; each member's requests compared turn to turn."""
+    suite.mock.reset()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "notes.txt").write_text("The pool hands out connections under a lock.\n" * 20)
+    stages = ("--judge", suite.models[0], "--synth", suite.models[0])
+    prompts = [PROMPT, "And what jitter should the backoff add?", "Summarise both answers in a line."]
+    reports = [expect_run_ok(suite.frontier.run(suite.models, *stages, "-f", "notes.txt", cwd=root, prompt=prompts[0]))]
+    for prompt in prompts[1:]:
+        reports.append(expect_run_ok(suite.frontier.run(suite.models, *stages, "--continue", cwd=root, prompt=prompt)))
+    ids = [r["run_id"] for r in reports]
+    expect([r.get("thread", {}).get("parent") for r in reports[1:]] == ids[:2], f"links {[r.get('thread') for r in reports]}")
+    requests = suite.mock.requests()
+    details = []
+    keys = {}
+    for kind in suite.kinds:
+        spec = KINDS[kind]
+        key = "contents" if kind == "gemini" else "messages"
+        # Each turn's member request: the one whose last message is that turn's prompt.
+        asked = []
+        for prompt in prompts:
+            mine = [r for r in requests if spec["model"] in (r.get("model") or r.get("path") or "")
+                    and said(kind, (r["body"].get(key) or [{}])[-1])[1].endswith(prompt)]
+            expect(len(mine) == 1, f"{kind}: {len(mine)} member requests end with {prompt!r}")
+            asked.append(mine[0]["body"])
+        for turn in (1, 2):
+            before, after = asked[turn - 1], asked[turn]
+            a = [said(kind, m) for m in before.get(key) or []]
+            b = [said(kind, m) for m in after.get(key) or []]
+            expect(len(b) == len(a) + 2 and b[:len(a)] == a,
+                   f"{kind}: turn {turn + 1}'s {len(b)} {key} do not begin with turn {turn}'s {len(a)}")
+            expect(b[len(a)][1] == reports[turn - 1]["final"].strip() or b[len(a)][1] == reports[turn - 1]["final"],
+                   f"{kind}: turn {turn + 1} does not carry turn {turn}'s final answer next")
+            for name in ("system", "systemInstruction"):
+                expect(json.dumps(before.get(name)) == json.dumps(after.get(name)), f"{kind}: `{name}` changed")
+        question = next((t for r, t in map(lambda m: said(kind, m), asked[0].get(key) or []) if r == "user"), "")
+        expect("[[context " in question and "The pool hands out connections" in question,
+               f"{kind}: the first turn's context is not in the replayed question")
+        if kind == "anthropic":
+            marked = [i for i, m in enumerate(asked[1]["messages"])
+                      if isinstance(m.get("content"), list) and any(b.get("cache_control") for b in m["content"])]
+            expect(marked != [] and marked[-1] < len(asked[2]["messages"]) - 1,
+                   f"anthropic: turn 2 marks {marked}, which turn 3 does not repeat")
+            details.append(f"anthropic marks message {marked[-1]}")
+        if kind == "openai":
+            keys = {r["body"].get("prompt_cache_key") for r in requests
+                    if spec["model"] in (r.get("model") or "")}
+        details.append(f"{kind}: {len(asked[2].get(key) or [])} {key} on turn 3")
+    if "openai" in suite.kinds:
+        expect(len(keys) == 1 and None not in keys, f"openai: prompt_cache_key values {keys}")
+    return "; ".join(details)
 
 
 def retry_cases(suite: Suite, kinds: list[str]) -> None:
