@@ -59,7 +59,11 @@ fn tools_list_names_five_tools_with_their_schemas() {
                 ]),
                 json!(["prompt"])
             ),
-            ("ask".into(), own(&["prompt", "model", "files", "diff", "max_cost_usd", "continue"]), json!(["prompt", "model"])),
+            (
+                "ask".into(),
+                own(&["prompt", "model", "files", "diff", "max_cost_usd", "continue"]),
+                json!(["prompt", "model"])
+            ),
             ("catalog".into(), own(&[]), json!([])),
             ("runs".into(), own(&["limit", "since"]), json!([])),
             ("show".into(), own(&["run_id"]), json!(["run_id"])),

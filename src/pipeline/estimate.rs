@@ -1,7 +1,8 @@
 //! What a plan is expected to cost before anything is sent: every round of the panel,
 //! the council's rankings or the judge's verdict, and the synth, each from the length of
-//! what that stage is sent (its instructions, read from the stage, and the question) and
-//! the answer lengths `cost` assumes.
+//! what that stage is sent (its instructions, read from the stage, the thread a follow-up
+//! continues, and the question) and the answer lengths `cost` assumes. A cache hit is not
+//! assumed: the estimate is a ceiling.
 //!
 //! Knows nothing about what a run spends once it runs (the budget's guards check that),
 //! nor where prices come from: they come with the participants.
@@ -25,7 +26,8 @@ pub struct CostEstimate {
 impl CostEstimate {
     /// Estimates a plan's cost from the prompt's length and assumed answer lengths.
     pub fn of(plan: &RunPlan) -> CostEstimate {
-        let prompt = estimate_tokens(&plan.question());
+        // Every call of a follow-up sends the thread before its own message.
+        let prompt = super::session::thread_tokens(plan) + estimate_tokens(&plan.question());
         let answers = plan.panel.len() as u64 * ASSUMED_ANSWER_TOKENS;
         let mut estimate = CostEstimate::default();
         let mut add = |p: &Participant, input: u64, output: u64| match p.price {
@@ -63,6 +65,17 @@ mod tests {
 
     use super::*;
     use crate::pipeline::testing::{mock, plan, priced};
+
+    #[test]
+    fn a_follow_up_is_estimated_with_its_thread_in_every_call() {
+        let mut plan = plan(["a", "b"].map(|name| priced(mock(name, ""))).to_vec());
+        let alone = CostEstimate::of(&plan).usd;
+        plan.thread = vec![crate::pipeline::Exchange { question: "q".repeat(4000), answer: "a".repeat(4000) }];
+        let followed = CostEstimate::of(&plan).usd;
+        // Two members, their thread of 2,000 tokens each; no judge or synth in this plan.
+        let price = plan.panel[0].price.map(|p| p.cost(crate::provider::Usage::new(2000, 0))).unwrap_or_default();
+        assert!((followed - alone - 2.0 * price).abs() < 1e-12, "{alone} then {followed}");
+    }
 
     #[test]
     fn the_estimate_before_a_run_counts_every_round_and_the_councils_rankings() {
