@@ -56,8 +56,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // carry the tools out.
     ("mcp", &["pipeline", "error", "text"]),
     // One typed request in, the plan out: the one place precedence is decided, for every
-    // entry point the commands serve.
-    ("request", &["config", "scope", "context", "pipeline", "provider", "env", "error", "random"]),
+    // entry point the commands serve; a follow-up's thread is read back from history.
+    ("request", &["config", "scope", "context", "pipeline", "history", "provider", "frame", "env", "error", "random"]),
     // The top: commands put the layers together.
     (
         "commands",

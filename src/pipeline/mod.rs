@@ -50,13 +50,12 @@ pub use call::{CallFailure, Completion, Listener, Participant};
 pub use estimate::CostEstimate;
 pub use failure::FailureReason;
 pub use observer::{Observer, RunEvent, Stage};
-pub use plan::{Limits, RunPlan};
+pub use plan::{Exchange, Limits, RunPlan, Session};
 pub use reply::ReplyError;
 pub use report::{
     Analysis, CallReport, Comparison, CouncilReport, Disagreement, FinalSource, GraceReport, MemberReport,
     RankerReport, RoundReport, RunMode, RunReport, Score, Standing, Status, ThreadLink, Timings, Totals,
 };
-pub use session::{Exchange, Session};
 
 use assemble::{Run, assemble};
 use budget::Clock;

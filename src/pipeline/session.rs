@@ -14,48 +14,11 @@
 //!
 //! Knows nothing about where the thread was stored or how the context was gathered.
 
-use sha2::{Digest as _, Sha256};
-
 use super::cost::estimate_tokens;
 use super::plan::RunPlan;
-use crate::frame::Nonce;
+#[cfg(test)]
+use super::plan::{Exchange, Session};
 use crate::provider::{Conversation, Role, Turn};
-
-/// The session a run belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// Names the session: the thread's first run, the host's session, else the run
-    /// itself. Never sent as it is: each model's cache key is a hash of it.
-    pub key: String,
-    /// The nonce of the run's frames, kept across the session's turns unless a text
-    /// holds it (`Nonce::unless_in`).
-    pub nonce: Nonce,
-}
-
-impl Session {
-    /// A session of one run: its own key, a fresh nonce.
-    pub fn new(key: impl Into<String>) -> Session {
-        Session { key: key.into(), nonce: Nonce::random() }
-    }
-
-    /// The cache key of this session for `model`: `frontier-` and 24 hex digits of a
-    /// hash, so that neither the session's name nor the model leaks through it, and two
-    /// members of one panel never share a cache entry.
-    pub fn cache_key(&self, model: &str) -> String {
-        let digest = Sha256::new().chain_update(self.key.as_bytes()).chain_update([0]).chain_update(model).finalize();
-        let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-        format!("frontier-{hex}")
-    }
-}
-
-/// One earlier turn of a thread, as it went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Exchange {
-    /// What every member was asked: the context block and the prompt, byte for byte.
-    pub question: String,
-    /// frontier's final answer, as the user read it.
-    pub answer: String,
-}
 
 /// The tokens of the thread's earlier turns, as estimated before a call: every call of
 /// the run sends them (a cache hit is not assumed).
