@@ -221,3 +221,20 @@ fn run_id_in(text: &str) -> String {
     let line = text.lines().find(|l| l.starts_with("run ")).unwrap_or_else(|| panic!("no run line: {text}"));
     line["run ".len()..].split(':').next().unwrap().to_string()
 }
+
+#[test]
+fn a_dry_run_of_a_follow_up_says_what_thread_it_would_send_and_sends_nothing() {
+    let env = TestEnv::new();
+    let first = run(&env, FIRST, &PANEL);
+    let sent = env.server().requests().len();
+    let out = env.frontier(["run", "And at sunset?", "--continue", "--dry-run"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let chars = FIRST.chars().count() + first["final"].as_str().unwrap().chars().count();
+    let line = format!(
+        "thread: follows run {}; 1 earlier turn, {chars} characters, sent before the prompt",
+        first["run_id"].as_str().unwrap()
+    );
+    assert!(out.stdout.contains(&line), "{out}");
+    assert!(out.stdout.contains("to: local:a, local:b; judge local:j; synth local:s"), "the thread's panel: {out}");
+    assert_eq!(env.server().requests().len(), sent, "a dry run sends nothing");
+}

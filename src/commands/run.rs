@@ -55,6 +55,11 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
                 plan.judge.as_ref().map(|p| p.model.as_str())
             },
             synth: plan.synth.as_ref().map(|p| p.model.as_str()),
+            thread: plan.link.as_ref().map(|link| render::context::ThreadSize {
+                parent: &link.parent,
+                turns: plan.thread.len(),
+                chars: plan.thread.iter().map(|t| t.question.chars().count() + t.answer.chars().count()).sum(),
+            }),
         };
         render::context::print(&dry, args.json);
         return Ok(0);

@@ -25,6 +25,18 @@ pub struct DryRun<'a> {
     pub judge: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synth: Option<&'a str>,
+    /// The thread a follow-up would send before its message, when it continues one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<ThreadSize<'a>>,
+}
+
+/// How much of a thread a follow-up sends: its earlier turns, and their characters.
+#[derive(Debug, Serialize)]
+pub struct ThreadSize<'a> {
+    /// The run it follows.
+    pub parent: &'a str,
+    pub turns: usize,
+    pub chars: usize,
 }
 
 fn kind(kind: SourceKind) -> &'static str {
@@ -70,6 +82,13 @@ fn human(dry: &DryRun<'_>) -> String {
             dry.block_chars,
             dry.budget_chars,
             dry.limited_by.map(|m| format!(" (lowered to fit {m}'s context window)")).unwrap_or_default(),
+        ));
+    }
+    if let Some(t) = &dry.thread {
+        let s = if t.turns == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "thread: follows run {}; {} earlier turn{s}, {} characters, sent before the prompt\n",
+            t.parent, t.turns, t.chars
         ));
     }
     let mut to = format!("to: {}", dry.panel.join(", "));
