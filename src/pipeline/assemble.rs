@@ -65,7 +65,7 @@ impl Heading {
             }),
             scope: plan.scope.clone(),
             thread: plan.link.clone(),
-            question: (!plan.context.is_empty()).then(|| plan.question().into_owned()),
+            question: (plan.keeps_question && !plan.context.is_empty()).then(|| plan.question().into_owned()),
             nonce: Some(plan.session.nonce.to_string()),
         }
     }

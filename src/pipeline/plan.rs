@@ -71,6 +71,10 @@ pub struct RunPlan {
     /// The scope whose armed state the run used, or would have: a follow-up must be in
     /// the same one.
     pub scope: Option<String>,
+    /// Whether the report keeps the question as sent (the context block with it), which a
+    /// follow-up sends again. A hooked run's is the host's conversation, which the host
+    /// keeps itself, so it is not recorded.
+    pub keeps_question: bool,
 }
 
 impl RunPlan {

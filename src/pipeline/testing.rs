@@ -137,6 +137,7 @@ pub fn plan(panel: Vec<Participant>) -> RunPlan {
         thread: Vec::new(),
         link: None,
         scope: None,
+        keeps_question: true,
     }
 }
 

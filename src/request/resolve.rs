@@ -87,6 +87,7 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
         thread: Vec::new(),
         link: None,
         scope,
+        keeps_question: !matches!(origin, Origin::Hook { .. }),
         run_id,
         mode,
         preset,
