@@ -12,15 +12,14 @@
 use super::call::{CallFailure, Completion};
 use super::ending::{Ending, Review};
 use super::failure::FailureReason;
+use super::heading::Heading;
 use super::judge::{Labelled, Verdict};
-use super::panel;
 use super::plan::RunPlan;
 use super::report::{
-    Analysis, CallReport, CouncilReport, FinalSource, GraceReport, MemberReport, RoundReport, RunMode, RunReport,
-    Score, Status, ThreadLink, Timings, Totals, member_report, partial_note, token_cap_note, truncation_note,
+    Analysis, CallReport, CouncilReport, FinalSource, MemberReport, RoundReport, RunMode, RunReport, Score, Status,
+    Timings, Totals, member_report, partial_note, token_cap_note, truncation_note,
 };
 use super::rounds::Rounds;
-use crate::context::Source;
 
 /// A run as its report tells it.
 #[allow(clippy::large_enum_variant)] // one value a run, moved once
@@ -29,46 +28,6 @@ pub(super) enum Run<'a> {
     Refused { heading: Heading, reason: FailureReason },
     /// The stages ran on `plan`: the panel's `rounds`, then its `ending`, in `wall_ms`.
     Ran { plan: &'a RunPlan, rounds: &'a Rounds, ending: Ending<'a>, wall_ms: u64 },
-}
-
-/// The report's fields that no stage gives: which run, and what it was given.
-pub(super) struct Heading {
-    pub run_id: String,
-    pub mode: RunMode,
-    pub preset: Option<String>,
-    pub prompt: String,
-    pub context: Vec<Source>,
-    /// The context's notes, the first of the report's.
-    pub context_notes: Vec<String>,
-    pub judge_seed: u64,
-    pub grace: Option<GraceReport>,
-    pub scope: Option<String>,
-    pub thread: Option<ThreadLink>,
-    pub question: Option<String>,
-    pub nonce: Option<String>,
-}
-
-impl Heading {
-    fn of(plan: &RunPlan) -> Heading {
-        let grace = (plan.mode == RunMode::Fusion).then_some(plan.limits.grace).flatten();
-        Heading {
-            run_id: plan.run_id.clone(),
-            mode: plan.mode,
-            preset: plan.preset.clone(),
-            prompt: plan.prompt.clone(),
-            context: plan.context.sources.clone(),
-            context_notes: plan.context.notes.clone(),
-            judge_seed: plan.seed,
-            grace: grace.map(|g| GraceReport {
-                secs: g.as_secs_f64(),
-                quorum: panel::quorum(plan.panel.len(), plan.limits.quorum),
-            }),
-            scope: plan.scope.clone(),
-            thread: plan.link.clone(),
-            question: (plan.keeps_question && !plan.context.is_empty()).then(|| plan.question().into_owned()),
-            nonce: Some(plan.session.nonce.to_string()),
-        }
-    }
 }
 
 impl RunReport {

@@ -21,7 +21,8 @@
 //!   (the thread's earlier turns, then the message split where its stable part ends);
 //! - `ending`: how the run ended after its panel, as those stages returned it;
 //!   `report/`: the report's types and each call's report; `assemble`: the one place the
-//!   report is put together, a refused run's included.
+//!   report is put together, a refused run's included, with the fields no stage gives
+//!   (`heading`).
 //!
 //! Knows nothing about wire formats, configuration files or terminals: it receives
 //! ready participants and limits, reports progress to an `Observer`, returns a value.
@@ -34,6 +35,7 @@ pub mod council;
 mod ending;
 mod estimate;
 mod failure;
+mod heading;
 pub mod judge;
 mod observer;
 mod panel;

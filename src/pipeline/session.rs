@@ -16,8 +16,6 @@
 
 use super::cost::estimate_tokens;
 use super::plan::RunPlan;
-#[cfg(test)]
-use super::plan::{Exchange, Session};
 use crate::provider::{Conversation, Role, Turn};
 
 /// The tokens of the thread's earlier turns, as estimated before a call: every call of
@@ -61,6 +59,7 @@ mod tests {
     use pretty_assertions::assert_eq;
 
     use super::*;
+    use crate::pipeline::plan::{Exchange, Session};
     use crate::pipeline::testing::{mock, plan};
 
     fn user(text: &str) -> Turn {
