@@ -3,15 +3,16 @@
 //! every error is rendered the same way.
 //!
 //! This file holds the command tree (`Cli`, `Command`) and the help footer; each group
-//! of subcommands' arguments is a file of its own (`run`: the run, its panel and shape;
-//! `scope`: mode, compose, status, tune; `preset`; `history`: runs, show; `host`: hook,
-//! statusline, install), the numeric flags' parsers are `values`, and `parse` turns an
-//! argument list into a `Cli` or a usage error. Every type is re-exported here, so the
-//! rest of the crate names them `crate::cli::X`.
+//! of subcommands' arguments is a file of its own (`run`: the run, its panel, shape and
+//! limits; `chat`; `scope`: mode, compose, status, tune; `preset`; `history`: runs, show;
+//! `host`: hook, statusline, install), the numeric flags' parsers are `values`, and
+//! `parse` turns an argument list into a `Cli` or a usage error. Every type is
+//! re-exported here, so the rest of the crate names them `crate::cli::X`.
 //!
 //! Knows nothing about what the arguments mean: ranges, defaults and precedence are the
 //! commands'.
 
+mod chat;
 mod history;
 mod host;
 mod parse;
@@ -22,11 +23,12 @@ mod values;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use chat::ChatArgs;
 pub use history::{RunsArgs, ShowArgs};
 pub use host::{HookArgs, HostArg, InstallArgs, StatuslineArgs};
 pub use parse::{Parsed, parse};
 pub use preset::PresetCommand;
-pub use run::{PanelArgs, RunArgs, ShapeArgs};
+pub use run::{LimitArgs, PanelArgs, RunArgs, ShapeArgs};
 pub use scope::{ComposeArgs, ModeArgs, ModeWord, OnOff, StatusArgs, TuneArgs};
 
 /// The footer of `frontier --help` and `frontier run --help`: what the exit status
@@ -62,6 +64,10 @@ pub enum Command {
     /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
     #[command(after_help = HELP_FOOTER)]
     Run(Box<RunArgs>),
+    /// Talk with a panel in the terminal: each line is a turn of one thread, fused as `run`
+    /// fuses a prompt; `/help` lists the commands (docs/chat.md).
+    #[command(after_help = HELP_FOOTER)]
+    Chat(Box<ChatArgs>),
     /// List recorded runs, newest first, or per-model statistics over all of them.
     Runs(RunsArgs),
     /// Print one recorded run: prompt, panel, analysis, notes and answer.
