@@ -2,8 +2,9 @@
 //! Ctrl-C typed is the SIGINT a person's is: two turns of one thread (the second turn's
 //! members are sent the first turn), a turn cancelled with Ctrl-C (the prompt comes back,
 //! nothing is recorded, the thread goes on from the turn before), a panel change that
-//! keeps the thread, and leaving with `/quit`, Ctrl-D or Ctrl-C twice (exit 0). And
-//! without a terminal, chat refuses and points at `run`.
+//! keeps the thread, `/last`, and leaving with `/quit`, Ctrl-D or Ctrl-C twice (exit 0);
+//! the lines typed kept in a private file unless history is off; SIGTERM and SIGHUP at
+//! the prompt. And without a terminal, chat refuses and points at `run`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -94,6 +95,12 @@ impl Chat {
         let before = self.expect(PROMPT);
         self.send(&format!("{line}\r"));
         before
+    }
+
+    /// Sends `signal` to the chat, as a supervisor or a closing terminal would.
+    fn signal(&self, signal: rustix::process::Signal) {
+        let pid = rustix::process::Pid::from_raw(i32::try_from(self.child.process_id().unwrap()).unwrap()).unwrap();
+        rustix::process::kill_process(pid, signal).unwrap();
     }
 
     /// The exit code, once the chat has ended.
@@ -218,11 +225,25 @@ fn two_turns_a_cancelled_turn_a_panel_change_and_quit_in_a_real_terminal() {
     let last = env.frontier(["show", "last", "--json"]).output().json();
     assert_eq!(last["thread"]["root"], json!(first));
     assert_eq!(last["thread"]["turn"], json!(3));
+
+    // The lines typed are kept for the next chat, in a file only the user may read.
+    let kept = env.frontier_home().join("state").join("chat_history");
+    let text = std::fs::read_to_string(&kept).unwrap();
+    for line in ["Why is the sky blue?", "And at sunset?", "/panel demo", "/quit"] {
+        assert!(text.lines().any(|l| l == line), "{line} in {text}");
+    }
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&kept).unwrap().permissions()) & 0o777,
+        0o600
+    );
 }
 
 #[test]
 fn ctrl_d_leaves_as_does_ctrl_c_twice_and_a_bad_command_or_panel_is_said_and_the_chat_goes_on() {
+    // With history off, the lines typed are not kept either.
     let env = TestEnv::new();
+    let config = format!("history = false\n{}", env.config_toml());
+    let env = env.config(&config);
     let mut chat = Chat::start(&env, &["--preset", "demo"]);
     chat.line("/pannel");
     chat.expect("error: no chat command `/pannel`");
@@ -241,6 +262,26 @@ fn ctrl_d_leaves_as_does_ctrl_c_twice_and_a_bad_command_or_panel_is_said_and_the
     chat.expect(PROMPT);
     chat.send("\x03");
     assert_eq!(chat.exit_code(), 0, "{}", chat.seen);
+    assert!(!env.frontier_home().join("state").join("chat_history").exists());
+}
+
+#[test]
+fn sigterm_or_sighup_at_the_prompt_ends_the_chat_with_its_code_and_bracketed_paste_off() {
+    let env = TestEnv::new();
+    for (signal, code, turns) in [(rustix::process::Signal::TERM, 143, 0), (rustix::process::Signal::HUP, 129, 1)] {
+        let mut chat = Chat::start(&env, PANEL);
+        for _ in 0..turns {
+            chat.line("Why is the sky blue?");
+            chat.expect("frontier show ");
+        }
+        chat.expect(PROMPT);
+        // The editor is reading (bracketed paste on) once its prompt is drawn.
+        chat.expect("\x1b[?2026l");
+        chat.signal(signal);
+        assert_eq!(chat.exit_code(), code, "{}", chat.seen);
+        // Nothing to say: no turn was running.
+        assert_eq!(chat.expect("\x1b[?2004l"), "\x1b[?2004l", "{}", chat.seen);
+    }
 }
 
 #[test]

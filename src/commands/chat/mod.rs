@@ -64,7 +64,11 @@ pub fn run(args: ChatArgs, env: &Env) -> Result<i32> {
     render::write_stderr(&format!("{panel}\n/help for the commands; Ctrl-D or /quit to leave\n"));
     let mut interrupted = false;
     loop {
-        let read = reader.read(PROMPT, &super::warn)?;
+        let read = match reader.read(PROMPT, &super::warn) {
+            // A signal at the prompt: no turn to stop, nothing to say but the exit code.
+            Err(e @ Error::Cancelled { .. }) => return Ok(e.exit_code()),
+            read => read?,
+        };
         let was_interrupted = std::mem::replace(&mut interrupted, read == Read::Interrupted);
         let line = match read {
             Read::Line(line) => line,

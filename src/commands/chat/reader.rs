@@ -146,12 +146,13 @@ fn read_line(editor: &mut rustyline::DefaultEditor, prompt: &str) -> std::result
     }
 }
 
-/// Adds `line` to the history and writes the file (rustyline makes it 0600); a warning
-/// when it could not be written.
+/// Adds `line` to the history and appends it to the file (rustyline makes it 0600, locks
+/// it against another chat, and keeps it to the newest `MAX_LINES`); a warning when it
+/// could not be written.
 fn keep(editor: &mut rustyline::DefaultEditor, line: &str, path: &std::path::Path) -> Option<String> {
     if line.trim().is_empty() {
         return None;
     }
     let _ = editor.add_history_entry(line);
-    editor.save_history(path).err().map(|e| format!("chat: the line history {} was not written: {e}", path.display()))
+    editor.append_history(path).err().map(|e| format!("chat: the line history {} was not written: {e}", path.display()))
 }
