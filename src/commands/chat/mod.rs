@@ -100,33 +100,70 @@ const HISTORY_FILE: &str = "chat_history";
 
 /// Carries out one of chat's own commands; `true`: leave.
 fn act(session: &mut Session<'_>, command: Command) -> Result<bool> {
-    let current = session.panel.clone();
-    let panel = match command {
+    match command {
         Command::Quit => return Ok(true),
-        Command::Help => {
-            render::write_stderr(line::HELP);
-            return Ok(false);
-        }
-        Command::Last => {
-            session.show_last();
-            return Ok(false);
-        }
+        Command::Help => render::write_stderr(line::HELP),
+        Command::Last => session.show_last(),
         Command::New => {
             session.forget_thread();
             render::write_stderr("the next turn starts a new thread\n");
-            return Ok(false);
         }
-        Command::ShowPanel => current,
+        Command::ShowPanel => render::write_stderr(&format!("{}\n", session.check(session.panel.clone())?)),
+        Command::Preset(_) | Command::Models(_) | Command::Model(_) | Command::Judge(_) | Command::Synth(_) => {
+            let panel = changed(&session.panel, command);
+            // Checked now, so a typo is caught here and not at the next turn; the old
+            // panel stays when the new one can't run.
+            let described = session.check(panel.clone())?;
+            session.panel = panel;
+            render::write_stderr(&format!("{described}\n"));
+        }
+    }
+    Ok(false)
+}
+
+/// The panel after `command` changes `current`: a preset, models or one model replace
+/// the panel whole (its judge and synth with it: the preset's own, or the defaults); a
+/// judge or a synth replaces only itself.
+fn changed(current: &PanelAsk, command: Command) -> PanelAsk {
+    match command {
         Command::Preset(name) => PanelAsk { preset: Some(name), ..PanelAsk::default() },
         Command::Models(models) => PanelAsk { models: Some(models), ..PanelAsk::default() },
         Command::Model(model) => PanelAsk { model: Some(model), ..PanelAsk::default() },
-        Command::Judge(judge) => PanelAsk { judge: Some(judge), ..current },
-        Command::Synth(synth) => PanelAsk { synth: Some(synth), ..current },
-    };
-    // Checked now, so a typo is caught here and not at the next turn; the old panel
-    // stays when the new one can't run.
-    let described = session.check(panel.clone())?;
-    session.panel = panel;
-    render::write_stderr(&format!("{described}\n"));
-    Ok(false)
+        Command::Judge(judge) => PanelAsk { judge: Some(judge), ..current.clone() },
+        Command::Synth(synth) => PanelAsk { synth: Some(synth), ..current.clone() },
+        _ => current.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_panel_change_replaces_the_panel_whole_and_a_judge_or_synth_change_only_itself() {
+        let current = PanelAsk {
+            preset: Some("frontier-trio".into()),
+            judge: Some("opus".into()),
+            synth: Some("gpt-5.5".into()),
+            ..PanelAsk::default()
+        };
+        let models = changed(&current, Command::Models(vec!["a".into(), "b".into()]));
+        assert_eq!(models, PanelAsk { models: Some(vec!["a".into(), "b".into()]), ..PanelAsk::default() });
+        let preset = changed(&models, Command::Preset("demo".into()));
+        assert_eq!(preset, PanelAsk { preset: Some("demo".into()), ..PanelAsk::default() });
+        assert_eq!(
+            changed(&current, Command::Model("m".into())),
+            PanelAsk { model: Some("m".into()), ..PanelAsk::default() }
+        );
+        assert_eq!(
+            changed(&current, Command::Judge("council".into())),
+            PanelAsk { judge: Some("council".into()), ..current.clone() }
+        );
+        assert_eq!(
+            changed(&current, Command::Synth("s".into())),
+            PanelAsk { synth: Some("s".into()), ..current.clone() }
+        );
+    }
 }

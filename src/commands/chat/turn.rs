@@ -32,16 +32,6 @@ pub struct Session<'a> {
     pub last: Option<RunReport>,
 }
 
-/// How a turn ended, for the session to go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
-    Answered,
-    /// It failed or was refused; what went wrong has been said.
-    Failed,
-    /// Ctrl-C stopped it.
-    Cancelled,
-}
-
 impl<'a> Session<'a> {
     pub fn new(args: &ChatArgs, config: Config, env: &'a Env) -> Session<'a> {
         Session {
@@ -97,10 +87,11 @@ impl<'a> Session<'a> {
         Ok(describe(&resolved))
     }
 
-    /// One turn: `prompt` to the panel with the thread so far. SIGTERM or SIGHUP during
-    /// the turn end the session (`Error::Cancelled`); any other error is the turn's, and
-    /// comes back for the session to show.
-    pub fn turn(&mut self, prompt: String) -> Result<Ended> {
+    /// One turn: `prompt` to the panel with the thread so far. A turn that produced no
+    /// answer says so and leaves the thread as it was, as does one Ctrl-C stopped. SIGTERM
+    /// or SIGHUP during the turn end the session (`Error::Cancelled`); any other error is
+    /// the turn's, and comes back for the session to show.
+    pub fn turn(&mut self, prompt: String) -> Result<()> {
         let request = self.request(prompt, self.panel.clone());
         let Resolved { plan, .. } = request::resolve(&request, &self.config, self.env, &mut super::super::warn)?;
         plan.context.notes.iter().for_each(|note| super::super::warn(note));
@@ -115,7 +106,7 @@ impl<'a> Session<'a> {
             Err(Error::Cancelled { signal: CancelSignal::Interrupt }) => {
                 observer.interrupted();
                 render::write_stderr("the turn was cancelled; the thread goes on from the turn before\n");
-                return Ok(Ended::Cancelled);
+                return Ok(());
             }
             Err(e) => {
                 if matches!(e, Error::Cancelled { .. }) {
@@ -134,19 +125,17 @@ impl<'a> Session<'a> {
         ) {
             super::super::warn(&warning);
         }
-        let ended = if report.status == Status::Ok && report.final_answer.is_some() {
+        if report.status == Status::Ok && report.final_answer.is_some() {
             self.continues = Some(Continues::Held(Box::new(Thread::after(before, &report))));
-            Ended::Answered
         } else {
             let failed = execute::failed(
                 report.failure_reason.unwrap_or(FailureReason::UnexpectedError),
                 format!("no panel member answered ({})", report.failed_models.join(", ")),
             );
             render::write_stderr(&crate::error::render(&failed));
-            Ended::Failed
-        };
+        }
         self.last = Some(report);
-        Ok(ended)
+        Ok(())
     }
 
     /// Prints the last turn's whole scores table, analysis and run id, on stderr.
