@@ -165,10 +165,10 @@ fn two_turns_a_cancelled_turn_a_panel_change_and_quit_in_a_real_terminal() {
 
     chat.line("And at sunset?");
     chat.expect("frontier show ");
-    // The second turn's members were sent the first turn: its question, then the answer
-    // frontier gave, then the new question.
+    // The second turn's members, judge and synth were sent the first turn: its question,
+    // then the answer frontier gave, then the new question.
     let synth_answer = "Answer from synth: the sky is blue because of Rayleigh scattering.";
-    for member in ["alpha", "beta"] {
+    for member in ["alpha", "beta", "judge", "synth"] {
         let sent = env.server().requests_for(member);
         assert_eq!(sent.len(), 2, "{member}");
         let second = turns(&sent[1].body);
