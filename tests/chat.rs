@@ -285,6 +285,23 @@ fn sigterm_or_sighup_at_the_prompt_ends_the_chat_with_its_code_and_bracketed_pas
 }
 
 #[test]
+fn chat_help_ends_with_its_keys_and_its_own_exit_status() {
+    let env = TestEnv::new();
+    let help = env.frontier(["chat", "--help"]).output();
+    assert_eq!(help.code, Some(0), "{help}");
+    let footer = help.stdout.split_once("\nKeys:\n").map(|(_, f)| f.to_string()).unwrap_or_default();
+    for line in [
+        "  Ctrl-C  during a turn, stop that turn; at the prompt, clear the line",
+        "  0    left with /quit, Ctrl-D or Ctrl-C twice",
+        "  143  ended by SIGTERM; 129 by SIGHUP",
+        "  FRONTIER_HOME ",
+    ] {
+        assert!(footer.contains(line), "the footer lacks {line:?}:\n{}", help.stdout);
+    }
+    assert!(!footer.contains("130"), "Ctrl-C does not end a chat:\n{footer}");
+}
+
+#[test]
 fn without_a_terminal_chat_refuses_and_points_at_run() {
     let env = TestEnv::new();
     let out = env.frontier(["chat", "--preset", "demo"]).stdin("hello\n").output();
