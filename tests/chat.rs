@@ -257,11 +257,18 @@ fn ctrl_d_leaves_as_does_ctrl_c_twice_and_a_bad_command_or_panel_is_said_and_the
 
     let mut chat = Chat::start(&env, &["--preset", "demo"]);
     chat.expect(PROMPT);
-    chat.send("half a line\x03");
-    chat.expect("Ctrl-C again");
+    // Ctrl-C clears a line with text and the prompt stays; on the empty line, the first
+    // Ctrl-C says how to leave and the second leaves. Nothing was asked.
+    chat.send("half a line\x03/panel\r");
+    let shown = chat.expect("panel: demo (");
+    assert!(!shown.contains("Ctrl-C again") && !shown.contains("half a line\r\n"), "{shown:?}");
+    chat.expect(PROMPT);
+    chat.send("\x03");
+    chat.expect("(Ctrl-C again, Ctrl-D or /quit to leave)");
     chat.expect(PROMPT);
     chat.send("\x03");
     assert_eq!(chat.exit_code(), 0, "{}", chat.seen);
+    assert!(!chat.seen.contains("answer ·"), "{}", chat.seen);
     assert!(!env.frontier_home().join("state").join("chat_history").exists());
 }
 

@@ -60,7 +60,8 @@ Exit status:
 pub const CHAT_HELP_FOOTER: &str = concat!(
     "\
 Keys:
-  Ctrl-C  during a turn, stop that turn; at the prompt, clear the line (twice in a row: leave)
+  Ctrl-C  during a turn, stop that turn; at the prompt, clear the line (on an empty line,
+          twice in a row: leave)
   Ctrl-D  leave (on an empty line); so does /quit. /help lists the other commands
 
 Exit status:

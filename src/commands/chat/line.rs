@@ -54,8 +54,9 @@ A line is a turn: the panel answers it with the thread so far.
   /last               the last turn's scores table, analysis and run id
   /new                start a new thread (the panel stays)
   /help               this list
-  /quit, /exit        leave (so do Ctrl-D, and Ctrl-C twice at the prompt)
+  /quit, /exit        leave (so do Ctrl-D, and Ctrl-C twice on an empty line)
 Ctrl-C during a turn stops that turn; the thread goes on from the turn before.
+Ctrl-C at the prompt clears the line.
 Start a line with // to send one that begins with /.
 ";
 

@@ -5,8 +5,9 @@
 //! start a new thread, or leave.
 //!
 //! Ctrl-C during a turn stops that turn (the run dropped as `run` drops it on a signal:
-//! every request and agent CLI with it) and the prompt comes back; at the prompt the
-//! editor clears the line, and a second Ctrl-C in a row leaves, as do Ctrl-D and `/quit`.
+//! every request and agent CLI with it) and the prompt comes back; at the prompt it
+//! clears the line, and on an empty line a second Ctrl-C in a row leaves, as do Ctrl-D
+//! and `/quit`.
 //! SIGTERM and SIGHUP end the session wherever it is, with their exit codes.
 //!
 //! `reader`: the prompt (rustyline on a thread, the signals that end the wait); `line`:

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 
 use rustyline::error::ReadlineError;
+use rustyline::{Cmd, ConditionalEventHandler, Event, EventContext, EventHandler, KeyEvent, Movement, RepeatCount};
 
 use super::super::cancel::Cancel;
 use super::super::execute;
@@ -25,7 +26,7 @@ pub const MAX_LINES: usize = 1000;
 pub enum Read {
     /// Entered a line.
     Line(String),
-    /// Pressed Ctrl-C.
+    /// Pressed Ctrl-C on an empty line (on a line with text, Ctrl-C clears it).
     Interrupted,
     /// Pressed Ctrl-D on an empty line, or the terminal is gone.
     Eof,
@@ -54,6 +55,7 @@ impl Reader {
             .build();
         let mut editor = rustyline::DefaultEditor::with_config(config)
             .map_err(|e| Error::internal(format!("could not start the line editor: {e}"), "check the terminal"))?;
+        editor.bind_sequence(KeyEvent::ctrl('C'), EventHandler::Conditional(Box::new(CtrlC)));
         let mut warning = None;
         if let Some(path) = &history {
             match editor.load_history(path) {
@@ -130,6 +132,17 @@ impl Drop for Reader {
         if let Some(editor) = self.editor.take() {
             let _ = editor.join();
         }
+    }
+}
+
+/// Ctrl-C on a line with text clears it, and the read goes on; on an empty line it ends
+/// the read (`Read::Interrupted`), so a person leaves by pressing it twice, not by
+/// clearing two lines in a row.
+struct CtrlC;
+
+impl ConditionalEventHandler for CtrlC {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, context: &EventContext<'_>) -> Option<Cmd> {
+        (!context.line().is_empty()).then_some(Cmd::Kill(Movement::WholeLine))
     }
 }
 
