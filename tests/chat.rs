@@ -239,6 +239,45 @@ fn two_turns_a_cancelled_turn_a_panel_change_and_quit_in_a_real_terminal() {
 }
 
 #[test]
+fn continue_picks_up_a_recorded_thread_and_a_failed_turn_leaves_the_thread_as_it_was() {
+    let env = TestEnv::new();
+    let first = env.frontier(["run"].iter().chain(PANEL).chain(&["First question?"])).output();
+    assert_eq!(first.code, Some(0), "{first}");
+    let first_id = env.frontier(["runs", "--json"]).output().json()[0]["run_id"].as_str().unwrap().to_string();
+
+    let mut chat = Chat::start(&env, &["--continue", "nope", "--preset", "demo"]);
+    chat.expect("error: no run `nope` to continue");
+    assert_eq!(chat.exit_code(), 2, "{}", chat.seen);
+
+    let args: Vec<&str> = ["--continue", "last"].iter().chain(PANEL).copied().collect();
+    let mut chat = Chat::start(&env, &args);
+    chat.line("/models local:fail-503-x");
+    chat.expect("panel: custom (local:fail-503-x)");
+    chat.line("Doomed?");
+    chat.expect("error: ");
+    chat.line("/models local:alpha,local:beta");
+    chat.expect("panel: custom (local:alpha, local:beta)");
+    chat.line("Second question?");
+    chat.expect("frontier show ");
+    chat.line("/quit");
+    assert_eq!(chat.exit_code(), 0, "{}", chat.seen);
+
+    // The recorded run's turn reached the chat's members; the failed turn did not.
+    let sent = env.server().requests_for("alpha");
+    let last = turns(&sent.last().unwrap().body);
+    assert_eq!(
+        last[..2],
+        [
+            ("user".to_string(), "First question?".to_string()),
+            ("assistant".to_string(), "Answer from synth: the sky is blue because of Rayleigh scattering.".to_string()),
+        ]
+    );
+    assert!(last[2].1.contains("Second question?") && !last.iter().any(|(_, t)| t.contains("Doomed?")), "{last:#?}");
+    let shown = env.frontier(["show", "last", "--json"]).output().json();
+    assert_eq!((shown["thread"]["root"].clone(), shown["thread"]["turn"].clone()), (json!(first_id), json!(2)));
+}
+
+#[test]
 fn ctrl_d_leaves_as_does_ctrl_c_twice_and_a_bad_command_or_panel_is_said_and_the_chat_goes_on() {
     // With history off, the lines typed are not kept either.
     let env = TestEnv::new();

@@ -50,8 +50,7 @@ pub fn run(args: ChatArgs, env: &Env) -> Result<i32> {
     }
     let config = super::load_config(env)?;
     let mut session = Session::new(&args, config, env);
-    // A bad panel or thread is refused before the prompt is shown, as `run` refuses it.
-    let panel = session.check(session.panel.clone())?;
+    let panel = session.begin()?;
     let history = session.config().settings.history.then(|| session.config().paths.state_dir.clone());
     let history = match history.map(|dir| crate::private_dir::create_all(&dir).map(|()| dir.join(HISTORY_FILE))) {
         Some(Ok(path)) => Some(path),

@@ -78,6 +78,26 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// Resolves the panel and the thread before the first turn, so that a bad panel or a
+    /// thread that can't be continued is refused before the prompt is shown. A thread
+    /// named by run id (`--continue`) is read now and held from then on: `last` stays the
+    /// run it named when the chat began, not the chat's own failed turn recorded since.
+    pub fn begin(&mut self) -> Result<String> {
+        let request = self.request(String::from("?"), self.panel.clone());
+        let resolved = request::resolve(&request, &self.config, self.env, &mut super::super::warn)?;
+        let plan = &resolved.plan;
+        if let Some(link) = plan.link.clone() {
+            let thread = Thread {
+                turns: plan.thread.clone(),
+                link,
+                nonce: Some(plan.session.nonce.clone()),
+                notes: plan.context.notes.clone(),
+            };
+            self.continues = Some(Continues::Held(Box::new(thread)));
+        }
+        Ok(describe(&resolved))
+    }
+
     /// What `panel` resolves to for the next turn (nothing is sent): its label and
     /// participants, or why it can't run (an unknown model or preset, a thread that
     /// can't be continued).
