@@ -3,15 +3,16 @@
 //! every error is rendered the same way.
 //!
 //! This file holds the command tree (`Cli`, `Command`) and the help footer; each group
-//! of subcommands' arguments is a file of its own (`run`: the run, its panel and shape;
-//! `scope`: mode, compose, status, tune; `preset`; `history`: runs, show; `host`: hook,
-//! statusline, install), the numeric flags' parsers are `values`, and `parse` turns an
-//! argument list into a `Cli` or a usage error. Every type is re-exported here, so the
-//! rest of the crate names them `crate::cli::X`.
+//! of subcommands' arguments is a file of its own (`run`: the run, its panel, shape and
+//! limits; `chat`; `scope`: mode, compose, status, tune; `preset`; `history`: runs, show;
+//! `host`: hook, statusline, install), the numeric flags' parsers are `values`, and
+//! `parse` turns an argument list into a `Cli` or a usage error. Every type is
+//! re-exported here, so the rest of the crate names them `crate::cli::X`.
 //!
 //! Knows nothing about what the arguments mean: ranges, defaults and precedence are the
 //! commands'.
 
+mod chat;
 mod history;
 mod host;
 mod parse;
@@ -22,26 +23,57 @@ mod values;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use chat::ChatArgs;
 pub use history::{RunsArgs, ShowArgs};
 pub use host::{HookArgs, HostArg, InstallArgs, StatuslineArgs};
 pub use parse::{Parsed, parse};
 pub use preset::PresetCommand;
-pub use run::{PanelArgs, RunArgs, ShapeArgs};
+pub use run::{LimitArgs, PanelArgs, RunArgs, ShapeArgs};
 pub use scope::{ComposeArgs, ModeArgs, ModeWord, OnOff, StatusArgs, TuneArgs};
+
+/// What every help footer ends with: the variables that move frontier's files and scope.
+macro_rules! environment {
+    () => {
+        "Environment:
+  FRONTIER_HOME   keep config (config.toml, presets/) and state (scopes, history) under this directory
+  FRONTIER_SCOPE  the scope to use when --scope is not given"
+    };
+}
 
 /// The footer of `frontier --help` and `frontier run --help`: what the exit status
 /// means (`error::exit_code`; the signal codes are 128 + the signal's number) and the
 /// variables that move frontier's files and scope. `frontier man` prints the same.
-pub const HELP_FOOTER: &str = "\
+pub const HELP_FOOTER: &str = concat!(
+    "\
 Exit status:
   0    success
   1    the run failed or was refused (no answer, models not ready, a file not written)
   2    usage: bad flags, unknown model or preset, invalid config.toml or preset file
   130  cancelled by SIGINT (Ctrl-C); 143 by SIGTERM; 129 by SIGHUP
 
-Environment:
-  FRONTIER_HOME   keep config (config.toml, presets/) and state (scopes, history) under this directory
-  FRONTIER_SCOPE  the scope to use when --scope is not given";
+",
+    environment!()
+);
+
+/// The footer of `frontier chat --help`: its keys, and its exit status, which a turn's
+/// failure or Ctrl-C does not set (the chat goes on).
+pub const CHAT_HELP_FOOTER: &str = concat!(
+    "\
+Keys:
+  Ctrl-C  during a turn, stop that turn; at the prompt, clear the line (on an empty line,
+          twice in a row: leave)
+  Ctrl-D  leave (on an empty line); so does /quit. /help lists the other commands
+
+Exit status:
+  0    left with /quit, Ctrl-D or Ctrl-C twice
+  1    refused before the first turn (models not ready, FRONTIER_DEPTH set)
+  2    usage: bad flags, unknown model or preset, invalid config.toml, no run to --continue,
+       no terminal
+  143  ended by SIGTERM; 129 by SIGHUP
+
+",
+    environment!()
+);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -62,6 +94,10 @@ pub enum Command {
     /// Run one prompt through a panel (or the scope's armed mode) and print the answer.
     #[command(after_help = HELP_FOOTER)]
     Run(Box<RunArgs>),
+    /// Talk with a panel in the terminal: each line is a turn of one thread, fused as `run`
+    /// fuses a prompt; `/help` lists the commands (docs/chat.md).
+    #[command(after_help = CHAT_HELP_FOOTER)]
+    Chat(Box<ChatArgs>),
     /// List recorded runs, newest first, or per-model statistics over all of them.
     Runs(RunsArgs),
     /// Print one recorded run: prompt, panel, analysis, notes and answer.

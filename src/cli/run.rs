@@ -1,6 +1,7 @@
 //! The arguments of `frontier run` and the panel and shape flags that `mode` and
 //! `compose` share with it: who answers (`PanelArgs`), how a fusion runs beyond its panel
-//! (`ShapeArgs`), and a run's own limits, output and context flags (`RunArgs`).
+//! (`ShapeArgs`), a run's limits (`LimitArgs`, which `chat` shares too), and a run's own
+//! output and context flags (`RunArgs`).
 //!
 //! Raw values only: the ranges, defaults and precedence over config.toml and the scope
 //! are the commands' business.
@@ -63,6 +64,31 @@ impl ShapeArgs {
     }
 }
 
+/// A run's limits, for `run` and for each turn of `chat`: how long each call and the whole
+/// run may take, how many members run at once, what it may cost.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LimitArgs {
+    /// Seconds each model call may take.
+    /// [default: `member_timeout_secs` in config.toml, else 180]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
+    pub timeout: Option<u64>,
+    /// Seconds the whole run may take. [default: `budget_secs` in config.toml, else 540]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
+    pub budget: Option<u64>,
+    /// How many panel members run at once. [default: `concurrency` in config.toml, else 4]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
+    pub concurrency: Option<usize>,
+    /// Seconds a stream may go without completing an event before it counts as stalled
+    /// (keep-alive comments and partial lines do not count).
+    /// [default: `idle_timeout_secs` in config.toml, else 60]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
+    pub idle_timeout: Option<u64>,
+    /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
+    /// synth when they would cross it. [default: `max_cost_usd` in config.toml, else no cap]
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
+    pub max_cost: Option<f64>,
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The prompt, or `-` to read it from stdin.
@@ -79,31 +105,14 @@ pub struct RunArgs {
     /// Print one JSON RunReport on stdout instead of the streamed answer.
     #[arg(long)]
     pub json: bool,
-    /// Seconds each model call may take.
-    /// [default: `member_timeout_secs` in config.toml, else 180]
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
-    pub timeout: Option<u64>,
-    /// Seconds the whole run may take. [default: `budget_secs` in config.toml, else 540]
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
-    pub budget: Option<u64>,
-    /// How many panel members run at once. [default: `concurrency` in config.toml, else 4]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive::<usize>)]
-    pub concurrency: Option<usize>,
-    /// Seconds a stream may go without completing an event before it counts as stalled
-    /// (keep-alive comments and partial lines do not count).
-    /// [default: `idle_timeout_secs` in config.toml, else 60]
-    #[arg(long, value_name = "SECS", allow_negative_numbers = true, value_parser = positive::<u64>)]
-    pub idle_timeout: Option<u64>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Print the answer when it is complete instead of streaming it as it arrives.
     #[arg(long)]
     pub no_stream: bool,
     /// Print the answer alone: no progress, score table, analysis or summary on stderr.
     #[arg(long, short = 'q', conflicts_with = "json")]
     pub quiet: bool,
-    /// Refuse the run if its estimated cost is over this many USD, and skip the judge or
-    /// synth when they would cross it. [default: `max_cost_usd` in config.toml, else no cap]
-    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
-    pub max_cost: Option<f64>,
     /// Fix the judge's shuffle of the answers (a report's `judge_seed`), to reproduce a run.
     /// [default: a fresh random seed each run]
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = count::<u64>)]

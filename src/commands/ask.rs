@@ -5,7 +5,7 @@
 
 use std::io::IsTerminal as _;
 
-use crate::cli::{PanelArgs, RunArgs, ShapeArgs};
+use crate::cli::{LimitArgs, PanelArgs, RunArgs, ShapeArgs};
 use crate::context::reach::Outside;
 use crate::request::{ContextAsk, Continues, LimitAsk, Origin, PanelAsk, Request};
 use crate::scope::state::Shape;
@@ -17,13 +17,7 @@ pub fn run_request(args: &RunArgs, prompt: String) -> Request {
         origin: Origin::Cli { scope: args.scope.clone() },
         panel: panel(&args.panel),
         shape: shape(&args.shape),
-        limits: LimitAsk {
-            concurrency: args.concurrency,
-            member_timeout: args.timeout,
-            budget: args.budget,
-            max_cost_usd: args.max_cost,
-            idle_timeout: args.idle_timeout,
-        },
+        limits: limits(&args.limits),
         context: ContextAsk {
             files: args.files.clone(),
             diff: args.diff.clone(),
@@ -49,6 +43,17 @@ pub fn panel(flags: &PanelArgs) -> PanelAsk {
         model: flags.model.clone(),
         judge: flags.judge.clone(),
         synth: flags.synth.clone(),
+    }
+}
+
+/// The limits the flags ask for.
+pub fn limits(flags: &LimitArgs) -> LimitAsk {
+    LimitAsk {
+        concurrency: flags.concurrency,
+        member_timeout: flags.timeout,
+        budget: flags.budget,
+        max_cost_usd: flags.max_cost,
+        idle_timeout: flags.idle_timeout,
     }
 }
 

@@ -30,6 +30,18 @@ impl Cancel {
         }
     }
 
+    /// The handlers of SIGTERM and SIGHUP alone, for `chat` waiting at its prompt: there
+    /// the line editor owns SIGINT (the terminal sends Ctrl-C as a key, not a signal, and
+    /// the editor keeps a handler of its own while it reads): one installed while it reads
+    /// would be undone when the editor puts back the handler it found.
+    pub fn install_ending() -> Cancel {
+        Cancel {
+            interrupt: None,
+            terminate: signal(SignalKind::terminate()).ok(),
+            hangup: signal(SignalKind::hangup()).ok(),
+        }
+    }
+
     /// Resolves with the first of the signals to arrive; never, if none was installed.
     pub async fn received(&mut self) -> CancelSignal {
         tokio::select! {

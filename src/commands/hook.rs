@@ -179,7 +179,7 @@ fn armed(
         session: None,
     };
     // The scope's state is already read: nothing for the resolver to warn about.
-    let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
+    let Resolved { mut plan, budget, label, .. } = request::resolve(&request, &config, env, &mut |_| {})?;
     // A host that gives up on its hook sooner than the timeout frontier registers.
     if let Some(cap) = wait::max_budget(host) {
         plan.limits.budget = plan.limits.budget.min(cap);

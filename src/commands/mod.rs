@@ -10,6 +10,7 @@
 mod ask;
 mod cancel;
 mod catalog;
+mod chat;
 mod completions;
 mod compose;
 mod doctor;
@@ -36,6 +37,7 @@ use crate::error::Result;
 pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
     match cli.command {
         Command::Run(args) => run::run(*args, env),
+        Command::Chat(args) => chat::run(*args, env),
         Command::Runs(args) => runs::run(args, env),
         Command::Show(args) => show::run(args, env),
         Command::Mode(args) => mode::run(args, env),

@@ -47,6 +47,8 @@ use crate::pipeline::RunReport;
 pub enum Source<'a> {
     /// `frontier run`.
     Run,
+    /// A turn of `frontier chat`.
+    Chat,
     /// An editor agent's prompt hook, in this scope.
     Hook { scope: &'a str },
     /// A tool call to `frontier mcp` (`fuse` or `ask`).
@@ -57,6 +59,7 @@ impl Source<'_> {
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Run => "run",
+            Source::Chat => "chat",
             Source::Hook { .. } => "hook",
             Source::Mcp => "mcp",
         }
@@ -64,7 +67,7 @@ impl Source<'_> {
 
     pub fn scope(self) -> Option<String> {
         match self {
-            Source::Run | Source::Mcp => None,
+            Source::Run | Source::Chat | Source::Mcp => None,
             Source::Hook { scope } => Some(scope.to_string()),
         }
     }

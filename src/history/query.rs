@@ -25,7 +25,7 @@ pub struct Summary {
     pub started_at: Option<String>,
     /// When the run began, Unix ms, as stored.
     pub started_at_ms: i64,
-    /// `run` or `hook`.
+    /// `run`, `chat`, `hook` or `mcp`.
     pub source: String,
     pub scope: Option<String>,
     pub mode: String,

@@ -10,7 +10,7 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE runs (
         run_id         TEXT PRIMARY KEY NOT NULL,
         started_at_ms  INTEGER NOT NULL,  -- Unix time in ms: when the run began
-        source         TEXT NOT NULL,     -- 'run' or 'hook'
+        source         TEXT NOT NULL,     -- 'run', 'chat', 'hook' or 'mcp'
         scope          TEXT,              -- the hook's scope
         mode           TEXT NOT NULL,     -- 'single' or 'fusion'
         preset         TEXT,

@@ -120,8 +120,16 @@ impl RunOutput {
         if self.answer_only {
             return;
         }
+        self.summary(report, recorded, recorded && self.screen.stderr_tty);
+    }
+
+    /// Prints on stderr how a run ended, after its answer: a fusion's scores and analysis
+    /// (`brief`: the standings, the verdict and the analysis's counts; else the whole table
+    /// and analysis), the council's lines, the notes and the summary line naming the run
+    /// (`recorded`: with the `frontier show` that finds it). `chat` prints it brief after
+    /// each turn, and whole for `/last`.
+    pub fn summary(&self, report: &RunReport, recorded: bool, brief: bool) {
         let fit = self.screen.stderr();
-        let brief = recorded && self.screen.stderr_tty;
         let mut err = String::new();
         if report.mode == RunMode::Fusion && !report.panel.is_empty() {
             let value = serde_json::to_value(report).unwrap_or_default();

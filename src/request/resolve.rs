@@ -17,7 +17,7 @@
 use super::context::{self, Budget};
 use super::selection::Selection;
 use super::words::{Armed, Origin, armed_scope};
-use super::{Continues, Request, limits, participants, shape, thread};
+use super::{Continues, Request, Thread, limits, participants, shape, thread};
 use crate::config::Config;
 use crate::config::model_status::ready_models;
 use crate::env::Env;
@@ -35,6 +35,9 @@ pub struct Resolved {
     pub budget: Budget,
     /// The preset's name, `custom`, or the single model: how the panel is shown.
     pub label: String,
+    /// The thread the plan continues, as it is sent (its oldest turns left out when over
+    /// the budget), for a sender that holds it (`frontier chat`).
+    pub thread: Option<Thread>,
 }
 
 /// The plan `request` asks for under `config`. `warn` hears, as soon as it is known,
@@ -107,14 +110,15 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
     if let Some(nonce) = session.as_ref().and_then(|s| s.nonce.clone()) {
         plan.session.nonce = nonce;
     }
-    if let Some(thread) = thread {
-        let thread = thread.windowed(budget.chars);
-        plan.session = Session { key: thread.link.root.clone(), nonce: thread.nonce.unwrap_or_else(Nonce::random) };
-        plan.thread = thread.turns;
-        plan.link = Some(thread.link);
-        plan.context.notes = thread.notes;
+    let thread = thread.map(|thread| thread.windowed(budget.chars));
+    if let Some(thread) = &thread {
+        plan.session =
+            Session { key: thread.link.root.clone(), nonce: thread.nonce.clone().unwrap_or_else(Nonce::random) };
+        plan.thread = thread.turns.clone();
+        plan.link = Some(thread.link.clone());
+        plan.context.notes = thread.notes.clone();
     }
-    Ok(Resolved { plan, budget, label: selection.label().to_string() })
+    Ok(Resolved { plan, budget, label: selection.label().to_string(), thread })
 }
 
 /// The scope a request runs in, for its record: the hook's, else the one the command line

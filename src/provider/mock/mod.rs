@@ -20,7 +20,7 @@ pub use options::{MockFailure, MockOptionError, MockOptions};
 use serde_json::{Map, Value, json};
 
 use super::usage::{Usage, estimate_tokens};
-use super::{ChatRequest, EventStream, Provider, ProviderError, StreamEvent};
+use super::{ChatRequest, EventStream, Provider, ProviderError, Role, StreamEvent};
 
 pub struct MockProvider {
     name: String,
@@ -43,11 +43,10 @@ impl MockProvider {
         let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
         parts.extend(texts.iter().map(|t| t.as_bytes()));
         let seed = fnv1a(&parts);
-        // A continued conversation's question is in its first message.
-        let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
+        let turn = this_turn(request);
+        let opening = turn.first().map_or(request.user.as_str(), String::as_str);
         if let Some(role) = self.options.demo {
-            let raw: Vec<&str> = messages.iter().map(|m| m.text).collect();
-            let raw = if raw.is_empty() { vec![request.user.as_str()] } else { raw };
+            let raw: Vec<&str> = turn.iter().map(String::as_str).collect();
             return Some(match &request.json_schema {
                 Some(schema) => demo::verdict(&schema.schema, &raw, instance(&schema.schema, seed, "")).to_string(),
                 None => demo::prose(role, &self.name, &raw),
@@ -64,6 +63,28 @@ impl MockProvider {
             None => prose(&self.name, opening, seed),
         })
     }
+}
+
+/// The messages of `request`'s own turn, consecutive messages of one role joined (they
+/// are blocks of one message): from the last that shows the question to a judge, a
+/// ranker or the synth (`## Question`), which a synth continuing the judge's
+/// conversation has before its own; else the last user message alone. The thread of
+/// earlier turns before it is not this turn's question.
+fn this_turn(request: &ChatRequest) -> Vec<String> {
+    let mut merged: Vec<(Role, String)> = Vec::new();
+    for m in request.messages() {
+        match merged.last_mut() {
+            Some((role, text)) if *role == m.role => text.push_str(m.text),
+            _ => merged.push((m.role, m.text.to_string())),
+        }
+    }
+    let is_user = |(role, _): &(Role, String)| *role == Role::User;
+    let start = merged
+        .iter()
+        .rposition(|m| is_user(m) && m.1.starts_with("## Question"))
+        .or_else(|| merged.iter().rposition(is_user))
+        .unwrap_or_default();
+    merged.split_off(start).into_iter().map(|(_, text)| text).collect()
 }
 
 /// `text` with each run of exactly 32 lowercase hex digits (a frame's nonce, random in
@@ -289,6 +310,30 @@ mod tests {
             }
         }
         Ok(text)
+    }
+
+    #[test]
+    fn a_follow_ups_question_is_its_own_turns_not_the_threads_first() {
+        use crate::provider::{Conversation, Turn};
+        let said = |role, text: &str| Turn { role, text: text.into() };
+        let thread = vec![said(Role::User, "What is 6*7?"), said(Role::Assistant, "42.")];
+        let follow_up = |user: &str| ChatRequest {
+            conversation: Conversation { prior: thread.clone(), ..Conversation::default() },
+            ..request(user, None)
+        };
+        assert_eq!(this_turn(&follow_up("And 8*9?")), ["And 8*9?"]);
+        // A judge's message, and a synth continuing it: from the question shown to them.
+        let judged = "## Question\n\nAnd 8*9?\n\n## Answers";
+        let mut synth = follow_up("## Your next task");
+        synth.conversation.prior.extend([said(Role::User, judged), said(Role::Assistant, "{}")]);
+        assert_eq!(this_turn(&synth), [judged, "{}", "## Your next task"]);
+        // Blocks of one message are one message.
+        let mut blocks = follow_up("prompt");
+        blocks.conversation.prior.push(said(Role::User, "context, "));
+        assert_eq!(this_turn(&blocks), ["context, prompt"]);
+        let demo =
+            MockProvider::new("demo", MockOptions { demo: Some(demo::DemoRole::Terse), ..MockOptions::default() });
+        assert_eq!(demo.answer(&follow_up("And 8*9?")).as_deref(), Some("72."));
     }
 
     #[test]
