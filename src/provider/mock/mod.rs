@@ -38,15 +38,16 @@ impl MockProvider {
             return Some(reply.clone());
         }
         // Every message counts, its nonces left out.
-        let messages = request.messages();
-        let texts: Vec<String> = messages.iter().map(|m| without_nonces(m.text)).collect();
+        // A message's blocks are one text: the answer is the same however it was split.
+        let messages: Vec<String> = request.messages().iter().map(|m| m.text().into_owned()).collect();
+        let texts: Vec<String> = messages.iter().map(|m| without_nonces(m)).collect();
         let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
         parts.extend(texts.iter().map(|t| t.as_bytes()));
         let seed = fnv1a(&parts);
         // A continued conversation's question is in its first message.
-        let opening = messages.first().map_or(request.user.as_str(), |m| m.text);
+        let opening = messages.first().map_or(request.user.as_str(), String::as_str);
         if let Some(role) = self.options.demo {
-            let raw: Vec<&str> = messages.iter().map(|m| m.text).collect();
+            let raw: Vec<&str> = messages.iter().map(String::as_str).collect();
             let raw = if raw.is_empty() { vec![request.user.as_str()] } else { raw };
             return Some(match &request.json_schema {
                 Some(schema) => demo::verdict(&schema.schema, &raw, instance(&schema.schema, seed, "")).to_string(),
@@ -120,7 +121,7 @@ impl Provider for MockProvider {
         let message = self.options.error_chars.map_or("mock failure".to_string(), |n| padded("mock failure", n));
         let answer = self.answer(&request);
         let input_tokens =
-            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
+            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(&m.text()));
         Box::pin(async_stream::try_stream! {
             latency(delay).await;
             match fail {
