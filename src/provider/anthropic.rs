@@ -24,9 +24,6 @@ use super::{ChatRequest, ProviderError, Role, Secret, StreamEvent, Usage};
 
 /// The API version every request declares.
 const API_VERSION: &str = "2023-06-01";
-/// The most `cache_control` marks one request may carry.
-#[cfg(test)]
-const MAX_BREAKPOINTS: usize = 4;
 /// `max_tokens` is required by the API; this leaves room for long answers and verdicts.
 const MAX_OUTPUT_TOKENS: u32 = 8192;
 
@@ -46,7 +43,7 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
     // block that ends it (the session's stable part, the part a judge shares with its
     // synth), and the system text with them, so that the requests that write an entry
     // and those that read it mark the same blocks. At most three marks, under the API's
-    // limit of `MAX_BREAKPOINTS`.
+    // limit of four.
     let system = match request.marks_prefix() && !request.system.is_empty() {
         true => json!([{"type": "text", "text": request.system, "cache_control": ephemeral()}]),
         false => json!(request.system),
@@ -263,6 +260,9 @@ mod tests {
     use crate::provider::http::conformance::{self, MidStreamError, Recording};
     use crate::provider::http::testing;
     use crate::provider::{JsonSchema, Price, conversation};
+
+    /// The most `cache_control` marks one request may carry.
+    const MAX_BREAKPOINTS: usize = 4;
 
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
