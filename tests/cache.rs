@@ -177,7 +177,8 @@ fn common_system() -> &'static str {
 fn cache_keys(env: &TestEnv, provider: &str) -> Vec<Option<String>> {
     let panel = format!("{provider}:a,{provider}:b");
     let judge = format!("{provider}:judge");
-    let out = env.frontier(["run", PROMPT, "--json", "--models", &panel, "--judge", &judge, "--synth", &judge]).output();
+    let out =
+        env.frontier(["run", PROMPT, "--json", "--models", &panel, "--judge", &judge, "--synth", &judge]).output();
     assert_eq!(out.code, Some(0), "{out}");
     let asked = env.server().requests();
     let key = |model: &str| {
