@@ -8,6 +8,8 @@ use super::screen::Fit;
 use super::wrap::one_line;
 use crate::history::{Summary, Thread};
 
+/// The most of a run id a line shows (frontier's own have 24 characters).
+const MAX_ID_CHARS: usize = 40;
 /// The most of a status a line shows.
 const MAX_STATUS_CHARS: usize = 12;
 /// The narrowest a prompt is cut to, however little room the line leaves.
@@ -16,9 +18,11 @@ const MIN_PROMPT_CHARS: usize = 12;
 /// The `thread:` section for the run `shown`.
 pub fn section(thread: &Thread, shown: &str, fit: Fit) -> String {
     let plural = if thread.total == 1 { "" } else { "s" };
-    let mut out = format!("\nthread: {} run{plural}, begun by {}\n", thread.total, thread.root);
+    // The root's id is read from a report: shown as a name, never as terminal input.
+    let root = one_line(&thread.root, MAX_ID_CHARS);
+    let mut out = format!("\nthread: {} run{plural}, begun by {root}\n", thread.total);
     if thread.runs.first().is_none_or(|first| first.run_id != thread.root) {
-        out.push_str(&format!("  {:>7}  {}  (not recorded)\n", "turn 1", thread.root));
+        out.push_str(&format!("  {:>7}  {root}  (not recorded)\n", "turn 1"));
     }
     let statuses: Vec<String> = thread.runs.iter().map(|r| one_line(&r.status, MAX_STATUS_CHARS)).collect();
     let status_width = statuses.iter().map(|s| s.chars().count()).max().unwrap_or(0);
@@ -81,6 +85,13 @@ mod tests {
            turn 3  20261207-173530-9f8e7d6c  error  And with jitter, which kind?
           cache, all turns: 48% of 40,312 input tokens read from the providers' caches
         ");
+    }
+
+    #[test]
+    fn a_root_id_from_a_report_never_reaches_the_terminal_raw() {
+        let hostile = Thread { root: "r\u{1b}[2J\u{7}oot".into(), ..thread(Vec::new(), 2) };
+        let shown = section(&hostile, "x", AT_80);
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\u{7}'), "{shown:?}");
     }
 
     #[test]
