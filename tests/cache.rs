@@ -171,3 +171,38 @@ fn common_system() -> &'static str {
      a correct minority answer beats a popular wrong one. \
      Reply with one JSON object and nothing else."
 }
+
+/// The session's cache key of each member's request of `run`, by member, from the fake
+/// server's recording: `None` where the request carried none.
+fn cache_keys(env: &TestEnv, provider: &str) -> Vec<Option<String>> {
+    let panel = format!("{provider}:a,{provider}:b");
+    let judge = format!("{provider}:judge");
+    let out =
+        env.frontier(["run", PROMPT, "--json", "--models", &panel, "--judge", &judge, "--synth", &judge]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let asked = env.server().requests();
+    let key = |model: &str| {
+        let last = asked.iter().rev().find(|r| r.model() == model).unwrap();
+        last.body.get("prompt_cache_key").map(|k| k.as_str().unwrap().to_string())
+    };
+    vec![key("a"), key("b")]
+}
+
+#[test]
+fn an_openai_kind_server_gets_the_sessions_cache_key_only_when_its_provider_takes_one() {
+    let env = TestEnv::new();
+    let base_url = env.server().base_url();
+    let env = env.config(&format!(
+        "[providers.local]\nkind = \"openai\"\nbase_url = \"{base_url}\"\n\n\
+         [providers.keyed]\nkind = \"openai\"\nbase_url = \"{base_url}\"\nprompt_cache_key = true\n"
+    ));
+    // A compatible server may refuse a field it does not know: by default it gets none.
+    assert_eq!(cache_keys(&env, "local"), vec![None, None]);
+    let first = cache_keys(&env, "keyed");
+    let keys: Vec<&str> = first.iter().map(|k| k.as_deref().unwrap()).collect();
+    assert!(keys.iter().all(|k| k.len() == "frontier-".len() + 24 && k.starts_with("frontier-")), "{keys:?}");
+    assert_ne!(keys[0], keys[1], "each member has a cache of its own");
+    // A run that continues nothing is a session of its own, with keys of its own.
+    let second = cache_keys(&env, "keyed");
+    assert!(second.iter().all(|k| !first.contains(k)), "{first:?} {second:?}");
+}

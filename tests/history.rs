@@ -93,6 +93,8 @@ fn sixteen_concurrent_runs_leave_sixteen_records_returned_whole() {
                 "cost_usd": report["totals"]["cost_usd"],
                 "wall_ms": report["totals"]["wall_ms"],
                 "prompt_head": report["prompt"],
+                "cached_input_tokens": 0,
+                "thread": null,
             })
         );
     }

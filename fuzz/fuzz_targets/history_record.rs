@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use frontier::history::entry::{self, MAX_RUN_ID_BYTES, MAX_SCOPE_BYTES, MAX_SOURCE_BYTES, Record};
-use frontier::history::{Found, Store, stats, when};
+use frontier::history::{Found, Store, Window, stats, when};
 use frontier::render::{self, screen::Fit};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -61,13 +61,17 @@ fn check_stored(record: Record) {
     }
     let samples = store.call_samples().expect("call samples");
     let (runs, cost) = store.totals().expect("totals");
-    render::history::stats_table(&stats::per_model(&samples), runs, cost, Fit::UNLIMITED);
+    let mut per_model = stats::per_model(&samples);
+    stats::add_cache(&mut per_model, &store.cache_samples_in(Window::default()).expect("cache samples"));
+    let cache = store.cache_totals_in(Window::default()).expect("cache totals");
+    render::history::stats_table(&per_model, runs, cost, cache, Fit::UNLIMITED);
 
     let Found::One(summary, report) = store.find(record.run_id()).expect("found") else {
         panic!("{} is not found by its id", record.run_id())
     };
     assert_eq!(&report, record.report(), "show --json prints the report as it was recorded");
-    render::recorded::report(&summary, &report, Fit { width: Some(80), ascii: false });
+    let thread = store.thread(&summary).expect("the run's thread");
+    render::recorded::report(&summary, &report, thread.as_ref(), Fit { width: Some(80), ascii: false });
     render::markdown::report(&summary, &report);
     let _ = render::recorded::member_answer(&report, "A");
 }

@@ -30,15 +30,22 @@ pub fn run(args: RunsArgs, env: &Env) -> Result<i32> {
     let fit = Screen::of(env).stdout();
     if args.stats {
         let window = Window { since_ms, limit: args.limit };
-        let (samples, (runs, cost)) = match &store {
-            Some(store) => (store.call_samples_in(window)?, store.totals_in(window)?),
-            None => (Vec::new(), (0, None)),
+        let (samples, cached, (runs, cost), cache) = match &store {
+            Some(store) => (
+                store.call_samples_in(window)?,
+                store.cache_samples_in(window)?,
+                store.totals_in(window)?,
+                store.cache_totals_in(window)?,
+            ),
+            None => (Vec::new(), Vec::new(), (0, None), (0, 0)),
         };
-        let per_model = stats::per_model(&samples);
+        let mut per_model = stats::per_model(&samples);
+        stats::add_cache(&mut per_model, &cached);
         if args.json {
             super::print_json(&per_model);
         } else {
-            render::write_stdout(&format!("{}\n", render::history::stats_table(&per_model, runs, cost, fit)));
+            let table = render::history::stats_table(&per_model, runs, cost, cache, fit);
+            render::write_stdout(&format!("{table}\n"));
         }
         return Ok(0);
     }

@@ -1,5 +1,6 @@
 //! `frontier show RUN_ID|last`: one recorded run, found by its id, any unique part of
-//! it, or `last` for the newest; the whole run for people, `--markdown` as a document to
+//! it, or `last` for the newest; the whole run for people (with its thread, when it
+//! continues one or was continued), `--markdown` as a document to
 //! paste, `--answer` one member's answer alone, `--json` the stored RunReport exactly as
 //! `run --json` printed it.
 
@@ -32,7 +33,12 @@ pub fn run(args: ShowArgs, env: &Env) -> Result<i32> {
                 render::write_stdout(&answer);
             } else {
                 let fit = Screen::of(env).stdout();
-                render::write_stdout(&render::recorded::report(&summary, &report, fit));
+                // The thread is read only to print it: `--json` stays the stored report.
+                let thread = match &store {
+                    Some(store) => store.thread(&summary)?,
+                    None => None,
+                };
+                render::write_stdout(&render::recorded::report(&summary, &report, thread.as_ref(), fit));
             }
             Ok(0)
         }

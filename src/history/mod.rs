@@ -18,6 +18,7 @@
 //! commands render what the queries return. Nothing here prints.
 
 mod busy;
+mod cache;
 pub mod entry;
 mod error;
 mod inbox;
@@ -30,6 +31,7 @@ mod rejects;
 mod schema;
 pub mod stats;
 mod store;
+mod thread;
 pub mod when;
 
 pub use error::{HistoryError, HistoryErrorKind};
@@ -37,6 +39,7 @@ pub use notice::Notice;
 pub use query::{Found, Summary, Window};
 pub use stats::ModelStats;
 pub use store::Store;
+pub use thread::{MAX_THREAD_RUNS, Thread};
 
 use std::path::Path;
 

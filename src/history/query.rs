@@ -16,6 +16,7 @@ use super::error::{HistoryError, HistoryErrorKind};
 use super::stats::CallSample;
 use super::store::Store;
 use super::when;
+use crate::pipeline::ThreadLink;
 
 /// One run as `frontier runs` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -39,6 +40,10 @@ pub struct Summary {
     pub wall_ms: i64,
     /// The prompt's first characters (the whole prompt is in the report).
     pub prompt_head: Option<String>,
+    /// The input tokens the providers served from their caches (part of `input_tokens`).
+    pub cached_input_tokens: i64,
+    /// Where the run sits in its thread, when it continues one.
+    pub thread: Option<ThreadLink>,
     /// The start in local time, `2026-11-21 11:10:10 +01:00` (or `when::PLACEHOLDER`);
     /// for people, not for JSON.
     #[serde(skip)]
@@ -56,10 +61,10 @@ pub struct Window {
 impl Window {
     /// The runs' filter, on `runs` columns, taking parameters `?1` (since) and `?2`
     /// (limit; -1 is none).
-    const RUNS: &str = "SELECT run_id FROM runs WHERE started_at_ms >= ?1 \
+    pub(super) const RUNS: &str = "SELECT run_id FROM runs WHERE started_at_ms >= ?1 \
                         ORDER BY started_at_ms DESC, rowid DESC LIMIT ?2";
 
-    fn params(self) -> [i64; 2] {
+    pub(super) fn params(self) -> [i64; 2] {
         [self.since_ms.unwrap_or(i64::MIN), self.limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))]
     }
 }
@@ -78,19 +83,22 @@ pub enum Found {
 }
 
 /// The columns `summary` reads, in its order; the report, when selected, comes after.
-fn summary_columns() -> String {
+pub(super) fn summary_columns() -> String {
     let start = "started_at_ms / 1000, 'unixepoch'";
     format!(
         "run_id, started_at_ms, source, scope, mode, preset, status, failure_reason, \
          models, input_tokens, output_tokens, cost_usd, wall_ms, \
          substr(json_extract(report, '$.prompt'), 1, {PROMPT_HEAD_CHARS}), \
          strftime('%Y-%m-%d %H:%M:%S', {start}, 'localtime'), \
-         CAST(round((julianday({start}, 'localtime') - julianday({start})) * 1440) AS INTEGER)"
+         CAST(round((julianday({start}, 'localtime') - julianday({start})) * 1440) AS INTEGER), \
+         json_extract(report, '$.totals.cached_input_tokens'), \
+         json_extract(report, '$.thread.root'), json_extract(report, '$.thread.parent'), \
+         json_extract(report, '$.thread.turn')"
     )
 }
 
 /// The index of the report column after the summary's.
-const REPORT_COLUMN: usize = 16;
+const REPORT_COLUMN: usize = 20;
 
 /// How many runs an ambiguous id lists.
 const CANDIDATES_SHOWN: usize = 6;
@@ -195,7 +203,7 @@ impl Store {
     }
 
     /// Every row `sql` selects, each mapped by `map`.
-    fn rows<T>(
+    pub(super) fn rows<T>(
         &self,
         sql: &str,
         params: impl Params,
@@ -206,7 +214,7 @@ impl Store {
     }
 }
 
-fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
+pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
     let models: String = row.get(8)?;
     let started_at_ms: i64 = row.get(1)?;
     Ok(Summary {
@@ -226,6 +234,32 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<Summary> {
         wall_ms: row.get(12)?,
         prompt_head: row.get(13)?,
         started_local: when::local(started_at_ms, row.get(14)?, row.get(15)?),
+        cached_input_tokens: number(row, 16)?.unwrap_or(0),
+        thread: thread_link(row, 17)?,
+    })
+}
+
+/// A JSON number a report holds, as SQLite gives it back: an integer, or NULL (absent, or
+/// not a number a column can hold) as `None`.
+pub(super) fn number(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<i64>> {
+    Ok(match row.get_ref(column)? {
+        rusqlite::types::ValueRef::Integer(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// The thread link in the three columns from `column`: all of them, or none.
+fn thread_link(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<ThreadLink>> {
+    let text = |i: usize| -> rusqlite::Result<Option<String>> {
+        Ok(match row.get_ref(column + i)? {
+            rusqlite::types::ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+            _ => None,
+        })
+    };
+    let turn = number(row, column + 2)?.and_then(|t| u32::try_from(t).ok());
+    Ok(match (text(0)?, text(1)?, turn) {
+        (Some(root), Some(parent), Some(turn)) => Some(ThreadLink { root, parent, turn }),
+        _ => None,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Per-model statistics over recorded calls: how many runs and calls a model took part
 //! in, how many succeeded, its p50/p95 latency over successful calls (nearest rank), and
-//! its total cost; over all its calls and per role (panel member, judge, synth), since a
-//! model's latency as a judge says nothing about it as a member.
+//! its total cost, and how much of its input the providers served from their caches;
+//! over all its calls and per role (panel member, judge, synth), since a model's latency
+//! as a judge says nothing about it as a member.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,10 @@ pub struct ModelStats {
     pub p95_ms: Option<i64>,
     /// USD over the calls with a known price; `None` when none had one.
     pub cost_usd: Option<f64>,
+    /// The input tokens its calls sent, and the part the providers served from their
+    /// caches (`add_cache` fills them from the reports).
+    pub input_tokens: i64,
+    pub cached_input_tokens: i64,
     /// The same statistics for each role the model took (`panel`, `judge`, `synth`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub roles: BTreeMap<String, ModelStats>,
@@ -74,7 +79,31 @@ fn stats(calls: &[&CallSample]) -> ModelStats {
         p50_ms: percentile(&latencies, 50),
         p95_ms: percentile(&latencies, 95),
         cost_usd: (!costs.is_empty()).then(|| costs.iter().sum()),
+        input_tokens: 0,
+        cached_input_tokens: 0,
         roles: BTreeMap::new(),
+    }
+}
+
+/// One model's calls in one role: the input tokens they sent and the cached part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSample {
+    pub model: String,
+    pub role: String,
+    pub input_tokens: i64,
+    pub cached_input_tokens: i64,
+}
+
+/// Adds each sample's tokens to its model and to the model's role, where `stats` has them.
+pub fn add_cache(stats: &mut BTreeMap<String, ModelStats>, samples: &[CacheSample]) {
+    for sample in samples {
+        let Some(model) = stats.get_mut(&sample.model) else { continue };
+        model.input_tokens = model.input_tokens.saturating_add(sample.input_tokens);
+        model.cached_input_tokens = model.cached_input_tokens.saturating_add(sample.cached_input_tokens);
+        if let Some(role) = model.roles.get_mut(&sample.role) {
+            role.input_tokens = role.input_tokens.saturating_add(sample.input_tokens);
+            role.cached_input_tokens = role.cached_input_tokens.saturating_add(sample.cached_input_tokens);
+        }
     }
 }
 
@@ -124,6 +153,8 @@ mod tests {
             p50_ms: Some(100),
             p95_ms: Some(300),
             cost_usd: Some(0.25),
+            input_tokens: 0,
+            cached_input_tokens: 0,
             roles: BTreeMap::new(),
         };
         let as_judge = ModelStats {
@@ -134,6 +165,8 @@ mod tests {
             p50_ms: None,
             p95_ms: None,
             cost_usd: Some(0.5),
+            input_tokens: 0,
+            cached_input_tokens: 0,
             roles: BTreeMap::new(),
         };
         assert_eq!(
@@ -146,6 +179,8 @@ mod tests {
                 p50_ms: Some(100),
                 p95_ms: Some(300),
                 cost_usd: Some(0.75),
+                input_tokens: 0,
+                cached_input_tokens: 0,
                 roles: BTreeMap::from([("judge".to_string(), as_judge), ("panel".to_string(), as_member)]),
             }
         );
@@ -157,8 +192,28 @@ mod tests {
             p50_ms: None,
             p95_ms: None,
             cost_usd: None,
+            input_tokens: 0,
+            cached_input_tokens: 0,
             roles: BTreeMap::new(),
         };
         assert_eq!(stats["b"], ModelStats { roles: BTreeMap::from([("panel".to_string(), b.clone())]), ..b });
+    }
+
+    #[test]
+    fn cached_tokens_add_up_per_model_and_role() {
+        let mut stats = per_model(&[sample("a", "r1", true, 1, None), sample("a", "r2", true, 1, None)]);
+        let cache = |role: &str, input, cached| CacheSample {
+            model: "a".into(),
+            role: role.into(),
+            input_tokens: input,
+            cached_input_tokens: cached,
+        };
+        let unknown = CacheSample { model: "z".into(), ..cache("panel", 5, 5) };
+        add_cache(&mut stats, &[cache("panel", 100, 60), cache("judge", 50, 0), unknown]);
+        let a = &stats["a"];
+        assert_eq!((a.input_tokens, a.cached_input_tokens), (150, 60));
+        assert_eq!((a.roles["panel"].input_tokens, a.roles["panel"].cached_input_tokens), (100, 60));
+        assert_eq!((a.roles["judge"].input_tokens, a.roles["judge"].cached_input_tokens), (50, 0));
+        assert_eq!(stats.len(), 1, "a model with no recorded call gets no row");
     }
 }

@@ -39,10 +39,12 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
     let params = &request.params;
     let answer_tokens = params.max_output_tokens.unwrap_or(MAX_OUTPUT_TOKENS);
     let thinking = params.reasoning.map(|level| level.anthropic_budget_tokens());
-    // A shared prefix is marked twice, as the API reads a cache entry only at a mark: at
-    // the system text and at the end of the message that closes the prefix. The request
-    // that wrote the entry and the one that reads it mark the same blocks.
-    let system = match request.caches_prefix() && !request.system.is_empty() {
+    // The API reads a cache entry only at a mark: each shared prefix is marked at the
+    // block that ends it (the session's stable part, the part a judge shares with its
+    // synth), and the system text with them, so that the requests that write an entry
+    // and those that read it mark the same blocks. At most three marks, under the API's
+    // limit of four.
+    let system = match request.marks_prefix() && !request.system.is_empty() {
         true => json!([{"type": "text", "text": request.system, "cache_control": ephemeral()}]),
         false => json!(request.system),
     };
@@ -54,9 +56,16 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
                 Role::User => "user",
                 Role::Assistant => "assistant",
             };
-            let content = match m.ends_shared_prefix {
-                true => json!([{"type": "text", "text": m.text, "cache_control": ephemeral()}]),
-                false => json!(m.text),
+            // A message of one unmarked block stays a plain string, as it always was.
+            let content = match m.blocks.as_slice() {
+                [only] if !only.ends_shared_prefix => json!(only.text),
+                blocks => blocks
+                    .iter()
+                    .map(|b| match b.ends_shared_prefix {
+                        true => json!({"type": "text", "text": b.text, "cache_control": ephemeral()}),
+                        false => json!({"type": "text", "text": b.text}),
+                    })
+                    .collect(),
             };
             json!({"role": role, "content": content})
         })
@@ -252,6 +261,9 @@ mod tests {
     use crate::provider::http::testing;
     use crate::provider::{JsonSchema, Price, conversation};
 
+    /// The most `cache_control` marks one request may carry.
+    const MAX_BREAKPOINTS: usize = 4;
+
     /// A text answer as the API streams it, with a ping, cache usage, and CRLF line ends.
     const RECORDED: &str = concat!(
         "event: message_start\n",
@@ -410,6 +422,75 @@ mod tests {
                 "stream": true,
             })
         );
+    }
+
+    #[test]
+    fn a_follow_up_marks_its_stable_part_and_keeps_the_judges_tool() {
+        use conversation::testing::{ANSWERED, ASKED, CONTEXT, QUESTION, SYSTEM, follow_up, schema};
+        let schema = schema();
+        let body = build_request("http://h", "claude-x", None, &follow_up(Some(schema.clone()), false)).body;
+        assert_eq!(
+            body,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": [{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
+                "messages": [
+                    {"role": "user", "content": ASKED},
+                    {"role": "assistant", "content": ANSWERED},
+                    {"role": "user", "content": [
+                        {"type": "text", "text": CONTEXT, "cache_control": {"type": "ephemeral"}},
+                        {"type": "text", "text": QUESTION},
+                    ]},
+                ],
+                "stream": true,
+                "tools": [{
+                    "name": "verdict",
+                    "description": "Reply with the `verdict` object: fill every field its input schema requires.",
+                    "input_schema": schema.schema,
+                }],
+                "tool_choice": {"type": "tool", "name": "verdict"},
+            })
+        );
+    }
+
+    #[test]
+    fn a_follow_ups_judge_marks_both_prefixes_within_the_limit_and_drops_its_tool() {
+        use conversation::testing::{ANSWERED, ASKED, CONTEXT, QUESTION, SYSTEM, follow_up, schema};
+        let body = build_request("http://h", "claude-x", None, &follow_up(Some(schema()), true)).body;
+        assert_eq!(
+            body,
+            json!({
+                "model": "claude-x",
+                "max_tokens": 8192,
+                "system": [{"type": "text", "text": SYSTEM, "cache_control": {"type": "ephemeral"}}],
+                "messages": [
+                    {"role": "user", "content": ASKED},
+                    {"role": "assistant", "content": ANSWERED},
+                    {"role": "user", "content": [
+                        {"type": "text", "text": CONTEXT, "cache_control": {"type": "ephemeral"}},
+                        {"type": "text", "text": QUESTION, "cache_control": {"type": "ephemeral"}},
+                    ]},
+                ],
+                "stream": true,
+            })
+        );
+        let marks = body.to_string().matches("\"cache_control\"").count();
+        assert!(marks <= MAX_BREAKPOINTS, "{marks} marks");
+    }
+
+    #[test]
+    fn a_split_message_without_marks_is_still_one_message() {
+        use conversation::testing::{CONTEXT, QUESTION, follow_up};
+        let mut request = follow_up(None, false);
+        request.conversation.prior.drain(..2);
+        request.conversation.stable_through = None;
+        let body = build_request("http://h", "claude-x", None, &request).body;
+        assert_eq!(
+            body["messages"],
+            json!([{"role": "user", "content": [{"type": "text", "text": CONTEXT}, {"type": "text", "text": QUESTION}]}])
+        );
+        assert_eq!(body["system"], json!(conversation::testing::SYSTEM));
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Endpoint {
     pub model: String,
     /// Behaviour of a mock model; empty for real providers.
     pub mock: MockOptions,
+    /// Whether an `openai`-kind server takes `prompt_cache_key` (the official API does;
+    /// a compatible server may refuse a field it does not know).
+    pub prompt_cache_key: bool,
 }
 
 /// Builds the provider for `endpoint`. Fails without sending anything when it is not
@@ -43,7 +46,8 @@ pub fn connect(
     Ok(match endpoint.kind {
         ProviderKind::Mock => Arc::new(MockProvider::new(model, endpoint.mock.clone())),
         ProviderKind::OpenAi => {
-            Arc::new(HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?))
+            let provider = HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?);
+            Arc::new(provider.cache_key(endpoint.prompt_cache_key))
         }
         ProviderKind::Anthropic => {
             Arc::new(HttpProvider::<anthropic::AnthropicWire>::new(transport.clone(), base_url, model, key()?))
@@ -71,6 +75,7 @@ mod tests {
             key_var: Some("OPENAI_API_KEY".into()),
             model: "gpt-4.1".into(),
             mock: MockOptions::default(),
+            prompt_cache_key: false,
         };
         let transport = Arc::new(
             http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),
@@ -90,6 +95,7 @@ mod tests {
             key_var: None,
             model: "g".into(),
             mock: MockOptions::default(),
+            prompt_cache_key: false,
         };
         let transport = Arc::new(
             http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}")),

@@ -30,7 +30,8 @@ impl Adapter for GeminiWire {
 pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: &ChatRequest) -> WireRequest {
     let model = model.strip_prefix("models/").unwrap_or(model);
     // Gemini caches prompt prefixes by itself (implicit caching): a request that
-    // continues another repeats its leading contents, byte for byte, and needs no mark.
+    // continues another repeats its leading contents, byte for byte, and needs no mark
+    // and no key. A message of several blocks is one entry with a part for each.
     let contents: Vec<Value> = request
         .messages()
         .into_iter()
@@ -39,7 +40,8 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
                 Role::User => "user",
                 Role::Assistant => "model",
             };
-            json!({"role": role, "parts": [{"text": m.text}]})
+            let parts: Vec<Value> = m.blocks.iter().map(|b| json!({"text": b.text})).collect();
+            json!({"role": role, "parts": parts})
         })
         .collect();
     let mut body = json!({ "contents": contents });
@@ -359,6 +361,31 @@ mod tests {
                     {"role": "model", "parts": [{"text": conversation::testing::VERDICT}]},
                     {"role": "user", "parts": [{"text": conversation::testing::INSTRUCTION}]},
                 ],
+            })
+        );
+    }
+
+    #[test]
+    fn a_follow_up_sends_one_entry_of_its_blocks_keeps_the_schema_and_no_cache_key() {
+        use conversation::testing::{ANSWERED, ASKED, CONTEXT, QUESTION, SYSTEM, follow_up, schema};
+        let body = build_request("http://h", "gemini-x", None, &follow_up(Some(schema()), false)).body;
+        assert_eq!(
+            body,
+            json!({
+                "systemInstruction": {"parts": [{"text": SYSTEM}]},
+                "contents": [
+                    {"role": "user", "parts": [{"text": ASKED}]},
+                    {"role": "model", "parts": [{"text": ANSWERED}]},
+                    {"role": "user", "parts": [{"text": CONTEXT}, {"text": QUESTION}]},
+                ],
+                "generationConfig": {
+                    "responseMimeType": "application/json",
+                    "responseSchema": {
+                        "type": "OBJECT",
+                        "properties": {"best": {"type": "STRING", "enum": ["A", "B"]}},
+                        "required": ["best"],
+                    },
+                },
             })
         );
     }

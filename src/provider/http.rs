@@ -73,18 +73,29 @@ pub struct HttpProvider<A> {
     base_url: String,
     model: String,
     key: Option<Secret>,
+    /// Whether the provider takes the session's cache key (`prompt_cache_key`); when it
+    /// does not, requests go out without it.
+    cache_key: bool,
     adapter: std::marker::PhantomData<fn() -> A>,
 }
 
 impl<A: Adapter> HttpProvider<A> {
     pub fn new(transport: Arc<Transport>, base_url: &str, model: &str, key: Option<Secret>) -> Self {
         let (base_url, model) = (base_url.to_string(), model.to_string());
-        HttpProvider { transport, base_url, model, key, adapter: std::marker::PhantomData }
+        HttpProvider { transport, base_url, model, key, cache_key: true, adapter: std::marker::PhantomData }
+    }
+
+    /// The same provider, sending the session's cache key only if `accepted`.
+    pub fn cache_key(self, accepted: bool) -> Self {
+        HttpProvider { cache_key: accepted, ..self }
     }
 }
 
 impl<A: Adapter> Provider for HttpProvider<A> {
-    fn stream(&self, request: ChatRequest) -> EventStream {
+    fn stream(&self, mut request: ChatRequest) -> EventStream {
+        if !self.cache_key {
+            request.conversation.cache_key = None;
+        }
         let wire = A::build_request(&self.base_url, &self.model, self.key.clone(), &request);
         self.transport.stream(Arc::new(A::default()), wire, request.deadline)
     }

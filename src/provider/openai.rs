@@ -1,7 +1,8 @@
 //! The OpenAI Chat Completions adapter (also every OpenAI-compatible server): builds a
 //! streaming request with `async-openai`'s types and parses its SSE chunks. Parameters
 //! go out as `temperature`, `max_completion_tokens` (the field that replaced
-//! `max_tokens`, which reasoning models refuse) and `reasoning_effort`.
+//! `max_tokens`, which reasoning models refuse) and `reasoning_effort`; the session's
+//! cache key as `prompt_cache_key`.
 //!
 //! Pure: no I/O here; `http::Transport` sends what `build_request` makes.
 
@@ -41,6 +42,9 @@ pub fn build_request(base_url: &str, model: &str, key: Option<Secret>, request: 
         }),
         max_completion_tokens: request.params.max_output_tokens,
         reasoning_effort: request.params.reasoning.map(reasoning_effort),
+        // Routes the session's requests to the same cache; `HttpProvider` has already
+        // dropped it for a provider that does not take the field.
+        prompt_cache_key: request.conversation.cache_key.clone(),
         ..Default::default()
     };
     let mut body = serde_json::to_value(body).unwrap_or_default();
@@ -66,14 +70,15 @@ fn reasoning_effort(level: Reasoning) -> ReasoningEffort {
     }
 }
 
-/// The system message, then the conversation's turns and the user message. OpenAI caches
-/// prompt prefixes by itself: a request that continues another sends the same leading
-/// messages, byte for byte, and needs no mark.
+/// The system message, then the conversation's messages. OpenAI caches prompt prefixes
+/// by itself: a request that continues another sends the same leading messages, byte for
+/// byte, and needs no mark. A message of several blocks is their texts concatenated
+/// exactly, so that it is the same bytes however it was split.
 fn messages(request: &ChatRequest) -> Vec<ChatCompletionRequestMessage> {
     let system = ChatCompletionRequestMessage::System(request.system.clone().into());
     let turns = request.messages().into_iter().map(|m| match m.role {
-        Role::User => ChatCompletionRequestMessage::User(m.text.into()),
-        Role::Assistant => ChatCompletionRequestMessage::Assistant(m.text.into()),
+        Role::User => ChatCompletionRequestMessage::User(m.text().into_owned().into()),
+        Role::Assistant => ChatCompletionRequestMessage::Assistant(m.text().into_owned().into()),
     });
     std::iter::once(system).chain(turns).collect()
 }
@@ -208,6 +213,28 @@ mod tests {
                 ],
                 "stream": true,
                 "stream_options": {"include_usage": true},
+            })
+        );
+    }
+
+    #[test]
+    fn a_follow_up_sends_one_message_of_its_blocks_the_schema_and_the_cache_key() {
+        use conversation::testing::{ANSWERED, ASKED, CACHE_KEY, CONTEXT, QUESTION, SYSTEM, follow_up, schema};
+        let body = build_request("http://h/v1", "m", None, &follow_up(Some(schema()), false)).body;
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "model": "m",
+                "messages": [
+                    {"role": "system", "content": SYSTEM},
+                    {"role": "user", "content": ASKED},
+                    {"role": "assistant", "content": ANSWERED},
+                    {"role": "user", "content": format!("{CONTEXT}{QUESTION}")},
+                ],
+                "stream": true,
+                "stream_options": {"include_usage": true},
+                "response_format": {"type": "json_schema", "json_schema": {"name": "verdict", "schema": schema().schema, "strict": true}},
+                "prompt_cache_key": CACHE_KEY,
             })
         );
     }

@@ -1,5 +1,6 @@
 //! The tables of `frontier runs`: recorded runs, newest first (local time, the prompt's
-//! first words), and statistics per model and role.
+//! first words, a follow-up's turn), and statistics per model and role (with the share
+//! of input read from the providers' caches, when any was).
 
 use std::collections::BTreeMap;
 
@@ -32,12 +33,22 @@ pub fn runs_table(runs: &[Summary], fit: Fit) -> String {
         if let Some(preset) = &run.preset {
             source.push_str(&format!(" · {preset}"));
         }
+        // At a narrow width a failure's reason (`show` has it) would crowd out the id,
+        // which must stay whole to be copied.
         let status = match &run.failure_reason {
-            Some(reason) => format!("{} ({reason})", run.status),
-            None => run.status.clone(),
+            Some(reason) if !narrow => format!("{} ({reason})", run.status),
+            _ => run.status.clone(),
         };
         let wall = format_ms(u64::try_from(run.wall_ms).unwrap_or(0));
-        let prompt = one_line(run.prompt_head.as_deref().unwrap_or("-"), PROMPT_CELL_CHARS);
+        let head = run.prompt_head.as_deref().unwrap_or("-");
+        let prompt = match &run.thread {
+            // A follow-up: `↳2 How often?` (`+2` where boxes can't be drawn either).
+            Some(link) => {
+                let arrow = if fit.ascii { "+" } else { "↳" };
+                one_line(&format!("{arrow}{} {head}", link.turn), PROMPT_CELL_CHARS)
+            }
+            None => one_line(head, PROMPT_CELL_CHARS),
+        };
         let started = minutes(&run.started_local);
         table.add_row(super::table::row(if narrow {
             vec![run.run_id.clone(), started, prompt, status, wall]
@@ -60,36 +71,59 @@ const STATS_CALLS: usize = 3;
 const STATS_OK: usize = 4;
 const STATS_P95: usize = 7;
 
-/// One row per model and role, then a line with the number of runs and their total cost.
-pub fn stats_table(stats: &BTreeMap<String, ModelStats>, runs: i64, total_cost: Option<f64>, fit: Fit) -> String {
-    let mut table =
-        super::table::fitted(&["model", "role", "runs", "calls", "ok", "success", "p50", "p95", "cost"], fit);
+/// One row per model and role, then a line with the number of runs and their total cost,
+/// and one with the share of their input (`cache`: input and cached input tokens) read
+/// from the providers' caches. The share has a column and a line only when some input
+/// was: a history of providers that report no caching does not fill a column with 0%.
+pub fn stats_table(
+    stats: &BTreeMap<String, ModelStats>,
+    runs: i64,
+    total_cost: Option<f64>,
+    cache: (i64, i64),
+    fit: Fit,
+) -> String {
+    let cached = cache.1 > 0 || stats.values().any(|s| s.cached_input_tokens > 0);
+    let mut header = vec!["model", "role", "runs", "calls", "ok", "success", "p50", "p95", "cost"];
+    if cached {
+        header.push("cache");
+    }
+    let mut table = super::table::fitted(&header, fit);
     for (model, all) in stats {
         for (role, s) in &all.roles {
             let ms = |v: Option<i64>| v.map_or("-".to_string(), |v| format_ms(u64::try_from(v).unwrap_or(0)));
-            table.add_row(super::table::row(vec![
-                model.clone(),
-                role.clone(),
-                s.runs.to_string(),
-                s.calls.to_string(),
-                s.ok.to_string(),
-                format!("{:.0}%", s.success_rate * 100.0),
-                ms(s.p50_ms),
-                ms(s.p95_ms),
-                cost(s.cost_usd),
-            ]));
+            let share = cached.then(|| super::cache::percent(s.input_tokens, s.cached_input_tokens));
+            table.add_row(super::table::row(
+                [
+                    model.clone(),
+                    role.clone(),
+                    s.runs.to_string(),
+                    s.calls.to_string(),
+                    s.ok.to_string(),
+                    format!("{:.0}%", s.success_rate * 100.0),
+                    ms(s.p50_ms),
+                    ms(s.p95_ms),
+                    cost(s.cost_usd),
+                ]
+                .into_iter()
+                .chain(share)
+                .collect(),
+            ));
         }
     }
     super::table::keep_whole(&mut table, 0, 30);
     // A figure and its unit (`12 ms`) stay on one line.
-    for figure in 2..=8 {
+    for figure in 2..header.len() {
         super::table::keep_whole(&mut table, figure, 12);
     }
     // What the other columns imply goes first: `success` has `ok`, `runs` counts roughly
     // what `calls` does, `p50` says more than `p95`.
     table.droppable(&[STATS_OK, STATS_CALLS, STATS_P95, STATS_RUNS]);
     let plural = if runs == 1 { "" } else { "s" };
-    format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost))
+    let mut out = format!("{table}\n{runs} run{plural} recorded · total cost {}", cost(total_cost));
+    if let Some(share) = super::cache::share(cache.0, cache.1).filter(|_| cached) {
+        out.push_str(&format!("\ncache: {share}"));
+    }
+    out
 }
 
 /// `2026-11-21 10:10:10 +01:00` as `2026-11-21 10:10`: seconds and the offset are noise

@@ -10,6 +10,7 @@
 
 pub mod analysis;
 mod by_key;
+pub mod cache;
 pub mod context;
 pub mod council;
 pub mod history;
@@ -21,6 +22,7 @@ pub mod sanitize;
 mod scores;
 pub mod screen;
 pub mod table;
+pub mod thread;
 pub mod wrap;
 
 use std::io::Write as _;

@@ -1,5 +1,6 @@
 // Over 300 lines: one printout whose parts (headline, calls table, members, `--answer`) all read `Member`.
-//! A recorded run as `frontier show` prints it: the prompt, the context sources, every
+//! A recorded run as `frontier show` prints it: the share of its input served from the
+//! providers' caches, its thread (`thread`), the prompt, the context sources, every
 //! model call with its status, latency, tokens, cost and score, each member's answer
 //! under its label and model (a failure with its whole error and what had arrived of its
 //! answer; a grace cut as a cut; a token-capped answer flagged), the judge's analysis, the
@@ -17,11 +18,21 @@ use super::member::{Member, flag, format_score, last_round_heading, members, rou
 use super::scores::format_ms;
 use super::screen::Fit;
 use super::wrap::wrap;
-use crate::history::Summary;
+use crate::history::{Summary, Thread};
 
-pub fn report(summary: &Summary, report: &Value, fit: Fit) -> String {
+pub fn report(summary: &Summary, report: &Value, thread: Option<&Thread>, fit: Fit) -> String {
     let width = fit.width;
     let mut out: String = headline(summary).iter().map(|line| wrap(line, width, "", "  ")).collect();
+    // A run of a thread is expected to read from the caches: it says so even at 0%.
+    // Elsewhere a run that read nothing from them says nothing (most providers cache
+    // nothing shorter than about a thousand tokens).
+    let expected = summary.cached_input_tokens > 0 || thread.is_some();
+    if let Some(share) = super::cache::share(summary.input_tokens, summary.cached_input_tokens).filter(|_| expected) {
+        out.push_str(&wrap(&format!("cache: {share}"), width, "", "  "));
+    }
+    if let Some(thread) = thread {
+        out.push_str(&super::thread::section(thread, &summary.run_id, fit));
+    }
     out.push_str(&format!("\nprompt:\n{}", wrap(&text(report, "prompt").unwrap_or_default(), width, "  ", "  ")));
     let sources = context(report);
     if !sources.is_empty() {
@@ -233,13 +244,13 @@ fn calls_table(report: &Value, fit: Fit) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use pretty_assertions::assert_eq;
     use serde_json::json;
 
     use super::*;
 
-    fn summary() -> Summary {
+    pub(in crate::render) fn summary() -> Summary {
         Summary {
             run_id: "r1".into(),
             started_at: Some("2026-11-21T10:10:10.000Z".into()),
@@ -257,6 +268,8 @@ mod tests {
             wall_ms: 5,
             prompt_head: Some("hi".into()),
             started_local: "2026-11-21 11:10:10 +01:00".into(),
+            cached_input_tokens: 0,
+            thread: None,
         }
     }
 
@@ -265,6 +278,7 @@ mod tests {
         let text = report(
             &summary(),
             &json!({"prompt": "hi", "panel": [{"model": "m", "ok": true}], "final": "yo"}),
+            None,
             Fit::UNLIMITED,
         );
         assert!(

@@ -146,6 +146,9 @@ class Frontier:
                 f'base_url = "{mock.base}{spec["path"]}"',
                 f'api_key_env = "{spec["key_env"]}"',
             ]
+            if kind == "openai":
+                # llmock takes OpenAI's session cache key; case (k) checks each request has one.
+                lines.append("prompt_cache_key = true")
         # Prices for every llmock route, so each member's report carries a cost.
         lines += ["", "[prices]"]
         lines += [f'"{member_id(kind)}" = {{ input = 1.0, output = 2.0 }}' for kind in kinds]

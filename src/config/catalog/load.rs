@@ -66,7 +66,17 @@ impl Catalog {
             if let Some(var) = &p.api_key_env {
                 check_key_variable(&name, var).map_err(|e| invalid(e.to_string()))?;
             }
-            self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env: p.api_key_env });
+            let prompt_cache_key = match (kind, p.prompt_cache_key) {
+                (_, None) => false,
+                (ProviderKind::OpenAi, Some(accepted)) => accepted,
+                (_, Some(_)) => {
+                    return Err(invalid(format!(
+                        "provider `{name}` is not of kind `openai` and takes no prompt_cache_key"
+                    )));
+                }
+            };
+            let api_key_env = p.api_key_env;
+            self.providers.insert(name.clone(), ProviderInfo { name, kind, base_url, api_key_env, prompt_cache_key });
         }
         for (id, m) in raw.models {
             if id.contains(':') || id.is_empty() {
@@ -167,6 +177,29 @@ mod tests {
         let spec = catalog.resolve("me").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spec.routes[0].provider.base_url.expose(), "http://127.0.0.1:9/v1");
         assert_eq!(spec.routes[0].model, "m1");
+    }
+
+    #[test]
+    fn only_the_official_openai_api_takes_the_cache_key_unless_a_provider_says_so() {
+        let overlay: CatalogToml = ::toml::from_str(
+            "[providers.lab]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:9/v1\"\n\
+             [providers.gw]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:8/v1\"\nprompt_cache_key = true\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let catalog = Catalog::with_overlay(overlay, Path::new("c.toml")).unwrap_or_else(|e| panic!("{e}"));
+        let takes = |name: &str| catalog.providers.get(name).map(|p| p.prompt_cache_key);
+        let named = ["openai", "openrouter", "ollama", "anthropic", "lab", "gw"].map(takes);
+        assert_eq!(named, [Some(true), Some(false), Some(false), Some(false), Some(false), Some(true)]);
+        let refused: CatalogToml =
+            ::toml::from_str("[providers.a]\nkind = \"anthropic\"\nbase_url = \"http://h\"\nprompt_cache_key = true\n")
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Catalog::with_overlay(refused, Path::new("c.toml")).err().map(|e| e.to_string()),
+            Some(
+                "invalid config file `c.toml`: provider `a` is not of kind `openai` and takes no prompt_cache_key"
+                    .into()
+            )
+        );
     }
 
     #[test]

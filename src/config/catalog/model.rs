@@ -14,6 +14,8 @@ pub struct ProviderInfo {
     pub kind: ProviderKind,
     pub base_url: BaseUrl,
     pub api_key_env: Option<String>,
+    /// Whether it takes the session's `prompt_cache_key` (`openai` kind only).
+    pub prompt_cache_key: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +58,7 @@ impl From<&Route> for Endpoint {
             key_var: route.provider.api_key_env.clone(),
             model: route.model.clone(),
             mock: route.mock.clone(),
+            prompt_cache_key: route.provider.prompt_cache_key,
         }
     }
 }
@@ -79,7 +82,13 @@ mod tests {
     #[test]
     fn a_provider_never_shows_its_base_urls_userinfo() {
         let url = BaseUrl::parse("https://user:pw-sentinel@gateway.example/v1/").unwrap_or_else(|e| panic!("{e}"));
-        let info = ProviderInfo { name: "gw".into(), kind: ProviderKind::OpenAi, base_url: url, api_key_env: None };
+        let info = ProviderInfo {
+            name: "gw".into(),
+            kind: ProviderKind::OpenAi,
+            base_url: url,
+            api_key_env: None,
+            prompt_cache_key: false,
+        };
         let shown = format!("{info:?}");
         assert!(shown.contains("https://***@gateway.example/v1") && !shown.contains("pw-sentinel"), "{shown}");
     }
@@ -92,6 +101,7 @@ mod tests {
             kind: ProviderKind::OpenAi,
             base_url: url.clone(),
             api_key_env: Some("K".into()),
+            prompt_cache_key: true,
         };
         let route = Route { provider, model: "m1".into(), mock: MockOptions::default() };
         assert_eq!(route.label(), "local:m1");
@@ -102,7 +112,8 @@ mod tests {
                 base_url: url,
                 key_var: Some("K".into()),
                 model: "m1".into(),
-                mock: MockOptions::default()
+                mock: MockOptions::default(),
+                prompt_cache_key: true,
             }
         );
     }

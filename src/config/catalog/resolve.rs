@@ -54,6 +54,7 @@ impl Catalog {
                 kind: ProviderKind::Mock,
                 base_url: BaseUrl::default(),
                 api_key_env: None,
+                prompt_cache_key: false,
             };
             return Ok(Route { provider: info, model: model.to_string(), mock });
         }

@@ -31,6 +31,8 @@ pub(crate) struct ProviderToml {
     /// Required for the HTTP kinds; the agent-CLI kinds have none.
     pub(super) base_url: Option<String>,
     pub(super) api_key_env: Option<String>,
+    /// Whether an `openai`-kind server takes `prompt_cache_key`; absent is no.
+    pub(super) prompt_cache_key: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,9 @@
 //! text, then (for structured output) the JSON schema the reply must match. A request
 //! that continues a conversation is flattened: each earlier turn in order, the model's
 //! own under a `Your earlier reply:` line, then the user text (a CLI has no prompt cache
-//! frontier could reuse, so only the order matters).
+//! frontier could reuse, so only the order matters). The blocks of one message are
+//! concatenated exactly, with nothing between them: a message reads the same however it
+//! was split.
 //!
 //! Knows nothing about which CLI reads it.
 
@@ -15,13 +17,13 @@ pub fn compose(request: &ChatRequest) -> String {
     if !request.system.trim().is_empty() {
         parts.push(request.system.trim_end().to_string());
     }
-    for turn in &request.conversation.prior {
-        parts.push(match turn.role {
-            Role::User => turn.text.trim_end().to_string(),
-            Role::Assistant => format!("Your earlier reply:\n{}", turn.text.trim_end()),
+    for message in request.messages() {
+        let text = message.text();
+        parts.push(match message.role {
+            Role::User => text.trim_end().to_string(),
+            Role::Assistant => format!("Your earlier reply:\n{}", text.trim_end()),
         });
     }
-    parts.push(request.user.trim_end().to_string());
     if let Some(schema) = &request.json_schema {
         parts.push(format!(
             "Reply with only a JSON object matching this JSON Schema (no code fence, no text before or after it):\n{}",
@@ -69,6 +71,15 @@ mod tests {
         assert_eq!(
             compose(&continued),
             "Judge.\n\nAnswers: ...\n\nYour earlier reply:\n{\"ranking\": [\"A\"]}\n\nNow write the answer.\n"
+        );
+    }
+
+    #[test]
+    fn the_blocks_of_one_message_are_joined_with_nothing_between_them() {
+        use crate::provider::conversation::testing::{ANSWERED, ASKED, CONTEXT, QUESTION, SYSTEM, follow_up};
+        assert_eq!(
+            compose(&follow_up(None, false)),
+            format!("{SYSTEM}\n\n{ASKED}\n\nYour earlier reply:\n{ANSWERED}\n\n{CONTEXT}{QUESTION}\n")
         );
     }
 

@@ -38,8 +38,9 @@ impl MockProvider {
             return Some(reply.clone());
         }
         // Every message counts, its nonces left out.
-        let messages = request.messages();
-        let texts: Vec<String> = messages.iter().map(|m| without_nonces(m.text)).collect();
+        // A message's blocks are one text: the answer is the same however it was split.
+        let messages: Vec<String> = request.messages().iter().map(|m| m.text().into_owned()).collect();
+        let texts: Vec<String> = messages.iter().map(|m| without_nonces(m)).collect();
         let mut parts = vec![self.name.as_bytes(), request.system.as_bytes()];
         parts.extend(texts.iter().map(|t| t.as_bytes()));
         let seed = fnv1a(&parts);
@@ -65,19 +66,12 @@ impl MockProvider {
     }
 }
 
-/// The messages of `request`'s own turn, consecutive messages of one role joined (they
-/// are blocks of one message): from the last that shows the question to a judge, a
+/// The messages of `request`'s own turn (a message's blocks joined): from the last that shows the question to a judge, a
 /// ranker or the synth (`## Question`), which a synth continuing the judge's
 /// conversation has before its own; else the last user message alone. The thread of
 /// earlier turns before it is not this turn's question.
 fn this_turn(request: &ChatRequest) -> Vec<String> {
-    let mut merged: Vec<(Role, String)> = Vec::new();
-    for m in request.messages() {
-        match merged.last_mut() {
-            Some((role, text)) if *role == m.role => text.push_str(m.text),
-            _ => merged.push((m.role, m.text.to_string())),
-        }
-    }
+    let mut merged: Vec<(Role, String)> = request.messages().iter().map(|m| (m.role, m.text().into_owned())).collect();
     let is_user = |(role, _): &(Role, String)| *role == Role::User;
     let start = merged
         .iter()
@@ -141,7 +135,7 @@ impl Provider for MockProvider {
         let message = self.options.error_chars.map_or("mock failure".to_string(), |n| padded("mock failure", n));
         let answer = self.answer(&request);
         let input_tokens =
-            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(m.text));
+            request.messages().iter().fold(estimate_tokens(&request.system), |sum, m| sum + estimate_tokens(&m.text()));
         Box::pin(async_stream::try_stream! {
             latency(delay).await;
             match fail {
