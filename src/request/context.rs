@@ -44,6 +44,8 @@ pub struct ContextAsk {
 pub struct TranscriptAsk {
     pub path: PathBuf,
     pub turns: usize,
+    /// Where the window of turns begins: sliding, or in blocks from the session's anchor.
+    pub window: transcript::Window,
 }
 
 impl ContextAsk {
@@ -134,10 +136,10 @@ fn fitted(
 ) -> Result<context::Context> {
     let gathered = gather(ask, &plan.prompt, env, budget.configured, plan.limits.budget, gathering)?;
     let (Some(model), Some(seat)) = (&budget.limited_by, budget.limit) else {
-        return Ok(context::assemble(gathered, budget.chars));
+        return Ok(context::assemble(gathered, budget.chars, &plan.session.nonce));
     };
-    let whole = context::assemble(gathered.clone(), budget.configured);
-    let mut lowered = context::assemble(gathered, budget.chars);
+    let whole = context::assemble(gathered.clone(), budget.configured, &plan.session.nonce);
+    let mut lowered = context::assemble(gathered, budget.chars, &plan.session.nonce);
     let window = seat.window.unwrap_or_default();
     let lost = whole.sources.iter().zip(&lowered.sources).any(|(w, l)| {
         w.kind != SourceKind::Transcript && w.skipped.is_none() && (l.skipped.is_some() || l.bytes < w.bytes)
@@ -202,9 +204,9 @@ fn gather(
         let files = context::files::gather(&ask.files, env.cwd(), &reach, left(&gathered), stop)?;
         gathered.extend(files);
     }
-    if let Some(TranscriptAsk { path, turns }) = &ask.transcript {
+    if let Some(TranscriptAsk { path, turns, window }) = &ask.transcript {
         let limits = transcript::Limits { turns: *turns, chars: transcript::DEFAULT_CHARS.min(budget_chars) };
-        gathered.extend(transcript::gather(path, prompt, limits));
+        gathered.extend(transcript::gather_window(path, prompt, limits, window));
     }
     if let Some(cwd) = &ask.mentions_in {
         // A prompt never reaches outside the workspace: no tuning or input widens it.
