@@ -19,7 +19,6 @@ use super::execute;
 use crate::cli::HookArgs;
 use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
-use crate::context::transcript::Window;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
@@ -180,9 +179,7 @@ fn armed(
         context: context_ask(&armed.tuning, event, env, host_session.as_ref()),
         seed: None,
         continues: None,
-        session: host_session
-            .as_ref()
-            .map(|s| SessionAsk { key: s.key.clone(), nonce: s.saved.nonce().filter(|_| s.kept) }),
+        session: host_session.as_ref().map(|s| SessionAsk { key: s.key.clone(), nonce: s.nonce() }),
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label } = request::resolve(&request, &config, env, &mut |_| {})?;
@@ -199,12 +196,8 @@ fn armed(
     }
     // Kept before the run, which may outlast the host's patience: the next prompt of the
     // session frames and windows as this one did whether or not this one's run ends.
-    if let Some(s) = host_session.as_ref().filter(|s| s.kept) {
-        let saved = session::Saved {
-            nonce: Some(plan.session.nonce.to_string()),
-            anchor: plan.context.anchor.clone().or_else(|| s.saved.anchor.clone()),
-        };
-        session::save(&sessions, &s.key, &saved, SystemTime::now());
+    if let Some(s) = &host_session {
+        s.keep(&sessions, &plan.session.nonce, plan.context.anchor.as_deref(), SystemTime::now());
     }
     // What the user named and did not all go is said to the user too, beside the answer
     // (the notes inside the relay reach only the agent).
@@ -275,10 +268,7 @@ fn context_ask(
     env: &Env,
     host_session: Option<&session::HostSession>,
 ) -> ContextAsk {
-    let window = match host_session {
-        Some(s) if s.kept => Window::Blocks { anchor: s.saved.anchor.clone() },
-        _ => Window::Sliding,
-    };
+    let window = session::HostSession::window(host_session);
     let transcript = match (tuning.context_turns, &event.transcript_path) {
         (turns @ 1.., Some(path)) => Some(TranscriptAsk { path: path.clone(), turns: turns as usize, window }),
         _ => None,

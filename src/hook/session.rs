@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::config::Host;
+use crate::context::transcript::Window;
 use crate::frame::Nonce;
 use crate::hook::input::HookInput;
 use crate::private_dir::PrivateDir;
@@ -60,6 +61,31 @@ pub struct Saved {
 impl Saved {
     pub fn nonce(&self) -> Option<Nonce> {
         self.nonce.as_deref().and_then(Nonce::parse)
+    }
+}
+
+impl HostSession {
+    /// The nonce to frame with: the last prompt's, when the state is kept.
+    pub fn nonce(&self) -> Option<Nonce> {
+        self.saved.nonce().filter(|_| self.kept)
+    }
+
+    /// The window of the host's conversation: in blocks from the last prompt's anchor when
+    /// the state is kept; sliding without a session or its state.
+    pub fn window(session: Option<&HostSession>) -> Window {
+        match session {
+            Some(s) if s.kept => Window::Blocks { anchor: s.saved.anchor.clone() },
+            _ => Window::Sliding,
+        }
+    }
+
+    /// Keeps what this prompt framed with (`nonce`) and where its window began (`anchor`;
+    /// `None` keeps the last one: this prompt sent no conversation) for the next prompt.
+    pub fn keep(&self, dir: &Path, nonce: &Nonce, anchor: Option<&str>, now: SystemTime) {
+        if self.kept {
+            let anchor = anchor.map(str::to_string).or_else(|| self.saved.anchor.clone());
+            save(dir, &self.key, &Saved { nonce: Some(nonce.to_string()), anchor }, now);
+        }
     }
 }
 

@@ -63,7 +63,7 @@ mod tests {
         (0..n)
             .map(|i| Turn {
                 role: if i % 2 == 0 { Role::User } else { Role::Assistant },
-                text: format!("{i:0>width$}", width = chars),
+                text: format!("{i:0>chars$}"),
             })
             .collect()
     }
