@@ -120,12 +120,13 @@ fn each_models_next_request_begins_with_its_last_ones_messages_through_the_conve
     let saved = std::fs::read_to_string(&files[0]).unwrap();
     assert!(saved.contains(&nonces[0]) && !saved.contains("borrow"), "{saved}");
 
-    // Prompt 5 sees 8 turns: the window moves to the last 3, which the next prompt keeps.
+    // Prompt 5 sees 8 turns: the window moves to the last exchange within half of its 6,
+    // which the next prompt keeps.
     let moved = prompt(&env, &repo, &transcript, &turns(4), "Prompt 5 of the session, please");
     let conversation = text(&messages(&moved[0]));
     let window = &conversation[conversation.find("--- conversation so far").unwrap()..];
     let first = window.lines().nth(1).unwrap();
-    assert_eq!(first, format!("assistant: {}", turns(3)[5].1));
+    assert_eq!(first, format!("user: {}", turns(4)[6].1));
     let next = prompt(&env, &repo, &transcript, &turns(5), "Prompt 6 of the session, please");
     let (before, now) = (messages(&moved[0]), messages(&next[0]));
     assert_eq!(now[..closing(&before)], before[..closing(&before)]);

@@ -13,7 +13,7 @@
 
 use sha2::{Digest as _, Sha256};
 
-use super::{Limits, SEPARATOR, Turn};
+use super::{Limits, Role, SEPARATOR, Turn};
 
 /// The anchor of `turn`: 32 hex digits of a hash of its role and its text as rendered.
 pub(super) fn anchor(turn: &Turn) -> String {
@@ -33,11 +33,18 @@ pub(super) fn start(turns: &[Turn], limits: Limits, anchor: Option<&str>) -> usi
 }
 
 /// The earliest turn from which the window holds at most half the limits' turns (at
-/// least one) and half their characters; the newest turn when it alone is over that.
+/// least one) and half their characters, moved on to the next turn when it is a reply
+/// and a question follows it (a reply without its question is poor context, and a window
+/// of whole exchanges grows by one exchange a prompt); the newest turn when it alone is
+/// over that.
 fn half(turns: &[Turn], limits: Limits) -> usize {
     let (most, chars) = ((limits.turns / 2).max(1), limits.chars / 2);
     let newest = turns.len().saturating_sub(1);
-    (0..turns.len()).find(|&at| fits(&turns[at..], most, chars)).unwrap_or(newest)
+    let at = (0..turns.len()).find(|&at| fits(&turns[at..], most, chars)).unwrap_or(newest);
+    match turns.get(at + 1) {
+        Some(next) if turns[at].role == Role::Assistant && next.role == Role::User => at + 1,
+        _ => at,
+    }
 }
 
 /// Whether `turns` are at most `most` and render whole in at most `chars` characters.
@@ -55,7 +62,6 @@ fn cost(turns: &[Turn]) -> usize {
 mod tests {
     use pretty_assertions::assert_eq;
 
-    use super::super::Role;
     use super::*;
 
     /// `n` turns, user and assistant in turn, each of `chars` characters of text.
@@ -88,11 +94,13 @@ mod tests {
     #[test]
     fn the_window_keeps_its_first_turn_while_it_fits_then_jumps_to_half() {
         // Six turns at most: a start of 0 holds through 6 turns, then the window starts
-        // over with the last 3 (half of 6) and holds while it grows to 5.
-        assert_eq!(starts(10, 100, LIMITS), vec![0, 0, 0, 0, 5, 5, 9, 9, 13, 13]);
+        // over with the last 3 (half of 6) less the reply that begins them, and holds
+        // while it grows by two exchanges to 6.
+        assert_eq!(starts(10, 100, LIMITS), vec![0, 0, 0, 0, 6, 6, 6, 12, 12, 12]);
         // Characters bind first: 1,000-character turns, 4,000 at most; half is 2,000,
         // which two turns (2,019 with labels and separator) pass, so each move keeps the
-        // newest turn alone, and the window holds while it is 3 turns (3,032).
+        // newest turn alone (a reply, with no question after it), and the window holds
+        // while it is 3 turns (3,032).
         let limits = Limits { turns: 100, chars: 4_000 };
         assert_eq!(starts(8, 1_000, limits), vec![0, 1, 1, 5, 5, 9, 9, 13]);
     }
@@ -100,11 +108,12 @@ mod tests {
     #[test]
     fn an_anchor_not_found_or_absent_starts_at_half_and_a_long_newest_turn_alone() {
         let all = turns(8, 100);
-        assert_eq!(start(&all, LIMITS, None), 5);
-        assert_eq!(start(&all, LIMITS, Some("not a turn of this conversation")), 5);
+        // Half of 6 is the last 3 turns, from turn 5: a reply, so from the question after it.
+        assert_eq!(start(&all, LIMITS, None), 6);
+        assert_eq!(start(&all, LIMITS, Some("not a turn of this conversation")), 6);
         assert_eq!(start(&all, LIMITS, Some(&anchor(&all[4]))), 4);
         // From turn 1 the window is 7 turns: over the limit, so it moves.
-        assert_eq!(start(&all, LIMITS, Some(&anchor(&all[1]))), 5);
+        assert_eq!(start(&all, LIMITS, Some(&anchor(&all[1]))), 6);
         let long = turns(3, 20_000);
         assert_eq!(start(&long, LIMITS, None), 2);
         assert_eq!(start(&[], LIMITS, None), 0);
