@@ -52,20 +52,36 @@ fn prompt(env: &TestEnv, repo: &Path, transcript: &Path, turns: &[(&str, String)
     requests
 }
 
+/// A request's messages as the parts a prefix cache sees, in order: each message's role
+/// and the text of each of its blocks (a string content is one block), without cache
+/// marks. Consecutive user turns are the same parts whether a provider's wire sends them
+/// as messages of their own or as the blocks of one.
 fn messages(request: &Recorded) -> Vec<Value> {
-    request.body["messages"].as_array().cloned().unwrap_or_default()
+    let mut parts = Vec::new();
+    for m in request.body["messages"].as_array().into_iter().flatten() {
+        match &m["content"] {
+            Value::String(text) => parts.push(json!({"role": m["role"], "content": text})),
+            Value::Array(blocks) => {
+                for b in blocks {
+                    parts.push(json!({"role": m["role"], "content": b["text"]}));
+                }
+            }
+            _ => {}
+        }
+    }
+    parts
 }
 
-/// The text of `messages`, joined.
-fn text(messages: &[Value]) -> String {
-    messages.iter().filter_map(|m| m["content"].as_str()).collect()
+/// The text of `parts`, joined.
+fn text(parts: &[Value]) -> String {
+    parts.iter().filter_map(|m| m["content"].as_str()).collect()
 }
 
-/// The index of the message that closes the context's frame (with its line, not the
+/// The index of the part that closes the context's frame (with its line, not the
 /// instruction that names it).
-fn closing(messages: &[Value]) -> usize {
+fn closing(parts: &[Value]) -> usize {
     let closes = |c: &str| c.starts_with("[[end context ") || c.contains("\n[[end context ");
-    messages.iter().position(|m| m["content"].as_str().is_some_and(closes)).unwrap()
+    parts.iter().position(|m| m["content"].as_str().is_some_and(closes)).unwrap()
 }
 
 /// The nonce of the context's frame in `text`.
@@ -107,7 +123,7 @@ fn each_models_next_request_begins_with_its_last_ones_messages_through_the_conve
                 let (question, answer) = (&turns(n - 1)[2 * n - 3].1, &turns(n - 1)[2 * n - 4].1);
                 let prefix = text(&before[..shared]);
                 assert!(prefix.contains(question) && prefix.contains(answer), "{prefix}");
-                assert!(now.len() == before.len() + 2, "two more turns, two more messages: {}", now.len());
+                assert!(now.len() == before.len() + 2, "two more turns, two more parts: {}", now.len());
             }
         }
         last = Some(requests);

@@ -19,6 +19,7 @@ use super::execute;
 use crate::cli::HookArgs;
 use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
+use crate::context::transcript::Window;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
@@ -194,8 +195,7 @@ fn armed(
     if let Some(nonce) = &plan.context.nonce {
         plan.session.nonce = nonce.clone();
     }
-    // Kept before the run, which may outlast the host's patience: the next prompt of the
-    // session frames and windows as this one did whether or not this one's run ends.
+    // Kept before the run, which may outlast the host's patience.
     if let Some(s) = &host_session {
         s.keep(&sessions, &plan.session.nonce, plan.context.anchor.as_deref(), SystemTime::now());
     }
@@ -268,7 +268,8 @@ fn context_ask(
     env: &Env,
     host_session: Option<&session::HostSession>,
 ) -> ContextAsk {
-    let window = session::HostSession::window(host_session);
+    let anchor = host_session.and_then(session::HostSession::anchor);
+    let window = anchor.map_or(Window::Sliding, |anchor| Window::Blocks { anchor });
     let transcript = match (tuning.context_turns, &event.transcript_path) {
         (turns @ 1.., Some(path)) => Some(TranscriptAsk { path: path.clone(), turns: turns as usize, window }),
         _ => None,

@@ -20,7 +20,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::config::Host;
-use crate::context::transcript::Window;
 use crate::frame::Nonce;
 use crate::hook::input::HookInput;
 use crate::private_dir::PrivateDir;
@@ -70,13 +69,11 @@ impl HostSession {
         self.saved.nonce().filter(|_| self.kept)
     }
 
-    /// The window of the host's conversation: in blocks from the last prompt's anchor when
-    /// the state is kept; sliding without a session or its state.
-    pub fn window(session: Option<&HostSession>) -> Window {
-        match session {
-            Some(s) if s.kept => Window::Blocks { anchor: s.saved.anchor.clone() },
-            _ => Window::Sliding,
-        }
+    /// Where the last prompt's window of the host's conversation began, when the state is
+    /// kept (`Some(None)`: kept, but no window yet); `None` when it is not, and the window
+    /// slides.
+    pub fn anchor(&self) -> Option<Option<String>> {
+        self.kept.then(|| self.saved.anchor.clone())
     }
 
     /// Keeps what this prompt framed with (`nonce`) and where its window began (`anchor`;

@@ -419,19 +419,22 @@ def frontier_markers(text: str) -> list[str]:
 
 # -- the checks -----------------------------------------------------------------
 
-def message_text(message: dict) -> str:
-    """A chat message's text: its string content, or its blocks' text joined."""
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    return "".join(b.get("text", "") for b in content or [] if isinstance(b, dict))
+def parts(messages: list) -> list[tuple]:
+    """A chat request's messages as the parts a prefix cache sees: (role, text, marked)
+    for each block of each message (a string content is one block), `marked` when the
+    block carries an Anthropic cache_control mark."""
+    out = []
+    for m in messages:
+        content = m.get("content")
+        blocks = [{"text": content}] if isinstance(content, str) else [b for b in content or [] if isinstance(b, dict)]
+        out.extend((m.get("role"), b.get("text", ""), "cache_control" in b) for b in blocks)
+    return out
 
 
-def closing_message(messages: list) -> int | None:
-    """The index of the message holding the context's close line (where the new turn
+def closing_part(parts: list[tuple]) -> int | None:
+    """The index of the part holding the context's close line (where the new turn
     starts: after it come the prompt, and the synth's judge turns)."""
-    for i, m in enumerate(messages):
-        text = message_text(m)
+    for i, (_, text, _) in enumerate(parts):
         if text.startswith("[[end context ") or "\n[[end context " in text:
             return i
     return None
@@ -439,23 +442,10 @@ def closing_message(messages: list) -> int | None:
 
 def first_difference(one: list, two: list) -> str:
     for i, (a, b) in enumerate(zip(one, two)):
-        if a != b:
-            return f"message {i}: {json.dumps(a)[:300]} vs {json.dumps(b)[:300]}"
+        if a[:2] != b[:2]:
+            return f"part {i}: {json.dumps(a)[:300]} vs {json.dumps(b)[:300]}"
     return f"lengths {len(one)} and {len(two)}"
 
-
-def unmarked(message: dict) -> tuple:
-    """A Messages API message as its role and text blocks, without cache marks (a string
-    content is one text block)."""
-    content = message.get("content")
-    blocks = [content] if isinstance(content, str) else [b.get("text") for b in content or []]
-    return message.get("role"), blocks
-
-
-def cache_marks(messages: list) -> list[int]:
-    """The indexes of the messages carrying an Anthropic cache_control mark."""
-    return [i for i, m in enumerate(messages)
-            if isinstance(m.get("content"), list) and any("cache_control" in b for b in m["content"])]
 
 
 class Suite(Checks):
@@ -869,32 +859,32 @@ class Suite(Checks):
         said = []
         nonces = set()
         for model in SESSION_MODELS:
-            one, two = turns[0][model]["messages"], turns[1][model]["messages"]
-            shared = closing_message(one)
-            expect(shared is not None, f"{model}: no message closes the context in {json.dumps(one)[:600]}")
-            # Anthropic's wire: a cache mark moves to the last stable message of each
-            # request; it is not content (the API caches the bytes up to a mark), so the
-            # texts are compared without it.
-            same = [unmarked(m) for m in one[:shared]] == [unmarked(m) for m in two[:shared]]
-            expect(same, f"{model}: the second request does not begin with the first's {shared} messages; first "
-                         f"differing: {first_difference([unmarked(m) for m in one[:shared]], [unmarked(m) for m in two])}")
-            expect(model == SESSION_MODELS[2] or two[:shared] == one[:shared],
-                   f"{model}: the shared messages differ in more than their text")
-            prefix = request_text(one[:shared])
+            # Compared part by part (each message's blocks; a string content is one), so
+            # that consecutive user turns compare alike whether the wire sends them as
+            # messages or as one message's blocks. A cache mark moves to the last stable
+            # part of each request; it is not content (the API caches the bytes up to a
+            # mark), so the parts are compared without it.
+            one, two = parts(turns[0][model]["messages"]), parts(turns[1][model]["messages"])
+            shared = closing_part(one)
+            expect(shared is not None, f"{model}: no part closes the context in {json.dumps(one)[:600]}")
+            same = [p[:2] for p in two[:shared]] == [p[:2] for p in one[:shared]]
+            expect(same, f"{model}: the second request does not begin with the first's {shared} parts; first "
+                         f"differing: {first_difference(one[:shared], two)}")
+            prefix = "".join(text for _, text, _ in one[:shared])
             for turn in (f"user: {FIRST_PROMPT}", f"assistant: {FIRST_REPLY}"):
-                expect(turn in prefix, f"{model}: the shared messages lack {turn!r}: {prefix[-600:]!r}")
-            nonces.update(CONTEXT_NONCE_RE.findall(request_text(one) + request_text(two)))
-            marks, later = cache_marks(one), cache_marks(two)
+                expect(turn in prefix, f"{model}: the shared parts lack {turn!r}: {prefix[-600:]!r}")
+            nonces.update(CONTEXT_NONCE_RE.findall("".join(text for _, text, _ in one + two)))
+            marks, later = [i for i, p in enumerate(one) if p[2]], [i for i, p in enumerate(two) if p[2]]
             if model == SESSION_MODELS[2]:
-                # The first request's mark is on a message the second shares, and the
+                # The first request's mark is on a part the second shares, and the
                 # second marks one at or after it within the API's 20-block look-back.
-                expect(all(m < shared for m in marks), f"{model}: a cache mark at message {marks} is past the "
+                expect(all(m < shared for m in marks), f"{model}: a cache mark at part {marks} is past the "
                                                         f"shared {shared}")
                 expect(not marks or any(max(marks) <= m <= max(marks) + 20 for m in later),
                        f"{model}: the second request's marks {later} do not reach back to the first's {marks}")
-                said.append(f"{model} (Anthropic) marks messages {marks} then {later}")
-            size = len(json.dumps(one[:shared]))
-            said.append(f"{model} {shared} of {len(one)} messages ({size} bytes) shared")
+                said.append(f"{model} (Anthropic) marks parts {marks} then {later}")
+            size = len(prefix.encode())
+            said.append(f"{model} {shared} of {len(one)} parts ({size} bytes of text) shared")
         expect(len(nonces) == 1, f"the context's nonce changed within the session: {sorted(nonces)}")
         return "; ".join(said) + f"; one nonce {next(iter(nonces))[:8]}…"
 
