@@ -105,7 +105,9 @@ pub struct Gathering<'a> {
     pub say: &'a dyn Fn(&str),
 }
 
-/// The context `ask` names for `plan`, gathered and fitted into `budget` (see [`gather`]).
+/// The context `ask` names for `plan`, gathered and fitted into `budget` (see [`gather`]),
+/// framed with the plan's session nonce unless a source holds it (the context's `nonce`
+/// says which; the run's frames use that one).
 ///
 /// A participant whose context window lowers the budget never gets less than the others
 /// would have: when the lowered budget would cut or skip a source the configured one sends
