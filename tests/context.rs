@@ -143,13 +143,13 @@ fn the_smallest_context_window_lowers_the_budget_and_a_long_file_is_cut_and_mark
     let out = env.frontier(run_args(&["--json", "-f", "big.txt", "q"])).output();
     assert_eq!(out.code, Some(0), "{out}");
     // The 1,000 characters hold the instruction, the frame's lines, the heading and the
-    // cut marker too: 429 bytes of the file are left.
-    assert_eq!(out.json()["context"], json!([{"kind": "file", "path": "big.txt", "bytes": 429, "truncated": true}]));
+    // cut marker too: 440 bytes of the file are left.
+    assert_eq!(out.json()["context"], json!([{"kind": "file", "path": "big.txt", "bytes": 440, "truncated": true}]));
     for request in env.server().requests() {
         let user = request.user_message();
-        assert!(user.contains("--- file big.txt (cut to 429 of 4004 bytes) ---\n"), "{user}");
-        assert!(user.contains("[… cut here: 3575 more bytes not sent]\n"), "{user}");
-        assert!(block_of(user).chars().count() <= 1000, "{user}");
+        assert!(user.contains("--- file big.txt (cut to 440 of 4004 bytes) ---\n"), "{user}");
+        assert!(user.contains("[… cut here: 3564 more bytes not sent]\n"), "{user}");
+        assert!(block_of(&user).chars().count() <= 1000, "{user}");
     }
 }
 
@@ -179,7 +179,8 @@ fn ten_thousand_empty_files_with_long_names_stay_within_context_chars() {
     let requests = env.server().requests();
     assert_eq!(requests.len(), 4, "two members, the judge and the synth");
     for request in &requests {
-        let block = block_of(request.user_message());
+        let user = request.user_message();
+        let block = block_of(&user);
         assert!(block.chars().count() <= 1000, "a block of {} characters", block.chars().count());
         assert!(block.contains(&format!("--- file many/{long}")), "some files fit: {block}");
     }

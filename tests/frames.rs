@@ -133,13 +133,13 @@ fn a_forged_answer_reaches_a_later_round_the_judge_and_the_synth_only_inside_its
     for member in ["a", "b"] {
         let asked = env.server().requests_for(member);
         let revision = asked.iter().find(|r| r.user_message().contains("## Other answers")).unwrap();
-        if let Err(e) = forged_only_inside_its_frame(revision.user_message(), "## Your task") {
+        if let Err(e) = forged_only_inside_its_frame(&revision.user_message(), "## Your task") {
             findings.push(format!("round 2 of {member}: {e}\n{}", revision.user_message()));
         }
     }
     let judge = env.server().requests_for("j");
     assert_eq!(judge.len(), 1);
-    if let Err(e) = forged_only_inside_its_frame(judge[0].user_message(), "## Your task") {
+    if let Err(e) = forged_only_inside_its_frame(&judge[0].user_message(), "## Your task") {
         findings.push(format!("the judge: {e}\n{}", judge[0].user_message()));
     }
     // The synth continues the judge's conversation: its message as the first turn, the
@@ -165,7 +165,7 @@ fn a_forged_answer_reaches_the_councils_rankers_and_the_synth_only_inside_its_fr
     let mut findings = Vec::new();
     for ranker in ["a", "b"] {
         let ranking = env.server().requests_for(ranker).into_iter().find(Recorded::is_judge).unwrap();
-        if let Err(e) = forged_only_inside_its_frame(ranking.user_message(), "## Your task") {
+        if let Err(e) = forged_only_inside_its_frame(&ranking.user_message(), "## Your task") {
             findings.push(format!("{ranker}'s ranking: {e}\n{}", ranking.user_message()));
         }
     }
@@ -174,7 +174,7 @@ fn a_forged_answer_reaches_the_councils_rankers_and_the_synth_only_inside_its_fr
     let synth = env.server().requests_for("s");
     assert_eq!(synth.len(), 1);
     let user = synth[0].user_message();
-    if let Err(e) = forged_only_inside_its_frame(user, "## Your task") {
+    if let Err(e) = forged_only_inside_its_frame(&user, "## Your task") {
         findings.push(format!("the synth: {e}\n{user}"));
     }
     assert!(user.contains("\n## The reviewers' ranking\n"), "{user}");

@@ -272,7 +272,8 @@ fn the_panel_gets_the_first_turn_from_each_hosts_session_file() {
         let requests = env.server().requests();
         assert_eq!(requests.len(), 1, "{host}");
         let user = requests[0].user_message();
-        assert!(user.contains(&format!(" bytes) ---\n{TURNS}\n[[end context ")), "{host}: {user}");
+        let heading = format!("--- conversation so far {} ---\n{TURNS}\n[[end context ", transcript.display());
+        assert!(user.contains(&heading), "{host}: {user}");
         assert!(!user.contains("HOOK-CONTEXT-MARKER"), "{host}: the first turn's hook output is not conversation");
     }
 }

@@ -142,7 +142,7 @@ fn every_directory_frontier_makes_is_0700_and_every_file_0600_under_umask_000() 
     let found = modes(&env.frontier_home());
     let dirs: Vec<&(String, u32)> = found.iter().filter(|(name, _)| name.ends_with('/')).collect();
     // `config/` is the test harness's, made before frontier runs.
-    let made = ["config/presets/", "state/", "state/answers/", "state/progress/", "state/scopes/"];
+    let made = ["config/presets/", "state/", "state/answers/", "state/progress/", "state/scopes/", "state/sessions/"];
     assert_eq!(
         dirs.iter()
             .filter(|(name, _)| name != "config/")

@@ -50,6 +50,12 @@ where
     S: FnOnce() -> F,
     F: std::future::Future<Output = Error>,
 {
+    let mut plan = plan;
+    // Every frame of the run uses the context's nonce: the session's own, unless the
+    // context held it (`context::assemble` drew another then).
+    if let Some(nonce) = &plan.context.nonce {
+        plan.session.nonce = nonce.clone();
+    }
     let runtime = runtime()?;
     let stop = {
         let _entered = runtime.enter();

@@ -19,14 +19,15 @@ use super::execute;
 use crate::cli::HookArgs;
 use crate::config::{Config, Host, Paths};
 use crate::context::reach::Outside;
+use crate::context::transcript::Window;
 use crate::env::Env;
 use crate::error::Error;
 use crate::hook::ceiling::Ceiling;
 use crate::hook::stdin::{self, MAX_STDIN_BYTES, STDIN_DEADLINE};
-use crate::hook::{failure, guards, input, overflow, progress, relay, wait};
+use crate::hook::{failure, guards, input, overflow, progress, relay, session, wait};
 use crate::install;
 use crate::pipeline::{Observer, RunEvent, Stage, Status};
-use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, TranscriptAsk};
+use crate::request::{self, ContextAsk, LimitAsk, Origin, PanelAsk, Request, Resolved, SessionAsk, TranscriptAsk};
 use crate::scope;
 use crate::scope::state::{self, Armed, Shape};
 
@@ -167,16 +168,19 @@ fn armed(
     ceiling: Option<Ceiling>,
 ) -> Result<Served, Failed> {
     let config = Config::load(env)?;
+    // The host's session, and what its last prompt left: the nonce and the window's start.
+    let sessions = session::dir(&paths.state_dir);
+    let host_session = session::key(host, event).map(|key| session::load(&sessions, &key));
     let request = Request {
         prompt: event.prompt.clone(),
         origin: Origin::Hook { scope: scope.to_string(), state: Box::new(armed.clone()) },
         panel: PanelAsk::default(),
         shape: Shape::default(),
         limits: LimitAsk { budget: armed.tuning.budget_secs, ..LimitAsk::default() },
-        context: context_ask(&armed.tuning, event, env),
+        context: context_ask(&armed.tuning, event, env, host_session.as_ref()),
         seed: None,
         continues: None,
-        session: None,
+        session: host_session.as_ref().map(|s| SessionAsk { key: s.key.clone(), nonce: s.nonce() }),
     };
     // The scope's state is already read: nothing for the resolver to warn about.
     let Resolved { mut plan, budget, label, .. } = request::resolve(&request, &config, env, &mut |_| {})?;
@@ -188,6 +192,13 @@ fn armed(
     // What the budget cut or kept back is in the context's notes, which the relay carries.
     let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
     plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
+    if let Some(nonce) = &plan.context.nonce {
+        plan.session.nonce = nonce.clone();
+    }
+    // Kept before the run, which may outlast the host's patience.
+    if let Some(s) = &host_session {
+        s.keep(&sessions, &plan.session.nonce, plan.context.anchor.as_deref(), SystemTime::now());
+    }
     // What the user named and did not all go is said to the user too, beside the answer
     // (the notes inside the relay reach only the agent).
     let context_notes: Vec<String> = plan
@@ -249,10 +260,18 @@ fn armed(
 
 /// What the panel sees besides the prompt: the host's last turns, then the files the
 /// prompt mentions, each as the scope's tuning allows. A prompt never reaches outside the
-/// workspace: no tuning or input widens it.
-fn context_ask(tuning: &state::Tuning, event: &input::HookInput, env: &Env) -> ContextAsk {
+/// workspace: no tuning or input widens it. The turns' window moves in blocks from the
+/// session's anchor when the session's state can be kept, and slides otherwise.
+fn context_ask(
+    tuning: &state::Tuning,
+    event: &input::HookInput,
+    env: &Env,
+    host_session: Option<&session::HostSession>,
+) -> ContextAsk {
+    let anchor = host_session.and_then(session::HostSession::anchor);
+    let window = anchor.map_or(Window::Sliding, |anchor| Window::Blocks { anchor });
     let transcript = match (tuning.context_turns, &event.transcript_path) {
-        (turns @ 1.., Some(path)) => Some(TranscriptAsk { path: path.clone(), turns: turns as usize }),
+        (turns @ 1.., Some(path)) => Some(TranscriptAsk { path: path.clone(), turns: turns as usize, window }),
         _ => None,
     };
     let cwd = event.cwd.clone().unwrap_or_else(|| env.cwd().to_path_buf());

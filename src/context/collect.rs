@@ -231,7 +231,7 @@ impl<'a> Collector<'a> {
             Ok(Text::Text { text, .. }) => {
                 self.remaining = self.remaining.saturating_sub(text.chars().count());
                 let display = self.display(path);
-                self.gathered.pieces.push(Piece { kind: self.kind, path: Some(display), text });
+                self.gathered.pieces.push(Piece::new(self.kind, Some(display), text));
                 true
             }
             Ok(Text::Binary) => {

@@ -69,9 +69,9 @@ fn gather_within(rev: &str, env: &Env, budget_chars: usize, deadline: Duration) 
     if text.is_empty() {
         let skipped =
             vec![Source { kind: SourceKind::Diff, path, bytes: 0, truncated: false, skipped: Some("empty".into()) }];
-        return Ok(Gathered { pieces: vec![], skipped, notes: Vec::new() });
+        return Ok(Gathered { skipped, ..Gathered::default() });
     }
-    Ok(Gathered { pieces: vec![Piece { kind: SourceKind::Diff, path, text }], skipped: vec![], notes: Vec::new() })
+    Ok(Gathered { pieces: vec![Piece::new(SourceKind::Diff, path, text)], ..Gathered::default() })
 }
 
 /// The usage error for a git that could not give the diff.

@@ -25,6 +25,8 @@ mod walk;
 
 use serde::{Deserialize, Serialize};
 
+use crate::frame::Nonce;
+
 pub use assemble::assemble;
 
 /// Where a piece of context came from.
@@ -51,6 +53,17 @@ pub struct Piece {
     /// inside it), the diff's revision, or the transcript's path; `None` for stdin.
     pub path: Option<String>,
     pub text: String,
+    /// Where `text` may be split so that the next turn's text begins with the same bytes:
+    /// byte offsets after each of the host's turns (the transcript), rising, the last one
+    /// `text.len()`; empty for every other kind.
+    pub ends: Vec<usize>,
+}
+
+impl Piece {
+    /// A piece that is one text, split nowhere.
+    pub fn new(kind: SourceKind, path: Option<String>, text: String) -> Piece {
+        Piece { kind, path, text, ends: Vec::new() }
+    }
 }
 
 /// One source as the report and the history record it: what was sent of it, or why
@@ -84,6 +97,12 @@ pub struct Context {
     /// begins with the same text up to each of these, so a provider that caches at block
     /// boundaries finds the last one it saw.
     pub breaks: Vec<usize>,
+    /// The frame's nonce: the one asked for unless a piece held it (`None` when nothing
+    /// is sent).
+    pub nonce: Option<Nonce>,
+    /// Where the host's conversation began this time (`transcript::Window`), for the
+    /// next prompt of the session to begin there again.
+    pub anchor: Option<String>,
 }
 
 impl Context {
@@ -100,6 +119,8 @@ pub struct Gathered {
     /// What the run's report should say about a source that went wrong (not the
     /// ordinary skips, which `skipped` lists).
     pub notes: Vec<String>,
+    /// Where the host's conversation began (the transcript's window), when it was sent.
+    pub anchor: Option<String>,
 }
 
 impl Gathered {
@@ -108,5 +129,6 @@ impl Gathered {
         self.pieces.extend(other.pieces);
         self.skipped.extend(other.skipped);
         self.notes.extend(other.notes);
+        self.anchor = self.anchor.take().or(other.anchor);
     }
 }

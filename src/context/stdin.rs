@@ -66,12 +66,13 @@ fn gather_from(fd: impl AsFd, bounds: Bounds, budget_chars: usize, waiting: &mut
             End::TimedOut => Gathered {
                 pieces: vec![],
                 skipped: vec![skipped(format!("nothing arrived within the run's budget of {secs}s"))],
-                notes: Vec::new(),
+                ..Gathered::default()
             },
             End::Failed(e) => Gathered {
                 pieces: vec![],
                 skipped: vec![skipped(format!("unreadable ({e})"))],
                 notes: vec![format!("context: stdin could not be read ({e}); nothing of it was sent")],
+                anchor: None,
             },
         };
     }
@@ -82,6 +83,7 @@ fn gather_from(fd: impl AsFd, bounds: Bounds, budget_chars: usize, waiting: &mut
                 pieces: vec![],
                 skipped: vec![skipped("binary".into())],
                 notes: vec!["context: stdin was not sent: it is binary (a NUL byte, or not UTF-8)".into()],
+                anchor: None,
             };
         }
     };
@@ -97,7 +99,7 @@ fn gather_from(fd: impl AsFd, bounds: Bounds, budget_chars: usize, waiting: &mut
         }
         End::Closed | End::Full => {}
     }
-    Gathered { pieces: vec![Piece { kind: SourceKind::Stdin, path: None, text }], skipped: vec![], notes }
+    Gathered { pieces: vec![Piece::new(SourceKind::Stdin, None, text)], skipped: vec![], notes, anchor: None }
 }
 
 /// Up to `cap` bytes of `fd`, until it closes, fails, or `bounds.wait` passes.
@@ -151,7 +153,7 @@ mod tests {
         let mut notices = 0;
         let g = gather_from(&reader, bounds(10_000, 100), 1000, &mut || notices += 1);
         feeder.join().unwrap_or_else(|_| panic!("the feeder panicked"));
-        assert_eq!(g.pieces, vec![Piece { kind: SourceKind::Stdin, path: None, text: "first\nsecond\nlate\n".into() }]);
+        assert_eq!(g.pieces, vec![Piece::new(SourceKind::Stdin, None, "first\nsecond\nlate\n".into())]);
         assert_eq!((g.skipped, g.notes, notices), (vec![], vec![], 1));
     }
 

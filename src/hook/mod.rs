@@ -3,9 +3,11 @@
 //! back (`relay`, under each host's `ceiling`, with the `overflow` file for an answer too
 //! long for it), how long a host waits for the hook where it waits less than the timeout
 //! frontier registers (`wait`), what a failed run tells the user (`failure`), and the
-//! in-flight progress file the status line reads (`progress`). Only `overflow` and `progress` touch files
-//! (`overflow` writes an answer and prunes the old ones, `progress` writes, reads and
-//! removes its file), each in its own state subdirectory through `private_dir`; `stdin`
+//! in-flight progress file the status line reads (`progress`), and what one host session
+//! keeps between its prompts (`session`). Only `overflow`, `progress` and `session` touch
+//! files (`overflow` writes an answer and prunes the old ones, `progress` writes, reads
+//! and removes its file, `session` reads and writes its file and prunes the old ones),
+//! each in its own state subdirectory through `private_dir`; `stdin`
 //! reads the process's stdin; the rest is pure (`input` reads only the `Env` snapshot
 //! it is handed).
 //!
@@ -22,5 +24,6 @@ pub mod input;
 pub mod overflow;
 pub mod progress;
 pub mod relay;
+pub mod session;
 pub mod stdin;
 pub mod wait;

@@ -44,6 +44,8 @@ pub struct ContextAsk {
 pub struct TranscriptAsk {
     pub path: PathBuf,
     pub turns: usize,
+    /// Where the window of turns begins: sliding, or in blocks from the session's anchor.
+    pub window: transcript::Window,
 }
 
 impl ContextAsk {
@@ -103,7 +105,9 @@ pub struct Gathering<'a> {
     pub say: &'a dyn Fn(&str),
 }
 
-/// The context `ask` names for `plan`, gathered and fitted into `budget` (see [`gather`]).
+/// The context `ask` names for `plan`, gathered and fitted into `budget` (see [`gather`]),
+/// framed with the plan's session nonce unless a source holds it (the context's `nonce`
+/// says which; the run's frames use that one).
 ///
 /// A participant whose context window lowers the budget never gets less than the others
 /// would have: when the lowered budget would cut or skip a source the configured one sends
@@ -134,10 +138,10 @@ fn fitted(
 ) -> Result<context::Context> {
     let gathered = gather(ask, &plan.prompt, env, budget.configured, plan.limits.budget, gathering)?;
     let (Some(model), Some(seat)) = (&budget.limited_by, budget.limit) else {
-        return Ok(context::assemble(gathered, budget.chars));
+        return Ok(context::assemble(gathered, budget.chars, &plan.session.nonce));
     };
-    let whole = context::assemble(gathered.clone(), budget.configured);
-    let mut lowered = context::assemble(gathered, budget.chars);
+    let whole = context::assemble(gathered.clone(), budget.configured, &plan.session.nonce);
+    let mut lowered = context::assemble(gathered, budget.chars, &plan.session.nonce);
     let window = seat.window.unwrap_or_default();
     let lost = whole.sources.iter().zip(&lowered.sources).any(|(w, l)| {
         w.kind != SourceKind::Transcript && w.skipped.is_none() && (l.skipped.is_some() || l.bytes < w.bytes)
@@ -202,9 +206,9 @@ fn gather(
         let files = context::files::gather(&ask.files, env.cwd(), &reach, left(&gathered), stop)?;
         gathered.extend(files);
     }
-    if let Some(TranscriptAsk { path, turns }) = &ask.transcript {
+    if let Some(TranscriptAsk { path, turns, window }) = &ask.transcript {
         let limits = transcript::Limits { turns: *turns, chars: transcript::DEFAULT_CHARS.min(budget_chars) };
-        gathered.extend(transcript::gather(path, prompt, limits));
+        gathered.extend(transcript::gather_window(path, prompt, limits, window));
     }
     if let Some(cwd) = &ask.mentions_in {
         // A prompt never reaches outside the workspace: no tuning or input widens it.

@@ -111,16 +111,20 @@ impl Recorded {
             .any(|p| self.body.pointer(p).is_some())
     }
 
-    /// The content of the request's user message (the text of its first block, when
-    /// it is a list of blocks, as Anthropic's are when marked for caching).
-    pub fn user_message(&self) -> &str {
-        self.body["messages"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|m| m["role"] == "user")
-            .and_then(|m| m["content"].as_str().or_else(|| m["content"][0]["text"].as_str()))
-            .unwrap_or_default()
+    /// The text of the request's first user message (every block's, when it is a list of
+    /// blocks, as Anthropic's are when marked for caching), and of the user messages right
+    /// after it: a question whose context is split where its stable part ends is sent as
+    /// consecutive user turns.
+    pub fn user_message(&self) -> String {
+        let text = |m: &Value| -> String {
+            match &m["content"] {
+                Value::String(s) => s.clone(),
+                Value::Array(blocks) => blocks.iter().filter_map(|b| b["text"].as_str()).collect(),
+                _ => String::new(),
+            }
+        };
+        let messages = self.body["messages"].as_array().cloned().unwrap_or_default();
+        messages.iter().skip_while(|m| m["role"] != "user").take_while(|m| m["role"] == "user").map(text).collect()
     }
 }
 

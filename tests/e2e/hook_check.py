@@ -40,6 +40,14 @@ frontier binary):
            llmock: the member's request carries the first turn's prompt and reply, read
            from the transcript the host itself wrote and named in `transcript_path`, and
            not the second prompt inside the context block.
+  session  (Claude Code, Codex) two consecutive hooked prompts in one host session
+           (`claude -p --resume SESSION_ID`, `codex exec resume --last`), with a fusion
+           armed whose three members, judge and synth are on llmock (two on its OpenAI
+           `/v1`, one on its Anthropic `/anthropic`): every model's second request begins
+           with its first request's messages, byte for byte, up to the message where the
+           new turn starts, and those hold all of the conversation the first one carried;
+           the context's nonce is the same; an Anthropic cache mark in the first request
+           sits on a message the second shares.
   command  (Gemini CLI) with the demo armed, `gemini -p "/frontier what is 2+2"`: the
            `.gemini/commands/frontier.toml` install wrote is loaded and expanded (the
            model's last user turn starts with `/frontier what is 2+2`), the hook leaves the
@@ -117,7 +125,17 @@ FIRST_REPLY = "Scripted first reply: nitrogen, being most of the air."
 SECOND_PROMPT = "And what about at sunset, in the same air? (second turn)"
 PANEL_MODEL = "transcript-panel-model"
 # How the context block heads the conversation (src/context/assemble.rs).
-TRANSCRIPT_HEADING_RE = re.compile(r"--- conversation so far (\S+) \(\d+ bytes\) ---")
+TRANSCRIPT_HEADING_RE = re.compile(r"--- conversation so far (\S+) ---")
+# The session case: frontier's five models on llmock (two members on its OpenAI API, one
+# on its Anthropic API, the judge and the synth), the judge's verdict, and the turns.
+SESSION_MODELS = ("session-member-a", "session-member-b", "session-member-c", "session-judge", "session-synth")
+SESSION_VERDICT = json.dumps({
+    "scores": {label: {"score": 9 - i, "reason": f"answer {label} holds up"} for i, label in enumerate("ABC")},
+    "ranking": ["A", "B", "C"], "consensus": ["scattering"], "contradictions": [], "partial_coverage": [],
+    "unique_insights": [], "blind_spots": []})
+SECOND_REPLY = "Scripted second reply: the longer path through the air scatters the blue away."
+THIRD_PROMPT = "And why is the sea blue too, in the same light? (third turn)"
+CONTEXT_NONCE_RE = re.compile(r"\[\[context ([0-9a-f]{32})\]\]")
 # The command case: Gemini CLI's /frontier command, as typed.
 COMMAND_PROMPT = "/frontier what is 2+2"
 CONTEXT_BLOCK_RE = re.compile(r"\[\[context ([0-9a-f]{32})\]\]\n(.*?)\[\[end context \1\]\]", re.S)
@@ -140,7 +158,8 @@ KEYS = {  # dummy keys, distinct so a leak can be spotted
     "GEMINI_API_KEY": "e2e-hook-gemini-key-a7e4",
 }
 
-CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "cut", "reentry", "transcript", "command")
+CHECKS = ("install", "armed", "guard", "off", "relay", "failure", "cut", "reentry", "transcript", "session",
+          "command")
 
 FRONTIER_TIMEOUT = 60  # seconds for a frontier command (install, mode, status)
 HOST_TIMEOUT = 120  # seconds for one headless host run, hook included
@@ -228,12 +247,13 @@ class Sandbox:
         self.frontier("mode", "off", "--scope", self.host.scope_alias)
 
     def run_host(self, prompt: str, timeout: float = HOST_TIMEOUT, resume: bool = False,
-                 claude_output: tuple[str, ...] = ("json",)) -> dict:
+                 claude_output: tuple[str, ...] = ("json",), session_id: str | None = None) -> dict:
         """One headless turn of the host in the repo, or with `resume` the next turn of
         the last session; returns run_tree's result. `claude_output`
         is what follows claude's `--output-format`."""
         if self.host.key == "claude":
-            argv = ["claude", "-p", *(["--continue"] if resume else []), prompt, "--output-format", *claude_output,
+            again = ["--resume", session_id] if resume and session_id else ["--continue"] if resume else []
+            argv = ["claude", "-p", *again, prompt, "--output-format", *claude_output,
                     "--model", OUTER_MODEL, "--tools", "", "--disable-slash-commands", "--system-prompt", "Be terse."]
         elif self.host.key == "codex":
             argv = ["codex", "exec", "--skip-git-repo-check", "--dangerously-bypass-hook-trust",
@@ -398,6 +418,35 @@ def frontier_markers(text: str) -> list[str]:
 
 
 # -- the checks -----------------------------------------------------------------
+
+def parts(messages: list) -> list[tuple]:
+    """A chat request's messages as the parts a prefix cache sees: (role, text, marked)
+    for each block of each message (a string content is one block), `marked` when the
+    block carries an Anthropic cache_control mark."""
+    out = []
+    for m in messages:
+        content = m.get("content")
+        blocks = [{"text": content}] if isinstance(content, str) else [b for b in content or [] if isinstance(b, dict)]
+        out.extend((m.get("role"), b.get("text", ""), "cache_control" in b) for b in blocks)
+    return out
+
+
+def closing_part(parts: list[tuple]) -> int | None:
+    """The index of the part holding the context's close line (where the new turn
+    starts: after it come the prompt, and the synth's judge turns)."""
+    for i, (_, text, _) in enumerate(parts):
+        if text.startswith("[[end context ") or "\n[[end context " in text:
+            return i
+    return None
+
+
+def first_difference(one: list, two: list) -> str:
+    for i, (a, b) in enumerate(zip(one, two)):
+        if a[:2] != b[:2]:
+            return f"part {i}: {json.dumps(a)[:300]} vs {json.dumps(b)[:300]}"
+    return f"lengths {len(one)} and {len(two)}"
+
+
 
 class Suite(Checks):
     def __init__(self, binary: str, npm_bin: Path, root: Path, messages: MessagesServer, mock: Llmock,
@@ -766,6 +815,79 @@ class Suite(Checks):
         return (f"the panel's request carries the first turn from {path.relative_to(sb.home.parent)} "
                 f"({heading.group(0)!r}); second turn {second['wall']:.1f}s")
 
+    # -- consecutive prompts of one session share their prefix ----------------------------
+
+    def session(self, key: str) -> str:
+        sb = self.sandbox(HOSTS[key], f"{key}-session")
+        self.install_quietly(sb)
+        if key == "codex":
+            config, table = sb.codex_home / "config.toml", f'[projects."{sb.repo}"]'
+            if table not in config.read_text():  # as install says to (see codex_trust)
+                config.write_text(config.read_text() + f'\n{table}\ntrust_level = "trusted"\n')
+        (sb.frontier_home / "config").mkdir(parents=True, exist_ok=True)
+        (sb.frontier_home / "config" / "config.toml").write_text(
+            f'[providers.llmock]\nkind = "openai"\nbase_url = "{self.mock.base}/v1"\napi_key_env = "LOCAL_API_KEY"\n\n'
+            f'[providers.llmock-anthropic]\nkind = "anthropic"\nbase_url = "{self.mock.base}/anthropic"\n'
+            'api_key_env = "LOCAL_API_KEY"\n')
+        members = [f"llmock:{m}" for m in SESSION_MODELS[:2]] + [f"llmock-anthropic:{SESSION_MODELS[2]}"]
+        # The first turn with frontier off, so that the hooked ones have a conversation.
+        sb.script_reply(text=FIRST_REPLY)
+        first = sb.run_host(FIRST_PROMPT)
+        expect(first["rc"] == 0, f"{key}'s first turn exited {first['rc']}: {first['stderr'][-600:]}")
+        session_id = None
+        if key == "claude":
+            session_id = json.loads(first["stdout"]).get("session_id")
+            expect(bool(session_id), f"claude's output names no session_id: {first['stdout'][:300]!r}")
+        sb.frontier("mode", "fusion", "--models", ",".join(members), "--judge", f"llmock:{SESSION_MODELS[3]}",
+                    "--synth", f"llmock:{SESSION_MODELS[4]}", "--scope", sb.host.scope_alias)
+        turns = []
+        for prompt, reply in ((SECOND_PROMPT, SECOND_REPLY), (THIRD_PROMPT, HOST_REPLY)):
+            before = len(self.mock.requests())
+            self.mock.queue({"type": "reply", "text": SESSION_VERDICT, "match": {"model": SESSION_MODELS[3]}})
+            sb.script_reply(text=reply)
+            result = sb.run_host(prompt, resume=True, session_id=session_id)
+            self.timing(key, f"hooked turn {len(turns) + 2}", result["wall"])
+            expect(result["rc"] == 0, f"{key} exited {result['rc']}: {result['stderr'][-600:]}")
+            expect(not result["leftovers"], f"processes still running after the turn: {result['leftovers']}")
+            made = [r for r in self.mock.requests()[before:] if r["method"] == "POST"
+                    and (r.get("body") or {}).get("model") in SESSION_MODELS]
+            by_model = {m: [r["body"] for r in made if r["body"]["model"] == m] for m in SESSION_MODELS}
+            missing = [m for m, rs in by_model.items() if not rs]
+            expect(not missing, f"no request for {missing} in hooked turn {len(turns) + 2}; {key} stderr: "
+                                f"{result['stderr'][-600:]}")
+            turns.append({m: rs[0] for m, rs in by_model.items()})
+        said = []
+        nonces = set()
+        for model in SESSION_MODELS:
+            # Compared part by part (each message's blocks; a string content is one), so
+            # that consecutive user turns compare alike whether the wire sends them as
+            # messages or as one message's blocks. A cache mark moves to the last stable
+            # part of each request; it is not content (the API caches the bytes up to a
+            # mark), so the parts are compared without it.
+            one, two = parts(turns[0][model]["messages"]), parts(turns[1][model]["messages"])
+            shared = closing_part(one)
+            expect(shared is not None, f"{model}: no part closes the context in {json.dumps(one)[:600]}")
+            same = [p[:2] for p in two[:shared]] == [p[:2] for p in one[:shared]]
+            expect(same, f"{model}: the second request does not begin with the first's {shared} parts; first "
+                         f"differing: {first_difference(one[:shared], two)}")
+            prefix = "".join(text for _, text, _ in one[:shared])
+            for turn in (f"user: {FIRST_PROMPT}", f"assistant: {FIRST_REPLY}"):
+                expect(turn in prefix, f"{model}: the shared parts lack {turn!r}: {prefix[-600:]!r}")
+            nonces.update(CONTEXT_NONCE_RE.findall("".join(text for _, text, _ in one + two)))
+            marks, later = [i for i, p in enumerate(one) if p[2]], [i for i, p in enumerate(two) if p[2]]
+            if model == SESSION_MODELS[2]:
+                # The first request's mark is on a part the second shares, and the
+                # second marks one at or after it within the API's 20-block look-back.
+                expect(all(m < shared for m in marks), f"{model}: a cache mark at part {marks} is past the "
+                                                        f"shared {shared}")
+                expect(not marks or any(max(marks) <= m <= max(marks) + 20 for m in later),
+                       f"{model}: the second request's marks {later} do not reach back to the first's {marks}")
+                said.append(f"{model} (Anthropic) marks parts {marks} then {later}")
+            size = len(prefix.encode())
+            said.append(f"{model} {shared} of {len(one)} parts ({size} bytes of text) shared")
+        expect(len(nonces) == 1, f"the context's nonce changed within the session: {sorted(nonces)}")
+        return "; ".join(said) + f"; one nonce {next(iter(nonces))[:8]}…"
+
     # -- Gemini CLI's /frontier command ---------------------------------------------------
 
     def command(self) -> str:
@@ -915,6 +1037,10 @@ def main() -> int:
         for key in [h for h in hosts if "transcript" in checks]:
             suite.check(f"[{key}] transcript: a second turn in the same session sends frontier's panel the first "
                         "turn, read from the host's own transcript", lambda: suite.transcript(key))
+        for key in [h for h in hosts if "session" in checks and h in ("claude", "codex")]:
+            suite.check(f"[{key}] session: two hooked prompts in one session -> each of frontier's five models' "
+                        "second request begins with its first one's messages through the conversation",
+                        lambda: suite.session(key))
         if "gemini" in hosts and "command" in checks:
             suite.check("[gemini] command: `gemini -p \"/frontier what is 2+2\"` with the demo armed -> the "
                         "command is expanded and the hook leaves it alone", suite.command)

@@ -29,6 +29,7 @@ mod droid;
 mod gemini;
 mod qwen;
 mod tail;
+mod window;
 
 use std::path::Path;
 
@@ -95,10 +96,31 @@ pub struct Limits {
 /// adds on its own, not a source the user named, so the hook tells only the agent of it.
 pub const NOTE_START: &str = "the host's transcript";
 
+/// Where the window of the host's conversation begins.
+///
+/// [`Window::Sliding`]: the last turns that fit the limits, one turn further on at every
+/// prompt (a hook that keeps no state between prompts). [`Window::Blocks`]: the window
+/// keeps its first turn (the `anchor` of the session's last prompt) for as long as the
+/// window from there still fits its limits; when it no longer does, or there is no anchor
+/// yet, it starts over at the turn from which it fills about half of them. Consecutive
+/// prompts then send the same turns first, byte for byte, until the window must move; the
+/// price is a window about half as long right after each move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Window {
+    Sliding,
+    Blocks { anchor: Option<String> },
+}
+
 /// The last turns of the transcript at `path`, before the current `prompt` (left out
 /// if the host already wrote it), as one piece; or one skipped source saying why there
-/// is none.
+/// is none. The window slides (see [`gather_window`]).
 pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
+    gather_window(path, prompt, limits, &Window::Sliding)
+}
+
+/// [`gather`] with the window's rule: the piece's `ends` say where each turn ends, and
+/// the gathered `anchor` names the first turn sent.
+pub fn gather_window(path: &Path, prompt: &str, limits: Limits, window: &Window) -> Gathered {
     let name = path.display().to_string();
     let skipped = |why: String| Gathered {
         pieces: Vec::new(),
@@ -110,6 +132,7 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
             skipped: Some(why),
         }],
         notes: Vec::new(),
+        anchor: None,
     };
     // Something wrong with the file, not a session too new to have one: the report says so.
     let noted =
@@ -128,11 +151,18 @@ pub fn gather(path: &Path, prompt: &str, limits: Limits) -> Gathered {
             );
         }
     };
-    match render(&recent(turns, prompt, limits), limits.chars) {
-        Some(text) => Gathered {
-            pieces: vec![Piece { kind: SourceKind::Transcript, path: Some(name), text }],
+    let turns = before_prompt(turns, prompt);
+    let start = match window {
+        Window::Sliding => turns.len().saturating_sub(limits.turns),
+        Window::Blocks { anchor } => window::start(&turns, limits, anchor.as_deref()),
+    };
+    let kept = &turns[start..];
+    match render(kept, limits.chars) {
+        Some((text, ends)) => Gathered {
+            pieces: vec![Piece { kind: SourceKind::Transcript, path: Some(name), text, ends }],
             skipped: Vec::new(),
             notes: Vec::new(),
+            anchor: kept.first().map(window::anchor),
         },
         None => skipped("no earlier turns".into()),
     }
@@ -199,22 +229,24 @@ fn merge(turns: Vec<Turn>) -> Vec<Turn> {
     merged
 }
 
-/// The last `limits.turns` turns before the current prompt. No pinned host writes the
-/// prompt before its hook runs, but a host that did would show it as the last turn:
-/// a user turn with the prompt's text and no reply, which is dropped.
-fn recent(mut turns: Vec<Turn>, prompt: &str, limits: Limits) -> Vec<Turn> {
+/// The turns before the current prompt. No pinned host writes the prompt before its
+/// hook runs, but a host that did would show it as the last turn: a user turn with the
+/// prompt's text and no reply, which is dropped.
+fn before_prompt(mut turns: Vec<Turn>, prompt: &str) -> Vec<Turn> {
     if turns.last().is_some_and(|t| t.role == Role::User && t.text.trim() == prompt.trim()) {
         turns.pop();
     }
-    let skip = turns.len().saturating_sub(limits.turns);
-    turns.split_off(skip)
+    turns
 }
 
-/// `turns` rendered in at most `chars` characters: the newest kept whole, older ones
-/// dropped first, the oldest kept one cut from its start (and marked) where the budget
-/// runs out. `None` when there is nothing to send.
-fn render(turns: &[Turn], chars: usize) -> Option<String> {
-    const SEPARATOR: &str = "\n\n";
+/// Between two rendered turns.
+const SEPARATOR: &str = "\n\n";
+
+/// `turns` rendered in at most `chars` characters, with the byte offset where each kept
+/// turn ends: the newest kept whole, older ones dropped first, the oldest kept one cut
+/// from its start (and marked) where the budget runs out. `None` when there is nothing
+/// to send.
+fn render(turns: &[Turn], chars: usize) -> Option<(String, Vec<usize>)> {
     let mut kept: Vec<String> = Vec::new();
     let mut remaining = chars;
     for turn in turns.iter().rev() {
@@ -240,7 +272,14 @@ fn render(turns: &[Turn], chars: usize) -> Option<String> {
         return None;
     }
     kept.reverse();
-    Some(kept.join(SEPARATOR))
+    let mut ends = Vec::with_capacity(kept.len());
+    let mut end = 0;
+    for turn in &kept {
+        end += turn.len();
+        ends.push(end);
+        end += SEPARATOR.len();
+    }
+    Some((kept.join(SEPARATOR), ends))
 }
 
 /// The text of an Anthropic-style or Responses-style content value: a string, or the

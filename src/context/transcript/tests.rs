@@ -408,3 +408,39 @@ fn gemini_rewinds_updates_thoughts_tool_calls_and_ui_messages_are_not_conversati
     ];
     assert_eq!(text_of_file(&dir, &(lines.join("\n") + "\n")), "user: ask\n\nassistant: found it");
 }
+
+#[test]
+fn a_window_in_blocks_says_where_each_turn_ends_and_which_turn_it_began_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let turns: Vec<String> = (1..=4)
+        .flat_map(|i| [claude_line("user", &format!("question {i}")), claude_line("assistant", &format!("reply {i}"))])
+        .collect();
+    let blocks = |anchor: Option<String>| Window::Blocks { anchor };
+    // No anchor yet: at most half of the 6 turns, from a question.
+    let path = write(&dir, &turns[..4].concat());
+    let fresh = gather_window(&path, THIRD, LIMITS, &blocks(None));
+    assert_eq!(fresh.pieces[0].text, "user: question 2\n\nassistant: reply 2");
+    let path = write(&dir, &turns[..2].concat());
+    let first = gather_window(&path, THIRD, LIMITS, &blocks(None));
+    assert_eq!(first.pieces[0].text, "user: question 1\n\nassistant: reply 1");
+    // Two more turns, then two more: the window from the anchor still fits, so it begins
+    // the same, and each turn's end is where the next turn's separator starts.
+    for n in [4, 6] {
+        std::fs::write(&path, turns[..n].concat()).unwrap();
+        let next = gather_window(&path, THIRD, LIMITS, &blocks(first.anchor.clone()));
+        let piece = &next.pieces[0];
+        assert!(piece.text.starts_with(&first.pieces[0].text), "{}", piece.text);
+        assert_eq!(next.anchor, first.anchor);
+        let ends: Vec<&str> = piece.ends.iter().map(|&e| &piece.text[..e]).collect();
+        assert_eq!(ends.len(), n, "{ends:?}");
+        assert!(ends[0] == "user: question 1" && ends[1].ends_with("\n\nassistant: reply 1"), "{ends:?}");
+        assert_eq!(ends[n - 1], piece.text);
+    }
+    // Two more: 8 turns from the anchor are too many; the window starts over at question 4.
+    std::fs::write(&path, turns.concat()).unwrap();
+    let moved = gather_window(&path, THIRD, LIMITS, &blocks(first.anchor.clone()));
+    assert_eq!(moved.pieces[0].text, "user: question 4\n\nassistant: reply 4");
+    assert_ne!(moved.anchor, first.anchor);
+    // The sliding window takes the last 6 whatever the anchor.
+    assert!(text(gather(&path, THIRD, LIMITS)).starts_with("user: question 2"));
+}
