@@ -77,11 +77,12 @@ fn text(parts: &[Value]) -> String {
     parts.iter().filter_map(|m| m["content"].as_str()).collect()
 }
 
-/// The index of the part that closes the context's frame (with its line, not the
-/// instruction that names it).
-fn closing(parts: &[Value]) -> usize {
-    let closes = |c: &str| c.starts_with("[[end context ") || c.contains("\n[[end context ");
-    parts.iter().position(|m| m["content"].as_str().is_some_and(closes)).unwrap()
+/// A request's text (every message's, in order) up to the line that closes the context's
+/// frame (not the instruction that names it): the system text and the conversation.
+fn through_conversation(request: &Recorded) -> String {
+    let all = text(&messages(request));
+    let end = all.find("\n[[end context ").unwrap_or_else(|| panic!("no frame's close line: {all}"));
+    all[..end].to_string()
 }
 
 /// The nonce of the context's frame in `text`.
@@ -113,17 +114,18 @@ fn each_models_next_request_begins_with_its_last_ones_messages_through_the_conve
         nonces.push(nonce(&text(&messages(&requests[0]))));
         if let Some(last) = &last {
             for (before, now) in last.iter().zip(&requests) {
-                let (before, now) = (messages(before), messages(now));
-                // Everything up to the message where the new turn starts (the one that
-                // closes the context: then come the prompt, and the synth's judge turns)
-                // is the same.
-                let shared = closing(&before);
-                assert_eq!(now[..shared], before[..shared], "{}", now.len());
+                // Everything up to where the new turn starts (the line that closes the
+                // context: then come the prompt, and the judge's or synth's task) is the
+                // same, byte for byte, in as many messages.
+                let prefix = through_conversation(before);
+                assert!(text(&messages(now)).starts_with(&prefix), "{}", now.model());
+                assert_eq!(
+                    now.body["messages"].as_array().map(Vec::len),
+                    before.body["messages"].as_array().map(Vec::len)
+                );
                 // ... and holds all of the conversation the earlier request carried.
                 let (question, answer) = (&turns(n - 1)[2 * n - 3].1, &turns(n - 1)[2 * n - 4].1);
-                let prefix = text(&before[..shared]);
                 assert!(prefix.contains(question) && prefix.contains(answer), "{prefix}");
-                assert!(now.len() == before.len() + 2, "two more turns, two more parts: {}", now.len());
             }
         }
         last = Some(requests);
@@ -144,9 +146,8 @@ fn each_models_next_request_begins_with_its_last_ones_messages_through_the_conve
     let first = window.lines().nth(1).unwrap();
     assert_eq!(first, format!("user: {}", turns(4)[6].1));
     let next = prompt(&env, &repo, &transcript, &turns(5), "Prompt 6 of the session, please");
-    let (before, now) = (messages(&moved[0]), messages(&next[0]));
-    assert_eq!(now[..closing(&before)], before[..closing(&before)]);
-    assert_eq!(nonce(&text(&now)), nonces[0]);
+    assert!(text(&messages(&next[0])).starts_with(&through_conversation(&moved[0])));
+    assert_eq!(nonce(&text(&messages(&next[0]))), nonces[0]);
 }
 
 #[test]

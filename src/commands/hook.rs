@@ -192,12 +192,11 @@ fn armed(
     // What the budget cut or kept back is in the context's notes, which the relay carries.
     let gathering = request::Gathering { stop: &|| false, say: &|_| {} };
     plan.context = request::context(&request.context, &plan, env, &budget, &gathering)?;
-    if let Some(nonce) = &plan.context.nonce {
-        plan.session.nonce = nonce.clone();
-    }
-    // Kept before the run, which may outlast the host's patience.
+    // Kept before the run, which may outlast the host's patience: the nonce the context
+    // framed with (the run's frames take it up too, in `execute`).
     if let Some(s) = &host_session {
-        s.keep(&sessions, &plan.session.nonce, plan.context.anchor.as_deref(), SystemTime::now());
+        let nonce = plan.context.nonce.as_ref().unwrap_or(&plan.session.nonce);
+        s.keep(&sessions, nonce, plan.context.anchor.as_deref(), SystemTime::now());
     }
     // What the user named and did not all go is said to the user too, beside the answer
     // (the notes inside the relay reach only the agent).
