@@ -859,18 +859,24 @@ class Suite(Checks):
         said = []
         nonces = set()
         for model in SESSION_MODELS:
-            # Compared part by part (each message's blocks; a string content is one), so
-            # that consecutive user turns compare alike whether the wire sends them as
-            # messages or as one message's blocks. A cache mark moves to the last stable
-            # part of each request; it is not content (the API caches the bytes up to a
-            # mark), so the parts are compared without it.
+            # Compared as the text of every part in order (each message's blocks; a string
+            # content is one) up to the line that closes the context, where the new turn
+            # starts: OpenAI's wire joins a message's blocks into one string, Anthropic's
+            # sends them as blocks, and both must begin the same. A cache mark moves to the
+            # last stable part of each request; it is not content (the API caches the bytes
+            # up to a mark), so the parts are compared without it.
             one, two = parts(turns[0][model]["messages"]), parts(turns[1][model]["messages"])
             shared = closing_part(one)
             expect(shared is not None, f"{model}: no part closes the context in {json.dumps(one)[:600]}")
-            same = [p[:2] for p in two[:shared]] == [p[:2] for p in one[:shared]]
-            expect(same, f"{model}: the second request does not begin with the first's {shared} parts; first "
-                         f"differing: {first_difference(one[:shared], two)}")
-            prefix = "".join(text for _, text, _ in one[:shared])
+            text_one, text_two = ("".join(text for _, text, _ in ps) for ps in (one, two))
+            start = len("".join(t for _, t, _ in one[:shared]))
+            close = re.compile(r"^\[\[end context ", re.M).search(text_one, start)
+            expect(close is not None, f"{model}: no close line in the part that holds it")
+            prefix = text_one[:close.start()]
+            roles = [p[0] for p in one[:shared + 1]] == [p[0] for p in two[:shared + 1]]
+            expect(roles and text_two.startswith(prefix),
+                   f"{model}: the second request does not begin with the first's text through the conversation; "
+                   f"first differing part: {first_difference(one[:shared], two)}")
             for turn in (f"user: {FIRST_PROMPT}", f"assistant: {FIRST_REPLY}"):
                 expect(turn in prefix, f"{model}: the shared parts lack {turn!r}: {prefix[-600:]!r}")
             nonces.update(CONTEXT_NONCE_RE.findall("".join(text for _, text, _ in one + two)))
