@@ -238,3 +238,16 @@ fn a_dry_run_of_a_follow_up_says_what_thread_it_would_send_and_sends_nothing() {
     assert!(out.stdout.contains("to: local:a, local:b; judge local:j; synth local:s"), "the thread's panel: {out}");
     assert_eq!(env.server().requests().len(), sent, "a dry run sends nothing");
 }
+
+#[test]
+fn a_follow_up_of_a_preset_asks_the_preset_again_and_is_answered_on_its_own_question() {
+    let env = TestEnv::new();
+    let first = run(&env, "What is 6*7?", &["--preset", "demo"]);
+    assert!(first["final"].as_str().unwrap().starts_with("6 × 7 = 42."), "{first}");
+    let second = run(&env, "And 8*9?", &["--continue"]);
+    assert_eq!(second["preset"], json!("demo"));
+    // The demo's judge and synth, with their scripted roles: the verdict checks 8 × 9.
+    assert!(second["final"].as_str().unwrap().starts_with("8 × 9 = 72."), "{second}");
+    assert_eq!(second["judge"]["ok"], json!(true), "{second}");
+    assert!(second["analysis"].to_string().contains("8 × 9 = 72"), "{}", second["analysis"]);
+}

@@ -113,7 +113,8 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>) -> Result<Thre
 }
 
 /// The panel `report` ran with, as a request names one: its preset, else its models,
-/// judge (or council) and synth; its one model in single mode.
+/// judge (or council) and synth; its one model in single mode. A preset's judge or synth
+/// given by flag is not kept (name it again to keep it).
 fn panel_of(report: &RunReport) -> PanelAsk {
     let models: Vec<String> = report.panel.iter().map(|m| m.call.model.clone()).collect();
     if report.mode == RunMode::Single {
@@ -125,9 +126,9 @@ fn panel_of(report: &RunReport) -> PanelAsk {
     };
     let synth = report.synth.as_ref().map(|s| s.model.clone());
     match report.preset.as_deref() {
-        Some(preset) if preset != "custom" => {
-            PanelAsk { preset: Some(preset.to_string()), judge, synth, ..PanelAsk::default() }
-        }
+        // The preset again, with its own judge and synth: a report names a model as it is
+        // shown, which is not always how the preset routes it (the demo's mock options).
+        Some(preset) if preset != "custom" => PanelAsk { preset: Some(preset.to_string()), ..PanelAsk::default() },
         _ => PanelAsk { models: Some(models), judge, synth, ..PanelAsk::default() },
     }
 }
