@@ -168,6 +168,22 @@ impl PrivateDir {
         Ok(files)
     }
 
+    /// Removes the files whose name ends in `.EXTENSION` past the newest `keep` or last
+    /// modified more than `max_age` before `now`, never `spare`. Best effort: a file that
+    /// can't be read or removed stays.
+    pub fn prune(&self, extension: &str, spare: &str, keep: usize, max_age: Duration, now: SystemTime) {
+        let Ok(entries) = self.files() else { return };
+        let mut files: Vec<Entry> =
+            entries.into_iter().filter(|e| Path::new(&e.name).extension().is_some_and(|x| x == extension)).collect();
+        files.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| b.name.cmp(&a.name)));
+        for (rank, file) in files.iter().enumerate() {
+            let old = now.duration_since(file.modified).is_ok_and(|age| age > max_age);
+            if (rank >= keep || old) && file.name != spare {
+                let _ = self.remove(&file.name);
+            }
+        }
+    }
+
     /// A new handle on the directory, with its own open file description: a lock taken
     /// on it is released when it is dropped.
     pub fn handle(&self) -> Result<File, DirError> {

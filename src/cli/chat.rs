@@ -5,7 +5,7 @@
 
 use clap::Args;
 
-use super::run::{LimitArgs, PanelArgs, ShapeArgs};
+use super::run::{LimitArgs, PanelArgs, ShapeArgs, ThreadArgs};
 
 #[derive(Debug, Args)]
 pub struct ChatArgs {
@@ -19,15 +19,6 @@ pub struct ChatArgs {
     pub scope: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Pick up a recorded thread: the first turn follows the newest run and the whole
-    /// thread before it; give a run as `--continue=RUN` (its id, any unique part of it, or
-    /// `last`), as `run --continue` takes it.
-    #[arg(
-        long = "continue",
-        value_name = "RUN",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "last"
-    )]
-    pub resume: Option<String>,
+    #[command(flatten)]
+    pub thread: ThreadArgs,
 }

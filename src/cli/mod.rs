@@ -28,7 +28,7 @@ pub use history::{RunsArgs, ShowArgs};
 pub use host::{HookArgs, HostArg, InstallArgs, StatuslineArgs};
 pub use parse::{Parsed, parse};
 pub use preset::PresetCommand;
-pub use run::{LimitArgs, PanelArgs, RunArgs, ShapeArgs};
+pub use run::{LimitArgs, PanelArgs, RunArgs, ShapeArgs, ThreadArgs};
 pub use scope::{ComposeArgs, ModeArgs, ModeWord, OnOff, StatusArgs, TuneArgs};
 
 /// What every help footer ends with: the variables that move frontier's files and scope.

@@ -134,6 +134,13 @@ pub struct RunArgs {
     /// Print what would be sent as context (sources, sizes, the budget) and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub thread: ThreadArgs,
+}
+
+/// The recorded thread a command follows up (`run`, `chat`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ThreadArgs {
     /// Follow up a recorded run: every model sees the thread so far (each earlier prompt
     /// with its context, and frontier's final answer), and the panel is the thread's
     /// unless you name one. `--continue` alone follows the newest run; give a run as

@@ -30,7 +30,7 @@ pub fn run_request(args: &RunArgs, prompt: String) -> Request {
             mentions_in: None,
         },
         seed: args.seed,
-        continues: args.continues.clone().map(Continues::Run),
+        continues: args.thread.continues.clone().map(Continues::Run),
         session: None,
     }
 }

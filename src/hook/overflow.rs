@@ -47,23 +47,8 @@ pub fn save(dir: &Path, run_id: &str, answer: &str, now: SystemTime) -> Result<P
     };
     let private = PrivateDir::open(dir).map_err(failed)?;
     let path = private.write(&file, answer.as_bytes()).map_err(failed)?;
-    prune(&private, &file, now);
+    private.prune("md", &file, KEEP, MAX_AGE, now);
     Ok(std::path::absolute(&path).unwrap_or(path))
-}
-
-/// Removes answer files past the newest `KEEP` or older than `MAX_AGE`, never `keep`.
-/// Best effort: a file that can't be read or removed stays.
-fn prune(dir: &PrivateDir, keep: &str, now: SystemTime) {
-    let Ok(entries) = dir.files() else { return };
-    let mut files: Vec<_> =
-        entries.into_iter().filter(|e| Path::new(&e.name).extension().is_some_and(|x| x == "md")).collect();
-    files.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| b.name.cmp(&a.name)));
-    for (rank, file) in files.iter().enumerate() {
-        let old = now.duration_since(file.modified).is_ok_and(|age| age > MAX_AGE);
-        if (rank >= KEEP || old) && file.name != keep {
-            let _ = dir.remove(&file.name);
-        }
-    }
 }
 
 #[cfg(test)]

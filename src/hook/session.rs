@@ -114,7 +114,7 @@ pub fn save(dir: &Path, key: &str, saved: &Saved, now: SystemTime) -> bool {
     let name = file_name(key);
     let text = serde_json::to_string(saved).unwrap_or_default();
     let written = private.write(&name, text.as_bytes()).is_ok();
-    prune(&private, &name, now);
+    private.prune("json", &name, KEEP, MAX_AGE, now);
     written
 }
 
@@ -123,20 +123,6 @@ fn file_name(key: &str) -> String {
     let digest = Sha256::digest(key.as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("{hex}.json")
-}
-
-/// Removes session files past the newest `KEEP` or older than `MAX_AGE`, never `keep`.
-fn prune(dir: &PrivateDir, keep: &str, now: SystemTime) {
-    let Ok(entries) = dir.files() else { return };
-    let mut files: Vec<_> =
-        entries.into_iter().filter(|e| Path::new(&e.name).extension().is_some_and(|x| x == "json")).collect();
-    files.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| b.name.cmp(&a.name)));
-    for (rank, file) in files.iter().enumerate() {
-        let old = now.duration_since(file.modified).is_ok_and(|age| age > MAX_AGE);
-        if (rank >= KEEP || old) && file.name != keep {
-            let _ = dir.remove(&file.name);
-        }
-    }
 }
 
 #[cfg(test)]

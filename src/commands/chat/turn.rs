@@ -41,7 +41,7 @@ impl<'a> Session<'a> {
             shape: ask::shape(&args.shape),
             limits: ask::limits(&args.limits),
             scope: args.scope.clone(),
-            continues: args.resume.clone().map(Continues::Run),
+            continues: args.thread.continues.clone().map(Continues::Run),
             last: None,
         }
     }
