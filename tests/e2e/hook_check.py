@@ -767,13 +767,19 @@ class Suite(Checks):
 
     # -- the host's transcript as context ---------------------------------------------
 
-    def transcript(self, key: str) -> str:
-        sb = self.sandbox(HOSTS[key], f"{key}-transcript")
+    def installed_and_trusted(self, key: str, name: str) -> Sandbox:
+        """A sandbox for `key` with frontier installed, and (Codex) the project trusted, as
+        install says to (see codex_trust)."""
+        sb = self.sandbox(HOSTS[key], name)
         self.install_quietly(sb)
         if key == "codex":
             config, table = sb.codex_home / "config.toml", f'[projects."{sb.repo}"]'
-            if table not in config.read_text():  # as install says to (see codex_trust)
+            if table not in config.read_text():
                 config.write_text(config.read_text() + f'\n{table}\ntrust_level = "trusted"\n')
+        return sb
+
+    def transcript(self, key: str) -> str:
+        sb = self.installed_and_trusted(key, f"{key}-transcript")
         # An OpenAI-compatible provider on llmock, keyed with the variable the host
         # already passes to its hooks.
         (sb.frontier_home / "config").mkdir(parents=True, exist_ok=True)
@@ -818,12 +824,7 @@ class Suite(Checks):
     # -- consecutive prompts of one session share their prefix ----------------------------
 
     def session(self, key: str) -> str:
-        sb = self.sandbox(HOSTS[key], f"{key}-session")
-        self.install_quietly(sb)
-        if key == "codex":
-            config, table = sb.codex_home / "config.toml", f'[projects."{sb.repo}"]'
-            if table not in config.read_text():  # as install says to (see codex_trust)
-                config.write_text(config.read_text() + f'\n{table}\ntrust_level = "trusted"\n')
+        sb = self.installed_and_trusted(key, f"{key}-session")
         (sb.frontier_home / "config").mkdir(parents=True, exist_ok=True)
         (sb.frontier_home / "config" / "config.toml").write_text(
             f'[providers.llmock]\nkind = "openai"\nbase_url = "{self.mock.base}/v1"\napi_key_env = "LOCAL_API_KEY"\n\n'
