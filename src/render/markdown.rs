@@ -16,7 +16,7 @@ use crate::history::Summary;
 
 pub fn report(summary: &Summary, report: &Value) -> String {
     let mut out = format!("# frontier run `{}`\n\n", summary.run_id);
-    for line in headline(summary) {
+    for line in headline(summary).into_iter().chain(thread_line(summary)) {
         out.push_str(&format!("- {}\n", inline(&line)));
     }
     out.push_str(&format!("\n## Prompt\n\n{}", fence(&text(report, "prompt").unwrap_or_default())));
@@ -122,6 +122,13 @@ fn capitalised(heading: &str) -> String {
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
+/// Where a follow-up stands in its thread: `turn 2 of a thread: follows run P, begun by
+/// run R`. What the thread holds is `frontier show`'s, which reads the history for it.
+fn thread_line(summary: &Summary) -> Option<String> {
+    let t = summary.thread.as_ref()?;
+    Some(format!("turn {} of a thread: follows run {}, begun by run {}", t.turn, t.parent, t.root))
+}
+
 #[cfg(test)]
 mod tests {
     use pretty_assertions::assert_eq;
@@ -133,6 +140,18 @@ mod tests {
         assert_eq!(fence("plain"), "```text\nplain\n```\n");
         assert_eq!(fence("```rust\nx\n```\n"), "````text\n```rust\nx\n```\n````\n");
         assert_eq!(fence("a `````b"), "``````text\na `````b\n``````\n");
+    }
+
+    #[test]
+    fn a_follow_up_says_where_it_stands_in_its_thread() {
+        let mut summary = crate::render::recorded::tests::summary();
+        let link = crate::pipeline::ThreadLink { root: "r1".into(), parent: "r2".into(), turn: 3 };
+        summary.thread = Some(link);
+        let text = report(&summary, &serde_json::json!({"prompt": "And then?"}));
+        let headline: Vec<&str> = text.lines().filter(|l| l.starts_with("- ")).collect();
+        assert_eq!(headline.last(), Some(&"- turn 3 of a thread: follows run r2, begun by run r1"), "{text}");
+        summary.thread = None;
+        assert!(!report(&summary, &serde_json::json!({})).contains("of a thread"));
     }
 
     #[test]
