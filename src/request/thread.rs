@@ -75,8 +75,8 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>) -> Result<Thre
             "continue from a run that answered (`frontier runs` marks them), or ask again without --continue",
         ));
     }
-    if report.scope.as_deref() != scope {
-        let theirs = report.scope.as_deref().unwrap_or("none recorded");
+    // A run recorded before runs kept their scope can't be told apart: it is followed.
+    if let Some(theirs) = report.scope.as_deref().filter(|theirs| Some(*theirs) != scope) {
         let ours = scope.unwrap_or("none");
         return Err(Error::usage(
             format!("run {} belongs to scope `{theirs}`, and this follow-up runs in scope `{ours}`", report.run_id),
@@ -200,6 +200,70 @@ mod tests {
 
     fn turn(n: usize) -> Exchange {
         Exchange { question: "q".repeat(n), answer: "a".repeat(n) }
+    }
+
+    /// A store holding `reports`, as runs recorded them.
+    fn store(reports: &[serde_json::Value]) -> Store {
+        let mut store = Store::in_memory(std::path::Path::new("history.sqlite3")).unwrap();
+        for report in reports {
+            store.record(report, crate::history::Source::Run).unwrap();
+        }
+        store
+    }
+
+    /// A successful run's report, as `run --json` prints it.
+    fn recorded(id: &str, scope: Option<&str>, thread: Option<serde_json::Value>) -> serde_json::Value {
+        let mut report = serde_json::json!({
+            "run_id": id, "status": "ok", "mode": "fusion", "preset": "demo", "prompt": format!("prompt {id}"),
+            "panel": [], "judge": null, "synth": null, "analysis": null, "final": format!("answer {id}"),
+            "final_source": "synth", "failed_models": [], "failure_reason": null, "notes": [],
+            "timings": {"panel_ms": 0, "judge_ms": null, "synth_ms": null},
+            "totals": {"input_tokens": 0, "output_tokens": 0, "wall_ms": 0, "cost_usd": null, "cost_estimated": false},
+            "judge_seed": 1,
+        });
+        if let Some(scope) = scope {
+            report["scope"] = scope.into();
+        }
+        if let Some(thread) = thread {
+            report["thread"] = thread;
+        }
+        report
+    }
+
+    #[test]
+    fn a_thread_is_followed_back_through_its_parents_oldest_first() {
+        let link = |parent: &str, turn: u32| Some(serde_json::json!({"root": "r1", "parent": parent, "turn": turn}));
+        let store = store(&[
+            recorded("r1", Some("default"), None),
+            recorded("r2", Some("default"), link("r1", 2)),
+            recorded("r3", Some("default"), link("r2", 3)),
+        ]);
+        let thread = load(Some(&store), "r3", Some("default")).unwrap();
+        let prompts: Vec<&str> = thread.turns.iter().map(|t| t.question.as_str()).collect();
+        assert_eq!(prompts, ["prompt r1", "prompt r2", "prompt r3"]);
+        assert_eq!(thread.link, ThreadLink { root: "r1".into(), parent: "r3".into(), turn: 4 });
+        assert_eq!(thread.panel, PanelAsk { preset: Some("demo".into()), ..PanelAsk::default() });
+    }
+
+    #[test]
+    fn a_run_of_another_scope_is_refused_and_one_recorded_without_a_scope_is_followed() {
+        let store = store(&[recorded("r1", Some("alpha"), None), recorded("old", None, None)]);
+        let err = load(Some(&store), "r1", Some("beta")).unwrap_err().to_string();
+        assert!(err.contains("run r1 belongs to scope `alpha`, and this follow-up runs in scope `beta`"), "{err}");
+        let old = load(Some(&store), "old", Some("beta")).unwrap();
+        assert_eq!(old.turns, vec![Exchange { question: "prompt old".into(), answer: "answer old".into() }]);
+    }
+
+    #[test]
+    fn a_thread_whose_earlier_run_is_gone_sends_what_is_left_and_says_so() {
+        let gone = Some(serde_json::json!({"root": "r1", "parent": "r1", "turn": 2}));
+        let store = store(&[recorded("r2", None, gone)]);
+        let thread = load(Some(&store), "r2", None).unwrap();
+        assert_eq!(thread.turns.len(), 1);
+        assert_eq!(
+            thread.notes,
+            ["run r1, earlier in the thread, is no longer in history; the turns from it back were not sent"]
+        );
     }
 
     #[test]
