@@ -26,8 +26,9 @@ pub enum PresetCommand {
         /// The panel: 1 to 8 models, comma-separated.
         #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
         models: Vec<String>,
-        /// The judge model. [default: the first panel model]
-        #[arg(long, value_name = "MODEL")]
+        /// The judge model, `council` (the panel ranks itself) or `none` (no judge).
+        /// [default: the first panel model]
+        #[arg(long, value_name = "MODEL|council|none")]
         judge: Option<String>,
         /// The synth model. [default: the first panel model]
         #[arg(long, value_name = "MODEL")]

@@ -24,8 +24,9 @@ pub struct PanelArgs {
     #[arg(long, value_name = "MODEL", conflicts_with = "preset")]
     pub model: Option<String>,
     /// The judge model (default: the preset's, else the first panel model), or `council`:
-    /// every panel member ranks the others' answers, aggregated by Borda count.
-    #[arg(long, value_name = "MODEL|council")]
+    /// every panel member ranks the others' answers, aggregated by Borda count; or `none`:
+    /// no judge, the synth weighs the answers itself (one call fewer).
+    #[arg(long, value_name = "MODEL|council|none")]
     pub judge: Option<String>,
     /// The synth model (default: the preset's, else the first panel model).
     #[arg(long, value_name = "MODEL")]

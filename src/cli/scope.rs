@@ -50,8 +50,9 @@ pub struct ComposeArgs {
     /// The panel: 1 to 8 models, comma-separated.
     #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
     pub models: Vec<String>,
-    /// The judge model. [default: the first panel model]
-    #[arg(long, value_name = "MODEL")]
+    /// The judge model, `council` (the panel ranks itself) or `none` (no judge).
+    /// [default: the first panel model]
+    #[arg(long, value_name = "MODEL|council|none")]
     pub judge: Option<String>,
     /// The synth model. [default: the first panel model]
     #[arg(long, value_name = "MODEL")]

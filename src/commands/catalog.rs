@@ -58,11 +58,11 @@ pub(super) struct PresetRow {
 }
 
 /// The readiness of each model `preset` calls, once each: its panel, judge and synth (the
-/// council is the panel itself, not a model to check).
+/// council is the panel itself and `none` no judge, not models to check).
 pub(super) fn preset_statuses(preset: &Preset, config: &Config, env: &Env) -> Vec<ModelStatus> {
     let mut seen: Vec<&String> = Vec::new();
     for model in preset.panel.iter().chain([&preset.judge, &preset.synth]) {
-        if model != crate::config::presets::COUNCIL && !seen.contains(&model) {
+        if !crate::config::presets::judges_without_a_call(model) && !seen.contains(&model) {
             seen.push(model);
         }
     }

@@ -60,7 +60,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
         PresetCommand::Save { name, models, judge, synth, description } => {
             check_panel(&config.catalog, &models)?;
             let (judge, synth) = judge_and_synth(&models, judge, synth);
-            if judge != crate::config::presets::COUNCIL {
+            if !crate::config::presets::judges_without_a_call(&judge) {
                 config.catalog.resolve(&judge)?;
             }
             config.catalog.resolve(&synth)?;

@@ -51,6 +51,8 @@ pub fn run(args: RunArgs, env: &Env) -> Result<i32> {
             panel: plan.panel.iter().map(|p| p.model.as_str()).collect(),
             judge: if plan.council {
                 Some(crate::config::presets::COUNCIL)
+            } else if plan.has_no_judge() {
+                Some(crate::config::presets::NO_JUDGE)
             } else {
                 plan.judge.as_ref().map(|p| p.model.as_str())
             },

@@ -29,8 +29,9 @@ pub struct Fuse {
     /// A custom panel of 1 to 8 models instead of a preset (the `catalog` tool lists the
     /// models and whether each is ready).
     pub models: Option<Vec<String>>,
-    /// The model that compares and scores the answers, or `council` to have the panel
-    /// members rank each other's answers (default: the preset's judge, else the first
+    /// The model that compares and scores the answers, `council` to have the panel
+    /// members rank each other's answers, or `none` for no judge (the synth weighs the
+    /// answers itself, one call fewer) (default: the preset's judge, else the first
     /// panel model).
     pub judge: Option<String>,
     /// The model that writes the fused answer (default: the preset's synth, else the

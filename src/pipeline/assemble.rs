@@ -52,6 +52,7 @@ impl RunReport {
             thread: None,
             question: None,
             nonce: None,
+            no_judge: false,
         };
         assemble(Run::Refused { heading, reason })
     }
@@ -89,6 +90,7 @@ pub(super) fn assemble(run: Run<'_>) -> RunReport {
         rounds: panel.earlier,
         judge: end.judge,
         council: end.council,
+        no_judge: heading.no_judge,
         synth: end.synth,
         analysis: end.analysis,
         final_answer: end.final_answer,
@@ -221,6 +223,7 @@ impl Ended {
                         end.notes = counted.notes;
                         end.judge_ms = counted.elapsed_ms;
                     }
+                    Review::NoJudge => {}
                 }
                 end.notes.extend(synthesis.notes);
                 end
@@ -427,6 +430,7 @@ mod tests {
                 rounds: Vec::new(),
                 judge: None,
                 council: None,
+                no_judge: false,
                 synth: None,
                 analysis: None,
                 final_answer: None,

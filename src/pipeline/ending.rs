@@ -10,12 +10,14 @@ use super::judge::{Judged, Labelled};
 use super::report::CallReport;
 use super::synth::{Assessment, Synthesis};
 
-/// The judge or the council, whichever assessed the answers.
+/// The judge or the council, whichever assessed the answers, or nobody (`--judge none`).
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // one value a run, moved once: boxing would buy nothing
 pub(super) enum Review {
     Judge(Judged),
     Council(Counted),
+    /// The run has no judge by design: the synth weighs the answers itself.
+    NoJudge,
 }
 
 impl Review {
@@ -25,6 +27,7 @@ impl Review {
             Review::Judge(Judged { verdict: Some(verdict), .. }) => Assessment::Judge(verdict),
             Review::Council(Counted { council: Some(council), .. }) => Assessment::Council(council),
             Review::Judge(_) | Review::Council(_) => Assessment::None,
+            Review::NoJudge => Assessment::NoJudge,
         }
     }
 
@@ -33,6 +36,7 @@ impl Review {
         let calls: Box<dyn Iterator<Item = &CallReport>> = match self {
             Review::Judge(judged) => Box::new(judged.call.iter()),
             Review::Council(counted) => Box::new(counted.report.iter().flat_map(|c| c.rankers.iter().map(|r| &r.call))),
+            Review::NoJudge => Box::new(std::iter::empty()),
         };
         calls.filter_map(|c| c.cost_usd)
     }

@@ -52,8 +52,10 @@ impl CostEstimate {
         if let Some(j) = &plan.judge {
             add(j, estimate_tokens(judge::SYSTEM) + prompt + answers, ASSUMED_VERDICT_TOKENS);
         }
+        // Without a judge (`--judge none`) the synth reads no verdict.
+        let verdict = if plan.has_no_judge() { 0 } else { ASSUMED_VERDICT_TOKENS };
         if let Some(s) = &plan.synth {
-            add(s, estimate_tokens(synth::SYSTEM) + prompt + answers + ASSUMED_VERDICT_TOKENS, ASSUMED_ANSWER_TOKENS);
+            add(s, estimate_tokens(synth::SYSTEM) + prompt + answers + verdict, ASSUMED_ANSWER_TOKENS);
         }
         estimate
     }
@@ -95,6 +97,22 @@ mod tests {
         let rankings = 3 * (estimate_tokens(council::SYSTEM) + question + 2 * answer + council::ASSUMED_RANKING_TOKENS);
         let tokens = |usd: f64| (usd * 1e6).round() as u64;
         assert_eq!((tokens(two - one), tokens(council - two)), (round, rankings));
+    }
+
+    #[test]
+    fn a_run_without_a_judge_is_estimated_without_the_judges_call_or_its_verdict() {
+        let mut plan = plan(["a", "b"].map(|name| priced(mock(name, ""))).to_vec());
+        plan.prompt = "Why?".into();
+        plan.synth = Some(priced(mock("synth", "")));
+        assert!(plan.has_no_judge());
+        let unjudged = CostEstimate::of(&plan).usd;
+        plan.judge = Some(priced(mock("judge", "")));
+        let judged = CostEstimate::of(&plan).usd;
+        // The judge's call (the question, both answers, its verdict), and the verdict the
+        // synth would read.
+        let question = estimate_tokens("Why?");
+        let call = estimate_tokens(judge::SYSTEM) + question + 2 * ASSUMED_ANSWER_TOKENS + ASSUMED_VERDICT_TOKENS;
+        assert_eq!(((judged - unjudged) * 1e6).round() as u64, call + ASSUMED_VERDICT_TOKENS);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub(super) struct Heading {
     pub thread: Option<ThreadLink>,
     pub question: Option<String>,
     pub nonce: Option<String>,
+    /// The run has no judge by design (`--judge none`).
+    pub no_judge: bool,
 }
 
 impl Heading {
@@ -45,6 +47,7 @@ impl Heading {
             thread: plan.link.clone(),
             question: (plan.keeps_question && !plan.context.is_empty()).then(|| plan.question().into_owned()),
             nonce: Some(plan.session.nonce.to_string()),
+            no_judge: plan.has_no_judge(),
         }
     }
 }

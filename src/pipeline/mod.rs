@@ -80,6 +80,8 @@ pub async fn execute(plan: RunPlan, observer: &dyn Observer) -> RunReport {
             let spent: f64 = rounds.costs(&plan.panel).sum();
             let review = if plan.council {
                 Review::Council(council::stage(&plan, &labelled, spent, &clock, observer).await)
+            } else if plan.has_no_judge() {
+                Review::NoJudge
             } else {
                 Review::Judge(judge::stage(&plan, &labelled, spent, &clock, observer).await)
             };
@@ -178,6 +180,7 @@ mod tests {
             rounds: Vec::new(),
             judge: Some(call("judge", Some(Usage::new(200, 20)), None)),
             council: None,
+            no_judge: false,
             synth: Some(call("synth", None, Some("HTTP 500: boom"))),
             analysis: Some(Analysis {
                 scores,

@@ -42,7 +42,8 @@ pub struct RunPlan {
     pub preset: Option<String>,
     pub prompt: String,
     pub panel: Vec<Participant>,
-    /// Fusion mode only.
+    /// Fusion mode only; `None` in fusion mode without a council is a run with no judge
+    /// (`--judge none`), where the synth reads the answers itself.
     pub judge: Option<Participant>,
     /// Fusion mode only.
     pub synth: Option<Participant>,
@@ -78,6 +79,12 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
+    /// A fusion run with no judge by design (`--judge none`): no judge call, and the
+    /// synth weighs the answers itself.
+    pub fn has_no_judge(&self) -> bool {
+        self.mode == RunMode::Fusion && self.judge.is_none() && !self.council
+    }
+
     /// What every member, the judge and the synth are asked: the context block (when
     /// there is one), then the prompt.
     pub fn question(&self) -> std::borrow::Cow<'_, str> {

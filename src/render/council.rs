@@ -1,6 +1,7 @@
 //! The council's rankings (`--judge council`) as `run` ends with them and `show` prints
 //! them: the Borda aggregate in one line, the pairs the rankers split on, and (for
-//! `show`) each ranker's own ranking or why it was left out.
+//! `show`) each ranker's own ranking or why it was left out; and, for a run with no
+//! judge by design (`--judge none`), the line that says so in their place.
 //!
 //! Reads the report as JSON by key, so a report without a council shows nothing. Knows
 //! nothing about terminals: the caller wraps the lines.
@@ -8,6 +9,12 @@
 use serde_json::Value;
 
 use super::by_key::{items, text};
+
+/// The line a run with no judge by design shows where a judge's or a council's would be.
+pub fn no_judge(report: &Value) -> Option<&'static str> {
+    (report.get("no_judge") == Some(&Value::Bool(true)))
+        .then_some("judge: none, by design (--judge none): the synth weighed the answers itself")
+}
 
 /// `council: A mock:beta 3 pts (2 rankings) > C mock:alpha 1 pt (2) > ...`; none when the
 /// report has no council or no ranking survived.

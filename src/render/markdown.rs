@@ -81,6 +81,9 @@ pub fn report(summary: &Summary, report: &Value) -> String {
             out.push_str(&format!("\n{}\n", inline(&line)));
         }
     }
+    if let Some(line) = super::council::no_judge(report) {
+        out.push_str(&format!("\n{}\n", inline(line)));
+    }
     let notes: Vec<&str> = items(report.get("notes")).filter_map(Value::as_str).collect();
     if !notes.is_empty() {
         out.push_str("\n## Notes\n\n");

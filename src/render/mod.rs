@@ -152,6 +152,9 @@ impl RunOutput {
             for line in [council::aggregate(&value), council::disagreements(&value)].into_iter().flatten() {
                 err.push_str(&wrap::wrap(&line, fit.width, "", "  "));
             }
+            if let Some(line) = council::no_judge(&value) {
+                err.push_str(&wrap::wrap(line, fit.width, "", "  "));
+            }
         }
         for note in &report.notes {
             err.push_str(&wrap::wrap(note, fit.width, "note: ", "  "));

@@ -81,6 +81,10 @@ pub fn report(summary: &Summary, report: &Value, thread: Option<&Thread>, fit: F
             out.push_str(&wrap(&line, width, "", "  "));
         }
     }
+    if let Some(line) = super::council::no_judge(report) {
+        out.push('\n');
+        out.push_str(&wrap(line, width, "", "  "));
+    }
     for note in items(report.get("notes")).filter_map(Value::as_str) {
         out.push_str(&wrap(note, width, "note: ", "  "));
     }

@@ -94,7 +94,8 @@ fn ranked(report: &RunReport) -> Vec<usize> {
     order
 }
 
-/// `run ID · fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens · $0.01`.
+/// `run ID · fusion · demo · 3/3 answered · judge ok · synth ok · 0.6s · 1234 tokens · $0.01`;
+/// `judge none` for a run with no judge by design.
 pub fn summary(report: &RunReport) -> String {
     let answered = report.panel.iter().filter(|m| m.call.ok).count();
     let mut parts = vec![
@@ -110,6 +111,9 @@ pub fn summary(report: &RunReport) -> String {
     ];
     if let Some(j) = &report.judge {
         parts.push(format!("judge {} {}", super::sanitize::name(&j.model), if j.ok { "ok" } else { "failed" }));
+    }
+    if report.no_judge {
+        parts.push("judge none".into());
     }
     if let Some(c) = &report.council {
         let counted = c.rankers.iter().filter(|r| r.ranking.is_some()).count();

@@ -7,7 +7,7 @@
 //! parameter (`provider::params`).
 
 use super::selection::Selection;
-use crate::config::presets::COUNCIL;
+use crate::config::presets::judges_without_a_call;
 use crate::config::{Catalog, Config, Route};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -69,8 +69,8 @@ impl Selection {
                 .enumerate()
                 .map(|(i, m)| (m.as_str(), params.member(i)))
                 .chain([(judge.as_str(), params.judge), (synth.as_str(), params.synth)])
-                // The council is the panel itself: no call of its own.
-                .filter(|(name, _)| *name != COUNCIL)
+                // The council is the panel itself, and `none` no judge: no call of their own.
+                .filter(|(name, _)| !judges_without_a_call(name))
                 .collect(),
         }
     }

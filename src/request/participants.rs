@@ -1,6 +1,6 @@
 //! Each model a run calls, on the route it takes now, with its parameters and its price,
-//! over one HTTP transport: the panel, the judge (none for a council: the panel ranks
-//! itself) and the synth.
+//! over one HTTP transport: the panel, the judge (none for a council, where the panel
+//! ranks itself, nor for `--judge none`) and the synth.
 //!
 //! Knows nothing about which models were chosen or why (`selection`), nor how they are
 //! called (the pipeline).
@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::params::check_route;
 use super::selection::Selection;
-use crate::config::presets::COUNCIL;
+use crate::config::presets::{COUNCIL, judges_without_a_call};
 use crate::config::{Catalog, Config};
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -39,8 +39,8 @@ pub(super) fn seat(config: &Config, env: &Env, selection: &Selection, idle_timeo
         }
         Selection::Fusion { panel, judge, synth, params, .. } => Seats {
             panel: panel.iter().enumerate().map(|(i, m)| participant(m, params.member(i))).collect::<Result<_>>()?,
-            // The council is the panel itself: no judge participant.
-            judge: if judge == COUNCIL { None } else { Some(participant(judge, params.judge)?) },
+            // The council is the panel itself, and `none` no judge: no judge participant.
+            judge: if judges_without_a_call(judge) { None } else { Some(participant(judge, params.judge)?) },
             synth: Some(participant(synth, params.synth)?),
             council: judge == COUNCIL,
         },

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::config::params::PanelParams;
-use crate::config::presets::{COUNCIL, CUSTOM, check_panel, judge_and_synth};
+use crate::config::presets::{COUNCIL, CUSTOM, NO_JUDGE, check_panel, judge_and_synth, judges_without_a_call};
 use crate::error::{Error, Result};
 use crate::provider::{Params, agent_cli};
 use crate::scope::state::{Armed, ScopeState};
@@ -153,10 +153,11 @@ impl Selection {
     fn validated(self, config: &Config) -> Result<Selection> {
         if let Selection::Fusion { panel, synth, .. } = &self {
             check_panel(&config.catalog, panel)?;
-            if synth == COUNCIL || panel.iter().any(|m| m == COUNCIL) {
+            let words = [(COUNCIL, "only judges"), (NO_JUDGE, "only says there is no judge")];
+            if let Some((word, what)) = words.into_iter().find(|(w, _)| synth == w || panel.iter().any(|m| m == w)) {
                 return Err(Error::usage(
-                    format!("`{COUNCIL}` is not a model: it only judges, as `--judge {COUNCIL}`"),
-                    "name a model for the panel and the synth, e.g. `--models opus,gpt-5.5 --judge council`",
+                    format!("`{word}` is not a model: it {what}, as `--judge {word}`"),
+                    format!("name a model for the panel and the synth, e.g. `--models opus,gpt-5.5 --judge {word}`"),
                 ));
             }
         }
@@ -192,7 +193,7 @@ impl Selection {
     }
 
     /// Every model the selection would call, in order, without repeats (`council`, the
-    /// panel itself as a judge, is not a model).
+    /// panel itself as a judge, and `none`, no judge, are not models).
     pub fn models(&self) -> Vec<&str> {
         let all: Vec<&str> = match self {
             Selection::Single { model, .. } => vec![model],
@@ -201,7 +202,7 @@ impl Selection {
             }
         };
         let mut seen = Vec::new();
-        for m in all.into_iter().filter(|m| *m != COUNCIL) {
+        for m in all.into_iter().filter(|m| !judges_without_a_call(m)) {
             if !seen.contains(&m) {
                 seen.push(m);
             }

@@ -113,7 +113,7 @@ pub fn load(store: Option<&Store>, id: &str, scope: Option<&str>) -> Result<Thre
 }
 
 /// The panel `report` ran with, as a request names one: its preset, else its models,
-/// judge (or council) and synth; its one model in single mode. A preset's judge or synth
+/// judge (or council, or none) and synth; its one model in single mode. A preset's judge or synth
 /// given by flag is not kept (name it again to keep it).
 fn panel_of(report: &RunReport) -> PanelAsk {
     let models: Vec<String> = report.panel.iter().map(|m| m.call.model.clone()).collect();
@@ -122,6 +122,7 @@ fn panel_of(report: &RunReport) -> PanelAsk {
     }
     let judge = match (&report.council, &report.judge) {
         (Some(_), _) => Some(crate::config::presets::COUNCIL.to_string()),
+        (None, _) if report.no_judge => Some(crate::config::presets::NO_JUDGE.to_string()),
         (None, judge) => judge.as_ref().map(|j| j.model.clone()),
     };
     let synth = report.synth.as_ref().map(|s| s.model.clone());

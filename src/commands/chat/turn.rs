@@ -176,6 +176,8 @@ fn describe(resolved: &Resolved) -> String {
     let mut text = format!("panel: {} ({})", render::sanitize::name(&resolved.label), members.join(", "));
     if plan.council {
         text.push_str(" · judge council");
+    } else if plan.has_no_judge() {
+        text.push_str(" · judge none");
     } else if let Some(judge) = &plan.judge {
         text.push_str(&format!(" · judge {}", name(judge)));
     }

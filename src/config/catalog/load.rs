@@ -135,14 +135,16 @@ impl Catalog {
         for route in self.prices.keys() {
             self.parse_direct(route).map_err(|e| invalid(format!("the price of `{route}`: {e}")))?;
         }
-        // `council` judges as the panel itself (`--judge council`): a model of that name
-        // could never be told apart from it.
-        let council = super::COUNCIL;
-        if self.models.contains_key(council) || self.aliases.contains_key(council) {
-            return Err(invalid(format!(
-                "`{council}` is a reserved name (`--judge {council}` is the panel ranking its own answers); \
-                 rename that model or alias"
-            )));
+        // `council` judges as the panel itself (`--judge council`) and `none` is no judge
+        // (`--judge none`): a model of either name could never be told apart from them.
+        for (word, meaning) in
+            [(super::COUNCIL, "the panel ranking its own answers"), (super::NO_JUDGE, "a run without a judge")]
+        {
+            if self.models.contains_key(word) || self.aliases.contains_key(word) {
+                return Err(invalid(format!(
+                    "`{word}` is a reserved name (`--judge {word}` is {meaning}); rename that model or alias"
+                )));
+            }
         }
         for (alias, target) in &self.aliases {
             if self.models.contains_key(alias) {

@@ -30,6 +30,16 @@ pub const MOCK_PROVIDER: &str = "mock";
 /// panel ranks its own answers": not a model, and no catalog model may take the name.
 pub const COUNCIL: &str = "council";
 
+/// The word that, as `--judge none` (or `judge = "none"` in a preset), means "no judge":
+/// the synth reads the panel's answers itself. Not a model either.
+pub const NO_JUDGE: &str = "none";
+
+/// Whether a judge's name is one of the words for a shape (`council`, `none`) rather than
+/// a model: a judge that makes no call of its own.
+pub fn judges_without_a_call(judge: &str) -> bool {
+    judge == COUNCIL || judge == NO_JUDGE
+}
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     providers: BTreeMap<String, ProviderInfo>,

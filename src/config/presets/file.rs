@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{COUNCIL, Preset, PresetSource, check_panel, judge_and_synth};
+use super::{COUNCIL, NO_JUDGE, Preset, PresetSource, check_panel, judge_and_synth};
 use crate::config::bounds::{self, MAX_ROUNDS};
 use crate::config::catalog::Catalog;
 use crate::config::params::{MemberToml, PanelParams};
@@ -48,6 +48,8 @@ pub(super) enum PresetError {
     Param(#[from] crate::config::params::MemberParamError),
     #[error("the judge `{}` takes no parameters: each member ranks with its own", COUNCIL)]
     CouncilParams,
+    #[error("the judge `{}` takes no parameters: there is no judge call", NO_JUDGE)]
+    NoJudgeParams,
     #[error("`rounds` is {0}; it must be from 1 to {max}", max = MAX_ROUNDS)]
     Rounds(u32),
     #[error("`quorum` is {quorum}; it must be from 1 to the panel's {members} members")]
@@ -99,6 +101,9 @@ impl Preset {
         let name_of = |m: Option<MemberToml>| m.map(|m| m.model().to_string());
         if raw.judge.as_ref().is_some_and(|j| j.model() == COUNCIL) && !judge_params.is_empty() {
             return Err(PresetError::CouncilParams);
+        }
+        if raw.judge.as_ref().is_some_and(|j| j.model() == NO_JUDGE) && !judge_params.is_empty() {
+            return Err(PresetError::NoJudgeParams);
         }
         if let Some(n) = raw.rounds.filter(|n| !bounds::rounds_allowed(*n)) {
             return Err(PresetError::Rounds(n));
@@ -171,6 +176,10 @@ mod tests {
         assert_eq!(
             refusal("panel = [\"mock:a\"]\njudge = { model = \"council\", temperature = 0.5 }\n"),
             invalid("the judge `council` takes no parameters: each member ranks with its own")
+        );
+        assert_eq!(
+            refusal("panel = [\"mock:a\"]\njudge = { model = \"none\", max_output_tokens = 100 }\n"),
+            invalid("the judge `none` takes no parameters: there is no judge call")
         );
         assert_eq!(
             refusal("panel = [\"mock:a\"]\ngrace_secs = 0.0\n"),

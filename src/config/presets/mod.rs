@@ -38,6 +38,9 @@ pub const CUSTOM: &str = "custom";
 /// refuses it as a model name) and named here too, where presets use it.
 pub use super::catalog::COUNCIL;
 
+/// The word that means "no judge", and the test for either word, the same way.
+pub use super::catalog::{NO_JUDGE, judges_without_a_call};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PresetSource {
     BuiltIn,

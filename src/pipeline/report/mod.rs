@@ -42,6 +42,10 @@ pub struct RunReport {
     /// judge's verdict; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub council: Option<CouncilReport>,
+    /// The run had no judge by design (`--judge none`): the synth weighed the answers
+    /// itself. Absent otherwise (a judge that failed or was skipped is not this).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_judge: bool,
     pub synth: Option<CallReport>,
     pub analysis: Option<Analysis>,
     #[serde(rename = "final")]
@@ -244,6 +248,7 @@ mod tests {
             rounds: Vec::new(),
             judge: Some(call("j", true, false)),
             council: None,
+            no_judge: false,
             synth: Some(call("s", true, false)),
             analysis: Some(Analysis {
                 scores: vec![Score {

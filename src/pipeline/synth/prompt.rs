@@ -26,7 +26,14 @@ pub enum Assessment<'a> {
     Council(&'a Council),
     /// Nothing usable: the judge or the council failed or was skipped.
     None,
+    /// No judge by design (`--judge none`): the synth alone weighs the answers.
+    NoJudge,
 }
+
+/// What the synth is told in a run that has no judge by design: nothing failed, judging
+/// the candidates is its own task.
+const NO_JUDGE_NOTE: &str = "(This run has no judge, by design: you are the one who compares the candidates. \
+Weigh them yourself: check each claim, and where they disagree decide which is right.)\n\n";
 
 pub const SYSTEM: &str = "You write the final answer to a user's question from several candidate answers \
 and, when available, a judge's analysis of them. Ground every claim in the candidates or in well-established \
@@ -49,7 +56,7 @@ pub fn user_message(
     let shown: Vec<&Labelled<'_>> = answers.iter().collect();
     let analysis = match assessment {
         Assessment::Judge(v) => analysis(v),
-        Assessment::Council(_) | Assessment::None => String::new(),
+        Assessment::Council(_) | Assessment::None | Assessment::NoJudge => String::new(),
     };
     let nonce = shown::nonce_for(nonce, &shown, &[prompt, &analysis]);
     let mut text = format!("{QUESTION_HEADING}{prompt}\n\n## Candidate answers\n\n{}", shown::framed(&shown, &nonce));
@@ -65,6 +72,7 @@ pub fn user_message(
             ));
         }
         Assessment::None => text.push_str("(No judge's analysis is available: weigh the candidates yourself.)\n\n"),
+        Assessment::NoJudge => text.push_str(NO_JUDGE_NOTE),
     }
     text.push_str("## Your task\n\n");
     text.push_str(&closing(answer_chars));
@@ -226,6 +234,24 @@ mod tests {
         assert!(continuation(Some(6_500)).ends_with(told));
         let free = continuation(None);
         assert!(free.ends_with("\n\nWrite the final answer now.") && !free.contains("must fit"), "{free}");
+    }
+
+    #[test]
+    fn without_a_judge_by_design_the_synth_is_told_so_and_not_that_a_judge_failed() {
+        let answers = label(&[(0, "Rayleigh scattering."), (1, "Because the sea is blue.")], 0);
+        let nonce = Nonce::parse(N).unwrap();
+        let text = user_message("Why?", &answers, Assessment::NoJudge, None, &nonce);
+        let shown: Vec<&Labelled<'_>> = answers.iter().collect();
+        assert_eq!(
+            text,
+            format!(
+                "## Question\n\nWhy?\n\n## Candidate answers\n\n{}(This run has no judge, by design: you are the one \
+                 who compares the candidates. Weigh them yourself: check each claim, and where they disagree decide \
+                 which is right.)\n\n## Your task\n\n{}",
+                shown::framed(&shown, &nonce),
+                closing(None)
+            )
+        );
     }
 
     #[test]

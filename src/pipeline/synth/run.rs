@@ -49,7 +49,7 @@ impl Request {
     pub fn new(plan: &RunPlan, labelled: &[Labelled<'_>], assessment: Assessment<'_>) -> Request {
         let exchange = match assessment {
             Assessment::Judge(v) => v.exchange.as_ref(),
-            Assessment::Council(_) | Assessment::None => None,
+            Assessment::Council(_) | Assessment::None | Assessment::NoJudge => None,
         };
         match exchange {
             Some(exchange) => {
@@ -158,7 +158,7 @@ fn fallback<'a>(
             FinalSource::CouncilTop,
             "the final answer is the council's top-ranked answer",
         ),
-        Assessment::None => (None, FinalSource::Longest, ""),
+        Assessment::None | Assessment::NoJudge => (None, FinalSource::Longest, ""),
     };
     match top.and_then(|label| labelled.iter().find(|l| &l.label == label)) {
         Some(l) => (l.content, source, what),
