@@ -2,7 +2,7 @@
 //! server of `common`: no judge request, the synth reads every answer framed and is told
 //! the run has no judge by design; the report, `run`'s lines and `show` say so. The same
 //! shape armed by `mode` (a hooked run and `run` use it), named by a preset file and by
-//! the MCP `fuse` tool; and the places where `none` is refused.
+//! the MCP `fuse` tool, and kept by a follow-up; and the places where `none` is refused.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -63,6 +63,18 @@ fn a_run_without_a_judge_asks_no_judge_and_the_synth_weighs_every_answer() {
     assert_eq!(shown["no_judge"], json!(true));
     let judged = env.frontier(["run", PROMPT, "--json", "--models", "local:a,local:b"]).output().json();
     assert_eq!(judged.get("no_judge"), None);
+}
+
+#[test]
+fn a_follow_up_of_a_run_without_a_judge_has_none_either() {
+    let env = TestEnv::new();
+    let args = ["run", PROMPT, "--json", "--models", "local:a,local:b", "--judge", "none", "--synth", "local:s"];
+    assert_eq!(env.frontier(args).output().code, Some(0));
+    let out = env.frontier(["run", "And at sunset?", "--json", "--continue"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let report = out.json();
+    assert_eq!((report["no_judge"].clone(), report["thread"]["turn"].clone()), (json!(true), json!(2)));
+    assert!(env.server().requests().iter().all(|r| !r.is_judge()));
 }
 
 #[test]
@@ -140,6 +152,9 @@ fn the_mcp_fuse_tool_takes_no_judge() {
     let (text, is_error) = text_of(&mcp.call(1, "fuse", arguments));
     assert!(!is_error, "{text}");
     assert!(text.contains(&answer_of("s")), "{text}");
+    // After the frame, among frontier's own lines.
+    let after = text.rsplit("[[end frontier-answer").next().unwrap_or_default();
+    assert!(after.contains("\njudge: none, by design (--judge none): the synth weighed the answers itself"), "{text}");
     assert!(mcp.finish().success());
     assert_synth_weighed(&env, &["a", "b"]);
     assert!(env.server().requests().iter().all(|r| !r.is_judge()));

@@ -217,6 +217,7 @@ fn answer_text(report: &RunReport) -> String {
         report.panel.len(),
         report.totals.wall_ms as f64 / 1000.0,
     ))];
+    own.extend(render::council::no_judge(&json).map(str::to_string));
     own.extend(report.notes.iter().map(|note| one_line(&format!("note: {note}"))));
     let nonce = Nonce::fresh(std::iter::once(framed.as_str()).chain(own.iter().map(String::as_str)));
     let (open, close) = (nonce.open(ANSWER_FRAME), nonce.close(ANSWER_FRAME));
