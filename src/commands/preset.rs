@@ -65,7 +65,7 @@ pub fn run(cmd: PresetCommand, env: &Env) -> Result<i32> {
             }
             config.catalog.resolve(&synth)?;
             let preset = Preset {
-                description: description.unwrap_or_else(|| format!("{} judged by {judge}", models.join(", "))),
+                description: description.unwrap_or_else(|| default_description(&models, &judge)),
                 name,
                 aliases: Vec::new(),
                 panel: models,
@@ -123,4 +123,26 @@ fn not_ready(preset: &Preset, config: &Config, env: &Env) -> String {
         lines.push_str(&format!("        {}: {}\n", name(&status.model), name(&why)));
     }
     lines
+}
+/// A saved preset's description when none is given: its panel, and how it is judged.
+fn default_description(models: &[String], judge: &str) -> String {
+    let judged = match judge {
+        crate::config::presets::NO_JUDGE => "with no judge (the synth weighs the answers)".to_string(),
+        judge => format!("judged by {judge}"),
+    };
+    format!("{} {judged}", models.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    #[test]
+    fn a_saved_presets_description_says_how_it_is_judged() {
+        let models = ["a".to_string(), "b".to_string()];
+        assert_eq!(default_description(&models, "j"), "a, b judged by j");
+        assert_eq!(default_description(&models, "none"), "a, b with no judge (the synth weighs the answers)");
+    }
 }

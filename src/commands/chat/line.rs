@@ -28,7 +28,7 @@ pub enum Command {
     Models(Vec<String>),
     /// `/model M`: one model answers alone from now on.
     Model(String),
-    /// `/judge M|council`: the judge of the panel.
+    /// `/judge M`, `council` or `none`: the judge of the panel.
     Judge(String),
     /// `/synth M`: the synth of the panel.
     Synth(String),
@@ -49,7 +49,7 @@ A line is a turn: the panel answers it with the thread so far.
   /panel NAME         a preset answers from now on (`frontier preset list`)
   /models A,B,...     these models answer from now on (also /panel A,B,...)
   /model M            one model answers alone from now on
-  /judge M|council    the judge from now on
+  /judge M           the judge from now on (or council, or none)
   /synth M            the synth from now on
   /last               the last turn's scores table, analysis and run id
   /new                start a new thread (the panel stays)
