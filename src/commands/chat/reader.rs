@@ -87,24 +87,29 @@ impl Reader {
     pub fn read(&mut self, prompt: &str, warn: &dyn Fn(&str)) -> Result<Read> {
         let stopped = || Error::internal("the line editor stopped", "start `frontier chat` again");
         let (reply, answer) = tokio::sync::oneshot::channel();
-        self.asks.as_ref().ok_or_else(stopped)?.send((prompt.to_string(), reply)).map_err(|_| stopped())?;
+        let asks = self.asks.as_ref().ok_or_else(stopped)?;
         let runtime = execute::runtime()?;
         let waited = runtime.block_on(async {
-            // SIGINT is the editor's while it reads (`Cancel::install_ending`).
+            // SIGINT is the editor's while it reads (`Cancel::install_ending`). SIGTERM and
+            // SIGHUP are listened for before the prompt is asked for: one that comes the
+            // moment the prompt shows must end the session, not find no listener.
             let mut cancel = Cancel::install_ending();
+            if asks.send((prompt.to_string(), reply)).is_err() {
+                return Ok(None);
+            }
             tokio::select! {
                 signal = cancel.received() => Err(signal),
-                answer = answer => Ok(answer),
+                answer = answer => Ok(answer.ok()),
             }
         });
         match waited {
-            Ok(Ok((read, warning))) => {
+            Ok(Some((read, warning))) => {
                 if let Some(warning) = warning {
                     warn(&warning);
                 }
                 read.map_err(|e| Error::internal(format!("could not read the line: {e}"), "check the terminal"))
             }
-            Ok(Err(_)) => Err(stopped()),
+            Ok(None) => Err(stopped()),
             Err(signal) => {
                 // The editor is still reading: its thread is left to end with the process.
                 self.editor.take();
