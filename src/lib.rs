@@ -13,6 +13,7 @@ pub mod context;
 mod deadline_read;
 pub mod env;
 pub mod error;
+pub mod eval;
 pub mod frame;
 #[cfg(any(test, fuzzing))]
 #[doc(hidden)]

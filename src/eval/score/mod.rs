@@ -1,0 +1,5 @@
+//! Scoring an answer: against a reference (`reference`), or against the baseline's by a
+//! grader asked in both orders (`pairwise`); and the statistics the summary reports
+//! (`stats`: intervals, latency quantiles).
+//!
+//! Knows nothing about how answers were obtained or where the numbers are shown.
