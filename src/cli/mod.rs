@@ -4,7 +4,7 @@
 //!
 //! This file holds the command tree (`Cli`, `Command`) and the help footer; each group
 //! of subcommands' arguments is a file of its own (`run`: the run, its panel, shape and
-//! limits; `chat`; `scope`: mode, compose, status, tune; `preset`; `history`: runs, show;
+//! limits; `chat`; `eval`; `scope`: mode, compose, status, tune; `preset`; `history`: runs, show;
 //! `host`: hook, statusline, install), the numeric flags' parsers are `values`, and
 //! `parse` turns an argument list into a `Cli` or a usage error. Every type is
 //! re-exported here, so the rest of the crate names them `crate::cli::X`.
@@ -13,6 +13,7 @@
 //! commands'.
 
 mod chat;
+mod eval;
 mod history;
 mod host;
 mod parse;
@@ -24,6 +25,7 @@ mod values;
 use clap::{Args, Parser, Subcommand};
 
 pub use chat::ChatArgs;
+pub use eval::{ContenderArgs, EvalArgs};
 pub use history::{RunsArgs, ShowArgs};
 pub use host::{HookArgs, HostArg, InstallArgs, StatuslineArgs};
 pub use parse::{Parsed, parse};
@@ -102,6 +104,9 @@ pub enum Command {
     Runs(RunsArgs),
     /// Print one recorded run: prompt, panel, analysis, notes and answer.
     Show(ShowArgs),
+    /// Run a set of prompts through several contenders (a preset, a shape, single models)
+    /// and compare them: accuracy or blind pairwise wins, cost and latency (docs/eval.md).
+    Eval(Box<EvalArgs>),
     /// Arm a scope: `fusion` with a preset or models, `single` with one model, or `off`.
     Mode(ModeArgs),
     /// Show what a scope has armed and whether its models are ready.

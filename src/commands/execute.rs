@@ -53,9 +53,7 @@ where
     let mut plan = plan;
     // Every frame of the run uses the context's nonce: the session's own, unless the
     // context held it (`context::assemble` drew another then).
-    if let Some(nonce) = &plan.context.nonce {
-        plan.session.nonce = nonce.clone();
-    }
+    plan.adopt_context_nonce();
     let runtime = runtime()?;
     let stop = {
         let _entered = runtime.enter();

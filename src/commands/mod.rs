@@ -14,6 +14,7 @@ mod chat;
 mod completions;
 mod compose;
 mod doctor;
+mod eval;
 mod execute;
 mod hook;
 mod install;
@@ -40,6 +41,7 @@ pub fn dispatch(cli: Cli, env: &Env) -> Result<i32> {
         Command::Chat(args) => chat::run(*args, env),
         Command::Runs(args) => runs::run(args, env),
         Command::Show(args) => show::run(args, env),
+        Command::Eval(args) => eval::run(*args, env),
         Command::Mode(args) => mode::run(args, env),
         Command::Status(args) => status::run(args, env),
         Command::Catalog(args) => catalog::run(args.json, env),

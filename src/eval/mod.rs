@@ -6,13 +6,21 @@
 //!
 //! - `item`: one prompt of a set, its reference and how to match it;
 //! - `score`: matching a reference, the grader's prompt and verdicts, the intervals;
+//! - `set`: reading a set of prompts (JSONL), line by line;
+//! - `contender`: a panel and shape under its label, and the request it makes of an item;
+//! - `journal`: the eval's directory, its definition and its results as they finish;
+//! - `runner`: carrying the eval out, bounded in concurrency, cost and memory;
 //! - `summary`: what an eval found, per contender, as the renderers and `--json` read it.
 //!
 //! Knows nothing about clap or how the summary is shown (render::eval); each item's run
 //! goes through the one resolver and the pipeline like any other run.
 
+pub mod contender;
 pub mod item;
+pub mod journal;
+pub mod runner;
 pub mod score;
+pub mod set;
 pub mod summary;
 
 pub use item::{Item, MatchKind, Reference};

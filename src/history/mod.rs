@@ -24,6 +24,7 @@ mod error;
 mod inbox;
 mod notice;
 mod open;
+mod prompts;
 mod query;
 mod read_only;
 mod record;
@@ -36,6 +37,7 @@ pub mod when;
 
 pub use error::{HistoryError, HistoryErrorKind};
 pub use notice::Notice;
+pub use prompts::Prompt;
 pub use query::{Found, Summary, Window};
 pub use stats::ModelStats;
 pub use store::Store;

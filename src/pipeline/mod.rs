@@ -48,7 +48,7 @@ mod synth;
 #[cfg(test)]
 mod testing;
 
-pub use call::{CallFailure, Completion, Listener, Participant};
+pub use call::{CallFailure, Completion, Listener, Participant, converse};
 pub use estimate::CostEstimate;
 pub use failure::FailureReason;
 pub use observer::{Observer, RunEvent, Stage};

@@ -36,6 +36,7 @@ pub struct Limits {
 }
 
 /// A run, resolved and ready to execute.
+#[derive(Clone)]
 pub struct RunPlan {
     pub run_id: String,
     pub mode: RunMode,
@@ -79,6 +80,14 @@ pub struct RunPlan {
 }
 
 impl RunPlan {
+    /// Frames the whole run with the context's nonce when the context drew its own (a
+    /// source held the session's): every frame of a run uses one nonce.
+    pub fn adopt_context_nonce(&mut self) {
+        if let Some(nonce) = &self.context.nonce {
+            self.session.nonce = nonce.clone();
+        }
+    }
+
     /// A fusion run with no judge by design (`--judge none`): no judge call, and the
     /// synth weighs the answers itself.
     pub fn has_no_judge(&self) -> bool {
