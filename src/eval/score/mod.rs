@@ -3,3 +3,5 @@
 //! (`stats`: intervals, latency quantiles).
 //!
 //! Knows nothing about how answers were obtained or where the numbers are shown.
+
+pub mod reference;
