@@ -4,4 +4,5 @@
 //!
 //! Knows nothing about how answers were obtained or where the numbers are shown.
 
+pub mod pairwise;
 pub mod reference;
