@@ -6,3 +6,4 @@
 
 pub mod pairwise;
 pub mod reference;
+pub mod stats;
