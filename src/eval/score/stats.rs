@@ -128,8 +128,11 @@ mod tests {
 
     use super::*;
 
+    /// An interval's estimate, low and high.
+    type Bounds = (f64, f64, f64);
+
     /// The interval rounded to 1e-6, for comparing whole values.
-    fn rounded(interval: Option<Interval>) -> Option<(f64, f64, f64)> {
+    fn rounded(interval: Option<Interval>) -> Option<Bounds> {
         let r = |x: f64| (x * 1e6).round() / 1e6;
         interval.map(|i| (r(i.estimate), r(i.low), r(i.high)))
     }
@@ -138,7 +141,7 @@ mod tests {
     fn wilson_intervals_agree_with_values_computed_independently() {
         // The bounds solve n(p̂−p)² = z²p(1−p), found by bisection at 50 digits (mpmath),
         // not by the closed form used here.
-        let cases: Vec<((f64, u64), Option<(f64, f64, f64)>)> = vec![
+        let cases: Vec<((f64, u64), Option<Bounds>)> = vec![
             ((0.0, 10), Some((0.0, 0.0, 0.277533))),
             ((5.0, 10), Some((0.5, 0.236593, 0.763407))),
             ((10.0, 10), Some((1.0, 0.722467, 1.0))),
