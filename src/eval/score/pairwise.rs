@@ -116,7 +116,7 @@ fn line_verdict(line: &str) -> Option<Preference> {
     let plain: String = line
         .to_lowercase()
         .chars()
-        .filter(|c| !matches!(c, '*' | '_' | '`' | '#' | '>' | '"' | '[' | ']' | '(' | ')'))
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '#' | '>' | '"' | '\'' | '[' | ']' | '(' | ')'))
         .collect();
     let mut rest = plain.trim().trim_end_matches(['.', '!']).trim_end();
     while let Some(after) = VERDICT_LABELS.iter().find_map(|label| rest.strip_prefix(label)) {
@@ -209,6 +209,8 @@ mod tests {
             ("The better answer is A.", Some(First)),
             ("Winner - B", Some(Second)),
             ("\"A\"", Some(First)),
+            ("'B'", Some(Second)),
+            ("(tie)", Some(Tie)),
             ("A\n\n", Some(First)),
             ("B\n```", Some(Second)),
             (

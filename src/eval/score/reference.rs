@@ -1,9 +1,13 @@
 //! Whether an answer matches an item's reference, by the reference's kind:
 //!
 //! - `exact`: the answer, normalised, equals the reference, normalised;
-//! - `contains`: the normalised answer contains the normalised reference as whole words;
-//! - `numeric`: the answer's last number is within the tolerance of the reference's;
-//! - `regex`: the reference, a regular expression, matches somewhere in the raw answer.
+//! - `contains`: the normalised answer contains the normalised reference as whole words
+//!   (`4` is not in `14`, `paris` is not in `comparison`);
+//! - `numeric`: the answer's last number ([`last_number`] says what a number is) is within
+//!   the reference's `tolerance` of the reference's number (absolute; 1e-9 when none is
+//!   given). The last, because models show their working before their result;
+//! - `regex`: the reference, a regular expression (the `regex` crate's syntax, case
+//!   sensitive unless it starts with `(?i)`), matches somewhere in the raw answer.
 //!
 //! Normalising lowercases the text (Unicode lowercase, not full case folding: `ß` stays
 //! `ß`), drops the Markdown emphasis and code marks `*`, `_` and `` ` ``, collapses every
@@ -28,9 +32,10 @@ use crate::eval::{MatchKind, Reference};
 /// The tolerance of a `numeric` reference that names none: equal up to float rounding.
 pub const DEFAULT_TOLERANCE: f64 = 1e-9;
 
-/// The most memory a `regex` reference may take compiled, in bytes. A set file is user
-/// input: a pattern such as `(\w{100}){100}` would otherwise compile to hundreds of
-/// megabytes, and matching time grows with the compiled size too.
+/// The most memory a `regex` reference may take compiled, in bytes, and the most its
+/// search cache may grow to. A set file is user input: a pattern such as `(\w{100}){100}`
+/// would otherwise compile to hundreds of megabytes, and matching time grows with the
+/// compiled size too.
 pub const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 /// The sentence punctuation trimmed from the end of a normalised text.
@@ -136,18 +141,20 @@ fn kind_name(kind: MatchKind) -> &'static str {
 
 /// `pattern` compiled within [`REGEX_SIZE_LIMIT`], or why not in one line.
 fn compile(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|err| match err {
-        regex::Error::CompiledTooBig(_) => format!(
-            "the regex `{}` is too large once compiled (the limit is {} KiB)",
-            echo(pattern),
-            REGEX_SIZE_LIMIT / 1024
-        ),
-        // The parser's message shows the pattern over several lines with a caret, then
-        // `error: WHAT`: the last line says it in one.
-        other => {
-            let text = other.to_string();
-            let why = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("it is not valid");
-            format!("the regex `{}` does not compile: {why}", echo(pattern))
+    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build().map_err(|err| {
+        match err {
+            regex::Error::CompiledTooBig(_) => format!(
+                "the regex `{}` is too large once compiled (the limit is {} KiB)",
+                echo(pattern),
+                REGEX_SIZE_LIMIT / 1024
+            ),
+            // The parser's message shows the pattern over several lines with a caret, then
+            // `error: WHAT`: the last line says it in one.
+            other => {
+                let text = other.to_string();
+                let why = text.lines().rev().find_map(|l| l.strip_prefix("error: ")).unwrap_or("it is not valid");
+                format!("the regex `{}` does not compile: {why}", echo(pattern))
+            }
         }
     })
 }
