@@ -42,10 +42,12 @@ pub fn summarize(
             Some(Record::Answer(answer)) => {
                 let Some(tally) = index(&answer.contender).and_then(|i| tallies.get_mut(i)) else { continue };
                 match &answer.answer {
-                    Some(text) => tally.answered(text.chars().count(), answer.latency_ms),
-                    None => tally.failed(),
+                    Some(text) => tally.answered(text.chars().count() as u64, &answer.totals, answer.latency_ms),
+                    None => {
+                        tally.failed((answer.latency_ms > 0).then_some(answer.latency_ms));
+                        tally.spend(&answer.totals);
+                    }
                 }
-                tally.spend(&answer.totals);
                 if let Some(correct) = answer.correct {
                     tally.scored(correct);
                 }
