@@ -234,7 +234,7 @@ fn grader_seat(
         panel: PanelAsk { model: Some(model.to_string()), ..PanelAsk::default() },
         shape: Default::default(),
         limits,
-        context: Default::default(),
+        context: request::ContextAsk::none(crate::context::reach::Outside::Refused),
         seed: None,
         continues: None,
         session: None,

@@ -95,7 +95,10 @@ pub fn finish(summary: &Summary, dir: &Path, screen: &Screen, json: bool) -> Res
     crate::config::atomic::write_private(&report, &render::eval::markdown::report(summary))?;
     let chart = dir.join(CHART);
     let written = match render::eval::chart::chart_svg(summary) {
-        Ok(svg) => crate::config::atomic::write_private(&chart, &svg).map(|()| true)?,
+        Ok(svg) => {
+            crate::config::atomic::write_private(&chart, &svg)?;
+            true
+        }
         Err(why) => {
             super::super::warn(&format!("the chart could not be drawn: {why}"));
             false
