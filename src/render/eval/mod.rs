@@ -8,6 +8,7 @@
 
 pub mod chart;
 mod findings;
+mod labels;
 pub mod markdown;
 pub mod table;
 
