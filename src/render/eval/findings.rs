@@ -159,3 +159,75 @@ fn compare(
     }
     format!("{:.1}× {}, {} ({})", own / low, m.ratio_of, name(&lowest.label), (m.show)(low))
 }
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::eval::{Accuracy, Interval};
+    use crate::render::eval::fixtures;
+
+    fn plain(label: &str) -> String {
+        label.to_string()
+    }
+
+    fn accuracy(correct: u64, estimate: f64, low: f64, high: f64) -> Option<Accuracy> {
+        Some(Accuracy { correct, scored: 20, interval: Interval { estimate, low, high } })
+    }
+
+    #[test]
+    fn the_default_eval_in_words() {
+        assert_eq!(
+            sentences(&fixtures::pairwise(), &plain),
+            [
+                "no contender beat the baseline demo: the best, demo+judge=none, has a win rate of 48% [28–68] \
+                 (W/T/L 5/9/6); its interval includes 50%: 20 pairs do not show a difference.",
+                "mean answer length runs from 980 (mock:alpha) to 1,413 characters (demo): graders tend to favour \
+                 longer answers.",
+                "demo: 6.8× the cost of the cheapest, mock:alpha ($0.0003 an item); 3.0× the p50 latency of the \
+                 fastest, mock:alpha (p50 2.1s).",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lead_beyond_both_intervals_and_a_best_that_is_also_cheapest_and_fastest() {
+        let mut summary = fixtures::pairwise();
+        for c in &mut summary.contenders {
+            c.versus = None;
+            c.mean_answer_chars = None;
+            c.accuracy = accuracy(10, 0.5, 0.3, 0.7);
+        }
+        summary.contenders[1].accuracy = accuracy(18, 0.9, 0.75, 0.97);
+        assert_eq!(
+            sentences(&summary, &plain),
+            [
+                "best accuracy: mock:alpha, 90% [75–97], ahead of demo (50% [30–70]) beyond both intervals.",
+                "mock:alpha: the cheapest ($0.0003 an item); the fastest (p50 2.1s).",
+            ]
+        );
+        summary.contenders[1].accuracy = accuracy(10, 0.5, 0.3, 0.7);
+        assert_eq!(sentences(&summary, &plain)[0], "demo and mock:alpha tie for the best accuracy, 50%.");
+    }
+
+    #[test]
+    fn a_win_beyond_the_interval_and_a_free_cheapest_one() {
+        let mut summary = fixtures::pairwise();
+        if let Some(v) = summary.contenders[3].versus.as_mut() {
+            v.win_rate = Interval { estimate: 0.8, low: 0.6, high: 0.92 };
+        }
+        summary.contenders[1].spend.cost_usd = Some(0.0);
+        let said = sentences(&summary, &plain);
+        assert_eq!(
+            said[0],
+            "best against the baseline demo: demo+judge=none, win rate 80% [60–92] (W/T/L 5/9/6); better than \
+             the baseline beyond its interval."
+        );
+        assert_eq!(
+            said[2],
+            "demo+judge=none: $0.0016 an item against $0 an item for mock:alpha; 2.4× the p50 latency of the \
+             fastest, mock:alpha (p50 2.1s)."
+        );
+    }
+}

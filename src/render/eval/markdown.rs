@@ -209,6 +209,7 @@ mod tests {
         assert_eq!(text("a|b <i>*x*</i>\n[l](u) `c`"), "a\\|b \\<i\\>\\*x\\*\\</i\\> \\[l\\](u) \\`c\\`");
         assert_eq!(text("- item"), "\\- item");
         assert_eq!(text("x\u{1b}[2Jy"), "xy");
+        assert_eq!(dollars("\\$9 costs $0.1 and $2"), "\\$9 costs \\$0.1 and \\$2");
         let mut summary = fixtures::pairwise();
         summary.contenders[1].label = "evil | cell\n# heading".into();
         let doc = report(&summary);

@@ -6,7 +6,8 @@
 //! The table follows docs/output.md: no figure, header or name is split; at a narrow
 //! width the columns a reader can do without go first (cost per item, tokens, cached
 //! share, p95, mean length; for a pairwise eval the length stays longest, since a
-//! grader's length bias shows there). Knows nothing about how the summary was made.
+//! grader's length bias shows there; narrower still W/T/L and p50), so that a name or an
+//! interval is cut only when nothing else is left to leave out. Knows nothing about how the summary was made.
 
 use super::{
     PARTIAL, accuracy_cell, any_priced, cached, chars, findings, is_baseline, item_cost, ms, resume_command, tokens,
@@ -147,10 +148,11 @@ fn contenders(summary: &Summary, fit: Fit) -> String {
         let whole = if *col == Column::Contender { NAME_WHOLE } else { FIGURE_WHOLE };
         keep_whole(&mut table, i, whole);
     }
+    // Narrower still, W/T/L and p50 go before a name or an interval is cut.
     let order: &[Column] = if pairwise {
-        &[Column::PerItem, Column::Tokens, Column::Cached, Column::P95, Column::Chars]
+        &[Column::PerItem, Column::Tokens, Column::Cached, Column::P95, Column::Chars, Column::Wtl, Column::P50]
     } else {
-        &[Column::PerItem, Column::Chars, Column::Tokens, Column::Cached, Column::P95]
+        &[Column::PerItem, Column::Chars, Column::Tokens, Column::Cached, Column::P95, Column::P50]
     };
     let drop: Vec<usize> = order.iter().filter_map(|d| columns.iter().position(|c| c == d)).collect();
     table.droppable(&drop);
@@ -183,6 +185,8 @@ fn plural(n: u64, word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use unicode_width::UnicodeWidthStr as _;
+
     use super::*;
     use crate::render::eval::fixtures;
 
@@ -212,5 +216,37 @@ mod tests {
     #[test]
     fn partial_at_80_columns() {
         insta::assert_snapshot!(summary(&fixtures::partial(), AT_80));
+    }
+
+    #[test]
+    fn every_line_fits_and_no_name_or_quality_is_split() {
+        for width in [60, 80, 100] {
+            for fixture in [fixtures::pairwise(), fixtures::mixed(), fixtures::partial()] {
+                let text = summary(&fixture, Fit { width: Some(width), ascii: false });
+                for line in text.lines() {
+                    assert!(line.width() <= width, "{} wide at {width}: {line}\n{text}", line.width());
+                }
+                for c in &fixture.contenders {
+                    let accuracy = c.accuracy.as_ref().map(accuracy_cell);
+                    let versus = c.versus.map(|v| with_interval(v.win_rate));
+                    for whole in [Some(c.label.clone()), accuracy, versus].into_iter().flatten() {
+                        let found = text.lines().any(|l| l.starts_with('│') && l.contains(&whole));
+                        assert!(found, "`{whole}` split at {width}:\n{text}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn outside_text_never_reaches_the_terminal_raw() {
+        let mut hostile = fixtures::partial();
+        hostile.set = "set\u{1b}]0;title\u{7}".into();
+        hostile.contenders[1].label = "mock:\u{1b}[2Jalpha\u{200b}".into();
+        hostile.notes.push("note \u{1b}]52;c;AAAA\u{7}end".into());
+        let text = summary(&hostile, AT_80);
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{200b}'), "{text:?}");
+        assert!(text.contains("mock:alpha\\u{200b}"), "{text}");
+        assert!(text.contains("note: note end"), "{text}");
     }
 }
