@@ -95,7 +95,12 @@ fn draw<'a>(root: &Area<'a>, summary: &Summary, qualities: &[Quality]) -> Drawn<
     for (area, q) in body.split_evenly((1, qualities.len())).iter().zip(qualities) {
         left_out.extend(panel(area, summary, *q, priced)?);
     }
-    left_out.dedup();
+    let mut named = Vec::new();
+    left_out.retain(|n: &String| {
+        let new = !named.contains(n);
+        named.push(n.clone());
+        new
+    });
     if !left_out.is_empty() {
         let style = (FONT, 13).into_font().color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Center, VPos::Center));
         let text = format!("not plotted, no price: {}", left_out.join(", "));
@@ -126,6 +131,8 @@ fn panel<'a>(
     for (i, c) in summary.contenders.iter().enumerate() {
         let Some(y) = quality(summary, c, q) else { continue };
         let x = if priced { cost_per_item(c) } else { c.latency.p50_ms.map(|ms| ms as f64 / 1000.0) };
+        let x = x.filter(|x| x.is_finite() && *x >= 0.0);
+        let y = Interval { estimate: unit(y.estimate), low: unit(y.low), high: unit(y.high) };
         let baseline = is_baseline(summary, c);
         let name = if baseline {
             format!("{} (baseline)", label(&c.label, LABEL_CHARS))
@@ -234,6 +241,12 @@ fn panel<'a>(
     Ok(left_out)
 }
 
+/// A proportion kept inside the chart: a value out of 0..=1 (or not a number) cannot
+/// come from an honest count, and must not throw the picture off.
+fn unit(p: f64) -> f64 {
+    if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 }
+}
+
 /// Outside text as one line of at most `max` characters with nothing XML forbids:
 /// control sequences removed, invisible characters shown as escapes, whitespace runs one
 /// space, the non-characters U+FFFE and U+FFFF dropped.
@@ -325,9 +338,21 @@ mod tests {
     fn sample_charts() {
         let dir = std::env::temp_dir().join("frontier-chart");
         std::fs::create_dir_all(&dir).unwrap();
-        for (name, summary) in
-            [("pairwise", fixtures::pairwise()), ("mixed", fixtures::mixed()), ("partial", fixtures::partial())]
-        {
+        let mut crowded = fixtures::pairwise();
+        let mut gamma = crowded.contenders[1].clone();
+        gamma.label = "openrouter/anthropic/claude-sonnet-4.5".into();
+        gamma.spend.cost_usd = Some(0.0066);
+        if let Some(v) = gamma.versus.as_mut() {
+            v.win_rate = Interval { estimate: 0.4, low: 0.22, high: 0.61 };
+        }
+        crowded.contenders.push(gamma);
+        let samples = [
+            ("pairwise", fixtures::pairwise()),
+            ("mixed", fixtures::mixed()),
+            ("partial", fixtures::partial()),
+            ("crowded", crowded),
+        ];
+        for (name, summary) in samples {
             std::fs::write(dir.join(format!("{name}.svg")), chart_svg(&summary).unwrap()).unwrap();
         }
     }

@@ -14,6 +14,9 @@ const LINE_PX: i32 = 18;
 const GAP_PX: i32 = 10;
 /// How many lines a label may move away from its point.
 const MAX_SHIFT: i32 = 8;
+/// Within this many lines of its point, a label would rather cross a whisker than move
+/// further.
+const NEAR_SHIFT: i32 = 2;
 
 /// A point on the chart and its whisker, in pixels (`top` above `bottom`: y grows down).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,15 +54,24 @@ pub fn width(text: &str) -> i32 {
 /// Places a label of `widths[i]` pixels for each mark `marks[i]` inside the plot
 /// (`plot`: its pixel ranges), the highest point's first. Each label tries its point's
 /// line, right of it then left, then a line further down or up at a time, and takes the
-/// first place clear of the labels already placed, of every point and of every whisker;
-/// when none is, the first place clear of the labels.
+/// first place clear of the labels already placed, of every point and of every whisker
+/// within two lines; else one there that only crosses a whisker; else the nearest clear
+/// place further off.
 pub fn place(marks: &[Mark], widths: &[i32], plot: (Range<i32>, Range<i32>)) -> Vec<Placed> {
     let (xs, ys) = plot;
     let mut order: Vec<usize> = (0..marks.len()).collect();
     order.sort_by_key(|&i| (marks[i].y, marks[i].x));
+    // A point, its whisker's line and the caps at either end.
     let obstacles: Vec<Box4> = marks
         .iter()
-        .flat_map(|m| [(m.x - 7, m.x + 7, m.y - 7, m.y + 7), (m.x - 6, m.x + 6, m.top, m.bottom)])
+        .flat_map(|m| {
+            [
+                (m.x - 7, m.x + 7, m.y - 7, m.y + 7),
+                (m.x - 3, m.x + 3, m.top, m.bottom),
+                (m.x - 6, m.x + 6, m.top - 2, m.top + 2),
+                (m.x - 6, m.x + 6, m.bottom - 2, m.bottom + 2),
+            ]
+        })
         .collect();
     let mut taken: Vec<Box4> = Vec::new();
     let mut placed = vec![Placed { x: 0, y: 0, leftwards: false }; marks.len()];
@@ -88,9 +100,14 @@ pub fn place(marks: &[Mark], widths: &[i32], plot: (Range<i32>, Range<i32>)) -> 
             .collect();
         let free = |b: &Box4| !taken.iter().any(|t| overlaps(*t, *b));
         let clear = |b: &Box4| free(b) && !obstacles.iter().any(|o| overlaps(*o, *b));
+        let near = |at: &Placed| (at.y - py).abs() <= NEAR_SHIFT * LINE_PX;
+        // Near and clear; else near, across a whisker; else clear further off; else any
+        // place clear of the other labels.
         let chosen = candidates
             .iter()
-            .find(|(_, b)| clear(b))
+            .find(|(at, b)| near(at) && clear(b))
+            .or_else(|| candidates.iter().find(|(at, b)| near(at) && free(b)))
+            .or_else(|| candidates.iter().find(|(_, b)| clear(b)))
             .or_else(|| candidates.iter().find(|(_, b)| free(b)))
             .or(candidates.first())
             .copied();

@@ -78,7 +78,9 @@ impl Column {
 
 /// The whole terminal summary, fitted to `fit`.
 pub fn summary(summary: &Summary, fit: Fit) -> String {
-    let mut out = wrap::wrap(&sanitize::name(&headline(summary)), fit.width, "", "  ");
+    let headline: Vec<String> = headline(summary).iter().map(|part| sanitize::name(part)).collect();
+    // Broken between its parts only, so a name stays beside what it did.
+    let mut out = wrap::items("", &headline, fit.width, "  ");
     out.push_str(&contenders(summary, fit));
     out.push('\n');
     let name = |label: &str| sanitize::name(label);
@@ -105,8 +107,8 @@ pub fn summary(summary: &Summary, fit: Fit) -> String {
     out
 }
 
-/// `eval ID · sample · 20 items · baseline demo · grader mock:judge: 65,100 tokens, $0.015`.
-fn headline(summary: &Summary) -> String {
+/// `eval ID · sample · 20 items · baseline demo · grader mock:judge (65,100 tokens, $0.015)`.
+fn headline(summary: &Summary) -> Vec<String> {
     let mut parts = vec![format!("eval {}", summary.eval_id), summary.set.clone(), format!("{} items", summary.items)];
     if let Some(b) = &summary.baseline {
         parts.push(format!("baseline {b}"));
@@ -116,9 +118,9 @@ fn headline(summary: &Summary) -> String {
             Some(_) => format!("{} tokens, {}", tokens(&summary.grading), total_cost(&summary.grading)),
             None => format!("{} tokens", tokens(&summary.grading)),
         };
-        parts.push(format!("grader {g}: {spent}"));
+        parts.push(format!("grader {g} ({spent})"));
     }
-    parts.join(" · ")
+    parts
 }
 
 /// The table, one row per contender in the eval's order; a quality column only when some
