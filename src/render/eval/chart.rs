@@ -55,10 +55,13 @@ struct Point {
 
 /// The chart of `summary` as an SVG document.
 pub fn chart_svg(summary: &Summary) -> Result<String, String> {
-    let qualities: Vec<Quality> = [Quality::Accuracy, Quality::WinRate]
-        .into_iter()
-        .filter(|q| summary.contenders.iter().any(|c| quality(summary, c, *q).is_some()))
-        .collect();
+    let measured = |q: Quality| {
+        summary.contenders.iter().any(|c| match q {
+            Quality::Accuracy => c.accuracy.is_some(),
+            Quality::WinRate => c.versus.is_some(),
+        })
+    };
+    let qualities: Vec<Quality> = [Quality::Accuracy, Quality::WinRate].into_iter().filter(|q| measured(*q)).collect();
     if qualities.is_empty() {
         return Err("no contender has a quality to plot (no accuracy, no win rate)".into());
     }
@@ -74,9 +77,9 @@ pub fn chart_svg(summary: &Summary) -> Result<String, String> {
 }
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type Drawn<'a> = Result<(), DrawingAreaErrorKind<<SVGBackend<'a> as DrawingBackend>::ErrorType>>;
+type DrawError<'a> = DrawingAreaErrorKind<<SVGBackend<'a> as DrawingBackend>::ErrorType>;
 
-fn draw<'a>(root: &Area<'a>, summary: &Summary, qualities: &[Quality]) -> Drawn<'a> {
+fn draw<'a>(root: &Area<'a>, summary: &Summary, qualities: &[Quality]) -> Result<(), DrawError<'a>> {
     root.fill(&WHITE)?;
     let (title, rest) = root.split_vertically(TITLE_H);
     let (body, foot) = rest.split_vertically(PANEL_H);
@@ -103,7 +106,8 @@ fn draw<'a>(root: &Area<'a>, summary: &Summary, qualities: &[Quality]) -> Drawn<
     });
     if !left_out.is_empty() {
         let style = (FONT, 13).into_font().color(&RGBColor(90, 90, 90)).pos(Pos::new(HPos::Center, VPos::Center));
-        let text = format!("not plotted, no price: {}", left_out.join(", "));
+        let missing = if priced { "no price" } else { "no latency" };
+        let text = format!("not plotted, {missing}: {}", left_out.join(", "));
         foot.draw_text(&label(&text, 160), &style, centre(&foot))?;
     }
     Ok(())
@@ -119,13 +123,9 @@ fn quality(summary: &Summary, c: &crate::eval::ContenderScore, q: Quality) -> Op
     }
 }
 
-/// Draws one panel; returns the contenders left out for want of a price.
-fn panel<'a>(
-    area: &Area<'a>,
-    summary: &Summary,
-    q: Quality,
-    priced: bool,
-) -> Result<Vec<String>, DrawingAreaErrorKind<<SVGBackend<'a> as DrawingBackend>::ErrorType>> {
+/// The contenders a panel of `q` shows, and the names of those it cannot place for want
+/// of an x (a price, or a latency when nothing has a price).
+fn points(summary: &Summary, q: Quality, priced: bool) -> (Vec<Point>, Vec<String>) {
     let mut points = Vec::new();
     let mut left_out = Vec::new();
     for (i, c) in summary.contenders.iter().enumerate() {
@@ -134,22 +134,20 @@ fn panel<'a>(
         let x = x.filter(|x| x.is_finite() && *x >= 0.0);
         let y = Interval { estimate: unit(y.estimate), low: unit(y.low), high: unit(y.high) };
         let baseline = is_baseline(summary, c);
-        let name = if baseline {
-            format!("{} (baseline)", label(&c.label, LABEL_CHARS))
-        } else {
-            label(&c.label, LABEL_CHARS)
-        };
+        let name = label(&c.label, LABEL_CHARS);
+        let name = if baseline { format!("{name} (baseline)") } else { name };
+        let colour = if baseline { BLACK } else { COLOURS[i % COLOURS.len()] };
         match x {
-            Some(x) => points.push(Point {
-                label: name,
-                x,
-                y,
-                baseline,
-                colour: if baseline { BLACK } else { COLOURS[i % COLOURS.len()] },
-            }),
+            Some(x) => points.push(Point { label: name, x, y, baseline, colour }),
             None => left_out.push(name),
         }
     }
+    (points, left_out)
+}
+
+/// Draws one panel; returns the contenders it left out.
+fn panel<'a>(area: &Area<'a>, summary: &Summary, q: Quality, priced: bool) -> Result<Vec<String>, DrawError<'a>> {
+    let (points, left_out) = points(summary, q, priced);
     let x_max = points.iter().map(|p| p.x).fold(0.0_f64, f64::max);
     // Room right of the furthest point for its name; a range even when every x is 0.
     let x_end = if x_max > 0.0 { x_max * 1.3 } else { 1.0 };
@@ -215,30 +213,39 @@ fn panel<'a>(
             Mark { x, y, top, bottom }
         })
         .collect();
+    names(area, &points, &marks, chart.plotting_area().get_pixel_range())?;
+    Ok(left_out)
+}
+
+/// Writes each point's name where [`labels::place`] puts it, on a white ground (so grid
+/// lines and the 50% line do not run through it), tied to its point by a thin line when
+/// it had to move off the point's height. `marks` and `plot` are in the image's pixels.
+fn names<'a>(
+    area: &Area<'a>,
+    points: &[Point],
+    marks: &[Mark],
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+) -> Result<(), DrawError<'a>> {
     let widths: Vec<i32> = points.iter().map(|p| labels::width(&p.label)).collect();
-    let placed = labels::place(&marks, &widths, chart.plotting_area().get_pixel_range());
+    let placed = labels::place(marks, &widths, plot);
+    // The area draws in its own pixels, from its top left corner.
     let (x0, y0) = (area.get_pixel_range().0.start, area.get_pixel_range().1.start);
+    let half = LABEL_PX as i32 * 6 / 10;
     for ((p, at), (m, w)) in points.iter().zip(&placed).zip(marks.iter().zip(&widths)) {
-        let (px, py) = (m.x, m.y);
-        let h = if at.leftwards { HPos::Right } else { HPos::Left };
+        let (x, y) = (at.x - x0, at.y - y0);
+        if at.y != m.y {
+            let tie = RGBColor(160, 160, 160).stroke_width(1);
+            let start = if at.leftwards { m.x - 7 } else { m.x + 7 };
+            area.draw(&PathElement::new([(start - x0, m.y - y0), (x, y)], tie))?;
+        }
+        let left = if at.leftwards { x - w } else { x };
+        area.draw(&Rectangle::new([(left - 2, y - half), (left + w + 2, y + half)], WHITE.mix(0.85).filled()))?;
         let font = (FONT, LABEL_PX).into_font();
         let font = if p.baseline { font.style(FontStyle::Bold) } else { font };
-        let style = font.color(&p.colour).pos(Pos::new(h, VPos::Center));
-        if at.y != py {
-            // A label moved off its point's line is tied to it by a thin line.
-            let tie = RGBColor(160, 160, 160).stroke_width(1);
-            let start = if at.leftwards { px - 7 } else { px + 7 };
-            area.draw(&PathElement::new([(start - x0, py - y0), (at.x - x0, at.y - y0)], tie))?;
-        }
-        // A white ground, so grid lines and the 50% line do not run through the name.
-        let left = if at.leftwards { at.x - w } else { at.x } - x0;
-        let half = LABEL_PX as i32 * 6 / 10;
-        let ground =
-            Rectangle::new([(left - 2, at.y - y0 - half), (left + w + 2, at.y - y0 + half)], WHITE.mix(0.85).filled());
-        area.draw(&ground)?;
-        area.draw_text(&p.label, &style, (at.x - x0, at.y - y0))?;
+        let h = if at.leftwards { HPos::Right } else { HPos::Left };
+        area.draw_text(&p.label, &font.color(&p.colour).pos(Pos::new(h, VPos::Center)), (x, y))?;
     }
-    Ok(left_out)
+    Ok(())
 }
 
 /// A proportion kept inside the chart: a value out of 0..=1 (or not a number) cannot
@@ -320,6 +327,18 @@ mod tests {
         assert!(texts.iter().any(|t| t == "accuracy"), "{texts:?}");
         assert!(texts.iter().any(|t| t == "win rate against demo"), "{texts:?}");
         assert_eq!(texts.iter().filter(|t| *t == "mock:beta").count(), 2, "{texts:?}");
+    }
+
+    #[test]
+    fn an_eval_with_references_only_has_one_panel() {
+        let mut summary = fixtures::mixed();
+        for c in &mut summary.contenders {
+            c.versus = None;
+        }
+        let texts = texts(&chart_svg(&summary).unwrap());
+        assert!(texts.iter().any(|t| t == "accuracy"), "{texts:?}");
+        assert!(!texts.iter().any(|t| t.starts_with("win rate")), "{texts:?}");
+        assert_eq!(texts.iter().filter(|t| *t == "demo (baseline)").count(), 1, "{texts:?}");
     }
 
     #[test]
