@@ -93,7 +93,10 @@ fn table(summary: &Summary) -> String {
         header.iter().enumerate().map(|(i, _)| if i < 2 { "---|" } else { "--:|" }).collect::<String>()
     );
     for c in &summary.contenders {
-        let mut cells = vec![text(&c.label), text(&c.shape), format!("{}/{}", c.answered, c.answered + c.failed)];
+        let baseline = is_baseline(summary, c);
+        // Without a win-rate column to say so, the name does.
+        let name = if baseline && !pairwise { format!("{} (baseline)", text(&c.label)) } else { text(&c.label) };
+        let mut cells = vec![name, text(&c.shape), format!("{}/{}", c.answered, c.answered + c.failed)];
         if accuracy {
             cells.push(
                 c.accuracy
@@ -102,7 +105,6 @@ fn table(summary: &Summary) -> String {
             );
         }
         if pairwise {
-            let baseline = is_baseline(summary, c);
             cells.push(match c.versus {
                 _ if baseline => "baseline".into(),
                 Some(v) => with_interval(v.win_rate),
