@@ -13,6 +13,7 @@ mod by_key;
 pub mod cache;
 pub mod context;
 pub mod council;
+pub mod eval;
 pub mod history;
 pub mod markdown;
 mod member;
