@@ -2,6 +2,10 @@
 //! working `Provider`: the one place that picks the adapter, the agent CLI or the mock
 //! for a kind. Fails without sending anything when the endpoint is not ready.
 //!
+//! When the transport carries a `Pacer`, the kinds that are not HTTP (the mock, each
+//! agent CLI) take a permit of their kind's lane for each call's whole stream: their
+//! concurrency is capped too (HTTP providers pace each attempt in the transport).
+//!
 //! Knows nothing about catalogs, model names or routes: config's `Route` converts into an
 //! `Endpoint`.
 
@@ -10,7 +14,10 @@ use std::sync::Arc;
 use super::base_url::BaseUrl;
 use super::kind::ProviderKind;
 use super::mock::{MockOptions, MockProvider};
-use super::{HttpProvider, Provider, ProviderError, agent_cli, anthropic, gemini, http, lookup, openai};
+use super::pace::Lane;
+use super::{
+    ChatRequest, EventStream, HttpProvider, Provider, ProviderError, agent_cli, anthropic, gemini, http, lookup, openai,
+};
 use crate::env::Env;
 
 /// Everything needed to reach one model.
@@ -43,8 +50,14 @@ pub fn connect(
         None => Ok(None),
     };
     let (base_url, model) = (endpoint.base_url.expose(), endpoint.model.as_str());
+    let paced = |provider: Arc<dyn Provider>| -> Arc<dyn Provider> {
+        match transport.pacer() {
+            Some(pacer) => Arc::new(Paced { inner: provider, lane: pacer.lane(endpoint.kind.as_str()) }),
+            None => provider,
+        }
+    };
     Ok(match endpoint.kind {
-        ProviderKind::Mock => Arc::new(MockProvider::new(model, endpoint.mock.clone())),
+        ProviderKind::Mock => paced(Arc::new(MockProvider::new(model, endpoint.mock.clone()))),
         ProviderKind::OpenAi => {
             let provider = HttpProvider::<openai::OpenAiWire>::new(transport.clone(), base_url, model, key()?);
             Arc::new(provider.cache_key(endpoint.prompt_cache_key))
@@ -55,8 +68,30 @@ pub fn connect(
         ProviderKind::Gemini => {
             Arc::new(HttpProvider::<gemini::GeminiWire>::new(transport.clone(), base_url, model, key()?))
         }
-        ProviderKind::AgentCli(cli) => Arc::new(agent_cli::AgentCliProvider::new(cli, cli.locate(env)?, model, env)),
+        ProviderKind::AgentCli(cli) => {
+            paced(Arc::new(agent_cli::AgentCliProvider::new(cli, cli.locate(env)?, model, env)))
+        }
     })
+}
+
+/// A provider whose every call waits for a permit of `lane` (until the request's
+/// deadline) and holds it until its stream ends or is dropped.
+struct Paced {
+    inner: Arc<dyn Provider>,
+    lane: Arc<Lane>,
+}
+
+impl Provider for Paced {
+    fn stream(&self, request: ChatRequest) -> EventStream {
+        let (inner, lane) = (self.inner.clone(), self.lane.clone());
+        Box::pin(async_stream::try_stream! {
+            let _permit = lane.acquire(request.deadline).await?;
+            let mut events = inner.stream(request);
+            while let Some(event) = futures::StreamExt::next(&mut events).await {
+                yield event?;
+            }
+        })
+    }
 }
 
 #[cfg(test)]
