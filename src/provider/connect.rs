@@ -122,6 +122,49 @@ mod tests {
         assert_eq!(with_key(""), Some(ProviderError::MissingKey { var: "OPENAI_API_KEY".into() }));
     }
 
+    /// With a pacer of one per provider, a second mock call waits while the first one's
+    /// stream is open (here: half an answer, then nothing), and starts once it is dropped.
+    #[tokio::test(start_paused = true)]
+    async fn with_a_pacer_a_mock_call_holds_its_kinds_lane_for_its_whole_stream() {
+        use futures::StreamExt as _;
+
+        use crate::provider::mock::MockFailure;
+        use crate::provider::pace::Pacer;
+        use crate::provider::{ChatRequest, StreamEvent};
+
+        let pacer = Arc::new(Pacer::new(1));
+        let transport =
+            http::Transport::new(Duration::from_secs(1), Default::default()).unwrap_or_else(|e| panic!("{e}"));
+        let transport = Arc::new(transport.paced(pacer.clone()));
+        let endpoint = Endpoint {
+            kind: ProviderKind::Mock,
+            base_url: BaseUrl::default(),
+            key_var: None,
+            model: "m".into(),
+            mock: MockOptions { fail: Some(MockFailure::Midway), reply: Some("abcd".into()), ..MockOptions::default() },
+            prompt_cache_key: false,
+        };
+        let provider = connect(endpoint, &Env::from_parts([("PATH", "/nonexistent")], "/"), &transport)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let request = ChatRequest {
+            system: "s".into(),
+            user: "u".into(),
+            conversation: Default::default(),
+            json_schema: None,
+            deadline: tokio::time::Instant::now() + Duration::from_secs(60),
+            params: Default::default(),
+        };
+        let half = Some(Ok(StreamEvent::Delta("ab".into())));
+        let mut first = provider.stream(request.clone());
+        assert_eq!(first.next().await, half);
+        let mut second = provider.stream(request);
+        let waited = tokio::time::timeout(Duration::from_secs(10), second.next()).await;
+        assert!(waited.is_err(), "the second call started while the first held the lane: {waited:?}");
+        assert_eq!(pacer.lane("mock").in_flight(), 1);
+        drop(first);
+        assert_eq!(second.next().await, half);
+    }
+
     #[test]
     fn an_agent_cli_that_is_not_installed_is_named() {
         let endpoint = Endpoint {
