@@ -7,12 +7,12 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use pretty_assertions::assert_eq;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use tokio::time::Instant;
 
-use super::request;
 use super::stalls::{DONE, HELLO, SSE_HEAD};
+use super::{read_request, request};
 use crate::provider::http::{HttpProvider, Transport};
 use crate::provider::openai::OpenAiWire;
 use crate::provider::pace::{self, Pacer};
@@ -59,31 +59,6 @@ async fn serve(stall: bool) -> (String, Arrivals) {
         }
     });
     (origin, arrivals)
-}
-
-/// One request's head and `content-length` body, as text.
-async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
-    let mut seen = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(n) = socket.read(&mut chunk).await else { break };
-        if n == 0 {
-            break;
-        }
-        seen.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok())
-                .unwrap_or(0);
-            if seen.len() >= end + 4 + length {
-                break;
-            }
-        }
-    }
-    String::from_utf8_lossy(&seen).into_owned()
 }
 
 fn transport(pacer: Option<&Arc<Pacer>>) -> Arc<Transport> {
