@@ -16,8 +16,9 @@
 //! server share them, while one host's limits say nothing about another's. The other
 //! kinds (the mock, each agent CLI) get one lane per kind, which only caps concurrency.
 //!
-//! Knows nothing about HTTP, retries or providers: the transport says which lane, and
-//! tells the permit how the attempt ended.
+//! Knows nothing about sending requests, reading streams or whether to retry (the
+//! transport and `retry`): the transport names the lane, and tells the permit how the
+//! attempt ended; a URL is read only to find its origin.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
