@@ -217,6 +217,6 @@ async fn plans_resolved_with_one_pacer_share_its_lanes() {
         first_events.push(tokio::time::timeout(Duration::from_secs(10), stream.next()).await.ok().flatten());
     }
     assert_eq!(first_events, vec![half.clone(), None, half.clone(), half.clone()]);
-    streams.remove(0);
+    drop(streams.remove(0));
     assert_eq!(streams[0].next().await, half);
 }
