@@ -7,8 +7,8 @@
 //! pauses the lane for its `Retry-After` (else for the backoff the retry policy chose),
 //! halves how many attempts may run at once (never below one), and spaces the next starts
 //! apart; successes bring both back gradually (AIMD: one more attempt at once after a
-//! run of successes as long as the allowance, each success shortening the spacing by an
-//! eighth). Waiters start in the order they came, each no later than its request's
+//! run of successes as long as the allowance, each success shortening the spacing by a
+//! thirty-second). Waiters start in the order they came, each no later than its request's
 //! deadline allows: a wait that can't end before it fails as `Deadline`.
 //!
 //! HTTP lanes are keyed by the base URL's origin (scheme, host, port), not by model or
@@ -30,7 +30,10 @@ use tokio::time::Instant;
 use super::ProviderError;
 
 /// How much each success shortens a lane's spacing between starts: by 1/`SPACING_DECAY`.
-const SPACING_DECAY: u32 = 8;
+/// Slower decay probes the limit less often (a spacing that doubled on a 429 is too fast
+/// again after about 22 successes, not 6), at the same throughput: the doubling and the
+/// pause bound the spacing, not the decay.
+const SPACING_DECAY: u32 = 32;
 
 /// One lane per provider, created on first use; shared as `Arc<Pacer>` by every run of a
 /// process that should pace together.
@@ -327,7 +330,7 @@ mod tests {
             seen.push(lane.allowance());
         }
         assert_eq!(seen, vec![2, 3, 3, 3, 4, 4, 4, 4, 5]);
-        for _ in 0..100 {
+        for _ in 0..300 {
             permit(&lane).await.succeeded();
         }
         assert_eq!(lane.allowance(), 8, "back to the cap, never over it");
