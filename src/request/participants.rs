@@ -1,6 +1,7 @@
 //! Each model a run calls, on the route it takes now, with its parameters and its price,
-//! over one HTTP transport (paced by the caller's `Pacer`, if it gives one): the panel, the judge (none for a council, where the panel
-//! ranks itself, nor for `--judge none`) and the synth.
+//! over one HTTP transport (paced by the caller's `Pacer`, if it gives one): the panel,
+//! the judge (none for a council, where the panel ranks itself, nor for `--judge none`)
+//! and the synth.
 //!
 //! Knows nothing about which models were chosen or why (`selection`), nor how they are
 //! called (the pipeline).
