@@ -8,7 +8,8 @@
 //! not count); stops reading at the request's deadline
 //! however fast the bytes come, yielding to the runtime after every chunk; never starts
 //! an attempt past the deadline; treats a stream that ends without its end marker as a
-//! failure.
+//! failure. With a `pace::Pacer`, each attempt first waits for its provider's lane and
+//! tells it of a 429 or 503 (which slows every call to that provider) and of a success.
 //!
 //! The attempt loop and its deadlines (request, first token, idle, retry backoff) are
 //! one state machine and stay together here; one attempt's request and its response's
@@ -29,6 +30,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use tokio::time::Instant;
 
+use super::pace::{self, Pacer};
 use super::retry::{self, RetryPolicy};
 use super::sse::{self, Frame};
 use super::{ChatRequest, EventStream, Provider, ProviderError, Secret, StreamEvent, redact_all};
@@ -122,6 +124,9 @@ pub struct Transport {
     /// waits until the request's deadline (the member timeout).
     first_token_timeout: Option<Duration>,
     retry: RetryPolicy,
+    /// Paces attempts per provider across every transport that shares it (`frontier
+    /// eval`); `None`: each attempt starts as soon as it can.
+    pacer: Option<Arc<Pacer>>,
 }
 
 impl Transport {
@@ -135,12 +140,23 @@ impl Transport {
             .user_agent(concat!("frontier/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ProviderError::Unsendable(describe_reqwest(&e)))?;
-        Ok(Transport { client, idle_timeout, first_token_timeout: None, retry })
+        Ok(Transport { client, idle_timeout, first_token_timeout: None, retry, pacer: None })
     }
 
     /// The same transport (and connection pool) with another first-token timeout.
     pub fn with_first_token_timeout(&self, first_token_timeout: Option<Duration>) -> Transport {
         Transport { first_token_timeout, ..self.clone() }
+    }
+
+    /// The same transport, every attempt waiting for its provider's lane of `pacer`, and
+    /// telling it of a 429 or 503 and of a success.
+    pub fn paced(self, pacer: Arc<Pacer>) -> Transport {
+        Transport { pacer: Some(pacer), ..self }
+    }
+
+    /// The pacer the transport's attempts wait for, if any.
+    pub fn pacer(&self) -> Option<&Arc<Pacer>> {
+        self.pacer.as_ref()
     }
 
     /// Streams `request`, retrying as the policy allows until `deadline`.
@@ -156,11 +172,18 @@ impl Transport {
         // its path), and no query (Gemini's `?alt=sse` says nothing to the user).
         let shown_url =
             redact_all(&secrets, &super::base_url::hide_userinfo(request.url.split('?').next().unwrap_or_default()));
+        let lane = this.pacer.as_ref().map(|pacer| pacer.lane(&pace::origin_of(&request.url)));
         Box::pin(async_stream::try_stream! {
             let mut attempt: u32 = 0;
             loop {
                 attempt += 1;
                 let mut emitted = false;
+                // Held for the whole attempt, stream included; waiting for it counts
+                // against the deadline.
+                let permit = match &lane {
+                    Some(lane) => Some(lane.acquire(deadline).await?),
+                    None => None,
+                };
                 let failure = match this.send(&request, deadline).await {
                     Err(err) => err,
                     Ok(response) => {
@@ -230,7 +253,12 @@ impl Transport {
                             tokio::task::yield_now().await;
                         }
                         match outcome {
-                            Ok(()) => return,
+                            Ok(()) => {
+                                if let Some(permit) = permit {
+                                    permit.succeeded();
+                                }
+                                return;
+                            }
                             Err(err) => err,
                         }
                     }
@@ -238,6 +266,13 @@ impl Transport {
                 // The chokepoint: nothing below, nor any caller, sees the failure unredacted.
                 let failure = failure.scrubbed(&secrets).called(&shown_url);
                 let delay = retry::decide(&failure, attempt, &this.retry);
+                // A provider over its limit slows every call to it, not only this one.
+                match (permit, &failure) {
+                    (Some(permit), ProviderError::Http { status: 429 | 503, retry_after, .. }) => {
+                        permit.limited(retry_after.or(delay).unwrap_or_else(|| retry::backoff(attempt, &this.retry)));
+                    }
+                    (permit, _) => drop(permit),
+                }
                 match delay {
                     Some(delay) if Instant::now() + delay < deadline => {
                         if emitted {

@@ -25,6 +25,7 @@ pub mod kind;
 pub mod lookup;
 pub mod mock;
 pub mod openai;
+pub mod pace;
 pub mod params;
 pub mod retry;
 mod secret;

@@ -68,11 +68,17 @@ pub fn decide(failure: &ProviderError, attempt: u32, policy: &RetryPolicy) -> Op
     if let ProviderError::Http { retry_after: Some(after), .. } = failure {
         return Some(*after);
     }
-    let exp = policy.base_delay.saturating_mul(1 << (attempt - 1).min(16));
+    Some(backoff(attempt, policy))
+}
+
+/// The wait after attempt `attempt` failed without a `Retry-After`: exponential, capped,
+/// jittered.
+pub fn backoff(attempt: u32, policy: &RetryPolicy) -> Duration {
+    let exp = policy.base_delay.saturating_mul(1 << attempt.saturating_sub(1).min(16));
     let capped = exp.min(policy.max_delay);
     // Full jitter over the upper half: spreads retries of concurrent members apart.
     let half = capped / 2;
-    Some(half + half.mul_f64(crate::random::unit()))
+    half + half.mul_f64(crate::random::unit())
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! fills the plan's context from the request's [`ContextAsk`], or refuses a context a
 //! participant's window can't hold.
 //!
-//! - `resolve`: the order of precedence, and the plan;
+//! - `resolve`: the order of precedence, and the plan (`resolve_paced`: the same, its
+//!   calls waiting for a `Pacer` that the caller shares among many plans);
 //! - `selection`: which models (a request's, a scope's armed state, a preset looked up
 //!   once); `params`: the parameters of each call (`--param`, a preset's tables) and
 //!   whether its route takes them;
@@ -41,7 +42,7 @@ mod tests;
 
 pub use context::{Budget, ContextAsk, Gathering, TranscriptAsk, context};
 pub use limits::MAX_HOOK_BUDGET_SECS;
-pub use resolve::{Resolved, check_cost, new_run_id, resolve};
+pub use resolve::{Resolved, check_cost, new_run_id, resolve, resolve_paced};
 pub use selection::Selection;
 pub use shape::{check_for_arming, words as shape_words};
 pub use thread::Thread;

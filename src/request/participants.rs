@@ -1,6 +1,7 @@
 //! Each model a run calls, on the route it takes now, with its parameters and its price,
-//! over one HTTP transport: the panel, the judge (none for a council, where the panel
-//! ranks itself, nor for `--judge none`) and the synth.
+//! over one HTTP transport (paced by the caller's `Pacer`, if it gives one): the panel,
+//! the judge (none for a council, where the panel ranks itself, nor for `--judge none`)
+//! and the synth.
 //!
 //! Knows nothing about which models were chosen or why (`selection`), nor how they are
 //! called (the pipeline).
@@ -15,6 +16,7 @@ use crate::config::{Catalog, Config};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::Participant;
+use crate::provider::pace::Pacer;
 use crate::provider::{self, Params, http::Transport};
 
 /// Who takes part in a run.
@@ -27,10 +29,22 @@ pub(super) struct Seats {
 }
 
 /// The participants `selection` names, each on its route now, streams timed out after
-/// `idle_timeout` of silence.
-pub(super) fn seat(config: &Config, env: &Env, selection: &Selection, idle_timeout: Duration) -> Result<Seats> {
+/// `idle_timeout` of silence; every call waits for its provider's lane of `pacer`, if given.
+pub(super) fn seat(
+    config: &Config,
+    env: &Env,
+    selection: &Selection,
+    idle_timeout: Duration,
+    pacer: Option<&Arc<Pacer>>,
+) -> Result<Seats> {
     let transport = Transport::new(idle_timeout, config.settings.run.retry.clone())
-        .map(|t| Arc::new(t.with_first_token_timeout(config.settings.run.first_token_timeout)))
+        .map(|t| t.with_first_token_timeout(config.settings.run.first_token_timeout))
+        .map(|t| {
+            Arc::new(match pacer {
+                Some(pacer) => t.paced(pacer.clone()),
+                None => t,
+            })
+        })
         .map_err(|e| Error::internal(format!("could not set up HTTP: {e}"), "check the system's TLS setup"))?;
     let participant = |name: &str, params| participant(config, env, &transport, name, params);
     Ok(match selection {

@@ -14,6 +14,8 @@
 //!
 //! Knows nothing about the entry points' raw inputs, nor how the plan is carried out.
 
+use std::sync::Arc;
+
 use super::context::{self, Budget};
 use super::selection::Selection;
 use super::words::{Armed, Origin, armed_scope};
@@ -26,6 +28,7 @@ use crate::frame::Nonce;
 use crate::history::Store;
 use crate::pipeline::cost::format_usd;
 use crate::pipeline::{CostEstimate, RunMode, RunPlan, Session};
+use crate::provider::pace::Pacer;
 use crate::scope;
 use crate::scope::state::{self, Shape};
 
@@ -44,6 +47,29 @@ pub struct Resolved {
 /// what the sender should be told even if the request then fails (a scope state that
 /// could not be read): the resolver itself prints nothing.
 pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnMut(&str)) -> Result<Resolved> {
+    resolve_with(request, config, env, warn, None)
+}
+
+/// As `resolve`, with every participant's calls waiting for their provider's lane of
+/// `pacer`: for a caller that runs many plans at once and shares one pacer among them
+/// (`frontier eval`).
+pub fn resolve_paced(
+    request: &Request,
+    config: &Config,
+    env: &Env,
+    warn: &mut dyn FnMut(&str),
+    pacer: &Arc<Pacer>,
+) -> Result<Resolved> {
+    resolve_with(request, config, env, warn, Some(pacer))
+}
+
+fn resolve_with(
+    request: &Request,
+    config: &Config,
+    env: &Env,
+    warn: &mut dyn FnMut(&str),
+    pacer: Option<&Arc<Pacer>>,
+) -> Result<Resolved> {
     let Request { prompt, origin, panel: _, shape: asked, limits: ask, context: _, seed, continues, session } = request;
     let scope = scope_of(origin, env);
     let thread = match continues {
@@ -79,7 +105,7 @@ pub fn resolve(request: &Request, config: &Config, env: &Env, warn: &mut dyn FnM
     let rounds = limits::rounds(&selection, shape.rounds, defaults.rounds, origin).map_err(shaped)?;
     let idle_timeout = limits::idle_timeout(config, ask.idle_timeout, origin)?;
     let seed = seed.unwrap_or_else(crate::random::u64);
-    let seats = participants::seat(config, env, &selection, idle_timeout)?;
+    let seats = participants::seat(config, env, &selection, idle_timeout, pacer)?;
     let (mode, preset) = match &selection {
         Selection::Single { .. } => (RunMode::Single, None),
         Selection::Fusion { preset, .. } => (RunMode::Fusion, Some(preset.clone().unwrap_or_else(|| "custom".into()))),

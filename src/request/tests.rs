@@ -2,6 +2,7 @@
 //! against a configuration and a scope in a temporary `FRONTIER_HOME`.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use pretty_assertions::assert_eq;
@@ -173,4 +174,49 @@ fn a_scope_state_that_cannot_be_read_is_told_before_the_error_it_leads_to() {
     assert_eq!(error.as_deref(), Some("no panel given, and scope `s` has nothing armed"));
     assert_eq!(heard.len(), 1, "{heard:?}");
     assert!(heard[0].contains("s.toml"), "{heard:?}");
+}
+
+/// Plans resolved with one pacer share it: with one call at a time per provider, the
+/// second plan's mock call waits while the first one's stream is open, and starts once it
+/// is dropped. Plans resolved without one do not wait for each other.
+#[tokio::test(start_paused = true)]
+async fn plans_resolved_with_one_pacer_share_its_lanes() {
+    use futures::StreamExt as _;
+
+    use crate::provider::pace::Pacer;
+    use crate::provider::{ChatRequest, StreamEvent};
+
+    let (_dir, env) = home("", &[]);
+    let config = Config::load(&env).unwrap();
+    let request = Request {
+        panel: PanelAsk { model: Some("mock:a?fail=midway&reply=abcd".into()), ..PanelAsk::default() },
+        ..cli("s")
+    };
+    let ask = ChatRequest {
+        system: "s".into(),
+        user: "u".into(),
+        conversation: Default::default(),
+        json_schema: None,
+        deadline: tokio::time::Instant::now() + Duration::from_secs(60),
+        params: Default::default(),
+    };
+    let pacer = Arc::new(Pacer::new(1));
+    let mut streams = Vec::new();
+    for paced in [true, true, false, false] {
+        let resolved = if paced {
+            resolve_paced(&request, &config, &env, &mut |_| {}, &pacer)
+        } else {
+            resolve(&request, &config, &env, &mut |_| {})
+        };
+        let provider = resolved.unwrap().plan.panel[0].provider.clone().unwrap();
+        streams.push(provider.stream(ask.clone()));
+    }
+    let half = Some(Ok(StreamEvent::Delta("ab".into())));
+    let mut first_events = Vec::new();
+    for stream in &mut streams {
+        first_events.push(tokio::time::timeout(Duration::from_secs(10), stream.next()).await.ok().flatten());
+    }
+    assert_eq!(first_events, vec![half.clone(), None, half.clone(), half.clone()]);
+    drop(streams.remove(0));
+    assert_eq!(streams[0].next().await, half);
 }

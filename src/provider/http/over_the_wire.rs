@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod pacing;
 mod policy;
 mod stalls;
 
@@ -85,14 +86,13 @@ async fn serve(answer: Answer) -> Server {
     Server { origin, requests, sent }
 }
 
-/// Reads one request's head and its `content-length` body.
-async fn read_request(socket: &mut tokio::net::TcpStream) {
+/// Reads one request's head and its `content-length` body, and returns them as text.
+async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
     let mut seen = Vec::new();
     let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(n) = socket.read(&mut chunk).await else { return };
+    while let Ok(n) = socket.read(&mut chunk).await {
         if n == 0 {
-            return;
+            break;
         }
         seen.extend_from_slice(&chunk[..n]);
         let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
@@ -103,10 +103,11 @@ async fn read_request(socket: &mut tokio::net::TcpStream) {
                 .and_then(|v| v.trim().parse::<usize>().ok())
                 .unwrap_or(0);
             if seen.len() >= end + 4 + length {
-                return;
+                break;
             }
         }
     }
+    String::from_utf8_lossy(&seen).into_owned()
 }
 
 fn transport() -> Arc<Transport> {

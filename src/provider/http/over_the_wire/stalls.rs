@@ -16,10 +16,10 @@ use crate::provider::retry::RetryPolicy;
 use crate::provider::{Provider, ProviderError};
 
 /// An OpenAI stream's head, and its frames: a role-only one (its content empty), text, the end.
-const SSE_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
+pub(super) const SSE_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n";
 const ROLE_ONLY: &[u8] = b"data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n";
-const HELLO: &[u8] = b"data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n";
-const DONE: &[u8] = b"data: [DONE]\n\n";
+pub(super) const HELLO: &[u8] = b"data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n";
+pub(super) const DONE: &[u8] = b"data: [DONE]\n\n";
 
 /// What a request to `server` with an idle timeout of `idle_ms` and the given
 /// first-token timeout streams: its text, or its error.
