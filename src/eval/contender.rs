@@ -58,5 +58,4 @@ impl Contender {
     pub fn kept(&self) -> Kept {
         Kept { label: self.label.clone(), spec: self.spec.clone() }
     }
-
 }

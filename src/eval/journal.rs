@@ -102,7 +102,11 @@ impl Journal {
     }
 
     /// Makes a new eval's directory and writes its definition; `items` writes its set.
-    pub fn create(dir: &Path, definition: &Definition, items: impl FnOnce(&mut dyn std::io::Write) -> Result<()>) -> Result<Journal> {
+    pub fn create(
+        dir: &Path,
+        definition: &Definition,
+        items: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<Journal> {
         private_dir::create_all(dir).map_err(|e| Error::io("create directory", dir, e))?;
         let mut file = new_file(&dir.join(ITEMS), false)?;
         items(&mut file)?;
@@ -123,7 +127,8 @@ impl Journal {
     /// Appends `record` and flushes it: once this returns, the record survives Ctrl-C.
     pub fn append(&mut self, record: &Record) -> Result<()> {
         let path = || self.dir.join(RESULTS);
-        let mut line = serde_json::to_string(record).map_err(|e| Error::internal(format!("could not encode a result: {e}"), "report a bug"))?;
+        let mut line = serde_json::to_string(record)
+            .map_err(|e| Error::internal(format!("could not encode a result: {e}"), "report a bug"))?;
         line.push('\n');
         self.results.write_all(line.as_bytes()).map_err(|e| Error::io("write", path(), e))?;
         self.results.flush().map_err(|e| Error::io("write", path(), e))
@@ -135,7 +140,10 @@ pub fn definition(dir: &Path) -> Result<Definition> {
     let path = dir.join(DEFINITION);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
     serde_json::from_str(&text).map_err(|e| {
-        Error::usage(format!("{} is not an eval's definition ({e})", path.display()), "start the eval again without --resume")
+        Error::usage(
+            format!("{} is not an eval's definition ({e})", path.display()),
+            "start the eval again without --resume",
+        )
     })
 }
 

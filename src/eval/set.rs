@@ -102,7 +102,8 @@ impl<R: BufRead> Items<R> {
             }
             None => None,
             Some(answer) => {
-                let reference = Reference { answer, kind: line.kind.unwrap_or(MatchKind::Exact), tolerance: line.tolerance };
+                let reference =
+                    Reference { answer, kind: line.kind.unwrap_or(MatchKind::Exact), tolerance: line.tolerance };
                 reference::check(&reference).map_err(|problem| self.bad(problem))?;
                 Some(reference)
             }

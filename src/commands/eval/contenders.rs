@@ -20,7 +20,10 @@ use crate::scope::{self, state};
 /// when `None`).
 pub fn parse(config: &Config, spec: &str, label: Option<&str>) -> Result<Contender> {
     let words = shlex::split(spec).ok_or_else(|| {
-        Error::usage(format!("contender `{}` has an unclosed quote", echo(spec)), "quote each contender as one argument")
+        Error::usage(
+            format!("contender `{}` has an unclosed quote", echo(spec)),
+            "quote each contender as one argument",
+        )
     })?;
     let args = ContenderArgs::try_parse_from(&words).map_err(|e| {
         let why = e.to_string();
@@ -41,8 +44,10 @@ pub fn parse(config: &Config, spec: &str, label: Option<&str>) -> Result<Contend
                 "give either a first word (a preset or a model) or --preset/--models/--model",
             ));
         }
-        // A preset's name, else a model's: what `frontier catalog` lists.
-        if config.presets.get(&name).is_ok() {
+        // A preset's name, else a model's (`frontier catalog` lists both); a name that is
+        // neither is taken for what it looks like, so the error names the right thing.
+        let preset = config.presets.get(&name).is_ok();
+        if preset || (config.catalog.resolve(&name).is_err() && !name.contains(':')) {
             panel.preset = Some(name);
         } else {
             panel.model = Some(name);
@@ -100,16 +105,18 @@ pub fn armed(config: &Config, env: &Env, scope_flag: Option<&str>) -> Result<Opt
     parse(config, &spec, Some(&label)).map(Some)
 }
 
-/// Each member of `plan`'s panel alone, with the parameters it has there; labelled by
-/// the model, and by its parameters too when the panel holds the model more than once.
-pub fn members(config: &Config, plan: &RunPlan) -> Result<Vec<Contender>> {
+/// Each member of `plan`'s panel alone, as `written` names it (a mock's options kept),
+/// with the parameters it has there; labelled by the model, and by its parameters too
+/// when the panel holds the model more than once.
+pub fn members(config: &Config, plan: &RunPlan, written: &[String]) -> Result<Vec<Contender>> {
     plan.panel
         .iter()
-        .map(|member| {
+        .zip(written)
+        .map(|(member, name)| {
             let pairs = member.params.pairs();
-            let mut words = vec!["--model".to_string(), member.model.clone()];
+            let mut words = vec!["--model".to_string(), name.clone()];
             for (key, value) in &pairs {
-                words.extend(["--param".to_string(), format!("{}.{key}={value}", member.model)]);
+                words.extend(["--param".to_string(), format!("{name}.{key}={value}")]);
             }
             let twice = plan.panel.iter().filter(|m| m.model == member.model).count() > 1;
             let label = if twice {
@@ -118,8 +125,9 @@ pub fn members(config: &Config, plan: &RunPlan) -> Result<Vec<Contender>> {
             } else {
                 member.model.clone()
             };
-            let spec = shlex::try_join(words.iter().map(String::as_str))
-                .map_err(|e| Error::internal(format!("could not write a member as a contender: {e}"), "pass --contender"))?;
+            let spec = shlex::try_join(words.iter().map(String::as_str)).map_err(|e| {
+                Error::internal(format!("could not write a member as a contender: {e}"), "pass --contender")
+            })?;
             parse(config, &spec, Some(label.trim()))
         })
         .collect()
@@ -133,5 +141,14 @@ pub fn position(contenders: &[Contender], label: &str) -> Result<usize> {
             format!("--baseline `{}` is none of the contenders", echo(label)),
             format!("name one as it is written: {}", labels.join(", ")),
         )
+    })
+}
+
+/// The panel `contender` names, each model as written (a preset's file, `--models`).
+pub fn written_panel(config: &Config, contender: &Contender) -> Result<Vec<String>> {
+    Ok(match (&contender.panel.preset, &contender.panel.models) {
+        (Some(name), _) if name != "custom" => config.presets.get(name)?.panel.clone(),
+        (_, Some(models)) => models.clone(),
+        _ => Vec::new(),
     })
 }

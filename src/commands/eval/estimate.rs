@@ -65,10 +65,8 @@ impl Estimate {
         }
         let frame = pairwise::grader_prompt("", "", "", &Nonce::random());
         let mean_chars = counts.chars / counts.items.max(1);
-        let input = estimate_tokens(&frame.system)
-            + estimate_tokens(&frame.user)
-            + mean_chars / 4
-            + 2 * ASSUMED_ANSWER_TOKENS;
+        let input =
+            estimate_tokens(&frame.system) + estimate_tokens(&frame.user) + mean_chars / 4 + 2 * ASSUMED_ANSWER_TOKENS;
         let usd = match grader.price {
             Some(price) => price.cost(Usage::new(input, ASSUMED_GRADE_TOKENS)) * calls as f64,
             None => {

@@ -23,10 +23,10 @@ use crate::cli::EvalArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result, echo};
+use crate::eval::Item;
 use crate::eval::contender::Contender;
 use crate::eval::journal::{self, Definition, Done, Journal, Settings};
 use crate::eval::runner::{self, Ending, Setup};
-use crate::eval::Item;
 use crate::pipeline::{Participant, RunPlan};
 use crate::provider::pace::Pacer;
 use crate::render::Screen;
@@ -53,13 +53,16 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     let counts = source.count()?;
     let pacer = Arc::new(Pacer::new(definition.settings.per_provider));
     let limits = LimitAsk { member_timeout: definition.settings.timeout, ..LimitAsk::default() };
-    let first = source.items()?.next().transpose()?.ok_or_else(|| Error::usage("the set holds no prompts", "add one"))?;
+    let first =
+        source.items()?.next().transpose()?.ok_or_else(|| Error::usage("the set holds no prompts", "add one"))?;
     let scope = definition.scope.as_deref();
     // Every contender resolved once before anything is sent: a bad one stops the eval
     // here, in its own words.
     let plans: Vec<RunPlan> = contenders
         .iter()
-        .map(|c| resolve(&c.request(&first, scope, limits), &config, env, &pacer).map(|r| r.plan).map_err(|e| named(c, e)))
+        .map(|c| {
+            resolve(&c.request(&first, scope, limits), &config, env, &pacer).map(|r| r.plan).map_err(|e| named(c, e))
+        })
         .collect::<Result<_>>()?;
     let grader = match (&definition.grader, counts.ungraded > 0 && contenders.len() > 1) {
         (Some(model), true) => Some(grader_seat(model, scope, limits, &config, env, &pacer)?),
@@ -91,8 +94,8 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
         }
     };
     let before = show::summarize(&definition, &contenders, &shapes, &dir, &notes, false)?;
-    let spent_before: f64 = before.contenders.iter().filter_map(|c| c.spend.cost_usd).sum::<f64>()
-        + before.grading.cost_usd.unwrap_or(0.0);
+    let spent_before: f64 =
+        before.contenders.iter().filter_map(|c| c.spend.cost_usd).sum::<f64>() + before.grading.cost_usd.unwrap_or(0.0);
     let finished = finished_items(&before, counts);
     let screen = Screen::of(env);
     let bar = progress::Bar::new(&screen, counts.items, finished, args.json);
@@ -152,8 +155,9 @@ fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Definition, So
         let probe = Item { id: String::new(), prompt: "probe".into(), reference: None, files: Vec::new() };
         let request = armed.request(&probe, args.scope.as_deref(), LimitAsk::default());
         let plan = request::resolve(&request, config, env, &mut |_| {}).map_err(|e| named(&armed, e))?.plan;
+        let written = contenders::written_panel(config, &armed)?;
         contenders.push(armed);
-        contenders.extend(contenders::members(config, &plan)?);
+        contenders.extend(contenders::members(config, &plan, &written)?);
     }
     for (i, contender) in contenders.iter().enumerate() {
         if contenders[..i].iter().any(|c| c.label == contender.label) {
@@ -167,9 +171,14 @@ fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Definition, So
         Some(label) => contenders[contenders::position(&contenders, label)?].label.clone(),
         None => contenders[0].label.clone(),
     };
+    let counts = source.count()?;
+    // A grader only when some item has no reference and there is a pair to grade.
     let grader = match &args.grader {
         Some(model) => Some(model.clone()),
-        None => default_grader(config, env, args, &contenders, &baseline)?,
+        None if counts.ungraded > 0 && contenders.len() > 1 => {
+            default_grader(config, env, args, &contenders, &baseline)?
+        }
+        None => None,
     };
     let definition = Definition {
         eval_id: request::new_run_id(),
@@ -186,7 +195,6 @@ fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Definition, So
             max_cost: args.max_cost,
         },
     };
-    let counts = source.count()?;
     Ok((Definition { items: counts.items, ..definition }, source, contenders))
 }
 
@@ -251,9 +259,10 @@ fn grader_seat(
 fn notes(definition: &Definition, contenders: &[Contender], plans: &[RunPlan], counts: Counts) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(grader) = definition.grader.as_deref().filter(|_| counts.ungraded > 0 && contenders.len() > 1) {
-        let sits = contenders.iter().zip(plans).filter(|(_, plan)| {
-            plan.panel.iter().chain(&plan.judge).chain(&plan.synth).any(|p| p.model == grader)
-        });
+        let sits = contenders
+            .iter()
+            .zip(plans)
+            .filter(|(_, plan)| plan.panel.iter().chain(&plan.judge).chain(&plan.synth).any(|p| p.model == grader));
         let labels: Vec<&str> = sits.map(|(c, _)| c.label.as_str()).collect();
         if !labels.is_empty() {
             notes.push(format!(

@@ -118,7 +118,14 @@ pub fn finish(summary: &Summary, dir: &Path, screen: &Screen, json: bool) -> Res
 }
 
 /// What a dry run prints: the plan of the eval and its estimate; nothing is sent.
-pub fn dry_run(definition: &Definition, contenders: &[Contender], counts: Counts, estimate: &Estimate, notes: &[String], json: bool) {
+pub fn dry_run(
+    definition: &Definition,
+    contenders: &[Contender],
+    counts: Counts,
+    estimate: &Estimate,
+    notes: &[String],
+    json: bool,
+) {
     #[derive(Serialize)]
     struct Planned<'a> {
         dry_run: bool,
@@ -152,7 +159,12 @@ pub fn dry_run(definition: &Definition, contenders: &[Contender], counts: Counts
         contenders: contenders
             .iter()
             .zip(&estimate.contenders)
-            .map(|(c, (_, usd, calls))| PlannedContender { label: &c.label, spec: &c.spec, calls: *calls, estimated_usd: *usd })
+            .map(|(c, (_, usd, calls))| PlannedContender {
+                label: &c.label,
+                spec: &c.spec,
+                calls: *calls,
+                estimated_usd: *usd,
+            })
             .collect(),
         grading_calls: estimate.grading.1,
         grading_usd: estimate.grading.0,

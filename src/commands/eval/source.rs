@@ -21,7 +21,8 @@ pub const DEFAULT_HISTORY_LIMIT: usize = 50;
 
 /// A set of prompts, not yet read.
 pub enum Source {
-    File(PathBuf),
+    /// The file's path, and how the user wrote it.
+    File(PathBuf, String),
     Sample,
     /// Prompts read back from history (bounded by --limit).
     History(Vec<Item>),
@@ -43,7 +44,7 @@ impl Source {
     /// The source `args` name.
     pub fn of(args: &EvalArgs, config: &Config, env: &crate::env::Env) -> Result<Source> {
         if let Some(path) = &args.set {
-            return Ok(Source::File(env.cwd().join(path)));
+            return Ok(Source::File(env.cwd().join(path), path.clone()));
         }
         if args.sample {
             return Ok(Source::Sample);
@@ -60,7 +61,7 @@ impl Source {
     /// How the definition names it.
     pub fn name(&self) -> String {
         match self {
-            Source::File(path) => path.display().to_string(),
+            Source::File(_, written) => written.clone(),
             Source::Sample => "sample".into(),
             Source::History(_) => "history".into(),
             Source::Copy(path) => path.display().to_string(),
@@ -70,12 +71,12 @@ impl Source {
     /// The items, one at a time; a bad line is a usage error naming it.
     pub fn items(&self) -> Result<Box<dyn Iterator<Item = Result<Item>> + '_>> {
         Ok(match self {
-            Source::File(path) | Source::Copy(path) => {
+            Source::File(path, _) | Source::Copy(path) => {
                 let file = File::open(path).map_err(|e| {
-                    Error::usage(format!("could not read the set {}: {e}", path.display()), "give a JSONL file of prompts")
+                    Error::usage(format!("could not read the set {}: {e}", self.name()), "give a JSONL file of prompts")
                 })?;
                 let base = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-                checked(Items::new(BufReader::new(file), &base), path.display().to_string())
+                checked(Items::new(BufReader::new(file), &base), self.name())
             }
             Source::Sample => checked(Items::new(set::SAMPLE.as_bytes(), Path::new("/")), "the sample set".into()),
             Source::History(items) => Box::new(items.iter().cloned().map(Ok)),
@@ -133,7 +134,10 @@ fn history(args: &EvalArgs, config: &Config, env: &crate::env::Env) -> Result<So
     let prompts = store.prompts(Window { since_ms, limit: Some(limit) }, scope.as_deref())?;
     if prompts.is_empty() {
         let which = scope.map_or(String::new(), |s| format!(" of scope `{}`", echo(&s)));
-        return Err(Error::usage(format!("the history holds no prompts{which} in that window"), "widen --since or --limit"));
+        return Err(Error::usage(
+            format!("the history holds no prompts{which} in that window"),
+            "widen --since or --limit",
+        ));
     }
     let items = prompts
         .into_iter()
