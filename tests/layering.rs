@@ -48,8 +48,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("context", &["env", "error", "frame", "deadline_read"]),
     ("pipeline", &["provider", "context", "frame"]),
     ("history", &["pipeline", "error", "private_dir"]),
-    // Reads the Env snapshot only for what the streams are (terminal, width, TERM).
-    ("render", &["pipeline", "history", "context", "env", "invisible"]),
+    // Reads the Env snapshot only for what the streams are (terminal, width, TERM); an
+    // eval's summary is shown as a run's report is.
+    ("render", &["pipeline", "history", "context", "env", "invisible", "eval"]),
     ("hook", &["config", "scope", "pipeline", "env", "frame", "private_dir", "invisible", "deadline_read", "text"]),
     ("install", &["config", "env", "error"]),
     // The MCP protocol: tools, schemas, progress from the pipeline's events; the commands
@@ -58,6 +59,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // One typed request in, the plan out: the one place precedence is decided, for every
     // entry point the commands serve; a follow-up's thread is read back from history.
     ("request", &["config", "scope", "context", "pipeline", "history", "provider", "frame", "env", "error", "random"]),
+    // An eval: items through contenders by the one resolver and the pipeline, scored,
+    // recorded in its own directory; it never prints.
+    ("eval", &["request", "pipeline", "provider", "context", "scope", "config", "frame", "error", "private_dir"]),
     // The top: commands put the layers together.
     (
         "commands",
@@ -73,6 +77,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "install",
             "mcp",
             "request",
+            "eval",
             "text",
             "render",
             "env",

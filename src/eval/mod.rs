@@ -10,12 +10,14 @@
 //! - `contender`: a panel and shape under its label, and the request it makes of an item;
 //! - `journal`: the eval's directory, its definition and its results as they finish;
 //! - `runner`: carrying the eval out, bounded in concurrency, cost and memory;
+//! - `grading`: one answer against the baseline's, by the grader in both orders;
 //! - `summary`: what an eval found, per contender, as the renderers and `--json` read it.
 //!
 //! Knows nothing about clap or how the summary is shown (render::eval); each item's run
 //! goes through the one resolver and the pipeline like any other run.
 
 pub mod contender;
+pub mod grading;
 pub mod item;
 pub mod journal;
 pub mod runner;

@@ -12,8 +12,8 @@ use super::estimate::Estimate;
 use super::source::Counts;
 use crate::error::Result;
 use crate::eval::contender::Contender;
+use crate::eval::grading;
 use crate::eval::journal::{self, Definition, Record};
-use crate::eval::runner;
 use crate::eval::score::tally::Tally;
 use crate::eval::{Spend, Summary};
 use crate::pipeline::Totals;
@@ -33,7 +33,7 @@ pub fn summarize(
     complete: bool,
 ) -> Result<Summary> {
     let mut tallies: Vec<Tally> = contenders.iter().map(|_| Tally::default()).collect();
-    let mut grading = Totals::default();
+    let mut spent = Totals::default();
     let mut unreadable = 0;
     let index = |label: &str| contenders.iter().position(|c| c.label == label);
     for record in journal::records(dir)? {
@@ -53,7 +53,7 @@ pub fn summarize(
                 }
             }
             Some(Record::Grade(grade)) => {
-                runner::add(&mut grading, &grade.totals);
+                grading::add(&mut spent, &grade.totals);
                 if let Some(tally) = index(&grade.contender).and_then(|i| tallies.get_mut(i)) {
                     tally.paired(grade.pairing);
                 }
@@ -78,11 +78,11 @@ pub fn summarize(
         grader: definition.grader.clone(),
         contenders: scores,
         grading: Spend {
-            input_tokens: grading.usage.input_tokens,
-            output_tokens: grading.usage.output_tokens,
-            cached_input_tokens: grading.usage.cached_input_tokens,
-            cost_usd: grading.cost_usd,
-            cost_estimated: grading.cost_estimated,
+            input_tokens: spent.usage.input_tokens,
+            output_tokens: spent.usage.output_tokens,
+            cached_input_tokens: spent.usage.cached_input_tokens,
+            cost_usd: spent.cost_usd,
+            cost_estimated: spent.cost_estimated,
         },
         notes,
         complete,
