@@ -260,3 +260,37 @@ fn bad_input_is_a_usage_error_that_names_it() {
     insta::assert_snapshot!(transcript);
     assert_eq!(env.server().requests().len(), 0);
 }
+
+#[test]
+fn the_summary_at_80_columns() {
+    // Catalog names, as a user's models have: the mock's options stay in config.toml.
+    let env = TestEnv::new().extra_config(
+        "\n[models.steady]\nroutes = [\"mock:steady?delay_ms=200&reply=42\"]\n\
+         [models.wordy]\nroutes = [\"mock:wordy?delay_ms=200&reply=The+answer+is+41\"]\n\
+         [models.grader]\nroutes = [\"mock:grader?reply=A\"]\n",
+    );
+    let reference = |id: &str, answer: &str| json!({"id": id, "prompt": format!("q {id}"), "reference": answer});
+    let file = set(
+        &env,
+        "mixed.jsonl",
+        &[
+            reference("r1", "42"),
+            reference("r2", "42"),
+            reference("r3", "41"),
+            json!({"id": "o1", "prompt": "open one"}),
+            json!({"id": "o2", "prompt": "open two"}),
+        ],
+    );
+    let args = ["eval", &file, "-c", "steady", "-c", "wordy", "--grader", "grader"];
+    let out = env.frontier(args).env("COLUMNS", "80").output();
+    assert_eq!(out.code, Some(0), "{out}");
+    // Times vary by a few milliseconds; ids by the clock: both kept to their width.
+    insta::with_settings!({filters => vec![
+        (r"\b2\d\d(\s)ms\b", "2xx${1}ms"),
+        (r"\d{8}-\d{6}-[0-9a-f]{8}", "YYYYMMDD-HHMMSS-xxxxxxxx"),
+    ]}, {
+        insta::assert_snapshot!(out.stdout);
+    });
+    assert!(out.stdout.lines().all(|l| l.chars().count() <= 80), "{}", out.stdout);
+    assert!(out.stderr.contains("report: ") && out.stderr.contains("chart: "), "{out}");
+}

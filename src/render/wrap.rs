@@ -32,7 +32,8 @@ pub fn wrap(text: &str, width: Option<usize>, first: &str, rest: &str) -> String
         // Where the current line's text starts: a line never breaks before it.
         let mut indent = used;
         let mut empty = true;
-        for word in source_line.split_whitespace() {
+        // A no-break space joins what must stay on one line (a figure and its unit).
+        for word in source_line.split(|c: char| c.is_whitespace() && c != '\u{a0}').filter(|w| !w.is_empty()) {
             let w = word.width();
             if !empty && used + 1 + w > width {
                 out.push_str(&line);

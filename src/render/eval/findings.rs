@@ -8,10 +8,20 @@
 
 use std::cmp::Ordering;
 
-use super::{cost_per_item, pct, with_interval, wtl};
+use super::{cost_per_item, pct, wtl};
 use crate::eval::{ContenderScore, Summary};
 use crate::pipeline::cost::format_usd;
 use crate::render::scores::format_ms;
+
+/// A figure the wrap must not split (`48% [28–68]`, `p50 2.1s`): its spaces don't break.
+fn glued(figure: &str) -> String {
+    figure.replace(' ', "\u{a0}")
+}
+
+/// `83% [64–93]`, kept on one line.
+fn with_interval(i: crate::eval::Interval) -> String {
+    glued(&super::with_interval(i))
+}
 
 /// Mean answer lengths this far apart are worth a word on a grader's length bias.
 const LENGTH_GAP: f64 = 1.2;
@@ -69,7 +79,7 @@ fn versus<'a>(summary: &'a Summary, name: &dyn Fn(&str) -> String) -> Option<(St
     let baseline_label = summary.baseline.as_deref().unwrap_or("the baseline");
     let baseline = summary.contenders.iter().find(|c| c.label == baseline_label);
     let (t, base) = (name(&top.label), name(baseline_label));
-    let rate = format!("{} (W/T/L {})", with_interval(v.win_rate), wtl(&v));
+    let rate = format!("{} (W/T/L\u{a0}{})", with_interval(v.win_rate), wtl(&v));
     let pairs = v.wins + v.ties + v.losses;
     if v.win_rate.estimate > 0.5 {
         let verdict = if v.win_rate.low > 0.5 {
@@ -115,7 +125,7 @@ fn cost_and_time(summary: &Summary, best: &ContenderScore, name: &dyn Fn(&str) -
         (Some(_), None) => "no price".to_string(),
         (None, _) => "costs unknown (no prices)".to_string(),
     };
-    let p50 = |v: f64| format!("p50 {}", format_ms(v as u64));
+    let p50 = |v: f64| glued(&format!("p50 {}", format_ms(v as u64)));
     let time = Measure { ratio_of: "the p50 latency of the fastest", itself: "the fastest", show: &p50 };
     let fastest = lowest(summary, |c| c.latency.p50_ms.map(|ms| ms as f64));
     let time = match (fastest, best.latency.p50_ms) {
@@ -181,12 +191,12 @@ mod tests {
         assert_eq!(
             sentences(&fixtures::pairwise(), &plain),
             [
-                "no contender beat the baseline demo: the best, demo+judge=none, has a win rate of 48% [28–68] \
-                 (W/T/L 5/9/6); its interval includes 50%: 20 pairs do not show a difference.",
+                "no contender beat the baseline demo: the best, demo+judge=none, has a win rate of 48%\u{a0}[28–68] \
+                 (W/T/L\u{a0}5/9/6); its interval includes 50%: 20 pairs do not show a difference.",
                 "mean answer length runs from 980 (mock:alpha) to 1,413 characters (demo): graders tend to favour \
                  longer answers.",
                 "demo: 6.8× the cost of the cheapest, mock:alpha ($0.0003 an item); 3.0× the p50 latency of the \
-                 fastest, mock:alpha (p50 2.1s).",
+                 fastest, mock:alpha (p50\u{a0}2.1s).",
             ]
         );
     }
@@ -203,8 +213,8 @@ mod tests {
         assert_eq!(
             sentences(&summary, &plain),
             [
-                "best accuracy: mock:alpha, 90% [75–97], ahead of demo (50% [30–70]) beyond both intervals.",
-                "mock:alpha: the cheapest ($0.0003 an item); the fastest (p50 2.1s).",
+                "best accuracy: mock:alpha, 90%\u{a0}[75–97], ahead of demo (50%\u{a0}[30–70]) beyond both intervals.",
+                "mock:alpha: the cheapest ($0.0003 an item); the fastest (p50\u{a0}2.1s).",
             ]
         );
         summary.contenders[1].accuracy = accuracy(10, 0.5, 0.3, 0.7);
@@ -221,13 +231,13 @@ mod tests {
         let said = sentences(&summary, &plain);
         assert_eq!(
             said[0],
-            "best against the baseline demo: demo+judge=none, win rate 80% [60–92] (W/T/L 5/9/6); better than \
+            "best against the baseline demo: demo+judge=none, win rate 80%\u{a0}[60–92] (W/T/L\u{a0}5/9/6); better than \
              the baseline beyond its interval."
         );
         assert_eq!(
             said[2],
             "demo+judge=none: $0.0016 an item against $0 an item for mock:alpha; 2.4× the p50 latency of the \
-             fastest, mock:alpha (p50 2.1s)."
+             fastest, mock:alpha (p50\u{a0}2.1s)."
         );
     }
 }
