@@ -89,6 +89,11 @@ pub enum Error {
 
     #[error("cancelled by {}", signal.name())]
     Cancelled { signal: CancelSignal },
+
+    /// Cancelled by a signal, with what was kept and how to go on (an eval keeps every
+    /// result that finished).
+    #[error("cancelled by {}", signal.name())]
+    Interrupted { signal: CancelSignal, hint: String },
 }
 
 impl Error {
@@ -114,7 +119,7 @@ impl Error {
             | Error::UnknownModel { .. }
             | Error::UnknownPreset { .. }
             | Error::InvalidFile { .. } => EXIT_USAGE,
-            Error::Cancelled { signal } => EXIT_SIGNAL_BASE + signal.number(),
+            Error::Cancelled { signal } | Error::Interrupted { signal, .. } => EXIT_SIGNAL_BASE + signal.number(),
             Error::Io { .. }
             | Error::Symlink { .. }
             | Error::Refused { .. }
@@ -143,6 +148,7 @@ impl Error {
             Error::Symlink { .. } => "replace the link with a regular file, or point FRONTIER_HOME elsewhere".into(),
             Error::RunFailed { hint, .. } => (*hint).into(),
             Error::Cancelled { .. } => "the run was interrupted; nothing was kept".into(),
+            Error::Interrupted { hint, .. } => hint.clone(),
         }
     }
 }

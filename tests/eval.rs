@@ -147,6 +147,7 @@ fn an_interrupted_eval_resumes_without_asking_for_a_finished_item_again() {
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     let id = evals(&env)[0].file_name().unwrap().to_string_lossy().into_owned();
     assert!(stderr.contains(&format!("frontier eval --resume {id}")), "{stderr}");
+    assert!(stderr.contains("what finished is kept") && !stderr.contains("nothing was kept"), "{stderr}");
     // What finished before the interrupt: (model, question) pairs.
     let finished: Vec<(String, String)> = lines_of(&results)
         .iter()

@@ -220,7 +220,7 @@ mod tests {
         );
         assert_eq!(
             error_of(&["frontier", "frobnicate"]),
-            "error: unknown command `frobnicate`\nhint: use one of: run, chat, runs, show, mode, status, catalog, compose, preset, doctor, hook, mcp, tune, statusline, install, uninstall, completions, man\n"
+            "error: unknown command `frobnicate`\nhint: use one of: run, chat, runs, show, eval, mode, status, catalog, compose, preset, doctor, hook, mcp, tune, statusline, install, uninstall, completions, man\n"
         );
     }
 

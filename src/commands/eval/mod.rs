@@ -118,18 +118,13 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     let items = copy.items()?.filter_map(|item| item.ok());
     let ending = carry_out(&setup, items, done, &mut journal, &bar);
     bar.finish();
-    let ending = match ending {
-        Ok(ending) => ending,
-        Err(err) => {
-            if matches!(err, Error::Cancelled { .. }) {
-                super::warn(&format!(
-                    "eval {} stopped; what finished is kept: `frontier eval --resume {}` goes on",
-                    definition.eval_id, definition.eval_id
-                ));
-            }
-            return Err(err);
-        }
-    };
+    let ending = ending.map_err(|err| match err {
+        Error::Cancelled { signal } => Error::Interrupted {
+            signal,
+            hint: format!("what finished is kept; `frontier eval --resume {}` goes on from there", definition.eval_id),
+        },
+        other => other,
+    })?;
     let mut notes = notes;
     if ending == Ending::CostCap {
         notes.push(format!(
