@@ -234,3 +234,104 @@ impl Done {
         Ok(done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+
+    fn answer(item: &str, contender: &str, text: Option<&str>, correct: Option<bool>) -> Record {
+        Record::Answer(Answer {
+            item: item.into(),
+            contender: contender.into(),
+            run_id: "r".into(),
+            answer: text.map(str::to_string),
+            error: None,
+            totals: Totals::default(),
+            latency_ms: 1,
+            correct,
+        })
+    }
+
+    fn grade(item: &str, contender: &str) -> Record {
+        Record::Grade(Grade {
+            item: item.into(),
+            contender: contender.into(),
+            orders: [Some(Preference::First), Some(Preference::First)],
+            pairing: Pairing::Tie,
+            totals: Totals::default(),
+            error: None,
+        })
+    }
+
+    fn key(item: &str, contender: &str) -> (String, String) {
+        (item.to_string(), contender.to_string())
+    }
+
+    #[test]
+    fn what_finished_is_read_back_with_only_the_answers_a_grading_still_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let definition = Definition {
+            eval_id: "e".into(),
+            set: "s".into(),
+            items: 3,
+            contenders: vec![],
+            baseline: "base".into(),
+            grader: Some("g".into()),
+            scope: None,
+            settings: Settings { concurrency: 1, per_provider: 1, timeout: None, max_cost: None },
+        };
+        let mut journal = Journal::create(dir.path(), &definition, |_| Ok(())).unwrap();
+        // i1: both answered and graded. i2: both answered, not graded. i3: a reference.
+        for record in [
+            answer("i1", "base", Some("b1"), None),
+            answer("i1", "other", Some("o1"), None),
+            grade("i1", "other"),
+            answer("i2", "base", Some("b2"), None),
+            answer("i2", "other", Some("o2"), None),
+            answer("i3", "base", Some("b3"), Some(true)),
+        ] {
+            journal.append(&record).unwrap();
+        }
+        // A crash cut the last line short.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(RESULTS))
+            .and_then(|mut f| f.write_all(b"{\"kind\":\"answer\",\"it"))
+            .unwrap();
+        let done = Done::read(dir.path(), "base", 1).unwrap();
+        assert_eq!(
+            done,
+            Done {
+                answered: HashSet::from([
+                    key("i1", "base"),
+                    key("i1", "other"),
+                    key("i2", "base"),
+                    key("i2", "other"),
+                    key("i3", "base")
+                ]),
+                graded: HashSet::from([key("i1", "other")]),
+                answers: HashMap::from([(key("i2", "base"), "b2".into()), (key("i2", "other"), "o2".into())]),
+                skipped: 1,
+            }
+        );
+        assert_eq!(definition_of(dir.path()), definition);
+    }
+
+    fn definition_of(dir: &Path) -> Definition {
+        definition(dir).unwrap()
+    }
+
+    #[test]
+    fn an_eval_directory_is_never_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::write(&elsewhere, "").unwrap();
+        let eval = dir.path().join("e");
+        std::fs::create_dir(&eval).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, eval.join(RESULTS)).unwrap();
+        assert!(Journal::open(&eval).is_err());
+        assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "");
+    }
+}

@@ -152,3 +152,65 @@ pub fn written_panel(config: &Config, contender: &Contender) -> Result<Vec<Strin
         _ => Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use pretty_assertions::assert_eq;
+
+    use super::*;
+    use crate::request::PanelAsk;
+    use crate::scope::state::Shape;
+
+    fn config() -> (tempfile::TempDir, Config) {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env::from_parts([("FRONTIER_HOME", dir.path().to_string_lossy().into_owned())], dir.path());
+        let config = Config::load(&env).unwrap();
+        (dir, config)
+    }
+
+    #[test]
+    fn a_contender_is_a_preset_or_a_model_then_runs_flags() {
+        let (_dir, config) = config();
+        let parsed = |spec: &str| parse(&config, spec, None).map(|c| (c.label, c.panel, c.shape));
+        assert_eq!(
+            parsed("demo --judge none --rounds 2").unwrap(),
+            (
+                "demo --judge none --rounds 2".to_string(),
+                PanelAsk { preset: Some("demo".into()), judge: Some("none".into()), ..PanelAsk::default() },
+                Shape { rounds: Some(2), ..Shape::default() }
+            )
+        );
+        assert_eq!(
+            parsed("'mock:a?reply=x y'").unwrap(),
+            (
+                "mock:a?reply=x y".to_string(),
+                PanelAsk { model: Some("mock:a?reply=x y".into()), ..PanelAsk::default() },
+                Shape::default()
+            )
+        );
+        assert_eq!(
+            parsed("--models a,b --judge council").unwrap().1,
+            PanelAsk {
+                models: Some(vec!["a".into(), "b".into()]),
+                judge: Some("council".into()),
+                ..PanelAsk::default()
+            }
+        );
+    }
+
+    #[test]
+    fn a_contender_that_can_not_be_read_is_a_usage_error_naming_it() {
+        let (_dir, config) = config();
+        let what = |spec: &str| match parse(&config, spec, None) {
+            Err(Error::Usage { what, .. }) => what,
+            other => panic!("{spec}: {other:?}"),
+        };
+        assert_eq!(what("demo 'x"), "contender `demo 'x` has an unclosed quote");
+        assert_eq!(what("demo --model mock:a"), "contender `demo --model mock:a` names its panel twice");
+        assert_eq!(
+            what("demo --frobnicate"),
+            "contender `demo --frobnicate`: unexpected argument '--frobnicate' found"
+        );
+        assert_eq!(what(""), "a contender is empty");
+    }
+}
