@@ -60,7 +60,9 @@ pub struct EvalArgs {
     /// starting items once what it spent reaches it.
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = usd)]
     pub max_cost: Option<f64>,
-    /// Go on with an interrupted eval, by its id: nothing it finished runs again.
+    /// Go on with an interrupted eval, by its id: nothing it finished runs again. Its set,
+    /// contenders, baseline and grader are the ones it began with; --concurrency,
+    /// --per-provider, --timeout and --max-cost given here replace its own.
     #[arg(long, value_name = "EVAL_ID", conflicts_with_all = ["contenders", "baseline", "grader"])]
     pub resume: Option<String>,
     /// Print what would run (items, contenders, grader, calls, estimated cost) and stop.

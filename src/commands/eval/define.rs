@@ -79,7 +79,9 @@ pub(super) fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Def
 }
 
 /// An interrupted eval, read back from its directory.
+/// The limits given with `--resume` replace the ones the eval began with.
 pub(super) fn resume(
+    args: &EvalArgs,
     config: &Config,
     evals_dir: &std::path::Path,
     id: &str,
@@ -91,7 +93,12 @@ pub(super) fn resume(
             format!("an eval's id is the name of its directory under {}", evals_dir.display()),
         ));
     }
-    let definition = journal::definition(&dir)?;
+    let mut definition = journal::definition(&dir)?;
+    let settings = &mut definition.settings;
+    settings.concurrency = args.concurrency.unwrap_or(settings.concurrency);
+    settings.per_provider = args.per_provider.unwrap_or(settings.per_provider);
+    settings.timeout = args.timeout.or(settings.timeout);
+    settings.max_cost = args.max_cost.or(settings.max_cost);
     let contenders = contenders::from_kept(config, &definition.contenders)?;
     Ok((definition, Source::Copy(dir.join(journal::ITEMS)), contenders))
 }

@@ -47,7 +47,7 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     let config = super::load_config(env)?;
     let evals_dir = config.paths.state_dir.join("evals");
     let (definition, source, contenders) = match &args.resume {
-        Some(id) => define::resume(&config, &evals_dir, id)?,
+        Some(id) => define::resume(&args, &config, &evals_dir, id)?,
         None => define::define(&args, &config, env)?,
     };
     let counts = source.count()?;
@@ -100,7 +100,7 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
         before.contenders.iter().filter_map(|c| c.spend.cost_usd).sum::<f64>() + before.grading.cost_usd.unwrap_or(0.0);
     let finished = finished_items(&before, counts);
     let screen = Screen::of(env);
-    let bar = progress::Bar::new(&screen, counts.items, finished, args.json);
+    let bar = progress::Bar::new(&screen, counts.items, finished);
     let prepare = |request: &Request, gathering: &Gathering<'_>| prepare(request, gathering, &config, env, &pacer);
     let setup = Setup {
         contenders: &contenders,

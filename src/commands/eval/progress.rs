@@ -23,8 +23,8 @@ pub struct Bar {
 }
 
 impl Bar {
-    pub fn new(screen: &Screen, total: u64, done: u64, quiet: bool) -> Bar {
-        let bar = (screen.live() && !quiet).then(|| {
+    pub fn new(screen: &Screen, total: u64, done: u64) -> Bar {
+        let bar = screen.live().then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{bar:30} {pos}/{len} items · {msg} · {elapsed} · ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
