@@ -118,15 +118,17 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     bar.finish();
     let ending = match ending {
         Ok(ending) => ending,
-        Err(err) => {
-            if matches!(err, Error::Cancelled { .. }) {
-                super::warn(&format!(
-                    "eval {} stopped; what finished is kept: `frontier eval --resume {}` goes on",
-                    definition.eval_id, definition.eval_id
-                ));
-            }
-            return Err(err);
+        // Said here, not by the error's renderer: its hint is a run's ("nothing was
+        // kept"), while an eval keeps everything that finished.
+        Err(err @ Error::Cancelled { signal }) => {
+            crate::render::write_stderr(&format!(
+                "eval {id} stopped by {}; what finished is kept: `frontier eval --resume {id}` goes on\n",
+                signal.name(),
+                id = definition.eval_id
+            ));
+            return Ok(err.exit_code());
         }
+        Err(err) => return Err(err),
     };
     let mut notes = notes;
     if ending == Ending::CostCap {
