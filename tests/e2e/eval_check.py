@@ -30,8 +30,10 @@ environment with its own FRONTIER_HOME:
   (e) rate limits: 500 generated items, two contenders on the `--rpm` instance,
       `--concurrency 8 --per-provider 8`: the eval completes with every item answered,
       some calls met a 429, and llmock's verdict shows no retry storm and no ignored
-      Retry-After; memory is flat: the frontier process's peak RSS on 500 items is
-      within 1.3x of its peak on 50 items (both printed).
+      Retry-After; from the first 429 on, the calls answered keep up with at least 60%
+      of the limit (the pacer speeds up again after slowing down); memory is flat: the
+      frontier process's peak RSS on 500 items is within 1.3x of its peak on 50 items
+      (both printed).
 
 Ends with llmock's verdict over the whole check (both instances), printed, with no error.
 `--only` runs some of the cases (by the names above).
@@ -66,6 +68,9 @@ CASES = ("reference", "position", "preference", "resume", "ratelimit")
 EVAL_TIMEOUT = 120  # seconds one eval may take before the check gives up on it
 DEFAULT_RPM = 600  # 1000 calls: 600 from the full bucket, 400 at 10 a second
 FLAT_RSS_RATIO = 1.3
+# Once over its limit, the eval must still use most of it: a pacer that never speeds up
+# again after a 429 ran at 40% of it.
+KEEP_UP = 0.6
 RESUME_DELAY_SECS = 0.5  # each of (d)'s contender calls, so the eval can be caught half way
 RESUME_INTERRUPT_AT = 4  # results.jsonl lines (of 16) before the SIGINT
 
@@ -341,9 +346,10 @@ class Cases:
                           f"{[(p, pairs[p]) for p in twice]}")
         missing = [(m, i) for m in model_of.values() for i in ids if pairs[(m, i)] < 1]
         expect(not missing, f"pairs never asked: {missing}")
-        again = sum(n - 1 for n in pairs.values() if n > 1)
-        return (f"eval {eval_id}: SIGINT at {lines} result lines, {len(recorded)} answers kept; resume asked "
-                f"{sum(pairs.values()) - len(before_pairs)} calls ({again} of them repeats of calls in flight)")
+        again = sorted(p for p, n in pairs.items() if n > 1)
+        return (f"eval {eval_id}: SIGINT at {lines} result lines, {len(recorded)} answers kept; "
+                f"{sum(pairs.values())} calls in all for {len(pairs)} pairs, {len(again)} asked twice "
+                f"(in flight at the SIGINT)")
 
     def ratelimit(self) -> str:
         """(e) 50 items, then 500 items, through `--rpm`: each completes, every item answered."""
@@ -390,6 +396,20 @@ class Cases:
         expect(verdict["errors"] == 0, f"llmock's verdict has {verdict['errors']} error(s)")
         return (f"{len(calls)} attempts, {len(limited)} answered 429, {verdict['calls']} calls; "
                 f"findings {codes or 'none'}")
+
+    def rate_pace(self) -> str:
+        expect(500 in self.rate_results, "the 500-item eval did not run")
+        requests = self.limited.requests()
+        first = next((r for r in requests if r["status"] == 429), None)
+        expect(first is not None, "no 429: nothing to keep up with")
+        answered = [r for r in requests if r["seq"] > first["seq"] and r["status"] == 200]
+        span = max(r["ended_at"] for r in requests) - first["started_at"]
+        limit = self.rpm / 60
+        rate = len(answered) / span if span > 0 else 0.0
+        detail = (f"{len(answered)} calls answered in the {span:.1f}s after the first 429: {rate:.1f}/s, "
+                  f"the limit {limit:.1f}/s ({rate / limit:.0%})")
+        expect(rate >= KEEP_UP * limit, f"{detail}: under {KEEP_UP:.0%} of the limit")
+        return detail
 
     def rate_rss(self) -> str:
         small, large = self.rate_results.get(50), self.rate_results.get(500)
@@ -480,6 +500,8 @@ def main() -> int:
             checks.check(f"(e) --rpm {args.rpm}, 50 then 500 items, --concurrency 8 --per-provider 8: complete, "
                          "every item answered, accuracy as scripted", cases.ratelimit)
             checks.check("(e) llmock's verdict: 429s met, no retry storm, no ignored Retry-After", cases.rate_verdict)
+            checks.check(f"(e) after the first 429 the eval keeps up with the limit: at least {KEEP_UP:.0%} of it",
+                         cases.rate_pace)
             checks.check(f"(e) peak RSS on 500 items within {FLAT_RSS_RATIO}x of 50 items", cases.rate_rss)
 
         def whole_verdict() -> str:
