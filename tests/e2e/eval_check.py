@@ -85,12 +85,12 @@ def write_set(path: Path, items: list[dict]) -> Path:
     return path
 
 
-def numeric_items(count: int, prefix: str, right_every: int = 3) -> list[dict]:
-    """`count` items with numeric references: "41" on every `right_every`-th, "42" else."""
+def numeric_items(count: int, prefix: str, every: int = 3) -> list[dict]:
+    """`count` items with numeric references: "41" on every `every`-th, "42" on the others."""
     items = []
     for n in range(1, count + 1):
         item_id = f"{prefix}{n:03d}"
-        ref = "41" if n % right_every == 0 else "42"
+        ref = "41" if n % every == 0 else "42"
         items.append({"id": item_id, "prompt": f"{marker(item_id)} What is 40 + {int(ref) - 40}?",
                       "reference": ref, "match": "numeric"})
     return items
