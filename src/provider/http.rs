@@ -180,7 +180,7 @@ impl Transport {
                 let mut emitted = false;
                 // Held for the whole attempt, stream included; waiting for it counts
                 // against the deadline.
-                let permit = match &lane {
+                let mut permit = match &lane {
                     Some(lane) => Some(lane.acquire(deadline).await?),
                     None => None,
                 };
@@ -214,8 +214,15 @@ impl Transport {
                                 }
                                 let mut done = false;
                                 for event in events {
-                                    done |= matches!(event, StreamEvent::Done { .. });
+                                    let last = matches!(event, StreamEvent::Done { .. });
+                                    done |= last;
                                     emitted |= matches!(event, StreamEvent::Delta(_));
+                                    // Callers stop reading at `Done` and drop the stream, so
+                                    // the success counts before it is handed over: else a lane
+                                    // that slowed down for a 429 never speeds up again.
+                                    if last && let Some(permit) = permit.take() {
+                                        permit.succeeded();
+                                    }
                                     yield event;
                                 }
                                 if done { outcome = Ok(()); break 'read; }
@@ -253,12 +260,8 @@ impl Transport {
                             tokio::task::yield_now().await;
                         }
                         match outcome {
-                            Ok(()) => {
-                                if let Some(permit) = permit {
-                                    permit.succeeded();
-                                }
-                                return;
-                            }
+                            // The permit counted the success at `Done`.
+                            Ok(()) => return,
                             Err(err) => err,
                         }
                     }

@@ -1,6 +1,7 @@
 //! A paced transport against a real socket: a 429 with `Retry-After` that one call gets
-//! holds every other call to that server until it is up, and an attempt's permit comes
-//! back when its stream is dropped half way.
+//! holds every other call to that server until it is up, an attempt's permit comes back
+//! when its stream is dropped half way, and a success counts when the caller stops
+//! reading at `Done`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -153,4 +154,28 @@ async fn a_paced_attempt_gives_its_permit_back_when_its_stream_is_dropped_half_w
     // The lane (of one) is free for the next call.
     let mut next = provider.stream(request("call-b"));
     assert_eq!(next.next().await, Some(Ok(StreamEvent::Delta("Hello".into()))));
+}
+
+/// The pipeline stops reading at `Done` and drops the stream: the success must count by
+/// then, or a lane that halved its allowance for a 429 stays slow for the whole eval.
+#[tokio::test]
+async fn a_success_counts_when_the_caller_stops_reading_at_done() {
+    let (origin, _) = serve(false).await;
+    let pacer = Arc::new(Pacer::new(2));
+    let provider = HttpProvider::<OpenAiWire>::new(transport(Some(&pacer)), &origin, "m", None);
+    let lane = pacer.lane(&pace::origin_of(&origin));
+    // The first attempt gets the 429 (the allowance halves to 1), the retry `Hello`.
+    let mut stream = provider.stream(request("call-a"));
+    let mut text = String::new();
+    loop {
+        match stream.next().await {
+            Some(Ok(StreamEvent::Delta(d))) => text.push_str(&d),
+            Some(Ok(StreamEvent::Done { .. })) => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    drop(stream);
+    assert_eq!(text, "Hello");
+    // One success after a halving to one is a run as long as the allowance: back to two.
+    assert_eq!((lane.allowance(), lane.in_flight()), (2, 0));
 }
