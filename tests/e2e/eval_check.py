@@ -3,7 +3,7 @@
 replies are the ground truth the eval's numbers must reproduce exactly.
 
     python tests/e2e/eval_check.py target/debug/frontier [--llmock PATH] [--rpm R]
-        [--only reference,position,preference,resume,ratelimit]
+        [--only reference,position,preference,chart,resume,ratelimit]
 
 Starts two `llmock serve` instances on free loopback ports, one plain and one with
 `--rpm R` (429 with the real wait beyond R requests a minute), points an `openai`-kind
@@ -22,6 +22,9 @@ environment with its own FRONTIER_HOME:
       grader that always prefers the contender (all wins) and `B, A, ...` one that always
       prefers the baseline (all losses); the order the grader saw the answers in is
       checked request by request;
+  (chart) the chart of each eval so far (chart.svg in its directory) opens as an image:
+      rsvg-convert (librsvg, a real SVG renderer) turns it into a PNG of the SVG's size,
+      and the PNG is not blank; the chart of (a) names both contenders;
   (d) interrupted and resumed: slow contenders (llmock `delay`), 8 items,
       `--concurrency 2`; a SIGINT once results.jsonl has a few lines exits 130 naming
       `frontier eval --resume ID`; the resume completes; over both invocations every
@@ -63,7 +66,7 @@ from e2e_common import CheckFailed, Checks, Llmock, expect, request_text
 KEY_ENV = "E2E_EVAL_KEY"
 KEY = "e2e-eval-key-5c1d8e"  # a dummy, distinct so a leak can be spotted in the output
 
-CASES = ("reference", "position", "preference", "resume", "ratelimit")
+CASES = ("reference", "position", "preference", "chart", "resume", "ratelimit")
 
 EVAL_TIMEOUT = 120  # seconds one eval may take before the check gives up on it
 DEFAULT_RPM = 600  # 1000 calls: 600 from the full bucket, 400 at 10 a second
@@ -290,6 +293,31 @@ class Cases:
         expect(not left, f"{len(left)} scripted verdicts were not consumed")
         return f"verdicts {'/'.join(verdicts)} per item: versus {got}"
 
+    def chart(self) -> str:
+        """(chart) every eval's chart.svg renders as an image in a real renderer."""
+        renderer = shutil.which("rsvg-convert")
+        expect(renderer is not None, "rsvg-convert is not installed (tests/e2e/setup installs librsvg2-bin)")
+        charts = sorted(self.frontier.evals_dir.glob("*/chart.svg"))
+        expect(len(charts) >= 3, f"{len(charts)} charts written, not one per eval so far")
+        sizes = []
+        for svg in charts:
+            png = svg.with_suffix(".png")
+            done = subprocess.run([renderer, "--format=png", "--output", str(png), str(svg)],
+                                  capture_output=True, text=True, timeout=60)
+            expect(done.returncode == 0, f"rsvg-convert failed on {svg}: {done.stderr.strip()}")
+            data = png.read_bytes()
+            expect(data[:8] == b"\x89PNG\r\n\x1a\n", f"{png} is not a PNG")
+            width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+            text = svg.read_text()
+            expect(f'width="{width}"' in text and f'height="{height}"' in text,
+                   f"{png} is {width}x{height}, not the SVG's size")
+            # A chart is lines, points and words: far more than a blank page compresses to.
+            expect(len(data) > 5000, f"{png} is {len(data)} bytes: blank?")
+            sizes.append(f"{width}x{height} {len(data) // 1024} KiB")
+        first = charts[0].read_text()
+        expect("local:right" in first and "local:wrong" in first, "the chart of (a) does not name both contenders")
+        return f"{len(charts)} charts rendered: " + ", ".join(sizes)
+
     def resume(self) -> str:
         """(d) Ctrl-C half way, then --resume: nothing finished is asked again."""
         items = numeric_items(8, "d")
@@ -493,6 +521,8 @@ def main() -> int:
                          lambda: cases.preference("grader-pref", ("A", "B"), "wins"))
             checks.check("(c) --concurrency 1, verdicts B,A per item: the grader prefers the baseline, all losses",
                          lambda: cases.preference("grader-mirror", ("B", "A"), "losses"))
+        if "chart" in only:
+            checks.check("(chart) each eval's chart.svg opens as an image (rsvg-convert), not blank", cases.chart)
         if "resume" in only:
             checks.check("(d) SIGINT half way exits 130 naming --resume; the resume asks nothing finished again",
                          cases.resume)

@@ -2,7 +2,8 @@
 //! its cost per answered item (x) and its quality (y), the 95% interval a vertical
 //! whisker, the name beside it, the baseline marked. Accuracy and win rate against the
 //! baseline each get a panel of their own, side by side, when the eval has both. When no
-//! contender has a price, x is the p50 latency per item instead, and its label says so.
+//! contender cost anything (none priced, or all free), x is the p50 latency per item
+//! instead, and its label says so.
 //!
 //! Names come from outside: each is cleaned of control characters (XML has no place for
 //! them even escaped), flattened to one line and cut; plotters escapes `<`, `&` and the
@@ -13,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::labels::{self, LABEL_PX, Mark};
-use super::{any_priced, cost_per_item, is_baseline};
+use super::{cost_per_item, is_baseline};
 use crate::eval::{Interval, Summary};
 use crate::pipeline::cost::format_usd;
 use crate::render::sanitize;
@@ -93,7 +94,9 @@ fn draw<'a>(root: &Area<'a>, summary: &Summary, qualities: &[Quality]) -> Result
     };
     let style = (FONT, 20).into_font().style(FontStyle::Bold).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Center));
     title.draw_text(&label(&heading, 120), &style, centre(&title))?;
-    let priced = any_priced(summary);
+    // Cost is the x axis only when some contender cost something: all free (the mock, a
+    // local server priced at zero) or unpriced, latency is what tells them apart.
+    let priced = summary.contenders.iter().any(|c| cost_per_item(c).is_some_and(|usd| usd > 0.0));
     let mut left_out = Vec::new();
     for (area, q) in body.split_evenly((1, qualities.len())).iter().zip(qualities) {
         left_out.extend(panel(area, summary, *q, priced)?);
@@ -161,7 +164,7 @@ fn panel<'a>(area: &Area<'a>, summary: &Summary, q: Quality, priced: bool) -> Re
     let x_desc = if priced {
         "cost per answered item (USD, catalog prices)"
     } else {
-        "p50 latency per item (seconds): no contender has a price"
+        "p50 latency per item (seconds): no contender had a cost"
     };
     let mut chart = ChartBuilder::on(area)
         .margin(16)
@@ -316,7 +319,7 @@ mod tests {
     fn without_prices_latency_is_on_x_and_the_axis_says_so() {
         let svg = chart_svg(&fixtures::partial()).unwrap();
         let texts = texts(&svg);
-        assert!(texts.iter().any(|t| t == "p50 latency per item (seconds): no contender has a price"), "{texts:?}");
+        assert!(texts.iter().any(|t| t == "p50 latency per item (seconds): no contender had a cost"), "{texts:?}");
         assert!(texts.iter().any(|t| t.ends_with("· partial")), "{texts:?}");
     }
 
