@@ -40,14 +40,10 @@ impl Contender {
             panel: self.panel.clone(),
             shape: self.shape.clone(),
             limits,
+            // A set's files are read as a hooked prompt's are: inside the workspace.
             context: ContextAsk {
                 files: item.files.iter().map(|f| f.display().to_string()).collect(),
-                diff: None,
-                stdin: false,
-                // A set's files are read as a hooked prompt's are: inside the workspace.
-                outside: Outside::Refused,
-                transcript: None,
-                mentions_in: None,
+                ..ContextAsk::none(Outside::Refused)
             },
             seed: None,
             continues: None,

@@ -64,14 +64,7 @@ impl<'a> Session<'a> {
             shape: self.shape.clone(),
             limits: self.limits,
             // The terminal is the chat's: no stdin, files or diff are sent.
-            context: ContextAsk {
-                files: Vec::new(),
-                diff: None,
-                stdin: false,
-                outside: Outside::Refused,
-                transcript: None,
-                mentions_in: None,
-            },
+            context: ContextAsk::none(Outside::Refused),
             seed: None,
             continues: self.continues.clone(),
             session: None,
