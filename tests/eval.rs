@@ -305,3 +305,58 @@ fn the_summary_at_80_columns() {
     assert!(out.stdout.lines().all(|l| l.chars().count() <= 80), "{}", out.stdout);
     assert!(out.stderr.contains("report: ") && out.stderr.contains("chart: "), "{out}");
 }
+
+#[test]
+fn an_items_files_are_sent_as_context_and_one_outside_the_workspace_is_not() {
+    let env = TestEnv::new();
+    std::fs::write(env.work_dir().join("pool.rs"), "fn pool() { /* MARKER-7731 */ }\n").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "OUTSIDE-4410").unwrap();
+    let file = set(
+        &env,
+        "ctx.jsonl",
+        &[
+            json!({"id": "in", "prompt": "why does pool deadlock?", "files": ["pool.rs"], "reference": "x", "match": "contains"}),
+            json!({"id": "out", "prompt": "read it", "files": [outside.path().join("secret.txt")], "reference": "x", "match": "contains"}),
+        ],
+    );
+    let out = env.frontier(["eval", &file, "-c", "local:a", "--json"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let bodies: Vec<String> = env.server().requests().iter().map(|r| r.user_message()).collect();
+    assert_eq!(bodies.len(), 1, "only the item inside the workspace ran: {bodies:?}");
+    assert!(bodies[0].contains("MARKER-7731"), "{}", bodies[0]);
+    assert!(!bodies.iter().any(|b| b.contains("OUTSIDE-4410")));
+    // The item that could not run is a failed answer, and the user was told why.
+    assert!(out.stderr.contains("note: item out, local:a: not run:"), "{out}");
+    assert_eq!(by_label(&out.json(), "failed")["local:a"], json!(1));
+}
+
+#[test]
+fn the_whole_eval_and_each_provider_stay_within_their_bounds() {
+    let env = TestEnv::new();
+    let items: Vec<Value> =
+        (0..6).map(|i| json!({"prompt": format!("p{i}"), "reference": "x", "match": "contains"})).collect();
+    let file = set(&env, "set.jsonl", &items);
+    let args = ["eval", &file, "-c", "local:slow-150-a", "-c", "local:slow-150-b", "--concurrency", "3", "--json"];
+    let out = env.frontier(args).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(env.server().max_slow_in_flight(), 3, "--concurrency 3: at most (and here exactly) 3 at once");
+    let env = TestEnv::new();
+    let file = set(&env, "set.jsonl", &items);
+    let args = ["eval", &file, "-c", "local:slow-150-a", "-c", "local:slow-150-b", "--per-provider", "1", "--json"];
+    let out = env.frontier(args).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(env.server().max_slow_in_flight(), 1, "--per-provider 1: one call to the server at a time");
+}
+
+#[test]
+fn a_grader_that_is_also_a_contender_is_said_to_be_one() {
+    let env = TestEnv::new();
+    let file = set(&env, "open.jsonl", &[json!({"prompt": "one"})]);
+    let out = env.frontier(["eval", &file, "-c", "local:a", "-c", "local:b", "--grader", "local:b", "--json"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    let note = "the grader local:b is also in local:b: graders favour their own answers; --grader can name a model \
+                outside the eval";
+    assert!(out.stderr.contains(&format!("warning: {note}")), "{out}");
+    assert_eq!(out.json()["notes"], json!([note]));
+}
