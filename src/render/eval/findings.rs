@@ -9,7 +9,7 @@
 use std::cmp::Ordering;
 
 use super::{cost_per_item, pct, wtl};
-use crate::eval::{ContenderScore, Summary};
+use crate::eval::{Accuracy, ContenderScore, Summary};
 use crate::pipeline::cost::format_usd;
 use crate::render::scores::format_ms;
 
@@ -52,7 +52,7 @@ fn accuracy<'a>(summary: &'a Summary, name: &dyn Fn(&str) -> String) -> Option<(
     };
     let (b, n) = (name(&best.label), name(&next.label));
     let text = if pct(top.interval.estimate) == pct(second.interval.estimate) {
-        format!("{b} and {n} tie for the best accuracy, {}.", pct(top.interval.estimate))
+        tie(&ranked, top.interval.estimate, name)
     } else if top.interval.low <= second.interval.high {
         format!(
             "best accuracy: {b}, {}; its interval overlaps {n}'s ({}): {} items do not show a difference.",
@@ -68,6 +68,19 @@ fn accuracy<'a>(summary: &'a Summary, name: &dyn Fn(&str) -> String) -> Option<(
         )
     };
     Some((text, best))
+}
+
+/// Every contender that shares the best accuracy (as shown, to the percent), named, or
+/// `all N contenders` when none is behind.
+fn tie(ranked: &[(&ContenderScore, Accuracy)], best: f64, name: &dyn Fn(&str) -> String) -> String {
+    let tied: Vec<String> =
+        ranked.iter().filter(|(_, a)| pct(a.interval.estimate) == pct(best)).map(|(c, _)| name(&c.label)).collect();
+    let who = match tied.as_slice() {
+        all if all.len() == ranked.len() && all.len() > 2 => format!("all {} contenders", all.len()),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [] => String::new(),
+    };
+    format!("{who} tie for the best accuracy, {}.", pct(best))
 }
 
 /// The best win rate against the baseline, or the baseline itself when no contender won
@@ -218,6 +231,22 @@ mod tests {
             ]
         );
         summary.contenders[1].accuracy = accuracy(10, 0.5, 0.3, 0.7);
+        assert_eq!(sentences(&summary, &plain)[0], "all 4 contenders tie for the best accuracy, 50%.");
+    }
+
+    #[test]
+    fn a_tie_names_every_contender_at_the_top_and_none_below() {
+        let mut summary = fixtures::pairwise();
+        for c in &mut summary.contenders {
+            c.versus = None;
+            c.accuracy = accuracy(10, 0.5, 0.3, 0.7);
+        }
+        summary.contenders[2].accuracy = accuracy(8, 0.4, 0.22, 0.61);
+        assert_eq!(
+            sentences(&summary, &plain)[0],
+            "demo, mock:alpha and demo+judge=none tie for the best accuracy, 50%."
+        );
+        summary.contenders[3].accuracy = accuracy(8, 0.4, 0.22, 0.61);
         assert_eq!(sentences(&summary, &plain)[0], "demo and mock:alpha tie for the best accuracy, 50%.");
     }
 
