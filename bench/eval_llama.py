@@ -187,7 +187,7 @@ def main() -> int:
     parser.add_argument("frontier", nargs="?", help="the frontier binary")
     parser.add_argument("--model", required=True, help="the SmolLM2 GGUF file")
     parser.add_argument("--slots", type=int, default=4, help="the server's parallel slots (and the eval's concurrency)")
-    parser.add_argument("--n-predict", type=int, default=128, help="the most tokens the server generates per call")
+    parser.add_argument("--n-predict", type=int, default=64, help="the most tokens the server generates per call")
     parser.add_argument("--ctx-per-slot", type=int, default=2048, help="context tokens per slot")
     parser.add_argument("-c", "--contender", action="append", help="a contender (default: smollm2, trio, "
                                                                     "'trio --judge none')")
