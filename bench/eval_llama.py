@@ -17,9 +17,10 @@ What it does, in a temporary directory with a cleared environment:
   3. runs `frontier eval --sample --json` with the contenders `smollm2`, `trio` and
      `trio --judge none` (`-c` repeatable; `--contender` replaces the list), with
      `--concurrency` and `--per-provider` equal to the server's slots;
-  4. with `--defaults`, arms `trio` for the working directory (`frontier mode fusion
-     --preset trio`) and runs `frontier eval --sample --json` once more without `-c`:
-     the armed preset against each member alone at its temperature.
+  4. with `--defaults` (or `--defaults-only`, which skips step 3), arms `trio` for the
+     working directory (`frontier mode fusion --preset trio`) and runs `frontier eval
+     --sample --json` once more without `-c`: the armed preset against each member alone
+     at its temperature.
 
 For each eval it prints the table (accuracy with its 95% interval, mean answer length,
 tokens, p50/p95 latency per item), the eval's wall time and the paths of its report and
@@ -193,6 +194,7 @@ def main() -> int:
                                                                     "'trio --judge none')")
     parser.add_argument("--set", help="a JSONL set instead of --sample (for a quick trial)")
     parser.add_argument("--defaults", action="store_true", help="also run the default contenders of the armed trio")
+    parser.add_argument("--defaults-only", action="store_true", help="run only the default contenders")
     parser.add_argument("--keep", help="copy each eval's directory here")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)  # the child's mode: port slots n_predict ctx
     args = parser.parse_args()
@@ -236,9 +238,9 @@ def main() -> int:
         shared = ["--json", "--concurrency", str(args.slots), "--per-provider", str(args.slots),
                   "--timeout", str(CALL_TIMEOUT)]
         contenders = args.contender or CONTENDERS
-        runs = [("contenders given", False,
-                 [binary, "eval", *source, *[a for c in contenders for a in ("-c", c)], *shared])]
-        if args.defaults:
+        runs = [] if args.defaults_only else [
+            ("contenders given", False, [binary, "eval", *source, *[a for c in contenders for a in ("-c", c)], *shared])]
+        if args.defaults or args.defaults_only:
             runs.append(("default contenders (the armed preset and each member alone)", True,
                          [binary, "eval", *source, *shared]))
 
