@@ -44,6 +44,15 @@ fn evals(env: &TestEnv) -> Vec<PathBuf> {
     dirs
 }
 
+/// The progress lines of an eval on stderr (not a terminal): `(done, total)` each.
+fn progress(stderr: &str) -> Vec<(u64, u64)> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("eval: ")?.split_once(" items")?.0.split_once('/'))
+        .map(|(done, total)| (done.parse().unwrap(), total.parse().unwrap()))
+        .collect()
+}
+
 fn lines_of(path: &std::path::Path) -> Vec<Value> {
     std::fs::read_to_string(path).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
@@ -171,6 +180,10 @@ fn an_interrupted_eval_resumes_without_asking_for_a_finished_item_again() {
     assert_eq!(out.code, Some(0), "{out}");
     let summary = out.json();
     assert_eq!(summary["complete"], json!(true));
+    // The progress counts each item once, those finished before the interrupt included.
+    let counted = progress(&out.stderr);
+    assert_eq!(counted.last(), Some(&(6, 6)), "{out}");
+    assert!(counted.iter().all(|(done, total)| done <= total), "{counted:?}");
     // Every model was asked each question exactly once, across both invocations.
     let mut asked: BTreeMap<(String, String), usize> = BTreeMap::new();
     for request in env.server().requests() {
@@ -183,6 +196,12 @@ fn an_interrupted_eval_resumes_without_asking_for_a_finished_item_again() {
     // Only what was in flight when it stopped ran again: at most one run per contender.
     assert!(asked.values().filter(|n| **n > 1).count() <= 2, "{asked:?}");
     assert_eq!(lines_of(&results).len(), 12);
+    // A complete eval, resumed again, runs nothing and counts nothing.
+    let requests = env.server().requests().len();
+    let out = env.frontier(["eval", "--resume", &id, "--json"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(progress(&out.stderr), Vec::<(u64, u64)>::new(), "{out}");
+    assert_eq!(env.server().requests().len(), requests);
 }
 
 #[test]

@@ -49,6 +49,8 @@ pub struct Setup<'a> {
 pub trait Progress {
     /// One more item is finished; `spent` is the eval's spend so far.
     fn item_done(&self, spent: f64);
+    /// An item a resumed eval had already finished: it counts as done, and nothing ran.
+    fn item_already_done(&self);
     /// A line the user must see (a context file cut, a run that could not start).
     fn note(&self, line: &str);
 }
@@ -101,10 +103,10 @@ pub async fn run(
             in_flight.push(run.item(item));
         }
         match in_flight.next().await {
-            Some(finished) => {
-                finished?;
-                progress.item_done(run.spent.get());
-            }
+            Some(finished) => match finished? {
+                Work::Done => progress.item_done(run.spent.get()),
+                Work::None => progress.item_already_done(),
+            },
             None => break,
         }
     }
@@ -115,18 +117,27 @@ pub async fn run(
     Ok(ending)
 }
 
+/// Whether an item had anything left to run.
+enum Work {
+    Done,
+    /// Every answer and grading it needs was recorded before the eval resumed.
+    None,
+}
+
 impl Run<'_, '_> {
-    async fn item(&self, item: Item) -> Result<()> {
+    async fn item(&self, item: Item) -> Result<Work> {
         let setup = self.setup;
         let to_run: Vec<&Contender> = {
             let done = self.done.borrow();
             setup.contenders.iter().filter(|c| !done.answered.contains(&(item.id.clone(), c.label.clone()))).collect()
         };
+        let ran = !to_run.is_empty();
         let answers = join_all(to_run.into_iter().map(|c| self.answer(&item, c))).await;
         for answer in &answers {
             self.record(Record::Answer(answer.clone()), &answer.totals)?;
         }
-        let Some(grader) = setup.grader.filter(|_| item.reference.is_none()) else { return Ok(()) };
+        let work = if ran { Work::Done } else { Work::None };
+        let Some(grader) = setup.grader.filter(|_| item.reference.is_none()) else { return Ok(work) };
         // Each answer this item's gradings need: from this batch, else from the results
         // read back on `--resume`; a contender that answered nothing has `None`.
         let text_of = |label: &str| -> Option<String> {
@@ -146,6 +157,9 @@ impl Run<'_, '_> {
             })
             .map(|(_, c)| (c, text_of(&c.label)))
             .collect();
+        if !ran && pending.is_empty() {
+            return Ok(Work::None);
+        }
         let grading = Grading { permits: &self.permits, grader, timeout: setup.grader_timeout };
         let grades = join_all(pending.iter().map(|(contender, text)| {
             grading.grade(&item, &contender.label, text.as_deref(), baseline_text.as_deref())
@@ -155,7 +169,7 @@ impl Run<'_, '_> {
             let totals = grade.totals;
             self.record(Record::Grade(grade), &totals)?;
         }
-        Ok(())
+        Ok(Work::Done)
     }
 
     /// One contender's run of `item`. A run that can't start is a failed answer.

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use self::estimate::Estimate;
-use self::source::{Counts, Source};
+use self::source::Source;
 use super::cancel::Cancel;
 use crate::cli::EvalArgs;
 use crate::config::Config;
@@ -98,9 +98,8 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     let before = show::summarize(&definition, &contenders, &shapes, &dir, &notes, false)?;
     let spent_before: f64 =
         before.contenders.iter().filter_map(|c| c.spend.cost_usd).sum::<f64>() + before.grading.cost_usd.unwrap_or(0.0);
-    let finished = finished_items(&before, counts);
     let screen = Screen::of(env);
-    let bar = progress::Bar::new(&screen, counts.items, finished);
+    let bar = progress::Bar::new(&screen, counts.items);
     let prepare = |request: &Request, gathering: &Gathering<'_>| prepare(request, gathering, &config, env, &pacer);
     let setup = Setup {
         contenders: &contenders,
@@ -151,12 +150,6 @@ fn check_cost(estimate: &Estimate, cap: Option<f64>) -> Result<()> {
         ),
         "raise --max-cost, use fewer prompts or contenders, or see the estimate with --dry-run",
     ))
-}
-
-/// About how many items are finished, for the progress bar: those every contender ran.
-fn finished_items(summary: &crate::eval::Summary, counts: Counts) -> u64 {
-    let runs = summary.contenders.iter().map(|c| c.answered + c.failed).min().unwrap_or(0);
-    runs.min(counts.items)
 }
 
 /// The plan `request` asks for, every participant on the eval's pacer.

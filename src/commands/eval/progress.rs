@@ -13,7 +13,8 @@ use crate::eval::runner::Progress;
 use crate::pipeline::cost::format_usd;
 use crate::render::{self, Screen};
 
-/// The progress of an eval of `total` items, `done` of them finished before it started.
+/// The progress of an eval of `total` items. A resumed eval's items that finished before
+/// count as done without a line of their own, and the ETA starts after them.
 pub struct Bar {
     bar: Option<ProgressBar>,
     total: u64,
@@ -23,19 +24,17 @@ pub struct Bar {
 }
 
 impl Bar {
-    pub fn new(screen: &Screen, total: u64, done: u64) -> Bar {
+    pub fn new(screen: &Screen, total: u64) -> Bar {
         let bar = screen.live().then(|| {
             let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
             let style = ProgressStyle::with_template("{bar:30} {pos}/{len} items · {msg} · {elapsed} · ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
             bar.set_style(style);
-            bar.set_position(done);
-            bar.reset_eta();
             bar.enable_steady_tick(Duration::from_millis(500));
             bar
         });
-        Bar { bar, total, done: Cell::new(done), tenth: Cell::new(done * 10 / total.max(1)) }
+        Bar { bar, total, done: Cell::new(0), tenth: Cell::new(0) }
     }
 
     /// Clears the bar (before the summary is printed).
@@ -62,6 +61,16 @@ impl Progress for Bar {
                     render::write_stderr(&format!("eval: {done}/{} items, {}\n", self.total, format_usd(spent)));
                 }
             }
+        }
+    }
+
+    fn item_already_done(&self) {
+        let done = self.done.get() + 1;
+        self.done.set(done);
+        self.tenth.set(done * 10 / self.total.max(1));
+        if let Some(bar) = &self.bar {
+            bar.set_position(done);
+            bar.reset_eta();
         }
     }
 
