@@ -22,6 +22,10 @@ What it does, in a temporary directory with a cleared environment:
      --sample --json` once more without `-c`: the armed preset against each member alone
      at its temperature.
 
+`--judge-probe N` runs none of the evals: it sends the first N sample questions through
+`frontier run --preset trio --json`, N at once, and prints how many runs' judges gave a
+verdict (the eval keeps each run's answer and totals, not whether its judge worked).
+
 For each eval it prints the table (accuracy with its 95% interval, mean answer length,
 tokens, p50/p95 latency per item), the eval's wall time and the paths of its report and
 chart; `--keep DIR` copies each eval's directory (report.md, chart.svg, results.jsonl)
@@ -155,6 +159,27 @@ def run_eval(argv: list[str], env: dict, cwd: Path, work: Path) -> tuple[dict, f
     return json.loads(out_path.read_text()), wall, paths
 
 
+def judge_probe(binary: str, env: dict, cwd: Path, count: int) -> int:
+    """Runs the first `count` sample questions through the trio at once; prints each
+    judge's outcome."""
+    questions = [json.loads(line)["prompt"] for line in
+                 (Path(__file__).resolve().parent.parent / "evals" / "sample.jsonl").read_text().splitlines()[:count]]
+    argv = [binary, "run", "--preset", PRESET, "--json"]
+    procs = [subprocess.Popen([*argv, q], env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True) for q in questions]
+    verdicts = 0
+    for question, proc in zip(questions, procs):
+        out, _ = proc.communicate(timeout=3 * CALL_TIMEOUT + 60)
+        report = json.loads(out)
+        judge = report.get("judge") or {}
+        verdicts += bool(judge.get("ok"))
+        outcome = "verdict" if judge.get("ok") else f"no verdict: {judge.get('error')}"
+        print(f"- {question!r}: judge {outcome} ({(judge.get('usage') or {}).get('output_tokens')} tokens out); "
+              f"final from the {report.get('final_source')}")
+    print(f"judges that gave a verdict: {verdicts} of {len(questions)}")
+    return 0
+
+
 def pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
@@ -196,6 +221,8 @@ def main() -> int:
     parser.add_argument("--defaults", action="store_true", help="also run the default contenders of the armed trio")
     parser.add_argument("--defaults-only", action="store_true", help="run only the default contenders")
     parser.add_argument("--keep", help="copy each eval's directory here")
+    parser.add_argument("--judge-probe", type=int, metavar="N",
+                        help="instead of the evals: N runs of the trio, and whether each judge gave a verdict")
     parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)  # the child's mode: port slots n_predict ctx
     args = parser.parse_args()
 
@@ -234,6 +261,8 @@ def main() -> int:
                "NO_COLOR": "1"}
         print(frontier([binary, "preset", "show", PRESET], env, cwd), file=sys.stderr)
 
+        if args.judge_probe:
+            return judge_probe(binary, env, cwd, args.judge_probe)
         source = ["--sample"] if not args.set else [str(Path(args.set).resolve())]
         shared = ["--json", "--concurrency", str(args.slots), "--per-provider", str(args.slots),
                   "--timeout", str(CALL_TIMEOUT)]
