@@ -314,8 +314,14 @@ class Cases:
             # A chart is lines, points and words: far more than a blank page compresses to.
             expect(len(data) > 5000, f"{png} is {len(data)} bytes: blank?")
             sizes.append(f"{width}x{height} {len(data) // 1024} KiB")
-        first = charts[0].read_text()
-        expect("local:right" in first and "local:wrong" in first, "the chart of (a) does not name both contenders")
+        # Ids made in one second sort by their random end: find (a)'s eval by its contenders.
+        def labels(svg: Path) -> list[str]:
+            definition = json.loads((svg.parent / "eval.json").read_text())
+            return [c["label"] for c in definition["contenders"]]
+        reference = [svg for svg in charts if labels(svg) == ["local:right", "local:wrong"]]
+        expect(len(reference) == 1, f"{len(reference)} charts of (a)'s eval, not one")
+        text = reference[0].read_text()
+        expect("local:right" in text and "local:wrong" in text, "the chart of (a) does not name both contenders")
         return f"{len(charts)} charts rendered: " + ", ".join(sizes)
 
     def resume(self) -> str:

@@ -216,7 +216,13 @@ pub fn dry_run(
 /// A contender's plan in words, for the summary.
 pub fn describe(plan: &crate::pipeline::RunPlan) -> String {
     if plan.mode == crate::pipeline::RunMode::Single {
-        return plan.panel.first().map_or_else(String::new, |p| format!("model {}", p.model));
+        return plan.panel.first().map_or_else(String::new, |p| {
+            let params: Vec<String> = p.params.pairs().iter().map(|(k, v)| format!("{k} {v}")).collect();
+            match params.is_empty() {
+                true => format!("model {}", p.model),
+                false => format!("model {} ({})", p.model, params.join(", ")),
+            }
+        });
     }
     let members: Vec<&str> = plan.panel.iter().map(|p| p.model.as_str()).collect();
     let judge = if plan.council {
