@@ -379,3 +379,20 @@ fn a_grader_that_is_also_a_contender_is_said_to_be_one() {
     assert!(out.stderr.contains(&format!("warning: {note}")), "{out}");
     assert_eq!(out.json()["notes"], json!([note]));
 }
+
+#[test]
+fn a_panel_whose_judge_gave_no_verdict_is_said_to_have_fused_without_one() {
+    let env = TestEnv::new();
+    let file = set(
+        &env,
+        "set.jsonl",
+        &[json!({"prompt": "one", "reference": "x"}), json!({"prompt": "two", "reference": "y"})],
+    );
+    let panel = "--models local:a,local:b --judge local:junk --synth local:s";
+    let out = env.frontier(["eval", &file, "-c", panel, "-c", "local:a", "--json"]).output();
+    assert_eq!(out.code, Some(0), "{out}");
+    assert_eq!(
+        out.json()["notes"],
+        json!([format!("{panel}: its judge gave no verdict in 2 of 2 runs, so the synth fused without one there")])
+    );
+}

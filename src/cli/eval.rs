@@ -37,11 +37,11 @@ pub struct EvalArgs {
     /// as one argument (`-c demo`, `-c "demo --judge none"`, `-c "demo --rounds 2"`,
     /// `-c "--models a,b --judge council"`, `-c mock:a`); repeatable.
     /// [default: the armed preset, and each of its members alone]
-    #[arg(short = 'c', long = "contender", value_name = "SPEC")]
+    #[arg(short = 'c', long = "contender", value_name = "SPEC", allow_hyphen_values = true)]
     pub contenders: Vec<String>,
     /// The contender the others are graded against, by its spec as written.
     /// [default: the first contender]
-    #[arg(long, value_name = "SPEC")]
+    #[arg(long, value_name = "SPEC", allow_hyphen_values = true)]
     pub baseline: Option<String>,
     /// The model that grades pairs of answers to prompts without a reference.
     /// [default: the baseline's judge, else its first model]

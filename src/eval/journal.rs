@@ -73,6 +73,9 @@ pub struct Answer {
     /// Against the item's reference; `None` when it has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correct: Option<bool>,
+    /// The run asked its judge and got no verdict: the synth fused without one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_verdict: bool,
 }
 
 /// A contender's answer to one item graded against the baseline's, in both orders.
@@ -251,6 +254,7 @@ mod tests {
             totals: Totals::default(),
             latency_ms: 1,
             correct,
+            no_verdict: false,
         })
     }
 

@@ -188,6 +188,7 @@ impl Run<'_, '_> {
             totals: Totals::default(),
             latency_ms: 0,
             correct: item.reference.as_ref().map(|_| false),
+            no_verdict: false,
         };
         let mut plan = match (setup.prepare)(&request, &gathering) {
             Ok(resolved) => resolved.plan,
@@ -207,6 +208,7 @@ impl Run<'_, '_> {
             }),
         };
         let correct = item.reference.as_ref().map(|r| answer.as_deref().is_some_and(|a| reference::matches(r, a)));
+        let no_verdict = report.judge.is_some() && report.analysis.is_none();
         Answer {
             item: item.id.clone(),
             contender: contender.label.clone(),
@@ -216,6 +218,7 @@ impl Run<'_, '_> {
             totals: report.totals,
             latency_ms: report.totals.wall_ms,
             correct,
+            no_verdict,
         }
     }
 

@@ -35,12 +35,17 @@ pub fn summarize(
     let mut tallies: Vec<Tally> = contenders.iter().map(|_| Tally::default()).collect();
     let mut spent = Totals::default();
     let mut unreadable = 0;
+    // Per contender: runs whose judge was asked and gave no verdict.
+    let mut no_verdict = vec![(0u64, 0u64); contenders.len()];
     let index = |label: &str| contenders.iter().position(|c| c.label == label);
     for record in journal::records(dir)? {
         match record {
             None => unreadable += 1,
             Some(Record::Answer(answer)) => {
-                let Some(tally) = index(&answer.contender).and_then(|i| tallies.get_mut(i)) else { continue };
+                let Some(i) = index(&answer.contender) else { continue };
+                let (Some(tally), Some(verdicts)) = (tallies.get_mut(i), no_verdict.get_mut(i)) else { continue };
+                verdicts.0 += u64::from(answer.no_verdict);
+                verdicts.1 += 1;
                 match &answer.answer {
                     Some(text) => tally.answered(text.chars().count() as u64, &answer.totals, answer.latency_ms),
                     None => {
@@ -61,6 +66,12 @@ pub fn summarize(
         }
     }
     let mut notes = notes.to_vec();
+    for (contender, (missing, runs)) in contenders.iter().zip(&no_verdict).filter(|(_, (missing, _))| *missing > 0) {
+        notes.push(format!(
+            "{}: its judge gave no verdict in {missing} of {runs} runs, so the synth fused without one there",
+            contender.label
+        ));
+    }
     if unreadable > 0 {
         notes.push(format!("{unreadable} lines of {} could not be read and are left out", journal::RESULTS));
     }
