@@ -193,6 +193,8 @@ pub struct Done {
     pub answers: HashMap<(String, String), String>,
     /// Lines that could not be read.
     pub skipped: usize,
+    /// USD the finished answers and gradings spent (those with a price).
+    pub spent: f64,
 }
 
 impl Done {
@@ -204,9 +206,11 @@ impl Done {
             match record {
                 None => done.skipped += 1,
                 Some(Record::Grade(grade)) => {
+                    done.spent += grade.totals.cost_usd.unwrap_or(0.0);
                     done.graded.insert((grade.item, grade.contender));
                 }
                 Some(Record::Answer(answer)) => {
+                    done.spent += answer.totals.cost_usd.unwrap_or(0.0);
                     done.answered.insert((answer.item, answer.contender));
                 }
             }
@@ -264,7 +268,7 @@ mod tests {
             contender: contender.into(),
             orders: [Some(Preference::First), Some(Preference::First)],
             pairing: Pairing::Tie,
-            totals: Totals::default(),
+            totals: Totals { cost_usd: Some(0.5), ..Totals::default() },
             error: None,
         })
     }
@@ -318,6 +322,7 @@ mod tests {
                 graded: HashSet::from([key("i1", "other")]),
                 answers: HashMap::from([(key("i2", "base"), "b2".into()), (key("i2", "other"), "o2".into())]),
                 skipped: 1,
+                spent: 0.5,
             }
         );
         assert_eq!(definition_of(dir.path()), definition);

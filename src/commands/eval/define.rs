@@ -20,9 +20,20 @@ use crate::pipeline::{Participant, RunPlan};
 use crate::provider::pace::Pacer;
 use crate::request::{self, LimitAsk, Origin, PanelAsk, Request};
 
-/// A new eval's definition, source and contenders, from the flags.
-pub(super) fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Definition, Source, Vec<Contender>)> {
+/// An eval as it is about to run: what it is, its set (and what a pass over it counted),
+/// and its contenders.
+pub(super) struct Planned {
+    pub definition: Definition,
+    pub source: Source,
+    pub counts: Counts,
+    pub contenders: Vec<Contender>,
+}
+
+/// A new eval, from the flags. Its grader is the one `--grader` names; the default is
+/// picked once the contenders' plans are resolved (`default_grader`).
+pub(super) fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<Planned> {
     let source = Source::of(args, config, env)?;
+    let counts = source.count()?;
     let mut contenders: Vec<Contender> =
         args.contenders.iter().map(|spec| contenders::parse(config, spec, None)).collect::<Result<_>>()?;
     if contenders.is_empty() {
@@ -51,22 +62,13 @@ pub(super) fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Def
         Some(label) => contenders[contenders::position(&contenders, label)?].label.clone(),
         None => contenders[0].label.clone(),
     };
-    let counts = source.count()?;
-    // A grader only when some item has no reference and there is a pair to grade.
-    let grader = match &args.grader {
-        Some(model) => Some(model.clone()),
-        None if counts.ungraded > 0 && contenders.len() > 1 => {
-            default_grader(config, env, args, &contenders, &baseline)?
-        }
-        None => None,
-    };
     let definition = Definition {
         eval_id: request::new_run_id(),
         set: source.name(),
-        items: 0,
+        items: counts.items,
         contenders: contenders.iter().map(Contender::kept).collect(),
         baseline,
-        grader,
+        grader: args.grader.clone(),
         scope: args.scope.clone(),
         settings: Settings {
             concurrency: args.concurrency.unwrap_or(DEFAULT_CONCURRENCY),
@@ -75,17 +77,12 @@ pub(super) fn define(args: &EvalArgs, config: &Config, env: &Env) -> Result<(Def
             max_cost: args.max_cost,
         },
     };
-    Ok((Definition { items: counts.items, ..definition }, source, contenders))
+    Ok(Planned { definition, source, counts, contenders })
 }
 
 /// An interrupted eval, read back from its directory.
 /// The limits given with `--resume` replace the ones the eval began with.
-pub(super) fn resume(
-    args: &EvalArgs,
-    config: &Config,
-    evals_dir: &std::path::Path,
-    id: &str,
-) -> Result<(Definition, Source, Vec<Contender>)> {
+pub(super) fn resume(args: &EvalArgs, config: &Config, evals_dir: &std::path::Path, id: &str) -> Result<Planned> {
     let dir = Journal::dir_of(evals_dir, id.trim());
     if id.trim().is_empty() || id.contains('/') || !dir.join(journal::DEFINITION).is_file() {
         return Err(Error::usage(
@@ -100,22 +97,22 @@ pub(super) fn resume(
     settings.timeout = args.timeout.or(settings.timeout);
     settings.max_cost = args.max_cost.or(settings.max_cost);
     let contenders = contenders::from_kept(config, &definition.contenders)?;
-    Ok((definition, Source::Copy(dir.join(journal::ITEMS)), contenders))
+    let source = Source::Copy(dir.join(journal::ITEMS));
+    let counts = source.count()?;
+    Ok(Planned { definition, source, counts, contenders })
 }
 
-/// The grader when none is named: the baseline's judge, else its first model.
-fn default_grader(
-    config: &Config,
-    env: &Env,
-    args: &EvalArgs,
-    contenders: &[Contender],
-    baseline: &str,
-) -> Result<Option<String>> {
-    let Some(contender) = contenders.iter().find(|c| c.label == baseline) else { return Ok(None) };
-    let probe = Item { id: String::new(), prompt: "probe".into(), reference: None, files: Vec::new() };
-    let request = contender.request(&probe, args.scope.as_deref(), LimitAsk::default());
-    let plan = request::resolve(&request, config, env, &mut |_| {}).map_err(|e| named(contender, e))?.plan;
-    Ok(plan.judge.as_ref().or(plan.panel.first()).map(|p| p.model.clone()))
+/// The grader when none is named and some pair needs one: the baseline's judge, else
+/// its first model (`baseline` is its resolved plan).
+pub(super) fn default_grader(
+    definition: &Definition,
+    counts: Counts,
+    others: usize,
+    baseline: &RunPlan,
+) -> Option<String> {
+    let needed = counts.ungraded > 0 && others > 0;
+    let model = || baseline.judge.as_ref().or(baseline.panel.first()).map(|p| p.model.clone());
+    definition.grader.clone().or_else(|| needed.then(model).flatten())
 }
 
 /// The grader, ready to call, on the eval's pacer.

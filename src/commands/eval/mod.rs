@@ -46,11 +46,10 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
     }
     let config = super::load_config(env)?;
     let evals_dir = config.paths.state_dir.join("evals");
-    let (definition, source, contenders) = match &args.resume {
+    let define::Planned { mut definition, source, counts, contenders } = match &args.resume {
         Some(id) => define::resume(&args, &config, &evals_dir, id)?,
         None => define::define(&args, &config, env)?,
     };
-    let counts = source.count()?;
     let pacer = Arc::new(Pacer::new(definition.settings.per_provider));
     let limits = LimitAsk { member_timeout: definition.settings.timeout, ..LimitAsk::default() };
     let first =
@@ -66,11 +65,12 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
                 .map_err(|e| define::named(c, e))
         })
         .collect::<Result<_>>()?;
+    let baseline = contenders::position(&contenders, &definition.baseline)?;
+    definition.grader = define::default_grader(&definition, counts, contenders.len() - 1, &plans[baseline]);
     let grader = match (&definition.grader, counts.ungraded > 0 && contenders.len() > 1) {
         (Some(model), true) => Some(define::grader_seat(model, scope, limits, &config, env, &pacer)?),
         _ => None,
     };
-    let baseline = contenders::position(&contenders, &definition.baseline)?;
     let mut estimate = Estimate::default();
     for (contender, plan) in contenders.iter().zip(&plans) {
         estimate.add(&contender.label, plan, counts);
@@ -95,9 +95,7 @@ pub fn run(args: EvalArgs, env: &Env) -> Result<i32> {
             (Journal::create(&dir, &definition, |out| source.copy_to(out))?, Done::default())
         }
     };
-    let before = show::summarize(&definition, &contenders, &shapes, &dir, &notes, false)?;
-    let spent_before: f64 =
-        before.contenders.iter().filter_map(|c| c.spend.cost_usd).sum::<f64>() + before.grading.cost_usd.unwrap_or(0.0);
+    let spent_before = done.spent;
     let screen = Screen::of(env);
     let bar = progress::Bar::new(&screen, counts.items);
     let prepare = |request: &Request, gathering: &Gathering<'_>| prepare(request, gathering, &config, env, &pacer);
