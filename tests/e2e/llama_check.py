@@ -11,6 +11,9 @@ frontier panel with an `openai` member (llama.cpp's /v1/chat/completions) and an
 environment. The model is tiny and answers at random: the checks are about protocol and
 shape, and about the report staying well-formed whichever way the judge went (a 135M
 model rarely writes valid judge JSON, which exercises the repair and fallback path).
+Then `frontier eval` runs 3 of the sample questions through the model alone and through
+a panel of both routes without a judge: the summary is complete, each contender scored
+on every item, with tokens, latency and a chart.
 
 Standard library only (plus xllamacpp in the child). Prints one line per check and ends
 with `N passed, M failed`; exits non-zero on any failure. The server is stopped by its
@@ -246,6 +249,41 @@ def main() -> int:
             return f"{want_in} in / {want_out} out over {len(calls)} calls"
 
         results.check("token totals add up over members, judge and synth", totals)
+
+        def eval_sample() -> str:
+            # `frontier eval` on the real server: 3 sample questions, the model alone
+            # (openai route) against a panel of both routes with no judge. The checks are
+            # about shape: a 135M model's scores are whatever they are.
+            items = [json.loads(line) for line in (Path(__file__).parents[2] / "evals" / "sample.jsonl")
+                     .read_text().splitlines()[:3]]
+            set_path = workdir / "eval.jsonl"
+            set_path.write_text("".join(json.dumps(i) + "\n" for i in items))
+            panel = f"--models {','.join(models)} --judge none --synth {models[0]}"
+            eval_argv = [binary, "eval", str(set_path), "-c", models[0], "-c", panel, "--json",
+                         "--concurrency", "2", "--timeout", str(MEMBER_TIMEOUT)]
+            try:
+                proc = subprocess.run(eval_argv, env=env, cwd=home, stdin=subprocess.DEVNULL,
+                                      capture_output=True, timeout=BUDGET + 60)
+            except subprocess.TimeoutExpired:
+                raise CheckFailed(f"frontier eval did not finish within {BUDGET + 60}s") from None
+            stdout, stderr = proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace")
+            expect(proc.returncode == 0, f"exit {proc.returncode}; stderr: {stderr[-500:]}")
+            summary = json.loads(stdout)
+            expect(summary.get("complete") is True and summary.get("items") == 3, f"summary {summary}")
+            scores = {c["label"]: c for c in summary["contenders"]}
+            expect(sorted(scores) == sorted([models[0], panel]), f"contenders {sorted(scores)}")
+            for label, c in scores.items():
+                acc = c.get("accuracy") or {}
+                expect(acc.get("scored") == 3 and c["answered"] + c["failed"] == 3, f"{label}: {c}")
+                expect(c["spend"]["input_tokens"] > 0, f"{label}: no tokens counted")
+                expect(c["latency"]["p50_ms"] is not None, f"{label}: no latency")
+            found = sorted((frontier_home / "state" / "evals").glob("*/chart.svg"))
+            expect(len(found) == 1 and found[0].read_text().startswith("<svg"), "no chart written")
+            return ", ".join(f"{label}: {c['accuracy']['correct']}/3, p50 {c['latency']['p50_ms']} ms"
+                             for label, c in scores.items())
+
+        results.check("frontier eval on 3 sample questions: the model alone and a panel without a judge",
+                      eval_sample)
     except CheckFailed:
         pass
     except Exception as exc:
